@@ -1,0 +1,4 @@
+import type { AnyRule } from "./types";
+
+// placeholder: filled in by the section implementation
+export const SECTION_5: AnyRule[] = [];

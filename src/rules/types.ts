@@ -1,0 +1,117 @@
+import type { DaemonFacts, FactsOf, HostFacts, SubjectKind, SwarmFacts } from "../facts/types";
+
+/** Outcome of one rule on one subject. */
+export type Verdict =
+  | { status: "pass"; detail?: string }
+  | {
+      status: "fail";
+      /** The fact field that breaks the rule, e.g. `capDrop` or `ports[0].hostIp`. */
+      field: string;
+      /** What was observed (kept JSON-serialisable). */
+      observed: unknown;
+      /** What compliance requires, in words. */
+      expected: string;
+      detail?: string;
+    }
+  | { status: "not-applicable"; why: string }
+  | {
+      status: "manual";
+      /** What a person has to check. */
+      guidance: string;
+      /** Data that helps the person (e.g. the published ports for 5.9). */
+      report?: unknown;
+    };
+
+export type VerdictStatus = Verdict["status"];
+
+/** Settings an organisation can tune; every field has a safe default (see DEFAULT_SETTINGS). */
+export interface RuleSettings {
+  /** 5.4: capabilities a container may add back after dropping ALL. */
+  capabilityAllowList: string[];
+  /** 1.1.2: users allowed in the `docker` group / owning the socket. */
+  trustedDockerUsers: string[];
+  /** 4.2: registries or repository prefixes images may come from (empty = not configured → manual). */
+  trustedRegistries: string[];
+  /** 1.2.2: minimum acceptable engine version (semver-ish, e.g. "24.0.0"); undefined = report only. */
+  minimumEngineVersion?: string;
+  /** 5.32: the Docker socket path on the host (any path ending in docker.sock also counts). */
+  dockerSocketPath: string;
+  /** 5.1: swarm mode is needed on this host. */
+  swarmNeeded: boolean;
+  /** 7.1: manager failures the swarm must tolerate (manager count should be 2f+1). */
+  swarmFaultTolerance: number;
+  /** 2.10: a non-default cgroup parent was deliberately confirmed. */
+  cgroupParentConfirmed: boolean;
+  /** 2.13: log drivers that keep logs on the host only (fail unless shipped elsewhere). */
+  localOnlyLogDrivers: string[];
+}
+
+export const DEFAULT_SETTINGS: RuleSettings = {
+  capabilityAllowList: [],
+  trustedDockerUsers: ["root"],
+  trustedRegistries: [],
+  minimumEngineVersion: undefined,
+  dockerSocketPath: "/var/run/docker.sock",
+  swarmNeeded: false,
+  swarmFaultTolerance: 1,
+  cgroupParentConfirmed: false,
+  localOnlyLogDrivers: ["json-file", "local", "none"],
+};
+
+/** Everything a rule may consult besides the subject's own facts. Rules do no I/O. */
+export interface RuleContext {
+  settings: RuleSettings;
+  /** The daemon the subject runs on, when known (e.g. 5.26 accepts daemon-wide no-new-privileges). */
+  daemon?: DaemonFacts;
+  /** The host, when known (LSM support for 5.2/5.3, socket path). */
+  host?: Pick<HostFacts, "apparmorEnabled" | "selinuxEnabled"> & Partial<HostFacts>;
+  /** Swarm state, when known (2.15 is n/a in swarm mode). */
+  swarm?: SwarmFacts;
+  /** 4.5: `DOCKER_CONTENT_TRUST=1` in the deploying environment. */
+  contentTrust?: boolean;
+  /** Clock for exemption expiry (injected so rules stay pure). */
+  now: Date;
+}
+
+export type CisLevel = 1 | 2;
+
+/** Where a rule can be decided (see shared/cis-docker-benchmark.md). */
+export type Decidable = "decl" | "live" | "both" | "none";
+
+export interface Rule<K extends SubjectKind = SubjectKind> {
+  /** CIS Docker Benchmark v1.6.0 id (e.g. "5.4"), or a project id prefixed `hd-`. */
+  id: string;
+  /** Short title in our own words. */
+  title: string;
+  /** CIS section 1–7. */
+  section: 1 | 2 | 3 | 4 | 5 | 6 | 7;
+  /** Automated (scored) in CIS, or Manual. */
+  automated: boolean;
+  level: CisLevel;
+  subject: K;
+  where: Decidable;
+  /** Ids of the same item in older benchmark numberings, e.g. "cis-1.13:5.25". */
+  aliases?: string[];
+  /** Fact fields this rule reads; lets the policy pack report "unknown at preview" precisely. */
+  reads?: string[];
+  /** What to change to comply. */
+  remediation: string;
+  check(facts: FactsOf<K>, ctx: RuleContext): Verdict;
+}
+
+/** Any rule, whatever its subject (for lists). */
+export type AnyRule = { [K in SubjectKind]: Rule<K> }[SubjectKind];
+
+// ── verdict helpers: keep rule bodies short and uniform ──
+
+export const pass = (detail?: string): Verdict => (detail ? { status: "pass", detail } : { status: "pass" });
+export const fail = (field: string, observed: unknown, expected: string, detail?: string): Verdict =>
+  detail ? { status: "fail", field, observed, expected, detail } : { status: "fail", field, observed, expected };
+export const notApplicable = (why: string): Verdict => ({ status: "not-applicable", why });
+export const manual = (guidance: string, report?: unknown): Verdict =>
+  report === undefined ? { status: "manual", guidance } : { status: "manual", guidance, report };
+
+/** Define a rule with its subject type inferred (keeps `check` typed by subject). */
+export function defineRule<K extends SubjectKind>(rule: Rule<K>): Rule<K> {
+  return rule;
+}
