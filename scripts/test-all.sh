@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# The project's one test command (`npm test`): on a fresh machine of this kind, as root, it
+# installs the Debian packages the real-engine tests need, then builds, type-checks and runs
+# the unit and integration suites. Prints a closing "N passed, N failed" line; exits non-zero
+# when anything fails.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need=()
+command -v dockerd >/dev/null 2>&1 || need+=(docker.io)
+dpkg -s busybox-static >/dev/null 2>&1 || need+=(busybox-static)
+command -v ip >/dev/null 2>&1 || need+=(iproute2)
+command -v nsenter >/dev/null 2>&1 || need+=(util-linux)
+if ((${#need[@]})); then
+  if [ "$(id -u)" != 0 ]; then
+    echo "test-all: the integration tests need ${need[*]} (Debian packages); run as root to install them" >&2
+    exit 1
+  fi
+  echo "test-all: installing ${need[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+
+[ -d node_modules ] || npm ci --no-audit --no-fund
+
+npm run --silent build
+npm run --silent typecheck
+
+results="$(mktemp)"
+status=0
+npx jest --ci --json --outputFile="$results" "$@" || status=$?
+node -e '
+  const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+  const skipped = r.numPendingTests + r.numTodoTests;
+  console.log(`${r.numPassedTests} passed, ${r.numFailedTests} failed` + (skipped ? `, ${skipped} skipped` : ""));
+  if (r.numTotalTests === 0) { console.error("test-all: no test ran"); process.exit(1); }
+' "$results" || status=1
+rm -f "$results"
+exit "$status"

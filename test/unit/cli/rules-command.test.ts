@@ -1,0 +1,58 @@
+import { readFileSync } from "fs";
+import { join } from "path";
+import { runCli } from "../../../src/cli/main";
+import { CATALOG } from "../../../src/rules/catalog";
+import { renderRules } from "../../../src/report/rules-listing";
+
+async function cli(...argv: string[]) {
+  let out = "";
+  let err = "";
+  const code = await runCli(argv, { out: (t) => (out += t), err: (t) => (err += t) });
+  return { code, out, err };
+}
+
+describe("hardened-docker rules", () => {
+  it("--format json lists every rule with a check or manual guidance", async () => {
+    const { code, out } = await cli("rules", "--format", "json");
+    expect(code).toBe(0);
+    const rules = JSON.parse(out) as { id: string; check: string; remediation: string; cis: boolean }[];
+    expect(rules).toHaveLength(CATALOG.length);
+    expect(rules.filter((r) => r.cis)).toHaveLength(117);
+    for (const r of rules) {
+      expect(["automated", "manual"]).toContain(r.check);
+      expect(r.remediation).not.toBe("");
+    }
+    expect(rules.map((r) => r.id)).toContain("hd-selinux-enabled");
+  });
+
+  it("--section filters and orders ids numerically", async () => {
+    const { code, out } = await cli("rules", "--section", "5", "--format", "json");
+    expect(code).toBe(0);
+    const ids = (JSON.parse(out) as { id: string; section: number }[]).filter((r) => !r.id.startsWith("hd-")).map((r) => r.id);
+    expect(ids).toHaveLength(32);
+    expect(ids.indexOf("5.9")).toBeLessThan(ids.indexOf("5.10"));
+  });
+
+  it("prints a table by default", async () => {
+    const { code, out } = await cli("rules", "--section", "1");
+    expect(code).toBe(0);
+    expect(out).toContain("1.1.18");
+    expect(out).not.toContain("5.4");
+  });
+
+  it("rejects a bad section or format with a clear message and a non-zero exit", async () => {
+    const bad = await cli("rules", "--section", "9");
+    expect(bad.code).not.toBe(0);
+    expect(bad.err).toContain("--section must be a number 1–7");
+    const fmt = await cli("rules", "--format", "yaml");
+    expect(fmt.code).not.toBe(0);
+    expect(fmt.err).toMatch(/yaml/);
+  });
+});
+
+describe("docs/cis-coverage.md", () => {
+  it("is the current output of `npm run docs` (regenerate it when this fails)", () => {
+    const committed = readFileSync(join(__dirname, "../../../docs/cis-coverage.md"), "utf8");
+    expect(committed).toBe(renderRules(CATALOG, "markdown"));
+  });
+});
