@@ -1,0 +1,184 @@
+/**
+ * Adapter: the inputs of a `@pulumi/docker` 5.2.0 `docker.Container` (resolved to plain values,
+ * as the component computes them or as the policy engine hands them over) → ContainerFacts.
+ *
+ * Units of the provider: `memory` in MB (MiB, the provider multiplies by 1024²), `cpus` a decimal
+ * string, healthcheck durations Go duration strings, `ports[].ip` defaulting to 0.0.0.0,
+ * `networkMode` unset = the default bridge. The provider has no PIDs-limit field: HardenedContainer
+ * applies the limit with a companion command and declares it in the PIDS_LIMIT_LABEL label,
+ * which this adapter reads (the policy pack checks the companion exists).
+ */
+import { z } from "zod";
+import { cpusToNano, normaliseCapabilities, parseDurationSeconds, parseSecurityOptions } from "../facts/normalise";
+import { parseImageRef } from "../facts/image-ref";
+import type { ContainerFacts, MountFacts, PortBinding } from "../facts/types";
+import { AdapterError, describeZodIssue, issuePath } from "./errors";
+
+/** Label by which HardenedContainer declares the PIDs limit its companion command applies. */
+export const PIDS_LIMIT_LABEL = "hardened-docker.pids-limit";
+
+const MIB = 1024 * 1024;
+const str = z.string();
+const num = z.number();
+const opt = <T extends z.ZodType>(t: T) => t.nullish();
+
+const containerInputs = z.looseObject({
+  image: str,
+  name: opt(str),
+  user: opt(str),
+  privileged: opt(z.boolean()),
+  capabilities: opt(z.looseObject({ adds: opt(z.array(str)), drops: opt(z.array(str)) })),
+  securityOpts: opt(z.array(str)),
+  mounts: opt(
+    z.array(
+      z.looseObject({
+        target: str,
+        source: opt(str),
+        type: str,
+        readOnly: opt(z.boolean()),
+        bindOptions: opt(z.looseObject({ propagation: opt(str) })),
+      }),
+    ),
+  ),
+  volumes: opt(
+    z.array(
+      z.looseObject({
+        containerPath: opt(str),
+        hostPath: opt(str),
+        volumeName: opt(str),
+        readOnly: opt(z.boolean()),
+      }),
+    ),
+  ),
+  tmpfs: opt(z.record(str, str)),
+  ports: opt(z.array(z.looseObject({ internal: num, external: opt(num), ip: opt(str), protocol: opt(str) }))),
+  networkMode: opt(str),
+  networksAdvanced: opt(z.array(z.looseObject({ name: str }))),
+  pidMode: opt(str),
+  ipcMode: opt(str),
+  usernsMode: opt(str),
+  cgroupParent: opt(str),
+  memory: opt(num),
+  cpuShares: opt(num),
+  cpus: opt(z.union([str, num])),
+  cpuQuota: opt(num),
+  cpuPeriod: opt(num),
+  readOnly: opt(z.boolean()),
+  restart: opt(str),
+  maxRetryCount: opt(num),
+  devices: opt(z.array(z.looseObject({ hostPath: str, containerPath: opt(str), permissions: opt(str) }))),
+  ulimits: opt(z.array(z.looseObject({ name: str, soft: num, hard: num }))),
+  healthcheck: opt(
+    z.looseObject({ tests: opt(z.array(str)), interval: opt(str), timeout: opt(str), startPeriod: opt(str), retries: opt(num) }),
+  ),
+  labels: opt(z.array(z.looseObject({ label: str, value: str }))),
+  envs: opt(z.array(str)),
+});
+
+export type ContainerInputs = z.infer<typeof containerInputs>;
+
+const RESTART_POLICIES = ["no", "always", "unless-stopped", "on-failure"] as const;
+type RestartName = (typeof RESTART_POLICIES)[number];
+
+/**
+ * @param props the container's inputs (plain values)
+ * @param logicalName the Pulumi resource name (or URN) — used as id when no container name is set and in errors
+ */
+export function containerFactsFromPulumiInputs(props: unknown, logicalName: string): ContainerFacts {
+  const source = `docker.Container "${logicalName}"`;
+  const parsed = containerInputs.safeParse(props);
+  if (!parsed.success) { const issue = parsed.error.issues[0]; throw new AdapterError(source, describeZodIssue(issue, props), issuePath(issue.path)); }
+  const p = parsed.data;
+
+  const labels = Object.fromEntries((p.labels ?? []).map((l) => [l.label, l.value]));
+
+  const mounts: MountFacts[] = [
+    ...(p.mounts ?? []).map((m): MountFacts => ({
+      type: (["bind", "volume", "tmpfs", "npipe"].includes(m.type) ? m.type : "bind") as MountFacts["type"],
+      source: m.source ?? "",
+      target: m.target,
+      readOnly: m.readOnly ?? false,
+      ...(m.bindOptions?.propagation ? { propagation: m.bindOptions.propagation as MountFacts["propagation"] } : {}),
+    })),
+    ...(p.volumes ?? []).map((v): MountFacts => ({
+      type: v.hostPath ? "bind" : "volume",
+      source: v.hostPath ?? v.volumeName ?? "",
+      target: v.containerPath ?? "",
+      readOnly: v.readOnly ?? false,
+    })),
+    ...Object.entries(p.tmpfs ?? {}).map(([target]): MountFacts => ({ type: "tmpfs", source: "", target, readOnly: false })),
+  ];
+
+  const ports: PortBinding[] = (p.ports ?? []).map((port) => ({
+    containerPort: port.internal,
+    protocol: (port.protocol ?? "tcp") as PortBinding["protocol"],
+    hostIp: port.ip ?? "0.0.0.0", // the provider's default: every interface
+    hostPort: port.external ?? 0,
+  }));
+
+  const networkMode = p.networkMode ? p.networkMode : "bridge";
+  const networks = [...new Set([...(isNamedNetwork(networkMode) ? [networkMode] : []), ...(p.networksAdvanced ?? []).map((n) => n.name)])];
+  if (networkMode === "bridge" || networkMode === "default") networks.unshift("bridge");
+
+  const restartName = (RESTART_POLICIES as readonly string[]).includes(p.restart ?? "no") ? ((p.restart ?? "no") as RestartName) : undefined;
+  if (!restartName) throw new AdapterError(source, `restart: "${p.restart}" is not one of ${RESTART_POLICIES.join(", ")}`);
+
+  const pidsLabel = labels[PIDS_LIMIT_LABEL];
+  const pidsLimit = pidsLabel !== undefined && /^\d+$/.test(pidsLabel) ? Number(pidsLabel) : undefined;
+
+  const hc = p.healthcheck;
+  return {
+    kind: "container",
+    origin: "declared",
+    id: logicalName,
+    name: p.name ?? logicalName,
+    state: "declared",
+    image: parseImageRef(p.image),
+    ...(p.user ? { user: p.user } : {}),
+    privileged: p.privileged ?? false,
+    capAdd: normaliseCapabilities(p.capabilities?.adds),
+    capDrop: normaliseCapabilities(p.capabilities?.drops),
+    securityOptions: parseSecurityOptions(p.securityOpts),
+    mounts,
+    ports,
+    networkMode,
+    networks,
+    pidMode: p.pidMode ?? "",
+    ipcMode: p.ipcMode ?? "",
+    utsMode: "", // the provider cannot set UTS mode
+    usernsMode: p.usernsMode ?? "",
+    cgroupParent: p.cgroupParent ?? "",
+    memoryBytes: (p.memory ?? 0) * MIB,
+    cpuShares: p.cpuShares ?? 0,
+    nanoCpus: cpusToNano(p.cpus) ?? 0,
+    cpuQuota: p.cpuQuota ?? 0,
+    cpuPeriod: p.cpuPeriod ?? 0,
+    ...(pidsLimit !== undefined ? { pidsLimit } : {}),
+    readOnlyRootfs: p.readOnly ?? false,
+    restartPolicy: { name: restartName, maximumRetryCount: p.maxRetryCount ?? 0 },
+    devices: (p.devices ?? []).map((d) => ({ pathOnHost: d.hostPath, pathInContainer: d.containerPath ?? d.hostPath, permissions: d.permissions ?? "rwm" })),
+    ulimits: (p.ulimits ?? []).map((u) => ({ name: u.name, soft: u.soft, hard: u.hard })),
+    ...(hc?.tests && hc.tests.length
+      ? {
+          healthcheck: {
+            test: hc.tests,
+            ...optionalNumber("intervalSeconds", parseDurationSeconds(hc.interval)),
+            ...optionalNumber("timeoutSeconds", parseDurationSeconds(hc.timeout)),
+            ...optionalNumber("startPeriodSeconds", parseDurationSeconds(hc.startPeriod)),
+            ...optionalNumber("retries", hc.retries ?? undefined),
+          },
+        }
+      : {}),
+    labels,
+    // Names only: values may be secrets and facts end up in reports.
+    envNames: (p.envs ?? []).map((e) => e.split("=", 1)[0]),
+  };
+}
+
+function isNamedNetwork(mode: string): boolean {
+  return !["bridge", "default", "host", "none", ""].includes(mode) && !mode.startsWith("container:");
+}
+
+function optionalNumber<K extends string>(key: K, value: number | undefined): Partial<Record<K, number>> {
+  return value === undefined ? {} : ({ [key]: value } as Record<K, number>);
+}

@@ -1,0 +1,84 @@
+/**
+ * Normalisers shared by every adapter, so that one spelling of a Docker concept maps to one
+ * fact no matter where it came from (Engine API JSON, Pulumi inputs, dockerd flags).
+ */
+import type { SecurityOptions } from "./types";
+
+/** `cap_net_admin`, `CAP_NET_ADMIN`, `net_admin` → `NET_ADMIN`; `all` → `ALL`. */
+export function normaliseCapability(cap: string): string {
+  const upper = cap.trim().toUpperCase();
+  return upper.startsWith("CAP_") ? upper.slice(4) : upper;
+}
+
+export function normaliseCapabilities(caps: readonly string[] | null | undefined): string[] {
+  return [...new Set((caps ?? []).map(normaliseCapability).filter((c) => c !== ""))];
+}
+
+/**
+ * `--security-opt` values → their meanings. Docker accepts both `key=value` and the legacy
+ * `key:value`, and `no-new-privileges` alone or with `:true`/`=true`.
+ */
+export function parseSecurityOptions(raw: readonly string[] | null | undefined): SecurityOptions {
+  const out: SecurityOptions = { noNewPrivileges: false, selinuxLabels: [], selinuxLabelDisabled: false, raw: [...(raw ?? [])] };
+  for (const opt of raw ?? []) {
+    const m = /^([a-z-]+)(?:[=:](.*))?$/s.exec(opt.trim());
+    if (!m) continue;
+    const [, key, value = ""] = m;
+    switch (key) {
+      case "no-new-privileges":
+        out.noNewPrivileges = value === "" || value === "true";
+        break;
+      case "seccomp":
+        out.seccompProfile = value;
+        break;
+      case "apparmor":
+        out.apparmorProfile = value;
+        break;
+      case "label":
+        if (value === "disable") out.selinuxLabelDisabled = true;
+        else if (value !== "") out.selinuxLabels.push(value);
+        break;
+    }
+  }
+  return out;
+}
+
+const DURATION_UNITS: Record<string, number> = { ns: 1e-9, us: 1e-6, µs: 1e-6, ms: 1e-3, s: 1, m: 60, h: 3600 };
+
+/** Go duration text (`30s`, `1m30s`, `500ms`) → seconds; undefined when empty or malformed. */
+export function parseDurationSeconds(text: string | undefined | null): number | undefined {
+  if (!text) return undefined;
+  const re = /(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/gy;
+  let total = 0;
+  let consumed = 0;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    total += Number(m[1]) * DURATION_UNITS[m[2]];
+    consumed = re.lastIndex;
+  }
+  return consumed === text.length && consumed > 0 ? total : undefined;
+}
+
+/** CPUs as a decimal (`"0.5"`, `1.5`) → Engine `NanoCpus`; undefined when not a positive number. */
+export function cpusToNano(cpus: string | number | undefined | null): number | undefined {
+  if (cpus === undefined || cpus === null || cpus === "") return undefined;
+  const n = typeof cpus === "number" ? cpus : Number(cpus);
+  return Number.isFinite(n) && n > 0 ? Math.round(n * 1e9) : undefined;
+}
+
+/** A path with `.`/`..`/duplicate and trailing slashes resolved (POSIX, absolute). */
+export function normalisePath(path: string): string {
+  const parts: string[] = [];
+  for (const part of path.split("/")) {
+    if (part === "" || part === ".") continue;
+    if (part === "..") parts.pop();
+    else parts.push(part);
+  }
+  return "/" + parts.join("/");
+}
+
+/** `child` equals `parent` or lies below it, on path boundaries (`/etcetera` is not below `/etc`). */
+export function isPathWithin(child: string, parent: string): boolean {
+  const c = normalisePath(child);
+  const p = normalisePath(parent);
+  return p === "/" || c === p || c.startsWith(p + "/");
+}
