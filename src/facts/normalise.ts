@@ -27,6 +27,9 @@ export function parseSecurityOptions(raw: readonly string[] | null | undefined):
     switch (key) {
       case "no-new-privileges":
         out.noNewPrivileges = value === "" || value === "true";
+        // An explicit opt-out beats the daemon-wide default (moby applies it after the default).
+        if (value === "false") out.noNewPrivilegesOptOut = true;
+        else delete out.noNewPrivilegesOptOut;
         break;
       case "seccomp":
         out.seccompProfile = value;

@@ -76,6 +76,12 @@ export interface HealthcheckFacts {
 /** Security options (`--security-opt`) parsed into their meanings. */
 export interface SecurityOptions {
   noNewPrivileges: boolean;
+  /**
+   * `no-new-privileges=false` written explicitly. The engine applies it after the daemon-wide
+   * default, so it switches a daemon's `no-new-privileges: true` off for this container.
+   * undefined = not written / not known.
+   */
+  noNewPrivilegesOptOut?: boolean;
   /** `unconfined`, a profile path/JSON marker, or undefined (engine default profile). */
   seccompProfile?: string;
   /** AppArmor profile named in security options (`apparmor=…`), undefined = engine default. */
@@ -86,6 +92,16 @@ export interface SecurityOptions {
   selinuxLabelDisabled: boolean;
   /** Every option as written, for reports. */
   raw: string[];
+}
+
+/** One `docker exec` seen in an audit source. */
+export interface ExecAuditEvent {
+  /** `--privileged` was given. */
+  privileged: boolean;
+  /** `--user` as given; undefined = not given (the container's user applies). */
+  user?: string;
+  /** When it happened (ISO 8601), for reports. */
+  at?: string;
 }
 
 export interface ContainerFacts {
@@ -142,6 +158,11 @@ export interface ContainerFacts {
   envNames: string[];
   /** Process command lines (live, running containers, from the engine's `top`); undefined = not collected. */
   processes?: string[];
+  /**
+   * `docker exec` runs into this container, from the host's audit log (auditd) or the engine's
+   * event stream (CIS 5.23/5.24); undefined = not collected.
+   */
+  execAuditEvents?: ExecAuditEvent[];
 }
 
 // ───────────────────────────── daemon ─────────────────────────────
@@ -334,11 +355,24 @@ export interface HostFacts {
   locations: HostLocations;
   /** Paths watched by loaded or persistent audit rules (`-w PATH` or `-F path=`/`-F dir=`). Undefined = auditd state unknown. */
   auditWatches?: string[];
+  /**
+   * The subset of `auditWatches` set only by `-F path=` rules (see `nonRecursiveAuditPaths` in
+   * ./host-parsers): such a rule matches that one inode, so it does not cover files below a
+   * directory. Undefined = none (every watch may be a recursive `-w`/`-F dir=` watch).
+   */
+  auditNonRecursiveWatches?: string[];
   /** stat of every location above that exists, keyed by path. */
   files: Record<string, FileStat>;
   /** Members of the `docker` group (explicit and primary-group members). */
   dockerGroupMembers: string[];
   engineVersion?: string;
+  /**
+   * Hard resource limits that bound containers' ulimits (those of the dockerd process, from
+   * /proc/<dockerd pid>/limits), keyed by Docker ulimit name (`nofile`, `nproc`, …). A name that
+   * is missing = unknown or unlimited; undefined = not collected. Used by CIS 2.8: a
+   * `default-ulimits` hard limit above it makes containers fail to start under user namespaces.
+   */
+  ulimitHardLimits?: Record<string, number>;
   /** Host supports/enforces these LSMs; undefined = unknown. */
   apparmorEnabled?: boolean;
   selinuxEnabled?: boolean;

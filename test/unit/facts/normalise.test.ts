@@ -8,7 +8,8 @@ describe("normalisers", () => {
   it("security options in every spelling docker accepts", () => {
     expect(parseSecurityOptions(["no-new-privileges"]).noNewPrivileges).toBe(true);
     expect(parseSecurityOptions(["no-new-privileges:true"]).noNewPrivileges).toBe(true);
-    expect(parseSecurityOptions(["no-new-privileges=false"]).noNewPrivileges).toBe(false);
+    expect(parseSecurityOptions(["no-new-privileges=false"])).toMatchObject({ noNewPrivileges: false, noNewPrivilegesOptOut: true });
+    expect(parseSecurityOptions(["no-new-privileges"]).noNewPrivilegesOptOut).toBeUndefined();
     expect(parseSecurityOptions(["seccomp:unconfined"]).seccompProfile).toBe("unconfined");
     expect(parseSecurityOptions(["apparmor=unconfined"]).apparmorProfile).toBe("unconfined");
     expect(parseSecurityOptions(["label:disable"]).selinuxLabelDisabled).toBe(true);
