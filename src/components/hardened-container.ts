@@ -1,0 +1,496 @@
+/**
+ * HardenedContainer: a `docker.Container` that passes CIS Docker Benchmark section 5 (and 4.1,
+ * 4.5, 4.6) by default. Weakening any default needs an exemption for the rule it breaks.
+ *
+ * How it decides "secure": it renders the docker.Container inputs, turns them into facts with
+ * the same adapter the policy pack uses, and runs the rule catalog on them (the self-check).
+ * Every failing automated rule without an exemption becomes an error that names the argument,
+ * the value and the rule — so the component, the policy pack and the audit can never disagree.
+ */
+import * as command from "@pulumi/command";
+import * as docker from "@pulumi/docker";
+import * as pulumi from "@pulumi/pulumi";
+import { isIP } from "net";
+import { z } from "zod";
+import { containerFactsFromPulumiInputs, PIDS_LIMIT_LABEL, type ContainerInputs } from "../adapters/pulumi-container";
+import { exemptionProblems, exemptionsToLabels, type Exemption } from "../exemptions";
+import { parseImageRef } from "../facts/image-ref";
+import type { ContainerFacts } from "../facts/types";
+import { RULE_IDS, ruleById } from "../rules/catalog";
+import { evaluate } from "../rules/evaluate";
+import { DEFAULT_SETTINGS, type RuleContext } from "../rules/types";
+import { renderPidsLimitCommand } from "../scripts/pids-limit";
+import { ALL_CAPABILITIES, SAFE_CAPABILITIES, type Capability } from "./capabilities";
+import { exemptionSchema, formatArgsIssue, HardenedArgsError, inputString } from "./args";
+import { HardenedNetwork } from "./hardened-network";
+import { parseSize, SIZE_HINT } from "./sizes";
+
+export const HARDENED_CONTAINER_TYPE = "hardened-docker:index:HardenedContainer";
+/** Label marking containers made by this component (the policy pack's stack policy reads it). */
+export const COMPONENT_LABEL = "hardened-docker.component";
+
+export interface HardenedPort {
+  /** Port inside the container. */
+  internal: number;
+  /** Port on the host. Below 1024 needs an exemption for CIS 5.8. */
+  external: number;
+  /** Host address to bind, e.g. "127.0.0.1" or "10.0.0.5". Never empty, 0.0.0.0 or :: without an exemption for CIS 5.14. */
+  hostIp: string;
+  protocol?: "tcp" | "udp";
+}
+
+export interface HardenedHealthcheck {
+  /** Test command in Docker's form, e.g. ["CMD", "/bin/check"] or ["CMD-SHELL", "wget -q -O- localhost:8080/health"]. */
+  test: string[];
+  /** Go duration, e.g. "30s" (default 30s). */
+  interval?: string;
+  /** Go duration (default 5s). */
+  timeout?: string;
+  /** Go duration before failures count (default 0s). */
+  startPeriod?: string;
+  /** Consecutive failures before unhealthy (default 3). */
+  retries?: number;
+}
+
+export interface HardenedContainerArgs {
+  /** Image reference, pinned by digest (`repo@sha256:…`) — CIS 4.5 / 5.28. A tag alone needs an exemption for 4.5. */
+  image: pulumi.Input<string>;
+  /** Container name on the engine. Default: the resource name. */
+  name?: string;
+  /** Memory limit, REQUIRED (CIS 5.11): a size like "256Mi" or "1Gi", whole MiB, at least 6Mi. */
+  memory: string;
+  /** CPU limit in CPUs (CIS 5.12). Default 1. */
+  cpus?: number;
+  /** Maximum number of processes (CIS 5.29). Default 256. Applied through the Engine's update endpoint (see README). */
+  pidsLimit?: number;
+  /** User to run as, `uid[:gid]` or a name (CIS 4.1). Default "65534:65534" (nobody). root / 0 needs an exemption for 4.1. */
+  user?: string;
+  /** Capabilities to add back after dropping ALL (CIS 5.4). SAFE_CAPABILITIES need no exemption; others need one for 5.4. */
+  capAdd?: Capability[];
+  /** Networks to attach, at least one (a HardenedNetwork or a network name). The default bridge needs an exemption for 5.30. */
+  networks?: (HardenedNetwork | pulumi.Input<string>)[];
+  /** Published ports, each bound to an explicit host address (CIS 5.8, 5.14). */
+  ports?: HardenedPort[];
+  /** Writable scratch paths as tmpfs with a size, e.g. { "/tmp": "64Mi" } (the root filesystem stays read-only). */
+  tmpfs?: Record<string, string>;
+  /** Named volumes for writable data. */
+  volumes?: { volumeName: pulumi.Input<string>; containerPath: string; readOnly?: boolean }[];
+  /** Host bind mounts, read-only unless `readOnly: false` (sensitive host paths: CIS 5.6; the Docker socket: CIS 5.32). */
+  binds?: { hostPath: string; containerPath: string; readOnly?: boolean }[];
+  /** Read-only root filesystem (CIS 5.13). Default true; false needs an exemption for 5.13. */
+  readOnlyRootfs?: boolean;
+  /** Restart policy (CIS 5.15): on-failure with 1–5 retries (default 5), or "no". */
+  restart?: { policy: "on-failure"; maxRetries?: number } | { policy: "no" };
+  /** Healthcheck (CIS 4.6 / 5.27). Required unless exempted. */
+  healthcheck?: HardenedHealthcheck;
+  /** Environment. Values given as secrets stay secret in the container's inputs and outputs. */
+  env?: Record<string, pulumi.Input<string>>;
+  command?: string[];
+  entrypoint?: string[];
+  workingDir?: string;
+  /** Extra labels (keys under `hardened-docker.` are reserved). */
+  labels?: Record<string, string>;
+  /** Documented exceptions: `{ rule: "5.13", reason: "≥ 10 characters", expires?: "YYYY-MM-DD" }`. */
+  exemptions?: Exemption[];
+  // ── weakenings: each needs an exemption for the rule it breaks ──
+  /** Share host namespaces: network (5.10), pid (5.16), ipc (5.17), userns (5.31). */
+  hostNamespaces?: { network?: boolean; pid?: boolean; ipc?: boolean; userns?: boolean };
+  /** Privileged mode (5.5; also breaks 5.4, 5.22 and more). */
+  privileged?: boolean;
+  /** Seccomp profile: a JSON profile path on the daemon host, or "unconfined" (5.22). Default: Docker's default profile. */
+  seccompProfile?: string;
+  /** AppArmor profile name; "unconfined" breaks 5.2. Default: docker-default. */
+  apparmorProfile?: string;
+  /** no-new-privileges (5.26). Default true. */
+  noNewPrivileges?: boolean;
+  /** Cgroup parent (5.25). */
+  cgroupParent?: string;
+  /** Host devices (5.18, manual in CIS): each device needs an exemption for 5.18. */
+  devices?: { hostPath: string; containerPath?: string; permissions?: string }[];
+  /** Per-container ulimits (5.19). */
+  ulimits?: { name: string; soft: number; hard: number }[];
+  /** DOCKER_HOST for the PIDs-limit command (default: the deploying environment's). */
+  dockerHost?: pulumi.Input<string>;
+}
+
+// ───────────── validation of the arguments' shape ─────────────
+
+const SAFE_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}$/;
+const ABS_PATH = /^\/[^\0\n]*$/;
+const DURATION = /^(\d+(\.\d+)?(ns|us|ms|s|m|h))+$/;
+
+const argsSchema = z.strictObject({
+  image: inputString("an image reference"),
+  name: z.string().regex(SAFE_NAME, "must be 1–128 of [a-zA-Z0-9_.-], starting with a letter or digit").optional(),
+  memory: z.string({ error: `is required (CIS 5.11): ${SIZE_HINT}` }),
+  cpus: z.number().positive().max(1024).optional(),
+  pidsLimit: z.number().int().min(1).max(4_194_304).optional(),
+  user: z.string().regex(/^[a-zA-Z0-9_][a-zA-Z0-9_.-]*(:[a-zA-Z0-9_][a-zA-Z0-9_.-]*)?$/, "must be uid[:gid] or a user name").optional(),
+  capAdd: z.array(z.enum(ALL_CAPABILITIES as [Capability, ...Capability[]])).optional(),
+  networks: z.array(z.union([z.instanceof(HardenedNetwork), inputString("a network name")])).optional(),
+  ports: z
+    .array(
+      z.strictObject({
+        internal: z.number().int().min(1).max(65535),
+        external: z.number().int().min(1).max(65535),
+        hostIp: z.string().refine((ip) => ip === "" || isIP(ip.replace(/^\[(.*)\]$/, "$1")) !== 0, "must be an IPv4 or IPv6 address"),
+        protocol: z.enum(["tcp", "udp"]).optional(),
+      }),
+    )
+    .optional(),
+  tmpfs: z.record(z.string().regex(ABS_PATH, "must be an absolute path"), z.string()).optional(),
+  volumes: z
+    .array(z.strictObject({ volumeName: inputString("a volume name"), containerPath: z.string().regex(ABS_PATH, "must be an absolute path"), readOnly: z.boolean().optional() }))
+    .optional(),
+  binds: z
+    .array(
+      z.strictObject({
+        hostPath: z.string().regex(ABS_PATH, "must be an absolute path"),
+        containerPath: z.string().regex(ABS_PATH, "must be an absolute path"),
+        readOnly: z.boolean().optional(),
+      }),
+    )
+    .optional(),
+  readOnlyRootfs: z.boolean().optional(),
+  restart: z
+    .discriminatedUnion("policy", [
+      z.strictObject({ policy: z.literal("on-failure"), maxRetries: z.number().int().min(0).optional() }),
+      z.strictObject({ policy: z.literal("no") }),
+    ])
+    .optional(),
+  healthcheck: z
+    .strictObject({
+      test: z.array(z.string()).min(1, "needs at least one element, e.g. [\"CMD\", \"/bin/check\"]"),
+      interval: z.string().regex(DURATION, "must be a Go duration like 30s").optional(),
+      timeout: z.string().regex(DURATION, "must be a Go duration like 5s").optional(),
+      startPeriod: z.string().regex(DURATION, "must be a Go duration like 10s").optional(),
+      retries: z.number().int().min(0).optional(),
+    })
+    .optional(),
+  env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be a valid variable name"), inputString("a string value")).optional(),
+  command: z.array(z.string()).optional(),
+  entrypoint: z.array(z.string()).optional(),
+  workingDir: z.string().regex(ABS_PATH, "must be an absolute path").optional(),
+  labels: z.record(z.string().refine((k) => !k.startsWith("hardened-docker."), "keys under hardened-docker. are reserved"), z.string()).optional(),
+  exemptions: z.array(exemptionSchema).optional(),
+  hostNamespaces: z.strictObject({ network: z.boolean().optional(), pid: z.boolean().optional(), ipc: z.boolean().optional(), userns: z.boolean().optional() }).optional(),
+  privileged: z.boolean().optional(),
+  seccompProfile: z.string().regex(/^(unconfined|\/[^\0\n,]*)$/, 'must be "unconfined" or an absolute path to a profile').optional(),
+  apparmorProfile: z.string().regex(/^[a-zA-Z0-9_.-]+$/, "must be an AppArmor profile name").optional(),
+  noNewPrivileges: z.boolean().optional(),
+  cgroupParent: z.string().regex(/^[a-zA-Z0-9_./-]+$/, "must be a cgroup path").optional(),
+  devices: z
+    .array(
+      z.strictObject({
+        hostPath: z.string().regex(ABS_PATH, "must be an absolute path"),
+        containerPath: z.string().regex(ABS_PATH, "must be an absolute path").optional(),
+        permissions: z.string().regex(/^[rwm]{1,3}$/, 'must be a combination of "r", "w", "m"').optional(),
+      }),
+    )
+    .optional(),
+  ulimits: z.array(z.strictObject({ name: z.string().regex(/^[a-z]+$/), soft: z.number().int().min(0), hard: z.number().int().min(0) })).optional(),
+  dockerHost: inputString("a DOCKER_HOST URL").optional(),
+});
+
+/** The container's inputs as computed, with the parts that may be Outputs kept as Inputs. */
+export interface HardenedContainerPlan {
+  /** The docker.Container args (Inputs where the caller gave Outputs). */
+  containerArgs: docker.ContainerArgs;
+  /** Plain rendering used for facts (Outputs replaced by stand-ins that cannot weaken anything). */
+  plainInputs: ContainerInputs;
+  facts: ContainerFacts;
+  pidsLimit: number;
+  exemptions: Exemption[];
+}
+
+export interface PlanOptions {
+  /** Clock for exemption expiry. */
+  now?: Date;
+  /** DOCKER_CONTENT_TRUST=1 in the deploying environment (satisfies 4.5 without a digest). */
+  contentTrust?: boolean;
+}
+
+/** Where each fact field comes from among the arguments (for error messages). */
+function argumentFor(field: string, mountOrigins: string[]): string {
+  const root = field.split(/[.[]/)[0];
+  const index = /^\w+\[(\d+)\]/.exec(field)?.[1];
+  switch (root) {
+    case "mounts":
+      return index !== undefined ? (mountOrigins[Number(index)] ?? "binds") : "binds";
+    case "ports":
+      return field.includes("hostPort") ? field.replace("hostPort", "external") : field;
+    case "memoryBytes":
+      return "memory";
+    case "nanoCpus":
+    case "cpuShares":
+    case "cpuQuota":
+      return "cpus";
+    case "readOnlyRootfs":
+      return "readOnlyRootfs";
+    case "restartPolicy":
+      return "restart";
+    case "networkMode":
+      return "hostNamespaces.network";
+    case "pidMode":
+      return "hostNamespaces.pid";
+    case "ipcMode":
+      return "hostNamespaces.ipc";
+    case "usernsMode":
+      return "hostNamespaces.userns";
+    case "capAdd":
+    case "capDrop":
+      return "capAdd";
+    case "securityOptions":
+      return field.includes("seccomp") ? "seccompProfile" : field.includes("apparmor") ? "apparmorProfile" : field.includes("noNewPrivileges") ? "noNewPrivileges" : "securityOptions";
+    case "user":
+    case "imageConfig":
+      return "user";
+    case "healthcheck":
+      return "healthcheck";
+    default:
+      return root;
+  }
+}
+
+const HOST_NS_RULES = { network: "5.10", pid: "5.16", ipc: "5.17", userns: "5.31" } as const;
+
+/**
+ * Compute the docker.Container for these arguments and check it against the catalog.
+ * Pure apart from reading Outputs' presence; throws HardenedArgsError on any refusal.
+ */
+export function planHardenedContainer(name: string, rawArgs: HardenedContainerArgs, options: PlanOptions = {}): HardenedContainerPlan {
+  const now = options.now ?? new Date();
+  const parsed = argsSchema.safeParse(rawArgs);
+  if (!parsed.success) throw new HardenedArgsError(name, parsed.error.issues.map((i) => formatArgsIssue(i, rawArgs)));
+  const args = parsed.data as HardenedContainerArgs;
+
+  // Exemptions first: a malformed one is an error even if it would not be needed.
+  const exemptions = args.exemptions ?? [];
+  const exemptionErrors = exemptions.flatMap((e, i) => exemptionProblems(e, RULE_IDS, now, `exemptions[${i}]`)).map((p) => `${p.source} (rule "${p.rule}"): ${p.problem}`);
+  if (exemptionErrors.length) throw new HardenedArgsError(name, exemptionErrors);
+  const exempt = new Set(exemptions.map((e) => e.rule));
+
+  const problems: string[] = [];
+  const memoryBytes = parseSize(args.memory);
+  const MIB = 1024 * 1024;
+  if (memoryBytes === undefined) problems.push(`memory = ${JSON.stringify(args.memory)}: must be ${SIZE_HINT} (CIS 5.11)`);
+  else if (memoryBytes % MIB !== 0 || memoryBytes < 6 * MIB) problems.push(`memory = ${JSON.stringify(args.memory)}: must be a whole number of MiB, at least 6Mi (Docker's minimum) (CIS 5.11)`);
+
+  const tmpfs: Record<string, string> = {};
+  for (const [path, size] of Object.entries(args.tmpfs ?? {})) {
+    const bytes = parseSize(size);
+    if (bytes === undefined || bytes === 0) problems.push(`tmpfs["${path}"] = ${JSON.stringify(size)}: must be ${SIZE_HINT}`);
+    else tmpfs[path] = `rw,noexec,nosuid,nodev,size=${bytes}`;
+  }
+
+  const hostNs = args.hostNamespaces ?? {};
+  const networks = args.networks ?? [];
+  if (!hostNs.network && networks.length === 0)
+    problems.push("networks: at least one network is required (a HardenedNetwork or a network name); containers never go on the default bridge (CIS 5.30)");
+  if (hostNs.network && networks.length > 0) problems.push("networks: must be empty when hostNamespaces.network is true (the host network replaces them)");
+  networks.forEach((n, i) => {
+    if ((n === "bridge" || n === "default") && !exempt.has("5.30"))
+      problems.push(`networks[${i}] = "${n}": the default bridge shares one flat network with every container (CIS 5.30). ${howToExempt("5.30")}`);
+  });
+  (args.devices ?? []).forEach((d, i) => {
+    if (!exempt.has("5.18")) problems.push(`devices[${i}].hostPath = "${d.hostPath}": host devices are not mapped by default (CIS 5.18). ${howToExempt("5.18")}`);
+  });
+  if (problems.length) throw new HardenedArgsError(name, problems);
+
+  // ── render the docker.Container inputs ──
+  const pidsLimit = args.pidsLimit ?? 256;
+  const restart = args.restart ?? { policy: "on-failure" as const, maxRetries: 5 };
+  const securityOpts = [
+    ...(args.noNewPrivileges === false ? [] : ["no-new-privileges:true"]),
+    ...(args.seccompProfile ? [`seccomp=${args.seccompProfile}`] : []),
+    ...(args.apparmorProfile ? [`apparmor=${args.apparmorProfile}`] : []),
+  ];
+  const labels: Record<string, string> = {
+    ...(args.labels ?? {}),
+    [COMPONENT_LABEL]: "HardenedContainer",
+    [PIDS_LIMIT_LABEL]: String(pidsLimit),
+    ...exemptionsToLabels(exemptions),
+  };
+  const mountOrigins: string[] = [];
+  const mounts = (args.binds ?? []).map((b, i) => {
+    mountOrigins.push(`binds[${i}]`);
+    return { type: "bind", source: b.hostPath, target: b.containerPath, readOnly: b.readOnly ?? true, bindOptions: { propagation: "rprivate" as string } };
+  });
+  (args.volumes ?? []).forEach((_, i) => mountOrigins.push(`volumes[${i}]`));
+  Object.keys(tmpfs).forEach((p) => mountOrigins.push(`tmpfs["${p}"]`));
+
+  const networkNames = networks.map((n) => (n instanceof HardenedNetwork ? n.networkName : n));
+  const plainNetworkName = (n: pulumi.Input<string>, i: number) => (typeof n === "string" ? n : `network-${i}`);
+  const networkMode = hostNs.network ? "host" : plainNetworkName(networkNames[0], 0);
+
+  const common = {
+    name: args.name ?? name,
+    user: args.user ?? "65534:65534",
+    privileged: args.privileged ?? false,
+    capabilities: { drops: ["ALL"], adds: [...(args.capAdd ?? [])] },
+    securityOpts,
+    mounts,
+    tmpfs,
+    ports: (args.ports ?? []).map((p) => ({ internal: p.internal, external: p.external, ip: p.hostIp, protocol: p.protocol ?? "tcp" })),
+    networkMode,
+    pidMode: hostNs.pid ? "host" : undefined,
+    ipcMode: hostNs.ipc ? "host" : "private",
+    usernsMode: hostNs.userns ? "host" : undefined,
+    cgroupParent: args.cgroupParent,
+    memory: (memoryBytes ?? 0) / MIB,
+    cpus: String(args.cpus ?? 1),
+    readOnly: args.readOnlyRootfs ?? true,
+    restart: restart.policy,
+    maxRetryCount: restart.policy === "on-failure" ? (restart.maxRetries ?? 5) : undefined,
+    devices: args.devices?.map((d) => ({ hostPath: d.hostPath, containerPath: d.containerPath ?? d.hostPath, permissions: d.permissions ?? "rwm" })),
+    ulimits: args.ulimits,
+    healthcheck: args.healthcheck
+      ? {
+          tests: args.healthcheck.test,
+          interval: args.healthcheck.interval ?? "30s",
+          timeout: args.healthcheck.timeout ?? "5s",
+          startPeriod: args.healthcheck.startPeriod ?? "0s",
+          retries: args.healthcheck.retries ?? 3,
+        }
+      : undefined,
+    labels: Object.entries(labels).map(([label, value]) => ({ label, value })),
+    command: args.command,
+    entrypoints: args.entrypoint,
+    workingDir: args.workingDir,
+  };
+
+  const plainInputs: ContainerInputs = {
+    ...stripUndefined(common),
+    image: typeof args.image === "string" ? args.image : PLACEHOLDER_IMAGE,
+    networksAdvanced: networkNames.map((n, i) => ({ name: plainNetworkName(n, i) })),
+    volumes: (args.volumes ?? []).map((v, i) => ({ volumeName: typeof v.volumeName === "string" ? v.volumeName : `volume-${i}`, containerPath: v.containerPath, readOnly: v.readOnly ?? false })),
+    envs: Object.keys(args.env ?? {}).map((k) => `${k}=`),
+  };
+  const facts = containerFactsFromPulumiInputs(plainInputs, name);
+
+  // ── the self-check: the catalog decides ──
+  const findings = selfCheck(facts, { now, contentTrust: options.contentTrust, checkImage: typeof args.image === "string" });
+  const refusals = findings.filter((f) => !exempt.has(f.ruleId)).map((f) => describeRefusal(f, mountOrigins));
+  // Host namespaces and privileged mode are named by their argument even when several rules object.
+  for (const [ns, rule] of Object.entries(HOST_NS_RULES)) {
+    if (hostNs[ns as keyof typeof HOST_NS_RULES] && !exempt.has(rule) && !findings.some((f) => f.ruleId === rule))
+      refusals.push(`hostNamespaces.${ns} = true breaks CIS ${rule}. ${howToExempt(rule)}`);
+  }
+  if (refusals.length) throw new HardenedArgsError(name, refusals);
+  for (const e of exemptions) {
+    if (!findings.some((f) => f.ruleId === e.rule) && !["5.18", "5.30"].includes(e.rule))
+      pulumi.log.warn(`HardenedContainer "${name}": exemption for ${e.rule} is not needed by these arguments; remove it`);
+  }
+
+  const containerArgs: docker.ContainerArgs = {
+    ...stripUndefined(common),
+    image: args.image,
+    networkMode: hostNs.network ? "host" : networkNames[0],
+    networksAdvanced: networkNames.map((n) => ({ name: n })),
+    volumes: (args.volumes ?? []).map((v) => ({ volumeName: v.volumeName, containerPath: v.containerPath, readOnly: v.readOnly ?? false })),
+    envs: envInputs(args.env ?? {}),
+  };
+  return { containerArgs, plainInputs, facts, pidsLimit, exemptions };
+}
+
+const PLACEHOLDER_IMAGE = "placeholder.invalid/pending@sha256:" + "0".repeat(64);
+
+interface SelfCheckFinding {
+  ruleId: string;
+  title: string;
+  field: string;
+  observed: unknown;
+  expected: string;
+}
+
+/** Automated container rules that fail on these facts. */
+export function selfCheck(facts: ContainerFacts, opts: { now: Date; contentTrust?: boolean; checkImage?: boolean }): SelfCheckFinding[] {
+  const ctx: RuleContext = {
+    settings: { ...DEFAULT_SETTINGS, capabilityAllowList: [...SAFE_CAPABILITIES] },
+    now: opts.now,
+    ...(opts.contentTrust ? { contentTrust: true } : {}),
+  };
+  const out: SelfCheckFinding[] = [];
+  for (const f of evaluate([facts], ctx)) {
+    if (!f.automated || f.verdict.status !== "fail") continue;
+    if (!opts.checkImage && (f.ruleId === "4.5" || f.ruleId === "5.28")) continue; // checked when the Output resolves
+    out.push({ ruleId: f.ruleId, title: f.title, field: f.verdict.field, observed: f.verdict.observed, expected: f.verdict.expected });
+  }
+  return out;
+}
+
+/** The 4.5/5.28 check on an image reference resolved at deploy time; returns the refusal, if any. */
+export function checkResolvedImage(name: string, plan: HardenedContainerPlan, ref: string, opts: { now: Date; contentTrust?: boolean }): string | undefined {
+  const facts = { ...plan.facts, image: parseImageRef(ref) };
+  const late = selfCheck(facts, { ...opts, checkImage: true }).filter(
+    (f) => (f.ruleId === "4.5" || f.ruleId === "5.28") && !plan.exemptions.some((e) => e.rule === f.ruleId),
+  );
+  return late.length ? `HardenedContainer "${name}": ${describeRefusal(late[0], [])}` : undefined;
+}
+
+function describeRefusal(f: SelfCheckFinding, mountOrigins: string[]): string {
+  const arg = argumentFor(f.field, mountOrigins);
+  return `${arg}: ${JSON.stringify(f.observed)} breaks CIS ${f.ruleId} (${f.title}); expected ${f.expected}. ${howToExempt(f.ruleId)}`;
+}
+
+export function howToExempt(ruleId: string): string {
+  return `To accept this, add exemptions: [{ rule: "${ruleId}", reason: "<why, 10+ chars>", expires: "YYYY-MM-DD" }].`;
+}
+
+function envInputs(env: Record<string, pulumi.Input<string>>): pulumi.Input<pulumi.Input<string>[]> {
+  return Object.entries(env).map(([k, v]) => pulumi.interpolate`${k}=${v}`);
+}
+
+function stripUndefined<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+}
+
+/**
+ * A hardened container. Child resources: the `docker.Container`, and a `command.local.Command`
+ * applying the PIDs limit through the Engine API (the provider has no field for it).
+ */
+export class HardenedContainer extends pulumi.ComponentResource {
+  public readonly container: docker.Container;
+  public readonly pidsLimitCommand: command.local.Command;
+  /** The facts the self-check judged (what the catalog saw before anything was created). */
+  public readonly facts: ContainerFacts;
+  public readonly containerId: pulumi.Output<string>;
+  public readonly containerName: pulumi.Output<string>;
+
+  constructor(name: string, args: HardenedContainerArgs, opts: pulumi.ComponentResourceOptions = {}) {
+    super(HARDENED_CONTAINER_TYPE, name, {}, opts);
+    let plan: HardenedContainerPlan;
+    try {
+      plan = planHardenedContainer(name, args, { contentTrust: process.env.DOCKER_CONTENT_TRUST === "1" });
+    } catch (err) {
+      if (err instanceof HardenedArgsError) throw new pulumi.ResourceError(err.message, this);
+      throw err;
+    }
+    this.facts = plan.facts;
+
+    // An image known only at deploy time (an Output) is checked when it resolves.
+    const image = pulumi.output(args.image).apply((ref) => {
+      const refusal = checkResolvedImage(name, plan, ref, { now: new Date(), contentTrust: process.env.DOCKER_CONTENT_TRUST === "1" });
+      if (refusal) throw new pulumi.ResourceError(refusal, this);
+      return ref;
+    });
+
+    this.container = new docker.Container(
+      name,
+      { ...plan.containerArgs, image },
+      { parent: this, additionalSecretOutputs: ["envs"] },
+    );
+    this.pidsLimitCommand = new command.local.Command(
+      `${name}-pids-limit`,
+      {
+        create: this.container.id.apply((id) => renderPidsLimitCommand(id, plan.pidsLimit)),
+        triggers: [this.container.id, plan.pidsLimit],
+        ...(args.dockerHost ? { environment: { DOCKER_HOST: args.dockerHost } } : {}),
+      },
+      { parent: this, dependsOn: [this.container] },
+    );
+    this.containerId = this.container.id;
+    this.containerName = this.container.name;
+    this.registerOutputs({ containerId: this.containerId, containerName: this.containerName });
+  }
+}

@@ -1,0 +1,55 @@
+/**
+ * Pulumi mock runtime for unit tests: records every resource registered, so tests can assert
+ * the child resources' inputs. Import the code under test AFTER calling installMocks().
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { createHash } from "crypto";
+
+export interface RecordedResource {
+  type: string;
+  name: string;
+  inputs: Record<string, any>;
+  provider?: string;
+  id: string;
+}
+
+export const recorded: RecordedResource[] = [];
+
+export function installMocks(): void {
+  pulumi.runtime.setMocks(
+    {
+      newResource(args: pulumi.runtime.MockResourceArgs) {
+        // Engine-like 64-hex ids so id-consuming code (e.g. the pids-limit command) sees real shapes.
+        const id = createHash("sha256").update(`${args.type}/${args.name}`).digest("hex");
+        recorded.push({ type: args.type, name: args.name, inputs: args.inputs, provider: args.provider, id });
+        const state = { ...args.inputs };
+        if (args.type === "docker:index/network:Network" || args.type === "docker:index/container:Container") state.name = args.inputs.name ?? args.name;
+        return { id, state };
+      },
+      call(args: pulumi.runtime.MockCallArgs) {
+        return args.inputs;
+      },
+    },
+    "hardened-docker",
+    "test",
+    false,
+  );
+}
+
+export function resetRecorded(): void {
+  recorded.length = 0;
+}
+
+/** Resolve an Output's value (undefined when unknown). */
+export function valueOf<T>(o: pulumi.Output<T>): Promise<T> {
+  return new Promise((resolve) => o.apply((v) => resolve(v)));
+}
+
+/** Wait until the mock runtime has registered everything scheduled so far. */
+export async function settle(): Promise<void> {
+  for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+}
+
+export function byType(type: string): RecordedResource[] {
+  return recorded.filter((r) => r.type === type);
+}

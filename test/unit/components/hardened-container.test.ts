@@ -1,0 +1,241 @@
+import * as pulumi from "@pulumi/pulumi";
+import { byType, installMocks, recorded, resetRecorded, settle, valueOf } from "../../harness/pulumi-mocks";
+
+installMocks();
+// Code under test is imported after setMocks (see design.md).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { HardenedContainer, planHardenedContainer, checkResolvedImage } = require("../../../src/components/hardened-container") as typeof import("../../../src/components/hardened-container");
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { HardenedNetwork } = require("../../../src/components/hardened-network") as typeof import("../../../src/components/hardened-network");
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { exemptionsFromLabels } = require("../../../src/exemptions") as typeof import("../../../src/exemptions");
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { RULE_IDS } = require("../../../src/rules/catalog") as typeof import("../../../src/rules/catalog");
+
+type Args = import("../../../src/components/hardened-container").HardenedContainerArgs;
+
+/** Pulumi's wire markers for a secret value (runtime/rpc specialSigKey / specialSecretSig). */
+const SIG_KEY = "4dabf18193072939515e22adb298388d";
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+const IMAGE = "registry.example.com/team/api@sha256:" + "d".repeat(64);
+const NOW = new Date("2026-11-28T12:00:00Z");
+const base: Args = {
+  image: IMAGE,
+  memory: "256Mi",
+  networks: ["backend"],
+  healthcheck: { test: ["CMD", "/bin/true"] },
+  ports: [{ internal: 8080, external: 8080, hostIp: "127.0.0.1" }],
+};
+const plan = (over: Partial<Args> = {}) => planHardenedContainer("api", { ...base, ...over }, { now: NOW });
+const refusal = (over: Partial<Args>) => {
+  try {
+    plan(over);
+  } catch (e) {
+    return (e as Error).message;
+  }
+  throw new Error("expected the arguments to be refused");
+};
+
+beforeEach(() => resetRecorded());
+
+describe("HardenedContainer defaults", () => {
+  it("renders a docker.Container that is secure without any option", () => {
+    const { containerArgs: c, pidsLimit } = plan();
+    expect(c).toMatchObject({
+      name: "api",
+      user: "65534:65534",
+      privileged: false,
+      capabilities: { drops: ["ALL"], adds: [] },
+      securityOpts: ["no-new-privileges:true"],
+      readOnly: true,
+      memory: 256,
+      cpus: "1",
+      restart: "on-failure",
+      maxRetryCount: 5,
+      ipcMode: "private",
+      networkMode: "backend",
+      networksAdvanced: [{ name: "backend" }],
+      ports: [{ internal: 8080, external: 8080, ip: "127.0.0.1", protocol: "tcp" }],
+      healthcheck: { tests: ["CMD", "/bin/true"], interval: "30s", timeout: "5s", retries: 3, startPeriod: "0s" },
+    });
+    expect(c.pidMode).toBeUndefined();
+    expect(c.usernsMode).toBeUndefined();
+    expect(c.cgroupParent).toBeUndefined();
+    expect(pidsLimit).toBe(256);
+  });
+
+  it("registers the container and the PIDs-limit command with the rendered command text", async () => {
+    const hc = new HardenedContainer("api", base);
+    await valueOf(hc.containerId);
+    await valueOf(hc.pidsLimitCommand.create as pulumi.Output<string>);
+    await settle();
+    const [container] = byType("docker:index/container:Container");
+    const [cmd] = byType("command:local:Command");
+    expect(container.inputs.labels).toEqual(
+      expect.arrayContaining([
+        { label: "hardened-docker.component", value: "HardenedContainer" },
+        { label: "hardened-docker.pids-limit", value: "256" },
+      ]),
+    );
+    expect(cmd.inputs.create).toBe(`docker update --pids-limit=256 -- '${container.id}' >/dev/null`);
+    expect(cmd.inputs.triggers).toEqual([container.id, 256]);
+    expect(recorded.find((r) => r.type === "hardened-docker:index:HardenedContainer")).toBeDefined();
+  });
+
+  it("keeps secret environment values secret in inputs and outputs", async () => {
+    const hc = new HardenedContainer("api", { ...base, env: { DB_PASSWORD: pulumi.secret("hunter2"), MODE: "prod" } });
+    expect(await pulumi.isSecret(hc.container.envs)).toBe(true);
+    await valueOf(hc.container.envs);
+    await settle();
+    const [container] = byType("docker:index/container:Container");
+    // What reaches the engine is wrapped as a secret (Pulumi's secret signature), so state keeps it encrypted.
+    expect(container.inputs.envs).toEqual({ [SIG_KEY]: SECRET_SIG, value: ["DB_PASSWORD=hunter2", "MODE=prod"] });
+    expect(JSON.stringify(hc.facts)).not.toContain("hunter2");
+  });
+
+  it("deploys through an explicit provider", async () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const docker = require("@pulumi/docker") as typeof import("@pulumi/docker");
+    const provider = new docker.Provider("remote", { host: "ssh://deploy@10.0.0.5" });
+    const hc = new HardenedContainer("api", base, { providers: { docker: provider } });
+    await valueOf(hc.containerId);
+    await settle();
+    const [container] = byType("docker:index/container:Container");
+    expect(container.provider).toMatch(/pulumi:providers:docker::remote::/);
+  });
+
+  it("attaches to HardenedNetworks by their engine name", async () => {
+    const net = new HardenedNetwork("backend-net");
+    const hc = new HardenedContainer("api", { ...base, networks: [net] });
+    await valueOf(hc.containerId);
+    await settle();
+    const [container] = byType("docker:index/container:Container");
+    expect(container.inputs.networkMode).toBe("backend-net");
+    expect(container.inputs.networksAdvanced).toEqual([{ name: "backend-net" }]);
+  });
+});
+
+describe("HardenedContainer override paths", () => {
+  it("accepts safe capabilities, tmpfs, volumes, read-only binds and restart 'no' without exemptions", () => {
+    const { containerArgs: c } = plan({
+      capAdd: ["NET_BIND_SERVICE", "CHOWN"],
+      tmpfs: { "/tmp": "64Mi" },
+      volumes: [{ volumeName: "data", containerPath: "/data" }],
+      binds: [{ hostPath: "/srv/config", containerPath: "/config" }],
+      restart: { policy: "no" },
+      cpus: 0.5,
+      pidsLimit: 64,
+      user: "10001:10001",
+    });
+    expect(c.capabilities).toEqual({ drops: ["ALL"], adds: ["NET_BIND_SERVICE", "CHOWN"] });
+    expect(c.tmpfs).toEqual({ "/tmp": "rw,noexec,nosuid,nodev,size=67108864" });
+    expect(c.volumes).toEqual([{ volumeName: "data", containerPath: "/data", readOnly: false }]);
+    expect(c.mounts).toEqual([{ type: "bind", source: "/srv/config", target: "/config", readOnly: true, bindOptions: { propagation: "rprivate" } }]);
+    expect(c.restart).toBe("no");
+    expect(c.maxRetryCount).toBeUndefined();
+    expect(c.cpus).toBe("0.5");
+    expect(c.user).toBe("10001:10001");
+  });
+
+  const weakenings: [string, Partial<Args>, string, RegExp][] = [
+    ["read-write root filesystem", { readOnlyRootfs: false }, "5.13", /readOnlyRootfs: false breaks CIS 5\.13/],
+    ["a dangerous capability", { capAdd: ["SYS_ADMIN"] }, "5.4", /capAdd: .*SYS_ADMIN.* breaks CIS 5\.4/],
+    ["root user", { user: "root" }, "4.1", /user: "root" breaks CIS 4\.1/],
+    ["uid 0", { user: "0:0" }, "4.1", /user: "0:0" breaks CIS 4\.1/],
+    ["a wildcard host address", { ports: [{ internal: 80, external: 8080, hostIp: "0.0.0.0" }] }, "5.14", /ports\[0\]\.hostIp: "0\.0\.0\.0" breaks CIS 5\.14/],
+    ["an IPv6 wildcard", { ports: [{ internal: 80, external: 8080, hostIp: "::" }] }, "5.14", /ports\[0\]\.hostIp: "::" breaks CIS 5\.14/],
+    ["a privileged host port", { ports: [{ internal: 80, external: 80, hostIp: "10.0.0.5" }] }, "5.8", /ports\[0\]\.external: 80 breaks CIS 5\.8/],
+    ["no healthcheck", { healthcheck: undefined }, "5.27", /healthcheck: .* breaks CIS 5\.27/],
+    ["host pid namespace", { hostNamespaces: { pid: true } }, "5.16", /hostNamespaces\.pid: "host" breaks CIS 5\.16/],
+    ["host ipc namespace", { hostNamespaces: { ipc: true } }, "5.17", /hostNamespaces\.ipc: "host" breaks CIS 5\.17/],
+    ["host userns", { hostNamespaces: { userns: true } }, "5.31", /hostNamespaces\.userns: "host" breaks CIS 5\.31/],
+    ["seccomp unconfined", { seccompProfile: "unconfined" }, "5.22", /seccompProfile: .* breaks CIS 5\.22/],
+    ["apparmor unconfined", { apparmorProfile: "unconfined" }, "5.2", /apparmorProfile: .* breaks CIS 5\.2\b/],
+    ["no-new-privileges off", { noNewPrivileges: false }, "5.26", /noNewPrivileges: .* breaks CIS 5\.26/],
+    ["a cgroup parent", { cgroupParent: "/custom" }, "5.25", /cgroupParent: "\/custom" breaks CIS 5\.25/],
+    ["a writable /etc bind", { binds: [{ hostPath: "/etc", containerPath: "/host-etc", readOnly: false }] }, "5.6", /binds\[0\]: .* breaks CIS 5\.6/],
+    ["the docker socket", { binds: [{ hostPath: "/var/run/docker.sock", containerPath: "/var/run/docker.sock" }] }, "5.32", /binds\[0\]: .* breaks CIS 5\.32/],
+    ["an unpinned image", { image: "redis:7" }, "4.5", /image: .* breaks CIS 4\.5/],
+    ["restart on-failure with 6 retries", { restart: { policy: "on-failure", maxRetries: 6 } }, "5.15", /restart: .* breaks CIS 5\.15/],
+    ["unlimited retries", { restart: { policy: "on-failure", maxRetries: 0 } }, "5.15", /restart: .* breaks CIS 5\.15/],
+  ];
+
+  it.each(weakenings)("refuses %s, naming the argument, value and rule, and how to exempt", (_, over, rule, message) => {
+    const text = refusal(over);
+    expect(text).toMatch(message);
+    expect(text).toContain(`rule: "${rule}"`);
+  });
+
+  it.each(weakenings)("allows %s with an exemption for the rule(s) it breaks, and labels it", (_, over, rule) => {
+    const reason = "documented in ADR-42 for this service";
+    let exemptions = [{ rule, reason, expires: "2027-06-30" }];
+    let result;
+    try {
+      result = plan({ ...over, exemptions });
+    } catch (e) {
+      // Some weakenings break more than one rule; every rule named must be exempted too.
+      const extra = [...(e as Error).message.matchAll(/rule: "([\w.-]+)"/g)].map((m) => m[1]);
+      exemptions = [...exemptions, ...extra.map((r) => ({ rule: r, reason, expires: "2027-06-30" }))];
+      result = plan({ ...over, exemptions });
+    }
+    const labels = Object.fromEntries((result.containerArgs.labels as { label: string; value: string }[]).map((l) => [l.label, l.value]));
+    const carried = exemptionsFromLabels(labels, RULE_IDS, NOW);
+    expect(carried.problems).toEqual([]);
+    expect(carried.valid.get(rule)).toEqual({ rule, reason, expires: "2027-06-30" });
+  });
+
+  it("refuses privileged mode unless every rule it breaks is exempted", () => {
+    const text = refusal({ privileged: true });
+    for (const r of ["5.4", "5.5", "5.22"]) expect(text).toContain(`CIS ${r} `);
+  });
+
+  it("refuses host networking and requires networks otherwise", () => {
+    expect(refusal({ hostNamespaces: { network: true }, networks: [], ports: [] })).toMatch(/hostNamespaces\.network: "host" breaks CIS 5\.10/);
+    expect(refusal({ networks: [] })).toMatch(/networks: at least one network is required/);
+    expect(refusal({ networks: ["bridge"] })).toMatch(/networks\[0\] = "bridge": .*CIS 5\.30/);
+  });
+
+  it("requires an exemption for host devices (5.18)", () => {
+    expect(refusal({ devices: [{ hostPath: "/dev/fuse" }] })).toMatch(/devices\[0\]\.hostPath = "\/dev\/fuse".*CIS 5\.18/);
+    expect(() => plan({ devices: [{ hostPath: "/dev/fuse" }], exemptions: [{ rule: "5.18", reason: "sshfs mounts need fuse" }] })).not.toThrow();
+  });
+});
+
+describe("HardenedContainer errors", () => {
+  it.each([
+    [{ memory: undefined as unknown as string }, /memory: is required \(CIS 5\.11\)/],
+    [{ memory: "256M" }, /memory = "256M": must be a size like "256Mi"/],
+    [{ memory: "1Ki" }, /whole number of MiB, at least 6Mi/],
+    [{ cpus: -1 }, /cpus = -1:/],
+    [{ pidsLimit: 0 }, /pidsLimit = 0:/],
+    [{ user: "app; rm -rf /" }, /user = "app; rm -rf \/": must be uid\[:gid\]/],
+    [{ capAdd: ["CAP_EVERYTHING" as never] }, /capAdd\[0\] = "CAP_EVERYTHING"/],
+    [{ ports: [{ internal: 80, external: 8080, hostIp: "localhost" }] }, /ports\[0\]\.hostIp = "localhost": must be an IPv4 or IPv6 address/],
+    [{ tmpfs: { "/tmp": "lots" } }, /tmpfs\["\/tmp"\] = "lots"/],
+    [{ name: "../etc" }, /name = "\.\.\/etc"/],
+    [{ labels: { "hardened-docker.exemption.5.13": "{}" } }, /reserved/],
+    [{ privilegd: true } as unknown as Partial<Args>, /unknown argument\(s\) "privilegd"/],
+  ])("%j is refused with a message naming the field", (over, message) => {
+    expect(refusal(over)).toMatch(message);
+  });
+
+  it.each([
+    [{ rule: "5.13", reason: "short" }, /exemptions\[0\] \(rule "5\.13"\): reason must be at least 10 characters/],
+    [{ rule: "9.99", reason: "a perfectly fine reason" }, /unknown rule id "9\.99"/],
+    [{ rule: "5.13", reason: "a perfectly fine reason", expires: "2026-01-01" }, /expired on 2026-01-01/],
+    [{ rule: "5.13", reason: "a perfectly fine reason", expires: "31/12/2026" }, /YYYY-MM-DD/],
+  ])("refuses the malformed exemption %j", (exemption, message) => {
+    expect(refusal({ readOnlyRootfs: false, exemptions: [exemption] })).toMatch(message);
+  });
+
+  it("raises a pulumi.ResourceError from the component", () => {
+    expect(() => new HardenedContainer("bad", { ...base, readOnlyRootfs: false })).toThrow(pulumi.ResourceError);
+  });
+
+  it("checks an image known only at deploy time when it resolves", () => {
+    const late = planHardenedContainer("late", { ...base, image: pulumi.output("redis:7") }, { now: NOW });
+    expect(checkResolvedImage("late", late, "redis:7", { now: NOW })).toMatch(/image: "redis:7" breaks CIS 4\.5/);
+    expect(checkResolvedImage("late", late, IMAGE, { now: NOW })).toBeUndefined();
+    expect(checkResolvedImage("late", late, "redis:7", { now: NOW, contentTrust: true })).toBeUndefined();
+  });
+});
