@@ -1,0 +1,84 @@
+/**
+ * Benchmark: 1,000 HardenedContainers vs 1,000 equivalent raw docker.Containers under the Pulumi
+ * mock runtime, in the same process. Prints wall time for each and the ratio (target ≤ 1.5×).
+ * Run: npx tsx bench/hardened-container.ts [count]
+ * The SDK's own cost dominates both sides (see design.md); run with --stack-trace-limit=0 to see it shrink.
+ */
+import * as pulumi from "@pulumi/pulumi";
+
+const COUNT = Number(process.argv[2] ?? 1000);
+let registered = 0;
+pulumi.runtime.setMocks(
+  {
+    newResource: (args) => {
+      registered++;
+      return { id: registered.toString(16).padStart(64, "0"), state: args.inputs };
+    },
+    call: (args) => args.inputs,
+  },
+  "bench",
+  "bench",
+  false,
+);
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const docker = require("@pulumi/docker") as typeof import("@pulumi/docker");
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { HardenedContainer } = require("../src/components/hardened-container") as typeof import("../src/components/hardened-container");
+
+const IMAGE = "registry.example.com/team/api@sha256:" + "d".repeat(64);
+
+/** The docker.Container a careful person would write by hand for the same container. */
+function raw(i: number) {
+  return new docker.Container(`raw-${i}`, {
+    image: IMAGE,
+    name: `raw-${i}`,
+    user: "65534:65534",
+    capabilities: { drops: ["ALL"], adds: [] },
+    securityOpts: ["no-new-privileges:true"],
+    readOnly: true,
+    memory: 256,
+    cpus: "1",
+    restart: "on-failure",
+    maxRetryCount: 5,
+    ipcMode: "private",
+    networkMode: "backend",
+    networksAdvanced: [{ name: "backend" }],
+    ports: [{ internal: 8080, external: 10000 + i, ip: "127.0.0.1", protocol: "tcp" }],
+    healthcheck: { tests: ["CMD", "/bin/true"], interval: "30s", timeout: "5s", startPeriod: "0s", retries: 3 },
+    labels: [{ label: "hardened-docker.pids-limit", value: "256" }],
+  });
+}
+
+function hardened(i: number) {
+  return new HardenedContainer(`hc-${i}`, {
+    image: IMAGE,
+    memory: "256Mi",
+    networks: ["backend"],
+    ports: [{ internal: 8080, external: 10000 + i, hostIp: "127.0.0.1" }],
+    healthcheck: { test: ["CMD", "/bin/true"] },
+  });
+}
+
+async function run(label: string, make: (i: number) => pulumi.Resource): Promise<number> {
+  const before = registered;
+  const start = process.hrtime.bigint();
+  const resources = Array.from({ length: COUNT }, (_, i) => make(i));
+  // Wait until every registration has resolved.
+  await Promise.all(resources.map((r) => new Promise((resolve) => (r as pulumi.CustomResource).urn.apply(resolve))));
+  while (true) {
+    const n = registered;
+    await new Promise((r) => setTimeout(r, 20));
+    if (registered === n) break;
+  }
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  console.log(`${label.padEnd(22)} ${COUNT} in ${ms.toFixed(0)} ms (${(ms / COUNT).toFixed(2)} ms each, ${registered - before} resources registered)`);
+  return ms;
+}
+
+(async () => {
+  await run("warm-up (raw, 50)", (i) => raw(100000 + i)).catch(() => 0);
+  const rawMs = await run("raw docker.Container", raw);
+  const hcMs = await run("HardenedContainer", hardened);
+  console.log(`ratio HardenedContainer / raw: ${(hcMs / rawMs).toFixed(2)}× (target ≤ 1.5×)`);
+})();
