@@ -8,6 +8,7 @@
  * an Error naming the source and the 1-based line number (`/etc/group:3: …`). A half-parsed
  * security input must never look like a clean one, so we do not silently drop bad lines.
  */
+import { normalisePath } from "./normalise";
 import type { MountInfoEntry } from "./types";
 
 /** Error for a malformed input line; `source:line: problem: "text"`. */
@@ -22,22 +23,6 @@ function numberedLines(text: string): { no: number; line: string }[] {
 
 // ───────────────────────────── paths ─────────────────────────────
 
-/** Collapse repeated slashes and drop a trailing slash (except for "/" itself). Syntactic only. */
-export function normaliseHostPath(path: string): string {
-  const p = path.replace(/\/{2,}/g, "/");
-  return p.length > 1 ? p.replace(/\/+$/, "") : p;
-}
-
-/**
- * True when `path` is `dir` or lies below it, on path-component boundaries:
- * "/var/lib/docker/x" is within "/var/lib/docker", "/var/lib/dockerx" is not.
- */
-export function isPathWithin(path: string, dir: string): boolean {
-  const p = normaliseHostPath(path);
-  const d = normaliseHostPath(dir);
-  if (d === "/") return p.startsWith("/");
-  return p === d || p.startsWith(d + "/");
-}
 
 // ───────────────────────────── mountinfo ─────────────────────────────
 
@@ -139,8 +124,8 @@ export function parseAuditRuleWatches(text: string, source = "audit rules"): Aud
     const opts = ruleOptions(tokens, source, no, line);
     const [kind, arg] = opts.find(([o]) => "wWaAd".includes(o))!;
     const keys = opts.flatMap(([o, v]) => (o === "k" ? [v] : o === "F" && v.startsWith("key=") ? [v.slice(4)] : []));
-    if (kind === "w") watches.push({ path: normaliseHostPath(arg), recursive: true, keys });
-    else if (kind === "W") remove((w) => w.path === normaliseHostPath(arg));
+    if (kind === "w") watches.push({ path: normalisePath(arg), recursive: true, keys });
+    else if (kind === "W") remove((w) => w.path === normalisePath(arg));
     else {
       // -a / -A / -d LIST,ACTION (either order) with -F NAME OP VALUE fields.
       const listAction = arg.split(",");
@@ -152,7 +137,7 @@ export function parseAuditRuleWatches(text: string, source = "audit rules"): Aud
         const [, name, op, value] = m;
         if ((name !== "path" && name !== "dir") || op !== "=") continue; // path!=/x does not watch /x
         if (value === "") throw lineError(source, no, `empty ${name}=`, line);
-        const path = normaliseHostPath(value);
+        const path = normalisePath(value);
         if (kind === "d") remove((w) => w.path === path);
         else if (adds) watches.push({ path, recursive: name === "dir", keys });
       }

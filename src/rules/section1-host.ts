@@ -3,7 +3,7 @@
  * Subject: the host. All items are live-only: they need the host's mount table, audit
  * rules, group file and binaries.
  */
-import { isPathWithin, normaliseHostPath } from "../facts/host-parsers";
+import { isPathWithin, normalisePath } from "../facts/normalise";
 import type { HostFacts, HostLocations, MountInfoEntry } from "../facts/types";
 import { defineRule, fail, manual, notApplicable, pass, type CisLevel, type Rule } from "./types";
 
@@ -17,7 +17,7 @@ export function mountContaining(mounts: readonly MountInfoEntry[], path: string)
   let best: { entry: MountInfoEntry; index: number } | undefined;
   mounts.forEach((entry, index) => {
     if (!isPathWithin(path, entry.mountPoint)) return;
-    if (!best || normaliseHostPath(entry.mountPoint).length >= normaliseHostPath(best.entry.mountPoint).length) best = { entry, index };
+    if (!best || normalisePath(entry.mountPoint).length >= normalisePath(best.entry.mountPoint).length) best = { entry, index };
   });
   return best;
 }
@@ -92,7 +92,7 @@ type PathLocation = { [K in keyof HostLocations]-?: HostLocations[K] extends str
  * when a watch is inserted: `-w /var/run/docker.sock` watches /run/docker.sock.
  */
 function canonical(path: string): string {
-  return normaliseHostPath(path).replace(/^\/var\/run(?=\/|$)/, "/run");
+  return normalisePath(path).replace(/^\/var\/run(?=\/|$)/, "/run");
 }
 
 /**

@@ -9,19 +9,11 @@
  * items are processes around building images: report-only, one verdict per image.
  */
 import type { ContainerFacts, HealthcheckFacts, ImageFacts, ImageRef } from "../facts/types";
+import { isRootUser } from "./predicates";
 import { defineRule, fail, manual, pass, type AnyRule, type Verdict } from "./types";
 
 // ───────────────────────────── helpers ─────────────────────────────
 
-/**
- * True when a `user[:group]` string runs the process as root. The user part alone decides:
- * `root`, or a numeric UID of zero (`0`, `00`: the runtime parses it as a number). A root
- * *group* with a non-root user is not root.
- */
-export function isRootUser(user: string): boolean {
-  const name = user.trim().split(":")[0]!;
-  return name === "root" || /^0+$/.test(name);
-}
 
 /** Healthcheck `test: ["NONE"]` disables a check (`--no-healthcheck`, `HEALTHCHECK NONE`). */
 const isDisabled = (hc: HealthcheckFacts): boolean => hc.test[0] === "NONE";

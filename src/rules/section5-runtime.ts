@@ -7,9 +7,9 @@
  * no-new-privileges is inherited, …) the rule applies the engine's behaviour, not the literal
  * option list.
  */
-import { isIPv4, isIPv6 } from "node:net";
-import { posix } from "node:path";
+import { isPathWithin, normalisePath } from "../facts/normalise";
 import type { ContainerFacts, MountFacts, PortBinding } from "../facts/types";
+import { bareAddress, isRootUser, isWildcardAddress } from "./predicates";
 import { defineRule, fail, manual, notApplicable, pass, type AnyRule, type Rule, type RuleContext, type Verdict } from "./types";
 
 // ───────────────────────────── shared helpers ─────────────────────────────
@@ -32,41 +32,6 @@ function failOnOffenders<T>(
 
 /** A namespace/network mode that joins the host's (`host`, case and blanks ignored). */
 const isHostMode = (mode: string): boolean => mode.trim().toLowerCase() === "host";
-
-/**
- * A host path made canonical without touching the disk: absolute, `..`/`.` resolved, duplicate
- * and trailing slashes removed. (Symlinks cannot be resolved by a pure rule.)
- */
-const canonicalHostPath = (path: string): string => posix.resolve("/", path.trim());
-
-/** `path` is `dir` or lies below it, by path components ("/etcetera" is not below "/etc"). */
-function isAtOrBelow(path: string, dir: string): boolean {
-  if (dir === "/") return true;
-  return path === dir || path.startsWith(dir + "/");
-}
-
-/** `user` names root: `root`, `0`, or `root:…`/`0:…`. */
-function isRootUser(user: string | undefined): boolean {
-  if (user === undefined) return false;
-  const name = user.trim().split(":")[0];
-  return name === "root" || name === "0";
-}
-
-/** Host address with IPv6 brackets and zone removed. */
-function bareAddress(hostIp: string): string {
-  let ip = hostIp.trim();
-  if (ip.startsWith("[") && ip.endsWith("]")) ip = ip.slice(1, -1);
-  return ip.split("%")[0] ?? "";
-}
-
-/** Published on every interface: empty, `0.0.0.0`, `::` (any spelling of the all-zero IPv6 address, bracketed or not). */
-function isWildcardAddress(hostIp: string): boolean {
-  const ip = bareAddress(hostIp);
-  if (ip === "") return true;
-  if (isIPv4(ip)) return ip === "0.0.0.0";
-  if (isIPv6(ip)) return /^[0:.]*$/.test(ip);
-  return false;
-}
 
 /** `127.0.0.1:8080->8080/tcp`, `[::1]:80->80/tcp`, `*:8080->8080/tcp` (all interfaces). */
 function formatPort(p: PortBinding): string {
@@ -257,9 +222,9 @@ export const notPrivileged = defineRule({
 const SENSITIVE_HOST_DIRS = ["/boot", "/dev", "/etc", "/lib", "/proc", "/sys", "/usr"];
 
 function sensitiveHostDir(source: string): string | undefined {
-  const path = canonicalHostPath(source);
+  const path = normalisePath(source);
   if (path === "/") return "/";
-  return SENSITIVE_HOST_DIRS.find((dir) => isAtOrBelow(path, dir));
+  return SENSITIVE_HOST_DIRS.find((dir) => isPathWithin(path, dir));
 }
 
 export const noSensitiveHostMounts = defineRule({
@@ -810,7 +775,7 @@ function dockerSocketPaths(ctx: RuleContext): Set<string> {
   const paths = new Set<string>();
   for (const p of [ctx.settings.dockerSocketPath, ctx.host?.locations?.dockerSocket, "/var/run/docker.sock", "/run/docker.sock"]) {
     if (!p) continue;
-    const canonical = canonicalHostPath(p);
+    const canonical = normalisePath(p);
     paths.add(canonical);
     if (canonical.startsWith("/var/run/")) paths.add(canonical.slice("/var".length));
     else if (canonical.startsWith("/run/")) paths.add("/var" + canonical);
@@ -821,12 +786,12 @@ function dockerSocketPaths(ctx: RuleContext): Set<string> {
 /** Why a mount exposes the Docker socket, or undefined. */
 function exposesDockerSocket(m: MountFacts, sockets: Set<string>): string | undefined {
   if (m.type === "npipe") return /docker_engine/i.test(m.source) ? "the Docker engine named pipe" : undefined;
-  const source = m.type === "bind" ? canonicalHostPath(m.source) : m.source.trim();
+  const source = m.type === "bind" ? normalisePath(m.source) : m.source.trim();
   if (source.endsWith("docker.sock")) return "a Docker socket";
   if (m.type !== "bind") return undefined;
   if (sockets.has(source)) return "the configured Docker socket";
   // A directory holding the socket exposes it too (connect() works even on a read-only mount).
-  const held = [...sockets].find((s) => s !== source && isAtOrBelow(s, source));
+  const held = [...sockets].find((s) => s !== source && isPathWithin(s, source));
   return held ? `a directory holding the Docker socket ${held}` : undefined;
 }
 

@@ -6,6 +6,7 @@
  * this section's 7.1–7.9 (recorded as aliases).
  */
 import type { SwarmFacts } from "../facts/types";
+import { isWildcardAddress } from "./predicates";
 import { defineRule, fail, manual, notApplicable, pass, type AnyRule, type Verdict } from "./types";
 
 /** The default swarm management port. */
@@ -37,13 +38,6 @@ export function splitListenAddr(addr: string): { host: string; port: number } {
   return { host: a.slice(0, colon), port: port === "" ? SWARM_PORT : Number(port) };
 }
 
-/** An address that binds every interface: empty, 0.0.0.0, or an all-zero IPv6 address (`::`, `::0`, `0:0:…:0`, `::ffff:0.0.0.0`). */
-export function isWildcardHost(host: string): boolean {
-  const h = host.trim().replace(/^\[|\]$/g, "").toLowerCase();
-  if (h === "" || h === "0.0.0.0") return true;
-  if (h.includes(":") && /^[0:]+$/.test(h)) return true;
-  return h === "::ffff:0.0.0.0";
-}
 
 export const minimalManagers = defineRule({
   id: "7.1",
@@ -94,7 +88,7 @@ export const specificListenAddr = defineRule({
       return fail("listenAddr", null, `a specific address for port ${SWARM_PORT}`, "no listen address given: swarm defaults to 0.0.0.0:2377");
     }
     const { host, port } = splitListenAddr(s.listenAddr);
-    if (isWildcardHost(host)) {
+    if (isWildcardAddress(host)) {
       return fail("listenAddr", s.listenAddr, `a specific IP address or interface for port ${port}, not a wildcard`, "the management port is reachable on every interface");
     }
     return pass(`listens on ${s.listenAddr}`);

@@ -1,29 +1,11 @@
 import {
-  isPathWithin,
   nonRecursiveAuditPaths,
-  normaliseHostPath,
   parseAuditRules,
   parseAuditRuleWatches,
   parseGroupMembers,
   parseMountInfo,
   parseOctalMode,
 } from "../../../src/facts/host-parsers";
-
-describe("paths", () => {
-  it("normalises repeated and trailing slashes, keeps /", () => {
-    expect(normaliseHostPath("/etc//docker/")).toBe("/etc/docker");
-    expect(normaliseHostPath("/")).toBe("/");
-    expect(normaliseHostPath("//")).toBe("/");
-  });
-
-  it("isPathWithin respects path boundaries", () => {
-    expect(isPathWithin("/var/lib/docker/overlay2", "/var/lib/docker")).toBe(true);
-    expect(isPathWithin("/var/lib/docker", "/var/lib/docker/")).toBe(true);
-    expect(isPathWithin("/var/lib/dockerx", "/var/lib/docker")).toBe(false);
-    expect(isPathWithin("/var/lib", "/var/lib/docker")).toBe(false);
-    expect(isPathWithin("/anything", "/")).toBe(true);
-  });
-});
 
 describe("parseMountInfo", () => {
   const sample = [

@@ -34,5 +34,9 @@ describe("normalisers", () => {
     expect(isPathWithin("/etcetera", "/etc")).toBe(false);
     expect(isPathWithin("/var/../etc/passwd", "/etc")).toBe(true);
     expect(isPathWithin("/anything", "/")).toBe(true);
+    expect(isPathWithin("/var/lib/docker", "/var/lib/docker/")).toBe(true);
+    expect(isPathWithin("/var/lib", "/var/lib/docker")).toBe(false);
+    expect(normalisePath("/")).toBe("/");
+    expect(normalisePath("//")).toBe("/");
   });
 });

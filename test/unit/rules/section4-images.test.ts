@@ -4,7 +4,6 @@ import {
   SECTION_4,
   contentTrust,
   healthcheckDefined,
-  isRootUser,
   matchAllowList,
   nonRootUser,
   trustedRegistries,
@@ -38,11 +37,6 @@ describe("section 4 catalog entries", () => {
 });
 
 describe("4.1 non-root user", () => {
-  it("root detection looks at the user part only", () => {
-    for (const u of ["root", "0", "00", "0:0", "0:1000", "root:app", " root "]) expect([u, isRootUser(u)]).toEqual([u, true]);
-    for (const u of ["10001", "app", "1000:1000", "1000:0", "rootless", "10"]) expect([u, isRootUser(u)]).toEqual([u, false]);
-  });
-
   it.each(["10001", "app", "1000:1000", "10001:0"])("passes container user %s", (user) => {
     expect(run(nonRootUser, container({ user })).status).toBe("pass");
   });

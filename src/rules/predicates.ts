@@ -1,0 +1,32 @@
+/** Small predicates several rule sections share (one definition each, so sections cannot disagree). */
+import { isIPv4, isIPv6 } from "net";
+
+/**
+ * True when a `user[:group]` string runs the process as root. The user part alone decides:
+ * `root`, or a numeric UID of zero (`0`, `00`: the runtime parses it as a number). A root
+ * *group* with a non-root user is not root.
+ */
+export function isRootUser(user: string | undefined): boolean {
+  if (user === undefined) return false;
+  const name = user.trim().split(":")[0]!;
+  return name === "root" || /^0+$/.test(name);
+}
+
+/** Host address with IPv6 brackets and zone removed. */
+export function bareAddress(hostIp: string): string {
+  let ip = hostIp.trim();
+  if (ip.startsWith("[") && ip.endsWith("]")) ip = ip.slice(1, -1);
+  return ip.split("%")[0] ?? "";
+}
+
+/**
+ * An address that binds every interface: empty, `0.0.0.0`, or any spelling of the all-zero
+ * IPv6 address (`::`, `[::]`, `::0`, `0:0:…:0`, `::ffff:0.0.0.0`). Interface names are not wildcards.
+ */
+export function isWildcardAddress(hostIp: string): boolean {
+  const ip = bareAddress(hostIp).toLowerCase();
+  if (ip === "") return true;
+  if (isIPv4(ip)) return ip === "0.0.0.0";
+  if (isIPv6(ip)) return /^[0:.]*$/.test(ip) || ip === "::ffff:0.0.0.0";
+  return false;
+}
