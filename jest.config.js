@@ -18,7 +18,7 @@ module.exports = {
       testMatch: ["<rootDir>/test/integration/**/*.test.ts"],
       globalSetup: "<rootDir>/test/harness/engine-global-setup.ts",
       globalTeardown: "<rootDir>/test/harness/engine-global-teardown.ts",
-      testTimeout: 120000,
+      setupFilesAfterEnv: ["<rootDir>/test/harness/integration-setup.ts"],
     },
   ],
 };

@@ -111,7 +111,9 @@ export const appArmorProfile = defineRule({
     }
     // The engine sets `unconfined` on privileged containers whatever profile was asked for.
     if (c.privileged) return fail("privileged", true, "false: privileged containers always run AppArmor-unconfined");
-    if (c.origin === "live") {
+    // The engine picks the profile when a container starts: a created, never-started container
+    // has none yet and is judged by its declaration, like a planned one.
+    if (c.origin === "live" && c.state !== "created") {
       const applied = c.appliedAppArmorProfile;
       if (ctx.host?.apparmorEnabled === true) {
         if (!applied || applied === "unconfined") {
@@ -255,9 +257,19 @@ export const noSensitiveHostMounts = defineRule({
 const SSH_SERVER_EXECUTABLES = new Set(["sshd", "sshd-session", "sshd-auth", "dropbear"]);
 
 /** Basename of the executable of a command line; `sshd: user@pts/0` (OpenSSH's retitled process) → `sshd`. */
-function executableName(commandLine: string): string {
-  const first = commandLine.trim().split(/\s+/)[0] ?? "";
-  return first.slice(first.lastIndexOf("/") + 1).replace(/:$/, "");
+const INTERPRETERS = /^(sh|ash|dash|bash|zsh|busybox|python[0-9.]*|perl|ruby|node)$/;
+
+/**
+ * Names a process runs as: its executable's basename, and — when that is an interpreter
+ * (`/bin/sh /usr/sbin/sshd`, `busybox sshd`) — the script or applet it runs.
+ */
+function executableNames(commandLine: string): string[] {
+  const words = commandLine.trim().split(/\s+/);
+  const base = (w: string) => w.slice(w.lastIndexOf("/") + 1).replace(/:$/, "");
+  const first = base(words[0] ?? "");
+  if (!INTERPRETERS.test(first)) return [first];
+  const script = words.slice(1).find((w) => !w.startsWith("-"));
+  return script ? [first, base(script)] : [first];
 }
 
 const PROCESS_STATES = new Set(["running", "paused"]);
@@ -278,7 +290,7 @@ export const noSshd = defineRule({
     if (c.processes === undefined) return notApplicable("the process list was not collected (engine `top` endpoint)");
     return failOnOffenders(
       c.processes,
-      (p) => SSH_SERVER_EXECUTABLES.has(executableName(p)),
+      (p) => executableNames(p).some((name) => SSH_SERVER_EXECUTABLES.has(name)),
       (i) => `processes[${i}]`,
       (p) => p,
       "no sshd (or other SSH server) process",

@@ -115,6 +115,8 @@ describe("containerFactsFromInspect — real captures", () => {
     expect(c.pidsLimit).toBeUndefined();
     expect(c.memoryBytes).toBe(0);
     expect(c.user).toBeUndefined(); // neither container nor image sets one
+    // The engine chooses the AppArmor profile at start: "" on a never-started container means "not yet".
+    expect(c.appliedAppArmorProfile).toBeUndefined();
   });
 
   test("host namespaces, capability spellings, cgroup parent, devices, ulimits, pids -1", () => {

@@ -130,6 +130,11 @@ describe("5.2 AppArmor", () => {
     expectFail(check("5.2", c({ origin: "declared", privileged: true, securityOptions: secOpts({ apparmorProfile: "my-profile" }) })), "privileged", true);
   });
 
+  it("judges a created, never-started container by its declaration (the engine picks the profile at start)", () => {
+    expect(check("5.2", c({ state: "created", appliedAppArmorProfile: "" }), apparmorHost).status).toBe("pass");
+    expectFail(check("5.2", c({ state: "created", appliedAppArmorProfile: "", securityOptions: secOpts({ apparmorProfile: "unconfined" }) }), apparmorHost), "securityOptions.apparmorProfile");
+  });
+
   it("live on an AppArmor host: requires an applied profile other than unconfined", () => {
     expect(check("5.2", c(), apparmorHost).status).toBe("pass");
     expectFail(check("5.2", c({ appliedAppArmorProfile: "" }), apparmorHost), "appliedAppArmorProfile", "");
@@ -285,7 +290,11 @@ describe("5.7 sshd", () => {
     },
   );
 
-  it.each(["notsshd-helper", "/usr/bin/tail -f /var/log/sshd.log", "/opt/sshd-exporter --port 9100", "grep sshd"])("passes %s (not an SSH server)", (proc) => {
+  it.each(["/bin/sh /usr/sbin/sshd -D", "busybox sshd", "/usr/bin/python3 -u /opt/sshd"])("fails an interpreter running an SSH server script: %s", (proc) => {
+    expectFail(check("5.7", c({ processes: [proc] })), "processes[0]", proc);
+  });
+
+  it.each(["/bin/sh -c /app/start", "notsshd-helper", "/usr/bin/tail -f /var/log/sshd.log", "/opt/sshd-exporter --port 9100", "grep sshd"])("passes %s (not an SSH server)", (proc) => {
     expect(check("5.7", c({ processes: [proc] })).status).toBe("pass");
   });
 

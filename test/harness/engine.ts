@@ -1,0 +1,162 @@
+/**
+ * Helpers for integration tests against the test engine the global setup starts
+ * (scripts/test-engine.sh; DOCKER_HOST and HD_TEST_* are in process.env).
+ *
+ * Containers and networks made through these helpers are tracked per test file; call
+ * `cleanupEngineObjects()` in afterAll so nothing outlives the file (the engine itself is stopped
+ * by the global teardown). Names get a per-process prefix, because test files run in parallel
+ * workers against the same engine.
+ */
+import { readFileSync } from "node:fs";
+import Docker from "dockerode";
+import { containerFactsFromInspect, imageFactsFromInspect, processesFromTop } from "../../src/adapters/engine-api";
+import type { ContainerFacts } from "../../src/facts/types";
+
+/** The local busybox image the script imports (root and user 10001 "app", every applet, /usr/sbin/sshd stand-in). */
+export const TEST_IMAGE = process.env.HD_TEST_IMAGE ?? "hd-busybox:latest";
+/** The unprivileged user in TEST_IMAGE. */
+export const APP_UID = 10001;
+
+/** Path of the test engine's unix socket (from DOCKER_HOST). */
+export function engineSocketPath(): string {
+  const host = process.env.DOCKER_HOST;
+  if (!host?.startsWith("unix://")) {
+    throw new Error(`DOCKER_HOST is ${host === undefined ? "unset" : `"${host}"`}: run integration tests through jest's integration project (its global setup starts the engine)`);
+  }
+  return host.slice("unix://".length);
+}
+
+/** Directory of the running test engine (data root, exec root, socket, dockerd.log). */
+export function engineDir(): string {
+  const dir = process.env.HD_TEST_ENGINE_DIR;
+  if (!dir) throw new Error("HD_TEST_ENGINE_DIR is unset: the engine global setup did not run");
+  return dir;
+}
+
+/** The last lines of dockerd's log, for failure messages. */
+export function engineLogTail(lines = 40): string {
+  try {
+    return readFileSync(`${engineDir()}/dockerd.log`, "utf8").split("\n").slice(-lines).join("\n");
+  } catch {
+    return "(no dockerd log)";
+  }
+}
+
+let client: Docker | undefined;
+/** A dockerode client for the test engine. */
+export function docker(): Docker {
+  client ??= new Docker({ socketPath: engineSocketPath() });
+  return client;
+}
+
+const createdContainers = new Set<string>();
+const createdNetworks = new Set<string>();
+let counter = 0;
+
+/** A name unique to this worker process: `hd-it-<pid>-<n>-<hint>`. */
+export function uniqueName(hint: string): string {
+  counter += 1;
+  return `hd-it-${process.pid}-${counter}-${hint}`.replace(/[^a-zA-Z0-9_.-]/g, "-");
+}
+
+export type ContainerSpec = Docker.ContainerCreateOptions & {
+  /** Start the container after creating it (default false: created, never started). */
+  start?: boolean;
+  /** Name hint (made unique); `name` is ignored in favour of it. */
+  hint?: string;
+};
+
+/** Create (and optionally start) a container on the test engine; returns its id. Tracked for cleanup. */
+export async function createContainer(spec: ContainerSpec): Promise<string> {
+  const { start = false, hint = "c", ...options } = spec;
+  const container = await docker().createContainer({ Image: TEST_IMAGE, ...options, name: uniqueName(hint) });
+  createdContainers.add(container.id);
+  if (start) {
+    try {
+      await container.start();
+    } catch (err) {
+      throw new Error(`starting container ${hint} failed: ${(err as Error).message}\n--- dockerd log ---\n${engineLogTail(15)}`);
+    }
+  }
+  return container.id;
+}
+
+/** Create a network on the test engine; returns its name. Tracked for cleanup. */
+export async function createNetwork(hint: string, options: Omit<Docker.NetworkCreateOptions, "Name"> = {}): Promise<string> {
+  const name = uniqueName(hint);
+  const network = await docker().createNetwork({ ...options, Name: name });
+  createdNetworks.add(network.id);
+  return name;
+}
+
+/** Wait until the container has stopped (for "exited" fixtures); returns its exit code. */
+export async function waitForExit(id: string): Promise<number> {
+  const { StatusCode } = (await docker().getContainer(id).wait()) as { StatusCode: number };
+  return StatusCode;
+}
+
+/** Poll `probe` until it returns a value other than undefined, or fail after `timeoutMs`. */
+export async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000, intervalMs = 250): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+}
+
+/** Wait until the engine reports the container's health status as `status`. */
+export async function waitForHealth(id: string, status: "healthy" | "unhealthy", timeoutMs = 30_000): Promise<void> {
+  await waitFor(`container ${id.slice(0, 12)} to be ${status}`, async () => {
+    const info = await docker().getContainer(id).inspect();
+    return info.State.Health?.Status === status ? true : undefined;
+  }, timeoutMs);
+}
+
+/**
+ * Read a container back the way the live audit does: inspect → ContainerFacts, with the
+ * process list from the engine's `top` for running containers and the image's config.
+ */
+export async function containerFacts(id: string): Promise<ContainerFacts> {
+  const container = docker().getContainer(id);
+  const inspect = await container.inspect();
+  const image = imageFactsFromInspect(await docker().getImage(inspect.Image).inspect());
+  const processes = inspect.State.Running ? processesFromTop(await container.top(), inspect.Name.replace(/^\//, "")) : undefined;
+  return containerFactsFromInspect(inspect, {
+    ...(processes ? { processes } : {}),
+    imageConfig: { ...(image.user !== undefined ? { user: image.user } : {}), ...(image.healthcheck ? { healthcheck: image.healthcheck } : {}) },
+  });
+}
+
+/** Force-remove the given containers (running or not) with their anonymous volumes; missing ones are ignored. */
+export async function removeContainers(ids: Iterable<string>): Promise<void> {
+  await Promise.all(
+    [...ids].map(async (id) => {
+      try {
+        await docker().getContainer(id).remove({ force: true, v: true });
+      } catch (err) {
+        if ((err as { statusCode?: number }).statusCode !== 404) throw err;
+      }
+      createdContainers.delete(id);
+    }),
+  );
+}
+
+/** Remove every container and network this worker created (afterAll). */
+export async function cleanupEngineObjects(): Promise<void> {
+  await removeContainers([...createdContainers]);
+  for (const id of [...createdNetworks]) {
+    try {
+      await docker().getNetwork(id).remove();
+    } catch (err) {
+      if ((err as { statusCode?: number }).statusCode !== 404) throw err;
+    }
+    createdNetworks.delete(id);
+  }
+}
+
+/** Ids of containers this worker created and has not removed (for a leak check). */
+export function trackedContainers(): string[] {
+  return [...createdContainers];
+}
