@@ -292,6 +292,10 @@ export function planHardenedContainer(name: string, rawArgs: HardenedContainerAr
     if ((n === "bridge" || n === "default") && !exempt.has("5.30"))
       problems.push(`networks[${i}] = "${n}": the default bridge shares one flat network with every container (CIS 5.30). ${howToExempt("5.30")}`);
   });
+  // dockerd publishes nothing for a container whose only networks are internal (no gateway):
+  // the ports would be declared but never reachable.
+  if ((args.ports ?? []).length > 0 && networks.length > 0 && networks.every((n) => n instanceof HardenedNetwork && n.internal))
+    problems.push("ports: published ports are unreachable when every network is internal; attach a HardenedNetwork with egress: true (or drop the ports)");
   (args.devices ?? []).forEach((d, i) => {
     if (!exempt.has("5.18")) problems.push(`devices[${i}].hostPath = "${d.hostPath}": host devices are not mapped by default (CIS 5.18). ${howToExempt("5.18")}`);
   });

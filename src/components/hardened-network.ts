@@ -58,6 +58,8 @@ export class HardenedNetwork extends pulumi.ComponentResource {
   public readonly network: docker.Network;
   /** The engine's name for the network (what containers attach to). */
   public readonly networkName: pulumi.Output<string>;
+  /** No route out of the host. The engine publishes no port of a container whose only networks are internal. */
+  public readonly internal: boolean;
 
   constructor(name: string, args: HardenedNetworkArgs = {}, opts: pulumi.ComponentResourceOptions = {}) {
     super(HARDENED_NETWORK_TYPE, name, {}, opts);
@@ -68,6 +70,7 @@ export class HardenedNetwork extends pulumi.ComponentResource {
       if (err instanceof HardenedArgsError) throw new pulumi.ResourceError(err.message, this);
       throw err;
     }
+    this.internal = networkArgs.internal === true;
     this.network = new docker.Network(name, networkArgs, { parent: this });
     this.networkName = this.network.name;
     this.registerOutputs({ networkName: this.networkName });

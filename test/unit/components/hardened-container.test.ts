@@ -104,8 +104,16 @@ describe("HardenedContainer defaults", () => {
     expect(container.provider).toMatch(/pulumi:providers:docker::remote::/);
   });
 
+  it("refuses published ports when every network is internal (the engine would publish nothing)", async () => {
+    const internal = new HardenedNetwork("internal-only");
+    expect(() => new HardenedContainer("api", { ...base, networks: [internal] })).toThrow(/ports: published ports are unreachable when every network is internal/);
+    const worker = new HardenedContainer("worker", { ...base, ports: [], networks: [internal] });
+    await valueOf(worker.containerId);
+    await settle();
+  });
+
   it("attaches to HardenedNetworks by their engine name", async () => {
-    const net = new HardenedNetwork("backend-net");
+    const net = new HardenedNetwork("backend-net", { egress: true });
     const hc = new HardenedContainer("api", { ...base, networks: [net] });
     await valueOf(hc.containerId);
     await settle();
