@@ -18,3 +18,4 @@ export { containerFactsFromPulumiInputs, PIDS_LIMIT_LABEL } from "./adapters/pul
 export { daemonFactsFromConfig, configFileFromArgv, DaemonConfigError } from "./adapters/daemon-config";
 export { AdapterError } from "./adapters/errors";
 export { parseImageRef } from "./facts/image-ref";
+export { SecureDaemon, planSecureDaemon, SECURE_DAEMON_TYPE, type SecureDaemonArgs } from "./components/secure-daemon";

@@ -1,0 +1,100 @@
+/**
+ * The host script that sets the owners and modes of CIS section 3 (SecureDaemon): /etc/docker,
+ * daemon.json, registry certificates under certs.d, the TLS files, the docker.service and
+ * docker.socket units, /etc/default/docker and /etc/sysconfig/docker, the Docker and containerd
+ * sockets.
+ *
+ * "Mode M or more restrictive" is applied as `mode & M`: bits outside M are removed, a stricter
+ * mode stays as strict (a 0600 daemon.json is not loosened to 0644). The TLS key gets exactly
+ * 0400 (3.14). Modes are written with five octal digits so GNU chmod also clears a directory's
+ * setgid bit. Files that do not exist are skipped; symlinks are followed to the file they name.
+ * Every change is printed; a failure to change a file makes the script exit 1 after the rest.
+ */
+import { TLS_FILES } from "./daemon-apply";
+import { assertHostPath } from "./host-paths";
+import { shellQuote } from "./quote";
+
+export interface DaemonPermissionsOptions {
+  /** /etc/docker (3.5, 3.6); registry certificates are looked for in its certs.d (3.7, 3.8). */
+  etcDocker: string;
+  /** daemon.json (3.17, 3.18). */
+  configFile: string;
+  /** TLS directory of ca.pem, server-cert.pem, server-key.pem (3.9–3.14), when the daemon listens on TCP. */
+  tlsDir?: string;
+  /** The Docker socket (3.15, 3.16). */
+  dockerSocket: string;
+  /** The containerd socket (3.23, 3.24). */
+  containerdSocket: string;
+  /** docker.service and docker.socket unit files, wherever the host keeps them (3.1–3.4). */
+  unitFiles: readonly string[];
+  /** /etc/default/docker, /etc/sysconfig/docker (3.19–3.22). */
+  environmentFiles: readonly string[];
+}
+
+/** One `fix PATH OWNER GROUP MODE max|exact` line per file. */
+function fixLine(path: string, what: string, owner: string, group: string, mode: string, how: "max" | "exact"): string {
+  return `fix ${shellQuote(assertHostPath(what, path))} ${owner} ${group} ${mode} ${how}`;
+}
+
+export function renderDaemonPermissionsScript(o: DaemonPermissionsOptions): string {
+  const etcDocker = assertHostPath("etcDocker", o.etcDocker);
+  const lines = [
+    fixLine(etcDocker, "etcDocker", "root", "root", "0755", "max"),
+    fixLine(o.configFile, "configFile", "root", "root", "0644", "max"),
+    ...(o.tlsDir === undefined
+      ? []
+      : TLS_FILES.map((f) => fixLine(`${o.tlsDir}/${f.file}`, "tlsDir", "root", "root", f.mode, f.file === "server-key.pem" ? "exact" : "max"))),
+    ...o.unitFiles.map((p, i) => fixLine(p, `unitFiles[${i}]`, "root", "root", "0644", "max")),
+    ...o.environmentFiles.map((p, i) => fixLine(p, `environmentFiles[${i}]`, "root", "root", "0644", "max")),
+    fixLine(o.dockerSocket, "dockerSocket", "root", '"$socket_group"', "0660", "max"),
+    fixLine(o.containerdSocket, "containerdSocket", "root", "root", "0660", "max"),
+  ];
+  return `#!/bin/sh
+# hardened-docker SecureDaemon: owners and modes of CIS section 3 (rendered by src/scripts/daemon-permissions.ts).
+set -u
+PATH="$PATH:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+failed=0
+
+say() { printf 'hd-perms: %s\\n' "$*"; }
+warn() { printf 'hd-perms: %s\\n' "$*" >&2; }
+
+[ "$(id -u)" = 0 ] || { warn "must run as root (connect as root, or set connection.sudo)"; exit 1; }
+
+fix() { # PATH OWNER GROUP MODE max|exact
+  [ -e "$1" ] || return 0
+  p=$(readlink -f -- "$1") || p=$1
+  before=$(stat -c '%U:%G %a' -- "$p") || { failed=1; return 0; }
+  if ! chown -- "$2:$3" "$p"; then warn "$p: chown $2:$3 failed"; failed=1; return 0; fi
+  if [ "$5" = exact ]; then
+    want=$(printf '%05o' $((0$4)))
+  else
+    cur=$(stat -c '%a' -- "$p") || { failed=1; return 0; }
+    want=$(printf '%05o' $((0$cur & 0$4)))
+  fi
+  if ! chmod -- "$want" "$p"; then warn "$p: chmod $want failed"; failed=1; return 0; fi
+  after=$(stat -c '%U:%G %a' -- "$p")
+  if [ "$before" = "$after" ]; then say "$p: $after"; else say "$p: $after (was $before)"; fi
+}
+
+# The socket's group is docker (3.15); a host without that group keeps root, which no one else is in.
+if getent group docker >/dev/null 2>&1; then socket_group=docker; else
+  socket_group=root
+  warn "no docker group on this host: the Docker socket stays root:root"
+fi
+
+${lines.join("\n")}
+
+# Registry certificates (3.7, 3.8): root:root, no write, execute or special bits.
+certs=${shellQuote(`${etcDocker}/certs.d`)}
+if [ -d "$certs" ]; then
+  if find "$certs" -type f -exec chown 0:0 {} + -exec chmod a-wxst {} +; then
+    say "$certs: $(find "$certs" -type f | wc -l | tr -d ' ') file(s) root:root, at most 0444"
+  else
+    warn "$certs: could not set owners and modes"
+    failed=1
+  fi
+fi
+
+exit "$failed"
+`;
+}

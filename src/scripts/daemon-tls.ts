@@ -1,0 +1,81 @@
+/**
+ * The host script that stages dockerd's TLS material (SecureDaemon with a TCP listener).
+ *
+ * The secrets never appear in the command text: they arrive on the command's stdin, three lines
+ * of base64 (CA certificate, server certificate, server key), and are decoded by `base64 -d`
+ * fed by the shell's builtin printf (no secret in any process's argv). Files are created with
+ * umask 077, chowned root:root and given their CIS modes (3.9–3.14: 0444, 0444, 0400) before
+ * they are renamed to `<file>.hd-staged`. The apply step (./daemon-apply.ts) compares them with
+ * the live files and commits them together with daemon.json — one transaction, one rollback.
+ */
+import { STAGED_SUFFIX, TLS_FILES } from "./daemon-apply";
+import { assertHostPath } from "./host-paths";
+import { shellQuote } from "./quote";
+
+export interface TlsMaterial {
+  /** CA certificate (PEM) that client certificates must chain to. */
+  caCert: string;
+  /** The daemon's certificate (PEM). */
+  cert: string;
+  /** The daemon's private key (PEM). */
+  key: string;
+}
+
+const PEM_CERT = /-----BEGIN CERTIFICATE-----[\s\S]+-----END CERTIFICATE-----/;
+const PEM_KEY = /-----BEGIN ([A-Z]+ )?PRIVATE KEY-----[\s\S]+-----END ([A-Z]+ )?PRIVATE KEY-----/;
+
+/** Problems with TLS material, named by field; never quotes the material itself. */
+export function tlsMaterialProblems(m: TlsMaterial, prefix = "tls"): string[] {
+  const problems: string[] = [];
+  if (typeof m.caCert !== "string" || !PEM_CERT.test(m.caCert)) problems.push(`${prefix}.caCert: must be a PEM certificate (-----BEGIN CERTIFICATE-----)`);
+  if (typeof m.cert !== "string" || !PEM_CERT.test(m.cert)) problems.push(`${prefix}.cert: must be a PEM certificate (-----BEGIN CERTIFICATE-----)`);
+  if (typeof m.key !== "string" || !PEM_KEY.test(m.key)) problems.push(`${prefix}.key: must be a PEM private key (-----BEGIN … PRIVATE KEY-----)`);
+  return problems;
+}
+
+/** The stdin of the TLS step: one base64 line per file, in TLS_FILES order. */
+export function encodeTlsStdin(m: TlsMaterial): string {
+  const problems = tlsMaterialProblems(m);
+  if (problems.length) throw new Error(problems.join("; "));
+  return [m.caCert, m.cert, m.key].map((pem) => Buffer.from(pem, "utf8").toString("base64")).join("\n") + "\n";
+}
+
+/** Render the TLS staging script for `tlsDir`. */
+export function renderTlsStageScript(tlsDir: string): string {
+  const dir = assertHostPath("tlsDir", tlsDir);
+  const stages = TLS_FILES.map((f) => `stage ${f.file} ${f.mode}`).join("\n");
+  return `#!/bin/sh
+# hardened-docker SecureDaemon: stage dockerd's TLS material (rendered by src/scripts/daemon-tls.ts).
+# stdin: three base64 lines (CA certificate, server certificate, server key). Prints no secret.
+set -eu
+umask 077
+PATH="$PATH:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+tls_dir=${shellQuote(dir)}
+
+warn() { printf 'hd-tls: %s\\n' "$*" >&2; }
+die() { warn "$*"; exit 1; }
+
+[ "$(id -u)" = 0 ] || die "must run as root (connect as root, or set connection.sudo)"
+mkdir -p -- "$tls_dir"
+chown 0:0 -- "$tls_dir"
+chmod 0755 -- "$tls_dir"
+
+tmp=
+trap 'rm -f -- "$tmp"' EXIT
+trap 'exit 130' INT TERM HUP
+stage() { # FILE MODE
+  line=
+  IFS= read -r line || [ -n "$line" ] || die "stdin: $1 is missing (expected three base64 lines: CA certificate, certificate, key)"
+  tmp=$(mktemp "$tls_dir/.$1.hd-XXXXXX")
+  printf '%s\\n' "$line" | base64 -d >"$tmp" 2>/dev/null || die "stdin: $1 is not base64"
+  grep -q -- '-----BEGIN ' "$tmp" || die "stdin: $1 is not PEM"
+  chown 0:0 -- "$tmp"
+  chmod "$2" -- "$tmp"
+  mv -f -- "$tmp" "$tls_dir/$1${STAGED_SUFFIX}"
+  tmp=
+}
+${stages}
+line=
+printf 'hd-tls: staged %s in %s (applied with daemon.json)\\n' "${TLS_FILES.map((f) => f.file).join(", ")}" "$tls_dir"
+`;
+}

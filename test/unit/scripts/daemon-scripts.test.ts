@@ -1,0 +1,353 @@
+/**
+ * SecureDaemon's host scripts, run for real (bash and dash) against a fake host: a directory
+ * tree, and stand-ins for `docker` (answers while the fake engine is "up") and `systemctl`
+ * (restarts the fake engine, which refuses to start on a configuration containing BREAK and
+ * never answers on one containing HANG). The real-engine behaviour is in
+ * test/integration/secure-daemon.test.ts; this file covers every branch of the scripts quickly.
+ * Needs root (the scripts chown to root), as the project's tests do.
+ */
+import { spawnSync } from "node:child_process";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { planSecureDaemon, type SecureDaemonArgs } from "../../../src/components/secure-daemon";
+import { evaluate } from "../../../src/rules/evaluate";
+import { SECTION_3 } from "../../../src/rules/section3-files";
+import { DEFAULT_SETTINGS } from "../../../src/rules/types";
+import { configSha256, renderDaemonApplyScript } from "../../../src/scripts/daemon-apply";
+import { renderDaemonPermissionsScript } from "../../../src/scripts/daemon-permissions";
+import { encodeTlsStdin, renderTlsStageScript } from "../../../src/scripts/daemon-tls";
+import { hostFactsOf, hostTree, layOutBadTree, runScript, statFile, type HostTree } from "../../harness/daemon-host";
+import { NOW } from "../../harness/fixtures";
+
+const HAS_DOCKER_GROUP = spawnSync("getent", ["group", "docker"]).status === 0;
+const HOST_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHy0sNXTPuKG7GmrOqjAuYexzDk+VfYMmvMAcPcjJ5z2";
+const CA = "-----BEGIN CERTIFICATE-----\nQ0E=\n-----END CERTIFICATE-----\n";
+const CERT = "-----BEGIN CERTIFICATE-----\nU0VSVkVS\n-----END CERTIFICATE-----\n";
+const KEY = "-----BEGIN PRIVATE KEY-----\nVE9QLVNFQ1JFVC1LRVk=\n-----END PRIVATE KEY-----\n";
+
+const FAKE_DOCKER = `#!/bin/sh
+# fake docker: the engine answers while $FAKE/up exists
+[ -f "$FAKE/up" ] || { echo "Cannot connect to the Docker daemon at $DOCKER_HOST. Is the docker daemon running?" >&2; exit 1; }
+echo "$DOCKER_HOST" >>"$FAKE/docker-hosts"
+case "$*" in
+  *LiveRestoreEnabled*) cat "$FAKE/live-restore" 2>/dev/null || echo false ;;
+  *enable_icc*) cat "$FAKE/bridge-icc" 2>/dev/null || echo false ;;
+  *.Containers*) echo "bridged web " ;;
+  *) echo 20.10.24 ;;
+esac
+`;
+const FAKE_SYSTEMCTL = `#!/bin/sh
+# fake systemctl: (re)starts the fake engine with $FAKE_CONFIG
+echo "$*" >>"$FAKE/calls"
+lr=false
+grep -q '"live-restore": true' "$FAKE_CONFIG" 2>/dev/null && lr=true
+case "$1" in
+  restart)
+    rm -f "$FAKE/up"
+    if grep -q BREAK "$FAKE_CONFIG" 2>/dev/null; then
+      echo "unable to configure the Docker daemon with file $FAKE_CONFIG: BREAK is not allowed" >>"$FAKE/dockerd.log"
+      exit 1
+    fi
+    echo "$lr" >"$FAKE/live-restore"
+    echo "API listen on $FAKE/docker.sock" >>"$FAKE/dockerd.log"
+    grep -q HANG "$FAKE_CONFIG" 2>/dev/null || touch "$FAKE/up"
+    ;;
+  reload) echo "$lr" >"$FAKE/live-restore" ;;
+esac
+`;
+
+interface Fake {
+  dir: string;
+  tree: HostTree;
+  env: Record<string, string>;
+  calls(): string[];
+  up(liveRestore?: boolean): void;
+}
+
+function makeFake(): Fake {
+  const dir = mkdtempSync(join(tmpdir(), "hd-fake-"));
+  const tree = hostTree(join(dir, "root"));
+  mkdirSync(join(dir, "bin"));
+  writeFileSync(join(dir, "bin/docker"), FAKE_DOCKER);
+  writeFileSync(join(dir, "bin/systemctl"), FAKE_SYSTEMCTL);
+  chmodSync(join(dir, "bin/docker"), 0o755);
+  chmodSync(join(dir, "bin/systemctl"), 0o755);
+  return {
+    dir,
+    tree,
+    env: { PATH: `${join(dir, "bin")}:${process.env.PATH}`, FAKE: dir, FAKE_CONFIG: tree.configFile },
+    calls: () => (existsSync(join(dir, "calls")) ? readFileSync(join(dir, "calls"), "utf8").trim().split("\n") : []),
+    up: (liveRestore = false) => {
+      writeFileSync(join(dir, "up"), "");
+      writeFileSync(join(dir, "live-restore"), String(liveRestore));
+    },
+  };
+}
+
+let fake: Fake;
+beforeEach(() => {
+  fake = makeFake();
+});
+afterEach(() => rmSync(fake.dir, { recursive: true, force: true }));
+
+function args(over: Partial<SecureDaemonArgs> = {}): SecureDaemonArgs {
+  const t = fake.tree;
+  return {
+    connection: { host: "10.0.0.5", privateKey: "k", hostKey: HOST_KEY },
+    authorizationPlugins: ["authz-broker"],
+    restartTimeoutSeconds: 2,
+    paths: {
+      configFile: t.configFile,
+      etcDocker: t.etcDocker,
+      tlsDir: t.tlsDir,
+      dockerSocket: join(fake.dir, "docker.sock"),
+      containerdSocket: t.containerdSocket,
+      pidFile: join(fake.dir, "docker.pid"),
+      unitFiles: t.unitFiles,
+      environmentFiles: t.environmentFiles,
+      engineLog: join(fake.dir, "dockerd.log"),
+    },
+    ...over,
+  };
+}
+const plan = (over: Partial<SecureDaemonArgs> = {}) => planSecureDaemon("d", args(over), { now: NOW });
+const leftovers = () => readdirSync(fake.tree.etcDocker).filter((f) => f !== "daemon.json" && f !== "tls");
+
+describe.each(["bash", "dash"] as const)("apply script under %s", (shell) => {
+  const apply = (over: Partial<SecureDaemonArgs> = {}) => runScript(plan(over).rendered.applyScript, { env: fake.env, shell });
+
+  it("writes daemon.json (root:root 0644) on a fresh host, restarts once and waits on the configured socket", () => {
+    const p = plan();
+    const r = runScript(p.rendered.applyScript, { env: fake.env, shell });
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    expect(readFileSync(fake.tree.configFile, "utf8")).toBe(p.rendered.configText);
+    expect(statFile(fake.tree.configFile)).toMatchObject({ owner: "root", group: "root", mode: 0o644 });
+    expect(statFile(fake.tree.etcDocker)).toMatchObject({ owner: "root", group: "root", mode: 0o755 });
+    expect(fake.calls()).toEqual(["restart docker"]);
+    expect(readFileSync(join(fake.dir, "docker-hosts"), "utf8")).toContain(`unix://${join(fake.dir, "docker.sock")}`);
+    expect(r.stdout).toContain(`applied: ${fake.tree.configFile} sha256=${p.rendered.configHash}`);
+    expect(leftovers()).toEqual([]);
+  });
+
+  it("changes nothing the second time: no restart, same file", () => {
+    expect(apply().status).toBe(0);
+    const before = readFileSync(fake.tree.configFile, "utf8");
+    const r = apply();
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain("unchanged");
+    expect(fake.calls()).toEqual(["restart docker"]);
+    expect(readFileSync(fake.tree.configFile, "utf8")).toBe(before);
+    expect(leftovers()).toEqual([]);
+  });
+
+  it("restores the previous configuration when dockerd refuses the new one, and fails with the engine's error", () => {
+    expect(apply().status).toBe(0);
+    const good = readFileSync(fake.tree.configFile, "utf8");
+    const r = apply({ labels: { test: "BREAK" } });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain("restoring the previous one");
+    expect(r.stderr).toContain("BREAK is not allowed"); // the engine's own words
+    expect(r.stderr).toContain("the engine answers again");
+    expect(readFileSync(fake.tree.configFile, "utf8")).toBe(good);
+    expect(fake.calls()).toEqual(["restart docker", "restart docker", "restart docker"]);
+    expect(existsSync(join(fake.dir, "up"))).toBe(true);
+    expect(leftovers()).toEqual([]);
+  });
+
+  it("rolls back when the engine never answers after a restart that returned success", () => {
+    expect(apply().status).toBe(0);
+    const good = readFileSync(fake.tree.configFile, "utf8");
+    const r = apply({ labels: { test: "HANG" } });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain("Cannot connect to the Docker daemon");
+    expect(readFileSync(fake.tree.configFile, "utf8")).toBe(good);
+  });
+
+  it("removes a configuration that had no predecessor when dockerd refuses it", () => {
+    const r = apply({ labels: { test: "BREAK" } });
+    expect(r.status).toBe(1);
+    expect(existsSync(fake.tree.configFile)).toBe(false);
+    expect(leftovers()).toEqual([]);
+  });
+
+  it("exits 2 when the previous configuration fails as well", () => {
+    mkdirSync(fake.tree.etcDocker, { recursive: true });
+    writeFileSync(fake.tree.configFile, '{"labels": ["old=BREAK"]}\n');
+    const r = apply({ labels: { test: "BREAK" } });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain("did not bring dockerd back either");
+  });
+
+  it("switches live-restore on in the running daemon (reload) before restarting it", () => {
+    fake.up(false);
+    const r = apply();
+    expect(r.status).toBe(0);
+    expect(fake.calls()).toEqual(["reload docker", "restart docker"]);
+  });
+
+  it("warns, naming the containers, while live-restore keeps icc on for the default bridge", () => {
+    writeFileSync(join(fake.dir, "bridge-icc"), "true\n");
+    const r = apply();
+    expect(r.status).toBe(0);
+    expect(r.stderr).toContain("WARNING: icc is off in daemon.json, but the default bridge still lets containers talk to each other");
+    expect(r.stderr).toContain("(on docker0: bridged web )");
+    expect(apply().stderr).toContain("WARNING: icc is off"); // again while it lasts, even when nothing changed
+    const exempted = apply({ icc: true, exemptions: [{ rule: "2.2", reason: "legacy containers talk over docker0" }] });
+    expect(exempted.status).toBe(0);
+    expect(exempted.stderr).toBe("");
+  });
+
+  it("refuses default ulimits above dockerd's own hard limit before changing anything", () => {
+    writeFileSync(join(fake.dir, "docker.pid"), String(process.pid)); // a live process stands for dockerd
+    const r = apply({ defaultUlimits: { nofile: { soft: 1024, hard: 2 ** 31 } } });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/default-ulimits\.nofile: hard limit 2147483648 is above dockerd's own hard limit \d+ .*Nothing was changed/);
+    expect(existsSync(fake.tree.configFile)).toBe(false);
+    expect(fake.calls()).toEqual([]);
+  });
+
+  it("commits staged TLS material with the configuration, and restores the old files on failure", () => {
+    const tls = { listen: "127.0.0.1:2376", caCert: CA, cert: CERT, key: KEY };
+    const stage = (key: string) => runScript(renderTlsStageScript(fake.tree.tlsDir), { stdin: encodeTlsStdin({ caCert: CA, cert: CERT, key }), shell });
+    expect(stage(KEY).status).toBe(0);
+    expect(apply({ tls }).status).toBe(0);
+    expect(readFileSync(join(fake.tree.tlsDir, "server-key.pem"), "utf8")).toBe(KEY);
+    expect(statFile(join(fake.tree.tlsDir, "server-key.pem"))).toMatchObject({ owner: "root", group: "root", mode: 0o400 });
+    expect(readdirSync(fake.tree.tlsDir).sort()).toEqual(["ca.pem", "server-cert.pem", "server-key.pem"]);
+
+    // Same material again: nothing to restart.
+    expect(stage(KEY).status).toBe(0);
+    expect(apply({ tls }).stdout).toContain("unchanged");
+    expect(fake.calls()).toEqual(["restart docker"]);
+
+    // New key only: a restart; then a new key with a configuration dockerd refuses: both roll back.
+    const KEY2 = KEY.replace("VE9Q", "TkVX");
+    expect(stage(KEY2).status).toBe(0);
+    const r = apply({ tls });
+    expect(r.stdout).toContain("TLS material: server-key.pem");
+    expect(r.status).toBe(0);
+    const KEY3 = KEY.replace("VE9Q", "QkFE");
+    expect(stage(KEY3).status).toBe(0);
+    expect(apply({ tls, labels: { test: "BREAK" } }).status).toBe(1);
+    expect(readFileSync(join(fake.tree.tlsDir, "server-key.pem"), "utf8")).toBe(KEY2);
+    expect(readdirSync(fake.tree.tlsDir).sort()).toEqual(["ca.pem", "server-cert.pem", "server-key.pem"]);
+  });
+
+  it("keeps hostile strings inert: they reach daemon.json verbatim and run nowhere", () => {
+    const canary = join(fake.dir, "canary");
+    const hostile = [`$(touch ${canary})`, `\`touch ${canary}\``, `'; touch ${canary}; '`, `"; touch ${canary}; "`, `\ntouch ${canary}\n`, "HD-CONFIG-END", `\\$(touch ${canary})`];
+    const over: Partial<SecureDaemonArgs> = {
+      logOpts: Object.fromEntries(hostile.map((h, i) => [`opt${i}`, h])),
+      labels: Object.fromEntries(hostile.map((h, i) => [`l${i}`, h])),
+      extraConfig: { "x-hostile": hostile },
+      exemptions: [{ rule: "2.13", reason: `$(touch ${canary}) \`touch ${canary}\` '; touch ${canary}` }],
+      logDriver: "json-file",
+    };
+    const p = plan(over);
+    const r = runScript(p.rendered.applyScript, { env: fake.env, shell });
+    expect(r.status).toBe(0);
+    expect(existsSync(canary)).toBe(false);
+    const written = JSON.parse(readFileSync(fake.tree.configFile, "utf8"));
+    expect(Object.values(written["log-opts"])).toEqual(hostile);
+    expect(written["x-hostile"]).toEqual(hostile);
+    // The script text carries the configuration only as base64.
+    for (const h of hostile.filter((h) => h !== "HD-CONFIG-END")) expect(p.rendered.applyScript).not.toContain(h.trim());
+    // A payload line equal to the heredoc delimiter cannot exist: `-` is not in the base64 alphabet.
+    expect(p.rendered.applyScript.split("\n").filter((l) => l === "HD-CONFIG-END")).toHaveLength(1);
+  });
+});
+
+describe("TLS staging script", () => {
+  it("stages the three files root:root with CIS modes and prints no secret", () => {
+    const r = runScript(renderTlsStageScript(fake.tree.tlsDir), { stdin: encodeTlsStdin({ caCert: CA, cert: CERT, key: KEY }) });
+    expect(r.status).toBe(0);
+    expect(r.stdout + r.stderr).not.toContain("VE9QLVNFQ1JFVC1LRVk");
+    expect(r.stdout + r.stderr).not.toContain("TOP-SECRET");
+    const staged = (f: string) => statFile(join(fake.tree.tlsDir, `${f}.hd-staged`));
+    expect(staged("ca.pem")).toMatchObject({ owner: "root", group: "root", mode: 0o444 });
+    expect(staged("server-cert.pem")).toMatchObject({ owner: "root", group: "root", mode: 0o444 });
+    expect(staged("server-key.pem")).toMatchObject({ owner: "root", group: "root", mode: 0o400 });
+    expect(readFileSync(join(fake.tree.tlsDir, "server-key.pem.hd-staged"), "utf8")).toBe(KEY);
+    expect(readdirSync(fake.tree.tlsDir).filter((f) => !f.endsWith(".hd-staged"))).toEqual([]);
+  });
+
+  it("fails on missing or malformed material without staging a key", () => {
+    const r = runScript(renderTlsStageScript(fake.tree.tlsDir), { stdin: Buffer.from(CA).toString("base64") + "\n" });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain("server-cert.pem is missing");
+    const bad = runScript(renderTlsStageScript(fake.tree.tlsDir), { stdin: ["bm90IHBlbQ==", "x", "y"].join("\n") + "\n" });
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toContain("ca.pem is not PEM");
+    expect(existsSync(join(fake.tree.tlsDir, "server-key.pem.hd-staged"))).toBe(false);
+    expect(readdirSync(fake.tree.tlsDir).filter((f) => f.startsWith("."))).toEqual([]); // no temp file left
+  });
+
+  it("refuses material that is not PEM before anything reaches a host", () => {
+    expect(() => encodeTlsStdin({ caCert: CA, cert: CERT, key: "TOP-SECRET" })).toThrow("tls.key: must be a PEM private key");
+    expect(() => encodeTlsStdin({ caCert: CA, cert: CERT, key: "TOP-SECRET" })).not.toThrow(/TOP-SECRET/);
+  });
+});
+
+describe("permissions script (CIS section 3)", () => {
+  it("fixes every owner and mode so that the section 3 rules pass, keeping stricter modes", () => {
+    const t = fake.tree;
+    layOutBadTree(t, { tls: true, sockets: true });
+    const before = evaluate([hostFactsOf(t)], { settings: DEFAULT_SETTINGS, now: NOW }, SECTION_3).filter((f) => f.status === "fail");
+    expect(before.map((f) => f.ruleId).sort()).toEqual(
+      ["3.2", "3.3", "3.5", "3.6", "3.8", "3.10", "3.12", "3.14", "3.15", "3.16", "3.17", "3.18", "3.20", "3.24"].sort(),
+    );
+    const script = renderDaemonPermissionsScript({
+      etcDocker: t.etcDocker,
+      configFile: t.configFile,
+      tlsDir: t.tlsDir,
+      dockerSocket: t.dockerSocket,
+      containerdSocket: t.containerdSocket,
+      unitFiles: t.unitFiles,
+      environmentFiles: t.environmentFiles,
+    });
+    const r = runScript(script, { shell: "dash" });
+    expect(r.status).toBe(0);
+    const after = evaluate([hostFactsOf(t)], { settings: DEFAULT_SETTINGS, now: NOW }, SECTION_3);
+    if (HAS_DOCKER_GROUP) {
+      expect(r.stderr).toBe("");
+      expect(after.filter((f) => f.status === "fail")).toEqual([]);
+      expect(statFile(t.dockerSocket)).toMatchObject({ owner: "root", group: "docker", mode: 0o660 });
+    } else {
+      // Without a docker group the socket stays root:root (stricter), and the script says so.
+      expect(r.stderr).toContain("no docker group on this host");
+      expect(after.filter((f) => f.status === "fail").map((f) => f.ruleId)).toEqual(["3.15"]);
+    }
+    expect(statFile(t.etcDocker)?.mode).toBe(0o755); // setgid and world-write removed
+    expect(statFile(t.unitFiles[1])).toMatchObject({ owner: "root", group: "root", mode: 0o600 }); // stricter kept
+    expect(statFile(t.registryCerts[1])?.mode).toBe(0o400);
+    expect(statFile(join(t.tlsDir, "server-key.pem"))?.mode).toBe(0o400); // exactly 0400
+    expect(r.stdout).toContain(`${t.configFile}: root:root 644 (was root:nogroup 666)`);
+  });
+
+  it("skips files that do not exist", () => {
+    const t = fake.tree;
+    const r = runScript(renderDaemonPermissionsScript({ etcDocker: t.etcDocker, configFile: t.configFile, dockerSocket: t.dockerSocket, containerdSocket: t.containerdSocket, unitFiles: [], environmentFiles: [] }));
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe("");
+  });
+});
+
+describe("renderers refuse values that would not be inert", () => {
+  const base = { configText: "{}\n", configFile: "/etc/docker/daemon.json", dockerSocket: "/var/run/docker.sock", pidFile: "/var/run/docker.pid", timeoutSeconds: 60, liveRestore: true, iccOff: true, ulimits: [] };
+  it.each([
+    ["configFile", { configFile: "/etc/docker/$(touch /tmp/x)" }, /configFile = .*may only contain/],
+    ["relative path", { dockerSocket: "docker.sock" }, /dockerSocket = .*absolute path/],
+    ["dot-dot", { pidFile: "/var/run/../../etc/passwd" }, /pidFile = .*"\.\." segments/],
+    ["newline", { engineLog: "/var/log/docker\n.log" }, /engineLog = .*may only contain/],
+    ["timeout", { timeoutSeconds: 1.5 }, /timeoutSeconds/],
+    ["ulimit name", { ulimits: [{ name: "nofile; touch x", hard: 1 }] }, /unknown ulimit name/],
+  ])("%s", (_what, over, message) => {
+    expect(() => renderDaemonApplyScript({ ...base, ...over } as never)).toThrow(message);
+  });
+
+  it("hashes the configuration as the host does", () => {
+    expect(configSha256("{}\n")).toBe("ca3d163bab055381827226140568f3bef7eaac187cebd76878e0b63e9e442356");
+  });
+});
