@@ -19,3 +19,4 @@ export { daemonFactsFromConfig, configFileFromArgv, DaemonConfigError } from "./
 export { AdapterError } from "./adapters/errors";
 export { parseImageRef } from "./facts/image-ref";
 export { SecureDaemon, planSecureDaemon, SECURE_DAEMON_TYPE, type SecureDaemonArgs } from "./components/secure-daemon";
+export { HardenedHost, planHardenedHost, HARDENED_HOST_TYPE, WIPE_DEVICE_EXEMPTION, type HardenedHostArgs } from "./components/hardened-host";

@@ -1,0 +1,466 @@
+/**
+ * HardenedHost: CIS Docker Benchmark section 1 on a Docker host, over SSH.
+ *
+ * - 1.1.1: the data root on a filesystem of its own — an empty block device, an LVM logical
+ *   volume, or an existing mount — migrating what is there without losing a byte (see
+ *   src/scripts/data-root.ts: refuses non-empty devices, copies with docker stopped, verifies,
+ *   mounts by UUID through fstab, restarts docker, checks images/containers/volumes, and puts
+ *   everything back on any failure).
+ * - 1.1.2: the docker group limited to the declared trusted users; who was removed is reported.
+ * - 1.1.3–1.1.18: auditd watches for every one of those paths that exists on the host,
+ *   persistent (rules.d) and loaded now; auditd is installed where missing.
+ * - Optionally: unattended security updates for the OS and the engine packages.
+ *
+ * Leaving out a part needs an exemption for its rule (1.1.1, 1.1.2, or the 1.1.x audit item),
+ * exactly as for the other components. Formatting a device that holds anything needs the
+ * exemption `hd-wipe-data-device`; connecting without a pinned host key needs `hd-ssh-host-key`.
+ *
+ * The SSH connection is SecureDaemon's (`SecureDaemonConnection`: the private key is always a
+ * secret, the host key is pinned). Child resources: one `command.remote.Command` per part
+ * (`<name>-data-root`, `<name>-audit` after it — audit watches bind to inodes, so they are set
+ * on the mounted data root —, `<name>-docker-group`, `<name>-unattended-upgrades`). A second
+ * `pulumi up` with the same arguments changes nothing (the commands run on create, and the scripts
+ * are idempotent when they do run again); destroying the component leaves the host as it is
+ * (the old data root kept aside is the operator's to remove).
+ */
+import * as command from "@pulumi/command";
+import * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+import { exemptionProblems, type Exemption } from "../exemptions";
+import { parseAuditRules } from "../facts/host-parsers";
+import { RULE_IDS } from "../rules/catalog";
+import { AUDIT_KEY, DEFAULT_AUDIT_RULES_FILE, defaultAuditCandidates, renderAuditRulesScript, type AuditCandidate } from "../scripts/audit-rules";
+import { dataRootPathProblem, DEFAULT_DATA_LABEL, deviceProblem, labelProblem, lvmDevice, lvmNameProblem, renderDataRootScript, type DataRootSource } from "../scripts/data-root";
+import { renderDockerGroupScript, userNameProblem } from "../scripts/docker-group";
+import { hostPathProblem } from "../scripts/host-paths";
+import { factValue, parseHostReport, type HostReport } from "../scripts/host-report";
+import { DEFAULT_UNATTENDED_FILE, renderUnattendedUpgradesScript } from "../scripts/unattended-upgrades";
+import { exemptionSchema, formatArgsIssue, HardenedArgsError, inputString } from "./args";
+import { hostCommand, hostProblem, howToExemptDaemon, parseHostKey, SSH_HOST_KEY_EXEMPTION, type SecureDaemonConnection } from "./secure-daemon";
+
+export const HARDENED_HOST_TYPE = "hardened-docker:index:HardenedHost";
+/** Exemption id allowing the data-root device to be wiped although it holds something (not a catalog rule). */
+export const WIPE_DEVICE_EXEMPTION = "hd-wipe-data-device";
+
+/** The SSH connection: the same type and rules as SecureDaemon's. */
+export type HardenedHostConnection = SecureDaemonConnection;
+
+export interface HardenedHostDataRoot {
+  /** The data root dockerd uses (`docker info` DockerRootDir, daemon.json "data-root"). Default /var/lib/docker. */
+  path?: string;
+  /**
+   * An empty block device to format (ext4) and mount at the data root (CIS 1.1.1): /dev/sdX[N],
+   * /dev/vdX[N], /dev/xvdX[N], /dev/nvmeXnY[pZ], /dev/loopN, /dev/mapper/NAME or /dev/VG/LV.
+   * A device holding any filesystem or partition table is refused (unless it is the one this
+   * component made, or the exemption `hd-wipe-data-device` allows wiping it). Exactly one of
+   * device, lvm, mount.
+   */
+  device?: string;
+  /** An existing LVM logical volume, formatted like `device` (CIS 1.1.1). */
+  lvm?: { volumeGroup: string; logicalVolume: string };
+  /**
+   * An existing mount point on a filesystem of its own (CIS 1.1.1): the data goes to
+   * `<mount>/docker`, bind-mounted at the data root through fstab. Equal to `path`: the data root
+   * is already a filesystem of its own, and is only verified.
+   */
+  mount?: string;
+  /** ext4 label of the filesystem this component makes (how it recognises it on a re-run). Default "hd-docker-data". */
+  label?: string;
+  /** Seconds to wait for dockerd to stop, and to answer again (CIS 1.1.1 migration). Default 120. */
+  timeoutSeconds?: number;
+}
+
+export interface HardenedHostAudit {
+  /** Install auditd where `auditctl` is missing (CIS 1.1.3–1.1.18). Default true. */
+  installAuditd?: boolean;
+  /** Load the rules into the kernel now and require them in force (`auditctl -l`). Default true; false writes the persistent rules only (e.g. a kernel that refuses audit control). */
+  loadNow?: boolean;
+  /** The daemon config file in use, watched for CIS 1.1.11. Default /etc/docker/daemon.json. */
+  daemonConfig?: string;
+  /** More paths to watch (each only if it exists). */
+  extraPaths?: string[];
+  /** The persistent rules file (CIS 1.1.3–1.1.18). Default /etc/audit/rules.d/hardened-docker.rules. */
+  rulesFile?: string;
+}
+
+export interface HardenedHostUnattendedUpgrades {
+  /** Also upgrade the engine packages from download.docker.com (CIS 1.2.2). Default true. */
+  includeEngine?: boolean;
+  /** Install the unattended-upgrades package where missing. Default true. */
+  installPackage?: boolean;
+  /** The apt configuration file written. Default /etc/apt/apt.conf.d/52hardened-docker-unattended-upgrades. */
+  confFile?: string;
+}
+
+export interface HardenedHostPaths {
+  /** fstab edited for the data root mount (CIS 1.1.1). Default /etc/fstab. */
+  fstab?: string;
+  /** Where the data-root step records the filesystem UUID it made. Default /var/lib/hardened-docker/data-root.state. */
+  stateFile?: string;
+  /** docker.service drop-in directory (RequiresMountsFor the data root, CIS 1.1.1). Default /etc/systemd/system/docker.service.d. */
+  unitDropInDir?: string;
+  /** dockerd's unix socket: the engine checked before and after the migration (CIS 1.1.1). Default /var/run/docker.sock. */
+  dockerSocket?: string;
+  /** dockerd's pid file (CIS 1.1.1 migration waits for it to exit). Default /var/run/docker.pid. */
+  pidFile?: string;
+}
+
+export interface HardenedHostArgs {
+  /** How to reach the host over SSH (SecureDaemon's connection: secret private key, pinned host key). */
+  connection: HardenedHostConnection;
+  /** Where Docker's data lives (CIS 1.1.1). Required unless exempted for 1.1.1. */
+  dataRoot?: HardenedHostDataRoot;
+  /** The only users allowed in the docker group (CIS 1.1.2); [] = nobody but root. Required unless exempted for 1.1.2. */
+  trustedDockerUsers?: string[];
+  /** Audit watches (CIS 1.1.3–1.1.18). */
+  audit?: HardenedHostAudit;
+  /** Unattended security updates for the OS and the engine packages (CIS 1.2.2), apt hosts only. Default off. */
+  unattendedUpgrades?: boolean | HardenedHostUnattendedUpgrades;
+  /** Documented exceptions: `{ rule: "1.1.7", reason: "≥ 10 characters", expires?: "YYYY-MM-DD" }`. */
+  exemptions?: Exemption[];
+  /** Host layout (defaults: a Debian/RHEL docker.io or docker-ce install with systemd). */
+  paths?: HardenedHostPaths;
+}
+
+// ───────────── validation ─────────────
+
+const USER = /^[a-z_][a-z0-9_-]{0,31}$/;
+
+const refine = (problem: (v: unknown) => string | undefined) =>
+  z.string().superRefine((v, ctx) => {
+    const p = problem(v);
+    if (p) ctx.addIssue({ code: "custom", message: p });
+  });
+
+const argsSchema = z.strictObject({
+  // The same shape SecureDaemon accepts (its schema is not exported).
+  connection: z.strictObject({
+    host: inputString("a host name or IP address"),
+    port: z.number().int().min(1).max(65535).optional(),
+    user: z.string().regex(USER, "must be a user name ([a-z_][a-z0-9_-]*)").optional(),
+    privateKey: inputString("the SSH private key text"),
+    hostKey: inputString('the host\'s public key, "TYPE BASE64"').optional(),
+    sudo: z.boolean().optional(),
+  }),
+  dataRoot: z
+    .strictObject({
+      path: refine(dataRootPathProblem).optional(),
+      device: refine(deviceProblem).optional(),
+      lvm: z.strictObject({ volumeGroup: refine(lvmNameProblem), logicalVolume: refine(lvmNameProblem) }).optional(),
+      mount: refine(dataRootPathProblem).optional(),
+      label: refine(labelProblem).optional(),
+      timeoutSeconds: z.number().int().min(5).max(3600).optional(),
+    })
+    .optional(),
+  trustedDockerUsers: z.array(refine(userNameProblem)).optional(),
+  audit: z
+    .strictObject({
+      installAuditd: z.boolean().optional(),
+      loadNow: z.boolean().optional(),
+      daemonConfig: refine(hostPathProblem).optional(),
+      extraPaths: z.array(refine(hostPathProblem)).optional(),
+      rulesFile: refine(hostPathProblem).optional(),
+    })
+    .optional(),
+  unattendedUpgrades: z
+    .union([
+      z.boolean(),
+      z.strictObject({ includeEngine: z.boolean().optional(), installPackage: z.boolean().optional(), confFile: refine(hostPathProblem).optional() }),
+    ])
+    .optional(),
+  exemptions: z.array(exemptionSchema).optional(),
+  paths: z
+    .strictObject({
+      fstab: refine(hostPathProblem).optional(),
+      stateFile: refine(hostPathProblem).optional(),
+      unitDropInDir: refine(hostPathProblem).optional(),
+      dockerSocket: refine(hostPathProblem).optional(),
+      pidFile: refine(hostPathProblem).optional(),
+    })
+    .optional(),
+});
+
+// ───────────── the plan ─────────────
+
+export interface HardenedHostPlan {
+  /** The data-root script (undefined when 1.1.1 is exempted and no data root was declared). */
+  dataRootScript?: string;
+  dataRoot?: { path: string; source: DataRootSource };
+  auditScript: string;
+  auditCandidates: AuditCandidate[];
+  /** The docker-group script (undefined when 1.1.2 is exempted and no users were declared). */
+  dockerGroupScript?: string;
+  unattendedUpgradesScript?: string;
+  exemptions: Exemption[];
+  connection: { port: number; user: string; sudo: boolean };
+}
+
+export interface HardenedHostPlanOptions {
+  /** Clock for exemption expiry. */
+  now?: Date;
+}
+
+const AUDIT_RULE_IDS = Array.from({ length: 16 }, (_, i) => `1.1.${i + 3}`);
+
+/** Compute the host scripts for these arguments. Pure; throws HardenedArgsError on any refusal. */
+export function planHardenedHost(name: string, rawArgs: HardenedHostArgs, options: HardenedHostPlanOptions = {}): HardenedHostPlan {
+  const now = options.now ?? new Date();
+  const parsed = argsSchema.safeParse(rawArgs);
+  if (!parsed.success) throw new HardenedArgsError(name, parsed.error.issues.map((i) => formatArgsIssue(i, rawArgs)));
+  const a = parsed.data as HardenedHostArgs;
+
+  const exemptions = a.exemptions ?? [];
+  const known = new Set([...RULE_IDS, SSH_HOST_KEY_EXEMPTION, WIPE_DEVICE_EXEMPTION]);
+  const exemptionErrors = exemptions.flatMap((e, i) => exemptionProblems(e, known, now, `exemptions[${i}]`)).map((p) => `${p.source} (rule "${p.rule}"): ${p.problem}`);
+  if (exemptionErrors.length) throw new HardenedArgsError(name, exemptionErrors);
+  const exempt = new Set(exemptions.map((e) => e.rule));
+
+  const problems: string[] = [];
+  const c = a.connection;
+  const user = c.user ?? "root";
+  const sudo = c.sudo ?? false;
+  const port = c.port ?? 22;
+  if (typeof c.host === "string" && hostProblem(c.host)) problems.push(`connection.host = ${JSON.stringify(c.host)}: ${hostProblem(c.host)}`);
+  if (typeof c.hostKey === "string") {
+    const key = parseHostKey(c.hostKey);
+    if (typeof key === "string") problems.push(`connection.hostKey: ${key}`);
+  }
+  if (c.hostKey === undefined && !exempt.has(SSH_HOST_KEY_EXEMPTION))
+    problems.push(`connection.hostKey: missing; without it any host could answer as this one and run these scripts as root. Give the host's public key ("ssh-ed25519 AAAA…", from /etc/ssh/ssh_host_ed25519_key.pub). ${howToExemptDaemon(SSH_HOST_KEY_EXEMPTION)}`);
+  if (user !== "root" && !sudo) problems.push(`connection.user = ${JSON.stringify(user)}: the host scripts run as root; connect as root or set connection.sudo: true`);
+
+  // ── 1.1.1 ──
+  const d = a.dataRoot;
+  const dataRootPath = d?.path ?? "/var/lib/docker";
+  let source: DataRootSource | undefined;
+  if (d) {
+    const given = (["device", "lvm", "mount"] as const).filter((k) => d[k] !== undefined);
+    if (given.length !== 1)
+      problems.push(`dataRoot: give exactly one of device, lvm, mount (got ${given.length ? given.join(", ") : "none"})`);
+    else if (d.device !== undefined) source = { kind: "device", device: d.device };
+    else if (d.lvm) source = { kind: "device", device: lvmDevice(d.lvm.volumeGroup, d.lvm.logicalVolume) };
+    else if (d.mount !== undefined) {
+      if (d.mount !== dataRootPath && (dataRootPath.startsWith(d.mount + "/") || d.mount.startsWith(dataRootPath + "/")))
+        problems.push(`dataRoot.mount = ${JSON.stringify(d.mount)}: must not contain, or lie inside, the data root ${dataRootPath}`);
+      else source = { kind: "mount", mount: d.mount };
+    }
+    if (d.label !== undefined && source?.kind === "mount") problems.push("dataRoot.label: only used with device or lvm");
+  } else if (!exempt.has("1.1.1")) {
+    problems.push(`dataRoot: required (CIS 1.1.1, Docker's data root on a filesystem of its own): give a device, an LVM volume or an existing mount. ${howToExemptDaemon("1.1.1")}`);
+  }
+
+  // ── 1.1.2 ──
+  if (a.trustedDockerUsers === undefined && !exempt.has("1.1.2"))
+    problems.push(`trustedDockerUsers: required (CIS 1.1.2): the users allowed in the docker group, which is root-equivalent ([] = nobody). ${howToExemptDaemon("1.1.2")}`);
+  if (problems.length) throw new HardenedArgsError(name, problems);
+
+  for (const e of exemptions) {
+    const needed =
+      e.rule === SSH_HOST_KEY_EXEMPTION ? c.hostKey === undefined
+      : e.rule === WIPE_DEVICE_EXEMPTION ? source?.kind === "device"
+      : e.rule === "1.1.1" ? d === undefined
+      : e.rule === "1.1.2" ? a.trustedDockerUsers === undefined
+      : AUDIT_RULE_IDS.includes(e.rule);
+    if (!needed) pulumi.log.warn(`HardenedHost "${name}": exemption for ${e.rule} is not needed by these arguments; remove it`);
+  }
+
+  const p = a.paths ?? {};
+  const render = <T>(what: string, f: () => T): T => {
+    try {
+      return f();
+    } catch (err) {
+      throw new HardenedArgsError(name, [`${what}: ${(err as Error).message}`]);
+    }
+  };
+  const dataRootScript = source
+    ? render("dataRoot", () =>
+        renderDataRootScript({
+          dataRoot: dataRootPath,
+          source: source!,
+          label: d?.label ?? DEFAULT_DATA_LABEL,
+          fstab: p.fstab ?? "/etc/fstab",
+          stateFile: p.stateFile ?? "/var/lib/hardened-docker/data-root.state",
+          unitDropInDir: p.unitDropInDir ?? "/etc/systemd/system/docker.service.d",
+          dockerSocket: p.dockerSocket ?? "/var/run/docker.sock",
+          pidFile: p.pidFile ?? "/var/run/docker.pid",
+          allowWipe: exempt.has(WIPE_DEVICE_EXEMPTION),
+          timeoutSeconds: d?.timeoutSeconds ?? 120,
+        }),
+      )
+    : undefined;
+
+  const au = a.audit ?? {};
+  const auditCandidates: AuditCandidate[] = [
+    ...defaultAuditCandidates({ dataRoot: dataRootPath, ...(au.daemonConfig ? { daemonConfig: au.daemonConfig } : {}), skip: exempt }),
+    ...(au.extraPaths ?? []).map((path) => ({ rule: "extra", path })),
+  ];
+  const auditScript = render("audit", () =>
+    renderAuditRulesScript({
+      candidates: auditCandidates,
+      rulesFile: au.rulesFile ?? DEFAULT_AUDIT_RULES_FILE,
+      installAuditd: au.installAuditd ?? true,
+      load: au.loadNow ?? true,
+    }),
+  );
+
+  const dockerGroupScript = a.trustedDockerUsers !== undefined ? render("trustedDockerUsers", () => renderDockerGroupScript({ trustedUsers: a.trustedDockerUsers! })) : undefined;
+
+  const uu = a.unattendedUpgrades === true ? {} : a.unattendedUpgrades === false || a.unattendedUpgrades === undefined ? undefined : a.unattendedUpgrades;
+  const unattendedUpgradesScript = uu
+    ? render("unattendedUpgrades", () =>
+        renderUnattendedUpgradesScript({ includeEngine: uu.includeEngine ?? true, installPackage: uu.installPackage ?? true, confFile: uu.confFile ?? DEFAULT_UNATTENDED_FILE }),
+      )
+    : undefined;
+
+  return {
+    ...(dataRootScript ? { dataRootScript, dataRoot: { path: dataRootPath, source: source! } } : {}),
+    auditScript,
+    auditCandidates,
+    ...(dockerGroupScript ? { dockerGroupScript } : {}),
+    ...(unattendedUpgradesScript ? { unattendedUpgradesScript } : {}),
+    exemptions,
+    connection: { port, user, sudo },
+  };
+}
+
+// ───────────── the outputs ─────────────
+
+/** The host as the commands left it. */
+export interface HardenedHostFacts {
+  /** The data root and what it is on now (undefined when 1.1.1 is not managed). */
+  dataRoot?: {
+    path: string;
+    /** The mount source: the device (e.g. /dev/sdb) or, for a bind mount, the device of the mount. */
+    source?: string;
+    /** `major:minor` of the filesystem holding the data root. */
+    majorMinor?: string;
+    fsType?: string;
+    /** UUID of the filesystem this component made. */
+    uuid?: string;
+    /** "migrated" or "unchanged". */
+    action?: string;
+    /** Where the old data root was kept, when it was migrated. */
+    oldDataRoot?: string;
+  };
+  /** Paths watched by the audit rules in force (auditctl -l), or written to the rules file when not loaded. */
+  auditWatches: string[];
+  /** True when the rules were loaded and read back from the kernel. */
+  auditRulesLoaded: boolean;
+  auditRulesFile?: string;
+  /** Members of the docker group afterwards (undefined when 1.1.2 is not managed). */
+  dockerGroupMembers?: string[];
+  /** Members removed from the docker group. */
+  removedFromDockerGroup?: string[];
+  /** Untrusted users whose primary group is docker (they make the docker-group step fail). */
+  untrustedPrimaryMembers?: string[];
+}
+
+/** The facts and actions of the scripts' stdout (pure: the unit tests feed it script output). */
+export function hostFactsFromReports(r: { dataRoot?: string; audit: string; dockerGroup?: string; unattendedUpgrades?: string }): { facts: HardenedHostFacts; actions: string[] } {
+  const dr = r.dataRoot !== undefined ? parseHostReport(r.dataRoot) : undefined;
+  const au = parseHostReport(r.audit);
+  const dg = r.dockerGroup !== undefined ? parseHostReport(r.dockerGroup) : undefined;
+  const uu = r.unattendedUpgrades !== undefined ? parseHostReport(r.unattendedUpgrades) : undefined;
+  const loaded = factValue(au, "loaded") === "yes";
+  const inForce = loaded ? parseAuditRules((au.facts.rule ?? []).join("\n"), "auditctl -l") : (au.facts.watch ?? []);
+  const optional = <K extends string>(key: K, v: string | undefined) => (v === undefined ? {} : ({ [key]: v } as Record<K, string>));
+  const facts: HardenedHostFacts = {
+    ...(dr
+      ? {
+          dataRoot: {
+            path: factValue(dr, "data-root") ?? "",
+            ...optional("source", factValue(dr, "data-root-source")),
+            ...optional("majorMinor", factValue(dr, "data-root-maj-min")),
+            ...optional("fsType", factValue(dr, "data-root-fstype")),
+            ...optional("uuid", factValue(dr, "uuid")),
+            ...optional("action", factValue(dr, "action")),
+            ...optional("oldDataRoot", factValue(dr, "old-data-root")),
+          },
+        }
+      : {}),
+    auditWatches: inForce,
+    auditRulesLoaded: loaded,
+    ...optional("auditRulesFile", factValue(au, "rules-file")),
+    ...(dg
+      ? {
+          dockerGroupMembers: [...new Set(dg.facts.member ?? [])],
+          removedFromDockerGroup: dg.facts.removed ?? [],
+          untrustedPrimaryMembers: dg.facts["untrusted-primary"] ?? [],
+        }
+      : {}),
+  };
+  const actions = [dr, au, dg, uu].flatMap((rep: HostReport | undefined) => rep?.done ?? []);
+  return { facts, actions };
+}
+
+/**
+ * A Docker host hardened for CIS section 1. Child resources: `command.remote.Command`s for the
+ * data root, the audit rules, the docker group and (optionally) unattended upgrades.
+ */
+export class HardenedHost extends pulumi.ComponentResource {
+  public readonly dataRootCommand?: command.remote.Command;
+  public readonly auditCommand: command.remote.Command;
+  public readonly dockerGroupCommand?: command.remote.Command;
+  public readonly unattendedUpgradesCommand?: command.remote.Command;
+  /** What the host scripts did, in words, in order. */
+  public readonly actions: pulumi.Output<string[]>;
+  /** The host facts afterwards: data root device, audit rules in force, docker group members. */
+  public readonly hostFacts: pulumi.Output<HardenedHostFacts>;
+
+  constructor(name: string, args: HardenedHostArgs, opts: pulumi.ComponentResourceOptions = {}) {
+    super(HARDENED_HOST_TYPE, name, {}, opts);
+    let plan: HardenedHostPlan;
+    try {
+      plan = planHardenedHost(name, args);
+    } catch (err) {
+      if (err instanceof HardenedArgsError) throw new pulumi.ResourceError(err.message, this);
+      throw err;
+    }
+    const fail = (message: string): never => {
+      throw new pulumi.ResourceError(`HardenedHost "${name}": ${message}`, this);
+    };
+
+    // Values that may be Outputs are checked when they resolve (as SecureDaemon does).
+    const host = pulumi.output(args.connection.host).apply((h) => (hostProblem(h) ? fail(`connection.host = ${JSON.stringify(h)}: ${hostProblem(h)}`) : h));
+    const hostKey =
+      args.connection.hostKey === undefined
+        ? undefined
+        : pulumi.output(args.connection.hostKey).apply((k) => {
+            const parsed = parseHostKey(k);
+            return typeof parsed === "string" ? fail(`connection.hostKey: ${parsed}`) : `${parsed.type} ${parsed.base64}`;
+          });
+    const connection: command.types.input.remote.ConnectionArgs = {
+      host,
+      port: plan.connection.port,
+      user: plan.connection.user,
+      privateKey: pulumi.secret(args.connection.privateKey),
+      ...(hostKey ? { hostKey } : {}),
+    };
+    const remote = (suffix: string, script: string, dependsOn: pulumi.Resource[] = []) =>
+      new command.remote.Command(
+        `${name}-${suffix}`,
+        { connection, create: hostCommand(script, plan.connection.sudo), addPreviousOutputInEnv: false },
+        { parent: this, dependsOn },
+      );
+
+    if (plan.dataRootScript) this.dataRootCommand = remote("data-root", plan.dataRootScript);
+    this.auditCommand = remote("audit", plan.auditScript, this.dataRootCommand ? [this.dataRootCommand] : []);
+    if (plan.dockerGroupScript) this.dockerGroupCommand = remote("docker-group", plan.dockerGroupScript);
+    if (plan.unattendedUpgradesScript) this.unattendedUpgradesCommand = remote("unattended-upgrades", plan.unattendedUpgradesScript);
+
+    const stdout = (c?: command.remote.Command) => (c ? c.stdout.apply((s) => s ?? "") : pulumi.output(undefined));
+    const reports = pulumi
+      .all([stdout(this.dataRootCommand), stdout(this.auditCommand), stdout(this.dockerGroupCommand), stdout(this.unattendedUpgradesCommand)])
+      .apply(([dataRoot, audit, dockerGroup, unattendedUpgrades]) =>
+        hostFactsFromReports({
+          audit: audit ?? "",
+          ...(dataRoot !== undefined ? { dataRoot } : {}),
+          ...(dockerGroup !== undefined ? { dockerGroup } : {}),
+          ...(unattendedUpgrades !== undefined ? { unattendedUpgrades } : {}),
+        }),
+      );
+    this.hostFacts = reports.apply((r) => r.facts);
+    this.actions = reports.apply((r) => r.actions);
+    this.registerOutputs({ hostFacts: this.hostFacts, actions: this.actions, auditKey: AUDIT_KEY });
+  }
+}

@@ -1,0 +1,189 @@
+/**
+ * The host script that makes auditd watch every Docker path of CIS 1.1.3–1.1.18 that exists on
+ * the host (HardenedHost). Rendered here, as text, so unit tests read it and the integration test
+ * runs exactly what Pulumi sends.
+ *
+ * What the script does:
+ * 1. Installs auditd when `auditctl` is missing (apt-get, dnf, yum or zypper), unless told not to.
+ * 2. Writes one `-w PATH -p rwxa -k hardened-docker` line per candidate that exists: fixed paths
+ *    as given, binaries resolved through PATH and `readlink -f` (the kernel watches inodes by
+ *    their real path). The file (default /etc/audit/rules.d/hardened-docker.rules, read by
+ *    augenrules at boot) is replaced atomically, only when its text changes.
+ * 3. Loads the rules now: `augenrules --load` when the file is in /etc/audit/rules.d and augenrules
+ *    exists, else `auditctl -D -k hardened-docker` + `auditctl -R FILE`. Then reads `auditctl -l`
+ *    back and fails unless every watch is in force (an immutable `-e 2` configuration, or a
+ *    kernel that refuses audit control, fails here with its own message).
+ * Report: `hd-fact: watch=PATH` per path written, `hd-fact: rule=LINE` per rule in force with
+ * this key, `hd-fact: loaded=yes|no`.
+ *
+ * POSIX sh (dash and bash). Candidate paths are validated here; paths resolved on the host are
+ * checked there against the same character set before they reach the rules file.
+ */
+import { assertHostPath } from "./host-paths";
+import { REPORT_FUNCTIONS } from "./host-report";
+import { shellQuote } from "./quote";
+
+/** The audit key of every rule this component writes (`auditctl -D -k` removes exactly these). */
+export const AUDIT_KEY = "hardened-docker";
+export const DEFAULT_AUDIT_RULES_FILE = "/etc/audit/rules.d/hardened-docker.rules";
+
+/** One thing to watch: a fixed path, or a program found on PATH on the host. */
+export type AuditCandidate = { rule: string; path: string } | { rule: string; binary: string };
+
+export interface AuditRulesOptions {
+  candidates: readonly AuditCandidate[];
+  /** Where the persistent rules go. */
+  rulesFile: string;
+  /** Install auditd when auditctl is missing. */
+  installAuditd: boolean;
+  /** Load the rules into the kernel now and require them in force (auditctl -l). */
+  load: boolean;
+}
+
+const UNIT_DIRS = ["/lib/systemd/system", "/usr/lib/systemd/system", "/etc/systemd/system"];
+
+/**
+ * The CIS 1.1.3–1.1.18 candidates for a host: every place each item may live on Debian/Ubuntu
+ * and RHEL-family hosts (the script keeps those that exist). `skip` drops exempted rules.
+ */
+export function defaultAuditCandidates(o: { dataRoot: string; daemonConfig?: string; skip?: ReadonlySet<string> }): AuditCandidate[] {
+  const all: AuditCandidate[] = [
+    { rule: "1.1.3", binary: "dockerd" },
+    { rule: "1.1.4", path: "/run/containerd" },
+    { rule: "1.1.5", path: o.dataRoot },
+    { rule: "1.1.6", path: "/etc/docker" },
+    ...UNIT_DIRS.map((d) => ({ rule: "1.1.7", path: `${d}/docker.service` })),
+    { rule: "1.1.8", path: "/run/containerd/containerd.sock" },
+    ...UNIT_DIRS.map((d) => ({ rule: "1.1.9", path: `${d}/docker.socket` })),
+    { rule: "1.1.10", path: "/etc/default/docker" },
+    { rule: "1.1.11", path: o.daemonConfig ?? "/etc/docker/daemon.json" },
+    { rule: "1.1.12", path: "/etc/containerd/config.toml" },
+    { rule: "1.1.13", path: "/etc/sysconfig/docker" },
+    { rule: "1.1.14", binary: "containerd" },
+    { rule: "1.1.15", binary: "containerd-shim" },
+    { rule: "1.1.16", binary: "containerd-shim-runc-v1" },
+    { rule: "1.1.17", binary: "containerd-shim-runc-v2" },
+    { rule: "1.1.18", binary: "runc" },
+  ];
+  return all.filter((c) => !o.skip?.has(c.rule));
+}
+
+const BINARY = /^[A-Za-z0-9][A-Za-z0-9._+-]{0,63}$/;
+const RULE_ID = /^1\.1\.\d{1,2}$|^extra$/;
+
+export function renderAuditRulesScript(o: AuditRulesOptions): string {
+  const rulesFile = assertHostPath("rulesFile", o.rulesFile);
+  const lines = o.candidates.map((c, i) => {
+    if (!RULE_ID.test(c.rule)) throw new Error(`candidates[${i}].rule = ${JSON.stringify(c.rule)}: must be a CIS 1.1.x id or "extra"`);
+    if ("binary" in c) {
+      if (!BINARY.test(c.binary)) throw new Error(`candidates[${i}].binary = ${JSON.stringify(c.binary)}: must be a program name`);
+      return `watch_binary ${c.rule} ${shellQuote(c.binary)}`;
+    }
+    return `watch_path ${c.rule} ${shellQuote(assertHostPath(`candidates[${i}].path`, c.path))}`;
+  });
+  const inRulesD = rulesFile.startsWith("/etc/audit/rules.d/");
+
+  return `#!/bin/sh
+# hardened-docker HardenedHost: audit watches for Docker's files (CIS 1.1.3-1.1.18).
+# Rendered by src/scripts/audit-rules.ts.
+set -eu
+umask 027
+PATH="$PATH:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+LC_ALL=C
+export LC_ALL
+
+rules_file=${shellQuote(rulesFile)}
+key=${AUDIT_KEY}
+install_auditd=${o.installAuditd ? "yes" : "no"}
+load=${o.load ? "yes" : "no"}
+in_rules_d=${inRulesD ? "yes" : "no"}
+
+say() { printf 'hd-audit: %s\\n' "$*"; }
+warn() { printf 'hd-audit: %s\\n' "$*" >&2; }
+die() { warn "$*"; exit 1; }
+${REPORT_FUNCTIONS}
+
+[ "$(id -u)" = 0 ] || die "must run as root (connect as root, or set connection.sudo)"
+
+# ── 1. auditd ──
+if ! command -v auditctl >/dev/null 2>&1; then
+  [ "$install_auditd" = yes ] || { [ "$load" = no ] || die "auditctl is missing and installing auditd was turned off"; }
+  if [ "$install_auditd" = yes ]; then
+    if command -v apt-get >/dev/null 2>&1; then
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -q auditd >/dev/null 2>&1 ||
+        { DEBIAN_FRONTEND=noninteractive apt-get update -q >/dev/null 2>&1 && DEBIAN_FRONTEND=noninteractive apt-get install -y -q auditd >/dev/null; } ||
+        die "apt-get install auditd failed"
+    elif command -v dnf >/dev/null 2>&1; then dnf install -y -q audit >/dev/null || die "dnf install audit failed"
+    elif command -v yum >/dev/null 2>&1; then yum install -y -q audit >/dev/null || die "yum install audit failed"
+    elif command -v zypper >/dev/null 2>&1; then zypper --non-interactive install audit >/dev/null || die "zypper install audit failed"
+    else die "auditctl is missing and no known package manager is available to install auditd"
+    fi
+    command -v auditctl >/dev/null 2>&1 || die "auditd was installed but auditctl is still missing"
+    did "installed auditd"
+  fi
+fi
+
+# ── 2. the rules ──
+watched=
+new=$(mktemp "\${TMPDIR:-/tmp}/hd-audit.XXXXXX")
+trap 'rm -f -- "$new"' EXIT
+trap 'exit 130' INT TERM HUP
+printf '%s\\n' "# Written by hardened-docker (HardenedHost): audit Docker's files (CIS 1.1.3-1.1.18)." "# Changes here are overwritten; remove the component's audit exemption to stop managing it." >"$new"
+add_watch() { # RULE PATH
+  case $2 in
+    /*) ;;
+    *) warn "$1: $2 is not an absolute path; skipped"; return 0 ;;
+  esac
+  case $2 in *[!A-Za-z0-9._+@/-]*) warn "$1: $2 has characters an audit rule cannot carry safely; skipped"; return 0 ;; esac
+  case " $watched " in *" $2 "*) return 0 ;; esac
+  watched="$watched $2"
+  printf -- '-w %s -p rwxa -k %s\\n' "$2" "$key" >>"$new"
+  fact watch "$2"
+}
+watch_path() { # RULE PATH: only when it exists
+  if [ -e "$2" ] || [ -L "$2" ]; then add_watch "$1" "$2"; fi
+  return 0
+}
+watch_binary() { # RULE NAME: the program's real path, when installed
+  if bin=$(command -v "$2" 2>/dev/null) && [ -n "$bin" ]; then
+    real=$(readlink -f -- "$bin" 2>/dev/null) || real=$bin
+    [ -e "$real" ] && add_watch "$1" "$real"
+  fi
+  return 0
+}
+${lines.join("\n")}
+
+if [ -f "$rules_file" ] && cmp -s -- "$new" "$rules_file"; then
+  say "unchanged: $rules_file"
+else
+  mkdir -p -- "$(dirname -- "$rules_file")"
+  chmod 0640 -- "$new"
+  mv -f -- "$new" "$rules_file"
+  did "wrote $rules_file ($(printf '%s\\n' $watched | grep -c . || true) watches)"
+fi
+fact rules-file "$rules_file"
+
+# ── 3. load now, and check what is in force ──
+if [ "$load" = no ]; then
+  fact loaded no
+  say "not loaded into the kernel (load turned off): the rules take effect when auditd starts"
+  exit 0
+fi
+if [ "$in_rules_d" = yes ] && command -v augenrules >/dev/null 2>&1; then
+  out=$(augenrules --load 2>&1) || die "augenrules --load failed: $out"
+else
+  auditctl -D -k "$key" >/dev/null 2>&1 || true
+  out=$(auditctl -R "$rules_file" 2>&1) || die "auditctl -R $rules_file failed: $out"
+fi
+in_force=$(auditctl -l 2>&1) || die "auditctl -l failed: $in_force"
+missing=
+for p in $watched; do
+  printf '%s\\n' "$in_force" | grep -q -e "^-w $p/\\{0,1\\} " -e "[ =]dir=$p/\\{0,1\\} " -e "[ =]path=$p " || missing="$missing $p"
+done
+[ -z "$missing" ] || die "the kernel does not list these watches after loading:$missing (auditctl -l says: $(printf '%s\\n' "$in_force" | head -n 5 | tr '\\n' ' '))"
+printf '%s\\n' "$in_force" | grep -e "-k $key\\$" -e "key=$key\\$" | while IFS= read -r line; do fact rule "$line"; done
+fact loaded yes
+did "loaded the audit rules: $(printf '%s\\n' $watched | grep -c . || true) watches in force"
+exit 0
+`;
+}

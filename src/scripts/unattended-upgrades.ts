@@ -1,0 +1,101 @@
+/**
+ * The host script that turns on unattended security updates for the OS and, optionally, the
+ * Docker engine packages (HardenedHost; supports CIS 1.2.2 "keep the engine current").
+ *
+ * apt hosts only (Debian, Ubuntu): installs `unattended-upgrades` when missing (unless told not
+ * to), and writes one apt configuration file (default
+ * /etc/apt/apt.conf.d/52hardened-docker-unattended-upgrades) that
+ * - runs the daily package-list update and unattended upgrade (APT::Periodic),
+ * - allows the distribution's security archives (Debian-Security, Ubuntu -security),
+ * - with `includeEngine`, also the packages from Docker's own repository (site
+ *   download.docker.com: docker-ce, docker-ce-cli, containerd.io, …). docker.io from the
+ *   distribution is covered by its security archive.
+ * apt lists append, so the distribution's own 50unattended-upgrades stays in effect. The file is
+ * checked with `apt-config` before it is moved into place, and replaced only when its text changes.
+ * Non-apt hosts fail with a clear message (dnf-automatic is not covered).
+ */
+import { assertHostPath } from "./host-paths";
+import { REPORT_FUNCTIONS } from "./host-report";
+import { shellQuote } from "./quote";
+
+export const DEFAULT_UNATTENDED_FILE = "/etc/apt/apt.conf.d/52hardened-docker-unattended-upgrades";
+
+export interface UnattendedUpgradesOptions {
+  /** Also upgrade the engine packages from download.docker.com. */
+  includeEngine: boolean;
+  /** The apt configuration file to write. */
+  confFile: string;
+  /** Install the unattended-upgrades package when missing. */
+  installPackage: boolean;
+}
+
+/** The apt configuration text (pure; the unit tests read it). */
+export function unattendedUpgradesConfig(includeEngine: boolean): string {
+  const origins = [
+    '"origin=Debian,codename=${distro_codename}-security,label=Debian-Security";',
+    '"origin=Ubuntu,archive=${distro_codename}-security";',
+    ...(includeEngine ? ['"site=download.docker.com";'] : []),
+  ];
+  return [
+    "// Written by hardened-docker (HardenedHost): unattended security updates" + (includeEngine ? " for the OS and the Docker engine packages." : " for the OS."),
+    'APT::Periodic::Update-Package-Lists "1";',
+    'APT::Periodic::Unattended-Upgrade "1";',
+    "Unattended-Upgrade::Origins-Pattern {",
+    ...origins.map((o) => `  ${o}`),
+    "};",
+    "",
+  ].join("\n");
+}
+
+export function renderUnattendedUpgradesScript(o: UnattendedUpgradesOptions): string {
+  const confFile = assertHostPath("confFile", o.confFile);
+  const text = unattendedUpgradesConfig(o.includeEngine);
+  return `#!/bin/sh
+# hardened-docker HardenedHost: unattended security updates. Rendered by src/scripts/unattended-upgrades.ts.
+set -eu
+umask 022
+PATH="$PATH:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+LC_ALL=C
+export LC_ALL
+
+conf=${shellQuote(confFile)}
+install_package=${o.installPackage ? "yes" : "no"}
+
+say() { printf 'hd-upgrades: %s\\n' "$*"; }
+warn() { printf 'hd-upgrades: %s\\n' "$*" >&2; }
+die() { warn "$*"; exit 1; }
+${REPORT_FUNCTIONS}
+
+[ "$(id -u)" = 0 ] || die "must run as root (connect as root, or set connection.sudo)"
+command -v apt-get >/dev/null 2>&1 || die "unattended upgrades are supported on apt hosts (Debian, Ubuntu) only"
+if [ "$install_package" = yes ] && ! command -v unattended-upgrade >/dev/null 2>&1; then
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q unattended-upgrades >/dev/null 2>&1 ||
+    { DEBIAN_FRONTEND=noninteractive apt-get update -q >/dev/null 2>&1 && DEBIAN_FRONTEND=noninteractive apt-get install -y -q unattended-upgrades >/dev/null; } ||
+    die "apt-get install unattended-upgrades failed"
+  did "installed unattended-upgrades"
+fi
+
+new=$(mktemp "\${TMPDIR:-/tmp}/hd-upgrades.XXXXXX")
+trap 'rm -f -- "$new"' EXIT
+trap 'exit 130' INT TERM HUP
+cat >"$new" <<'HD-APT-CONF-END'
+${text}HD-APT-CONF-END
+if command -v apt-config >/dev/null 2>&1; then
+  out=$(apt-config -c "$new" dump 2>&1) || die "apt-config rejects the configuration: $out"
+fi
+if [ -f "$conf" ] && cmp -s -- "$new" "$conf"; then
+  say "unchanged: $conf"
+else
+  mkdir -p -- "$(dirname -- "$conf")"
+  chmod 0644 -- "$new"
+  mv -f -- "$new" "$conf"
+  did "wrote $conf"
+fi
+if command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ]; then
+  systemctl enable --now apt-daily.timer apt-daily-upgrade.timer >/dev/null 2>&1 || warn "could not enable the apt-daily timers"
+fi
+fact unattended-upgrades-file "$conf"
+fact unattended-upgrades ${o.includeEngine ? "os+engine" : "os"}
+exit 0
+`;
+}
