@@ -3,6 +3,7 @@
 import { Command, InvalidArgumentError, Option } from "commander";
 import { CATALOG } from "../rules/catalog";
 import { renderRules, type ListingFormat } from "../report/rules-listing";
+import { registerCheck } from "./check";
 
 export interface CliIo {
   out: (text: string) => void;
@@ -32,6 +33,8 @@ export function buildProgram(io: CliIo = defaultIo): Command {
       const rules = opts.section ? CATALOG.filter((r) => r.section === opts.section) : CATALOG;
       io.out(renderRules(rules, opts.format));
     });
+
+  registerCheck(program, io);
 
   return program;
 }

@@ -1,0 +1,369 @@
+/**
+ * Adapters for the other Pulumi resources the policy pack judges, beside `docker.Container`
+ * (./pulumi-container): `docker.Network`, `docker.Service` (a swarm service: its task's
+ * container) and the Docker provider (`pulumi:providers:docker`: the daemon it talks to).
+ *
+ * Each adapter also says which fact fields each top-level input feeds (`*_INPUT_FIELDS`), so the
+ * policy pack knows exactly which rules an unknown input (at preview) leaves undecided.
+ */
+import { z } from "zod";
+import { normaliseCapabilities, parseDurationSeconds } from "../facts/normalise";
+import { parseImageRef } from "../facts/image-ref";
+import type { ContainerFacts, DaemonFacts, MountFacts, NetworkFacts, PortBinding, SecurityOptions } from "../facts/types";
+import { AdapterError, describeZodIssue, issuePath } from "./errors";
+import { PIDS_LIMIT_LABEL } from "./pulumi-container";
+
+const str = z.string();
+const num = z.number();
+const opt = <T extends z.ZodType>(t: T) => t.nullish();
+const labelList = opt(z.array(z.looseObject({ label: str, value: str })));
+
+function parse<T extends z.ZodType>(schema: T, props: unknown, source: string): z.infer<T> {
+  const parsed = schema.safeParse(props);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new AdapterError(source, describeZodIssue(issue, props), issuePath(issue.path));
+  }
+  return parsed.data;
+}
+
+const labelsOf = (list: { label: string; value: string }[] | null | undefined): Record<string, string> =>
+  Object.fromEntries((list ?? []).map((l) => [l.label, l.value]));
+
+/** Go's strconv.ParseBool, as dockerd reads driver options. */
+function parseGoBool(text: string): boolean | undefined {
+  if (["1", "t", "T", "TRUE", "true", "True"].includes(text)) return true;
+  if (["0", "f", "F", "FALSE", "false", "False"].includes(text)) return false;
+  return undefined;
+}
+
+// ───────────────────────────── docker.Container (input → facts map) ─────────────────────────────
+
+/**
+ * Which ContainerFacts fields each `docker.Container` input feeds (see
+ * containerFactsFromPulumiInputs), by input path (dotted, array indices dropped; a path covers
+ * everything below it). Inputs not listed feed no fact any rule reads.
+ */
+export const CONTAINER_INPUT_FIELDS: Readonly<Record<string, readonly string[]>> = {
+  image: ["image"],
+  name: ["name"],
+  user: ["user"],
+  privileged: ["privileged"],
+  capabilities: ["capAdd", "capDrop"],
+  securityOpts: ["securityOptions"],
+  mounts: ["mounts"],
+  volumes: ["mounts"],
+  tmpfs: ["mounts"],
+  ports: ["ports"],
+  networkMode: ["networkMode", "networks"],
+  networksAdvanced: ["networks"],
+  pidMode: ["pidMode"],
+  ipcMode: ["ipcMode"],
+  usernsMode: ["usernsMode"],
+  cgroupParent: ["cgroupParent"],
+  memory: ["memoryBytes"],
+  cpuShares: ["cpuShares"],
+  cpus: ["nanoCpus"],
+  cpuQuota: ["cpuQuota"],
+  cpuPeriod: ["cpuPeriod"],
+  readOnly: ["readOnlyRootfs"],
+  restart: ["restartPolicy"],
+  maxRetryCount: ["restartPolicy"],
+  devices: ["devices"],
+  ulimits: ["ulimits"],
+  healthcheck: ["healthcheck"],
+  // Labels carry exemptions and the PIDs limit HardenedContainer applies.
+  labels: ["labels", "pidsLimit"],
+  envs: ["envNames"],
+};
+
+// ───────────────────────────── docker.Network ─────────────────────────────
+
+const networkInputs = z.looseObject({
+  name: opt(str),
+  driver: opt(str),
+  internal: opt(z.boolean()),
+  attachable: opt(z.boolean()),
+  ipv6: opt(z.boolean()),
+  options: opt(z.record(str, str)),
+  labels: labelList,
+});
+
+const ENABLE_ICC = "com.docker.network.bridge.enable_icc";
+
+export const NETWORK_INPUT_FIELDS: Readonly<Record<string, readonly string[]>> = {
+  name: ["name"],
+  driver: ["driver", "scope"],
+  internal: ["internal"],
+  attachable: ["attachable"],
+  ipv6: ["ipv6"],
+  options: ["options", "enableIcc", "encrypted"],
+  labels: ["labels"],
+};
+
+/** `docker.Network` inputs (or refreshed outputs) → NetworkFacts. The provider's default driver is bridge. */
+export function networkFactsFromPulumiInputs(props: unknown, logicalName: string): NetworkFacts {
+  const source = `docker.Network "${logicalName}"`;
+  const p = parse(networkInputs, props, source);
+  const options = p.options ?? {};
+  const driver = p.driver || "bridge";
+  let enableIcc: boolean | undefined;
+  if (options[ENABLE_ICC] !== undefined) {
+    enableIcc = parseGoBool(options[ENABLE_ICC]);
+    if (enableIcc === undefined) throw new AdapterError(source, `options["${ENABLE_ICC}"]: expected "true" or "false", got ${JSON.stringify(options[ENABLE_ICC])}`);
+  }
+  return {
+    kind: "network",
+    origin: "declared",
+    id: logicalName,
+    name: p.name ?? logicalName,
+    driver,
+    scope: driver === "overlay" ? "swarm" : "local",
+    internal: p.internal ?? false,
+    attachable: p.attachable ?? false,
+    ipv6: p.ipv6 ?? false,
+    // A declared network is never docker0: the engine creates that one itself.
+    isDefaultBridge: false,
+    ...(enableIcc !== undefined ? { enableIcc } : {}),
+    // The overlay driver encrypts when the option is present, whatever its value.
+    encrypted: Object.prototype.hasOwnProperty.call(options, "encrypted"),
+    options,
+    labels: labelsOf(p.labels),
+    containers: [],
+  };
+}
+
+// ───────────────────────────── docker.Service ─────────────────────────────
+
+const serviceInputs = z.looseObject({
+  name: opt(str),
+  taskSpec: z.looseObject({
+    containerSpec: z.looseObject({
+      image: str,
+      user: opt(str),
+      readOnly: opt(z.boolean()),
+      capAdds: opt(z.array(str)),
+      capDrops: opt(z.array(str)),
+      privileges: opt(
+        z.looseObject({
+          seLinuxContext: opt(
+            z.looseObject({ disable: opt(z.boolean()), user: opt(str), role: opt(str), type: opt(str), level: opt(str) }),
+          ),
+        }),
+      ),
+      mounts: opt(
+        z.array(
+          z.looseObject({
+            target: str,
+            source: opt(str),
+            type: str,
+            readOnly: opt(z.boolean()),
+            bindOptions: opt(z.looseObject({ propagation: opt(str) })),
+          }),
+        ),
+      ),
+      healthcheck: opt(
+        z.looseObject({ tests: opt(z.array(str)), interval: opt(str), timeout: opt(str), startPeriod: opt(str), retries: opt(num) }),
+      ),
+      labels: labelList,
+      env: opt(z.record(str, str)),
+    }),
+    resources: opt(z.looseObject({ limits: opt(z.looseObject({ memoryBytes: opt(num), nanoCpus: opt(num) })) })),
+    restartPolicy: opt(z.looseObject({ condition: opt(str), maxAttempts: opt(num) })),
+    networksAdvanceds: opt(z.array(z.looseObject({ name: opt(str), id: opt(str) }))),
+  }),
+  endpointSpec: opt(
+    z.looseObject({
+      ports: opt(z.array(z.looseObject({ targetPort: num, publishedPort: opt(num), protocol: opt(str), publishMode: opt(str) }))),
+    }),
+  ),
+});
+
+/** Input paths (dotted, array indices dropped) of a service → the fact fields they feed. */
+export const SERVICE_INPUT_FIELDS: Readonly<Record<string, readonly string[]>> = {
+  name: ["name"],
+  "taskSpec.containerSpec.image": ["image"],
+  "taskSpec.containerSpec.user": ["user"],
+  "taskSpec.containerSpec.readOnly": ["readOnlyRootfs"],
+  "taskSpec.containerSpec.capAdds": ["capAdd"],
+  "taskSpec.containerSpec.capDrops": ["capDrop"],
+  "taskSpec.containerSpec.privileges": ["securityOptions"],
+  "taskSpec.containerSpec.mounts": ["mounts"],
+  "taskSpec.containerSpec.healthcheck": ["healthcheck"],
+  "taskSpec.containerSpec.labels": ["labels", "pidsLimit"],
+  "taskSpec.containerSpec.env": ["envNames"],
+  "taskSpec.resources": ["memoryBytes", "nanoCpus"],
+  "taskSpec.restartPolicy": ["restartPolicy"],
+  "taskSpec.networksAdvanceds": ["networkMode", "networks"],
+  "endpointSpec.ports": ["ports"],
+};
+
+const SWARM_RESTART: Record<string, ContainerFacts["restartPolicy"]["name"]> = { none: "no", "on-failure": "on-failure", any: "always" };
+
+/**
+ * `docker.Service` inputs → the ContainerFacts of each of its tasks' containers. What a swarm
+ * task cannot have is stated as such: it is never privileged and never joins a host namespace;
+ * published ports listen on every interface of every node (swarm cannot bind an address);
+ * @pulumi/docker 5.2.0 cannot set a service's PIDs limit, no-new-privileges, seccomp or
+ * AppArmor options (the engine defaults apply). The swarm default restart condition is `any`
+ * and `maxAttempts: 0` means unlimited. Exemption labels are read from the container spec's
+ * labels: those reach the containers, so the live audit sees the same ones.
+ */
+export function serviceFactsFromPulumiInputs(props: unknown, logicalName: string): ContainerFacts {
+  const source = `docker.Service "${logicalName}"`;
+  const p = parse(serviceInputs, props, source);
+  const spec = p.taskSpec.containerSpec;
+  const selinux = spec.privileges?.seLinuxContext;
+  const selinuxLabels = selinux
+    ? (["user", "role", "type", "level"] as const).filter((k) => selinux[k]).map((k) => `${k}:${selinux[k]}`)
+    : [];
+  const securityOptions: SecurityOptions = {
+    noNewPrivileges: false,
+    selinuxLabels,
+    selinuxLabelDisabled: selinux?.disable ?? false,
+    raw: [],
+  };
+  const mounts: MountFacts[] = (spec.mounts ?? []).map((m) => ({
+    type: (["bind", "volume", "tmpfs", "npipe", "cluster"].includes(m.type) ? m.type : "bind") as MountFacts["type"],
+    source: m.source ?? "",
+    target: m.target,
+    readOnly: m.readOnly ?? false,
+    ...(m.bindOptions?.propagation ? { propagation: m.bindOptions.propagation as MountFacts["propagation"] } : {}),
+  }));
+  const ports: PortBinding[] = (p.endpointSpec?.ports ?? []).map((port) => ({
+    containerPort: port.targetPort,
+    protocol: (port.protocol ?? "tcp") as PortBinding["protocol"],
+    hostIp: "0.0.0.0", // the routing mesh (and host mode) publish on every interface
+    hostPort: port.publishedPort ?? 0,
+  }));
+  const networks = (p.taskSpec.networksAdvanceds ?? []).map((n) => n.name ?? n.id ?? "").filter((n) => n !== "");
+  const condition = p.taskSpec.restartPolicy?.condition ?? "any";
+  const restartName = SWARM_RESTART[condition];
+  if (!restartName) throw new AdapterError(source, `taskSpec.restartPolicy.condition: "${condition}" is not one of none, on-failure, any`);
+  const labels = labelsOf(spec.labels);
+  const pidsLabel = labels[PIDS_LIMIT_LABEL];
+  const hc = spec.healthcheck;
+  return {
+    kind: "container",
+    origin: "declared",
+    id: logicalName,
+    name: p.name ?? logicalName,
+    state: "declared",
+    image: parseImageRef(spec.image),
+    ...(spec.user ? { user: spec.user } : {}),
+    privileged: false,
+    capAdd: normaliseCapabilities(spec.capAdds),
+    capDrop: normaliseCapabilities(spec.capDrops),
+    securityOptions,
+    mounts,
+    ports,
+    // Tasks join overlay networks (and ingress for published ports), never docker0 or the host's stack.
+    networkMode: networks[0] ?? "ingress",
+    networks: networks.length ? networks : ["ingress"],
+    pidMode: "",
+    ipcMode: "",
+    utsMode: "",
+    usernsMode: "",
+    cgroupParent: "",
+    memoryBytes: p.taskSpec.resources?.limits?.memoryBytes ?? 0,
+    cpuShares: 0,
+    nanoCpus: p.taskSpec.resources?.limits?.nanoCpus ?? 0,
+    cpuQuota: 0,
+    cpuPeriod: 0,
+    ...(pidsLabel !== undefined && /^\d+$/.test(pidsLabel) ? { pidsLimit: Number(pidsLabel) } : {}),
+    readOnlyRootfs: spec.readOnly ?? false,
+    restartPolicy: { name: restartName, maximumRetryCount: restartName === "on-failure" ? (p.taskSpec.restartPolicy?.maxAttempts ?? 0) : 0 },
+    devices: [],
+    ulimits: [],
+    ...(hc?.tests && hc.tests.length
+      ? {
+          healthcheck: {
+            test: hc.tests,
+            ...optionalNumber("intervalSeconds", parseDurationSeconds(hc.interval)),
+            ...optionalNumber("timeoutSeconds", parseDurationSeconds(hc.timeout)),
+            ...optionalNumber("startPeriodSeconds", parseDurationSeconds(hc.startPeriod)),
+            ...optionalNumber("retries", hc.retries ?? undefined),
+          },
+        }
+      : {}),
+    labels,
+    envNames: Object.keys(spec.env ?? {}),
+  };
+}
+
+function optionalNumber<K extends string>(key: K, value: number | undefined): Partial<Record<K, number>> {
+  return value === undefined ? {} : ({ [key]: value } as Record<K, number>);
+}
+
+// ───────────────────────────── pulumi:providers:docker ─────────────────────────────
+
+const providerInputs = z.looseObject({
+  host: opt(str),
+  caMaterial: opt(str),
+  certMaterial: opt(str),
+  keyMaterial: opt(str),
+  certPath: opt(str),
+});
+
+/** The DaemonFacts fields a provider configuration tells (the rest of the daemon is not in it). */
+export const PROVIDER_KNOWN_FIELDS: readonly string[] = ["hosts", "tls", "tlsVerify", "tlsCaCert", "tlsCert", "tlsKey"];
+
+export const PROVIDER_INPUT_FIELDS: Readonly<Record<string, readonly string[]>> = {
+  host: ["hosts"],
+  caMaterial: ["tls", "tlsVerify", "tlsCaCert"],
+  certMaterial: ["tls", "tlsVerify", "tlsCert"],
+  keyMaterial: ["tls", "tlsVerify", "tlsKey"],
+  certPath: ["tls", "tlsVerify", "tlsCaCert", "tlsCert", "tlsKey"],
+};
+
+/**
+ * The Docker provider's configuration → what it implies about the daemon it connects to: the
+ * listener (`host`) and whether that listener is TLS-verified. A client that reaches a TCP
+ * daemon without a client certificate proves the daemon accepts unauthenticated clients (CIS
+ * 2.7); one with CA, certificate and key (`*Material` or `certPath`) talks to a `--tlsverify`
+ * daemon. Only PROVIDER_KNOWN_FIELDS are meaningful: the other fields hold dockerd's defaults.
+ * Key material never enters the facts (markers name where it came from).
+ *
+ * Returns undefined when the provider sets no `host` (it then uses DOCKER_HOST of the deploying
+ * environment, which the configuration does not show).
+ */
+export function providerDaemonFacts(props: unknown, logicalName: string): DaemonFacts | undefined {
+  const p = parse(providerInputs, props, `docker provider "${logicalName}"`);
+  if (!p.host) return undefined;
+  // Over SSH the client talks to the daemon's unix socket on that host: no TCP listener is implied.
+  const hosts = /^ssh:\/\//i.test(p.host.trim()) ? [] : [p.host];
+  const has = (v: string | null | undefined) => typeof v === "string" && v.trim() !== "";
+  const ca = has(p.caMaterial) ? "provider caMaterial" : has(p.certPath) ? `${p.certPath}/ca.pem` : undefined;
+  const cert = has(p.certMaterial) ? "provider certMaterial" : has(p.certPath) ? `${p.certPath}/cert.pem` : undefined;
+  const key = has(p.keyMaterial) ? "provider keyMaterial" : has(p.certPath) ? `${p.certPath}/key.pem` : undefined;
+  const tlsVerify = cert !== undefined && key !== undefined;
+  return {
+    kind: "daemon",
+    origin: "declared",
+    source: {},
+    rootless: false,
+    icc: true,
+    logLevel: "info",
+    iptables: true,
+    insecureRegistries: [],
+    hosts,
+    tls: tlsVerify || ca !== undefined,
+    tlsVerify,
+    ...(ca ? { tlsCaCert: ca } : {}),
+    ...(cert ? { tlsCert: cert } : {}),
+    ...(key ? { tlsKey: key } : {}),
+    defaultUlimits: [],
+    storageOpts: [],
+    authorizationPlugins: [],
+    logDriver: "json-file",
+    logOpts: {},
+    noNewPrivileges: false,
+    liveRestore: false,
+    userlandProxy: true,
+    experimental: false,
+    selinuxEnabled: false,
+    dataRoot: "/var/lib/docker",
+    labels: {},
+    extra: {},
+  };
+}

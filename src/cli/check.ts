@@ -1,0 +1,133 @@
+/**
+ * `hardened-docker check <program>`: run a Pulumi TypeScript program offline under the mock
+ * runtime and judge every resource it declares with the policy pack.
+ *
+ * Exit codes: 0 = no mandatory violation; 1 = mandatory violations; 2 = the check could not be
+ * completed (the program failed, the configuration is invalid).
+ */
+import { existsSync, readFileSync, writeFileSync } from "fs";
+import * as path from "path";
+import { Command, InvalidArgumentError, Option } from "commander";
+import { checkProgram } from "../policy/check";
+import { PolicyConfigError, type PackConfig } from "../policy/engine";
+import { DEFAULT_PROFILE, PROFILES, type Profile } from "../policy/metadata";
+import { summarise, type ReportMeta } from "../report/findings";
+import { renderJson, renderText, summaryLine } from "../report/findings-text";
+import { renderJunit } from "../report/junit";
+import { renderSarif } from "../report/sarif";
+
+export interface CheckIo {
+  out: (text: string) => void;
+  err: (text: string) => void;
+}
+
+export type CheckFormat = "text" | "json" | "sarif" | "junit";
+
+/** Ends the command with an exit code; runCli returns it (the report is already printed). */
+export class CliExit extends Error {
+  constructor(readonly exitCode: number) {
+    super(`exit ${exitCode}`);
+  }
+}
+
+export function toolVersion(): string {
+  for (const candidate of [path.resolve(__dirname, "../../package.json"), path.resolve(__dirname, "../../../package.json")]) {
+    if (!existsSync(candidate)) continue;
+    const pkg = JSON.parse(readFileSync(candidate, "utf8")) as { name?: string; version?: string };
+    if (pkg.name === "hardened-docker" && pkg.version) return pkg.version;
+  }
+  return "0.0.0";
+}
+
+function parseDate(value: string): Date {
+  const d = new Date(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : value);
+  if (Number.isNaN(d.getTime())) throw new InvalidArgumentError(`--now must be a date (YYYY-MM-DD or ISO 8601), got "${value}"`);
+  return d;
+}
+
+function parseSeconds(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`--timeout must be a positive number of seconds, got "${value}"`);
+  return n;
+}
+
+function readConfig(file: string): PackConfig {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, "utf8"));
+  } catch (err) {
+    throw new InvalidArgumentError(`--config ${file}: ${(err as Error).message}`);
+  }
+  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) throw new InvalidArgumentError(`--config ${file}: expected a JSON object keyed by policy name`);
+  return parsed as PackConfig;
+}
+
+interface CheckCommandOptions {
+  format: CheckFormat;
+  output?: string;
+  profile: Profile;
+  config?: string;
+  failClosed?: boolean;
+  now?: Date;
+  stack?: string;
+  timeout?: number;
+  verbose?: boolean;
+}
+
+export function registerCheck(program: Command, io: CheckIo): Command {
+  return program
+    .command("check")
+    .description("run a Pulumi TypeScript program offline (mock runtime: no backend, credentials or plugins) and check every resource with the policy pack")
+    .argument("<program>", "the program: a directory (Pulumi.yaml / index.ts) or its entry file")
+    .addOption(new Option("-f, --format <format>", "report format").choices(["text", "json", "sarif", "junit"]).default("text"))
+    .option("-o, --output <file>", "write the report to a file (a summary still goes to stdout)")
+    .addOption(new Option("-p, --profile <profile>", "enforcement profile").choices([...PROFILES]).default(DEFAULT_PROFILE))
+    .option("-c, --config <file>", "policy pack configuration JSON (as for pulumi --policy-pack-config)")
+    .option("--fail-closed", "a value unknown before deploy is a violation (at its policy's level) instead of an advisory report")
+    .option("--now <date>", "evaluate exemption expiry at this date (default: now)", parseDate)
+    .option("--stack <name>", "stack name used for URNs", undefined)
+    .option("--timeout <seconds>", "give up on the program after this long (default 60)", parseSeconds)
+    .option("-v, --verbose", "list passing checks too (text format)")
+    .action(async (target: string, opts: CheckCommandOptions) => {
+      let result;
+      try {
+        result = await checkProgram(target, {
+          profile: opts.profile,
+          unknownValues: opts.failClosed ? "fail" : "report",
+          ...(opts.config ? { config: readConfig(opts.config) } : {}),
+          ...(opts.now ? { now: opts.now } : {}),
+          ...(opts.stack ? { stack: opts.stack } : {}),
+          ...(opts.timeout ? { timeoutMs: opts.timeout * 1000 } : {}),
+        });
+      } catch (err) {
+        // The check could not run (no program, invalid configuration, …): not the same as "violations found".
+        const message = err instanceof PolicyConfigError || err instanceof InvalidArgumentError ? err.message : (err as Error).message;
+        io.err(`hardened-docker check: ${message}\n`);
+        throw new CliExit(2);
+      }
+      const exitCode = result.run.errors.length ? 2 : result.mandatoryViolations > 0 ? 1 : 0;
+      const root = process.cwd();
+      const meta: ReportMeta = {
+        tool: { name: "hardened-docker", version: toolVersion() },
+        target: path.relative(root, result.run.program).split(path.sep).join("/") || result.run.program,
+        root,
+        profile: result.profile,
+        errors: result.run.errors,
+        exitCode,
+      };
+      const report =
+        opts.format === "json"
+          ? renderJson(result.findings, meta)
+          : opts.format === "sarif"
+            ? JSON.stringify(renderSarif(result.findings, meta), null, 2) + "\n"
+            : opts.format === "junit"
+              ? renderJunit(result.findings, meta)
+              : renderText(result.findings, meta, { verbose: opts.verbose });
+      if (opts.output) {
+        writeFileSync(opts.output, report);
+        io.out(`${summaryLine(summarise(result.findings))}\nreport written to ${opts.output}\n`);
+      } else io.out(report);
+      for (const e of result.run.errors) io.err(`hardened-docker check: the program failed: ${e}\n`);
+      if (exitCode !== 0) throw new CliExit(exitCode);
+    });
+}

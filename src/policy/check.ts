@@ -1,0 +1,122 @@
+/**
+ * `check`: run a Pulumi program offline, then the policy pack over what it registers, through
+ * the engine emulation (resource analysis on the inputs, stack analysis on the outputs), and
+ * turn the result into report findings. The verdict (which violations are mandatory) is the
+ * engine's; the observer adds what the engine does not report (passes, exemptions).
+ */
+import * as path from "path";
+import type { Policies } from "@pulumi/policy";
+import type { ReportFinding, ReportRule } from "../report/findings";
+import { analyzeResource, analyzeStack, effectiveLevel, reconcileConfig, type Diagnostic, type PackConfig } from "./engine";
+import { CIS_FRAMEWORK, DEFAULT_PROFILE, isCisRule, ruleSeverity, ruleTags, type Profile, type UnknownMode } from "./metadata";
+import { policyMeta, type Observation } from "./outcomes";
+import { createPolicies } from "./policies";
+import { engineResources, runProgramOffline, type ProgramRun } from "./program";
+
+export interface CheckOptions {
+  profile?: Profile;
+  unknownValues?: UnknownMode;
+  /** Pack configuration, as for `pulumi preview --policy-pack-config`. */
+  config?: PackConfig;
+  /** Clock for exemption expiry. */
+  now?: Date;
+  stack?: string;
+  timeoutMs?: number;
+  /** Root for relative file locations (default: the current directory). */
+  root?: string;
+}
+
+export interface CheckResult {
+  run: ProgramRun;
+  findings: ReportFinding[];
+  diagnostics: Diagnostic[];
+  mandatoryViolations: number;
+  profile: Profile;
+}
+
+/**
+ * The drift policy judges refreshed state, which a program run offline does not have (its
+ * outputs echo its inputs); exemptions in use are reported by the rule findings themselves
+ * (status `exempted`, with reason and expiry).
+ */
+const CHECK_INITIAL_CONFIG: PackConfig = { "hd-drift-refreshed-state": "disabled", "hd-exemptions-in-use": "disabled" };
+
+function reportRule(policies: Policies, policyName: string): ReportRule {
+  const policy = policies.find((p) => p.name === policyName);
+  const meta = policy ? policyMeta(policy) : undefined;
+  const rule = meta?.rule;
+  return {
+    id: policyName,
+    title: meta?.title ?? policy?.description ?? policyName,
+    ...(meta?.ruleId ? { catalogId: meta.ruleId } : {}),
+    ...(rule && isCisRule(rule) ? { cis: { id: rule.id, version: CIS_FRAMEWORK.version, level: rule.level, automated: rule.automated } } : {}),
+    severity: policy?.severity ?? (rule ? ruleSeverity(rule) : "medium"),
+    ...(policy?.remediationSteps ? { remediation: policy.remediationSteps } : {}),
+    tags: rule ? ruleTags(rule) : (policy?.tags ?? []),
+  };
+}
+
+/** The violation text without the policy description the engine puts first. */
+const diagnosticText = (d: Diagnostic): string => (d.message.startsWith(d.description + "\n") ? d.message.slice(d.description.length + 1) : d.message);
+
+/** Findings from an analysed program: every observation, plus engine diagnostics no observation explains. */
+export function toFindings(run: ProgramRun, policies: Policies, observations: readonly Observation[], diagnostics: readonly Diagnostic[], level: (policyName: string) => ReportFinding["enforcement"], root: string): ReportFinding[] {
+  const byUrn = new Map(run.resources.map((r) => [r.urn, r] as const));
+  const locate = (urn: string | undefined) => {
+    const loc = urn ? byUrn.get(urn)?.location : undefined;
+    return loc ? { uri: path.relative(root, loc.file).split(path.sep).join("/"), line: loc.line, column: loc.column } : undefined;
+  };
+  const subject = (urn: string | undefined, type?: string, name?: string) => {
+    const r = urn ? byUrn.get(urn) : undefined;
+    return { id: urn ?? `stack:${run.project}/${run.stack}`, name: name ?? r?.name ?? run.stack, type: type ?? r?.type ?? "pulumi:pulumi:Stack" };
+  };
+  const rules = new Map<string, ReportRule>();
+  const ruleOf = (name: string) => rules.get(name) ?? rules.set(name, reportRule(policies, name)).get(name)!;
+  const findings: ReportFinding[] = [];
+  const seen = new Set<string>();
+  for (const o of observations) {
+    seen.add(`${o.policyName}\u0000${o.urn}`);
+    const location = locate(o.urn);
+    findings.push({
+      rule: ruleOf(o.policyName),
+      subject: subject(o.urn, o.type, o.name),
+      status: o.status,
+      enforcement: level(o.policyName),
+      message: o.message,
+      ...(location ? { location } : {}),
+      ...(o.exemption ? { exemption: { reason: o.exemption.reason, ...(o.exemption.expires ? { expires: o.exemption.expires } : {}) } } : {}),
+      source: o.source,
+    });
+  }
+  for (const d of diagnostics) {
+    if (seen.has(`${d.policyName}\u0000${d.urn}`)) continue;
+    const location = locate(d.urn);
+    const text = diagnosticText(d);
+    findings.push({
+      rule: ruleOf(d.policyName),
+      subject: subject(d.urn),
+      status: text.startsWith("can't run policy") ? "unknown" : "fail",
+      enforcement: d.enforcementLevel === "remediate" ? "mandatory" : d.enforcementLevel,
+      message: text,
+      ...(location ? { location } : {}),
+      source: "inputs",
+    });
+  }
+  return findings;
+}
+
+/** Run the program offline and the pack over it. */
+export async function checkProgram(target: string, options: CheckOptions = {}): Promise<CheckResult> {
+  const profile = options.profile ?? DEFAULT_PROFILE;
+  const now = options.now;
+  const observations: Observation[] = [];
+  const policies = createPolicies({ profile, unknownValues: options.unknownValues ?? "report", observer: (o) => observations.push(o), ...(now ? { now: () => now } : {}) });
+  const config = reconcileConfig(policies, "advisory", CHECK_INITIAL_CONFIG, options.config);
+  const run = await runProgramOffline(target, { ...(options.stack ? { stack: options.stack } : {}), ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}) });
+  const diagnostics: Diagnostic[] = [];
+  for (const resource of engineResources(run, "inputs")) diagnostics.push(...(await analyzeResource(policies, resource, config)).diagnostics);
+  diagnostics.push(...(await analyzeStack(policies, engineResources(run, "outputs"), config)).diagnostics);
+  const level = (name: string) => effectiveLevel(name, policies, config) as ReportFinding["enforcement"];
+  const findings = toFindings(run, policies, observations, diagnostics, level, options.root ?? process.cwd());
+  return { run, findings, diagnostics, mandatoryViolations: diagnostics.filter((d) => d.enforcementLevel === "mandatory").length, profile };
+}

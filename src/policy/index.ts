@@ -1,0 +1,56 @@
+/**
+ * The CrossGuard policy pack, generated from the rule catalog, and the engine emulation that
+ * runs it offline (`hardened-docker check`, tests, benchmark). Construct the pack with
+ * `new PolicyPack("hardened-docker", { policies: createPolicies() })` in the pack's entry file only.
+ */
+import type { EnforcementLevel, PolicyPackConfig } from "@pulumi/policy";
+import { createPolicies } from "./policies";
+import { isProfile, DEFAULT_PROFILE, type Profile } from "./metadata";
+export { createPolicies, packRules, type PackOptions, type RulePolicyConfig } from "./policies";
+export { policyMeta, type Observation, type Observer, type PolicyMeta } from "./outcomes";
+export {
+  CIS_FRAMEWORK,
+  DEFAULT_PROFILE,
+  isProfile,
+  PACK_DEFAULT_SETTINGS,
+  policyName,
+  PROFILES,
+  ruleEnforcement,
+  ruleSeverity,
+  type Profile,
+  type UnknownMode,
+} from "./metadata";
+export {
+  analyzeResource,
+  analyzeStack,
+  effectiveLevel,
+  PolicyConfigError,
+  reconcileConfig,
+  type AnalysisResult,
+  type Diagnostic,
+  type EngineResource,
+  type PackConfig,
+  type ReconciledConfig,
+} from "./engine";
+export { DOCKER_CONTAINER, DOCKER_NETWORK, DOCKER_PROVIDER, DOCKER_SERVICE, LOCAL_COMMAND, RESOURCE_KINDS } from "./resources";
+export { COMPONENT_LABEL, HARDENED_CONTAINER_TYPE } from "./stack";
+export { UNKNOWN_STRING, unknownCheckingProxy } from "./unknowns";
+
+
+/**
+ * Per-policy enforcement levels of a profile, as a pack's initial config (the third argument of
+ * `new PolicyPack`): a user's `--policy-pack-config` still overrides each of them.
+ */
+export function profileConfig(profile: Profile): PolicyPackConfig {
+  const config: PolicyPackConfig = {};
+  for (const p of createPolicies({ profile })) config[p.name] = p.enforcementLevel as EnforcementLevel;
+  return config;
+}
+
+/** The profile named by `HARDENED_DOCKER_PROFILE` (or the default); an unknown name is an error, not a silent default. */
+export function profileFromEnv(env: NodeJS.ProcessEnv = process.env): Profile {
+  const name = env.HARDENED_DOCKER_PROFILE;
+  if (name === undefined || name === "") return DEFAULT_PROFILE;
+  if (!isProfile(name)) throw new Error(`HARDENED_DOCKER_PROFILE="${name}" is not a profile (cis-level1, cis-level2, advisory)`);
+  return name;
+}

@@ -1,0 +1,361 @@
+/**
+ * Runs a Pulumi TypeScript program offline, under the SDK's mock runtime (no Pulumi backend,
+ * no credentials, no provider plugins), and collects every resource it registers the way the
+ * engine would describe it to a policy pack: type, name, URN, inputs, outputs, parent,
+ * provider, dependencies, plus where in the program it was declared.
+ *
+ * Mocks echo a resource's inputs as its state and give engine-like ids (64 hex characters), so
+ * values flowing from one resource to another (a network's name into a container) are known.
+ * The program runs inside a root `pulumi:pulumi:Stack`, like under `pulumi up`. Caveat of the
+ * mock runtime: `opts.transforms` never complete under mocks (legacy `transformations` run).
+ */
+import { createHash } from "crypto";
+import { existsSync, readFileSync, statSync } from "fs";
+import * as path from "path";
+import type { EngineResource } from "./engine";
+
+export interface SourceLocation {
+  /** Absolute path of the program file that declared the resource. */
+  file: string;
+  line: number;
+  column: number;
+}
+
+export interface CollectedResource {
+  type: string;
+  name: string;
+  /** The URN the engine would give it. */
+  urn: string;
+  custom: boolean;
+  parent?: string;
+  /** URN of the explicit provider, if any. */
+  provider?: string;
+  dependencies: string[];
+  propertyDependencies: Record<string, string[]>;
+  protect: boolean;
+  /** Inputs as an analyzer sees them (secrets unwrapped, resource references as ids). */
+  inputs: Record<string, unknown>;
+  /** State after registration (the mocks echo the inputs). */
+  outputs: Record<string, unknown>;
+  location?: SourceLocation;
+}
+
+export interface ProgramRun {
+  /** The program's entry file. */
+  program: string;
+  project: string;
+  stack: string;
+  resources: CollectedResource[];
+  /** Errors the program raised (thrown, or rejected promises). */
+  errors: string[];
+}
+
+export interface RunOptions {
+  stack?: string;
+  /** Give up after this long (default 60 s). */
+  timeoutMs?: number;
+}
+
+const ROOT_STACK_TYPE = "pulumi:pulumi:Stack";
+
+// Wire-format signatures (sdk/go/common/resource/properties.go).
+const SIG_KEY = "4dabf18193072939515e22adb298388d";
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+const RESOURCE_SIG = "5cf8f73096256a8f31e491e813e4eb8e";
+const OUTPUT_SIG = "d0e6a833031e9bbcd3f4e8bde6ca49a4";
+
+/** A program path (a file, or a directory with Pulumi.yaml / index.ts) → entry file and project name. */
+export function resolveProgram(target: string): { entry: string; project: string } {
+  const abs = path.resolve(target);
+  if (!existsSync(abs)) throw new Error(`program not found: ${target}`);
+  const dir = statSync(abs).isDirectory() ? abs : path.dirname(abs);
+  const yamlFile = ["Pulumi.yaml", "Pulumi.yml"].map((f) => path.join(dir, f)).find(existsSync);
+  const yaml = yamlFile ? readFileSync(yamlFile, "utf8") : "";
+  const project = /^name:\s*["']?([^"'\s#]+)/m.exec(yaml)?.[1] ?? path.basename(dir);
+  if (!statSync(abs).isDirectory()) return { entry: abs, project };
+  const main = /^main:\s*["']?([^"'\s#]+)/m.exec(yaml)?.[1];
+  const base = main ? path.resolve(dir, main) : dir;
+  const candidates = existsSync(base) && statSync(base).isFile() ? [base] : ["index.ts", "index.js"].map((f) => path.join(base, f));
+  const entry = candidates.find(existsSync);
+  if (!entry) throw new Error(`no program entry in ${target} (looked for ${candidates.map((c) => path.relative(process.cwd(), c)).join(", ")})`);
+  return { entry, project };
+}
+
+/** Wire values → what an analyzer gets: secrets unwrapped, resource references as their id (or URN). */
+function fromWire(value: unknown): unknown {
+  if (value === null || typeof value !== "object") return value;
+  if (Array.isArray(value)) return value.map(fromWire);
+  const obj = value as Record<string, unknown>;
+  switch (obj[SIG_KEY]) {
+    case SECRET_SIG:
+      return fromWire(obj.value);
+    case RESOURCE_SIG:
+      return typeof obj.id === "string" && obj.id !== "" ? obj.id : obj.urn;
+    case OUTPUT_SIG:
+      return fromWire(obj.value);
+    default:
+      return Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, fromWire(v)]));
+  }
+}
+
+/** Make `require` of a .ts program work when the CLI itself runs as plain JavaScript. */
+function ensureTypeScriptLoader(entry: string): void {
+  if (!/\.[cm]?tsx?$/.test(entry)) return;
+  const extensions = (require as NodeJS.Require & { extensions?: Record<string, unknown> }).extensions;
+  if (!extensions || ".ts" in extensions) return; // tsx, ts-node or jest already compile TypeScript
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    (require("tsx/cjs/api") as { register(): unknown }).register();
+  } catch (err) {
+    throw new Error(`cannot load the TypeScript program ${entry}: install tsx (npm i -D tsx) or run hardened-docker through tsx (${(err as Error).message})`);
+  }
+}
+
+/** The first stack frame inside the program's directory (not in node_modules). */
+function programFrame(stack: string, dir: string): SourceLocation | undefined {
+  for (const line of stack.split("\n").slice(1)) {
+    const m = /\(?((?:file:\/\/)?\/[^():]+):(\d+):(\d+)\)?\s*$/.exec(line);
+    if (!m) continue;
+    const file = m[1]!.replace(/^file:\/\//, "");
+    if (file.startsWith(dir + path.sep) && !file.includes(`${path.sep}node_modules${path.sep}`)) return { file, line: Number(m[2]), column: Number(m[3]) };
+  }
+  return undefined;
+}
+
+interface PulumiModule {
+  runtime: {
+    setMocks(mocks: unknown, project?: string, stack?: string, preview?: boolean): Promise<void> | void;
+    getMonitor(): unknown;
+    runInPulumiStack(init: () => Promise<unknown>): Promise<unknown>;
+    registerStackTransformation(t: (args: { type: string; name: string }) => undefined): void;
+    waitForRPCs?: () => Promise<void>;
+  };
+}
+
+interface RegisterRequest {
+  getType(): string;
+  getName(): string;
+  getParent(): string;
+  getCustom(): boolean;
+  getProvider(): string;
+  getProtect(): boolean | undefined;
+  getDependenciesList(): string[];
+  getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
+  getPropertydependenciesMap(): { forEach(cb: (v: { getUrnsList(): string[] }, k: string) => void): void };
+}
+
+interface RegisterResponse {
+  getUrn(): string;
+  getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
+}
+
+/** Engine-like, stable ids: 64 hex characters, as dockerd gives containers. */
+const engineId = (type: string, name: string): string => createHash("sha256").update(`${type}/${name}`).digest("hex");
+
+function mockState(type: string, name: string, inputs: Record<string, unknown>, id: string): Record<string, unknown> {
+  const state: Record<string, unknown> = { ...inputs };
+  if (type === "docker:index/container:Container" || type === "docker:index/network:Network" || type === "docker:index/service:Service") state.name ??= name;
+  if (type === "docker:index/remoteImage:RemoteImage" && typeof inputs.name === "string") {
+    state.imageId ??= `sha256:${id}`;
+    state.repoDigest ??= `${inputs.name.replace(/[:@].*$/, "")}@sha256:${id}`;
+  }
+  return state;
+}
+
+/**
+ * Run the program at `target` under mocks and collect what it registers. The program is loaded
+ * into this process (once: Node caches modules), using its own copy of @pulumi/pulumi.
+ */
+export async function runProgramOffline(target: string, options: RunOptions = {}): Promise<ProgramRun> {
+  const { entry, project } = resolveProgram(target);
+  const dir = path.dirname(entry);
+  const stack = options.stack ?? "check";
+  ensureTypeScriptLoader(entry);
+  let pulumiPath: string;
+  try {
+    pulumiPath = require.resolve("@pulumi/pulumi", { paths: [dir] });
+  } catch {
+    throw new Error(`the program at ${target} cannot resolve @pulumi/pulumi: install its dependencies first`);
+  }
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const pulumi = require(pulumiPath) as PulumiModule;
+
+  interface Raw {
+    type: string;
+    name: string;
+    mockUrn?: string;
+    parent: string;
+    custom: boolean;
+    provider: string;
+    protect: boolean;
+    dependencies: string[];
+    propertyDependencies: Record<string, string[]>;
+    inputs: Record<string, unknown>;
+    outputs: Record<string, unknown>;
+    location?: SourceLocation;
+  }
+  const raws: Raw[] = [];
+  const locations = new Map<string, SourceLocation[]>();
+  const errors: string[] = [];
+  const noteError = (e: unknown) => {
+    const text = e instanceof Error ? e.message : String(e);
+    if (!errors.includes(text)) errors.push(text);
+  };
+
+  await pulumi.runtime.setMocks(
+    {
+      newResource: (args: { type: string; name: string; inputs: Record<string, unknown> }) => {
+        const id = engineId(args.type, args.name);
+        return { id, state: mockState(args.type, args.name, args.inputs, id) };
+      },
+      call: (args: { inputs: Record<string, unknown> }) => args.inputs,
+    },
+    project,
+    stack,
+    false,
+  );
+  const monitor = pulumi.runtime.getMonitor() as { registerResource(req: RegisterRequest, cb: (err: unknown, resp?: RegisterResponse) => void): unknown };
+  const register = monitor.registerResource.bind(monitor);
+  monitor.registerResource = (req, cb) => {
+    const propertyDependencies: Record<string, string[]> = {};
+    req.getPropertydependenciesMap().forEach((v, k) => (propertyDependencies[k] = v.getUrnsList()));
+    const key = `${req.getType()}::${req.getName()}`;
+    const raw: Raw = {
+      type: req.getType(),
+      name: req.getName(),
+      parent: req.getParent(),
+      custom: req.getCustom(),
+      provider: req.getProvider(),
+      protect: req.getProtect() ?? false,
+      dependencies: req.getDependenciesList(),
+      propertyDependencies,
+      inputs: fromWire(req.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>,
+      outputs: {},
+      location: locations.get(key)?.shift(),
+    };
+    raws.push(raw);
+    return register(req, (err, resp) => {
+      if (resp) {
+        raw.mockUrn = resp.getUrn();
+        raw.outputs = fromWire(resp.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>;
+      }
+      cb(err, resp);
+    });
+  };
+
+  const onRejection = (reason: unknown) => noteError(reason);
+  process.on("unhandledRejection", onRejection);
+  process.on("uncaughtException", onRejection);
+  let timer: NodeJS.Timeout | undefined;
+  const timeoutMs = options.timeoutMs ?? 60_000;
+  try {
+    const run = pulumi.runtime.runInPulumiStack(async () => {
+      // A legacy stack transformation runs synchronously in every resource's constructor: its
+      // stack trace shows where the program declared the resource.
+      pulumi.runtime.registerStackTransformation((args) => {
+        const limit = Error.stackTraceLimit;
+        Error.stackTraceLimit = 100;
+        const trace = new Error().stack ?? "";
+        Error.stackTraceLimit = limit;
+        const where = programFrame(trace, dir);
+        if (where) {
+          const key = `${args.type}::${args.name}`;
+          locations.set(key, [...(locations.get(key) ?? []), where]);
+        }
+        return undefined;
+      });
+      // A second run in this process must execute the program again, not reuse its modules.
+      for (const file of Object.keys(require.cache ?? {})) if (file.startsWith(dir + path.sep) && !file.includes(`${path.sep}node_modules${path.sep}`)) delete require.cache[file];
+      // The program's own errors are caught here: thrown inside the stack's init they would
+      // also reject the SDK's internal promises, with nobody to handle them.
+      try {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const mod = require(entry) as unknown;
+        const main = typeof mod === "function" ? mod : typeof (mod as { default?: unknown })?.default === "function" ? (mod as { default: () => unknown }).default : undefined;
+        return main ? await (main as () => unknown)() : undefined;
+      } catch (err) {
+        noteError(err);
+        return undefined;
+      }
+    });
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`the program did not finish within ${timeoutMs / 1000} s (note: resource option \`transforms\` never completes under the mock runtime; use \`transformations\`)`)),
+        timeoutMs,
+      );
+    });
+    await Promise.race([run.then(() => pulumi.runtime.waitForRPCs?.()), timeout]).catch(noteError);
+    // Registrations scheduled by late `apply`s: wait until nothing new arrives.
+    for (let seen = -1; seen !== raws.length; ) {
+      seen = raws.length;
+      await new Promise((r) => setTimeout(r, 10));
+      await Promise.race([pulumi.runtime.waitForRPCs?.(), timeout]).catch(noteError);
+    }
+  } finally {
+    if (timer) clearTimeout(timer);
+    // Let rejections already queued reach the handler before it goes.
+    await new Promise((r) => setImmediate(r));
+    process.off("unhandledRejection", onRejection);
+    process.off("uncaughtException", onRejection);
+  }
+
+  // URNs as the engine forms them: the root stack's type does not prefix its children's.
+  const byMockUrn = new Map<string, Raw>();
+  for (const r of raws) if (r.mockUrn) byMockUrn.set(r.mockUrn, r);
+  const qualified = new Map<Raw, string>();
+  const qualifiedType = (r: Raw): string => {
+    if (!qualified.has(r)) {
+      const parent = byMockUrn.get(r.parent);
+      qualified.set(r, parent && parent.type !== ROOT_STACK_TYPE ? `${qualifiedType(parent)}$${r.type}` : r.type);
+    }
+    return qualified.get(r)!;
+  };
+  const engineUrn = (r: Raw) => `urn:pulumi:${stack}::${project}::${qualifiedType(r)}::${r.name}`;
+  const mapUrn = (mock: string): string | undefined => {
+    const r = byMockUrn.get(mock);
+    return r ? engineUrn(r) : undefined;
+  };
+  const resources = raws
+    .filter((r) => r.mockUrn)
+    .map((r): CollectedResource => {
+      const providerUrn = r.provider ? mapUrn(r.provider.split("::").slice(0, -1).join("::")) : undefined;
+      const parent = r.parent ? mapUrn(r.parent) : undefined;
+      return {
+        type: r.type,
+        name: r.name,
+        urn: engineUrn(r),
+        custom: r.custom,
+        ...(parent ? { parent } : {}),
+        ...(providerUrn ? { provider: providerUrn } : {}),
+        dependencies: r.dependencies.map(mapUrn).filter((u): u is string => u !== undefined),
+        propertyDependencies: Object.fromEntries(Object.entries(r.propertyDependencies).map(([k, v]) => [k, v.map(mapUrn).filter((u): u is string => u !== undefined)])),
+        protect: r.protect,
+        inputs: r.inputs,
+        outputs: r.outputs,
+        ...(r.location ? { location: r.location } : {}),
+      };
+    });
+  return { program: entry, project, stack, resources, errors };
+}
+
+/**
+ * The collected resources as the engine hands them to a policy pack: `inputs` for resource
+ * analysis (Analyze, before deploy) and `outputs` for stack analysis (AnalyzeStack).
+ */
+export function engineResources(run: ProgramRun, which: "inputs" | "outputs"): EngineResource[] {
+  const byUrn = new Map(run.resources.map((r) => [r.urn, r] as const));
+  return run.resources.map((r) => {
+    const provider = r.provider ? byUrn.get(r.provider) : undefined;
+    return {
+      type: r.type,
+      name: r.name,
+      urn: r.urn,
+      props: which === "inputs" ? r.inputs : r.outputs,
+      ...(r.parent ? { parent: r.parent } : {}),
+      dependencies: r.dependencies,
+      propertyDependencies: r.propertyDependencies,
+      opts: { protect: r.protect, ...(r.parent ? { parent: r.parent } : {}) },
+      ...(provider ? { provider: { type: provider.type, name: provider.name, urn: provider.urn, props: provider.inputs } } : {}),
+    };
+  });
+}

@@ -1,0 +1,110 @@
+/**
+ * A neutral list of findings that every report format renders: what was judged (subject), by
+ * which rule, with what outcome, where it is declared. `check` (Pulumi programs) produces it
+ * today; a live `audit` can produce the same shape (subject = a container, daemon or host).
+ */
+
+export type FindingStatus = "fail" | "pass" | "exempted" | "manual" | "not-applicable" | "unknown" | "error";
+export type Enforcement = "mandatory" | "advisory" | "disabled";
+export type Severity = "low" | "medium" | "high" | "critical";
+
+export interface ReportRule {
+  /** Stable rule identifier used by tools (e.g. the policy name `cis-5.4-restrict-capabilities`). */
+  id: string;
+  title: string;
+  /** Catalog id (`5.4`, `hd-exemptions`), when the finding comes from a catalog rule. */
+  catalogId?: string;
+  /** CIS Docker Benchmark reference, for CIS items. */
+  cis?: { id: string; version: string; level: 1 | 2; automated: boolean };
+  severity: Severity;
+  remediation?: string;
+  tags?: string[];
+}
+
+export interface ReportSubject {
+  /** Stable identity: a Pulumi URN, an engine id, a host name. */
+  id: string;
+  name: string;
+  /** What kind of thing: a Pulumi type token, or `container` / `daemon` / `host` for a live audit. */
+  type: string;
+}
+
+export interface ReportLocation {
+  /** File path, relative to the report's root where possible (forward slashes). */
+  uri: string;
+  line?: number;
+  column?: number;
+}
+
+export interface ReportFinding {
+  rule: ReportRule;
+  subject: ReportSubject;
+  status: FindingStatus;
+  /** How a failure counts: only mandatory failures fail the run. */
+  enforcement: Enforcement;
+  message: string;
+  location?: ReportLocation;
+  exemption?: { reason: string; expires?: string };
+  /** `inputs` (before deploy), `state` (stack outputs), or `live` (a running engine). */
+  source?: "inputs" | "state" | "live";
+}
+
+export interface ReportMeta {
+  tool: { name: string; version: string };
+  /** What was checked, e.g. the program path. */
+  target: string;
+  /** Root for relative locations (SARIF %SRCROOT%); absolute. */
+  root?: string;
+  profile?: string;
+  /** Problems running the check itself (program errors). */
+  errors?: string[];
+  /** The exit code the command returns. */
+  exitCode?: number;
+}
+
+export interface Summary {
+  mandatoryFailures: number;
+  advisoryFailures: number;
+  exempted: number;
+  manual: number;
+  unknown: number;
+  errors: number;
+  passed: number;
+  notApplicable: number;
+  subjects: number;
+}
+
+/** A failure (or unreadable input) under an enabled policy; a manual item counts only when its policy was made mandatory. */
+export const isViolation = (f: ReportFinding): boolean =>
+  f.enforcement !== "disabled" && (f.status === "fail" || f.status === "error" || (f.status === "manual" && f.enforcement === "mandatory"));
+export const isMandatoryViolation = (f: ReportFinding): boolean => isViolation(f) && f.enforcement === "mandatory";
+
+export function summarise(findings: readonly ReportFinding[]): Summary {
+  const s: Summary = { mandatoryFailures: 0, advisoryFailures: 0, exempted: 0, manual: 0, unknown: 0, errors: 0, passed: 0, notApplicable: 0, subjects: new Set(findings.map((f) => f.subject.id)).size };
+  for (const f of findings) {
+    if (f.status === "error") s.errors++;
+    if (isViolation(f)) {
+      if (f.enforcement === "mandatory") s.mandatoryFailures++;
+      else s.advisoryFailures++;
+    } else if (f.status === "exempted") s.exempted++;
+    else if (f.status === "manual") s.manual++;
+    else if (f.status === "unknown") s.unknown++;
+    else if (f.status === "pass") s.passed++;
+    else if (f.status === "not-applicable") s.notApplicable++;
+  }
+  return s;
+}
+
+const STATUS_ORDER: Record<FindingStatus, number> = { error: 0, fail: 1, unknown: 2, exempted: 3, manual: 4, pass: 5, "not-applicable": 6 };
+const ENFORCEMENT_ORDER: Record<Enforcement, number> = { mandatory: 0, advisory: 1, disabled: 2 };
+
+/** Most important first: mandatory failures, advisory failures, unknowns, exemptions, manual items, passes; then by subject and rule. */
+export function sortFindings(findings: readonly ReportFinding[]): ReportFinding[] {
+  return [...findings].sort(
+    (a, b) =>
+      STATUS_ORDER[a.status] - STATUS_ORDER[b.status] ||
+      ENFORCEMENT_ORDER[a.enforcement] - ENFORCEMENT_ORDER[b.enforcement] ||
+      a.subject.id.localeCompare(b.subject.id) ||
+      a.rule.id.localeCompare(b.rule.id, undefined, { numeric: true }),
+  );
+}

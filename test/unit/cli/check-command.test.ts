@@ -1,0 +1,175 @@
+/**
+ * `hardened-docker check <program>` end to end, in-process: the example programs run under the
+ * mock runtime, the pack judges them, the report and exit code are what CI sees.
+ */
+import "@microsoft/jest-sarif";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
+import { tmpdir } from "os";
+import * as path from "path";
+import type * as Sarif from "sarif";
+
+const ROOT = path.join(__dirname, "../../..");
+const INSECURE = path.relative(process.cwd(), path.join(ROOT, "examples/insecure"));
+const SECURE = path.relative(process.cwd(), path.join(ROOT, "examples/secure"));
+
+interface Run {
+  code: number;
+  out: string;
+  err: string;
+}
+
+/** The CLI with fresh modules, so each run executes the program again (Node caches a program once loaded). */
+async function cli(...args: string[]): Promise<Run> {
+  jest.resetModules();
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { runCli } = require("../../../src/cli/main") as typeof import("../../../src/cli/main");
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await runCli(args, { out: (t) => out.push(t), err: (t) => err.push(t) });
+  return { code, out: out.join(""), err: err.join("") };
+}
+
+const expectValidSarif = (log: unknown) => (expect(log) as unknown as { toBeValidSarifLog(): void }).toBeValidSarifLog();
+
+/** Lines of the text report naming a policy and a resource. */
+const reported = (out: string, level: string, policy: string, resource: string) => new RegExp(`${level}\\s+${policy.replace(/\./g, "\\.")}\\s+${resource} \\[`).test(out);
+
+describe("check examples/insecure", () => {
+  let text: Run;
+  beforeAll(async () => {
+    text = await cli("check", INSECURE);
+  }, 60_000);
+
+  it("exits non-zero on mandatory violations", () => {
+    expect(text.err).toBe("");
+    expect(text.code).toBe(1);
+  });
+
+  it.each([
+    ["cis-2.7-tcp-requires-tls", "build-host"], // tcp:// provider without TLS
+    ["cis-7.3-encrypted-overlay", "backend"],
+    ["cis-5.5-no-privileged", "db"],
+    ["cis-4.1-run-as-non-root", "db"],
+    ["cis-5.29-pids-limit-applied", "db"], // a label claims a limit nothing applies
+    ["cis-5.4-restrict-capabilities", "web"],
+    ["cis-5.8-no-privileged-ports", "web"],
+    ["cis-5.14-bind-ports-to-host-address", "web"],
+    ["cis-5.11-memory-limit", "web"],
+    ["cis-5.32-no-docker-socket", "web"],
+    ["cis-5.15-bounded-restarts", "web"],
+    ["cis-5.10-no-host-network", "metrics-agent"], // its exemption expired: excuses nothing
+    ["hd-exemptions-valid", "metrics-agent"],
+    ["cis-5.14-bind-ports-to-host-address", "api"], // docker.Service
+  ])("reports %s on %s as mandatory", (policy, resource) => {
+    expect(reported(text.out, "MANDATORY", policy, resource)).toBe(true);
+  });
+
+  it("reports advisory items, manual reviews and the summary", () => {
+    expect(reported(text.out, "advisory", "cis-4.5-verified-image", "web")).toBe(true);
+    expect(reported(text.out, "advisory", "hd-containers-via-hardened-container", "web")).toBe(true);
+    expect(reported(text.out, "review", "cis-5.9-only-needed-ports", "web")).toBe(true);
+    expect(text.out).toContain("expired on 2024-01-31");
+    expect(text.out).toMatch(/\n\d+ mandatory violation\(s\), \d+ advisory, 0 exempted, \d+ for manual review, 0 undecided, \d+ passed/);
+    expect(text.out).toMatch(/web \[docker:index\/container:Container\] \(examples\/insecure\/index\.ts:\d+:\d+\)/);
+  });
+
+  it("writes SARIF 2.1.0 that validates, with stable fingerprints and CIS tags", async () => {
+    const first = await cli("check", INSECURE, "--format", "sarif");
+    expect(first.code).toBe(1);
+    const log = JSON.parse(first.out) as Sarif.Log;
+    expectValidSarif(log);
+    const run = log.runs[0]!;
+    const results = run.results!;
+    expect(results.length).toBeGreaterThan(40);
+    const privileged = results.find((r) => r.ruleId === "cis-5.5-no-privileged")!;
+    expect(privileged.level).toBe("error");
+    expect(privileged.properties!.tags).toEqual(expect.arrayContaining(["CIS-5.5", "cis-docker-benchmark-1.6.0"]));
+    expect(privileged.locations![0]!.physicalLocation!.artifactLocation!.uri).toBe("examples/insecure/index.ts");
+    expect(privileged.locations![0]!.physicalLocation!.region!.startLine).toBeGreaterThan(1);
+    expect(privileged.locations![0]!.logicalLocations![0]!.fullyQualifiedName).toBe("urn:pulumi:check::insecure-example::docker:index/container:Container::db");
+    expect(run.tool.driver.rules![privileged.ruleIndex!]!.id).toBe("cis-5.5-no-privileged");
+    expect(run.tool.driver.rules![privileged.ruleIndex!]!.properties!["security-severity"]).toBe("9.5");
+    // Fingerprints: one per (resource, rule), identical on the next run.
+    const prints = results.map((r) => r.partialFingerprints!["hardenedDocker/v1"]);
+    expect(new Set(prints).size).toBe(results.length);
+    const second = JSON.parse((await cli("check", INSECURE, "--format", "sarif")).out) as Sarif.Log;
+    expect(second.runs[0]!.results!.map((r) => r.partialFingerprints!["hardenedDocker/v1"])).toEqual(prints);
+  }, 60_000);
+
+  it("writes JSON and JUnit reports, to a file when asked", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "hd-check-"));
+    try {
+      const json = await cli("check", INSECURE, "--format", "json", "--output", path.join(dir, "report.json"));
+      expect(json.code).toBe(1);
+      expect(json.out).toMatch(/mandatory violation\(s\).*\nreport written to/);
+      const report = JSON.parse(readFileSync(path.join(dir, "report.json"), "utf8"));
+      expect(report.summary.mandatoryFailures).toBe(report.findings.filter((f: { status: string; enforcement: string }) => f.status === "fail" && f.enforcement === "mandatory").length);
+      expect(report.findings[0]).toMatchObject({ status: "fail", enforcement: "mandatory", rule: { cis: { version: "1.6.0" } } });
+      const junit = await cli("check", INSECURE, "--format", "junit");
+      const tests = Number(/<testsuites [^>]*tests="(\d+)"/.exec(junit.out)![1]);
+      expect(junit.out.match(/<testcase /g)).toHaveLength(tests);
+      expect(Number(/<testsuites [^>]*failures="(\d+)"/.exec(junit.out)![1])).toBe(junit.out.match(/<failure /g)!.length);
+      expect(junit.out).toContain('<failure type="mandatory"');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it("follows the profile and the pack configuration", async () => {
+    expect((await cli("check", INSECURE, "--profile", "advisory")).code).toBe(0);
+    const dir = mkdtempSync(path.join(tmpdir(), "hd-check-"));
+    try {
+      writeFileSync(path.join(dir, "all-advisory.json"), JSON.stringify({ all: "advisory" }));
+      expect((await cli("check", INSECURE, "--config", path.join(dir, "all-advisory.json"))).code).toBe(0);
+      writeFileSync(path.join(dir, "bad.json"), JSON.stringify({ "cis-5.4-restrict-capabilities": { capabilityAllowList: "ALL" } }));
+      const bad = await cli("check", INSECURE, "--config", path.join(dir, "bad.json"));
+      expect(bad.code).toBe(2);
+      expect(bad.err).toContain("capabilityAllowList: expected an array");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
+
+describe("check examples/secure", () => {
+  it("exits 0 and reports the documented exemption", async () => {
+    const run = await cli("check", SECURE);
+    expect(run.err).toBe("");
+    expect(run.code).toBe(0);
+    expect(run.out).toMatch(/\n0 mandatory violation\(s\), 0 advisory, 1 exempted/);
+    expect(reported(run.out, "exempted", "cis-5.13-read-only-rootfs", "cache")).toBe(true);
+    expect(run.out).toContain("redis writes temporary RDB files");
+  }, 60_000);
+
+  it("its SARIF validates and carries the exemption as a suppression", async () => {
+    const run = await cli("check", SECURE, "-f", "sarif");
+    expect(run.code).toBe(0);
+    const log = JSON.parse(run.out) as Sarif.Log;
+    expectValidSarif(log);
+    const exempted = log.runs[0]!.results!.find((r) => r.ruleId === "cis-5.13-read-only-rootfs")!;
+    expect(exempted.suppressions).toEqual([{ kind: "external", status: "accepted", justification: "redis writes temporary RDB files outside /data until 7.4 (expires 2031-06-30)" }]);
+    // The exempted failure stays an error result, suppressed; nothing else is an error.
+    expect(log.runs[0]!.results!.filter((r) => r.level === "error" && !r.suppressions?.length)).toEqual([]);
+  }, 60_000);
+
+  it("fails once its exemption has expired (--now)", async () => {
+    const run = await cli("check", SECURE, "--now", "2031-07-01");
+    expect(run.code).toBe(1);
+    expect(reported(run.out, "MANDATORY", "cis-5.13-read-only-rootfs", "cache")).toBe(true);
+    expect(reported(run.out, "MANDATORY", "hd-exemptions-valid", "cache")).toBe(true);
+  }, 60_000);
+});
+
+describe("check errors", () => {
+  it("exits 2 when the program cannot be found or the date is not a date", async () => {
+    const missing = await cli("check", "examples/does-not-exist");
+    expect(missing.code).toBe(2);
+    expect(missing.err).toContain("program not found");
+    expect((await cli("check", SECURE, "--now", "yesterday")).code).not.toBe(0);
+  });
+
+  it("the SARIF validator is not a tautology", () => {
+    expect(() => expectValidSarif({ version: "2.1.0", runs: [{ tool: { driver: { name: "x" } }, results: [{ message: { text: "m" }, level: "fatal" }] }] })).toThrow();
+    expect(() => expectValidSarif({ runs: [] })).toThrow();
+  });
+});

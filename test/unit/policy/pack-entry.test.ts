@@ -1,0 +1,99 @@
+/**
+ * examples/policy-pack is a ready pack: started the way `pulumi preview --policy-pack` starts it,
+ * it serves the analyzer over gRPC. This test talks to it as the engine does: analyzer info,
+ * configure (with schema defaults), analyze.
+ */
+import { spawn, type ChildProcess } from "child_process";
+import * as path from "path";
+import { pathToFileURL } from "url";
+import { createPolicies, reconcileConfig, UNKNOWN_STRING } from "../../../src/policy";
+
+/* eslint-disable @typescript-eslint/no-require-imports */
+const grpc = require("@grpc/grpc-js");
+const analyzerRpc = require("@pulumi/pulumi/proto/analyzer_grpc_pb");
+const analyzerPb = require("@pulumi/pulumi/proto/analyzer_pb");
+const { Struct } = require("google-protobuf/google/protobuf/struct_pb");
+const { Empty } = require("google-protobuf/google/protobuf/empty_pb");
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+const ROOT = path.join(__dirname, "../../..");
+const LEVEL_NAMES = ["advisory", "mandatory", "disabled", "remediate"];
+const LEVEL_CODES: Record<string, number> = { advisory: 0, mandatory: 1, disabled: 2, remediate: 3 };
+
+let child: ChildProcess;
+let client: { [method: string]: (req: unknown, cb: (err: unknown, resp: unknown) => void) => void; close(): void };
+
+const call = <T>(method: string, req: unknown) => new Promise<T>((resolve, reject) => client[method]!(req, (err, resp) => (err ? reject(err) : resolve(resp as T))));
+
+beforeAll(async () => {
+  // One process (tsx as a loader, not its CLI, which would fork): the pid we stop is the pack's.
+  child = spawn(process.execPath, ["--import", pathToFileURL(path.join(ROOT, "node_modules/tsx/dist/loader.mjs")).href, "index.ts"], {
+    cwd: path.join(ROOT, "examples/policy-pack"),
+    env: { ...process.env, HARDENED_DOCKER_PROFILE: "cis-level1" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const port = await new Promise<string>((resolve, reject) => {
+    let out = "";
+    let err = "";
+    const timer = setTimeout(() => reject(new Error(`the pack did not print its port: ${out} ${err}`)), 30_000);
+    child.stdout!.on("data", (d) => {
+      out += d;
+      const m = /^(\d+)\s*$/m.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]!);
+      }
+    });
+    child.stderr!.on("data", (d) => (err += d));
+    child.on("exit", (code) => reject(new Error(`the pack exited (${code}): ${err}`)));
+  });
+  client = new analyzerRpc.AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
+}, 40_000);
+
+afterAll(() => {
+  client?.close();
+  if (child?.pid && child.exitCode === null) process.kill(child.pid);
+});
+
+function analyzeRequest(props: Record<string, unknown>) {
+  const req = new analyzerPb.AnalyzeRequest();
+  req.setType("docker:index/container:Container");
+  req.setName("web");
+  req.setUrn("urn:pulumi:dev::app::docker:index/container:Container::web");
+  req.setProperties(Struct.fromJavaScript(props));
+  req.setOptions(new analyzerPb.AnalyzerResourceOptions());
+  return req;
+}
+
+type Diag = { getPolicyname(): string; getEnforcementlevel(): number; getMessage(): string };
+
+it("serves every policy of the pack with its metadata and the profile as initial config", async () => {
+  const info = await call<{ getName(): string; getVersion(): string; getPoliciesList(): { getName(): string; getEnforcementlevel(): number }[]; getInitialconfigMap(): { get(k: string): { getEnforcementlevel(): number } } }>(
+    "getAnalyzerInfo",
+    new Empty(),
+  );
+  expect(info.getName()).toBe("hardened-docker");
+  expect(info.getVersion()).toBe("0.1.0");
+  const names = info.getPoliciesList().map((p) => p.getName());
+  expect(names).toEqual(createPolicies().map((p) => p.name));
+  expect(LEVEL_NAMES[info.getInitialconfigMap().get("cis-5.5-no-privileged").getEnforcementlevel()]).toBe("mandatory");
+}, 20_000);
+
+it("after configure (defaults applied), analyzes a container like the engine asks it to", async () => {
+  const req = new analyzerPb.ConfigureAnalyzerRequest();
+  const map = req.getPolicyconfigMap();
+  for (const [name, c] of Object.entries(reconcileConfig(createPolicies()))) {
+    const pc = new analyzerPb.PolicyConfig();
+    pc.setEnforcementlevel(LEVEL_CODES[c.enforcementLevel]);
+    pc.setProperties(Struct.fromJavaScript(c.properties));
+    map.set(name, pc);
+  }
+  await call("configure", req);
+  const resp = await call<{ getDiagnosticsList(): Diag[] }>("analyze", analyzeRequest({ image: UNKNOWN_STRING, privileged: true, capabilities: { drops: ["ALL"], adds: ["NET_BIND_SERVICE"] } }));
+  const diags = resp.getDiagnosticsList().map((d) => ({ policy: d.getPolicyname(), level: LEVEL_NAMES[d.getEnforcementlevel()], message: d.getMessage() }));
+  expect(diags).toContainEqual(expect.objectContaining({ policy: "cis-5.5-no-privileged", level: "mandatory" }));
+  // The unknown image: reported by the SDK as advisory "can't run … during preview".
+  expect(diags.find((d) => d.policy === "cis-4.5-verified-image")).toMatchObject({ level: "advisory", message: expect.stringContaining("can't run policy 'cis-4.5-verified-image' from policy pack 'hardened-docker@v0.1.0' during preview") });
+  // 5.4's allow-list came from the configured default (NET_BIND_SERVICE allowed): only privileged mode breaks it.
+  expect(diags.find((d) => d.policy === "cis-5.4-restrict-capabilities")!.message).toContain("privileged = true");
+}, 20_000);

@@ -1,0 +1,132 @@
+/** Stack policies, called with PolicyResource objects linked as the analyzer links them (parent, dependencies). */
+import { analyzeStack, reconcileConfig } from "../../../src/policy";
+import { COMMAND, compliantContainer, CONTAINER, exemptionLabel, HARDENED, invokeStack, NETWORK, pack, UNKNOWN, type StackResourceInput } from "../../harness/policy";
+
+const policies = pack();
+const STACK = "urn:pulumi:test::proj::pulumi:pulumi:Stack::proj-test";
+const ID = "a".repeat(64);
+
+/** What HardenedContainer "api" registers: the component, its container and the PIDs-limit command. */
+function hardened(name = "api", limit = 256, commandOverrides: Record<string, unknown> = {}): StackResourceInput[] {
+  const component = `urn:pulumi:test::proj::${HARDENED}::${name}`;
+  const containerUrn = `urn:pulumi:test::proj::${HARDENED}$${CONTAINER}::${name}`;
+  return [
+    { type: HARDENED, name, urn: component, parent: STACK, props: {} },
+    {
+      type: CONTAINER,
+      name,
+      urn: containerUrn,
+      parent: component,
+      props: compliantContainer({ id: ID, labels: [{ label: "hardened-docker.component", value: "HardenedContainer" }, { label: "hardened-docker.pids-limit", value: String(limit) }] }),
+    },
+    {
+      type: COMMAND,
+      name: `${name}-pids-limit`,
+      urn: `urn:pulumi:test::proj::${HARDENED}$${COMMAND}::${name}-pids-limit`,
+      parent: component,
+      dependencies: [containerUrn],
+      props: { create: `docker update --pids-limit=${limit} -- '${ID}' >/dev/null`, triggers: [ID, limit], ...commandOverrides },
+    },
+  ];
+}
+
+const raw = (name: string, props: Record<string, unknown>): StackResourceInput => ({ type: CONTAINER, name, urn: `urn:pulumi:test::proj::${CONTAINER}::${name}`, parent: STACK, props });
+
+describe("cis-5.29-pids-limit-applied", () => {
+  const policy = "cis-5.29-pids-limit-applied";
+
+  it("passes when the companion command applies the declared limit", async () => {
+    expect(await invokeStack(policies, policy, hardened())).toEqual({ violations: [], urns: [] });
+  });
+
+  it("fails when a container claims a limit by label but nothing applies it (the label alone is a lie)", async () => {
+    const result = await invokeStack(policies, policy, [raw("forged", compliantContainer())]);
+    expect(result.violations[0]).toMatch(/"forged" declares a PIDs limit of 256 .* no command:local:Command "forged-pids-limit"/);
+    expect(result.urns[0]).toBe(`urn:pulumi:test::proj::${CONTAINER}::forged`);
+  });
+
+  it("fails when the command applies another limit, does not depend on the container, or is not beside it", async () => {
+    const other = await invokeStack(policies, policy, hardened("api", 256, { create: `docker update --pids-limit=4096 -- '${ID}'` }));
+    expect(other.violations[0]).toContain("applies 4096, not 256");
+    const resources = hardened();
+    resources[2]!.dependencies = [];
+    expect((await invokeStack(policies, policy, resources)).violations[0]).toContain("does not depend on the container");
+    const elsewhere = hardened();
+    elsewhere[2]!.parent = STACK;
+    expect((await invokeStack(policies, policy, elsewhere)).violations[0]).toContain("no command:local:Command");
+  });
+
+  it("at preview the script is unknown: the triggers carry the limit; with neither known it is reported undecided", async () => {
+    expect(await invokeStack(policies, policy, hardened("api", 256, { create: UNKNOWN }))).toEqual({ violations: [], urns: [] });
+    const undecided = await invokeStack(policies, policy, hardened("api", 256, { create: UNKNOWN, triggers: [UNKNOWN, UNKNOWN] }));
+    expect(undecided.violations).toEqual([]);
+    expect(undecided.unknown?.message).toContain("can't be known during preview");
+    const failClosed = await invokeStack(policies, policy, hardened("api", 256, { create: UNKNOWN, triggers: [UNKNOWN] }), { [policy]: { unknownValues: "fail" } });
+    expect(failClosed.violations[0]).toContain("Failing closed");
+  });
+
+  it("an exemption for 5.29 excuses a missing command; an expired one does not", async () => {
+    const withLabel = (expires: string) =>
+      raw("legacy", compliantContainer({ labels: [{ label: "hardened-docker.pids-limit", value: "64" }, exemptionLabel("5.29", { reason: "limit applied by the host's systemd slice", expires })] }));
+    expect(await invokeStack(policies, policy, [withLabel("2027-01-31")])).toEqual({ violations: [], urns: [] });
+    expect((await invokeStack(policies, policy, [withLabel("2026-01-31")])).violations).toHaveLength(1);
+  });
+
+  it("is not applicable to a stack without containers; a container without the label is left to the resource policy", async () => {
+    expect((await invokeStack(policies, policy, [{ type: NETWORK, name: "n", props: {} }])).notApplicable).toContain("no docker.Container");
+    expect(await invokeStack(policies, policy, [raw("plain", compliantContainer({ labels: [] }))])).toEqual({ violations: [], urns: [] });
+  });
+});
+
+describe("hd-containers-via-hardened-container (advisory)", () => {
+  const policy = "hd-containers-via-hardened-container";
+
+  it("flags raw containers, and says when a label claims the component without it", async () => {
+    const result = await invokeStack(policies, policy, [
+      ...hardened(),
+      raw("sidecar", compliantContainer()),
+      raw("pretender", compliantContainer({ labels: [{ label: "hardened-docker.component", value: "HardenedContainer" }] })),
+    ]);
+    expect(result.violations).toHaveLength(2);
+    expect(result.violations[0]).toMatch(/"sidecar" is not created through HardenedContainer/);
+    expect(result.violations[1]).toMatch(/"pretender".*label hardened-docker.component=HardenedContainer is not backed by the component/);
+  });
+
+  it("flags a HardenedContainer that lost its children (e.g. to a transformation)", async () => {
+    const [component, container] = hardened();
+    const result = await invokeStack(policies, policy, [component!, container!]);
+    expect(result.violations).toEqual(['HardenedContainer "api" has no "api-pids-limit" command: its PIDs limit is not applied.']);
+  });
+
+  it("reports through the engine at advisory level", async () => {
+    const result = await analyzeStack(policies, [raw("sidecar", compliantContainer())].map((r) => ({ ...r, urn: r.urn!, name: r.name! })), reconcileConfig(policies));
+    expect(result.diagnostics.find((d) => d.policyName === policy)?.enforcementLevel).toBe("advisory");
+  });
+});
+
+describe("hd-drift-refreshed-state", () => {
+  const policy = "hd-drift-refreshed-state";
+
+  it("re-checks refreshed outputs: a container changed outside Pulumi is drift", async () => {
+    const drifted = raw("api", compliantContainer({ id: ID, privileged: true }));
+    const result = await invokeStack(policies, policy, [drifted]);
+    expect(result.violations.some((v) => v.startsWith("[drift] CIS 5.5:") && v.includes("privileged = true"))).toBe(true);
+    expect(result.urns.every((u) => u === drifted.urn)).toBe(true);
+    expect(await invokeStack(policies, policy, [raw("api", compliantContainer({ id: ID }))])).toEqual({ violations: [], urns: [] });
+  });
+
+  it("honours exemption labels in the refreshed state", async () => {
+    const exempted = raw("api", compliantContainer({ id: ID, readOnly: false, labels: [{ label: "hardened-docker.pids-limit", value: "256" }, exemptionLabel("5.13", { reason: "writes its cache under /var/cache", expires: "2027-01-31" })] }));
+    expect(await invokeStack(policies, policy, [exempted])).toEqual({ violations: [], urns: [] });
+  });
+
+  it("skips resources not created yet (unknown id at preview) and reports when nothing was deployed", async () => {
+    const planned = raw("api", compliantContainer({ id: UNKNOWN, privileged: true }));
+    expect((await invokeStack(policies, policy, [planned])).notApplicable).toContain("no deployed Docker resource");
+  });
+
+  it("an unknown output of a deployed resource is reported, not passed", async () => {
+    const result = await invokeStack(policies, policy, [raw("api", compliantContainer({ id: ID, networkMode: UNKNOWN }))]);
+    expect(result.unknown?.message).toContain(".networkMode can't be known during preview");
+  });
+});
