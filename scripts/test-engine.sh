@@ -23,6 +23,9 @@
 # root and an unprivileged user 10001 "app", a 1777 /tmp, and /usr/sbin/sshd — a stand-in
 # process for CIS 5.7 (see build_image).
 #
+# HD_CONFIG_FILE_FLAG: how dockerd is told its config file — `space` (default: `--config-file F`)
+# or `equals` (`--config-file=F`); both forms are what CIS 1.1.11/3.17 auditors must honour.
+#
 # Installs nothing: needs root, Debian's docker.io and busybox-static (plus iproute2, util-linux
 # and node, present wherever the tests run). HD_ENGINE_TIMEOUT: seconds to wait for the socket
 # (default 60).
@@ -213,13 +216,19 @@ start() {
 
   # setsid: dockerd gets its own session so a Ctrl-C in the caller's terminal does not reach it;
   # stop() is what ends it.
+  local config_flag=(--config-file "$dir/daemon.json")
+  case "${HD_CONFIG_FILE_FLAG:-space}" in
+    space) ;;
+    equals) config_flag=("--config-file=$dir/daemon.json") ;;
+    *) die "HD_CONFIG_FILE_FLAG must be space or equals (got ${HD_CONFIG_FILE_FLAG})" ;;
+  esac
   nsenter --net="/var/run/netns/$netns" setsid dockerd \
     --data-root "$dir/data" \
     --exec-root "$dir/exec" \
     --pidfile "$dir/docker.pid" \
     -H "unix://$sock" \
     --storage-driver vfs \
-    --config-file "$dir/daemon.json" \
+    "${config_flag[@]}" \
     >"$dir/dockerd.log" 2>&1 </dev/null &
   pid=$!
   echo "$pid" >"$dir/dockerd.launcher.pid"

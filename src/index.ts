@@ -20,3 +20,4 @@ export { AdapterError } from "./adapters/errors";
 export { parseImageRef } from "./facts/image-ref";
 export { SecureDaemon, planSecureDaemon, SECURE_DAEMON_TYPE, type SecureDaemonArgs } from "./components/secure-daemon";
 export { HardenedHost, planHardenedHost, HARDENED_HOST_TYPE, WIPE_DEVICE_EXEMPTION, type HardenedHostArgs } from "./components/hardened-host";
+export { runAudit } from "./audit/run";

@@ -4,6 +4,7 @@ import { Command, InvalidArgumentError, Option } from "commander";
 import { CATALOG } from "../rules/catalog";
 import { renderRules, type ListingFormat } from "../report/rules-listing";
 import { registerCheck } from "./check";
+import { registerAudit } from "./audit";
 
 export interface CliIo {
   out: (text: string) => void;
@@ -35,6 +36,7 @@ export function buildProgram(io: CliIo = defaultIo): Command {
     });
 
   registerCheck(program, io);
+  registerAudit(program, io);
 
   return program;
 }
@@ -54,5 +56,8 @@ export async function runCli(argv: string[], io: CliIo = defaultIo): Promise<num
 }
 
 if (require.main === module) {
-  runCli(process.argv.slice(2)).then((code) => process.exit(code));
+  // exitCode, not exit(): exit() would cut off output still being written to a pipe.
+  runCli(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
 }

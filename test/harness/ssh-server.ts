@@ -27,7 +27,8 @@ function parse(text: string): ParsedKey {
   return Array.isArray(key) ? key[0]! : key;
 }
 
-export async function startSshServer(dockerSocket: string): Promise<TestSshServer> {
+/** `dockerSocket` undefined: a host without the docker CLI (dial-stdio fails as `sh` would). */
+export async function startSshServer(dockerSocket: string | undefined): Promise<TestSshServer> {
   const hostKey = utils.generateKeyPairSync("ed25519");
   const client = utils.generateKeyPairSync("ed25519");
   // Public halves are derived from the private keys: ssh2's generated public text is occasionally unparsable.
@@ -53,6 +54,12 @@ export async function startSshServer(dockerSocket: string): Promise<TestSshServe
           const channel = acceptExec();
           commands.push(info.command);
           if (info.command === "docker system dial-stdio") {
+            if (dockerSocket === undefined) {
+              channel.stderr.write("sh: 1: docker: not found\n");
+              channel.exit(127);
+              channel.end();
+              return;
+            }
             const sock = netConnect(dockerSocket);
             channel.pipe(sock).pipe(channel);
             sock.on("error", () => channel.close());

@@ -1,0 +1,128 @@
+/**
+ * Engine collector for the live audit: everything the Engine API tells about one engine, turned
+ * into facts by the Engine API adapter (src/adapters/engine-api.ts).
+ *
+ * Requests: `version`, `info`, the container list (all=true: running, stopped and created), the
+ * network list and the image list in parallel; then per container an inspect, plus `top` for a
+ * running one (the engine runs `ps` on the host, so nothing is needed in the image — CIS 5.7),
+ * and one image inspect per distinct image id (the image's USER and HEALTHCHECK for 4.1/4.6).
+ * At most `concurrency` requests are in flight. Networks and images come from their list
+ * endpoints, which carry every field the rules read (a network list entry has no attached
+ * container ids: `containers` stays empty).
+ *
+ * A container removed between the list and its inspect is skipped with a note; a container
+ * that stopped before its `top` gets no process list (5.7 is then not applicable to it).
+ */
+import type Docker from "dockerode";
+import { containerFactsFromInspect, engineFactsFromInfo, imageFactsFromInspect, networkFactsFromInspect, processesFromTop } from "../adapters/engine-api";
+import type { ContainerFacts, EngineFacts, ImageFacts, InventoryFacts, NetworkFacts, SwarmFacts } from "../facts/types";
+import { mapLimit } from "./limit";
+
+export interface EngineSnapshot {
+  engine: EngineFacts;
+  swarm: SwarmFacts;
+  containers: ContainerFacts[];
+  networks: NetworkFacts[];
+  images: ImageFacts[];
+  inventory: InventoryFacts;
+  notes: string[];
+}
+
+export interface EngineCollectOptions {
+  /** Requests in flight at most (default 16). */
+  concurrency?: number;
+  /** Called after each container is read: (done, total). */
+  onProgress?: (done: number, total: number) => void;
+}
+
+export const DEFAULT_CONCURRENCY = 16;
+
+type ImageConfig = NonNullable<ContainerFacts["imageConfig"]>;
+
+const statusOf = (err: unknown): number | undefined => (err as { statusCode?: number }).statusCode;
+
+/** Collect the engine's facts over `docker` (a dockerode client). API errors propagate, except per-object races (see above). */
+export async function collectEngine(docker: Docker, opts: EngineCollectOptions = {}): Promise<EngineSnapshot> {
+  const concurrency = opts.concurrency ?? DEFAULT_CONCURRENCY;
+  const notes: string[] = [];
+  const [version, info, list, networkList, imageList] = await Promise.all([
+    docker.version(),
+    docker.info(),
+    docker.listContainers({ all: true }),
+    docker.listNetworks(),
+    docker.listImages({ all: false }),
+  ]);
+  const engine = engineFactsFromInfo(info, { apiVersion: (version as { ApiVersion?: string }).ApiVersion });
+
+  // One inspect per distinct image, shared by every container using it (started lazily, cached as a promise).
+  const imageConfigs = new Map<string, Promise<ImageConfig | undefined>>();
+  const imageConfigOf = (id: string): Promise<ImageConfig | undefined> => {
+    let p = imageConfigs.get(id);
+    if (!p) {
+      p = docker
+        .getImage(id)
+        .inspect()
+        .then((json) => {
+          const img = imageFactsFromInspect(json);
+          return { ...(img.user !== undefined ? { user: img.user } : {}), ...(img.healthcheck ? { healthcheck: img.healthcheck } : {}) };
+        })
+        .catch((err) => {
+          if (statusOf(err) !== 404) throw err;
+          notes.push(`image ${id.slice(0, 19)} is gone: its USER and HEALTHCHECK are unknown`);
+          return undefined;
+        });
+      imageConfigs.set(id, p);
+    }
+    return p;
+  };
+
+  let done = 0;
+  const read = await mapLimit(list, concurrency, async (entry): Promise<ContainerFacts | undefined> => {
+    const container = docker.getContainer(entry.Id);
+    try {
+      const inspect = await container.inspect();
+      const name = inspect.Name.replace(/^\//, "");
+      const [processes, imageConfig] = await Promise.all([
+        inspect.State.Running && !inspect.State.Paused ? topOf(container, name, notes) : Promise.resolve(undefined),
+        inspect.Image ? imageConfigOf(inspect.Image) : Promise.resolve(undefined),
+      ]);
+      return containerFactsFromInspect(inspect, { ...(processes ? { processes } : {}), ...(imageConfig ? { imageConfig } : {}) });
+    } catch (err) {
+      if (statusOf(err) !== 404) throw err;
+      notes.push(`container ${entry.Names?.[0]?.replace(/^\//, "") ?? entry.Id.slice(0, 12)} was removed during the audit`);
+      return undefined;
+    } finally {
+      opts.onProgress?.(++done, list.length);
+    }
+  });
+  const containers = read.filter((c): c is ContainerFacts => c !== undefined);
+
+  const networks = networkList.map((n) => networkFactsFromInspect(n));
+
+  const usedBy = new Map<string, number>();
+  for (const c of list) usedBy.set(c.ImageID, (usedBy.get(c.ImageID) ?? 0) + 1);
+  const images = imageList.map((i) => ({ ...imageFactsFromInspect(i), containersUsing: usedBy.get(i.Id) ?? 0 }));
+
+  const inventory: InventoryFacts = {
+    kind: "inventory",
+    images: images.length,
+    imagesInUse: images.filter((i) => (i.containersUsing ?? 0) > 0).length,
+    containers: containers.length,
+    runningContainers: containers.filter((c) => c.state === "running").length,
+  };
+  return { engine, swarm: engine.swarm, containers, networks, images, inventory, notes };
+}
+
+/** The container's process command lines; undefined when it stopped in the meantime. */
+async function topOf(container: Docker.Container, name: string, notes: string[]): Promise<string[] | undefined> {
+  try {
+    return processesFromTop(await container.top(), name);
+  } catch (err) {
+    const status = statusOf(err);
+    if (status === 404 || status === 409 || status === 500) {
+      notes.push(`container ${name}: no process list (${status === 500 ? "the engine could not list its processes" : "it stopped during the audit"})`);
+      return undefined;
+    }
+    throw err;
+  }
+}

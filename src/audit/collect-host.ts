@@ -1,0 +1,326 @@
+/**
+ * Host probes for the live audit: the facts CIS sections 1–3 need that no Engine API call gives —
+ * the running dockerd's argv and the config file it names (→ DaemonFacts, the effective daemon
+ * configuration), the mount table, audit rules, owners and modes of the daemon's files, the
+ * docker group, dockerd's hard limits. Everything is read through a HostAccess (the local
+ * filesystem under a root prefix, or SSH), so tests point it at a fake tree.
+ *
+ * Which dockerd: the host may run several (as the tests do). The one audited is the one serving
+ * the engine we talk to: it listens on the audited unix socket, or its data root is the engine's
+ * DockerRootDir; with no engine to match, a lone dockerd.
+ */
+import { configFileFromArgv, daemonFactsFromConfig, DEFAULT_CONFIG_FILE } from "../adapters/daemon-config";
+import { nonRecursiveAuditPaths, parseAuditRuleWatches, parseGroupMembers, parseMountInfo } from "../facts/host-parsers";
+import { isPathWithin, normalisePath } from "../facts/normalise";
+import type { DaemonFacts, FileStat, HostFacts, HostLocations } from "../facts/types";
+import type { HostAccess, ProcessInfo, RawStat } from "./host-access";
+
+export interface HostProbeInput {
+  access: HostAccess;
+  /** What the engine reported (docker info), to pick the dockerd that serves it. */
+  engine?: { dataRoot?: string; serverVersion?: string };
+  /** The unix socket the audit connected to, when it did over one. */
+  socketPath?: string;
+}
+
+export interface HostProbeResult {
+  host: HostFacts;
+  /** The effective configuration of the dockerd serving the engine; undefined when not found. */
+  daemon?: DaemonFacts;
+  dockerd?: ProcessInfo;
+  /** What could not be read, and what was read instead: one line each, for the report. */
+  notes: string[];
+}
+
+/** Directories searched for the binaries of 1.1.3 and 1.1.14–1.1.18 (in order). */
+const BIN_DIRS = ["/usr/bin", "/usr/sbin", "/usr/local/bin", "/usr/local/sbin", "/bin", "/sbin"];
+/** systemd unit directories, highest precedence first. */
+const UNIT_DIRS = ["/etc/systemd/system", "/run/systemd/system", "/usr/lib/systemd/system", "/lib/systemd/system"];
+const DEFAULT_SOCKETS = ["/var/run/docker.sock", "/run/docker.sock"];
+const DEFAULT_EXEC_ROOT = "/var/run/docker";
+
+// ───────────────────────────── small parsers ─────────────────────────────
+
+/** `/proc/PID/limits` row titles → Docker ulimit names. */
+const LIMIT_NAMES: Record<string, string> = {
+  "Max cpu time": "cpu",
+  "Max file size": "fsize",
+  "Max data size": "data",
+  "Max stack size": "stack",
+  "Max core file size": "core",
+  "Max resident set": "rss",
+  "Max processes": "nproc",
+  "Max open files": "nofile",
+  "Max locked memory": "memlock",
+  "Max file locks": "locks",
+  "Max pending signals": "sigpending",
+  "Max msgqueue size": "msgqueue",
+  "Max nice priority": "nice",
+  "Max realtime priority": "rtprio",
+  "Max realtime timeout": "rttime",
+};
+
+/** `/proc/PID/limits` → hard limits by Docker ulimit name; `unlimited` rows are left out. */
+export function parseProcLimits(text: string): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const line of text.split("\n")) {
+    const m = /^(Max [a-z ]+?)\s{2,}(\S+)\s+(\S+)/.exec(line);
+    const name = m ? LIMIT_NAMES[m[1]!] : undefined;
+    if (name && /^\d+$/.test(m![3]!)) out[name] = Number(m![3]);
+  }
+  return out;
+}
+
+/** /etc/os-release → id, version, pretty name. */
+export function parseOsRelease(text: string): HostFacts["os"] {
+  const kv: Record<string, string> = {};
+  for (const line of text.split("\n")) {
+    const m = /^([A-Z_]+)=(.*)$/.exec(line.trim());
+    if (m) kv[m[1]!] = m[2]!.replace(/^(["'])(.*)\1$/, "$2");
+  }
+  if (!kv.ID) return undefined;
+  return { id: kv.ID, version: kv.VERSION_ID ?? "", ...(kv.PRETTY_NAME ? { prettyName: kv.PRETTY_NAME } : {}) };
+}
+
+/** uid/gid → name from passwd/group text (first entry wins, as NSS reads them). */
+export function idNames(text: string | undefined): Map<number, string> {
+  const names = new Map<number, string>();
+  for (const line of (text ?? "").split("\n")) {
+    const f = line.split(":");
+    if (f.length >= 3 && /^\d+$/.test(f[2]!) && f[0] && !names.has(Number(f[2]))) names.set(Number(f[2]), f[0]);
+  }
+  return names;
+}
+
+/** The value of a dockerd flag the daemon-config adapter does not model (`--flag=V` / `--flag V`), last one wins. */
+export function flagValue(argv: readonly string[], flag: string): string | undefined {
+  let value: string | undefined;
+  argv.forEach((a, i) => {
+    if (a === `--${flag}`) value = argv[i + 1];
+    else if (a.startsWith(`--${flag}=`)) value = a.slice(flag.length + 3);
+  });
+  return value;
+}
+
+// ───────────────────────────── dockerd ─────────────────────────────
+
+interface DockerdCandidate {
+  proc: ProcessInfo;
+  daemon?: DaemonFacts;
+  problem?: string;
+}
+
+async function readDaemon(access: HostAccess, proc: ProcessInfo): Promise<DockerdCandidate> {
+  const configFile = configFileFromArgv(proc.argv);
+  if (configFile === undefined) return { proc, problem: `dockerd (pid ${proc.pid}): --config-file without a value` };
+  try {
+    const configText = await access.readFile(configFile);
+    if (configText === undefined && configFile !== DEFAULT_CONFIG_FILE) {
+      return { proc, problem: `dockerd (pid ${proc.pid}) names config file ${configFile}, which does not exist (any more)` };
+    }
+    const daemon = daemonFactsFromConfig({ ...(configText !== undefined ? { configText } : {}), configFile, argv: proc.argv, origin: "live" });
+    return { proc, daemon };
+  } catch (err) {
+    return { proc, problem: `dockerd (pid ${proc.pid}): ${(err as Error).message}` };
+  }
+}
+
+function listensOn(daemon: DaemonFacts, socketPath: string): boolean {
+  const want = normalisePath(socketPath).replace(/^\/var\/run\//, "/run/");
+  const unix = daemon.hosts.filter((h) => h.startsWith("unix://")).map((h) => normalisePath(h.slice(7) || "/var/run/docker.sock").replace(/^\/var\/run\//, "/run/"));
+  // No -H at all: dockerd's default socket. `fd://` (socket activation) is the default socket too.
+  if (daemon.hosts.length === 0 || daemon.hosts.some((h) => h.startsWith("fd://"))) unix.push("/run/docker.sock");
+  return unix.includes(want);
+}
+
+function servesDataRoot(daemon: DaemonFacts, engineDataRoot: string): boolean {
+  // Under userns-remap the engine reports <data-root>/<uid>.<gid>.
+  return isPathWithin(engineDataRoot, daemon.dataRoot) && normalisePath(engineDataRoot).split("/").length - normalisePath(daemon.dataRoot).split("/").length <= 1;
+}
+
+/** The dockerd serving the engine (see the module comment), or why none could be chosen. */
+function chooseDockerd(cands: DockerdCandidate[], input: HostProbeInput): { chosen?: DockerdCandidate; problem?: string } {
+  if (cands.length === 0) return { problem: "no dockerd process found on the host" };
+  const score = (c: DockerdCandidate): number => {
+    if (!c.daemon) return 0;
+    let s = 0;
+    if (input.socketPath && listensOn(c.daemon, input.socketPath)) s += 2;
+    if (input.engine?.dataRoot && servesDataRoot(c.daemon, input.engine.dataRoot)) s += 1;
+    return s;
+  };
+  const scored = cands.map((c) => ({ c, s: score(c) }));
+  const best = Math.max(...scored.map((x) => x.s));
+  const top = scored.filter((x) => x.s === best).map((x) => x.c);
+  if (best === 0) {
+    // Nothing to match against (host-only probe): a lone dockerd is the one.
+    if (cands.length === 1 && !input.engine && !input.socketPath) return cands[0]!.daemon ? { chosen: cands[0] } : { problem: cands[0]!.problem };
+    const why = cands.map((c) => c.problem).filter(Boolean).join("; ");
+    return { problem: `none of the ${cands.length} dockerd process(es) serves this engine (socket ${input.socketPath ?? "-"}, data root ${input.engine?.dataRoot ?? "-"})${why ? `: ${why}` : ""}` };
+  }
+  if (top.length > 1) return { problem: `${top.length} dockerd processes match this engine (pids ${top.map((c) => c.proc.pid).join(", ")}); cannot tell which one serves it` };
+  return { chosen: top[0] };
+}
+
+// ───────────────────────────── locations ─────────────────────────────
+
+/** The first of `paths` that exists (all are probed at once: over SSH each probe is a round trip). */
+async function firstExisting(access: HostAccess, paths: readonly string[]): Promise<string | undefined> {
+  const found = await Promise.all(paths.map((p) => access.stat(p)));
+  return paths[found.findIndex((s) => s !== undefined)];
+}
+
+const existing = async (access: HostAccess, path: string | undefined): Promise<string | undefined> =>
+  path !== undefined && (await access.stat(path)) !== undefined ? path : undefined;
+
+const binary = (access: HostAccess, name: string) => firstExisting(access, BIN_DIRS.map((d) => `${d}/${name}`));
+
+async function resolveLocations(access: HostAccess, input: HostProbeInput, dockerd: ProcessInfo | undefined, daemon: DaemonFacts | undefined): Promise<HostLocations> {
+  const argv = dockerd?.argv ?? [];
+  const execRoot = flagValue(argv, "exec-root") ?? (typeof daemon?.extra["exec-root"] === "string" ? (daemon.extra["exec-root"] as string) : DEFAULT_EXEC_ROOT);
+  const containerdFlag = flagValue(argv, "containerd") ?? (typeof daemon?.extra.containerd === "string" ? (daemon.extra.containerd as string) : undefined);
+
+  // dockerd's binary: the process's executable (a " (deleted)" suffix means it was upgraded underneath).
+  const exe = dockerd ? (await access.readlink(`/proc/${dockerd.pid}/exe`))?.replace(/ \(deleted\)$/, "") : undefined;
+  const dockerdBinary = (await existing(access, exe)) ?? (argv[0]?.startsWith("/") ? await existing(access, argv[0]) : undefined) ?? (await binary(access, "dockerd"));
+
+  const unixHosts = (daemon?.hosts ?? []).filter((h) => h.startsWith("unix://")).map((h) => h.slice(7));
+  const dockerSocket = (await existing(access, input.socketPath)) ?? (await firstExisting(access, [...unixHosts, ...DEFAULT_SOCKETS]));
+
+  const etcDocker = await existing(access, "/etc/docker");
+  const certsDir = `${etcDocker ?? "/etc/docker"}/certs.d`;
+  const registryCertFiles: string[] = [];
+  for (const registry of (await access.readdir(certsDir)) ?? []) {
+    for (const f of (await access.readdir(`${certsDir}/${registry}`)) ?? []) registryCertFiles.push(`${certsDir}/${registry}/${f}`);
+  }
+
+  const tls = async (p: string | undefined) => (p ? existing(access, p) : undefined);
+  const dataRoot = input.engine?.dataRoot ?? daemon?.dataRoot ?? "/var/lib/docker";
+  // Probed concurrently: over SSH each one is a round trip.
+  const [containerdRunDir, dockerServiceUnit, dockerSocketUnit, containerdSocket, etcDefaultDocker, daemonConfig, containerdConfig, etcSysconfigDocker] = await Promise.all([
+    firstExisting(access, ["/run/containerd", `${execRoot}/containerd`]),
+    firstExisting(access, UNIT_DIRS.map((d) => `${d}/docker.service`)),
+    firstExisting(access, UNIT_DIRS.map((d) => `${d}/docker.socket`)),
+    // An external containerd (--containerd), else the one dockerd supervises under its exec root, else the system one.
+    firstExisting(access, [...(containerdFlag ? [containerdFlag.replace(/^unix:\/\//, "")] : []), `${execRoot}/containerd/containerd.sock`, "/run/containerd/containerd.sock"]),
+    existing(access, "/etc/default/docker"),
+    existing(access, daemon?.source.configFile ?? (dockerd ? configFileFromArgv(argv) : DEFAULT_CONFIG_FILE)),
+    existing(access, "/etc/containerd/config.toml"),
+    existing(access, "/etc/sysconfig/docker"),
+  ]);
+  const [containerdBinary, containerdShimBinary, containerdShimRuncV1Binary, containerdShimRuncV2Binary, runcBinary] = await Promise.all(
+    ["containerd", "containerd-shim", "containerd-shim-runc-v1", "containerd-shim-runc-v2", "runc"].map((b) => binary(access, b)),
+  );
+  const [tlsCaCert, tlsCert, tlsKey] = await Promise.all([tls(daemon?.tlsCaCert), tls(daemon?.tlsCert), tls(daemon?.tlsKey)]);
+  return {
+    dataRoot,
+    dockerdBinary,
+    containerdRunDir,
+    etcDocker,
+    dockerServiceUnit,
+    dockerSocketUnit,
+    containerdSocket,
+    etcDefaultDocker,
+    daemonConfig,
+    containerdConfig,
+    etcSysconfigDocker,
+    containerdBinary,
+    containerdShimBinary,
+    containerdShimRuncV1Binary,
+    containerdShimRuncV2Binary,
+    runcBinary,
+    dockerSocket,
+    registryCertFiles,
+    tlsCaCert,
+    tlsCert,
+    tlsKey,
+  };
+}
+
+/** Every path of the locations (single paths and the certificate list). */
+function locationPaths(l: HostLocations): string[] {
+  const out: string[] = [];
+  for (const v of Object.values(l)) {
+    if (typeof v === "string") out.push(v);
+    else if (Array.isArray(v)) out.push(...v);
+  }
+  return [...new Set(out)];
+}
+
+// ───────────────────────────── audit rules ─────────────────────────────
+
+/** Loaded rules (`auditctl -l`) when auditctl answers; else the persistent rules files. */
+async function readAuditRules(access: HostAccess, notes: string[]): Promise<{ text: string; source: string } | undefined> {
+  const loaded = await access.run(["auditctl", "-l"]).catch(() => undefined);
+  if (loaded && loaded.code === 0) return { text: loaded.stdout, source: "auditctl -l" };
+  const dir = "/etc/audit/rules.d";
+  const files = ((await access.readdir(dir)) ?? []).filter((f) => f.endsWith(".rules")).sort();
+  if (files.length > 0) {
+    const texts = await Promise.all(files.map((f) => access.readFile(`${dir}/${f}`)));
+    notes.push(`audit rules read from ${dir}/*.rules (${loaded ? "auditctl -l failed" : "auditctl not available"}): rules not loaded yet would count`);
+    return { text: texts.map((t) => t ?? "").join("\n"), source: `${dir}/*.rules` };
+  }
+  const merged = await access.readFile("/etc/audit/audit.rules");
+  if (merged !== undefined) return { text: merged, source: "/etc/audit/audit.rules" };
+  notes.push("no audit rules found (auditctl not available, no /etc/audit/rules.d): audit items 1.1.3–1.1.18 fail for lack of evidence");
+  return undefined;
+}
+
+// ───────────────────────────── the probe ─────────────────────────────
+
+/** Collect HostFacts (and the live daemon configuration) through `access`. */
+export async function collectHost(input: HostProbeInput): Promise<HostProbeResult> {
+  const { access } = input;
+  const notes: string[] = [];
+
+  const procs = await access.processes("dockerd");
+  const cands = await Promise.all(procs.map((p) => readDaemon(access, p)));
+  const { chosen, problem } = chooseDockerd(cands, input);
+  if (problem) notes.push(`daemon configuration not read: ${problem}`);
+  const dockerd = chosen?.proc;
+  const daemon = chosen?.daemon;
+
+  const [passwd, group, mountinfo, hostnameText, osRelease, apparmor, selinuxEnforce, limits, audit, locations] = await Promise.all([
+    access.readFile("/etc/passwd"),
+    access.readFile("/etc/group"),
+    access.readFile("/proc/self/mountinfo"),
+    access.readFile("/proc/sys/kernel/hostname").then(async (h) => h ?? (await access.readFile("/etc/hostname"))),
+    access.readFile("/etc/os-release"),
+    access.readFile("/sys/module/apparmor/parameters/enabled"),
+    access.stat("/sys/fs/selinux/enforce"),
+    dockerd ? access.readFile(`/proc/${dockerd.pid}/limits`) : Promise.resolve(undefined),
+    readAuditRules(access, notes),
+    resolveLocations(access, input, dockerd, daemon),
+  ]);
+
+  const users = idNames(passwd);
+  const groups = idNames(group);
+  const files: Record<string, FileStat> = {};
+  const stats = await Promise.all(locationPaths(locations).map(async (p) => [p, await access.stat(p)] as const));
+  for (const [path, s] of stats) if (s) files[path] = fileStat(path, s, users, groups);
+
+  const watches = audit ? parseAuditRuleWatches(audit.text, audit.source) : undefined;
+  const nonRecursive = watches ? nonRecursiveAuditPaths(watches) : [];
+  if (!mountinfo) notes.push("/proc/self/mountinfo not readable: 1.1.1 cannot see the data root's filesystem");
+
+  const host: HostFacts = {
+    kind: "host",
+    hostname: hostnameText?.trim() || access.label,
+    mounts: mountinfo ? parseMountInfo(mountinfo) : [],
+    locations,
+    ...(watches ? { auditWatches: [...new Set(watches.map((w) => w.path))] } : {}),
+    ...(nonRecursive.length ? { auditNonRecursiveWatches: nonRecursive } : {}),
+    files,
+    dockerGroupMembers: group !== undefined ? parseGroupMembers(group, passwd ?? "", "docker") : [],
+    ...(input.engine?.serverVersion ? { engineVersion: input.engine.serverVersion } : {}),
+    ...(limits !== undefined ? { ulimitHardLimits: parseProcLimits(limits) } : {}),
+    apparmorEnabled: apparmor?.trim().toUpperCase().startsWith("Y") ?? false,
+    selinuxEnabled: selinuxEnforce !== undefined,
+    ...(osRelease ? { os: parseOsRelease(osRelease) } : {}),
+  };
+  return { host, ...(daemon ? { daemon } : {}), ...(dockerd ? { dockerd } : {}), notes };
+}
+
+function fileStat(path: string, s: RawStat, users: Map<number, string>, groups: Map<number, string>): FileStat {
+  // An id without a name is reported as the number: it is still not "root".
+  return { path, type: s.type, owner: users.get(s.uid) ?? String(s.uid), group: groups.get(s.gid) ?? String(s.gid), mode: s.mode };
+}

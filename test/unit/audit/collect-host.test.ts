@@ -1,0 +1,159 @@
+import { collectHost, flagValue, idNames, parseOsRelease, parseProcLimits } from "../../../src/audit/collect-host";
+import type { HostAccess, ProcessInfo, RawStat } from "../../../src/audit/host-access";
+
+/** An in-memory host: files with modes/owners, processes, and optional `auditctl -l` output. */
+class FakeHost implements HostAccess {
+  readonly label = "fake";
+  readonly runs: string[][] = [];
+  constructor(
+    private readonly files: Record<string, { text?: string; mode?: number; uid?: number; gid?: number; type?: RawStat["type"] }>,
+    private readonly procs: ProcessInfo[] = [],
+    private readonly auditctl?: { code: number; stdout: string },
+  ) {}
+  async readFile(p: string) {
+    return this.files[p]?.text;
+  }
+  async stat(p: string) {
+    const f = this.files[p] ?? (Object.keys(this.files).some((k) => k.startsWith(p + "/")) ? { type: "directory" as const, mode: 0o755 } : undefined);
+    return f ? { type: f.type ?? "file", uid: f.uid ?? 0, gid: f.gid ?? 0, mode: f.mode ?? 0o644 } : undefined;
+  }
+  async readdir(p: string) {
+    const below = Object.keys(this.files).filter((k) => k.startsWith(p + "/")).map((k) => k.slice(p.length + 1).split("/")[0]!);
+    return below.length ? [...new Set(below)] : undefined;
+  }
+  async readlink(p: string) {
+    return this.files[p]?.type === "symlink" ? this.files[p]!.text : undefined;
+  }
+  async processes(comm: string) {
+    return comm === "dockerd" ? this.procs : [];
+  }
+  async run(argv: string[]) {
+    this.runs.push(argv);
+    return argv[0] === "auditctl" ? this.auditctl : undefined;
+  }
+}
+
+const BASE = {
+  "/etc/passwd": { text: "root:x:0:0::/root:/bin/sh\nbob:x:1000:999::/home/bob:/bin/sh\n" },
+  "/etc/group": { text: "root:x:0:\ndocker:x:999:alice\n" },
+  "/proc/self/mountinfo": { text: "22 1 254:0 / / rw - ext4 /dev/vda rw\n30 22 254:16 / /var/lib/docker rw - ext4 /dev/vdb rw\n" },
+};
+
+const dockerd = (pid: number, ...args: string[]): ProcessInfo => ({ pid, argv: ["/usr/bin/dockerd", ...args] });
+
+describe("collectHost: which dockerd", () => {
+  const two = () =>
+    new FakeHost(
+      {
+        ...BASE,
+        "/etc/docker/daemon.json": { text: '{"icc": false}' },
+        "/srv/b/daemon.json": { text: '{"log-level": "debug", "data-root": "/srv/b/data"}' },
+        "/srv/b/docker.sock": { type: "socket", mode: 0o660, gid: 999 },
+      },
+      [dockerd(100), dockerd(200, "--config-file", "/srv/b/daemon.json", "-H", "unix:///srv/b/docker.sock")],
+    );
+
+  test("the one listening on the audited socket, with its --config-file", async () => {
+    const r = await collectHost({ access: two(), socketPath: "/srv/b/docker.sock", engine: { dataRoot: "/srv/b/data" } });
+    expect(r.dockerd?.pid).toBe(200);
+    expect(r.daemon).toMatchObject({ logLevel: "debug", origin: "live", source: { configFile: "/srv/b/daemon.json" } });
+    expect(r.host.locations.dockerSocket).toBe("/srv/b/docker.sock");
+  });
+
+  test("the default socket (no -H) and /var/run ≡ /run", async () => {
+    const r = await collectHost({ access: two(), socketPath: "/run/docker.sock", engine: { dataRoot: "/var/lib/docker" } });
+    expect(r.dockerd?.pid).toBe(100);
+    expect(r.daemon?.icc).toBe(false);
+  });
+
+  test("by data root when there is no socket to match (tcp, ssh); userns-remap's <root>/<uid>.<gid> too", async () => {
+    expect((await collectHost({ access: two(), engine: { dataRoot: "/srv/b/data" } })).dockerd?.pid).toBe(200);
+    expect((await collectHost({ access: two(), engine: { dataRoot: "/var/lib/docker/100000.100000" } })).dockerd?.pid).toBe(100);
+  });
+
+  test("none matching, or several: no daemon facts, and a note saying why", async () => {
+    const none = await collectHost({ access: two(), engine: { dataRoot: "/elsewhere" } });
+    expect(none.daemon).toBeUndefined();
+    expect(none.notes.join("\n")).toMatch(/none of the 2 dockerd process\(es\) serves this engine/);
+    const twins = new FakeHost(BASE, [dockerd(1), dockerd(2)]);
+    const ambiguous = await collectHost({ access: twins, engine: { dataRoot: "/var/lib/docker" } });
+    expect(ambiguous.notes.join("\n")).toMatch(/2 dockerd processes match this engine \(pids 1, 2\)/);
+    const absent = await collectHost({ access: new FakeHost(BASE) });
+    expect(absent.notes.join("\n")).toMatch(/no dockerd process found/);
+  });
+
+  test("a config file named by --config-file= that is gone, or broken, is a note, not a crash", async () => {
+    const gone = await collectHost({ access: new FakeHost(BASE, [dockerd(5, "--config-file=/etc/docker/x.json")]) });
+    expect(gone.notes.join("\n")).toMatch(/names config file \/etc\/docker\/x\.json, which does not exist/);
+    const broken = await collectHost({ access: new FakeHost({ ...BASE, "/etc/docker/daemon.json": { text: "{ icc: false }" } }, [dockerd(5)]) });
+    expect(broken.notes.join("\n")).toMatch(/\/etc\/docker\/daemon\.json: invalid JSON at line 1/);
+  });
+});
+
+describe("collectHost: the facts", () => {
+  test("owners by name (from the host's own passwd/group), modes, audit rules from auditctl, dockerd's limits", async () => {
+    const host = new FakeHost(
+      {
+        ...BASE,
+        "/etc/docker": { type: "directory", mode: 0o2755 },
+        "/etc/docker/daemon.json": { text: "{}", mode: 0o640 },
+        "/var/run/docker.sock": { type: "socket", mode: 0o660, uid: 1000, gid: 999 },
+        "/proc/7/limits": { text: "Limit                     Soft Limit           Hard Limit           Units\nMax open files            1048576              1048576              files\nMax processes             unlimited            unlimited            processes\n" },
+        "/proc/7/exe": { type: "symlink", text: "/usr/sbin/dockerd (deleted)" },
+        "/usr/sbin/dockerd": { mode: 0o755 },
+        "/sys/module/apparmor/parameters/enabled": { text: "Y\n" },
+        "/etc/os-release": { text: 'ID=debian\nVERSION_ID="12"\nPRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\n' },
+      },
+      [dockerd(7)],
+      { code: 0, stdout: "-w /usr/sbin/dockerd -p rwxa -k docker\n-a always,exit -F path=/etc/docker -k docker\n" },
+    );
+    const r = await collectHost({ access: host, socketPath: "/var/run/docker.sock", engine: { dataRoot: "/var/lib/docker", serverVersion: "20.10.24" } });
+    expect(r.host.files["/var/run/docker.sock"]).toEqual({ path: "/var/run/docker.sock", type: "socket", owner: "bob", group: "docker", mode: 0o660 });
+    expect(r.host.files["/etc/docker"]?.mode).toBe(0o2755);
+    expect(r.host.locations).toMatchObject({ dockerdBinary: "/usr/sbin/dockerd", daemonConfig: "/etc/docker/daemon.json", etcDocker: "/etc/docker", dataRoot: "/var/lib/docker" });
+    expect(r.host.auditWatches).toEqual(["/usr/sbin/dockerd", "/etc/docker"]);
+    expect(r.host.auditNonRecursiveWatches).toEqual(["/etc/docker"]);
+    expect(r.host.dockerGroupMembers).toEqual(["alice", "bob"]);
+    expect(r.host.ulimitHardLimits).toEqual({ nofile: 1048576 });
+    expect(r.host).toMatchObject({ apparmorEnabled: true, selinuxEnabled: false, engineVersion: "20.10.24", os: { id: "debian", version: "12" } });
+    expect(r.host.mounts.map((m) => m.mountPoint)).toEqual(["/", "/var/lib/docker"]);
+  });
+
+  test("without auditctl: the persistent rules files, with a note; with neither, auditWatches stays unknown", async () => {
+    const files = { ...BASE, "/etc/audit/rules.d/10-docker.rules": { text: "-w /etc/docker -k docker\n" }, "/etc/audit/rules.d/readme.txt": { text: "-w /nope" } };
+    const r = await collectHost({ access: new FakeHost(files, [dockerd(1)]) });
+    expect(r.host.auditWatches).toEqual(["/etc/docker"]);
+    expect(r.notes.join("\n")).toMatch(/audit rules read from \/etc\/audit\/rules\.d\/\*\.rules \(auditctl not available\)/);
+    const none = await collectHost({ access: new FakeHost(BASE, [dockerd(1)]) });
+    expect(none.host.auditWatches).toBeUndefined();
+  });
+
+  test("the containerd socket: --containerd, else dockerd's own under its exec root, else the system one", async () => {
+    const sock = { type: "socket" as const, mode: 0o660 };
+    const files = { ...BASE, "/run/containerd/containerd.sock": sock, "/srv/exec/containerd/containerd.sock": sock, "/opt/ctr.sock": sock };
+    const loc = async (...args: string[]) => (await collectHost({ access: new FakeHost(files, [dockerd(1, ...args)]) })).host.locations.containerdSocket;
+    expect(await loc("--containerd", "/opt/ctr.sock")).toBe("/opt/ctr.sock");
+    expect(await loc("--exec-root=/srv/exec")).toBe("/srv/exec/containerd/containerd.sock");
+    expect(await loc()).toBe("/run/containerd/containerd.sock");
+  });
+});
+
+describe("small parsers", () => {
+  test("parseProcLimits", () => {
+    expect(parseProcLimits("Max core file size        0                    unlimited            bytes\nMax open files            1024                 524288               files\n")).toEqual({ nofile: 524288 });
+  });
+  test("parseOsRelease", () => {
+    expect(parseOsRelease("ID=ubuntu\nVERSION_ID='22.04'\n")).toEqual({ id: "ubuntu", version: "22.04" });
+    expect(parseOsRelease("NAME=x\n")).toBeUndefined();
+  });
+  test("idNames: first entry wins", () => {
+    expect([...idNames("a:x:5:\nb:x:5:\nc:x:6:")]).toEqual([
+      [5, "a"],
+      [6, "c"],
+    ]);
+  });
+  test("flagValue: both forms, last wins", () => {
+    expect(flagValue(["dockerd", "--exec-root", "/a", "--exec-root=/b"], "exec-root")).toBe("/b");
+    expect(flagValue(["dockerd"], "exec-root")).toBeUndefined();
+  });
+});
