@@ -467,8 +467,10 @@ describe("HardenedContainer on a real engine: the PIDs limit bites (last: it lea
     const r = await exec(a1.id, ["sh", "-c", script]);
     expect(r.out).toContain("error=sh: can't fork: Resource temporarily unavailable");
     const current = Number(/current=(\d+)/.exec(r.out)?.[1]);
-    // At the failed fork the cgroup was full; the subshell has exited since.
+    // At the failed fork the cgroup was full; the subshell has exited since. The kernel checks
+    // pids.max on fork only: processes the engine *attaches* (this exec, a healthcheck exec running
+    // at the same moment) can take pids.current a little past it, so allow a few.
     expect(current).toBeGreaterThanOrEqual(a1.plan.pidsLimit - 3);
-    expect(current).toBeLessThanOrEqual(a1.plan.pidsLimit);
+    expect(current).toBeLessThanOrEqual(a1.plan.pidsLimit + 6);
   });
 });
