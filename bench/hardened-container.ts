@@ -44,7 +44,7 @@ function raw(i: number) {
     ipcMode: "private",
     networkMode: "backend",
     networksAdvanced: [{ name: "backend" }],
-    ports: [{ internal: 8080, external: 10000 + i, ip: "127.0.0.1", protocol: "tcp" }],
+    ports: [{ internal: 8080, external: 10000 + (i % 50000), ip: "127.0.0.1", protocol: "tcp" }],
     healthcheck: { tests: ["CMD", "/bin/true"], interval: "30s", timeout: "5s", startPeriod: "0s", retries: 3 },
     labels: [{ label: "hardened-docker.pids-limit", value: "256" }],
   });
@@ -55,7 +55,7 @@ function hardened(i: number) {
     image: IMAGE,
     memory: "256Mi",
     networks: ["backend"],
-    ports: [{ internal: 8080, external: 10000 + i, hostIp: "127.0.0.1" }],
+    ports: [{ internal: 8080, external: 10000 + (i % 50000), hostIp: "127.0.0.1" }],
     healthcheck: { test: ["CMD", "/bin/true"] },
   });
 }
