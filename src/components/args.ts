@@ -2,6 +2,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { issuePath, typeName } from "../adapters/errors";
+import { exemptionProblems, type Exemption } from "../exemptions";
+import { RULE_IDS } from "../rules/catalog";
 
 /** Thrown by the components' pure planning functions; the component class turns it into a pulumi.ResourceError. */
 export class HardenedArgsError extends Error {
@@ -21,6 +23,22 @@ export function inputString(what: string) {
 
 function isPromiseLike(v: unknown): boolean {
   return typeof v === "object" && v !== null && typeof (v as { then?: unknown }).then === "function";
+}
+
+/** The sentence every refusal ends with: how to accept the weakening with a reason. */
+export function howToExempt(ruleId: string): string {
+  return `To accept this, add exemptions: [{ rule: "${ruleId}", reason: "<why, 10+ chars>", expires: "YYYY-MM-DD" }].`;
+}
+
+/**
+ * Validate a component's exemptions (catalog rule ids plus the component's own `extraIds`):
+ * a malformed one is an error even if it would not be needed. Returns the exempted rule ids.
+ */
+export function validateExemptions(resourceName: string, exemptions: readonly Exemption[], now: Date, extraIds: readonly string[] = []): Set<string> {
+  const known = extraIds.length ? new Set([...RULE_IDS, ...extraIds]) : RULE_IDS;
+  const errors = exemptions.flatMap((e, i) => exemptionProblems(e, known, now, `exemptions[${i}]`)).map((p) => `${p.source} (rule "${p.rule}"): ${p.problem}`);
+  if (errors.length) throw new HardenedArgsError(resourceName, errors);
+  return new Set(exemptions.map((e) => e.rule));
 }
 
 export const exemptionSchema = z.strictObject({

@@ -13,15 +13,14 @@ import * as pulumi from "@pulumi/pulumi";
 import { isIP } from "net";
 import { z } from "zod";
 import { containerFactsFromPulumiInputs, PIDS_LIMIT_LABEL, type ContainerInputs } from "../adapters/pulumi-container";
-import { exemptionProblems, exemptionsToLabels, type Exemption } from "../exemptions";
+import { exemptionsToLabels, type Exemption } from "../exemptions";
 import { parseImageRef } from "../facts/image-ref";
 import type { ContainerFacts } from "../facts/types";
-import { RULE_IDS, ruleById } from "../rules/catalog";
 import { evaluate } from "../rules/evaluate";
 import { DEFAULT_SETTINGS, type RuleContext } from "../rules/types";
 import { renderPidsLimitCommand } from "../scripts/pids-limit";
 import { ALL_CAPABILITIES, SAFE_CAPABILITIES, type Capability } from "./capabilities";
-import { exemptionSchema, formatArgsIssue, HardenedArgsError, inputString } from "./args";
+import { exemptionSchema, formatArgsIssue, HardenedArgsError, howToExempt, inputString, validateExemptions } from "./args";
 import { HardenedNetwork } from "./hardened-network";
 import { parseSize, SIZE_HINT } from "./sizes";
 
@@ -266,9 +265,7 @@ export function planHardenedContainer(name: string, rawArgs: HardenedContainerAr
 
   // Exemptions first: a malformed one is an error even if it would not be needed.
   const exemptions = args.exemptions ?? [];
-  const exemptionErrors = exemptions.flatMap((e, i) => exemptionProblems(e, RULE_IDS, now, `exemptions[${i}]`)).map((p) => `${p.source} (rule "${p.rule}"): ${p.problem}`);
-  if (exemptionErrors.length) throw new HardenedArgsError(name, exemptionErrors);
-  const exempt = new Set(exemptions.map((e) => e.rule));
+  const exempt = validateExemptions(name, exemptions, now);
 
   const problems: string[] = [];
   const memoryBytes = parseSize(args.memory);
@@ -435,10 +432,6 @@ export function checkResolvedImage(name: string, plan: HardenedContainerPlan, re
 function describeRefusal(f: SelfCheckFinding, mountOrigins: string[]): string {
   const arg = argumentFor(f.field, mountOrigins);
   return `${arg}: ${JSON.stringify(f.observed)} breaks CIS ${f.ruleId} (${f.title}); expected ${f.expected}. ${howToExempt(f.ruleId)}`;
-}
-
-export function howToExempt(ruleId: string): string {
-  return `To accept this, add exemptions: [{ rule: "${ruleId}", reason: "<why, 10+ chars>", expires: "YYYY-MM-DD" }].`;
 }
 
 function envInputs(env: Record<string, pulumi.Input<string>>): pulumi.Input<pulumi.Input<string>[]> {

@@ -15,7 +15,7 @@
  * exactly as for the other components. Formatting a device that holds anything needs the
  * exemption `hd-wipe-data-device`; connecting without a pinned host key needs `hd-ssh-host-key`.
  *
- * The SSH connection is SecureDaemon's (`SecureDaemonConnection`: the private key is always a
+ * The SSH connection is the one SecureDaemon takes (`SshConnection`: the private key is always a
  * secret, the host key is pinned). Child resources: one `command.remote.Command` per part
  * (`<name>-data-root`, `<name>-audit` after it — audit watches bind to inodes, so they are set
  * on the mounted data root —, `<name>-docker-group`, `<name>-unattended-upgrades`). A second
@@ -26,24 +26,23 @@
 import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { exemptionProblems, type Exemption } from "../exemptions";
+import type { Exemption } from "../exemptions";
 import { parseAuditRules } from "../facts/host-parsers";
-import { RULE_IDS } from "../rules/catalog";
 import { AUDIT_KEY, DEFAULT_AUDIT_RULES_FILE, defaultAuditCandidates, renderAuditRulesScript, type AuditCandidate } from "../scripts/audit-rules";
 import { dataRootPathProblem, DEFAULT_DATA_LABEL, deviceProblem, labelProblem, lvmDevice, lvmNameProblem, renderDataRootScript, type DataRootSource } from "../scripts/data-root";
 import { renderDockerGroupScript, userNameProblem } from "../scripts/docker-group";
 import { hostPathProblem } from "../scripts/host-paths";
 import { factValue, parseHostReport, type HostReport } from "../scripts/host-report";
 import { DEFAULT_UNATTENDED_FILE, renderUnattendedUpgradesScript } from "../scripts/unattended-upgrades";
-import { exemptionSchema, formatArgsIssue, HardenedArgsError, inputString } from "./args";
-import { hostCommand, hostProblem, howToExemptDaemon, parseHostKey, SSH_HOST_KEY_EXEMPTION, type SecureDaemonConnection } from "./secure-daemon";
+import { exemptionSchema, formatArgsIssue, HardenedArgsError, howToExempt, validateExemptions } from "./args";
+import { checkConnection, connectionSchema, hostCommand, remoteConnection, SSH_HOST_KEY_EXEMPTION, type SshConnection } from "./ssh-connection";
 
 export const HARDENED_HOST_TYPE = "hardened-docker:index:HardenedHost";
 /** Exemption id allowing the data-root device to be wiped although it holds something (not a catalog rule). */
 export const WIPE_DEVICE_EXEMPTION = "hd-wipe-data-device";
 
 /** The SSH connection: the same type and rules as SecureDaemon's. */
-export type HardenedHostConnection = SecureDaemonConnection;
+export type HardenedHostConnection = SshConnection;
 
 export interface HardenedHostDataRoot {
   /** The data root dockerd uses (`docker info` DockerRootDir, daemon.json "data-root"). Default /var/lib/docker. */
@@ -124,7 +123,6 @@ export interface HardenedHostArgs {
 
 // ───────────── validation ─────────────
 
-const USER = /^[a-z_][a-z0-9_-]{0,31}$/;
 
 const refine = (problem: (v: unknown) => string | undefined) =>
   z.string().superRefine((v, ctx) => {
@@ -133,15 +131,7 @@ const refine = (problem: (v: unknown) => string | undefined) =>
   });
 
 const argsSchema = z.strictObject({
-  // The same shape SecureDaemon accepts (its schema is not exported).
-  connection: z.strictObject({
-    host: inputString("a host name or IP address"),
-    port: z.number().int().min(1).max(65535).optional(),
-    user: z.string().regex(USER, "must be a user name ([a-z_][a-z0-9_-]*)").optional(),
-    privateKey: inputString("the SSH private key text"),
-    hostKey: inputString('the host\'s public key, "TYPE BASE64"').optional(),
-    sudo: z.boolean().optional(),
-  }),
+  connection: connectionSchema,
   dataRoot: z
     .strictObject({
       path: refine(dataRootPathProblem).optional(),
@@ -210,24 +200,11 @@ export function planHardenedHost(name: string, rawArgs: HardenedHostArgs, option
   const a = parsed.data as HardenedHostArgs;
 
   const exemptions = a.exemptions ?? [];
-  const known = new Set([...RULE_IDS, SSH_HOST_KEY_EXEMPTION, WIPE_DEVICE_EXEMPTION]);
-  const exemptionErrors = exemptions.flatMap((e, i) => exemptionProblems(e, known, now, `exemptions[${i}]`)).map((p) => `${p.source} (rule "${p.rule}"): ${p.problem}`);
-  if (exemptionErrors.length) throw new HardenedArgsError(name, exemptionErrors);
-  const exempt = new Set(exemptions.map((e) => e.rule));
+  const exempt = validateExemptions(name, exemptions, now, [SSH_HOST_KEY_EXEMPTION, WIPE_DEVICE_EXEMPTION]);
 
-  const problems: string[] = [];
   const c = a.connection;
-  const user = c.user ?? "root";
-  const sudo = c.sudo ?? false;
-  const port = c.port ?? 22;
-  if (typeof c.host === "string" && hostProblem(c.host)) problems.push(`connection.host = ${JSON.stringify(c.host)}: ${hostProblem(c.host)}`);
-  if (typeof c.hostKey === "string") {
-    const key = parseHostKey(c.hostKey);
-    if (typeof key === "string") problems.push(`connection.hostKey: ${key}`);
-  }
-  if (c.hostKey === undefined && !exempt.has(SSH_HOST_KEY_EXEMPTION))
-    problems.push(`connection.hostKey: missing; without it any host could answer as this one and run these scripts as root. Give the host's public key ("ssh-ed25519 AAAA…", from /etc/ssh/ssh_host_ed25519_key.pub). ${howToExemptDaemon(SSH_HOST_KEY_EXEMPTION)}`);
-  if (user !== "root" && !sudo) problems.push(`connection.user = ${JSON.stringify(user)}: the host scripts run as root; connect as root or set connection.sudo: true`);
+  const { problems, resolved } = checkConnection(c, exempt, "run these scripts as root");
+  const { user, sudo, port } = resolved;
 
   // ── 1.1.1 ──
   const d = a.dataRoot;
@@ -246,12 +223,12 @@ export function planHardenedHost(name: string, rawArgs: HardenedHostArgs, option
     }
     if (d.label !== undefined && source?.kind === "mount") problems.push("dataRoot.label: only used with device or lvm");
   } else if (!exempt.has("1.1.1")) {
-    problems.push(`dataRoot: required (CIS 1.1.1, Docker's data root on a filesystem of its own): give a device, an LVM volume or an existing mount. ${howToExemptDaemon("1.1.1")}`);
+    problems.push(`dataRoot: required (CIS 1.1.1, Docker's data root on a filesystem of its own): give a device, an LVM volume or an existing mount. ${howToExempt("1.1.1")}`);
   }
 
   // ── 1.1.2 ──
   if (a.trustedDockerUsers === undefined && !exempt.has("1.1.2"))
-    problems.push(`trustedDockerUsers: required (CIS 1.1.2): the users allowed in the docker group, which is root-equivalent ([] = nobody). ${howToExemptDaemon("1.1.2")}`);
+    problems.push(`trustedDockerUsers: required (CIS 1.1.2): the users allowed in the docker group, which is root-equivalent ([] = nobody). ${howToExempt("1.1.2")}`);
   if (problems.length) throw new HardenedArgsError(name, problems);
 
   for (const e of exemptions) {
@@ -420,22 +397,8 @@ export class HardenedHost extends pulumi.ComponentResource {
       throw new pulumi.ResourceError(`HardenedHost "${name}": ${message}`, this);
     };
 
-    // Values that may be Outputs are checked when they resolve (as SecureDaemon does).
-    const host = pulumi.output(args.connection.host).apply((h) => (hostProblem(h) ? fail(`connection.host = ${JSON.stringify(h)}: ${hostProblem(h)}`) : h));
-    const hostKey =
-      args.connection.hostKey === undefined
-        ? undefined
-        : pulumi.output(args.connection.hostKey).apply((k) => {
-            const parsed = parseHostKey(k);
-            return typeof parsed === "string" ? fail(`connection.hostKey: ${parsed}`) : `${parsed.type} ${parsed.base64}`;
-          });
-    const connection: command.types.input.remote.ConnectionArgs = {
-      host,
-      port: plan.connection.port,
-      user: plan.connection.user,
-      privateKey: pulumi.secret(args.connection.privateKey),
-      ...(hostKey ? { hostKey } : {}),
-    };
+    // Values that may be Outputs are checked when they resolve.
+    const { connection } = remoteConnection(args.connection, plan.connection, fail);
     const remote = (suffix: string, script: string, dependsOn: pulumi.Resource[] = []) =>
       new command.remote.Command(
         `${name}-${suffix}`,

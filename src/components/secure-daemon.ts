@@ -42,42 +42,23 @@ import { createHash } from "crypto";
 import { isIP } from "net";
 import { z } from "zod";
 import { daemonFactsFromConfig, DaemonConfigError } from "../adapters/daemon-config";
-import { exemptionProblems, exemptionsToLabels, type Exemption } from "../exemptions";
+import { exemptionsToLabels, type Exemption } from "../exemptions";
 import type { DaemonFacts } from "../facts/types";
-import { RULE_IDS } from "../rules/catalog";
 import { evaluate } from "../rules/evaluate";
 import { DEFAULT_SETTINGS, type RuleContext } from "../rules/types";
 import { configSha256, PROC_LIMIT_LABELS, renderDaemonApplyScript, TLS_FILES } from "../scripts/daemon-apply";
 import { renderDaemonPermissionsScript } from "../scripts/daemon-permissions";
 import { encodeTlsStdin, renderTlsStageScript, tlsMaterialProblems, type TlsMaterial } from "../scripts/daemon-tls";
 import { hostPathProblem, parentDir } from "../scripts/host-paths";
-import { shellQuote } from "../scripts/quote";
-import { exemptionSchema, formatArgsIssue, HardenedArgsError, inputString } from "./args";
+import { exemptionSchema, formatArgsIssue, HardenedArgsError, howToExempt, inputString, validateExemptions } from "./args";
+import { checkConnection, connectionSchema, HOST_KEY_ALGORITHMS, hostCommand, hostProblem, remoteConnection, SSH_HOST_KEY_EXEMPTION, type HostKey, type SshConnection } from "./ssh-connection";
 
 export const SECURE_DAEMON_TYPE = "hardened-docker:index:SecureDaemon";
-/** Exemption id for connecting without a pinned SSH host key (not a catalog rule: it concerns the deployment, not the daemon). */
-export const SSH_HOST_KEY_EXEMPTION = "hd-ssh-host-key";
 
 export type UlimitName = keyof typeof PROC_LIMIT_LABELS;
 
-export interface SecureDaemonConnection {
-  /** Host name or IP address of the Docker host (an Output is validated when it resolves). */
-  host: pulumi.Input<string>;
-  /** SSH port. Default 22. */
-  port?: number;
-  /** SSH user. Default "root"; any other user needs `sudo: true` (the scripts run as root). */
-  user?: string;
-  /** The SSH private key (OpenSSH or PEM text). Always stored as a secret; never in command text or outputs. */
-  privateKey: pulumi.Input<string>;
-  /**
-   * The host's SSH public key, as in known_hosts/authorized_keys: "ssh-ed25519 AAAA…" (a trailing
-   * comment is dropped). Pinned for every command and for the provider. Leaving it out needs an
-   * exemption for "hd-ssh-host-key" (the commands then accept any host key).
-   */
-  hostKey?: pulumi.Input<string>;
-  /** Run the host scripts through `sudo -n` (for a user with passwordless sudo). Default false. */
-  sudo?: boolean;
-}
+/** The SSH connection to the Docker host (shared with HardenedHost). */
+export type SecureDaemonConnection = SshConnection;
 
 export interface SecureDaemonTls {
   /** TCP address dockerd listens on, "ADDRESS:PORT" (e.g. "10.0.0.5:2376"); always with TLS client verification (CIS 2.7). */
@@ -189,19 +170,12 @@ export interface SecureDaemonArgs {
 // ───────────── validation ─────────────
 
 const ULIMIT_NAMES = Object.keys(PROC_LIMIT_LABELS) as [UlimitName, ...UlimitName[]];
-const HOSTNAME = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
-const USER = /^[a-z_][a-z0-9_-]{0,31}$/;
 const NAME_REF = /^[A-Za-z0-9][A-Za-z0-9_.:/-]{0,254}$/;
 const REGISTRY = /^(?:[A-Za-z0-9](?:[A-Za-z0-9.-]{0,252}[A-Za-z0-9])?(?::\d{1,5})?|[0-9A-Fa-f.:]+\/\d{1,3})$/;
 const CONFIG_KEY = /^[a-z][a-z0-9-]{0,63}$/;
 const LABEL_KEY = /^[a-z0-9][a-z0-9._-]{0,127}$/;
 const OPT_KEY = /^[a-z0-9][a-z0-9_.-]{0,63}$/;
 
-/** Why `host` is not a host name or IP address, or undefined. */
-export function hostProblem(host: unknown): string | undefined {
-  if (typeof host !== "string") return "must be a string";
-  return HOSTNAME.test(host) || isIP(host) !== 0 ? undefined : "must be a host name or an IP address";
-}
 
 const hostPath = () => z.string().superRefine((p, ctx) => {
   const problem = hostPathProblem(p);
@@ -216,14 +190,7 @@ const listen = z.string().refine((s) => {
 }, 'must be "ADDRESS:PORT", e.g. "10.0.0.5:2376" or "[fd00::5]:2376"');
 
 const argsSchema = z.strictObject({
-  connection: z.strictObject({
-    host: inputString("a host name or IP address"),
-    port: z.number().int().min(1).max(65535).optional(),
-    user: z.string().regex(USER, "must be a user name ([a-z_][a-z0-9_-]*)").optional(),
-    privateKey: inputString("the SSH private key text"),
-    hostKey: inputString('the host\'s public key, "TYPE BASE64"').optional(),
-    sudo: z.boolean().optional(),
-  }),
+  connection: connectionSchema,
   logDriver: z.string().regex(NAME_REF, "must be a log driver name (letters, digits, _ . : / -)").optional(),
   logOpts: z.record(z.string().regex(OPT_KEY, "must be a log option name ([a-z0-9_.-])"), inputString("a string value")).optional(),
   defaultUlimits: z.partialRecord(z.enum(ULIMIT_NAMES), z.strictObject({ soft: z.number().int().min(0), hard: z.number().int().min(0) })).optional(),
@@ -279,35 +246,6 @@ const argsSchema = z.strictObject({
 });
 
 // ───────────── SSH host keys ─────────────
-
-/** Host key types OpenSSH servers offer, and the algorithms that verify them. */
-const HOST_KEY_ALGORITHMS: Record<string, string> = {
-  "ssh-ed25519": "ssh-ed25519",
-  "ecdsa-sha2-nistp256": "ecdsa-sha2-nistp256",
-  "ecdsa-sha2-nistp384": "ecdsa-sha2-nistp384",
-  "ecdsa-sha2-nistp521": "ecdsa-sha2-nistp521",
-  "ssh-rsa": "rsa-sha2-512,rsa-sha2-256",
-};
-
-export interface HostKey {
-  type: string;
-  base64: string;
-}
-
-/**
- * Parse "TYPE BASE64 [comment]" (known_hosts without the host field, or authorized_keys), and
- * check that the blob really is a key of that type (its first field names the type).
- */
-export function parseHostKey(text: string): HostKey | string {
-  if (typeof text !== "string") return "must be a string";
-  const [type, b64] = text.trim().split(/[ \t]+/);
-  if (!type || !(type in HOST_KEY_ALGORITHMS)) return `must start with a key type (${Object.keys(HOST_KEY_ALGORITHMS).join(", ")}), like "ssh-ed25519 AAAA…"`;
-  if (!b64 || !/^[A-Za-z0-9+/]+={0,2}$/.test(b64) || b64.length % 4 !== 0) return "must have the key in base64 after the type";
-  const blob = Buffer.from(b64, "base64");
-  const len = blob.length >= 4 ? blob.readUInt32BE(0) : -1;
-  if (len !== type.length || blob.subarray(4, 4 + len).toString("latin1") !== type) return `the base64 key is not a ${type} key`;
-  return { type, base64: b64 };
-}
 
 /** The known_hosts line for this host and key (`[host]:port` when the port is not 22). */
 export function knownHostsLine(host: string, port: number, key: HostKey): string {
@@ -400,10 +338,6 @@ function argumentFor(field: string, fromFlags: boolean): string {
   }
 }
 
-export function howToExemptDaemon(ruleId: string): string {
-  return `To accept this, add exemptions: [{ rule: "${ruleId}", reason: "<why, 10+ chars>", expires: "YYYY-MM-DD" }].`;
-}
-
 /**
  * Compute daemon.json and the host scripts for these arguments, and check the configuration
  * against the catalog. Pure; throws HardenedArgsError on any refusal.
@@ -416,24 +350,11 @@ export function planSecureDaemon(name: string, rawArgs: SecureDaemonArgs, option
 
   // Exemptions first: a malformed one is an error even if it would not be needed.
   const exemptions = a.exemptions ?? [];
-  const known = new Set([...RULE_IDS, SSH_HOST_KEY_EXEMPTION]);
-  const exemptionErrors = exemptions.flatMap((e, i) => exemptionProblems(e, known, now, `exemptions[${i}]`)).map((p) => `${p.source} (rule "${p.rule}"): ${p.problem}`);
-  if (exemptionErrors.length) throw new HardenedArgsError(name, exemptionErrors);
-  const exempt = new Set(exemptions.map((e) => e.rule));
+  const exempt = validateExemptions(name, exemptions, now, [SSH_HOST_KEY_EXEMPTION]);
 
-  const problems: string[] = [];
   const c = a.connection;
-  const user = c.user ?? "root";
-  const sudo = c.sudo ?? false;
-  const port = c.port ?? 22;
-  if (typeof c.host === "string" && hostProblem(c.host)) problems.push(`connection.host = ${JSON.stringify(c.host)}: ${hostProblem(c.host)}`);
-  if (typeof c.hostKey === "string") {
-    const key = parseHostKey(c.hostKey);
-    if (typeof key === "string") problems.push(`connection.hostKey: ${key}`);
-  }
-  if (c.hostKey === undefined && !exempt.has(SSH_HOST_KEY_EXEMPTION))
-    problems.push(`connection.hostKey: missing; without it any host could answer as this one and receive the configuration. Give the host's public key ("ssh-ed25519 AAAA…", from /etc/ssh/ssh_host_ed25519_key.pub). ${howToExemptDaemon(SSH_HOST_KEY_EXEMPTION)}`);
-  if (user !== "root" && !sudo) problems.push(`connection.user = ${JSON.stringify(user)}: the host scripts run as root; connect as root or set connection.sudo: true`);
+  const { problems, resolved } = checkConnection(c, exempt, "receive the configuration");
+  const { user, sudo, port } = resolved;
 
   const via = a.provider?.via ?? "ssh";
   if (via === "tcp" && !a.tls?.client) problems.push('provider.via = "tcp": needs tls.client (a client certificate and key signed by tls.caCert)');
@@ -544,7 +465,7 @@ export function planSecureDaemon(name: string, rawArgs: SecureDaemonArgs, option
       const v = f.verdict as Extract<typeof f.verdict, { status: "fail" }>;
       const factKey = v.field.split(/[.[]/)[0] as keyof DaemonFacts;
       const fromFlags = JSON.stringify(facts[factKey]) !== JSON.stringify(fileOnly[factKey]);
-      return `${argumentFor(v.field, fromFlags)}: ${JSON.stringify(v.observed)} breaks CIS ${f.ruleId} (${f.title}); expected ${v.expected}. ${howToExemptDaemon(f.ruleId)}`;
+      return `${argumentFor(v.field, fromFlags)}: ${JSON.stringify(v.observed)} breaks CIS ${f.ruleId} (${f.title}); expected ${v.expected}. ${howToExempt(f.ruleId)}`;
     });
   if (refusals.length) throw new HardenedArgsError(name, refusals);
   for (const e of exemptions) {
@@ -576,11 +497,6 @@ export function planSecureDaemon(name: string, rawArgs: SecureDaemonArgs, option
       ...(a.tls ? { tcpPort: Number(/:(\d+)$/.exec(a.tls.listen)![1]) } : {}),
     },
   };
-}
-
-/** The command text for a host script: as is for root, through `sudo -n sh -c` otherwise. */
-export function hostCommand(script: string, sudo: boolean): string {
-  return sudo ? `sudo -n -- sh -c ${shellQuote(script)}` : script;
 }
 
 /** The same entries with keys in code-point order (stable daemon.json text, whatever the argument order). */
@@ -628,21 +544,8 @@ export class SecureDaemon extends pulumi.ComponentResource {
     };
 
     // Values that may be Outputs are checked when they resolve.
-    const host = pulumi.output(args.connection.host).apply((h) => (hostProblem(h) ? fail(`connection.host = ${JSON.stringify(h)}: ${hostProblem(h)}`) : h));
-    const hostKey =
-      args.connection.hostKey === undefined
-        ? undefined
-        : pulumi.output(args.connection.hostKey).apply((k) => {
-            const parsed = parseHostKey(k);
-            return typeof parsed === "string" ? fail(`connection.hostKey: ${parsed}`) : parsed;
-          });
-    const connection: command.types.input.remote.ConnectionArgs = {
-      host,
-      port: plan.connection.port,
-      user: plan.connection.user,
-      privateKey: pulumi.secret(args.connection.privateKey),
-      ...(hostKey ? { hostKey: hostKey.apply((k) => `${k.type} ${k.base64}`) } : {}),
-    };
+    const { connection, hostKey } = remoteConnection(args.connection, plan.connection, fail);
+    const host = pulumi.output(connection.host);
     const run = (script: string) => hostCommand(script, plan.connection.sudo);
 
     let tlsHash: pulumi.Output<string> | undefined;

@@ -11,7 +11,8 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { knownHostsLine, parseHostKey, providerSshOpts, type HostKey } from "../../src/components/secure-daemon";
+import { knownHostsLine, providerSshOpts } from "../../src/components/secure-daemon";
+import { parseHostKey, type HostKey } from "../../src/components/ssh-connection";
 
 const SSHD = process.env.HD_SSHD ?? "/usr/sbin/sshd";
 const HAVE_SSHD = existsSync(SSHD) && spawnSync("which", ["ssh", "ssh-keygen", "unshare"]).status === 0;

@@ -6,7 +6,7 @@ installMocks();
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const hh = require("../../../src/components/hardened-host") as typeof import("../../../src/components/hardened-host");
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { hostCommand } = require("../../../src/components/secure-daemon") as typeof import("../../../src/components/secure-daemon");
+const { hostCommand } = require("../../../src/components/ssh-connection") as typeof import("../../../src/components/ssh-connection");
 
 type Args = import("../../../src/components/hardened-host").HardenedHostArgs;
 const { HardenedHost, planHardenedHost, hostFactsFromReports, HARDENED_HOST_TYPE, WIPE_DEVICE_EXEMPTION } = hh;

@@ -25,7 +25,9 @@ function optionsOf(type: string, name: string): pulumi.CustomResourceOptions {
   return call[8] as pulumi.CustomResourceOptions;
 }
 const dependsOnNames = (o: pulumi.CustomResourceOptions) => ((o.dependsOn ?? []) as pulumi.Resource[]).map((r) => (r as unknown as { __name: string }).__name);
-const { SecureDaemon, planSecureDaemon, parseHostKey, providerSshOpts, knownHostsLine, hostCommand } = sd;
+const { SecureDaemon, planSecureDaemon, providerSshOpts, knownHostsLine } = sd;
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { parseHostKey, hostCommand } = require("../../../src/components/ssh-connection") as typeof import("../../../src/components/ssh-connection");
 
 /** Pulumi's wire markers for a secret value (runtime/rpc specialSigKey / specialSecretSig). */
 const SIG_KEY = "4dabf18193072939515e22adb298388d";
