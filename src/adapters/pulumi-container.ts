@@ -11,7 +11,7 @@
 import { z } from "zod";
 import { cpusToNano, normaliseCapabilities, parseDurationSeconds, parseSecurityOptions } from "../facts/normalise";
 import { parseImageRef } from "../facts/image-ref";
-import type { ContainerFacts, MountFacts, PortBinding } from "../facts/types";
+import type { ContainerFacts, HealthcheckFacts, MountFacts, PortBinding } from "../facts/types";
 import { AdapterError, describeZodIssue, issuePath } from "./errors";
 
 /** Label by which HardenedContainer declares the PIDs limit its companion command applies. */
@@ -22,6 +22,59 @@ const str = z.string();
 const num = z.number();
 const opt = <T extends z.ZodType>(t: T) => t.nullish();
 
+// Pieces of the provider's input shapes that docker.Service's container spec shares (./pulumi-resources).
+export const mountInput = z.looseObject({
+  target: str,
+  source: opt(str),
+  type: str,
+  readOnly: opt(z.boolean()),
+  bindOptions: opt(z.looseObject({ propagation: opt(str) })),
+});
+export const healthcheckInput = z.looseObject({ tests: opt(z.array(str)), interval: opt(str), timeout: opt(str), startPeriod: opt(str), retries: opt(num) });
+export const labelListInput = opt(z.array(z.looseObject({ label: str, value: str })));
+
+/** Parse props against a schema; the first problem becomes an AdapterError naming `source` and the field. */
+export function parseInputs<T extends z.ZodType>(schema: T, props: unknown, source: string): z.infer<T> {
+  const parsed = schema.safeParse(props);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new AdapterError(source, describeZodIssue(issue, props), issuePath(issue.path));
+  }
+  return parsed.data;
+}
+
+export const labelsFromInput = (list: z.infer<typeof labelListInput>): Record<string, string> =>
+  Object.fromEntries((list ?? []).map((l) => [l.label, l.value]));
+
+/** A provider mount → MountFacts; a type outside `knownTypes` is judged as a bind (the strictest reading). */
+export function mountFactsFromInput(m: z.infer<typeof mountInput>, knownTypes: readonly string[]): MountFacts {
+  return {
+    type: (knownTypes.includes(m.type) ? m.type : "bind") as MountFacts["type"],
+    source: m.source ?? "",
+    target: m.target,
+    readOnly: m.readOnly ?? false,
+    ...(m.bindOptions?.propagation ? { propagation: m.bindOptions.propagation as MountFacts["propagation"] } : {}),
+  };
+}
+
+/** A provider healthcheck (Go duration strings) → HealthcheckFacts; undefined when it has no test. */
+export function healthcheckFactsFromInput(hc: z.infer<typeof healthcheckInput> | null | undefined): HealthcheckFacts | undefined {
+  if (!hc?.tests || hc.tests.length === 0) return undefined;
+  return {
+    test: hc.tests,
+    ...optionalNumber("intervalSeconds", parseDurationSeconds(hc.interval)),
+    ...optionalNumber("timeoutSeconds", parseDurationSeconds(hc.timeout)),
+    ...optionalNumber("startPeriodSeconds", parseDurationSeconds(hc.startPeriod)),
+    ...optionalNumber("retries", hc.retries ?? undefined),
+  };
+}
+
+/** The PIDs limit HardenedContainer declares in PIDS_LIMIT_LABEL, when it is a whole number. */
+export function pidsLimitFromLabels(labels: Readonly<Record<string, string>>): number | undefined {
+  const text = labels[PIDS_LIMIT_LABEL];
+  return text !== undefined && /^\d+$/.test(text) ? Number(text) : undefined;
+}
+
 const containerInputs = z.looseObject({
   image: str,
   name: opt(str),
@@ -29,17 +82,7 @@ const containerInputs = z.looseObject({
   privileged: opt(z.boolean()),
   capabilities: opt(z.looseObject({ adds: opt(z.array(str)), drops: opt(z.array(str)) })),
   securityOpts: opt(z.array(str)),
-  mounts: opt(
-    z.array(
-      z.looseObject({
-        target: str,
-        source: opt(str),
-        type: str,
-        readOnly: opt(z.boolean()),
-        bindOptions: opt(z.looseObject({ propagation: opt(str) })),
-      }),
-    ),
-  ),
+  mounts: opt(z.array(mountInput)),
   volumes: opt(
     z.array(
       z.looseObject({
@@ -68,10 +111,8 @@ const containerInputs = z.looseObject({
   maxRetryCount: opt(num),
   devices: opt(z.array(z.looseObject({ hostPath: str, containerPath: opt(str), permissions: opt(str) }))),
   ulimits: opt(z.array(z.looseObject({ name: str, soft: num, hard: num }))),
-  healthcheck: opt(
-    z.looseObject({ tests: opt(z.array(str)), interval: opt(str), timeout: opt(str), startPeriod: opt(str), retries: opt(num) }),
-  ),
-  labels: opt(z.array(z.looseObject({ label: str, value: str }))),
+  healthcheck: opt(healthcheckInput),
+  labels: labelListInput,
   envs: opt(z.array(str)),
 });
 
@@ -86,20 +127,11 @@ type RestartName = (typeof RESTART_POLICIES)[number];
  */
 export function containerFactsFromPulumiInputs(props: unknown, logicalName: string): ContainerFacts {
   const source = `docker.Container "${logicalName}"`;
-  const parsed = containerInputs.safeParse(props);
-  if (!parsed.success) { const issue = parsed.error.issues[0]; throw new AdapterError(source, describeZodIssue(issue, props), issuePath(issue.path)); }
-  const p = parsed.data;
-
-  const labels = Object.fromEntries((p.labels ?? []).map((l) => [l.label, l.value]));
+  const p = parseInputs(containerInputs, props, source);
+  const labels = labelsFromInput(p.labels);
 
   const mounts: MountFacts[] = [
-    ...(p.mounts ?? []).map((m): MountFacts => ({
-      type: (["bind", "volume", "tmpfs", "npipe"].includes(m.type) ? m.type : "bind") as MountFacts["type"],
-      source: m.source ?? "",
-      target: m.target,
-      readOnly: m.readOnly ?? false,
-      ...(m.bindOptions?.propagation ? { propagation: m.bindOptions.propagation as MountFacts["propagation"] } : {}),
-    })),
+    ...(p.mounts ?? []).map((m) => mountFactsFromInput(m, ["bind", "volume", "tmpfs", "npipe"])),
     ...(p.volumes ?? []).map((v): MountFacts => ({
       type: v.hostPath ? "bind" : "volume",
       source: v.hostPath ?? v.volumeName ?? "",
@@ -123,10 +155,8 @@ export function containerFactsFromPulumiInputs(props: unknown, logicalName: stri
   const restartName = (RESTART_POLICIES as readonly string[]).includes(p.restart ?? "no") ? ((p.restart ?? "no") as RestartName) : undefined;
   if (!restartName) throw new AdapterError(source, `restart: "${p.restart}" is not one of ${RESTART_POLICIES.join(", ")}`);
 
-  const pidsLabel = labels[PIDS_LIMIT_LABEL];
-  const pidsLimit = pidsLabel !== undefined && /^\d+$/.test(pidsLabel) ? Number(pidsLabel) : undefined;
-
-  const hc = p.healthcheck;
+  const pidsLimit = pidsLimitFromLabels(labels);
+  const healthcheck = healthcheckFactsFromInput(p.healthcheck);
   return {
     kind: "container",
     origin: "declared",
@@ -158,17 +188,7 @@ export function containerFactsFromPulumiInputs(props: unknown, logicalName: stri
     restartPolicy: { name: restartName, maximumRetryCount: p.maxRetryCount ?? 0 },
     devices: (p.devices ?? []).map((d) => ({ pathOnHost: d.hostPath, pathInContainer: d.containerPath ?? d.hostPath, permissions: d.permissions ?? "rwm" })),
     ulimits: (p.ulimits ?? []).map((u) => ({ name: u.name, soft: u.soft, hard: u.hard })),
-    ...(hc?.tests && hc.tests.length
-      ? {
-          healthcheck: {
-            test: hc.tests,
-            ...optionalNumber("intervalSeconds", parseDurationSeconds(hc.interval)),
-            ...optionalNumber("timeoutSeconds", parseDurationSeconds(hc.timeout)),
-            ...optionalNumber("startPeriodSeconds", parseDurationSeconds(hc.startPeriod)),
-            ...optionalNumber("retries", hc.retries ?? undefined),
-          },
-        }
-      : {}),
+    ...(healthcheck ? { healthcheck } : {}),
     labels,
     // Names only: values may be secrets and facts end up in reports.
     envNames: (p.envs ?? []).map((e) => e.split("=", 1)[0]),

@@ -7,28 +7,15 @@
  * policy pack knows exactly which rules an unknown input (at preview) leaves undecided.
  */
 import { z } from "zod";
-import { normaliseCapabilities, parseDurationSeconds } from "../facts/normalise";
+import { normaliseCapabilities } from "../facts/normalise";
 import { parseImageRef } from "../facts/image-ref";
-import type { ContainerFacts, DaemonFacts, MountFacts, NetworkFacts, PortBinding, SecurityOptions } from "../facts/types";
-import { AdapterError, describeZodIssue, issuePath } from "./errors";
-import { PIDS_LIMIT_LABEL } from "./pulumi-container";
+import type { ContainerFacts, DaemonFacts, NetworkFacts, PortBinding, SecurityOptions } from "../facts/types";
+import { AdapterError } from "./errors";
+import { healthcheckFactsFromInput, healthcheckInput, labelListInput, labelsFromInput, mountFactsFromInput, mountInput, parseInputs, pidsLimitFromLabels } from "./pulumi-container";
 
 const str = z.string();
 const num = z.number();
 const opt = <T extends z.ZodType>(t: T) => t.nullish();
-const labelList = opt(z.array(z.looseObject({ label: str, value: str })));
-
-function parse<T extends z.ZodType>(schema: T, props: unknown, source: string): z.infer<T> {
-  const parsed = schema.safeParse(props);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new AdapterError(source, describeZodIssue(issue, props), issuePath(issue.path));
-  }
-  return parsed.data;
-}
-
-const labelsOf = (list: { label: string; value: string }[] | null | undefined): Record<string, string> =>
-  Object.fromEntries((list ?? []).map((l) => [l.label, l.value]));
 
 /** Go's strconv.ParseBool, as dockerd reads driver options. */
 function parseGoBool(text: string): boolean | undefined {
@@ -86,7 +73,7 @@ const networkInputs = z.looseObject({
   attachable: opt(z.boolean()),
   ipv6: opt(z.boolean()),
   options: opt(z.record(str, str)),
-  labels: labelList,
+  labels: labelListInput,
 });
 
 const ENABLE_ICC = "com.docker.network.bridge.enable_icc";
@@ -104,7 +91,7 @@ export const NETWORK_INPUT_FIELDS: Readonly<Record<string, readonly string[]>> =
 /** `docker.Network` inputs (or refreshed outputs) → NetworkFacts. The provider's default driver is bridge. */
 export function networkFactsFromPulumiInputs(props: unknown, logicalName: string): NetworkFacts {
   const source = `docker.Network "${logicalName}"`;
-  const p = parse(networkInputs, props, source);
+  const p = parseInputs(networkInputs, props, source);
   const options = p.options ?? {};
   const driver = p.driver || "bridge";
   let enableIcc: boolean | undefined;
@@ -128,7 +115,7 @@ export function networkFactsFromPulumiInputs(props: unknown, logicalName: string
     // The overlay driver encrypts when the option is present, whatever its value.
     encrypted: Object.prototype.hasOwnProperty.call(options, "encrypted"),
     options,
-    labels: labelsOf(p.labels),
+    labels: labelsFromInput(p.labels),
     containers: [],
   };
 }
@@ -151,21 +138,9 @@ const serviceInputs = z.looseObject({
           ),
         }),
       ),
-      mounts: opt(
-        z.array(
-          z.looseObject({
-            target: str,
-            source: opt(str),
-            type: str,
-            readOnly: opt(z.boolean()),
-            bindOptions: opt(z.looseObject({ propagation: opt(str) })),
-          }),
-        ),
-      ),
-      healthcheck: opt(
-        z.looseObject({ tests: opt(z.array(str)), interval: opt(str), timeout: opt(str), startPeriod: opt(str), retries: opt(num) }),
-      ),
-      labels: labelList,
+      mounts: opt(z.array(mountInput)),
+      healthcheck: opt(healthcheckInput),
+      labels: labelListInput,
       env: opt(z.record(str, str)),
     }),
     resources: opt(z.looseObject({ limits: opt(z.looseObject({ memoryBytes: opt(num), nanoCpus: opt(num) })) })),
@@ -211,7 +186,7 @@ const SWARM_RESTART: Record<string, ContainerFacts["restartPolicy"]["name"]> = {
  */
 export function serviceFactsFromPulumiInputs(props: unknown, logicalName: string): ContainerFacts {
   const source = `docker.Service "${logicalName}"`;
-  const p = parse(serviceInputs, props, source);
+  const p = parseInputs(serviceInputs, props, source);
   const spec = p.taskSpec.containerSpec;
   const selinux = spec.privileges?.seLinuxContext;
   const selinuxLabels = selinux
@@ -223,13 +198,7 @@ export function serviceFactsFromPulumiInputs(props: unknown, logicalName: string
     selinuxLabelDisabled: selinux?.disable ?? false,
     raw: [],
   };
-  const mounts: MountFacts[] = (spec.mounts ?? []).map((m) => ({
-    type: (["bind", "volume", "tmpfs", "npipe", "cluster"].includes(m.type) ? m.type : "bind") as MountFacts["type"],
-    source: m.source ?? "",
-    target: m.target,
-    readOnly: m.readOnly ?? false,
-    ...(m.bindOptions?.propagation ? { propagation: m.bindOptions.propagation as MountFacts["propagation"] } : {}),
-  }));
+  const mounts = (spec.mounts ?? []).map((m) => mountFactsFromInput(m, ["bind", "volume", "tmpfs", "npipe", "cluster"]));
   const ports: PortBinding[] = (p.endpointSpec?.ports ?? []).map((port) => ({
     containerPort: port.targetPort,
     protocol: (port.protocol ?? "tcp") as PortBinding["protocol"],
@@ -240,9 +209,9 @@ export function serviceFactsFromPulumiInputs(props: unknown, logicalName: string
   const condition = p.taskSpec.restartPolicy?.condition ?? "any";
   const restartName = SWARM_RESTART[condition];
   if (!restartName) throw new AdapterError(source, `taskSpec.restartPolicy.condition: "${condition}" is not one of none, on-failure, any`);
-  const labels = labelsOf(spec.labels);
-  const pidsLabel = labels[PIDS_LIMIT_LABEL];
-  const hc = spec.healthcheck;
+  const labels = labelsFromInput(spec.labels);
+  const pidsLimit = pidsLimitFromLabels(labels);
+  const healthcheck = healthcheckFactsFromInput(spec.healthcheck);
   return {
     kind: "container",
     origin: "declared",
@@ -270,29 +239,15 @@ export function serviceFactsFromPulumiInputs(props: unknown, logicalName: string
     nanoCpus: p.taskSpec.resources?.limits?.nanoCpus ?? 0,
     cpuQuota: 0,
     cpuPeriod: 0,
-    ...(pidsLabel !== undefined && /^\d+$/.test(pidsLabel) ? { pidsLimit: Number(pidsLabel) } : {}),
+    ...(pidsLimit !== undefined ? { pidsLimit } : {}),
     readOnlyRootfs: spec.readOnly ?? false,
     restartPolicy: { name: restartName, maximumRetryCount: restartName === "on-failure" ? (p.taskSpec.restartPolicy?.maxAttempts ?? 0) : 0 },
     devices: [],
     ulimits: [],
-    ...(hc?.tests && hc.tests.length
-      ? {
-          healthcheck: {
-            test: hc.tests,
-            ...optionalNumber("intervalSeconds", parseDurationSeconds(hc.interval)),
-            ...optionalNumber("timeoutSeconds", parseDurationSeconds(hc.timeout)),
-            ...optionalNumber("startPeriodSeconds", parseDurationSeconds(hc.startPeriod)),
-            ...optionalNumber("retries", hc.retries ?? undefined),
-          },
-        }
-      : {}),
+    ...(healthcheck ? { healthcheck } : {}),
     labels,
     envNames: Object.keys(spec.env ?? {}),
   };
-}
-
-function optionalNumber<K extends string>(key: K, value: number | undefined): Partial<Record<K, number>> {
-  return value === undefined ? {} : ({ [key]: value } as Record<K, number>);
 }
 
 // ───────────────────────────── pulumi:providers:docker ─────────────────────────────
@@ -328,7 +283,7 @@ export const PROVIDER_INPUT_FIELDS: Readonly<Record<string, readonly string[]>> 
  * environment, which the configuration does not show).
  */
 export function providerDaemonFacts(props: unknown, logicalName: string): DaemonFacts | undefined {
-  const p = parse(providerInputs, props, `docker provider "${logicalName}"`);
+  const p = parseInputs(providerInputs, props, `docker provider "${logicalName}"`);
   if (!p.host) return undefined;
   // Over SSH the client talks to the daemon's unix socket on that host: no TCP listener is implied.
   const hosts = /^ssh:\/\//i.test(p.host.trim()) ? [] : [p.host];
