@@ -5,6 +5,7 @@
  * The SDK's own cost dominates both sides (see design.md); run with --stack-trace-limit=0 to see it shrink.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { compliantContainer } from "../test/harness/container-inputs";
 
 const COUNT = Number(process.argv[2] ?? 1000);
 let registered = 0;
@@ -30,24 +31,14 @@ const IMAGE = "registry.example.com/team/api@sha256:" + "d".repeat(64);
 
 /** The docker.Container a careful person would write by hand for the same container. */
 function raw(i: number) {
-  return new docker.Container(`raw-${i}`, {
-    image: IMAGE,
-    name: `raw-${i}`,
-    user: "65534:65534",
-    capabilities: { drops: ["ALL"], adds: [] },
-    securityOpts: ["no-new-privileges:true"],
-    readOnly: true,
-    memory: 256,
-    cpus: "1",
-    restart: "on-failure",
-    maxRetryCount: 5,
-    ipcMode: "private",
-    networkMode: "backend",
-    networksAdvanced: [{ name: "backend" }],
-    ports: [{ internal: 8080, external: 10000 + (i % 50000), ip: "127.0.0.1", protocol: "tcp" }],
-    healthcheck: { tests: ["CMD", "/bin/true"], interval: "30s", timeout: "5s", startPeriod: "0s", retries: 3 },
-    labels: [{ label: "hardened-docker.pids-limit", value: "256" }],
-  });
+  return new docker.Container(
+    `raw-${i}`,
+    compliantContainer({
+      image: IMAGE,
+      name: `raw-${i}`,
+      ports: [{ internal: 8080, external: 10000 + (i % 50000), ip: "127.0.0.1", protocol: "tcp" }],
+    }) as unknown as import("@pulumi/docker").ContainerArgs,
+  );
 }
 
 function hardened(i: number) {

@@ -20,6 +20,7 @@
 import type { Policies, ResourceValidation } from "@pulumi/policy";
 import * as path from "path";
 import type { EngineResource } from "../src/policy";
+import { compliantContainer } from "../test/harness/container-inputs";
 
 const args = process.argv.slice(2);
 const DIST = args.includes("--dist");
@@ -30,28 +31,17 @@ const DIGEST = "sha256:" + "d".repeat(64);
 
 /** A realistic mix: mostly compliant, some with typical violations, some with exemptions. */
 function resource(i: number): EngineResource {
-  const props: Record<string, unknown> = {
+  const props = compliantContainer({
     image: `registry.example.com/team/svc-${i % 50}:1.${i % 7}@${DIGEST}`,
     name: `svc-${i}`,
-    user: "65534:65534",
     capabilities: { drops: ["ALL"], adds: i % 10 === 0 ? ["NET_BIND_SERVICE"] : [] },
-    securityOpts: ["no-new-privileges:true"],
-    readOnly: true,
-    memory: 256,
-    cpus: "1",
-    restart: "on-failure",
-    maxRetryCount: 5,
-    ipcMode: "private",
-    networkMode: "backend",
-    networksAdvanced: [{ name: "backend" }],
     ports: [{ internal: 8080, external: 10000 + (i % 50000), ip: "127.0.0.1", protocol: "tcp" }],
-    healthcheck: { tests: ["CMD", "/bin/true"], interval: "30s", timeout: "5s", startPeriod: "0s", retries: 3 },
     labels: [
       { label: "hardened-docker.component", value: "HardenedContainer" },
       { label: "hardened-docker.pids-limit", value: "256" },
     ],
     envs: ["MODE=prod"],
-  };
+  });
   if (i % 4 === 1) Object.assign(props, { privileged: true, ports: [{ internal: 80, external: 80 }], readOnly: false }); // typical violations
   if (i % 8 === 3) (props.labels as { label: string; value: string }[]).push({ label: "hardened-docker.exemption.5.13", value: JSON.stringify({ reason: "writes its cache under /var/cache", expires: "2099-12-31" }) });
   if (i % 8 === 3) props.readOnly = false;

@@ -11,6 +11,7 @@ import type { Policies, Policy, PolicyResource, ReportViolation, ResourceValidat
 import { createPolicies, reconcileConfig, UNKNOWN_STRING, unknownCheckingProxy, type PackConfig, type PackOptions } from "../../src/policy";
 import { UnknownValueError } from "../../src/policy/unknowns";
 import { NOW } from "./fixtures";
+export { compliantContainer } from "./container-inputs";
 
 export const UNKNOWN = UNKNOWN_STRING;
 export const CONTAINER = "docker:index/container:Container";
@@ -187,27 +188,5 @@ export async function sdkAnalyze(policies: Policies, resource: ResourceInput, pa
   return { diagnostics, notApplicable: na.map((n) => n.getPolicyName()) };
 }
 
-/** docker.Container props a careful person writes by hand: compliant with every automated rule the pack checks. */
-export function compliantContainer(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    image: "registry.example.com/team/api:1.0@sha256:" + "d".repeat(64),
-    name: "api",
-    user: "65534:65534",
-    capabilities: { drops: ["ALL"], adds: [] },
-    securityOpts: ["no-new-privileges:true"],
-    readOnly: true,
-    memory: 256,
-    cpus: "1",
-    restart: "on-failure",
-    maxRetryCount: 5,
-    ipcMode: "private",
-    networkMode: "backend",
-    networksAdvanced: [{ name: "backend" }],
-    ports: [{ internal: 8080, external: 18080, ip: "127.0.0.1", protocol: "tcp" }],
-    healthcheck: { tests: ["CMD", "/bin/true"], interval: "30s", timeout: "5s", startPeriod: "0s", retries: 3 },
-    labels: [{ label: "hardened-docker.pids-limit", value: "256" }],
-    ...overrides,
-  };
-}
 
 export const exemptionLabel = (rule: string, value: unknown) => ({ label: `hardened-docker.exemption.${rule}`, value: typeof value === "string" ? value : JSON.stringify(value) });
