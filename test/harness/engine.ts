@@ -66,6 +66,35 @@ export type ContainerSpec = Docker.ContainerCreateOptions & {
   hint?: string;
 };
 
+export const MiB = 1024 * 1024;
+
+/**
+ * A container spec with every hardening CIS section 5 asks for, on `network`; tests weaken one
+ * thing at a time from it. `image` defaults to TEST_IMAGE (createContainer's default).
+ */
+export function hardenedSpec(network: string, image?: string): ContainerSpec {
+  return {
+    ...(image ? { Image: image } : {}),
+    Cmd: ["sleep", "3600"],
+    User: "10001:10001",
+    ExposedPorts: { "8080/tcp": {} },
+    Healthcheck: { Test: ["CMD", "/bin/true"], Interval: 1e9, Timeout: 2e9, Retries: 3 },
+    HostConfig: {
+      CapDrop: ["ALL"],
+      SecurityOpt: ["no-new-privileges"],
+      ReadonlyRootfs: true,
+      Memory: 64 * MiB,
+      NanoCpus: 500_000_000,
+      PidsLimit: 50,
+      RestartPolicy: { Name: "on-failure", MaximumRetryCount: 3 },
+      // A high port on loopback; "" lets the engine pick one, so parallel files never collide.
+      PortBindings: { "8080/tcp": [{ HostIp: "127.0.0.1", HostPort: "" }] },
+      NetworkMode: network,
+      Tmpfs: { "/tmp": "size=1m" },
+    },
+  };
+}
+
 /** Create (and optionally start) a container on the test engine; returns its id. Tracked for cleanup. */
 export async function createContainer(spec: ContainerSpec): Promise<string> {
   const { start = false, hint = "c", ...options } = spec;

@@ -37,13 +37,12 @@ import { evaluate } from "../../src/rules/evaluate";
 import { SECTION_3 } from "../../src/rules/section3-files";
 import { DEFAULT_SETTINGS, type VerdictStatus } from "../../src/rules/types";
 import { ENGINE_ROOT, REPO_ROOT, TEST_ENGINE_SCRIPT, parseEngineEnv } from "../harness/engine-env";
-import { cleanupEngineObjects, createContainer, createNetwork, docker, engineDir, engineSocketPath, TEST_IMAGE, uniqueName, waitForExit, waitForHealth, type ContainerSpec } from "../harness/engine";
+import { cleanupEngineObjects, createContainer, createNetwork, docker, engineDir, engineSocketPath, hardenedSpec, MiB, TEST_IMAGE, uniqueName, waitForExit, waitForHealth, type ContainerSpec } from "../harness/engine";
 import { startSshServer } from "../harness/ssh-server";
 
 jest.setTimeout(180_000);
 
 const APPARMOR = existsSync("/sys/module/apparmor/parameters/enabled") && readFileSync("/sys/module/apparmor/parameters/enabled", "utf8").trim().toUpperCase().startsWith("Y");
-const MiB = 1024 * 1024;
 const NOW = new Date();
 
 async function cli(...argv: string[]) {
@@ -109,29 +108,6 @@ interface Case {
 let imageId = "";
 let networkName = "";
 const hc = (s: ContainerSpec) => (s.HostConfig ??= {});
-
-function hardenedSpec(): ContainerSpec {
-  return {
-    // By image ID: content-addressed, so 4.5 passes without a registry digest.
-    Image: imageId,
-    Cmd: ["sleep", "3600"],
-    User: "10001:10001",
-    ExposedPorts: { "8080/tcp": {} },
-    Healthcheck: { Test: ["CMD", "/bin/true"], Interval: 1e9, Timeout: 2e9, Retries: 3 },
-    HostConfig: {
-      CapDrop: ["ALL"],
-      SecurityOpt: ["no-new-privileges"],
-      ReadonlyRootfs: true,
-      Memory: 64 * MiB,
-      NanoCpus: 500_000_000,
-      PidsLimit: 50,
-      RestartPolicy: { Name: "on-failure", MaximumRetryCount: 3 },
-      PortBindings: { "8080/tcp": [{ HostIp: "127.0.0.1", HostPort: "" }] },
-      NetworkMode: networkName,
-      Tmpfs: { "/tmp": "size=1m" },
-    },
-  };
-}
 
 /** Every container rule of sections 4 and 5 (and the exemption-label rule) on the hardened container in `state`. */
 function baseline(state: State): Record<string, Status> {
@@ -246,7 +222,7 @@ function sharedDir(): string {
 const ids = new Map<string, string>();
 
 async function materialise(c: Case): Promise<void> {
-  const spec = structuredClone(hardenedSpec());
+  const spec = structuredClone(hardenedSpec(networkName, imageId));
   c.change(spec);
   const id = await createContainer({ ...spec, hint: `audit-${c.hint}`, start: c.state !== "created" });
   if (c.state === "exited") await waitForExit(id);

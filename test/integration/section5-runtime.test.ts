@@ -31,6 +31,8 @@ import {
   trackedContainers,
   waitForExit,
   waitForHealth,
+  hardenedSpec,
+  MiB,
   type ContainerSpec,
 } from "../harness/engine";
 
@@ -76,31 +78,6 @@ interface Case {
   fields?: Record<string, string>;
   /** Health status to wait for before reading a running container (default healthy). */
   health?: "healthy" | "unhealthy" | "none";
-}
-
-const MiB = 1024 * 1024;
-
-/** Every hardening the section asks for; each case weakens one thing. */
-function hardenedSpec(network: string): ContainerSpec {
-  return {
-    Cmd: ["sleep", "3600"],
-    User: "10001:10001",
-    ExposedPorts: { "8080/tcp": {} },
-    Healthcheck: { Test: ["CMD", "/bin/true"], Interval: 1e9, Timeout: 2e9, Retries: 3 },
-    HostConfig: {
-      CapDrop: ["ALL"],
-      SecurityOpt: ["no-new-privileges"],
-      ReadonlyRootfs: true,
-      Memory: 64 * MiB,
-      NanoCpus: 500_000_000,
-      PidsLimit: 50,
-      RestartPolicy: { Name: "on-failure", MaximumRetryCount: 3 },
-      // A high port on loopback; "" lets the engine pick one, so parallel files never collide.
-      PortBindings: { "8080/tcp": [{ HostIp: "127.0.0.1", HostPort: "" }] },
-      NetworkMode: network,
-      Tmpfs: { "/tmp": "size=1m" },
-    },
-  };
 }
 
 const hc = (s: ContainerSpec) => (s.HostConfig ??= {});
