@@ -220,6 +220,10 @@ class Diff {
     if (this.skip.has(field.split(/[.[]/)[0]!)) return;
     if (!same(declared, live)) this.drifts.push({ field, declared, live });
   }
+  /** `check` each field that has the same name and meaning on both sides, in the order given. */
+  fields<T extends object>(names: readonly (keyof T & string)[], declared: T, live: T): void {
+    for (const name of names) this.check(name, declared[name], live[name]);
+  }
   /** Entries of a declared map must be present live with the same value (the engine and image add their own). */
   subset(field: string, declared: Readonly<Record<string, string>>, live: Readonly<Record<string, string>>): void {
     for (const [k, v] of Object.entries(declared)) this.check(`${field}[${JSON.stringify(k)}]`, v, live[k] ?? null);
@@ -272,17 +276,9 @@ export function diffContainer(declared: ContainerFacts, live: ContainerFacts, un
   d.check("pidMode", declared.pidMode, live.pidMode);
   // An undeclared IPC mode is the engine's default (private or shareable, per daemon setting).
   if (declared.ipcMode !== "") d.check("ipcMode", declared.ipcMode, live.ipcMode);
-  d.check("utsMode", declared.utsMode, live.utsMode);
-  d.check("usernsMode", declared.usernsMode, live.usernsMode);
-  d.check("cgroupParent", declared.cgroupParent, live.cgroupParent);
-  d.check("memoryBytes", declared.memoryBytes, live.memoryBytes);
-  d.check("cpuShares", declared.cpuShares, live.cpuShares);
-  d.check("nanoCpus", declared.nanoCpus, live.nanoCpus);
-  d.check("cpuQuota", declared.cpuQuota, live.cpuQuota);
-  d.check("cpuPeriod", declared.cpuPeriod, live.cpuPeriod);
+  d.fields(["utsMode", "usernsMode", "cgroupParent", "memoryBytes", "cpuShares", "nanoCpus", "cpuQuota", "cpuPeriod"], declared, live);
   if (declared.pidsLimit !== undefined) d.check("pidsLimit", declared.pidsLimit, live.pidsLimit ?? null);
-  d.check("readOnlyRootfs", declared.readOnlyRootfs, live.readOnlyRootfs);
-  d.check("restartPolicy", declared.restartPolicy, live.restartPolicy);
+  d.fields(["readOnlyRootfs", "restartPolicy"], declared, live);
   d.check("devices", sorted(declared.devices.map((x) => `${x.pathOnHost}:${x.pathInContainer}:${x.permissions}`)), sorted(live.devices.map((x) => `${x.pathOnHost}:${x.pathInContainer}:${x.permissions}`)));
   d.check("ulimits", sorted(declared.ulimits.map((u) => `${u.name}=${u.soft}:${u.hard}`)), sorted(live.ulimits.map((u) => `${u.name}=${u.soft}:${u.hard}`)));
   if (declared.healthcheck) {
@@ -299,11 +295,7 @@ export function diffContainer(declared: ContainerFacts, live: ContainerFacts, un
 /** The fields of a live network that differ from its declaration. */
 export function diffNetwork(declared: NetworkFacts, live: NetworkFacts, unknownFields: readonly string[] = []): FieldDrift[] {
   const d = new Diff(new Set(unknownFields));
-  d.check("driver", declared.driver, live.driver);
-  d.check("internal", declared.internal, live.internal);
-  d.check("attachable", declared.attachable, live.attachable);
-  d.check("ipv6", declared.ipv6, live.ipv6);
-  d.check("encrypted", declared.encrypted, live.encrypted);
+  d.fields(["driver", "internal", "attachable", "ipv6", "encrypted"], declared, live);
   d.subset("options", declared.options, live.options);
   d.subset("labels", declared.labels, live.labels);
   return d.drifts;
