@@ -9,6 +9,7 @@ import { existsSync, readFileSync, writeFileSync } from "fs";
 import * as path from "path";
 import { Command, InvalidArgumentError, Option } from "commander";
 import { checkProgram } from "../policy/check";
+import { deploymentTree } from "../policy/program";
 import { PolicyConfigError, type PackConfig } from "../policy/engine";
 import { DEFAULT_PROFILE, PROFILES, type Profile } from "../policy/metadata";
 import { summarise, type ReportMeta } from "../report/findings";
@@ -85,7 +86,7 @@ export function registerCheck(program: Command, io: CheckIo): Command {
     .option("-c, --config <file>", "policy pack configuration JSON (as for pulumi --policy-pack-config)")
     .option("--fail-closed", "a value unknown before deploy is a violation (at its policy's level) instead of an advisory report")
     .option("--now <date>", "evaluate exemption expiry at this date (default: now)", parseDate)
-    .option("--stack <name>", "stack name used for URNs", undefined)
+    .option("--stack <name>", "stack name: used in URNs, and its Pulumi.<name>.yaml supplies config (default \"check\"; secrets are never decrypted)", undefined)
     .option("--timeout <seconds>", "give up on the program after this long (default 60)", parseSeconds)
     .option("-v, --verbose", "list passing checks too (text format)")
     .action(async (target: string, opts: CheckCommandOptions) => {
@@ -114,6 +115,7 @@ export function registerCheck(program: Command, io: CheckIo): Command {
         profile: result.profile,
         errors: result.run.errors,
         exitCode,
+        plan: deploymentTree(result.run),
       };
       const report =
         opts.format === "json"

@@ -13,6 +13,7 @@ import { createHash } from "crypto";
 import { existsSync, readFileSync, statSync } from "fs";
 import * as path from "path";
 import type { EngineResource } from "./engine";
+import { loadProgramConfig } from "./stack-config";
 
 export interface SourceLocation {
   /** Absolute path of the program file that declared the resource. */
@@ -65,20 +66,20 @@ const RESOURCE_SIG = "5cf8f73096256a8f31e491e813e4eb8e";
 const OUTPUT_SIG = "d0e6a833031e9bbcd3f4e8bde6ca49a4";
 
 /** A program path (a file, or a directory with Pulumi.yaml / index.ts) → entry file and project name. */
-export function resolveProgram(target: string): { entry: string; project: string } {
+export function resolveProgram(target: string): { entry: string; project: string; projectDir: string } {
   const abs = path.resolve(target);
   if (!existsSync(abs)) throw new Error(`program not found: ${target}`);
   const dir = statSync(abs).isDirectory() ? abs : path.dirname(abs);
   const yamlFile = ["Pulumi.yaml", "Pulumi.yml"].map((f) => path.join(dir, f)).find(existsSync);
   const yaml = yamlFile ? readFileSync(yamlFile, "utf8") : "";
   const project = /^name:\s*["']?([^"'\s#]+)/m.exec(yaml)?.[1] ?? path.basename(dir);
-  if (!statSync(abs).isDirectory()) return { entry: abs, project };
+  if (!statSync(abs).isDirectory()) return { entry: abs, project, projectDir: dir };
   const main = /^main:\s*["']?([^"'\s#]+)/m.exec(yaml)?.[1];
   const base = main ? path.resolve(dir, main) : dir;
   const candidates = existsSync(base) && statSync(base).isFile() ? [base] : ["index.ts", "index.js"].map((f) => path.join(base, f));
   const entry = candidates.find(existsSync);
   if (!entry) throw new Error(`no program entry in ${target} (looked for ${candidates.map((c) => path.relative(process.cwd(), c)).join(", ")})`);
-  return { entry, project };
+  return { entry, project, projectDir: dir };
 }
 
 /** Wire values → what an analyzer gets: secrets unwrapped, resource references as their id (or URN). */
@@ -128,6 +129,7 @@ interface PulumiModule {
     getMonitor(): unknown;
     runInPulumiStack(init: () => Promise<unknown>): Promise<unknown>;
     registerStackTransformation(t: (args: { type: string; name: string }) => undefined): void;
+    setAllConfig(config: Record<string, string>, secretKeys?: string[]): void;
     waitForRPCs?: () => Promise<void>;
   };
 }
@@ -167,9 +169,10 @@ function mockState(type: string, name: string, inputs: Record<string, unknown>, 
  * into this process (once: Node caches modules), using its own copy of @pulumi/pulumi.
  */
 export async function runProgramOffline(target: string, options: RunOptions = {}): Promise<ProgramRun> {
-  const { entry, project } = resolveProgram(target);
+  const { entry, project, projectDir } = resolveProgram(target);
   const dir = path.dirname(entry);
   const stack = options.stack ?? "check";
+  const config = loadProgramConfig(projectDir, project, stack);
   ensureTypeScriptLoader(entry);
   let pulumiPath: string;
   try {
@@ -214,6 +217,7 @@ export async function runProgramOffline(target: string, options: RunOptions = {}
     stack,
     false,
   );
+  pulumi.runtime.setAllConfig(config.values, config.secretKeys);
   const monitor = pulumi.runtime.getMonitor() as { registerResource(req: RegisterRequest, cb: (err: unknown, resp?: RegisterResponse) => void): unknown };
   const register = monitor.registerResource.bind(monitor);
   monitor.registerResource = (req, cb) => {
@@ -358,4 +362,31 @@ export function engineResources(run: ProgramRun, which: "inputs" | "outputs"): E
       ...(provider ? { provider: { type: provider.type, name: provider.name, urn: provider.urn, props: provider.inputs } } : {}),
     };
   });
+}
+
+export interface PlannedResource {
+  type: string;
+  name: string;
+  /** 0 for top-level resources, 1 for their children, … */
+  depth: number;
+}
+
+/** What the program would deploy, as a tree in declaration order (children under their component). */
+export function deploymentTree(run: ProgramRun): PlannedResource[] {
+  const children = new Map<string | undefined, CollectedResource[]>();
+  const urns = new Set(run.resources.map((r) => r.urn));
+  for (const r of run.resources) {
+    if (r.type === ROOT_STACK_TYPE) continue;
+    const parent = r.parent && urns.has(r.parent) && !r.parent.includes(`::${ROOT_STACK_TYPE}::`) ? r.parent : undefined;
+    children.set(parent, [...(children.get(parent) ?? []), r]);
+  }
+  const out: PlannedResource[] = [];
+  const walk = (parent: string | undefined, depth: number) => {
+    for (const r of children.get(parent) ?? []) {
+      out.push({ type: r.type, name: r.name, depth });
+      walk(r.urn, depth + 1);
+    }
+  };
+  walk(undefined, 0);
+  return out;
 }

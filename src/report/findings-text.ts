@@ -26,6 +26,12 @@ export function renderText(findings: readonly ReportFinding[], meta: ReportMeta,
   const lines = [`${meta.tool.name} ${meta.tool.version} — ${meta.target}${meta.profile ? ` (profile ${meta.profile})` : ""}`, ""];
   for (const e of meta.errors ?? []) lines.push(`ERROR ${e}`);
   if (meta.errors?.length) lines.push("");
+  if (meta.plan?.length) {
+    lines.push(`Would deploy ${meta.plan.length} resource(s):`);
+    const width = Math.max(...meta.plan.map((r) => 2 * r.depth + r.type.length));
+    for (const r of meta.plan) lines.push(`  ${"  ".repeat(r.depth)}${r.type.padEnd(width - 2 * r.depth)}  ${r.name}`);
+    lines.push("");
+  }
   for (const f of sortFindings(findings)) {
     if (!options.verbose && (f.status === "pass" || f.status === "not-applicable")) continue;
     lines.push(heading(f));

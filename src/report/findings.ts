@@ -60,6 +60,8 @@ export interface ReportMeta {
   errors?: string[];
   /** The exit code the command returns. */
   exitCode?: number;
+  /** What would be deployed (`check`): resources in declaration order, children indented under their component. */
+  plan?: { type: string; name: string; depth: number }[];
 }
 
 export interface Summary {

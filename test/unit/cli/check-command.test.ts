@@ -46,20 +46,21 @@ describe("check examples/insecure", () => {
   });
 
   it.each([
-    ["cis-2.7-tcp-requires-tls", "build-host"], // tcp:// provider without TLS
+    ["cis-2.7-tcp-requires-tls", "docker-host"], // tcp:// provider without TLS
     ["cis-7.3-encrypted-overlay", "backend"],
-    ["cis-5.5-no-privileged", "db"],
-    ["cis-4.1-run-as-non-root", "db"],
-    ["cis-5.29-pids-limit-applied", "db"], // a label claims a limit nothing applies
+    ["cis-5.5-no-privileged", "redis"],
+    ["cis-4.1-run-as-non-root", "redis"],
+    ["cis-5.29-pids-limit-applied", "redis"], // a label claims a limit nothing applies
     ["cis-5.4-restrict-capabilities", "web"],
     ["cis-5.8-no-privileged-ports", "web"],
     ["cis-5.14-bind-ports-to-host-address", "web"],
     ["cis-5.11-memory-limit", "web"],
     ["cis-5.32-no-docker-socket", "web"],
+    ["cis-5.14-bind-ports-to-host-address", "redis"], // 0.0.0.0:6379
     ["cis-5.15-bounded-restarts", "web"],
     ["cis-5.10-no-host-network", "metrics-agent"], // its exemption expired: excuses nothing
     ["hd-exemptions-valid", "metrics-agent"],
-    ["cis-5.14-bind-ports-to-host-address", "api"], // docker.Service
+    ["cis-5.14-bind-ports-to-host-address", "worker"], // docker.Service
   ])("reports %s on %s as mandatory", (policy, resource) => {
     expect(reported(text.out, "MANDATORY", policy, resource)).toBe(true);
   });
@@ -86,7 +87,7 @@ describe("check examples/insecure", () => {
     expect(privileged.properties!.tags).toEqual(expect.arrayContaining(["CIS-5.5", "cis-docker-benchmark-1.6.0"]));
     expect(privileged.locations![0]!.physicalLocation!.artifactLocation!.uri).toBe("examples/insecure/index.ts");
     expect(privileged.locations![0]!.physicalLocation!.region!.startLine).toBeGreaterThan(1);
-    expect(privileged.locations![0]!.logicalLocations![0]!.fullyQualifiedName).toBe("urn:pulumi:check::insecure-example::docker:index/container:Container::db");
+    expect(privileged.locations![0]!.logicalLocations![0]!.fullyQualifiedName).toBe("urn:pulumi:check::insecure-example::docker:index/container:Container::redis");
     expect(run.tool.driver.rules![privileged.ruleIndex!]!.id).toBe("cis-5.5-no-privileged");
     expect(run.tool.driver.rules![privileged.ruleIndex!]!.properties!["security-severity"]).toBe("9.5");
     // Fingerprints: one per (resource, rule), identical on the next run.
@@ -171,5 +172,61 @@ describe("check errors", () => {
   it("the SARIF validator is not a tautology", () => {
     expect(() => expectValidSarif({ version: "2.1.0", runs: [{ tool: { driver: { name: "x" } }, results: [{ message: { text: "m" }, level: "fatal" }] }] })).toThrow();
     expect(() => expectValidSarif({ runs: [] })).toThrow();
+  });
+});
+
+describe("check examples/web-stack (the README's main command)", () => {
+  const WEB_STACK = path.relative(process.cwd(), path.join(ROOT, "examples/web-stack"));
+
+  it("exits 0, lists what would be deployed and judges every Docker resource", async () => {
+    const run = await cli("check", WEB_STACK);
+    expect(run.err).toBe("");
+    expect(run.code).toBe(0);
+    expect(run.out).toMatch(/Would deploy \d+ resource\(s\):/);
+    // The components and what they create, children indented under their component.
+    expect(run.out).toMatch(/\n  hardened-docker:index:HardenedHost +docker-host\n    command:remote:Command +docker-host-data-root\n/);
+    expect(run.out).toMatch(/\n  hardened-docker:index:SecureDaemon +daemon\n(    .*\n)*    pulumi:providers:docker +daemon-provider\n/);
+    expect(run.out).toMatch(/\n    docker:index\/container:Container +redis\n    command:local:Command +redis-pids-limit\n/);
+    expect(run.out).toMatch(/\n  docker:index\/volume:Volume +redis-data\n/);
+    expect(run.out).toMatch(/\n0 mandatory violation\(s\), 0 advisory, 0 exempted, \d+ for manual review, 0 undecided, [1-9]\d* passed/);
+    // redis is on the internal network only; the app's port is on the private address.
+    expect(run.out).toContain('docker.Container "redis": No ports are published');
+    expect(run.out).toContain('["10.0.0.5:8080->8080/tcp"]');
+  }, 60_000);
+
+  it("runs from the repository root through the top-level Pulumi.yaml", async () => {
+    const run = await cli("check", path.relative(process.cwd(), ROOT) || ".");
+    expect(run.err).toBe("");
+    expect(run.code).toBe(0);
+    expect(run.out).toContain("examples/web-stack/index.ts");
+  }, 60_000);
+
+  it("reads the stack's config file, and fails clearly on a bad value", async () => {
+    const dir = mkdtempSync(path.join(ROOT, "examples", ".tmp-web-stack-"));
+    try {
+      for (const f of ["Pulumi.yaml", "index.ts"]) writeFileSync(path.join(dir, f), readFileSync(path.join(ROOT, "examples/web-stack", f), "utf8").replace(/\.\.\/\.\.\/src/g, "../../src"));
+      // A stack that publishes the app on every interface: the component refuses it, check says so.
+      writeFileSync(path.join(dir, "Pulumi.wide.yaml"), "config:\n  web-stack:privateAddress: 0.0.0.0\n  web-stack:sshPrivateKey:\n    secure: v1:AAAA:BBBB\n");
+      const wide = await cli("check", path.relative(process.cwd(), dir), "--stack", "wide");
+      expect(wide.code).toBe(2);
+      expect(wide.err).toMatch(/ports\[0\]\.hostIp.*0\.0\.0\.0.*5\.14/s);
+      writeFileSync(path.join(dir, "Pulumi.lan.yaml"), "config:\n  web-stack:privateAddress: 10.1.2.3\n");
+      const lan = await cli("check", path.relative(process.cwd(), dir), "--stack", "lan");
+      expect(lan.code).toBe(0);
+      expect(lan.out).toContain('["10.1.2.3:8080->8080/tcp"]');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
+
+describe("the repository's Pulumi.yaml", () => {
+  it("runs examples/web-stack with the same project name and config as the example's own", () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { load } = require("js-yaml") as typeof import("js-yaml");
+    const top = load(readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8")) as Record<string, unknown>;
+    const own = load(readFileSync(path.join(ROOT, "examples/web-stack/Pulumi.yaml"), "utf8")) as Record<string, unknown>;
+    expect(top.main).toBe("examples/web-stack/");
+    expect({ ...top, main: undefined }).toEqual({ ...own, main: undefined });
   });
 });

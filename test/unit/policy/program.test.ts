@@ -19,11 +19,11 @@ describe("runProgramOffline on examples/insecure", () => {
     expect(names).toEqual(
       expect.arrayContaining([
         "pulumi:pulumi:Stack::insecure-example-check",
-        "pulumi:providers:docker::build-host",
+        "pulumi:providers:docker::docker-host",
         "docker:index/network:Network::backend",
         "docker:index/container:Container::web",
-        "docker:index/container:Container::db",
-        "docker:index/service:Service::api",
+        "docker:index/container:Container::redis",
+        "docker:index/service:Service::worker",
       ]),
     );
     const web = run.resources.find((r) => r.name === "web")!;
@@ -33,22 +33,22 @@ describe("runProgramOffline on examples/insecure", () => {
 
   it("records inputs as an analyzer sees them, the explicit provider and dependencies", () => {
     const web = run.resources.find((r) => r.name === "web")!;
-    expect(web.inputs).toMatchObject({ image: "nginx:latest", restart: "always", ports: [{ internal: 80, external: 80 }] });
-    expect(web.provider).toBe("urn:pulumi:check::insecure-example::pulumi:providers:docker::build-host");
-    const db = run.resources.find((r) => r.name === "db")!;
+    expect(web.inputs).toMatchObject({ image: "registry.example.com/team/app:latest", restart: "always", ports: [{ internal: 8080, external: 80 }] });
+    expect(web.provider).toBe("urn:pulumi:check::insecure-example::pulumi:providers:docker::docker-host");
+    const redis = run.resources.find((r) => r.name === "redis")!;
     // The network's name flowed through the mocks (state echoes inputs).
-    expect(db.inputs.networksAdvanced).toEqual([{ name: "backend" }]);
-    expect(db.dependencies).toContain("urn:pulumi:check::insecure-example::docker:index/network:Network::backend");
+    expect(redis.inputs.networksAdvanced).toEqual([{ name: "backend" }]);
+    expect(redis.dependencies).toContain("urn:pulumi:check::insecure-example::docker:index/network:Network::backend");
     const resources = engineResources(run, "inputs");
-    expect(resources.find((r) => r.name === "web")!.provider).toMatchObject({ type: "pulumi:providers:docker", props: { host: "tcp://10.0.0.12:2375" } });
+    expect(resources.find((r) => r.name === "web")!.provider).toMatchObject({ type: "pulumi:providers:docker", props: { host: "tcp://10.0.0.5:2375" } });
   });
 
   it("knows where in the program each resource is declared", () => {
     const web = run.resources.find((r) => r.name === "web")!;
     expect(web.location?.file).toBe(path.join(examples("insecure"), "index.ts"));
     expect(web.location?.line).toBeGreaterThan(10);
-    const db = run.resources.find((r) => r.name === "db")!;
-    expect(db.location!.line).toBeGreaterThan(web.location!.line);
+    const redis = run.resources.find((r) => r.name === "redis")!;
+    expect(redis.location!.line).toBeGreaterThan(web.location!.line);
   });
 });
 
@@ -83,7 +83,7 @@ describe("program errors and resolution", () => {
 
   it("resolves a directory through Pulumi.yaml's main and name", () => {
     writeFileSync(path.join(dir, "Pulumi.yaml"), "name: tmp-project\nruntime: nodejs\nmain: throws.ts\n");
-    expect(resolveProgram(dir)).toEqual({ entry: path.join(dir, "throws.ts"), project: "tmp-project" });
+    expect(resolveProgram(dir)).toEqual({ entry: path.join(dir, "throws.ts"), project: "tmp-project", projectDir: dir });
     expect(() => resolveProgram(path.join(dir, "missing"))).toThrow(/program not found/);
   });
 });
