@@ -6,12 +6,23 @@
  * Label format: key `hardened-docker.exemption.<ruleId>`, value JSON `{"reason":"…","expires":"YYYY-MM-DD"}`.
  */
 
+/** A documented exception to one rule, declared in a component's `exemptions`. */
 export interface Exemption {
-  /** Rule id, e.g. "5.13". */
+  /**
+   * Rule id, e.g. "5.13".
+   * @cis hd-exemptions hd-exemptions-network hd-exemptions-daemon
+   */
   rule: string;
-  /** Why the rule is weakened; at least MIN_REASON_LENGTH characters. */
+  /**
+   * Why the rule is weakened; at least MIN_REASON_LENGTH characters.
+   * @cis hd-exemptions hd-exemptions-network hd-exemptions-daemon
+   */
   reason: string;
-  /** Last day (UTC, inclusive) the exemption holds, `YYYY-MM-DD`. */
+  /**
+   * Last day (UTC, inclusive) the exemption holds, `YYYY-MM-DD`.
+   * @default never expires
+   * @cis hd-exemptions hd-exemptions-network hd-exemptions-daemon
+   */
   expires?: string;
 }
 

@@ -28,87 +28,219 @@ export const HARDENED_CONTAINER_TYPE = "hardened-docker:index:HardenedContainer"
 /** Label marking containers made by this component (the policy pack's stack policy reads it). */
 export const COMPONENT_LABEL = "hardened-docker.component";
 
+/** A published port. CIS judges its host side: the host port (5.8) and the host address (5.14). */
 export interface HardenedPort {
-  /** Port inside the container. */
+  /**
+   * Port inside the container.
+   * @cis none the container side of the mapping; CIS judges the host side (`external`, `hostIp`)
+   */
   internal: number;
-  /** Port on the host. Below 1024 needs an exemption for CIS 5.8. */
+  /**
+   * Port on the host. Below 1024 needs an exemption for CIS 5.8.
+   * @cis 5.8 5.9
+   */
   external: number;
-  /** Host address to bind, e.g. "127.0.0.1" or "10.0.0.5". Never empty, 0.0.0.0 or :: without an exemption for CIS 5.14. */
+  /**
+   * Host address to bind, e.g. "127.0.0.1" or "10.0.0.5". Never empty, 0.0.0.0 or :: without an exemption for CIS 5.14.
+   * @cis 5.14
+   */
   hostIp: string;
+  /**
+   * Transport protocol of the port.
+   * @default "tcp"
+   * @cis none the transport protocol does not change what CIS judges
+   */
   protocol?: "tcp" | "udp";
 }
 
+/** The container's healthcheck (CIS 4.6, 5.27); timings as in `docker run --health-*`. */
 export interface HardenedHealthcheck {
-  /** Test command in Docker's form, e.g. ["CMD", "/bin/check"] or ["CMD-SHELL", "wget -q -O- localhost:8080/health"]. */
+  /**
+   * Test command in Docker's form, e.g. ["CMD", "/bin/check"] or ["CMD-SHELL", "wget -q -O- localhost:8080/health"].
+   * @cis 4.6 5.27
+   */
   test: string[];
-  /** Go duration, e.g. "30s" (default 30s). */
+  /**
+   * Go duration, e.g. "30s" (default 30s).
+   * @cis 5.27
+   */
   interval?: string;
-  /** Go duration (default 5s). */
+  /**
+   * Go duration (default 5s).
+   * @cis 5.27
+   */
   timeout?: string;
-  /** Go duration before failures count (default 0s). */
+  /**
+   * Go duration before failures count (default 0s).
+   * @cis 5.27
+   */
   startPeriod?: string;
-  /** Consecutive failures before unhealthy (default 3). */
+  /**
+   * Consecutive failures before unhealthy (default 3).
+   * @cis 5.27
+   */
   retries?: number;
 }
 
+/** Arguments of HardenedContainer. Every default passes the CIS checks; a weakening needs an exemption for its rule. */
 export interface HardenedContainerArgs {
-  /** Image reference, pinned by digest (`repo@sha256:…`) — CIS 4.5 / 5.28. A tag alone needs an exemption for 4.5. */
+  /**
+   * Image reference, pinned by digest (`repo@sha256:…`) — CIS 4.5 / 5.28. A tag alone needs an exemption for 4.5.
+   * @cis 4.5 5.28
+   */
   image: pulumi.Input<string>;
-  /** Container name on the engine. Default: the resource name. */
+  /**
+   * Container name on the engine. Default: the resource name.
+   * @cis none the engine's name for the container
+   */
   name?: string;
-  /** Memory limit, REQUIRED (CIS 5.11): a size like "256Mi" or "1Gi", whole MiB, at least 6Mi. */
+  /**
+   * Memory limit, REQUIRED (CIS 5.11): a size like "256Mi" or "1Gi", whole MiB, at least 6Mi.
+   * @cis 5.11
+   */
   memory: string;
-  /** CPU limit in CPUs (CIS 5.12). Default 1. */
+  /**
+   * CPU limit in CPUs (CIS 5.12). Default 1.
+   * @cis 5.12
+   */
   cpus?: number;
-  /** Maximum number of processes (CIS 5.29). Default 256. Applied through the Engine's update endpoint (see README). */
+  /**
+   * Maximum number of processes (CIS 5.29). Default 256. Applied through the Engine's update endpoint (see README).
+   * @cis 5.29
+   */
   pidsLimit?: number;
-  /** User to run as, `uid[:gid]` or a name (CIS 4.1). Default "65534:65534" (nobody). root / 0 needs an exemption for 4.1. */
+  /**
+   * User to run as, `uid[:gid]` or a name (CIS 4.1). Default "65534:65534" (nobody). root / 0 needs an exemption for 4.1.
+   * @cis 4.1
+   */
   user?: string;
-  /** Capabilities to add back after dropping ALL (CIS 5.4). SAFE_CAPABILITIES need no exemption; others need one for 5.4. */
+  /**
+   * Capabilities to add back after dropping ALL (CIS 5.4). SAFE_CAPABILITIES need no exemption; others need one for 5.4.
+   * @default [] (every capability dropped)
+   * @cis 5.4
+   */
   capAdd?: Capability[];
-  /** Networks to attach, at least one (a HardenedNetwork or a network name). The default bridge needs an exemption for 5.30. */
+  /**
+   * Networks to attach, at least one (a HardenedNetwork or a network name). The default bridge needs an exemption for 5.30.
+   * @cis 5.30
+   */
   networks?: (HardenedNetwork | pulumi.Input<string>)[];
-  /** Published ports, each bound to an explicit host address (CIS 5.8, 5.14). */
+  /**
+   * Published ports, each bound to an explicit host address (CIS 5.8, 5.14).
+   * @default [] (nothing published)
+   * @cis 5.8 5.9 5.14
+   */
   ports?: HardenedPort[];
-  /** Writable scratch paths as tmpfs with a size, e.g. { "/tmp": "64Mi" } (the root filesystem stays read-only). */
+  /**
+   * Writable scratch paths as tmpfs with a size, e.g. { "/tmp": "64Mi" } (the root filesystem stays read-only).
+   * @cis 5.13
+   */
   tmpfs?: Record<string, string>;
-  /** Named volumes for writable data. */
+  /**
+   * Named volumes for writable data.
+   * @cis 5.13
+   */
   volumes?: { volumeName: pulumi.Input<string>; containerPath: string; readOnly?: boolean }[];
-  /** Host bind mounts, read-only unless `readOnly: false` (sensitive host paths: CIS 5.6; the Docker socket: CIS 5.32). */
+  /**
+   * Host bind mounts, read-only unless `readOnly: false` (sensitive host paths: CIS 5.6; the Docker socket: CIS 5.32).
+   * @cis 5.6 5.20 5.32
+   */
   binds?: { hostPath: string; containerPath: string; readOnly?: boolean }[];
-  /** Read-only root filesystem (CIS 5.13). Default true; false needs an exemption for 5.13. */
+  /**
+   * Read-only root filesystem (CIS 5.13). Default true; false needs an exemption for 5.13.
+   * @cis 5.13
+   */
   readOnlyRootfs?: boolean;
-  /** Restart policy (CIS 5.15): on-failure with 1–5 retries (default 5), or "no". */
+  /**
+   * Restart policy (CIS 5.15): on-failure with 1–5 retries (default 5), or "no".
+   * @default { policy: "on-failure", maxRetries: 5 }
+   * @cis 5.15
+   */
   restart?: { policy: "on-failure"; maxRetries?: number } | { policy: "no" };
-  /** Healthcheck (CIS 4.6 / 5.27). Required unless exempted. */
+  /**
+   * Healthcheck (CIS 4.6 / 5.27). Required unless exempted.
+   * @cis 4.6 5.27
+   */
   healthcheck?: HardenedHealthcheck;
-  /** Environment. Values given as secrets stay secret in the container's inputs and outputs. */
+  /**
+   * Environment. Values given as secrets stay secret in the container's inputs and outputs.
+   * @cis none runtime configuration of the workload
+   */
   env?: Record<string, pulumi.Input<string>>;
+  /**
+   * Command (argv) the container runs, replacing the image's CMD.
+   * @cis none what the container runs
+   */
   command?: string[];
+  /**
+   * Entrypoint (argv), replacing the image's ENTRYPOINT.
+   * @cis none what the container runs
+   */
   entrypoint?: string[];
+  /**
+   * Working directory inside the container (an absolute path). Default: the image's.
+   * @cis none where the command starts
+   */
   workingDir?: string;
-  /** Extra labels (keys under `hardened-docker.` are reserved). */
+  /**
+   * Extra labels (keys under `hardened-docker.` are reserved).
+   * @cis none metadata of the workload
+   */
   labels?: Record<string, string>;
-  /** Documented exceptions: `{ rule: "5.13", reason: "≥ 10 characters", expires?: "YYYY-MM-DD" }`. */
+  /**
+   * Documented exceptions: `{ rule: "5.13", reason: "≥ 10 characters", expires?: "YYYY-MM-DD" }`.
+   * @cis hd-exemptions
+   */
   exemptions?: Exemption[];
   // ── weakenings: each needs an exemption for the rule it breaks ──
-  /** Share host namespaces: network (5.10), pid (5.16), ipc (5.17), userns (5.31). */
+  /**
+   * Share host namespaces: network (5.10), pid (5.16), ipc (5.17), userns (5.31).
+   * @default every namespace private
+   * @cis 5.10 5.16 5.17 5.31
+   */
   hostNamespaces?: { network?: boolean; pid?: boolean; ipc?: boolean; userns?: boolean };
-  /** Privileged mode (5.5; also breaks 5.4, 5.22 and more). */
+  /**
+   * Privileged mode (5.5; also breaks 5.4, 5.22 and more).
+   * @default false
+   * @cis 5.5 5.3 5.4 5.22
+   */
   privileged?: boolean;
-  /** Seccomp profile: a JSON profile path on the daemon host, or "unconfined" (5.22). Default: Docker's default profile. */
+  /**
+   * Seccomp profile: a JSON profile path on the daemon host, or "unconfined" (5.22). Default: Docker's default profile.
+   * @cis 5.22
+   */
   seccompProfile?: string;
-  /** AppArmor profile name; "unconfined" breaks 5.2. Default: docker-default. */
+  /**
+   * AppArmor profile name; "unconfined" breaks 5.2. Default: docker-default.
+   * @cis 5.2
+   */
   apparmorProfile?: string;
-  /** no-new-privileges (5.26). Default true. */
+  /**
+   * no-new-privileges (5.26). Default true.
+   * @cis 5.26
+   */
   noNewPrivileges?: boolean;
-  /** Cgroup parent (5.25). */
+  /**
+   * Cgroup parent (5.25).
+   * @default unset (the engine's default cgroup)
+   * @cis 5.25
+   */
   cgroupParent?: string;
-  /** Host devices (5.18, manual in CIS): each device needs an exemption for 5.18. */
+  /**
+   * Host devices (5.18, manual in CIS): each device needs an exemption for 5.18.
+   * @cis 5.18
+   */
   devices?: { hostPath: string; containerPath?: string; permissions?: string }[];
-  /** Per-container ulimits (5.19). */
+  /**
+   * Per-container ulimits (5.19).
+   * @default unset (the daemon's default-ulimits)
+   * @cis 5.19
+   */
   ulimits?: { name: string; soft: number; hard: number }[];
-  /** DOCKER_HOST for the PIDs-limit command (default: the deploying environment's). */
+  /**
+   * DOCKER_HOST for the PIDs-limit command (default: the deploying environment's).
+   * @cis 5.29
+   */
   dockerHost?: pulumi.Input<string>;
 }
 
@@ -447,11 +579,15 @@ function stripUndefined<T extends object>(o: T): T {
  * applying the PIDs limit through the Engine API (the provider has no field for it).
  */
 export class HardenedContainer extends pulumi.ComponentResource {
+  /** The docker.Container. */
   public readonly container: docker.Container;
+  /** The local command that applies the PIDs limit (CIS 5.29) through the Engine API. */
   public readonly pidsLimitCommand: command.local.Command;
   /** The facts the self-check judged (what the catalog saw before anything was created). */
   public readonly facts: ContainerFacts;
+  /** The container's id on the engine. */
   public readonly containerId: pulumi.Output<string>;
+  /** The container's name on the engine. */
   public readonly containerName: pulumi.Output<string>;
 
   constructor(name: string, args: HardenedContainerArgs, opts: pulumi.ComponentResourceOptions = {}) {

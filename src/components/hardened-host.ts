@@ -44,8 +44,12 @@ export const WIPE_DEVICE_EXEMPTION = "hd-wipe-data-device";
 /** The SSH connection: the same type and rules as SecureDaemon's. */
 export type HardenedHostConnection = SshConnection;
 
+/** Where Docker's data lives: on a filesystem of its own (CIS 1.1.1). Exactly one of `device`, `lvm`, `mount`. */
 export interface HardenedHostDataRoot {
-  /** The data root dockerd uses (`docker info` DockerRootDir, daemon.json "data-root"). Default /var/lib/docker. */
+  /**
+   * The data root dockerd uses (`docker info` DockerRootDir, daemon.json "data-root"). Default /var/lib/docker.
+   * @cis 1.1.1 1.1.5
+   */
   path?: string;
   /**
    * An empty block device to format (ext4) and mount at the data root (CIS 1.1.1): /dev/sdX[N],
@@ -53,71 +57,147 @@ export interface HardenedHostDataRoot {
    * A device holding any filesystem or partition table is refused (unless it is the one this
    * component made, or the exemption `hd-wipe-data-device` allows wiping it). Exactly one of
    * device, lvm, mount.
+   * @cis 1.1.1
    */
   device?: string;
-  /** An existing LVM logical volume, formatted like `device` (CIS 1.1.1). */
+  /**
+   * An existing LVM logical volume, formatted like `device` (CIS 1.1.1).
+   * @cis 1.1.1
+   */
   lvm?: { volumeGroup: string; logicalVolume: string };
   /**
    * An existing mount point on a filesystem of its own (CIS 1.1.1): the data goes to
    * `<mount>/docker`, bind-mounted at the data root through fstab. Equal to `path`: the data root
    * is already a filesystem of its own, and is only verified.
+   * @cis 1.1.1
    */
   mount?: string;
-  /** ext4 label of the filesystem this component makes (how it recognises it on a re-run). Default "hd-docker-data". */
+  /**
+   * ext4 label of the filesystem this component makes (how it recognises it on a re-run). Default "hd-docker-data".
+   * @cis 1.1.1
+   */
   label?: string;
-  /** Seconds to wait for dockerd to stop, and to answer again (CIS 1.1.1 migration). Default 120. */
+  /**
+   * Seconds to wait for dockerd to stop, and to answer again (CIS 1.1.1 migration). Default 120.
+   * @cis 1.1.1
+   */
   timeoutSeconds?: number;
 }
 
+/** auditd watches for the Docker files and binaries (CIS 1.1.3–1.1.18), each only where the path exists. */
 export interface HardenedHostAudit {
-  /** Install auditd where `auditctl` is missing (CIS 1.1.3–1.1.18). Default true. */
+  /**
+   * Install auditd where `auditctl` is missing (CIS 1.1.3–1.1.18). Default true.
+   * @cis 1.1.3–1.1.18
+   */
   installAuditd?: boolean;
-  /** Load the rules into the kernel now and require them in force (`auditctl -l`). Default true; false writes the persistent rules only (e.g. a kernel that refuses audit control). */
+  /**
+   * Load the rules into the kernel now and require them in force (`auditctl -l`). Default true; false writes the persistent rules only (e.g. a kernel that refuses audit control).
+   * @cis 1.1.3–1.1.18
+   */
   loadNow?: boolean;
-  /** The daemon config file in use, watched for CIS 1.1.11. Default /etc/docker/daemon.json. */
+  /**
+   * The daemon config file in use, watched for CIS 1.1.11. Default /etc/docker/daemon.json.
+   * @cis 1.1.11
+   */
   daemonConfig?: string;
-  /** More paths to watch (each only if it exists). */
+  /**
+   * More paths to watch (each only if it exists).
+   * @cis none watches beyond the CIS list
+   */
   extraPaths?: string[];
-  /** The persistent rules file (CIS 1.1.3–1.1.18). Default /etc/audit/rules.d/hardened-docker.rules. */
+  /**
+   * The persistent rules file (CIS 1.1.3–1.1.18). Default /etc/audit/rules.d/hardened-docker.rules.
+   * @cis 1.1.3–1.1.18
+   */
   rulesFile?: string;
 }
 
+/** Unattended security updates on apt hosts. */
 export interface HardenedHostUnattendedUpgrades {
-  /** Also upgrade the engine packages from download.docker.com (CIS 1.2.2). Default true. */
+  /**
+   * Also upgrade the engine packages from download.docker.com (CIS 1.2.2). Default true.
+   * @cis 1.2.2
+   */
   includeEngine?: boolean;
-  /** Install the unattended-upgrades package where missing. Default true. */
+  /**
+   * Install the unattended-upgrades package where missing. Default true.
+   * @cis 1.2.1 1.2.2
+   */
   installPackage?: boolean;
-  /** The apt configuration file written. Default /etc/apt/apt.conf.d/52hardened-docker-unattended-upgrades. */
+  /**
+   * The apt configuration file written. Default /etc/apt/apt.conf.d/52hardened-docker-unattended-upgrades.
+   * @cis 1.2.1 1.2.2
+   */
   confFile?: string;
 }
 
+/** Host layout for the data-root migration. */
 export interface HardenedHostPaths {
-  /** fstab edited for the data root mount (CIS 1.1.1). Default /etc/fstab. */
+  /**
+   * fstab edited for the data root mount (CIS 1.1.1). Default /etc/fstab.
+   * @cis 1.1.1
+   */
   fstab?: string;
-  /** Where the data-root step records the filesystem UUID it made. Default /var/lib/hardened-docker/data-root.state. */
+  /**
+   * Where the data-root step records the filesystem UUID it made. Default /var/lib/hardened-docker/data-root.state.
+   * @cis 1.1.1
+   */
   stateFile?: string;
-  /** docker.service drop-in directory (RequiresMountsFor the data root, CIS 1.1.1). Default /etc/systemd/system/docker.service.d. */
+  /**
+   * docker.service drop-in directory (RequiresMountsFor the data root, CIS 1.1.1). Default /etc/systemd/system/docker.service.d.
+   * @cis 1.1.1
+   */
   unitDropInDir?: string;
-  /** dockerd's unix socket: the engine checked before and after the migration (CIS 1.1.1). Default /var/run/docker.sock. */
+  /**
+   * dockerd's unix socket: the engine checked before and after the migration (CIS 1.1.1). Default /var/run/docker.sock.
+   * @cis 1.1.1
+   */
   dockerSocket?: string;
-  /** dockerd's pid file (CIS 1.1.1 migration waits for it to exit). Default /var/run/docker.pid. */
+  /**
+   * dockerd's pid file (CIS 1.1.1 migration waits for it to exit). Default /var/run/docker.pid.
+   * @cis 1.1.1
+   */
   pidFile?: string;
 }
 
+/** Arguments of HardenedHost. Leaving out a part needs an exemption for its rule. */
 export interface HardenedHostArgs {
-  /** How to reach the host over SSH (SecureDaemon's connection: secret private key, pinned host key). */
+  /**
+   * How to reach the host over SSH (SecureDaemon's connection: secret private key, pinned host key).
+   * @cis none how the component reaches the host
+   */
   connection: HardenedHostConnection;
-  /** Where Docker's data lives (CIS 1.1.1). Required unless exempted for 1.1.1. */
+  /**
+   * Where Docker's data lives (CIS 1.1.1). Required unless exempted for 1.1.1.
+   * @cis 1.1.1 1.1.5
+   */
   dataRoot?: HardenedHostDataRoot;
-  /** The only users allowed in the docker group (CIS 1.1.2); [] = nobody but root. Required unless exempted for 1.1.2. */
+  /**
+   * The only users allowed in the docker group (CIS 1.1.2); [] = nobody but root. Required unless exempted for 1.1.2.
+   * @cis 1.1.2
+   */
   trustedDockerUsers?: string[];
-  /** Audit watches (CIS 1.1.3–1.1.18). */
+  /**
+   * Audit watches (CIS 1.1.3–1.1.18).
+   * @default every watch, auditd installed, rules loaded now
+   * @cis 1.1.3–1.1.18
+   */
   audit?: HardenedHostAudit;
-  /** Unattended security updates for the OS and the engine packages (CIS 1.2.2), apt hosts only. Default off. */
+  /**
+   * Unattended security updates for the OS and the engine packages (CIS 1.2.2), apt hosts only. Default off.
+   * @cis 1.2.1 1.2.2
+   */
   unattendedUpgrades?: boolean | HardenedHostUnattendedUpgrades;
-  /** Documented exceptions: `{ rule: "1.1.7", reason: "≥ 10 characters", expires?: "YYYY-MM-DD" }`. */
+  /**
+   * Documented exceptions: `{ rule: "1.1.7", reason: "≥ 10 characters", expires?: "YYYY-MM-DD" }`.
+   * @cis none checked when planned (a host carries no labels); each one weakens the rule it names
+   */
   exemptions?: Exemption[];
-  /** Host layout (defaults: a Debian/RHEL docker.io or docker-ce install with systemd). */
+  /**
+   * Host layout (defaults: a Debian/RHEL docker.io or docker-ce install with systemd).
+   * @cis 1.1.1
+   */
   paths?: HardenedHostPaths;
 }
 
@@ -375,9 +455,13 @@ export function hostFactsFromReports(r: { dataRoot?: string; audit: string; dock
  * data root, the audit rules, the docker group and (optionally) unattended upgrades.
  */
 export class HardenedHost extends pulumi.ComponentResource {
+  /** Moves the data root onto its own filesystem (CIS 1.1.1); absent when no data root was declared. */
   public readonly dataRootCommand?: command.remote.Command;
+  /** Installs and loads the audit watches (CIS 1.1.3–1.1.18). */
   public readonly auditCommand: command.remote.Command;
+  /** Limits the docker group to the trusted users (CIS 1.1.2); absent when they were not declared. */
   public readonly dockerGroupCommand?: command.remote.Command;
+  /** Configures unattended upgrades (only when asked). */
   public readonly unattendedUpgradesCommand?: command.remote.Command;
   /** What the host scripts did, in words, in order. */
   public readonly actions: pulumi.Output<string[]>;

@@ -10,14 +10,28 @@ import { HardenedArgsError, formatArgsIssue } from "./args";
 
 export const HARDENED_NETWORK_TYPE = "hardened-docker:index:HardenedNetwork";
 
+/** Arguments of HardenedNetwork. */
 export interface HardenedNetworkArgs {
-  /** Network name on the engine. Default: the resource name. */
+  /**
+   * Network name on the engine. Default: the resource name.
+   * @cis none the engine's name for the network
+   */
   name?: string;
-  /** Allow traffic out of the host (default false: an internal network without a gateway route). */
+  /**
+   * Allow traffic out of the host (default false: an internal network without a gateway route).
+   * @default false (internal)
+   * @cis none no CIS item covers egress; an internal network is this project's stricter default
+   */
   egress?: boolean;
-  /** Subnet in CIDR form, e.g. "10.42.0.0/24" (default: the engine picks one). */
+  /**
+   * Subnet in CIDR form, e.g. "10.42.0.0/24" (default: the engine picks one).
+   * @cis none addressing only
+   */
   subnet?: string;
-  /** Extra labels. */
+  /**
+   * Extra labels.
+   * @cis none metadata
+   */
   labels?: Record<string, string>;
 }
 
@@ -54,7 +68,12 @@ export function planHardenedNetwork(name: string, args: HardenedNetworkArgs = {}
   };
 }
 
+/**
+ * A user-defined bridge network, so that containers stay off the default bridge (CIS 5.30) and only
+ * containers that must talk share one. Internal unless `egress: true`. Child resource: the `docker.Network`.
+ */
 export class HardenedNetwork extends pulumi.ComponentResource {
+  /** The docker.Network. */
   public readonly network: docker.Network;
   /** The engine's name for the network (what containers attach to). */
   public readonly networkName: pulumi.Output<string>;

@@ -13,22 +13,39 @@ import { howToExempt, inputString } from "./args";
 /** Exemption id for connecting without a pinned SSH host key (not a catalog rule: it concerns the deployment, not the host). */
 export const SSH_HOST_KEY_EXEMPTION = "hd-ssh-host-key";
 
+/** How SecureDaemon and HardenedHost reach a Docker host over SSH: private key always secret, host key pinned. */
 export interface SshConnection {
-  /** Host name or IP address of the Docker host (an Output is validated when it resolves). */
+  /**
+   * Host name or IP address of the Docker host (an Output is validated when it resolves).
+   * @cis none where the host scripts run
+   */
   host: pulumi.Input<string>;
-  /** SSH port. Default 22. */
+  /**
+   * SSH port. Default 22.
+   * @cis none how the host is reached
+   */
   port?: number;
-  /** SSH user. Default "root"; any other user needs `sudo: true` (the scripts run as root). */
+  /**
+   * SSH user. Default "root"; any other user needs `sudo: true` (the scripts run as root).
+   * @cis none how the host is reached
+   */
   user?: string;
-  /** The SSH private key (OpenSSH or PEM text). Always stored as a secret; never in command text or outputs. */
+  /**
+   * The SSH private key (OpenSSH or PEM text). Always stored as a secret; never in command text or outputs.
+   * @cis none deployment credential (always a secret)
+   */
   privateKey: pulumi.Input<string>;
   /**
    * The host's SSH public key, as in known_hosts/authorized_keys: "ssh-ed25519 AAAA…" (a trailing
    * comment is dropped). Pinned for every command and for the provider. Leaving it out needs an
    * exemption for "hd-ssh-host-key" (the commands then accept any host key).
+   * @cis none deployment security, not a CIS item (its exemption id is hd-ssh-host-key)
    */
   hostKey?: pulumi.Input<string>;
-  /** Run the host scripts through `sudo -n` (for a user with passwordless sudo). Default false. */
+  /**
+   * Run the host scripts through `sudo -n` (for a user with passwordless sudo). Default false.
+   * @cis none how the host scripts gain root
+   */
   sudo?: boolean;
 }
 
