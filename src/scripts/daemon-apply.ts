@@ -23,6 +23,7 @@
  * stand-in first; every host path is a rendered, validated and quoted value.
  */
 import { createHash } from "crypto";
+import { engineShellFunctions } from "./engine-shell";
 import { assertHostPath, parentDir } from "./host-paths";
 import { shellQuote } from "./quote";
 
@@ -136,21 +137,8 @@ for tool in docker systemctl base64 sha256sum cmp mktemp timeout awk; do
   command -v "$tool" >/dev/null 2>&1 || die "missing tool on the host: $tool"
 done
 
-# The engine on this host's socket, whatever DOCKER_* the session has.
-engine() {
-  timeout 15 env -u DOCKER_CONTEXT -u DOCKER_TLS_VERIFY -u DOCKER_CERT_PATH DOCKER_HOST="unix://$socket" docker "$@"
-}
-
-# Wait until the engine answers (at most timeout_s seconds); the last error is in engine_out.
-engine_out=
-engine_up() {
-  deadline=$(( $(date +%s) + timeout_s ))
-  while :; do
-    if engine_out=$(engine info --format '{{.ServerVersion}}' 2>&1); then return 0; fi
-    [ "$(date +%s)" -lt "$deadline" ] || return 1
-    sleep 1
-  done
-}
+# The engine on this host's socket (engine, engine_answers, wait_engine_up → engine_out).
+${engineShellFunctions({ callTimeoutSeconds: 15, pollSeconds: 1 })}
 
 # What dockerd logged since log_mark: the engine's own words for a failed start.
 mark_time=0
@@ -185,7 +173,7 @@ restart() {
     engine_out="systemctl restart docker failed: $out"
     return 1
   fi
-  engine_up
+  wait_engine_up
 }
 
 # ── 1. default-ulimits within dockerd's own hard limits (CIS 2.8) ──
@@ -236,7 +224,7 @@ fi
 
 if [ -z "$changed" ]; then
   rm -f -- "$new"
-  if engine_up; then
+  if wait_engine_up; then
     say "unchanged: $config sha256=$sha256; dockerd not restarted"
     check_bridge_icc
     exit 0

@@ -48,6 +48,7 @@
  *
  * POSIX sh (dash and bash).
  */
+import { engineShellFunctions } from "./engine-shell";
 import { assertHostPath, parentDir } from "./host-paths";
 import { REPORT_FUNCTIONS } from "./host-report";
 import { shellQuote } from "./quote";
@@ -226,17 +227,7 @@ case $copy_tool in
 esac
 
 # ── the engine ──
-engine() { timeout 30 env -u DOCKER_CONTEXT -u DOCKER_TLS_VERIFY -u DOCKER_CERT_PATH DOCKER_HOST="unix://$socket" docker "$@"; }
-engine_answers() { engine info --format '{{.ServerVersion}}' >/dev/null 2>&1; }
-engine_out=
-wait_engine_up() {
-  deadline=$(( $(date +%s) + timeout_s ))
-  while :; do
-    if engine_out=$(engine info --format '{{.ServerVersion}}' 2>&1); then return 0; fi
-    [ "$(date +%s)" -lt "$deadline" ] || return 1
-    sleep 0.5
-  done
-}
+${engineShellFunctions({ callTimeoutSeconds: 30, pollSeconds: 0.5 })}
 dockerd_alive() { # the pid in the pid file is a live (non-zombie) process
   p=$(cat "$pidfile" 2>/dev/null || true)
   case $p in '' | *[!0-9]*) return 1 ;; esac
