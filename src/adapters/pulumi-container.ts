@@ -23,15 +23,17 @@ const num = z.number();
 const opt = <T extends z.ZodType>(t: T) => t.nullish();
 
 // Pieces of the provider's input shapes that docker.Service's container spec shares (./pulumi-resources).
-export const mountInput = z.looseObject({
+// Plain z.object: the adapters read only the declared keys, so other inputs are dropped from the
+// parsed value rather than copied into it (the parse runs for every resource the pack judges).
+export const mountInput = z.object({
   target: str,
   source: opt(str),
   type: str,
   readOnly: opt(z.boolean()),
-  bindOptions: opt(z.looseObject({ propagation: opt(str) })),
+  bindOptions: opt(z.object({ propagation: opt(str) })),
 });
-export const healthcheckInput = z.looseObject({ tests: opt(z.array(str)), interval: opt(str), timeout: opt(str), startPeriod: opt(str), retries: opt(num) });
-export const labelListInput = opt(z.array(z.looseObject({ label: str, value: str })));
+export const healthcheckInput = z.object({ tests: opt(z.array(str)), interval: opt(str), timeout: opt(str), startPeriod: opt(str), retries: opt(num) });
+export const labelListInput = opt(z.array(z.object({ label: str, value: str })));
 
 /** Parse props against a schema; the first problem becomes an AdapterError naming `source` and the field. */
 export function parseInputs<T extends z.ZodType>(schema: T, props: unknown, source: string): z.infer<T> {
@@ -43,30 +45,43 @@ export function parseInputs<T extends z.ZodType>(schema: T, props: unknown, sour
   return parsed.data;
 }
 
-export const labelsFromInput = (list: z.infer<typeof labelListInput>): Record<string, string> =>
-  Object.fromEntries((list ?? []).map((l) => [l.label, l.value]));
+export function labelsFromInput(list: z.infer<typeof labelListInput>): Record<string, string> {
+  const labels: Record<string, string> = {};
+  for (const { label, value } of list ?? []) {
+    // Defined, not assigned, like Object.fromEntries would: a label named __proto__ is a label like any other.
+    if (label === "__proto__") Object.defineProperty(labels, label, { value, enumerable: true, writable: true, configurable: true });
+    else labels[label] = value;
+  }
+  return labels;
+}
+
+// Facts below are built field by field, in their usual key order, rather than with conditional
+// spreads (`...(x ? { x } : {})`), which cost several times more on this per-resource path.
 
 /** A provider mount → MountFacts; a type outside `knownTypes` is judged as a bind (the strictest reading). */
 export function mountFactsFromInput(m: z.infer<typeof mountInput>, knownTypes: readonly string[]): MountFacts {
-  return {
+  const mount: MountFacts = {
     type: (knownTypes.includes(m.type) ? m.type : "bind") as MountFacts["type"],
     source: m.source ?? "",
     target: m.target,
     readOnly: m.readOnly ?? false,
-    ...(m.bindOptions?.propagation ? { propagation: m.bindOptions.propagation as MountFacts["propagation"] } : {}),
   };
+  if (m.bindOptions?.propagation) mount.propagation = m.bindOptions.propagation as MountFacts["propagation"];
+  return mount;
 }
 
 /** A provider healthcheck (Go duration strings) → HealthcheckFacts; undefined when it has no test. */
 export function healthcheckFactsFromInput(hc: z.infer<typeof healthcheckInput> | null | undefined): HealthcheckFacts | undefined {
   if (!hc?.tests || hc.tests.length === 0) return undefined;
-  return {
-    test: hc.tests,
-    ...optionalNumber("intervalSeconds", parseDurationSeconds(hc.interval)),
-    ...optionalNumber("timeoutSeconds", parseDurationSeconds(hc.timeout)),
-    ...optionalNumber("startPeriodSeconds", parseDurationSeconds(hc.startPeriod)),
-    ...optionalNumber("retries", hc.retries ?? undefined),
-  };
+  const facts: HealthcheckFacts = { test: hc.tests };
+  const interval = parseDurationSeconds(hc.interval);
+  if (interval !== undefined) facts.intervalSeconds = interval;
+  const timeout = parseDurationSeconds(hc.timeout);
+  if (timeout !== undefined) facts.timeoutSeconds = timeout;
+  const startPeriod = parseDurationSeconds(hc.startPeriod);
+  if (startPeriod !== undefined) facts.startPeriodSeconds = startPeriod;
+  if (hc.retries !== undefined && hc.retries !== null) facts.retries = hc.retries;
+  return facts;
 }
 
 /** The PIDs limit HardenedContainer declares in PIDS_LIMIT_LABEL, when it is a whole number. */
@@ -75,17 +90,17 @@ export function pidsLimitFromLabels(labels: Readonly<Record<string, string>>): n
   return text !== undefined && /^\d+$/.test(text) ? Number(text) : undefined;
 }
 
-const containerInputs = z.looseObject({
+const containerInputs = z.object({
   image: str,
   name: opt(str),
   user: opt(str),
   privileged: opt(z.boolean()),
-  capabilities: opt(z.looseObject({ adds: opt(z.array(str)), drops: opt(z.array(str)) })),
+  capabilities: opt(z.object({ adds: opt(z.array(str)), drops: opt(z.array(str)) })),
   securityOpts: opt(z.array(str)),
   mounts: opt(z.array(mountInput)),
   volumes: opt(
     z.array(
-      z.looseObject({
+      z.object({
         containerPath: opt(str),
         hostPath: opt(str),
         volumeName: opt(str),
@@ -94,9 +109,9 @@ const containerInputs = z.looseObject({
     ),
   ),
   tmpfs: opt(z.record(str, str)),
-  ports: opt(z.array(z.looseObject({ internal: num, external: opt(num), ip: opt(str), protocol: opt(str) }))),
+  ports: opt(z.array(z.object({ internal: num, external: opt(num), ip: opt(str), protocol: opt(str) }))),
   networkMode: opt(str),
-  networksAdvanced: opt(z.array(z.looseObject({ name: str }))),
+  networksAdvanced: opt(z.array(z.object({ name: str }))),
   pidMode: opt(str),
   ipcMode: opt(str),
   usernsMode: opt(str),
@@ -109,14 +124,17 @@ const containerInputs = z.looseObject({
   readOnly: opt(z.boolean()),
   restart: opt(str),
   maxRetryCount: opt(num),
-  devices: opt(z.array(z.looseObject({ hostPath: str, containerPath: opt(str), permissions: opt(str) }))),
-  ulimits: opt(z.array(z.looseObject({ name: str, soft: num, hard: num }))),
+  devices: opt(z.array(z.object({ hostPath: str, containerPath: opt(str), permissions: opt(str) }))),
+  ulimits: opt(z.array(z.object({ name: str, soft: num, hard: num }))),
   healthcheck: opt(healthcheckInput),
   labels: labelListInput,
   envs: opt(z.array(str)),
 });
 
 export type ContainerInputs = z.infer<typeof containerInputs>;
+
+/** Compiled ahead of time (valid inputs take generated code; invalid ones fall back to zod's parser, so errors read the same). */
+const compiledContainerInputs = z.compile(containerInputs);
 
 const RESTART_POLICIES = ["no", "always", "unless-stopped", "on-failure"] as const;
 type RestartName = (typeof RESTART_POLICIES)[number];
@@ -127,19 +145,14 @@ type RestartName = (typeof RESTART_POLICIES)[number];
  */
 export function containerFactsFromPulumiInputs(props: unknown, logicalName: string): ContainerFacts {
   const source = `docker.Container "${logicalName}"`;
-  const p = parseInputs(containerInputs, props, source);
+  const p = parseInputs(compiledContainerInputs, props, source);
   const labels = labelsFromInput(p.labels);
 
-  const mounts: MountFacts[] = [
-    ...(p.mounts ?? []).map((m) => mountFactsFromInput(m, ["bind", "volume", "tmpfs", "npipe"])),
-    ...(p.volumes ?? []).map((v): MountFacts => ({
-      type: v.hostPath ? "bind" : "volume",
-      source: v.hostPath ?? v.volumeName ?? "",
-      target: v.containerPath ?? "",
-      readOnly: v.readOnly ?? false,
-    })),
-    ...Object.entries(p.tmpfs ?? {}).map(([target]): MountFacts => ({ type: "tmpfs", source: "", target, readOnly: false })),
-  ];
+  const mounts: MountFacts[] = [];
+  for (const m of p.mounts ?? []) mounts.push(mountFactsFromInput(m, ["bind", "volume", "tmpfs", "npipe"]));
+  for (const v of p.volumes ?? [])
+    mounts.push({ type: v.hostPath ? "bind" : "volume", source: v.hostPath ?? v.volumeName ?? "", target: v.containerPath ?? "", readOnly: v.readOnly ?? false });
+  for (const target of Object.keys(p.tmpfs ?? {})) mounts.push({ type: "tmpfs", source: "", target, readOnly: false });
 
   const ports: PortBinding[] = (p.ports ?? []).map((port) => ({
     containerPort: port.internal,
@@ -149,7 +162,9 @@ export function containerFactsFromPulumiInputs(props: unknown, logicalName: stri
   }));
 
   const networkMode = p.networkMode ? p.networkMode : "bridge";
-  const networks = [...new Set([...(isNamedNetwork(networkMode) ? [networkMode] : []), ...(p.networksAdvanced ?? []).map((n) => n.name)])];
+  // The named mode's network, then the advanced ones, each once, in order.
+  const networks: string[] = isNamedNetwork(networkMode) ? [networkMode] : [];
+  for (const n of p.networksAdvanced ?? []) if (!networks.includes(n.name)) networks.push(n.name);
   if (networkMode === "bridge" || networkMode === "default") networks.unshift("bridge");
 
   const restartName = (RESTART_POLICIES as readonly string[]).includes(p.restart ?? "no") ? ((p.restart ?? "no") as RestartName) : undefined;
@@ -157,48 +172,43 @@ export function containerFactsFromPulumiInputs(props: unknown, logicalName: stri
 
   const pidsLimit = pidsLimitFromLabels(labels);
   const healthcheck = healthcheckFactsFromInput(p.healthcheck);
-  return {
-    kind: "container",
-    origin: "declared",
-    id: logicalName,
-    name: p.name ?? logicalName,
-    state: "declared",
-    image: parseImageRef(p.image),
-    ...(p.user ? { user: p.user } : {}),
-    privileged: p.privileged ?? false,
-    capAdd: normaliseCapabilities(p.capabilities?.adds),
-    capDrop: normaliseCapabilities(p.capabilities?.drops),
-    securityOptions: parseSecurityOptions(p.securityOpts),
-    mounts,
-    ports,
-    networkMode,
-    networks,
-    pidMode: p.pidMode ?? "",
-    ipcMode: p.ipcMode ?? "",
-    utsMode: "", // the provider cannot set UTS mode
-    usernsMode: p.usernsMode ?? "",
-    cgroupParent: p.cgroupParent ?? "",
-    memoryBytes: (p.memory ?? 0) * MIB,
-    cpuShares: p.cpuShares ?? 0,
-    nanoCpus: cpusToNano(p.cpus) ?? 0,
-    cpuQuota: p.cpuQuota ?? 0,
-    cpuPeriod: p.cpuPeriod ?? 0,
-    ...(pidsLimit !== undefined ? { pidsLimit } : {}),
-    readOnlyRootfs: p.readOnly ?? false,
-    restartPolicy: { name: restartName, maximumRetryCount: p.maxRetryCount ?? 0 },
-    devices: (p.devices ?? []).map((d) => ({ pathOnHost: d.hostPath, pathInContainer: d.containerPath ?? d.hostPath, permissions: d.permissions ?? "rwm" })),
-    ulimits: (p.ulimits ?? []).map((u) => ({ name: u.name, soft: u.soft, hard: u.hard })),
-    ...(healthcheck ? { healthcheck } : {}),
-    labels,
-    // Names only: values may be secrets and facts end up in reports.
-    envNames: (p.envs ?? []).map((e) => e.split("=", 1)[0]),
-  };
+  const facts = { kind: "container", origin: "declared", id: logicalName, name: p.name ?? logicalName, state: "declared", image: parseImageRef(p.image) } as ContainerFacts;
+  if (p.user) facts.user = p.user;
+  facts.privileged = p.privileged ?? false;
+  facts.capAdd = normaliseCapabilities(p.capabilities?.adds);
+  facts.capDrop = normaliseCapabilities(p.capabilities?.drops);
+  facts.securityOptions = parseSecurityOptions(p.securityOpts);
+  facts.mounts = mounts;
+  facts.ports = ports;
+  facts.networkMode = networkMode;
+  facts.networks = networks;
+  facts.pidMode = p.pidMode ?? "";
+  facts.ipcMode = p.ipcMode ?? "";
+  facts.utsMode = ""; // the provider cannot set UTS mode
+  facts.usernsMode = p.usernsMode ?? "";
+  facts.cgroupParent = p.cgroupParent ?? "";
+  facts.memoryBytes = (p.memory ?? 0) * MIB;
+  facts.cpuShares = p.cpuShares ?? 0;
+  facts.nanoCpus = cpusToNano(p.cpus) ?? 0;
+  facts.cpuQuota = p.cpuQuota ?? 0;
+  facts.cpuPeriod = p.cpuPeriod ?? 0;
+  if (pidsLimit !== undefined) facts.pidsLimit = pidsLimit;
+  facts.readOnlyRootfs = p.readOnly ?? false;
+  facts.restartPolicy = { name: restartName, maximumRetryCount: p.maxRetryCount ?? 0 };
+  facts.devices = (p.devices ?? []).map((d) => ({ pathOnHost: d.hostPath, pathInContainer: d.containerPath ?? d.hostPath, permissions: d.permissions ?? "rwm" }));
+  facts.ulimits = (p.ulimits ?? []).map((u) => ({ name: u.name, soft: u.soft, hard: u.hard }));
+  if (healthcheck) facts.healthcheck = healthcheck;
+  facts.labels = labels;
+  // Names only: values may be secrets and facts end up in reports.
+  facts.envNames = (p.envs ?? []).map(envName);
+  return facts;
 }
+
+const envName = (entry: string): string => {
+  const eq = entry.indexOf("=");
+  return eq < 0 ? entry : entry.slice(0, eq);
+};
 
 function isNamedNetwork(mode: string): boolean {
   return !["bridge", "default", "host", "none", ""].includes(mode) && !mode.startsWith("container:");
-}
-
-function optionalNumber<K extends string>(key: K, value: number | undefined): Partial<Record<K, number>> {
-  return value === undefined ? {} : ({ [key]: value } as Record<K, number>);
 }

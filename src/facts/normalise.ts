@@ -10,9 +10,17 @@ export function normaliseCapability(cap: string): string {
   return upper.startsWith("CAP_") ? upper.slice(4) : upper;
 }
 
+/** Normalised, without blanks, each once (first occurrence kept). */
 export function normaliseCapabilities(caps: readonly string[] | null | undefined): string[] {
-  return [...new Set((caps ?? []).map(normaliseCapability).filter((c) => c !== ""))];
+  const out: string[] = [];
+  for (const cap of caps ?? []) {
+    const c = normaliseCapability(cap);
+    if (c !== "" && !out.includes(c)) out.push(c);
+  }
+  return out;
 }
+
+const SECURITY_OPT = /^([a-z-]+)(?:[=:](.*))?$/s;
 
 /**
  * `--security-opt` values → their meanings. Docker accepts both `key=value` and the legacy
@@ -21,7 +29,7 @@ export function normaliseCapabilities(caps: readonly string[] | null | undefined
 export function parseSecurityOptions(raw: readonly string[] | null | undefined): SecurityOptions {
   const out: SecurityOptions = { noNewPrivileges: false, selinuxLabels: [], selinuxLabelDisabled: false, raw: [...(raw ?? [])] };
   for (const opt of raw ?? []) {
-    const m = /^([a-z-]+)(?:[=:](.*))?$/s.exec(opt.trim());
+    const m = SECURITY_OPT.exec(opt.trim());
     if (!m) continue;
     const [, key, value = ""] = m;
     switch (key) {
@@ -46,12 +54,14 @@ export function parseSecurityOptions(raw: readonly string[] | null | undefined):
   return out;
 }
 
+const DURATION_PART = /(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/gy;
 const DURATION_UNITS: Record<string, number> = { ns: 1e-9, us: 1e-6, µs: 1e-6, ms: 1e-3, s: 1, m: 60, h: 3600 };
 
 /** Go duration text (`30s`, `1m30s`, `500ms`) → seconds; undefined when empty or malformed. */
 export function parseDurationSeconds(text: string | undefined | null): number | undefined {
   if (!text) return undefined;
-  const re = /(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/gy;
+  const re = DURATION_PART;
+  re.lastIndex = 0;
   let total = 0;
   let consumed = 0;
   for (let m = re.exec(text); m; m = re.exec(text)) {

@@ -14,7 +14,7 @@ import {
   SERVICE_INPUT_FIELDS,
   serviceFactsFromPulumiInputs,
 } from "../adapters/pulumi-resources";
-import { exemptionsFromLabels, type Exemption, type LabelExemptions } from "../exemptions";
+import { EXEMPTION_LABEL_PREFIX, exemptionsFromLabels, type Exemption, type LabelExemptions } from "../exemptions";
 import type { Facts, SubjectKind } from "../facts/types";
 import { RULE_IDS } from "../rules/catalog";
 import { labelsOf, runRule } from "../rules/evaluate";
@@ -129,6 +129,8 @@ export interface ResolvedResource {
   /** Filled by the policies: the rule context with the pack's defaults, and outcomes by rule id (kept only when exemptions need reporting). */
   baseCtx?: RuleContext;
   outcomes?: Map<string, RuleOutcome>;
+  /** Filled by the pack: every rule's outcome by its place in the pack, with what it was judged with (see policies.ts judgeAll). */
+  judged?: { with: unknown[]; outcomes: RuleOutcome[] };
 }
 
 /** Read a resource's props (plain, or the SDK's unknown-checking proxy) into facts. Undefined for types the pack does not judge. */
@@ -139,21 +141,39 @@ export function resolveResource(type: string, name: string, props: Record<string
   const withFields: UnknownInput[] = unknowns.map((u) => ({ ...u, fields: factFieldsAt(u.path, kind.fields) }));
   const unknownFields = new Set(withFields.flatMap((u) => u.fields));
   const input = unknowns.length && kind.placeholders ? withPlaceholders(known, unknowns, kind.placeholders) : known;
-  // Every field present from the start: one object shape for all resources.
-  const base = { kind, name, unknowns: withFields, now, baseCtx: undefined, outcomes: undefined };
-  const noExemptions: LabelExemptions = { valid: new Map(), problems: [] };
+  // One literal, every field present: one object shape for all resources (no spreads: this runs per resource).
+  const resolved = (facts: Facts | undefined, problem: ResolvedResource["problem"], fields: ReadonlySet<string>, exemptions: LabelExemptions): ResolvedResource => ({
+    kind,
+    name,
+    facts,
+    problem,
+    unknowns: withFields,
+    unknownFields: fields,
+    exemptions,
+    now,
+    baseCtx: undefined,
+    outcomes: undefined,
+    judged: undefined,
+  });
+  const noExemptions = (): LabelExemptions => ({ valid: new Map(), problems: [] });
   let facts: Facts | { notJudged: string };
   try {
     facts = kind.toFacts(input, name);
   } catch (err) {
     // Without the unknown values the inputs may not parse: then nothing can be decided yet.
-    if (unknowns.length) return { ...base, unknownFields: new Set(["*"]), exemptions: noExemptions };
-    return { ...base, problem: { kind: "error", message: (err as Error).message }, unknownFields, exemptions: noExemptions };
+    if (unknowns.length) return resolved(undefined, undefined, new Set(["*"]), noExemptions());
+    return resolved(undefined, { kind: "error", message: (err as Error).message }, unknownFields, noExemptions());
   }
   // Without the unknown values it may only look unjudgeable (e.g. a provider whose host is unknown).
-  if ("notJudged" in facts && unknowns.length) return { ...base, unknownFields: new Set(["*"]), exemptions: noExemptions };
-  if ("notJudged" in facts) return { ...base, problem: { kind: "not-judged", message: facts.notJudged }, unknownFields, exemptions: noExemptions };
-  return { ...base, facts, unknownFields, exemptions: exemptionsFromLabels(labelsOf(facts), RULE_IDS, now) };
+  if ("notJudged" in facts && unknowns.length) return resolved(undefined, undefined, new Set(["*"]), noExemptions());
+  if ("notJudged" in facts) return resolved(undefined, { kind: "not-judged", message: facts.notJudged }, unknownFields, noExemptions());
+  return resolved(facts, undefined, unknownFields, exemptionsOf(labelsOf(facts), now));
+}
+
+/** exemptionsFromLabels, spared where no label is an exemption (most resources): the answer is then empty. */
+function exemptionsOf(labels: Record<string, string>, now: Date): LabelExemptions {
+  for (const key in labels) if (key.startsWith(EXEMPTION_LABEL_PREFIX)) return exemptionsFromLabels(labels, RULE_IDS, now);
+  return { valid: new Map(), problems: [] };
 }
 
 function withPlaceholders(known: Record<string, unknown>, unknowns: UnknownAt[], placeholders: Readonly<Record<string, unknown>>): Record<string, unknown> {
@@ -187,8 +207,8 @@ export type RuleOutcome =
  */
 export function judgeRule(res: ResolvedResource, rule: AnyRule, ctx: RuleContext): RuleOutcome {
   if (res.problem) return res.problem.kind === "error" ? { status: "error", message: res.problem.message } : { status: "not-applicable", why: res.problem.message };
-  const roots = readRoots(rule);
   if (res.unknownFields.size) {
+    const roots = readRoots(rule);
     const hit = res.unknownFields.has("*") || roots === undefined ? res.unknowns : res.unknowns.filter((u) => u.fields.some((f) => roots.includes(f)));
     if (hit.length) return { status: "unknown", unknowns: hit };
   }
@@ -206,9 +226,12 @@ export function judgeRule(res: ResolvedResource, rule: AnyRule, ctx: RuleContext
     case "not-applicable":
       return { status: "not-applicable", why: verdict.why };
     default:
-      return { status: "pass", verdict };
+      return verdict.detail === undefined ? PLAIN_PASS : { status: "pass", verdict };
   }
 }
+
+/** A pass without detail says nothing of its own: one outcome serves them all (most rules on most resources). */
+const PLAIN_PASS: RuleOutcome = Object.freeze({ status: "pass", verdict: Object.freeze({ status: "pass" }) });
 
 /** `ports[0].ip, image` — the unknown inputs, for messages. */
 export const describeUnknowns = (unknowns: readonly UnknownAt[]): string => [...new Set(unknowns.map((u) => displayPath(u.path)))].join(", ");

@@ -41,12 +41,18 @@ const SENTINELS: ReadonlySet<unknown> = new Set([
   sdk.unknownObjectValue,
 ]);
 
-export const isUnknownSentinel = (v: unknown): boolean => typeof v === "string" && SENTINELS.has(v);
+// The sentinels are UUIDs of one length: comparing lengths first spares hashing every string of the props.
+const SENTINEL_LENGTH = sdk.unknownStringValue.length;
+const ONE_LENGTH = [...SENTINELS].every((s) => (s as string).length === SENTINEL_LENGTH);
+
+export const isUnknownSentinel = (v: unknown): boolean => typeof v === "string" && (v.length === SENTINEL_LENGTH || !ONE_LENGTH) && SENTINELS.has(v);
+
+const PROXY_TARGET = sdk.getSpecialProxyTarget;
 
 /** The plain object behind the SDK's proxy (or the value itself when it is not proxied). */
 export function rawTarget<T>(value: T): T {
   if (value === null || typeof value !== "object") return value;
-  const target = (value as Record<string, unknown>)[sdk.getSpecialProxyTarget];
+  const target = (value as Record<string, unknown>)[PROXY_TARGET];
   return (target ?? value) as T;
 }
 
@@ -97,7 +103,7 @@ function strip(value: unknown, path: PropPath, out: UnknownAt[]): unknown {
   // Assets/archives and other class instances carry no facts. (A plain object's prototype is
   // some realm's Object.prototype, whose own prototype is null.)
   const proto = Object.getPrototypeOf(value);
-  if (proto !== null && Object.getPrototypeOf(proto) !== null) return value;
+  if (proto !== Object.prototype && proto !== null && Object.getPrototypeOf(proto) !== null) return value;
   let copy: Record<string, unknown> | undefined;
   for (const k in value) {
     if (!Object.prototype.hasOwnProperty.call(value, k)) continue;

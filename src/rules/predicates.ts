@@ -8,7 +8,9 @@ import { isIPv4, isIPv6 } from "net";
  */
 export function isRootUser(user: string | undefined): boolean {
   if (user === undefined) return false;
-  const name = user.trim().split(":")[0]!;
+  const trimmed = user.trim();
+  const colon = trimmed.indexOf(":");
+  const name = colon < 0 ? trimmed : trimmed.slice(0, colon);
   return name === "root" || /^0+$/.test(name);
 }
 
@@ -16,7 +18,8 @@ export function isRootUser(user: string | undefined): boolean {
 export function bareAddress(hostIp: string): string {
   let ip = hostIp.trim();
   if (ip.startsWith("[") && ip.endsWith("]")) ip = ip.slice(1, -1);
-  return ip.split("%")[0] ?? "";
+  const zone = ip.indexOf("%");
+  return zone < 0 ? ip : ip.slice(0, zone);
 }
 
 /**

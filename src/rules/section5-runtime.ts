@@ -8,26 +8,43 @@
  * option list.
  */
 import { isPathWithin, normalisePath } from "../facts/normalise";
-import type { ContainerFacts, MountFacts, PortBinding } from "../facts/types";
+import type { ContainerFacts, ExecAuditEvent, MountFacts, PortBinding } from "../facts/types";
 import { bareAddress, isRootUser, isWildcardAddress } from "./predicates";
 import { defineRule, fail, manual, notApplicable, pass, type AnyRule, type Rule, type RuleContext, type Verdict } from "./types";
 
 // ───────────────────────────── shared helpers ─────────────────────────────
 
-/** Fail on the first list entry that breaks the rule (naming its index); the detail lists every offender. */
-function failOnOffenders<T>(
-  items: readonly T[],
-  isBad: (item: T) => boolean,
-  field: (index: number) => string,
-  observed: (item: T) => unknown,
-  expected: string,
-  describe: (item: T) => string,
-): Verdict {
-  const bad = items.map((item, index) => ({ item, index })).filter(({ item }) => isBad(item));
-  const first = bad[0];
-  if (!first) return pass();
-  const detail = bad.length > 1 ? `${bad.length} offending entries: ${bad.map((b) => describe(b.item)).join("; ")}` : describe(first.item);
-  return fail(field(first.index), observed(first.item), expected, detail);
+/**
+ * What breaks a list rule, entry by entry, and how a failure names it. Defined once per rule (not
+ * per call): the wording is needed only on failure. `X` is whatever the call judges with (e.g. the
+ * allowed capabilities), handed to the functions that need it.
+ */
+interface Offence<T, X = undefined> {
+  isBad(item: T, x: X): boolean;
+  field(index: number): string;
+  observed(item: T): unknown;
+  expected: string | ((x: X) => string);
+  describe(item: T, x: X): string;
+}
+
+/**
+ * Fail on the first list entry that breaks the rule (naming its index); the detail lists every
+ * offender. Allocates nothing when nothing offends (the common case, judged for every resource).
+ */
+function failOnOffenders<T, X = undefined>(items: readonly T[], offence: Offence<T, X>, x?: X): Verdict {
+  let firstIndex = -1;
+  let bad: T[] | undefined;
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i]!;
+    if (!offence.isBad(item, x as X)) continue;
+    if (firstIndex < 0) firstIndex = i;
+    (bad ??= []).push(item);
+  }
+  if (!bad) return pass();
+  const first = bad[0]!;
+  const detail = bad.length > 1 ? `${bad.length} offending entries: ${bad.map((b) => offence.describe(b, x as X)).join("; ")}` : offence.describe(first, x as X);
+  const expected = typeof offence.expected === "string" ? offence.expected : offence.expected(x as X);
+  return fail(offence.field(firstIndex), offence.observed(first), expected, detail);
 }
 
 /** A namespace/network mode that joins the host's (`host`, case and blanks ignored). */
@@ -44,6 +61,19 @@ const describeMount = (m: MountFacts): string => `${m.type} ${m.source || "(none
 
 /** Capability names as the facts carry them: upper-case, no `CAP_` prefix. */
 const normaliseCapability = (cap: string): string => cap.trim().toUpperCase().replace(/^CAP_/, "");
+
+/**
+ * An allow-list setting, normalised into a set. Kept per list object (the same settings reach
+ * every resource) together with a copy of the entries, so a list changed in place is read anew.
+ */
+const allowSets = new WeakMap<readonly string[], { entries: readonly string[]; set: ReadonlySet<string> }>();
+function capabilitySet(list: readonly string[]): ReadonlySet<string> {
+  const kept = allowSets.get(list);
+  if (kept && kept.entries.length === list.length && kept.entries.every((e, i) => e === list[i])) return kept.set;
+  const set = new Set(list.map(normaliseCapability));
+  allowSets.set(list, { entries: [...list], set });
+  return set;
+}
 
 /** Rules that only forbid joining a host namespace (5.16, 5.17, 5.21, 5.31). */
 function hostNamespaceRule(
@@ -176,6 +206,14 @@ export const selinuxOptions = defineRule({
 
 // ───────────────────────────── 5.4 / 5.5 privileges ─────────────────────────────
 
+const UNLISTED_CAPABILITY: Offence<string, ReadonlySet<string>> = {
+  isBad: (cap, allowed) => cap === "ALL" || !allowed.has(cap),
+  field: (i) => `capAdd[${i}]`,
+  observed: (cap) => cap,
+  expected: (allowed) => `only capabilities in settings.capabilityAllowList (${[...allowed].join(", ") || "none"})`,
+  describe: (cap) => `${cap} is not allowed`,
+};
+
 export const capabilitiesRestricted = defineRule({
   id: "5.4",
   title: "Linux capabilities are dropped to an allow-list",
@@ -191,15 +229,8 @@ export const capabilitiesRestricted = defineRule({
     if (c.privileged) return fail("privileged", true, "false: privileged containers have every capability");
     // ⚠ Looking at CapAdd alone misses the engine's default capability set.
     if (!c.capDrop.includes("ALL")) return fail("capDrop", c.capDrop, "contains ALL");
-    const allowed = new Set(ctx.settings.capabilityAllowList.map(normaliseCapability));
-    return failOnOffenders(
-      c.capAdd,
-      (cap) => cap === "ALL" || !allowed.has(cap),
-      (i) => `capAdd[${i}]`,
-      (cap) => cap,
-      `only capabilities in settings.capabilityAllowList (${[...allowed].join(", ") || "none"})`,
-      (cap) => `${cap} is not allowed`,
-    );
+    if (c.capAdd.length === 0) return pass(); // nothing added back: the allow-list is not consulted
+    return failOnOffenders(c.capAdd, UNLISTED_CAPABILITY, capabilitySet(ctx.settings.capabilityAllowList));
   },
 });
 
@@ -229,6 +260,14 @@ function sensitiveHostDir(source: string): string | undefined {
   return SENSITIVE_HOST_DIRS.find((dir) => isPathWithin(path, dir));
 }
 
+const SENSITIVE_MOUNT: Offence<MountFacts> = {
+  isBad: (m) => m.type === "bind" && !m.readOnly && sensitiveHostDir(m.source) !== undefined,
+  field: (i) => `mounts[${i}].source`,
+  observed: (m) => m.source,
+  expected: "no read-write bind mount of /, /boot, /dev, /etc, /lib, /proc, /sys, /usr or below",
+  describe: (m) => `${describeMount(m)} is under ${sensitiveHostDir(m.source)}`,
+};
+
 export const noSensitiveHostMounts = defineRule({
   id: "5.6",
   title: "No sensitive host directory is mounted read-write",
@@ -240,14 +279,7 @@ export const noSensitiveHostMounts = defineRule({
   reads: ["mounts"],
   remediation: "Do not bind-mount /, /boot, /dev, /etc, /lib, /proc, /sys or /usr (or anything below them); if one is truly needed, mount it read-only (`:ro`, Pulumi `volumes[].readOnly: true`).",
   check(c) {
-    return failOnOffenders(
-      c.mounts,
-      (m) => m.type === "bind" && !m.readOnly && sensitiveHostDir(m.source) !== undefined,
-      (i) => `mounts[${i}].source`,
-      (m) => m.source,
-      "no read-write bind mount of /, /boot, /dev, /etc, /lib, /proc, /sys, /usr or below",
-      (m) => `${describeMount(m)} is under ${sensitiveHostDir(m.source)}`,
-    );
+    return failOnOffenders(c.mounts, SENSITIVE_MOUNT);
   },
 });
 
@@ -274,6 +306,14 @@ function executableNames(commandLine: string): string[] {
 
 const PROCESS_STATES = new Set(["running", "paused"]);
 
+const SSH_SERVER_PROCESS: Offence<string> = {
+  isBad: (p) => executableNames(p).some((name) => SSH_SERVER_EXECUTABLES.has(name)),
+  field: (i) => `processes[${i}]`,
+  observed: (p) => p,
+  expected: "no sshd (or other SSH server) process",
+  describe: (p) => `SSH server process: ${p}`,
+};
+
 export const noSshd = defineRule({
   id: "5.7",
   title: "No SSH server runs inside the container",
@@ -288,18 +328,19 @@ export const noSshd = defineRule({
     if (c.origin !== "live") return notApplicable("processes exist only in a running container: checked by the live audit");
     if (!PROCESS_STATES.has(c.state)) return notApplicable(`the container is ${c.state}: it has no processes to inspect`);
     if (c.processes === undefined) return notApplicable("the process list was not collected (engine `top` endpoint)");
-    return failOnOffenders(
-      c.processes,
-      (p) => executableNames(p).some((name) => SSH_SERVER_EXECUTABLES.has(name)),
-      (i) => `processes[${i}]`,
-      (p) => p,
-      "no sshd (or other SSH server) process",
-      (p) => `SSH server process: ${p}`,
-    );
+    return failOnOffenders(c.processes, SSH_SERVER_PROCESS);
   },
 });
 
 // ───────────────────────────── 5.8, 5.9, 5.14 published ports ─────────────────────────────
+
+const PRIVILEGED_PORT: Offence<PortBinding> = {
+  isBad: (p) => p.hostPort >= 1 && p.hostPort <= 1023,
+  field: (i) => `ports[${i}].hostPort`,
+  observed: (p) => p.hostPort,
+  expected: "0 (ephemeral) or 1024–65535",
+  describe: (p) => `${formatPort(p)} uses a privileged port`,
+};
 
 export const noPrivilegedPorts = defineRule({
   id: "5.8",
@@ -313,14 +354,7 @@ export const noPrivilegedPorts = defineRule({
   remediation: "Publish on a host port of 1024 or above (`-p 127.0.0.1:8080:80`, Pulumi `ports[].external`), and put a proxy in front if port 80/443 is needed.",
   check(c) {
     // Any address family counts: `[::]:80` is as privileged as `0.0.0.0:80`. Port 0 = engine-picked ephemeral port.
-    return failOnOffenders(
-      c.ports,
-      (p) => p.hostPort >= 1 && p.hostPort <= 1023,
-      (i) => `ports[${i}].hostPort`,
-      (p) => p.hostPort,
-      "0 (ephemeral) or 1024–65535",
-      (p) => `${formatPort(p)} uses a privileged port`,
-    );
+    return failOnOffenders(c.ports, PRIVILEGED_PORT);
   },
 });
 
@@ -340,6 +374,14 @@ export const onlyNeededPorts = defineRule({
   },
 });
 
+const HOST_NETWORK: Offence<string> = {
+  isBad: isHostMode,
+  field: (i) => `networks[${i}]`,
+  observed: (n) => n,
+  expected: "not attached to the host network",
+  describe: () => "attached to the host network",
+};
+
 export const networkNotHost = defineRule({
   id: "5.10",
   title: "The container does not share the host's network stack",
@@ -352,7 +394,7 @@ export const networkNotHost = defineRule({
   remediation: "Attach the container to a user-defined network instead of `--network host` (Pulumi `networkMode`/`networksAdvanced`).",
   check(c) {
     if (isHostMode(c.networkMode)) return fail("networkMode", c.networkMode, "not \"host\"");
-    return failOnOffenders(c.networks, isHostMode, (i) => `networks[${i}]`, (n) => n, "not attached to the host network", () => "attached to the host network");
+    return failOnOffenders(c.networks, HOST_NETWORK);
   },
 });
 
@@ -413,6 +455,14 @@ export const readOnlyRootfs = defineRule({
   },
 });
 
+const WILDCARD_PORT: Offence<PortBinding> = {
+  isBad: (p) => isWildcardAddress(p.hostIp),
+  field: (i) => `ports[${i}].hostIp`,
+  observed: (p) => p.hostIp,
+  expected: "a specific host address (not empty, 0.0.0.0 or ::)",
+  describe: (p) => `${formatPort(p)} listens on every interface`,
+};
+
 export const portsBoundToAddress = defineRule({
   id: "5.14",
   title: "Published ports are bound to a specific host address",
@@ -425,14 +475,7 @@ export const portsBoundToAddress = defineRule({
   remediation: "Publish on one address: `-p 10.0.0.5:8080:8080` (Pulumi `ports[].ip`, whose default is 0.0.0.0).",
   check(c) {
     // ⚠ IPv6 wildcards (`::`, `[::]`) expose the port on every interface just like 0.0.0.0.
-    return failOnOffenders(
-      c.ports,
-      (p) => isWildcardAddress(p.hostIp),
-      (i) => `ports[${i}].hostIp`,
-      (p) => p.hostIp,
-      "a specific host address (not empty, 0.0.0.0 or ::)",
-      (p) => `${formatPort(p)} listens on every interface`,
-    );
+    return failOnOffenders(c.ports, WILDCARD_PORT);
   },
 });
 
@@ -526,6 +569,14 @@ export const ulimitsSet = defineRule({
 
 // ───────────────────────────── 5.20, 5.21 ─────────────────────────────
 
+const SHARED_PROPAGATION: Offence<MountFacts> = {
+  isBad: (m) => m.propagation === "shared" || m.propagation === "rshared",
+  field: (i) => `mounts[${i}].propagation`,
+  observed: (m) => m.propagation,
+  expected: "private, rprivate, slave or rslave",
+  describe: (m) => `${describeMount(m)} propagation ${m.propagation}`,
+};
+
 export const noSharedPropagation = defineRule({
   id: "5.20",
   title: "No mount uses shared propagation",
@@ -537,14 +588,7 @@ export const noSharedPropagation = defineRule({
   reads: ["mounts"],
   remediation: "Use the default (rprivate) or slave propagation: drop `shared`/`rshared` from bind options (Pulumi `mounts[].bindOptions.propagation`).",
   check(c) {
-    return failOnOffenders(
-      c.mounts,
-      (m) => m.propagation === "shared" || m.propagation === "rshared",
-      (i) => `mounts[${i}].propagation`,
-      (m) => m.propagation,
-      "private, rprivate, slave or rslave",
-      (m) => `${describeMount(m)} propagation ${m.propagation}`,
-    );
+    return failOnOffenders(c.mounts, SHARED_PROPAGATION);
   },
 });
 
@@ -584,6 +628,14 @@ export const seccompEnabled = defineRule({
 
 const NO_EXEC_LOG = "needs the audit log of `docker exec` runs (auditd or engine events), which was not collected";
 
+const PRIVILEGED_EXEC: Offence<ExecAuditEvent> = {
+  isBad: (e) => e.privileged,
+  field: (i) => `execAuditEvents[${i}].privileged`,
+  observed: () => true,
+  expected: "no exec with --privileged",
+  describe: (e) => `privileged exec${e.user ? ` as ${e.user}` : ""}${e.at ? ` at ${e.at}` : ""}`,
+};
+
 export const noPrivilegedExec = defineRule({
   id: "5.23",
   title: "docker exec is never run with --privileged",
@@ -596,14 +648,7 @@ export const noPrivilegedExec = defineRule({
   remediation: "Stop using `docker exec --privileged`; restrict who may reach the Docker socket.",
   check(c) {
     if (c.execAuditEvents === undefined) return notApplicable(NO_EXEC_LOG);
-    return failOnOffenders(
-      c.execAuditEvents,
-      (e) => e.privileged,
-      (i) => `execAuditEvents[${i}].privileged`,
-      () => true,
-      "no exec with --privileged",
-      (e) => `privileged exec${e.user ? ` as ${e.user}` : ""}${e.at ? ` at ${e.at}` : ""}`,
-    );
+    return failOnOffenders(c.execAuditEvents, PRIVILEGED_EXEC);
   },
 });
 
@@ -782,21 +827,28 @@ export const usernsNotHost = hostNamespaceRule(
 
 // ───────────────────────────── 5.32 docker socket ─────────────────────────────
 
+let lastSockets: { configured: string; onHost: string | undefined; paths: ReadonlySet<string> } | undefined;
+
 /** Known paths of the Docker socket on this host, each also spelled via /run ↔ /var/run (one is a symlink to the other). */
-function dockerSocketPaths(ctx: RuleContext): Set<string> {
+function dockerSocketPaths(ctx: RuleContext): ReadonlySet<string> {
+  const configured = ctx.settings.dockerSocketPath;
+  const onHost = ctx.host?.locations?.dockerSocket;
+  // The same two settings reach every container: keep the last answer.
+  if (lastSockets?.configured === configured && lastSockets.onHost === onHost) return lastSockets.paths;
   const paths = new Set<string>();
-  for (const p of [ctx.settings.dockerSocketPath, ctx.host?.locations?.dockerSocket, "/var/run/docker.sock", "/run/docker.sock"]) {
+  for (const p of [configured, onHost, "/var/run/docker.sock", "/run/docker.sock"]) {
     if (!p) continue;
     const canonical = normalisePath(p);
     paths.add(canonical);
     if (canonical.startsWith("/var/run/")) paths.add(canonical.slice("/var".length));
     else if (canonical.startsWith("/run/")) paths.add("/var" + canonical);
   }
+  lastSockets = { configured, onHost, paths };
   return paths;
 }
 
 /** Why a mount exposes the Docker socket, or undefined. */
-function exposesDockerSocket(m: MountFacts, sockets: Set<string>): string | undefined {
+function exposesDockerSocket(m: MountFacts, sockets: ReadonlySet<string>): string | undefined {
   if (m.type === "npipe") return /docker_engine/i.test(m.source) ? "the Docker engine named pipe" : undefined;
   const source = m.type === "bind" ? normalisePath(m.source) : m.source.trim();
   if (source.endsWith("docker.sock")) return "a Docker socket";
@@ -806,6 +858,14 @@ function exposesDockerSocket(m: MountFacts, sockets: Set<string>): string | unde
   const held = [...sockets].find((s) => s !== source && isPathWithin(s, source));
   return held ? `a directory holding the Docker socket ${held}` : undefined;
 }
+
+const DOCKER_SOCKET_MOUNT: Offence<MountFacts, ReadonlySet<string>> = {
+  isBad: (m, sockets) => exposesDockerSocket(m, sockets) !== undefined,
+  field: (i) => `mounts[${i}].source`,
+  observed: (m) => m.source,
+  expected: (sockets) => `no mount of the Docker socket (${[...sockets].join(", ")}, any *docker.sock) or a directory holding it`,
+  describe: (m, sockets) => `${describeMount(m)} exposes ${exposesDockerSocket(m, sockets)}`,
+};
 
 export const noDockerSocketMount = defineRule({
   id: "5.32",
@@ -818,15 +878,7 @@ export const noDockerSocketMount = defineRule({
   reads: ["mounts"],
   remediation: "Remove the bind mount of docker.sock (or of a directory holding it, such as /var/run); a container with the socket controls the host. Read-only does not help.",
   check(c, ctx) {
-    const sockets = dockerSocketPaths(ctx);
-    return failOnOffenders(
-      c.mounts,
-      (m) => exposesDockerSocket(m, sockets) !== undefined,
-      (i) => `mounts[${i}].source`,
-      (m) => m.source,
-      `no mount of the Docker socket (${[...sockets].join(", ")}, any *docker.sock) or a directory holding it`,
-      (m) => `${describeMount(m)} exposes ${exposesDockerSocket(m, sockets)}`,
-    );
+    return failOnOffenders(c.mounts, DOCKER_SOCKET_MOUNT, dockerSocketPaths(ctx));
   },
 });
 
