@@ -79,8 +79,8 @@ const redis = new HardenedContainer(
     tmpfs: { "/tmp": "16Mi" },
     command: ["redis-server", "--appendonly", "yes", "--appendfsync", "everysec", "--dir", "/data", "--maxmemory", "192mb"],
     healthcheck: { test: ["CMD", "redis-cli", "ping"], interval: "10s" },
-    // The PIDs limit is applied with `docker update` against this engine (see README).
-    dockerHost: pulumi.interpolate`ssh://root@${host}`,
+    // The PIDs limit is applied with `docker update` on the host, over the same pinned SSH connection.
+    hostConnection: connection,
   },
   onDaemon,
 );
@@ -96,7 +96,7 @@ const app = new HardenedContainer(
     tmpfs: { "/tmp": "64Mi" },
     env: { REDIS_URL: pulumi.interpolate`redis://${redis.containerName}:6379` },
     healthcheck: { test: ["CMD", "/app/healthcheck"], interval: "15s" },
-    dockerHost: pulumi.interpolate`ssh://root@${host}`,
+    hostConnection: connection,
   },
   onDaemon,
 );

@@ -23,6 +23,10 @@ import { ALL_CAPABILITIES, SAFE_CAPABILITIES, type Capability } from "./capabili
 import { exemptionSchema, formatArgsIssue, HardenedArgsError, howToExempt, inputString, validateExemptions } from "./args";
 import { HardenedNetwork } from "./hardened-network";
 import { parseSize, SIZE_HINT } from "./sizes";
+import { checkConnection, connectionSchema, hostCommand, remoteConnection, type ResolvedConnection, type SshConnection } from "./ssh-connection";
+
+/** Prefix for docker run on the Docker host: its own socket, not a DOCKER_HOST the SSH session may carry. */
+const LOCAL_ENGINE_ENV = "env -u DOCKER_HOST -u DOCKER_CONTEXT -u DOCKER_TLS_VERIFY -u DOCKER_CERT_PATH";
 
 export const HARDENED_CONTAINER_TYPE = "hardened-docker:index:HardenedContainer";
 /** Label marking containers made by this component (the policy pack's stack policy reads it). */
@@ -238,10 +242,19 @@ export interface HardenedContainerArgs {
    */
   ulimits?: { name: string; soft: number; hard: number }[];
   /**
-   * DOCKER_HOST for the PIDs-limit command (default: the deploying environment's).
+   * DOCKER_HOST for the PIDs-limit command when it runs on the deploying machine (default: the
+   * deploying environment's). Not with `hostConnection`.
    * @cis 5.29
    */
   dockerHost?: pulumi.Input<string>;
+  /**
+   * Apply the PIDs limit on the Docker host itself, over SSH (the connection SecureDaemon and
+   * HardenedHost take: secret private key, pinned host key), instead of running the docker CLI on
+   * the deploying machine. Use it when the engine is reached through a SecureDaemon's provider.
+   * @default unset (the command runs locally against `dockerHost`)
+   * @cis 5.29
+   */
+  hostConnection?: SshConnection;
 }
 
 // ───────────── validation of the arguments' shape ─────────────
@@ -321,6 +334,7 @@ const argsSchema = z.strictObject({
     .optional(),
   ulimits: z.array(z.strictObject({ name: z.string().regex(/^[a-z]+$/), soft: z.number().int().min(0), hard: z.number().int().min(0) })).optional(),
   dockerHost: inputString("a DOCKER_HOST URL").optional(),
+  hostConnection: connectionSchema.optional(),
 });
 
 /** The container's inputs as computed, with the parts that may be Outputs kept as Inputs. */
@@ -332,6 +346,8 @@ export interface HardenedContainerPlan {
   facts: ContainerFacts;
   pidsLimit: number;
   exemptions: Exemption[];
+  /** Where the PIDs-limit command runs: on the Docker host over SSH, or locally (undefined). */
+  hostConnection?: ResolvedConnection;
 }
 
 export interface PlanOptions {
@@ -428,6 +444,13 @@ export function planHardenedContainer(name: string, rawArgs: HardenedContainerAr
   (args.devices ?? []).forEach((d, i) => {
     if (!exempt.has("5.18")) problems.push(`devices[${i}].hostPath = "${d.hostPath}": host devices are not mapped by default (CIS 5.18). ${howToExempt("5.18")}`);
   });
+  let hostConnection: ResolvedConnection | undefined;
+  if (args.hostConnection) {
+    if (args.dockerHost !== undefined) problems.push("dockerHost: not with hostConnection (the command then runs on the Docker host, against its own socket)");
+    const checked = checkConnection(args.hostConnection, exempt, "run commands there as root", false);
+    problems.push(...checked.problems.map((p) => `hostConnection.${p.replace(/^connection\./, "")}`));
+    hostConnection = checked.resolved;
+  }
   if (problems.length) throw new HardenedArgsError(name, problems);
 
   // ── render the docker.Container inputs ──
@@ -523,7 +546,7 @@ export function planHardenedContainer(name: string, rawArgs: HardenedContainerAr
     volumes: (args.volumes ?? []).map((v) => ({ volumeName: v.volumeName, containerPath: v.containerPath, readOnly: v.readOnly ?? false })),
     envs: envInputs(args.env ?? {}),
   };
-  return { containerArgs, plainInputs, facts, pidsLimit, exemptions };
+  return { containerArgs, plainInputs, facts, pidsLimit, exemptions, ...(hostConnection ? { hostConnection } : {}) };
 }
 
 const PLACEHOLDER_IMAGE = "placeholder.invalid/pending@sha256:" + "0".repeat(64);
@@ -581,8 +604,8 @@ function stripUndefined<T extends object>(o: T): T {
 export class HardenedContainer extends pulumi.ComponentResource {
   /** The docker.Container. */
   public readonly container: docker.Container;
-  /** The local command that applies the PIDs limit (CIS 5.29) through the Engine API. */
-  public readonly pidsLimitCommand: command.local.Command;
+  /** The command that applies the PIDs limit (CIS 5.29) through the Engine API: local, or on the host with `hostConnection`. */
+  public readonly pidsLimitCommand: command.local.Command | command.remote.Command;
   /** The facts the self-check judged (what the catalog saw before anything was created). */
   public readonly facts: ContainerFacts;
   /** The container's id on the engine. */
@@ -613,15 +636,27 @@ export class HardenedContainer extends pulumi.ComponentResource {
       { ...plan.containerArgs, image },
       { parent: this, additionalSecretOutputs: ["envs"] },
     );
-    this.pidsLimitCommand = new command.local.Command(
-      `${name}-pids-limit`,
-      {
-        create: this.container.id.apply((id) => renderPidsLimitCommand(id, plan.pidsLimit)),
-        triggers: [this.container.id, plan.pidsLimit],
-        ...(args.dockerHost ? { environment: { DOCKER_HOST: args.dockerHost } } : {}),
-      },
-      { parent: this, dependsOn: [this.container] },
-    );
+    const pidsLimitScript = this.container.id.apply((id) => renderPidsLimitCommand(id, plan.pidsLimit));
+    const triggers = [this.container.id, plan.pidsLimit];
+    if (args.hostConnection && plan.hostConnection) {
+      const fail = (message: string): never => {
+        throw new pulumi.ResourceError(`HardenedContainer "${name}": hostConnection.${message.replace(/^connection\./, "")}`, this);
+      };
+      const { connection } = remoteConnection(args.hostConnection, plan.hostConnection, fail);
+      const sudo = plan.hostConnection.sudo;
+      this.pidsLimitCommand = new command.remote.Command(
+        `${name}-pids-limit`,
+        // The host's own engine, whatever DOCKER_* the SSH session carries.
+        { connection, create: pidsLimitScript.apply((script) => hostCommand(`${LOCAL_ENGINE_ENV} ${script}`, sudo)), triggers, addPreviousOutputInEnv: false },
+        { parent: this, dependsOn: [this.container] },
+      );
+    } else {
+      this.pidsLimitCommand = new command.local.Command(
+        `${name}-pids-limit`,
+        { create: pidsLimitScript, triggers, ...(args.dockerHost ? { environment: { DOCKER_HOST: args.dockerHost } } : {}) },
+        { parent: this, dependsOn: [this.container] },
+      );
+    }
     this.containerId = this.container.id;
     this.containerName = this.container.name;
     this.registerOutputs({ containerId: this.containerId, containerName: this.containerName });

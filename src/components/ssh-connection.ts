@@ -112,8 +112,10 @@ export interface ResolvedConnection {
 /**
  * Check the plain parts of a connection (Outputs are checked when they resolve, by
  * `remoteConnection`). `risk` completes "without it any host could answer as this one and …".
+ * `hostKeyExemptable` is false where no exemption can be carried for it (a container's labels
+ * hold catalog rules only): the host key is then required.
  */
-export function checkConnection(c: SshConnection, exempt: ReadonlySet<string>, risk: string): { problems: string[]; resolved: ResolvedConnection } {
+export function checkConnection(c: SshConnection, exempt: ReadonlySet<string>, risk: string, hostKeyExemptable = true): { problems: string[]; resolved: ResolvedConnection } {
   const problems: string[] = [];
   const resolved = { user: c.user ?? "root", sudo: c.sudo ?? false, port: c.port ?? 22 };
   if (typeof c.host === "string" && hostProblem(c.host)) problems.push(`connection.host = ${JSON.stringify(c.host)}: ${hostProblem(c.host)}`);
@@ -121,8 +123,11 @@ export function checkConnection(c: SshConnection, exempt: ReadonlySet<string>, r
     const key = parseHostKey(c.hostKey);
     if (typeof key === "string") problems.push(`connection.hostKey: ${key}`);
   }
-  if (c.hostKey === undefined && !exempt.has(SSH_HOST_KEY_EXEMPTION))
-    problems.push(`connection.hostKey: missing; without it any host could answer as this one and ${risk}. Give the host's public key ("ssh-ed25519 AAAA…", from /etc/ssh/ssh_host_ed25519_key.pub). ${howToExempt(SSH_HOST_KEY_EXEMPTION)}`);
+  if (c.hostKey === undefined && !(hostKeyExemptable && exempt.has(SSH_HOST_KEY_EXEMPTION)))
+    problems.push(
+      `connection.hostKey: missing; without it any host could answer as this one and ${risk}. Give the host's public key ("ssh-ed25519 AAAA…", from /etc/ssh/ssh_host_ed25519_key.pub).` +
+        (hostKeyExemptable ? ` ${howToExempt(SSH_HOST_KEY_EXEMPTION)}` : ""),
+    );
   if (resolved.user !== "root" && !resolved.sudo)
     problems.push(`connection.user = ${JSON.stringify(resolved.user)}: the host scripts run as root; connect as root or set connection.sudo: true`);
   return { problems, resolved };

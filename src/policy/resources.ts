@@ -26,6 +26,9 @@ export const DOCKER_NETWORK = "docker:index/network:Network";
 export const DOCKER_SERVICE = "docker:index/service:Service";
 export const DOCKER_PROVIDER = "pulumi:providers:docker";
 export const LOCAL_COMMAND = "command:local:Command";
+export const REMOTE_COMMAND = "command:remote:Command";
+/** The commands HardenedContainer applies the PIDs limit with: local, or on the Docker host over SSH. */
+export const PIDS_LIMIT_COMMAND_TYPES: readonly string[] = [LOCAL_COMMAND, REMOTE_COMMAND];
 
 /** How the pack reads one Pulumi resource type. */
 export interface ResourceKind {

@@ -14,7 +14,7 @@ import { ruleById, RULE_IDS } from "../rules/catalog";
 import type { AnyRule, RuleSettings } from "../rules/types";
 import { PACK_DEFAULT_SETTINGS, policyName, ruleEnforcement, ruleFramework, RULE_SETTINGS, SETTING_SCHEMAS, UNKNOWN_MODES, type Profile, type UnknownMode } from "./metadata";
 import { outcomeMessage, registerMeta, show, type Observer } from "./outcomes";
-import { DOCKER_CONTAINER, judgeRule, LOCAL_COMMAND, RESOURCE_KINDS, resolveResource, type ResourceKind } from "./resources";
+import { DOCKER_CONTAINER, judgeRule, LOCAL_COMMAND, PIDS_LIMIT_COMMAND_TYPES, REMOTE_COMMAND, RESOURCE_KINDS, resolveResource, type ResourceKind } from "./resources";
 import { displayPath, isUnknownSentinel, rawTarget, resolveProps, UnknownValueError, type UnknownAt } from "./unknowns";
 
 /** HardenedContainer's type token and marker label (src/components/hardened-container.ts; a test keeps them equal). */
@@ -72,7 +72,7 @@ function pidsLimitApplied(options: StackOptions): StackValidationPolicy {
       severity: "high",
       framework: ruleFramework(rule),
       tags: ["cis-5.29", "section-5", `level-${rule.level}`, "automated", "stack"],
-      remediationSteps: `Create the container through HardenedContainer (it adds the command "<name>-pids-limit"), or run \`docker update --pids-limit N <container>\` from a command:local:Command that depends on the container. ${rule.remediation}`,
+      remediationSteps: `Create the container through HardenedContainer (it adds the command "<name>-pids-limit"), or run \`docker update --pids-limit N <container>\` from a command (command:local or command:remote, named "<name>-pids-limit") that depends on the container. ${rule.remediation}`,
       configSchema: { properties: { unknownValues: unknownProperty(options.unknownValues) } },
       validateStack: (args, report) => {
         const containers = args.resources.filter((r) => r.type === DOCKER_CONTAINER);
@@ -115,7 +115,7 @@ function pidsLimitApplied(options: StackOptions): StackValidationPolicy {
         settleUnknown(undecided, "the companion command of a container", args.getConfig<StackConfig>().unknownValues, report);
       },
     },
-    { kind: "stack", ruleId: rule.id, rule, title: "The declared PIDs limit is applied", remediation: rule.remediation, types: [DOCKER_CONTAINER, LOCAL_COMMAND] },
+    { kind: "stack", ruleId: rule.id, rule, title: "The declared PIDs limit is applied", remediation: rule.remediation, types: [DOCKER_CONTAINER, LOCAL_COMMAND, REMOTE_COMMAND] },
   );
 }
 
@@ -124,8 +124,8 @@ type CompanionCheck = { ok: true } | { problem: string } | { unknown: UnknownAt 
 /** Does the companion command apply `claim` to container `c`? (`unknown` at preview when neither script nor triggers tell.) */
 function checkCompanion(c: PolicyResource, claim: string, resources: PolicyResource[]): CompanionCheck {
   const commandName = `${c.name}-pids-limit`;
-  const command = resources.find((r) => r.type === LOCAL_COMMAND && r.name === commandName && parentUrn(r) === parentUrn(c));
-  if (!command) return { problem: `there is no command:local:Command "${commandName}" beside it to apply it` };
+  const command = resources.find((r) => PIDS_LIMIT_COMMAND_TYPES.includes(r.type) && r.name === commandName && parentUrn(r) === parentUrn(c));
+  if (!command) return { problem: `there is no command "${commandName}" (command:local or command:remote) beside it to apply it` };
   if (!command.dependencies.some((d) => d.urn === c.urn)) return { problem: `the command "${commandName}" does not depend on the container, so it cannot apply the limit to it` };
   const props = rawTarget(command.props);
   const create: unknown = props.create;
@@ -171,7 +171,7 @@ function containersViaComponent(): StackValidationPolicy {
         for (const h of components) {
           const children = args.resources.filter((r) => r.parent?.urn === h.urn);
           if (!children.some((r) => r.type === DOCKER_CONTAINER)) report(`HardenedContainer "${h.name}" has no docker.Container child (removed or replaced by a transformation?).`, h.urn);
-          if (!children.some((r) => r.type === LOCAL_COMMAND && r.name === `${h.name}-pids-limit`))
+          if (!children.some((r) => PIDS_LIMIT_COMMAND_TYPES.includes(r.type) && r.name === `${h.name}-pids-limit`))
             report(`HardenedContainer "${h.name}" has no "${h.name}-pids-limit" command: its PIDs limit is not applied.`, h.urn);
         }
       },

@@ -186,7 +186,7 @@ describe("check examples/web-stack (the README's main command)", () => {
     // The components and what they create, children indented under their component.
     expect(run.out).toMatch(/\n  hardened-docker:index:HardenedHost +docker-host\n    command:remote:Command +docker-host-data-root\n/);
     expect(run.out).toMatch(/\n  hardened-docker:index:SecureDaemon +daemon\n(    .*\n)*    pulumi:providers:docker +daemon-provider\n/);
-    expect(run.out).toMatch(/\n    docker:index\/container:Container +redis\n    command:local:Command +redis-pids-limit\n/);
+    expect(run.out).toMatch(/\n    docker:index\/container:Container +redis\n    command:remote:Command +redis-pids-limit\n/);
     expect(run.out).toMatch(/\n  docker:index\/volume:Volume +redis-data\n/);
     expect(run.out).toMatch(/\n0 mandatory violation\(s\), 0 advisory, 0 exempted, \d+ for manual review, 0 undecided, [1-9]\d* passed/);
     // redis is on the internal network only; the app's port is on the private address.

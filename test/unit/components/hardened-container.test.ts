@@ -247,3 +247,41 @@ describe("HardenedContainer errors", () => {
     expect(checkResolvedImage("late", late, "redis:7", { now: NOW, contentTrust: true })).toBeUndefined();
   });
 });
+
+describe("HardenedContainer PIDs limit applied on the Docker host (hostConnection)", () => {
+  const KEY_B64 = "AAAAC3NzaC1lZDI1NTE5AAAAIHy0sNXTPuKG7GmrOqjAuYexzDk+VfYMmvMAcPcjJ5z2";
+  const PRIVATE_KEY = "-----BEGIN OPENSSH PRIVATE KEY-----\nUFJJVkFURS1TU0gtS0VZLVRFWFQ=\n-----END OPENSSH PRIVATE KEY-----\n";
+  const hostConnection = { host: "10.0.0.5", privateKey: PRIVATE_KEY, hostKey: `ssh-ed25519 ${KEY_B64} root@docker-1` };
+
+  it("runs docker update on the host over SSH with the host key pinned and the key secret", async () => {
+    const hc = new HardenedContainer("api", { ...base, pidsLimit: 64, hostConnection });
+    await valueOf(hc.pidsLimitCommand.create as pulumi.Output<string>);
+    await settle();
+    expect(byType("command:local:Command")).toHaveLength(0);
+    const [container] = byType("docker:index/container:Container");
+    const [cmd] = byType("command:remote:Command");
+    expect(cmd.name).toBe("api-pids-limit");
+    // The host's own engine, whatever DOCKER_HOST the SSH session has.
+    expect(cmd.inputs.create).toBe(`env -u DOCKER_HOST -u DOCKER_CONTEXT -u DOCKER_TLS_VERIFY -u DOCKER_CERT_PATH docker update --pids-limit=64 -- '${container.id}' >/dev/null`);
+    expect(cmd.inputs.triggers).toEqual([container.id, 64]);
+    expect(cmd.inputs.connection[SIG_KEY]).toBe(SECRET_SIG);
+    expect(cmd.inputs.connection.value).toMatchObject({ host: "10.0.0.5", port: 22, user: "root", hostKey: `ssh-ed25519 ${KEY_B64}`, privateKey: PRIVATE_KEY });
+  });
+
+  it("goes through sudo for a non-root user that asks for it", async () => {
+    const hc = new HardenedContainer("api", { ...base, hostConnection: { ...hostConnection, user: "deploy", sudo: true } });
+    await valueOf(hc.pidsLimitCommand.create as pulumi.Output<string>);
+    await settle();
+    const [cmd] = byType("command:remote:Command");
+    expect(cmd.inputs.create).toMatch(/^sudo -n -- sh -c 'env -u DOCKER_HOST .* docker update --pids-limit=256 -- /);
+  });
+
+  it("refuses a connection without a pinned host key (no exemption can excuse it on a container), a bad host, and dockerHost beside it", () => {
+    const noKey = refusal({ hostConnection: { host: "10.0.0.5", privateKey: PRIVATE_KEY } });
+    expect(noKey).toContain("hostConnection.hostKey: missing");
+    expect(noKey).not.toContain("hd-ssh-host-key");
+    expect(refusal({ hostConnection: { ...hostConnection, host: "10.0.0.5; rm -rf /" } })).toContain('hostConnection.host = "10.0.0.5; rm -rf /": must be a host name or an IP address');
+    expect(refusal({ hostConnection, dockerHost: "ssh://root@10.0.0.5" })).toContain("dockerHost: not with hostConnection");
+    expect(refusal({ hostConnection: { ...hostConnection, user: "deploy" } })).toContain('hostConnection.user = "deploy"');
+  });
+});

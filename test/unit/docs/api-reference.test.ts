@@ -63,7 +63,7 @@ describe("the public API (src/index.ts)", () => {
       ].sort(),
     );
     // Through the type aliases SecureDaemonConnection / HardenedHostConnection.
-    expect(api.interfaces.get("SshConnection")!.usedBy).toEqual(["SecureDaemonArgs.connection", "HardenedHostArgs.connection"]);
+    expect(api.interfaces.get("SshConnection")!.usedBy).toEqual(["HardenedContainerArgs.hostConnection", "SecureDaemonArgs.connection", "HardenedHostArgs.connection"]);
   });
 
   it("every argument has a description and a @cis tag whose ids are in the catalog", () => {

@@ -41,7 +41,7 @@ describe("cis-5.29-pids-limit-applied", () => {
 
   it("fails when a container claims a limit by label but nothing applies it (the label alone is a lie)", async () => {
     const result = await invokeStack(policies, policy, [raw("forged", compliantContainer())]);
-    expect(result.violations[0]).toMatch(/"forged" declares a PIDs limit of 256 .* no command:local:Command "forged-pids-limit"/);
+    expect(result.violations[0]).toMatch(/"forged" declares a PIDs limit of 256 .* no command "forged-pids-limit"/);
     expect(result.urns[0]).toBe(`urn:pulumi:test::proj::${CONTAINER}::forged`);
   });
 
@@ -53,7 +53,18 @@ describe("cis-5.29-pids-limit-applied", () => {
     expect((await invokeStack(policies, policy, resources)).violations[0]).toContain("does not depend on the container");
     const elsewhere = hardened();
     elsewhere[2]!.parent = STACK;
-    expect((await invokeStack(policies, policy, elsewhere)).violations[0]).toContain("no command:local:Command");
+    expect((await invokeStack(policies, policy, elsewhere)).violations[0]).toContain('no command "api-pids-limit"');
+  });
+
+  it("accepts the command run on the Docker host over SSH (hostConnection), and judges it the same way", async () => {
+    const remote = hardened("api", 128, { create: `env -u DOCKER_HOST -u DOCKER_CONTEXT -u DOCKER_TLS_VERIFY -u DOCKER_CERT_PATH docker update --pids-limit=128 -- '${ID}' >/dev/null` });
+    remote[2] = { ...remote[2]!, type: "command:remote:Command", urn: remote[2]!.urn.replace(COMMAND, "command:remote:Command") };
+    expect(await invokeStack(policies, policy, remote)).toEqual({ violations: [], urns: [] });
+    remote[2]!.props = { ...remote[2]!.props, create: `docker update --pids-limit=4096 -- '${ID}'` };
+    expect((await invokeStack(policies, policy, remote)).violations[0]).toContain("applies 4096, not 128");
+    // Any other resource type of that name does not count.
+    remote[2]!.type = "docker:index/volume:Volume";
+    expect((await invokeStack(policies, policy, remote)).violations[0]).toContain('no command "api-pids-limit"');
   });
 
   it("at preview the script is unknown: the triggers carry the limit; with neither known it is reported undecided", async () => {
