@@ -58,7 +58,7 @@ describe("cis-5.29-pids-limit-applied", () => {
 
   it("accepts the command run on the Docker host over SSH (hostConnection), and judges it the same way", async () => {
     const remote = hardened("api", 128, { create: `env -u DOCKER_HOST -u DOCKER_CONTEXT -u DOCKER_TLS_VERIFY -u DOCKER_CERT_PATH docker update --pids-limit=128 -- '${ID}' >/dev/null` });
-    remote[2] = { ...remote[2]!, type: "command:remote:Command", urn: remote[2]!.urn.replace(COMMAND, "command:remote:Command") };
+    remote[2] = { ...remote[2]!, type: "command:remote:Command", urn: `urn:pulumi:test::proj::${HARDENED}$command:remote:Command::api-pids-limit` };
     expect(await invokeStack(policies, policy, remote)).toEqual({ violations: [], urns: [] });
     remote[2]!.props = { ...remote[2]!.props, create: `docker update --pids-limit=4096 -- '${ID}'` };
     expect((await invokeStack(policies, policy, remote)).violations[0]).toContain("applies 4096, not 128");
