@@ -10,6 +10,7 @@ import { z } from "zod";
 import { normaliseCapabilities } from "../facts/normalise";
 import { parseImageRef } from "../facts/image-ref";
 import type { ContainerFacts, DaemonFacts, NetworkFacts, PortBinding, SecurityOptions } from "../facts/types";
+import { daemonFactsFromConfig } from "./daemon-config";
 import { AdapterError } from "./errors";
 import { healthcheckFactsFromInput, healthcheckInput, labelListInput, labelsFromInput, mountFactsFromInput, mountInput, parseInputs, pidsLimitFromLabels } from "./pulumi-container";
 
@@ -321,4 +322,34 @@ export function providerDaemonFacts(props: unknown, logicalName: string): Daemon
     labels: {},
     extra: {},
   };
+}
+
+// ───────────────────────────── hardened-docker:index:SecureDaemon ─────────────────────────────
+
+const secureDaemonInputs = z.looseObject({
+  daemonJson: str,
+  configFile: opt(str),
+  dockerdFlags: opt(z.array(str)),
+});
+
+/** Every DaemonFacts field comes from daemon.json and the flags: an unknown one leaves them all undecided. */
+const ALL_DAEMON_FIELDS = [
+  "rootless", "icc", "logLevel", "iptables", "insecureRegistries", "storageDriver", "hosts", "tls", "tlsVerify", "tlsCaCert", "tlsCert", "tlsKey",
+  "defaultUlimits", "usernsRemap", "cgroupParent", "storageOpts", "authorizationPlugins", "logDriver", "logOpts", "noNewPrivileges", "liveRestore",
+  "userlandProxy", "seccompProfile", "experimental", "selinuxEnabled", "dataRoot", "labels", "extra",
+] as const satisfies readonly Exclude<keyof DaemonFacts, "kind" | "origin" | "source">[];
+
+export const SECURE_DAEMON_INPUT_FIELDS: Readonly<Record<string, readonly string[]>> = {
+  daemonJson: ALL_DAEMON_FIELDS,
+  dockerdFlags: ALL_DAEMON_FIELDS,
+  configFile: ["source"],
+};
+
+/**
+ * SecureDaemon's registered inputs (daemon.json as its self-check judged it, and the dockerd
+ * flags; see SecureDaemonInputs) → the daemon's facts, exactly as the component computed them.
+ */
+export function secureDaemonFacts(props: unknown, logicalName: string): DaemonFacts {
+  const p = parseInputs(secureDaemonInputs, props, `SecureDaemon "${logicalName}"`);
+  return daemonFactsFromConfig({ configText: p.daemonJson, ...(p.configFile ? { configFile: p.configFile } : {}), argv: ["dockerd", ...(p.dockerdFlags ?? [])], origin: "declared" });
 }

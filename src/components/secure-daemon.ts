@@ -442,6 +442,23 @@ export interface SecureDaemonPlan {
   tlsScript?: string;
   connection: { port: number; user: string; sudo: boolean; hostKeyPinned: boolean };
   provider: { via: "ssh" | "tcp"; identityFile?: string; knownHostsFile?: string; tcpPort?: number };
+  /** dockerd flags merged into the self-check (`dockerdFlags`). */
+  dockerdFlags: string[];
+}
+
+/**
+ * The inputs SecureDaemon registers, read by the policy pack (src/adapters/pulumi-resources.ts,
+ * secureDaemonFacts): daemon.json as judged, with log options given as Outputs shown as
+ * "<output>" (so no secret is ever among them), and the dockerd flags.
+ */
+export interface SecureDaemonInputs {
+  daemonJson: string;
+  configFile: string;
+  dockerdFlags: string[];
+}
+
+export function secureDaemonInputs(plan: SecureDaemonPlan): SecureDaemonInputs {
+  return { daemonJson: plan.rendered.configText, configFile: plan.paths.configFile, dockerdFlags: plan.dockerdFlags };
 }
 
 export interface SecureDaemonPlanOptions {
@@ -625,6 +642,7 @@ export function planSecureDaemon(name: string, rawArgs: SecureDaemonArgs, option
     }),
     ...(a.tls ? { tlsScript: renderTlsStageScript(paths.tlsDir) } : {}),
     connection: { port, user, sudo, hostKeyPinned: c.hostKey !== undefined },
+    dockerdFlags: flags,
     provider: {
       via,
       ...(a.provider?.identityFile ? { identityFile: a.provider.identityFile } : {}),
@@ -668,14 +686,18 @@ export class SecureDaemon extends pulumi.ComponentResource {
   public readonly permissionsCommand: command.remote.Command;
 
   constructor(name: string, args: SecureDaemonArgs, opts: pulumi.ComponentResourceOptions = {}) {
-    super(SECURE_DAEMON_TYPE, name, {}, opts);
-    let plan: SecureDaemonPlan;
+    // Planned before registering: the component's inputs are what the self-check judged, so the
+    // policy pack judges the same daemon configuration (and sees an edit by a transformation).
+    let plan: SecureDaemonPlan | undefined;
+    let refused: HardenedArgsError | undefined;
     try {
       plan = planSecureDaemon(name, args);
     } catch (err) {
-      if (err instanceof HardenedArgsError) throw new pulumi.ResourceError(err.message, this);
-      throw err;
+      if (!(err instanceof HardenedArgsError)) throw err;
+      refused = err;
     }
+    super(SECURE_DAEMON_TYPE, name, plan ? secureDaemonInputs(plan) : {}, opts);
+    if (!plan) throw new pulumi.ResourceError(refused!.message, this);
     this.facts = plan.facts;
     const fail = (message: string): never => {
       throw new pulumi.ResourceError(`SecureDaemon "${name}": ${message}`, this);

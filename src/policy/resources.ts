@@ -11,6 +11,8 @@ import {
   PROVIDER_INPUT_FIELDS,
   PROVIDER_KNOWN_FIELDS,
   providerDaemonFacts,
+  SECURE_DAEMON_INPUT_FIELDS,
+  secureDaemonFacts,
   SERVICE_INPUT_FIELDS,
   serviceFactsFromPulumiInputs,
 } from "../adapters/pulumi-resources";
@@ -25,6 +27,7 @@ export const DOCKER_CONTAINER = "docker:index/container:Container";
 export const DOCKER_NETWORK = "docker:index/network:Network";
 export const DOCKER_SERVICE = "docker:index/service:Service";
 export const DOCKER_PROVIDER = "pulumi:providers:docker";
+export const SECURE_DAEMON = "hardened-docker:index:SecureDaemon";
 export const LOCAL_COMMAND = "command:local:Command";
 export const REMOTE_COMMAND = "command:remote:Command";
 /** The commands HardenedContainer applies the PIDs limit with: local, or on the Docker host over SSH. */
@@ -46,6 +49,8 @@ export interface ResourceKind {
   knownFields?: readonly string[];
   /** Whether exemption labels can be set on it. */
   labels: boolean;
+  /** Its state is not refreshed from the engine (a component): drift is the live audit's job, not the drift policy's. */
+  declarationOnly?: boolean;
 }
 
 const PLACEHOLDER_IMAGE = "unknown.invalid/unknown-at-preview:unknown";
@@ -86,6 +91,16 @@ export const RESOURCE_KINDS: Readonly<Record<string, ResourceKind>> = {
       providerDaemonFacts(props, name) ?? { notJudged: "the provider sets no host: it connects to DOCKER_HOST of the deploying environment, which the stack does not show" },
     knownFields: PROVIDER_KNOWN_FIELDS,
     labels: false,
+  },
+  // The project's own component: the daemon.json it will write (its exemptions are engine labels in it).
+  [SECURE_DAEMON]: {
+    type: SECURE_DAEMON,
+    label: "SecureDaemon",
+    subject: "daemon",
+    fields: SECURE_DAEMON_INPUT_FIELDS,
+    toFacts: (props, name) => secureDaemonFacts(props, name),
+    labels: true,
+    declarationOnly: true,
   },
 };
 

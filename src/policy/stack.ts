@@ -209,7 +209,7 @@ function drift(rules: { rule: AnyRule; kinds: ResourceKind[] }[], options: Stack
         let judged = 0;
         for (const r of args.resources) {
           const kind = RESOURCE_KINDS[r.type];
-          if (!kind) continue;
+          if (!kind || kind.declarationOnly) continue;
           const raw = rawTarget(r.props);
           if (isUnknownSentinel(raw.id)) continue; // not created yet: the resource policies judge its inputs
           const res = resolveResource(r.type, r.name, raw, ctx.now)!;

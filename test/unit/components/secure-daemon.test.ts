@@ -222,6 +222,12 @@ describe("SecureDaemon with a TCP listener", () => {
     expect([...optionsOf("command:remote:Command", "docker-1-apply").additionalSecretOutputs!].sort()).toEqual(["connection", "stderr", "stdout"]);
     // The self-check saw a stand-in, not the token.
     expect(JSON.stringify(d.facts)).not.toContain("SPLUNK-TOKEN-VALUE");
+    // The component's own inputs (what the policy pack judges) are that same stand-in: plain, no secret.
+    const component = recorded.find((r) => r.type === "hardened-docker:index:SecureDaemon")!;
+    expect(component.inputs.daemonJson).toBe(planSecureDaemon("docker-1", { ...base, logDriver: "splunk", logOpts: { "splunk-url": "https://splunk.example.com:8088", "splunk-token": pulumi.secret("x") } }, { now: NOW }).rendered.configText);
+    expect(JSON.parse(component.inputs.daemonJson)["log-opts"]).toEqual({ "splunk-token": "<output>", "splunk-url": "https://splunk.example.com:8088" });
+    expect(JSON.stringify(component.inputs)).not.toContain("SPLUNK-TOKEN-VALUE");
+    expect(component.inputs.dockerdFlags).toEqual([]);
   });
 });
 

@@ -55,16 +55,20 @@ describe("policy pack generated from the catalog", () => {
     expect(ids).not.toContain("5.7");
     expect(ids).not.toContain("1.1.1");
     expect(ids).not.toContain("6.1");
-    // The provider tells only the daemon's listener and TLS: only 2.7 can be decided from it.
-    expect(ids.filter((id) => ruleById(id)!.subject === "daemon")).toEqual(["2.7"]);
+    // Daemon rules: from SecureDaemon's daemon.json all of section 2 (+ SELinux, exemptions); the
+    // provider tells only the daemon's listener and TLS, so only 2.7 is also decided from it.
+    const daemonIds = CATALOG.filter((r) => r.subject === "daemon" && r.where !== "live" && r.where !== "none").map((r) => r.id);
+    expect(ids.filter((id) => ruleById(id)!.subject === "daemon").sort()).toEqual([...daemonIds].sort());
+    expect(daemonIds).toEqual(expect.arrayContaining(["2.2", "2.9", "2.12", "hd-selinux-enabled", "hd-exemptions-daemon"]));
   });
 
-  it("maps container rules to docker.Container and docker.Service, network rules to docker.Network, 2.7 to the provider", () => {
+  it("maps container rules to docker.Container and docker.Service, network rules to docker.Network, daemon rules to SecureDaemon (2.7 also to the provider)", () => {
     const types = Object.fromEntries(rulePolicies.map((p) => [policyMeta(p)!.ruleId, policyMeta(p)!.types]));
     expect(types["5.4"]).toEqual([CONTAINER, SERVICE]);
     expect(types["7.3"]).toEqual([NETWORK]);
     expect(types["hd-exemptions-network"]).toEqual([NETWORK]);
-    expect(types["2.7"]).toEqual([PROVIDER]);
+    expect(types["2.7"]).toEqual([PROVIDER, "hardened-docker:index:SecureDaemon"]);
+    expect(types["2.2"]).toEqual(["hardened-docker:index:SecureDaemon"]);
   });
 
   it("names policies after the CIS id (cis-5.4-restrict-capabilities), uniquely and as the engine accepts", () => {
