@@ -170,6 +170,22 @@ function judgeAll(res: ResolvedResource, slots: readonly Slot[], count: number):
   return (res.judged = judged);
 }
 
+/**
+ * `args.notApplicable` for a resource type the policy does not judge. It throws an error only to
+ * signal; its stack trace is never read, and capturing one through the engine's async frames
+ * costs more than judging the resource (a policy for two types is called for every other
+ * resource, e.g. 2.7 for each container), so none is captured.
+ */
+function notApplicableQuietly(args: ResourceValidationArgs, reason: string): never {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return args.notApplicable(reason);
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}
+
 /** Act on an outcome as the engine expects: a violation, `notApplicable` (throws), or the SDK's UnknownValueError (throws). */
 export function enact(outcome: RuleOutcome, message: string, args: ResourceValidationArgs, report: ReportViolation): void {
   switch (outcome.status) {
@@ -199,8 +215,9 @@ function rulePolicy(slot: Slot, judgeEvery: (res: ResolvedResource) => Judged, o
   const types = kinds.map((k) => k.type);
   const observer = options.observer;
   const judgingOf = judgingFactory(slot);
+  const notForType = `Policy only applies to ${kinds.map((k) => k.label).join(" and ")} resources`;
   const validate: ResourceValidation = (args, report) => {
-    if (!types.includes(args.type)) return args.notApplicable(`Policy only applies to ${kinds.map((k) => k.label).join(" and ")} resources`);
+    if (!types.includes(args.type)) return notApplicableQuietly(args, notForType);
     const res = cache.get(args)!;
     // Read once, for the settings and for reportManual.
     const config = judgingOf ? args.getConfig<RulePolicyConfig>() : undefined;
@@ -247,7 +264,7 @@ function exemptionsReport(rules: { rule: AnyRule; kinds: ResourceKind[] }[], cac
   const kinds = Object.values(RESOURCE_KINDS).filter((k) => k.labels);
   const byId = new Map(rules.map((e) => [e.rule.id, e] as const));
   const validate: ResourceValidation = (args, report) => {
-    if (!kinds.some((k) => k.type === args.type)) return args.notApplicable("Policy only applies to resources that carry exemption labels");
+    if (!kinds.some((k) => k.type === args.type)) return notApplicableQuietly(args, "Policy only applies to resources that carry exemption labels");
     const res = cache.get(args)!;
     if (res.exemptions.valid.size === 0) return;
     const outcomes = res.outcomes;
