@@ -66,6 +66,8 @@ export const HOW_EACH_COMMAND_IS_EXERCISED: Record<string, Exercise> = {
   "pulumi config set dataDevice /dev/vdb": { external: PULUMI },
   'pulumi config set sshHostKey "$(ssh-keyscan -t ed25519 10.0.0.5 2>/dev/null | cut -d\' \' -f2-)"': { external: PULUMI },
   "pulumi config set --secret sshPrivateKey < ~/.ssh/id_ed25519": { external: PULUMI },
+  "pulumi config set redisImage \"$(docker pull -q redis:7.4-alpine >/dev/null && docker inspect --format '{{index .RepoDigests 0}}' redis:7.4-alpine)\"": { external: `${PULUMI}; there is no registry access here either` },
+  "pulumi config set appImage registry.example.com/team/app@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef": { external: PULUMI },
   "pulumi up": { external: `${PULUMI}; the components' effects are proven on a real engine in test/integration/` },
   "pulumi preview --policy-pack examples/policy-pack": {
     covered: "test/unit/policy/pack-entry.test.ts",

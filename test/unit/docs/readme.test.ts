@@ -46,7 +46,7 @@ describe("README commands", () => {
         // What the README's `pulumi config set` lines leave in Pulumi.dev.yaml (the key encrypted).
         const file = path.join(ROOT, "Pulumi.dev.yaml");
         if (existsSync(file)) throw new Error(`${file} exists: this test will not overwrite it`);
-        writeFileSync(file, "encryptionsalt: v1:c2FsdA==:v1:bm9uY2U=:Y2lwaGVy\nconfig:\n  web-stack:host: 10.0.0.5\n  web-stack:privateAddress: 10.0.0.5\n  web-stack:dataDevice: /dev/vdb\n  web-stack:sshHostKey: ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBBCl9+q1eRAQnQVrXPrBqThBMTMSvberGfL3iNM9K8g\n  web-stack:sshPrivateKey:\n    secure: v1:AAAAAAAAAAAAAAAA:BBBBBBBBBBBBBBBBBBBBBBBB\n");
+        writeFileSync(file, `encryptionsalt: v1:c2FsdA==:v1:bm9uY2U=:Y2lwaGVy\nconfig:\n  web-stack:host: 10.0.0.5\n  web-stack:privateAddress: 10.0.0.5\n  web-stack:dataDevice: /dev/vdb\n  web-stack:sshHostKey: ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBBCl9+q1eRAQnQVrXPrBqThBMTMSvberGfL3iNM9K8g\n  web-stack:sshPrivateKey:\n    secure: v1:AAAAAAAAAAAAAAAA:BBBBBBBBBBBBBBBBBBBBBBBB\n  web-stack:redisImage: redis@sha256:${"e".repeat(64)}\n  web-stack:appImage: registry.example.com/team/app@sha256:${"0123456789abcdef".repeat(4)}\n`);
         written.push(file);
       }
       const output = / -o (\S+)/.exec(command)?.[1];
@@ -54,7 +54,10 @@ describe("README commands", () => {
       const r = runCommand(command);
       expect({ code: r.code, err: r.err }).toEqual({ code: how.exitCode, err: "" });
       if (output) expect(JSON.parse(readFileSync(path.join(ROOT, output), "utf8")).version).toBe("2.1.0");
-      if (how.setup === "dev-stack-config") expect(r.out).toMatch(/\n0 mandatory violation\(s\)/);
+      if (how.setup === "dev-stack-config") {
+        expect(r.out).toMatch(/\n0 mandatory violation\(s\)/);
+        expect(r.out).toContain(`redis@sha256:${"e".repeat(64)}`); // the stack's config reached the program
+      }
       // The outputs the README shows after this command are what it prints.
       for (const b of blocks.filter((x) => x.lang === "text" && x.previousSh?.body.split("\n").map((l) => l.trim())[0] === command)) {
         const missing = b.body.split("\n").filter((line) => line.trim() !== "" && !r.out.includes(line));
