@@ -225,3 +225,23 @@ export function host(overrides: Partial<HostFacts> = {}): HostFacts {
     ...overrides,
   };
 }
+
+/**
+ * The daemon.json SecureDaemon renders by default (with an authorization plugin): compliant with
+ * section 2. test/unit/components/secure-daemon.test.ts asserts the component renders exactly this.
+ */
+export const COMPLIANT_DAEMON_JSON: Readonly<Record<string, unknown>> = {
+  icc: false,
+  "userns-remap": "default",
+  "selinux-enabled": true,
+  "no-new-privileges": true,
+  "live-restore": true,
+  "userland-proxy": false,
+  iptables: true,
+  "log-level": "info",
+  "log-driver": "journald",
+  "default-ulimits": { nofile: { Name: "nofile", Soft: 1024, Hard: 4096 } },
+  "insecure-registries": [],
+  experimental: false,
+  "authorization-plugins": ["authz-broker"],
+};

@@ -21,6 +21,7 @@ export const PROVIDER = "pulumi:providers:docker";
 export const COMMAND = "command:local:Command";
 export const HARDENED = "hardened-docker:index:HardenedContainer";
 
+
 export function pack(options: PackOptions = {}): Policies {
   return createPolicies({ now: () => NOW, ...options });
 }

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { COMPLIANT_DAEMON_JSON } from "../../harness/fixtures";
 import { byType, installMocks, recorded, resetRecorded, settle, valueOf } from "../../harness/pulumi-mocks";
 
 installMocks();
@@ -77,21 +78,7 @@ beforeEach(() => {
 describe("SecureDaemon defaults", () => {
   it("renders a daemon.json that passes section 2", () => {
     const p = plan();
-    expect(p.rendered.config).toEqual({
-      icc: false,
-      "userns-remap": "default",
-      "selinux-enabled": true,
-      "no-new-privileges": true,
-      "live-restore": true,
-      "userland-proxy": false,
-      iptables: true,
-      "log-level": "info",
-      "log-driver": "journald",
-      "default-ulimits": { nofile: { Name: "nofile", Soft: 1024, Hard: 4096 } },
-      "insecure-registries": [],
-      experimental: false,
-      "authorization-plugins": ["authz-broker"],
-    });
+    expect(p.rendered.config).toEqual(COMPLIANT_DAEMON_JSON);
     expect(p.rendered.configText).toBe(JSON.stringify(p.rendered.config, null, 2) + "\n");
     // The catalog, run independently on the same text: nothing fails.
     const facts = daemonFactsFromConfig({ configText: p.rendered.configText });

@@ -8,6 +8,7 @@ import { CONTAINER_INPUT_FIELDS, NETWORK_INPUT_FIELDS, PROVIDER_INPUT_FIELDS, SE
 import { policyMeta } from "../../../src/policy";
 import { readRoots, SECURE_DAEMON } from "../../../src/policy/resources";
 import type { AnyRule } from "../../../src/rules/types";
+import { COMPLIANT_DAEMON_JSON } from "../../harness/fixtures";
 import { compliantContainer, CONTAINER, exemptionLabel, invoke, NETWORK, pack, PROVIDER, UNKNOWN } from "../../harness/policy";
 
 const policies = pack();
@@ -26,22 +27,7 @@ const container = (breaks: Record<string, unknown> | null): Row => ({ type: CONT
 const network = (breaks: Record<string, unknown> | null): Row => ({ type: NETWORK, base: { name: "backend", driver: "overlay", options: { encrypted: "" } }, breaks });
 const PROVIDER_OK = { host: "tcp://10.0.0.12:2376", caMaterial: "CA", certMaterial: "CERT", keyMaterial: "KEY" };
 /** A compliant daemon.json as SecureDaemon writes it (its registered inputs: SecureDaemonInputs). */
-const DAEMON_OK: Record<string, unknown> = {
-  icc: false,
-  "userns-remap": "default",
-  "selinux-enabled": true,
-  "no-new-privileges": true,
-  "live-restore": true,
-  "userland-proxy": false,
-  iptables: true,
-  "log-level": "info",
-  "log-driver": "journald",
-  "default-ulimits": { nofile: { Name: "nofile", Soft: 1024, Hard: 4096 } },
-  "insecure-registries": [],
-  experimental: false,
-  "authorization-plugins": ["authz-broker"],
-  labels: [],
-};
+const DAEMON_OK: Record<string, unknown> = { ...COMPLIANT_DAEMON_JSON, labels: [] };
 const daemonInputs = (config: Record<string, unknown>) => ({ daemonJson: JSON.stringify(config), configFile: "/etc/docker/daemon.json", dockerdFlags: [] });
 /** `undefined` removes a daemon.json key. */
 const daemon = (breaks: Record<string, unknown> | null): Row => ({ type: SECURE_DAEMON, base: daemonInputs(DAEMON_OK), breaks: breaks && { daemonJson: daemonInputs({ ...DAEMON_OK, ...breaks }).daemonJson } });
