@@ -465,6 +465,8 @@ const infoSchema = z.looseObject({
       ControlAvailable: opt(bool),
       Managers: opt(num),
       Nodes: opt(num),
+      NodeID: opt(str),
+      RemoteManagers: opt(z.array(z.looseObject({ NodeID: opt(str), Addr: opt(str) }))),
       Cluster: opt(z.looseObject({ Spec: opt(z.looseObject({ EncryptionConfig: opt(z.looseObject({ AutoLockManagers: opt(bool) })) })) })),
     }),
   ),
@@ -516,7 +518,8 @@ export interface InfoOptions {
 /**
  * `GET /info` → EngineFacts. `insecureRegistryCidrs` is reported as the engine has it, including
  * its built-in `127.0.0.0/8`. Swarm: `info` carries no listen address (`NodeAddr` is the
- * advertised one), so `listenAddr` stays undefined; autolock is known on managers only.
+ * advertised one), so `listenAddr` stays undefined (the audit reads it from the host's sockets);
+ * a manager's own RemoteManagers entry gives `managementAddr`; autolock is known on managers only.
  */
 export function engineFactsFromInfo(json: unknown, opts: InfoOptions = {}): EngineFacts {
   const source = "docker info";
@@ -551,6 +554,7 @@ export function engineFactsFromInfo(json: unknown, opts: InfoOptions = {}): Engi
 function swarmFactsFromInfo(s: z.infer<typeof infoSchema>["Swarm"]): SwarmFacts {
   const state = s?.LocalNodeState || "inactive";
   const autolock = s?.Cluster?.Spec?.EncryptionConfig?.AutoLockManagers;
+  const own = s?.NodeID ? s.RemoteManagers?.find((m) => m.NodeID === s.NodeID)?.Addr : undefined;
   return {
     kind: "swarm",
     state,
@@ -559,6 +563,7 @@ function swarmFactsFromInfo(s: z.infer<typeof infoSchema>["Swarm"]): SwarmFacts 
     managers: s?.Managers ?? 0,
     nodes: s?.Nodes ?? 0,
     ...(s?.Cluster ? { autolockEnabled: autolock ?? false } : {}),
+    ...(own ? { managementAddr: own } : {}),
   };
 }
 

@@ -10,9 +10,11 @@
  * DockerRootDir; with no engine to match, a lone dockerd.
  */
 import { configFileFromArgv, daemonFactsFromConfig, DEFAULT_CONFIG_FILE } from "../adapters/daemon-config";
-import { nonRecursiveAuditPaths, parseAuditRuleWatches, parseGroupMembers, parseMountInfo } from "../facts/host-parsers";
+import { nonRecursiveAuditPaths, parseAuditRuleWatches, parseGroupMembers, parseListeningSockets, parseMountInfo } from "../facts/host-parsers";
 import { isPathWithin, normalisePath } from "../facts/normalise";
-import type { DaemonFacts, FileStat, HostFacts, HostLocations } from "../facts/types";
+import type { DaemonFacts, FileStat, HostFacts, HostLocations, SwarmFacts } from "../facts/types";
+import { isWildcardAddress } from "../rules/predicates";
+import { splitListenAddr, SWARM_PORT } from "../rules/section7-swarm";
 import type { HostAccess, ProcessInfo, RawStat } from "./host-access";
 
 export interface HostProbeInput {
@@ -28,6 +30,8 @@ export interface HostProbeResult {
   /** The effective configuration of the dockerd serving the engine; undefined when not found. */
   daemon?: DaemonFacts;
   dockerd?: ProcessInfo;
+  /** TCP addresses listening in dockerd's network namespace (`/proc/PID/net/tcp{,6}`); undefined when not readable. */
+  listening?: string[];
   /** What could not be read, and what was read instead: one line each, for the report. */
   notes: string[];
 }
@@ -279,7 +283,7 @@ export async function collectHost(input: HostProbeInput): Promise<HostProbeResul
   const dockerd = chosen?.proc;
   const daemon = chosen?.daemon;
 
-  const [passwd, group, mountinfo, hostnameText, osRelease, apparmor, selinuxEnforce, limits, audit, locations] = await Promise.all([
+  const [passwd, group, mountinfo, hostnameText, osRelease, apparmor, selinuxEnforce, limits, audit, locations, tcp4, tcp6] = await Promise.all([
     access.readFile("/etc/passwd"),
     access.readFile("/etc/group"),
     access.readFile("/proc/self/mountinfo"),
@@ -290,6 +294,8 @@ export async function collectHost(input: HostProbeInput): Promise<HostProbeResul
     dockerd ? access.readFile(`/proc/${dockerd.pid}/limits`) : Promise.resolve(undefined),
     readAuditRules(access, notes),
     resolveLocations(access, input, dockerd, daemon),
+    dockerd ? access.readFile(`/proc/${dockerd.pid}/net/tcp`) : Promise.resolve(undefined),
+    dockerd ? access.readFile(`/proc/${dockerd.pid}/net/tcp6`) : Promise.resolve(undefined),
   ]);
 
   const users = idNames(passwd);
@@ -317,7 +323,19 @@ export async function collectHost(input: HostProbeInput): Promise<HostProbeResul
     selinuxEnabled: selinuxEnforce !== undefined,
     ...(osRelease ? { os: parseOsRelease(osRelease) } : {}),
   };
-  return { host, ...(daemon ? { daemon } : {}), ...(dockerd ? { dockerd } : {}), notes };
+  const listening = tcp4 === undefined && tcp6 === undefined ? undefined : [...parseListeningSockets(tcp4 ?? ""), ...parseListeningSockets(tcp6 ?? "")];
+  return { host, ...(daemon ? { daemon } : {}), ...(dockerd ? { dockerd } : {}), ...(listening ? { listening } : {}), notes };
+}
+
+/**
+ * The swarm's management listen address, from the sockets dockerd listens on: the one on this
+ * manager's management port (its advertised port, else 2377). A wildcard wins over a specific
+ * address (it is what exposes the port). Undefined when no socket is on that port.
+ */
+export function swarmListenAddr(swarm: Pick<SwarmFacts, "managementAddr">, listening: readonly string[]): string | undefined {
+  const port = swarm.managementAddr ? splitListenAddr(swarm.managementAddr).port : SWARM_PORT;
+  const onPort = listening.filter((a) => splitListenAddr(a).port === port);
+  return onPort.find((a) => isWildcardAddress(splitListenAddr(a).host)) ?? onPort[0];
 }
 
 function fileStat(path: string, s: RawStat, users: Map<number, string>, groups: Map<number, string>): FileStat {

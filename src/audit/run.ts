@@ -8,12 +8,13 @@
  * Rules whose subject could not be collected (the host and daemon of a remote tcp engine) are
  * reported as `unknown` with the reason, never silently dropped or passed.
  */
-import type { DaemonFacts, Facts, HostFacts, SubjectKind } from "../facts/types";
+import type { DaemonFacts, Facts, HostFacts, SubjectKind, SwarmFacts } from "../facts/types";
 import { CATALOG } from "../rules/catalog";
 import { evaluate, type Finding } from "../rules/evaluate";
+import { splitListenAddr, SWARM_PORT } from "../rules/section7-swarm";
 import { DEFAULT_SETTINGS, type AnyRule, type RuleContext, type RuleSettings } from "../rules/types";
 import { collectEngine, DEFAULT_CONCURRENCY, type EngineSnapshot } from "./collect-engine";
-import { collectHost } from "./collect-host";
+import { collectHost, swarmListenAddr } from "./collect-host";
 import { AuditConnectionError, classifyError, connect, defaultHost, parseTarget, type ConnectOptions, type ConnectionProblem, type EngineConnection, type EngineTarget, type TargetKind } from "./connect";
 import { computeDrift, parseStackExport, type DeclaredState, type DriftReport, type LiveHost } from "./drift";
 import { LocalHostAccess, SshHostAccess, type HostAccess } from "./host-access";
@@ -143,6 +144,7 @@ async function auditHost(address: string, o: AuditOptions, rules: readonly AnyRu
     let host: HostFacts | undefined;
     let daemon: DaemonFacts | undefined;
     let dockerd: HostAudit["dockerd"];
+    let listening: string[] | undefined;
     const access = hostAccessFor(target, conn, o.hostProbe ?? "auto");
     if (typeof access === "string") notes.push(access);
     else {
@@ -155,6 +157,7 @@ async function auditHost(address: string, o: AuditOptions, rules: readonly AnyRu
         host = probe.host;
         daemon = probe.daemon;
         notes.push(...probe.notes);
+        listening = probe.listening;
         if (probe.dockerd) dockerd = { pid: probe.dockerd.pid, argv: probe.dockerd.argv, ...(daemon?.source.configFile ? { configFile: daemon.source.configFile } : {}) };
       } catch (err) {
         notes.push(`host probes failed (${access.label}): ${(err as Error).message.split("\n")[0]}`);
@@ -166,16 +169,26 @@ async function auditHost(address: string, o: AuditOptions, rules: readonly AnyRu
       ...(host?.locations.dockerSocket ? { dockerSocketPath: host.locations.dockerSocket } : target.kind === "unix" ? { dockerSocketPath: target.socketPath! } : {}),
       ...o.settings,
     };
+    // The Engine API does not say where swarm management listens (7.2); dockerd's sockets do.
+    const managementAddr = snap.swarm.active && listening ? swarmListenAddr(snap.swarm, listening) : undefined;
+    const swarm: SwarmFacts = managementAddr ? { ...snap.swarm, listenAddr: managementAddr } : snap.swarm;
     const ctx: RuleContext = {
       settings,
       ...(daemon ? { daemon } : {}),
       // Without host probes, the engine says which LSMs it uses.
       host: host ?? { apparmorEnabled: snap.engine.security.apparmor, selinuxEnabled: snap.engine.security.selinux },
-      swarm: snap.swarm,
+      swarm,
       now: o.now ?? new Date(),
     };
-    const subjects: Facts[] = [...(host ? [host] : []), ...(daemon ? [daemon] : []), snap.swarm, ...snap.networks, ...snap.images, snap.inventory, ...snap.containers];
-    const findings: AuditFinding[] = evaluate(subjects, ctx, rules).map((f) => ({ ...f, target: target.label }));
+    const subjects: Facts[] = [...(host ? [host] : []), ...(daemon ? [daemon] : []), swarm, ...snap.networks, ...snap.images, snap.inventory, ...snap.containers];
+    let findings: AuditFinding[] = evaluate(subjects, ctx, rules).map((f) => ({ ...f, target: target.label }));
+    if (swarm.active && swarm.listenAddr === undefined) {
+      // Not a failure: the address could not be seen.
+      const why = listening
+        ? `no socket of dockerd listens on the swarm management port ${swarm.managementAddr ? splitListenAddr(swarm.managementAddr).port : SWARM_PORT}`
+        : "the swarm management listen address is read from dockerd's sockets on the host (/proc/PID/net/tcp), which were not read";
+      findings = findings.flatMap((f) => (f.ruleId === "7.2" ? unknownFindings(rules.filter((r) => r.id === "7.2"), "swarm", why, target.label) : [f]));
+    }
     if (!host) findings.unshift(...unknownFindings(rules, "host", `host facts not collected: ${notes.find((n) => n.startsWith("host")) ?? "see notes"}`, target.label));
     if (!daemon) {
       const why = notes.find((n) => n.startsWith("daemon configuration")) ?? (typeof access === "string" ? access : "the daemon configuration was not read");

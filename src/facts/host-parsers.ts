@@ -207,3 +207,38 @@ export function parseOctalMode(text: string, source = "mode"): number {
   if (!(mode <= 0o7777)) throw new Error(`${source}: not an octal permission mode: ${JSON.stringify(text)}`);
   return mode;
 }
+
+/**
+ * `/proc/PID/net/tcp` or `tcp6` → the addresses sockets LISTEN on, as `ADDRESS:PORT`
+ * (`0.0.0.0:2377`, `[::]:2377`, `127.0.0.1:2377`). The kernel writes each address as hex of its
+ * bytes in host order per 32-bit word (little-endian here), the port as big-endian hex. Read
+ * from dockerd's own pid, this is its network namespace.
+ */
+export function parseListeningSockets(text: string): string[] {
+  const out: string[] = [];
+  for (const line of text.split("\n").slice(1)) {
+    const f = line.trim().split(/\s+/);
+    if (f.length < 4 || f[3] !== "0A") continue; // 0A = TCP_LISTEN
+    const m = /^([0-9A-Fa-f]{8}|[0-9A-Fa-f]{32}):([0-9A-Fa-f]{4})$/.exec(f[1]!);
+    if (!m) continue;
+    const port = parseInt(m[2]!, 16);
+    const words = m[1]!.match(/.{8}/g)!.map((w) => w.match(/../g)!.reverse().join("")); // each word little-endian → network order
+    if (words.length === 1) {
+      out.push(`${words[0]!.match(/../g)!.map((b) => parseInt(b, 16)).join(".")}:${port}`);
+      continue;
+    }
+    const groups = words.join("").match(/.{4}/g)!.map((g) => parseInt(g, 16).toString(16));
+    // Collapse the longest run of zero groups, as IPv6 text does.
+    let best = { at: -1, len: 0 };
+    for (let i = 0; i < 8; ) {
+      if (groups[i] !== "0") { i++; continue; }
+      let j = i;
+      while (j < 8 && groups[j] === "0") j++;
+      if (j - i > best.len) best = { at: i, len: j - i };
+      i = j;
+    }
+    const text6 = best.len > 1 ? `${groups.slice(0, best.at).join(":")}::${groups.slice(best.at + best.len).join(":")}` : groups.join(":");
+    out.push(`[${text6}]:${port}`);
+  }
+  return out;
+}

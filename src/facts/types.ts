@@ -248,6 +248,8 @@ export interface SwarmFacts {
   nodes: number;
   /** Address the node listens on for cluster management, e.g. `0.0.0.0:2377`. */
   listenAddr?: string;
+  /** This manager's advertised management address (`docker info` RemoteManagers), e.g. `10.0.0.5:2377`: its port is the one it listens on. */
+  managementAddr?: string;
   autolockEnabled?: boolean;
 }
 

@@ -10,7 +10,7 @@ import { isWildcardAddress } from "./predicates";
 import { defineRule, fail, manual, notApplicable, pass, type AnyRule, type Verdict } from "./types";
 
 /** The default swarm management port. */
-const SWARM_PORT = 2377;
+export const SWARM_PORT = 2377;
 
 /** A node that has joined a swarm; a `locked` node is in one too (its manager keys are sealed). */
 const inSwarm = (s: SwarmFacts): boolean => s.active || s.state === "locked";

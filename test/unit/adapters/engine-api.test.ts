@@ -467,7 +467,10 @@ describe("engineFactsFromInfo", () => {
 
   test("swarm manager with autolock, insecure registries, experimental", () => {
     const e = engineFactsFromInfo(text("engine-info-swarm"));
-    expect(e.swarm).toEqual({ kind: "swarm", state: "active", active: true, isManager: true, managers: 1, nodes: 1, autolockEnabled: true });
+    // managementAddr: this node's own RemoteManagers entry (the port it listens on; the address it advertises).
+    expect(e.swarm).toEqual({ kind: "swarm", state: "active", active: true, isManager: true, managers: 1, nodes: 1, autolockEnabled: true, managementAddr: "127.0.0.1:2377" });
+    const other = engineFactsFromInfo(with_("engine-info-swarm", (j) => (j.Swarm.RemoteManagers = [{ NodeID: "someone-else", Addr: "10.0.0.9:4000" }])));
+    expect(other.swarm.managementAddr).toBeUndefined();
     expect(e.insecureRegistries).toEqual(["registry.local:5000"]); // IndexConfigs with Secure: false
     expect(e.insecureRegistryCidrs).toEqual(["10.10.0.0/16", "127.0.0.0/8"]);
     expect(e.experimental).toBe(true);

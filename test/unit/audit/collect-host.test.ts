@@ -1,4 +1,4 @@
-import { collectHost, flagValue, idNames, parseOsRelease, parseProcLimits } from "../../../src/audit/collect-host";
+import { collectHost, flagValue, idNames, parseOsRelease, parseProcLimits, swarmListenAddr } from "../../../src/audit/collect-host";
 import type { HostAccess, ProcessInfo, RawStat } from "../../../src/audit/host-access";
 
 /** An in-memory host: files with modes/owners, processes, and optional `auditctl -l` output. */
@@ -155,5 +155,18 @@ describe("small parsers", () => {
   test("flagValue: both forms, last wins", () => {
     expect(flagValue(["dockerd", "--exec-root", "/a", "--exec-root=/b"], "exec-root")).toBe("/b");
     expect(flagValue(["dockerd"], "exec-root")).toBeUndefined();
+  });
+});
+
+describe("swarmListenAddr (CIS 7.2 from dockerd's sockets)", () => {
+  it("takes the socket on the manager's management port; a wildcard wins, since it is what exposes the port", () => {
+    expect(swarmListenAddr({}, ["127.0.0.1:2377", "[::]:7946"])).toBe("127.0.0.1:2377");
+    expect(swarmListenAddr({}, ["10.0.0.5:2377", "[::]:2377"])).toBe("[::]:2377");
+    expect(swarmListenAddr({ managementAddr: "10.0.0.5:4000" }, ["0.0.0.0:2377", "10.0.0.5:4000"])).toBe("10.0.0.5:4000");
+  });
+
+  it("is undefined when nothing listens on that port", () => {
+    expect(swarmListenAddr({}, ["127.0.0.1:8080"])).toBeUndefined();
+    expect(swarmListenAddr({ managementAddr: "10.0.0.5:4000" }, ["0.0.0.0:2377"])).toBeUndefined();
   });
 });

@@ -3,6 +3,7 @@ import {
   parseAuditRules,
   parseAuditRuleWatches,
   parseGroupMembers,
+  parseListeningSockets,
   parseMountInfo,
   parseOctalMode,
 } from "../../../src/facts/host-parsers";
@@ -159,5 +160,23 @@ describe("parseOctalMode", () => {
 
   it("never reads a mode as decimal", () => {
     expect(parseOctalMode("644")).not.toBe(644);
+  });
+});
+
+describe("parseListeningSockets (/proc/PID/net/tcp, tcp6)", () => {
+  const header = "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n";
+  it("reads IPv4 LISTEN sockets (little-endian address, big-endian port) and skips other states", () => {
+    const text = header + "   0: 0100007F:0949 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 1669953 1\n   1: 00000000:1F90 00000000:0000 0A 0\n   2: 0100007F:D2F0 0100007F:0949 01 0\n";
+    expect(parseListeningSockets(text)).toEqual(["127.0.0.1:2377", "0.0.0.0:8080"]);
+  });
+
+  it("reads IPv6 ones in bracket form with the zero run collapsed", () => {
+    const text = header + "   0: 00000000000000000000000000000000:0949 00000000000000000000000000000000:0000 0A 0\n   1: 00000000000000000000000001000000:0050 x 0A 0\n   2: B80D0120000000000000000001000000:0035 x 0A 0\n   3: 0000000000000000FFFF00000100007F:0949 x 0A 0\n";
+    expect(parseListeningSockets(text)).toEqual(["[::]:2377", "[::1]:80", "[2001:db8::1]:53", "[::ffff:7f00:1]:2377"]);
+  });
+
+  it("ignores lines it cannot read", () => {
+    expect(parseListeningSockets(header + "garbage\n   0: zz:0949 x 0A\n")).toEqual([]);
+    expect(parseListeningSockets("")).toEqual([]);
   });
 });
