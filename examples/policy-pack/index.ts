@@ -8,7 +8,7 @@
  *   the rest advisory) | cis-level2 | advisory.
  * - Values unknown at preview: reported as advisory by default; HARDENED_DOCKER_FAIL_CLOSED=1
  *   makes them violations (at each policy's level).
- * - Per-policy enforcement and settings: `--policy-pack-config config.json`, e.g.
+ * - Per-policy enforcement and settings: `--policy-pack-config config.json`, e.g. config.example.json here, or
  *   { "cis-5.4-restrict-capabilities": { "capabilityAllowList": ["NET_BIND_SERVICE"] },
  *     "cis-4.2-trusted-registries": { "trustedRegistries": ["registry.example.com"] },
  *     "hd-drift-refreshed-state": "mandatory" }

@@ -74,11 +74,12 @@ export const HOW_EACH_COMMAND_IS_EXERCISED: Record<string, Exercise> = {
     contains: 'cwd: path.join(ROOT, "examples/policy-pack")',
     note: "the pack is started the way the Pulumi CLI starts it and answered over gRPC as the engine asks",
   },
-  "pulumi preview --policy-pack examples/policy-pack --policy-pack-config policy-config.json": {
+  "pulumi preview --policy-pack examples/policy-pack --policy-pack-config examples/policy-pack/config.example.json": {
     covered: "test/unit/policy/pack-entry.test.ts",
-    contains: "ConfigureAnalyzerRequest",
-    note: "the analyzer's Configure call, which --policy-pack-config feeds; the same JSON through `check --config` is in test/unit/cli/check-command.test.ts",
+    contains: "config.example.json",
+    note: "the pack started as the Pulumi CLI starts it, configured with that file through the analyzer's Configure call",
   },
+  "node dist/cli/main.js check examples/insecure -c examples/policy-pack/config.example.json": { run: "unit", exitCode: 1 },
   "node dist/cli/main.js audit": { run: "integration", exitCode: 1 },
   "node dist/cli/main.js audit -f sarif -o audit.sarif": { run: "integration", exitCode: 1 },
   "node dist/cli/main.js audit -H ssh://deploy@docker-1 -H ssh://deploy@docker-2": {

@@ -97,3 +97,27 @@ it("after configure (defaults applied), analyzes a container like the engine ask
   // 5.4's allow-list came from the configured default (NET_BIND_SERVICE allowed): only privileged mode breaks it.
   expect(diags.find((d) => d.policy === "cis-5.4-restrict-capabilities")!.message).toContain("privileged = true");
 }, 20_000);
+
+it("configured with examples/policy-pack/config.example.json (what --policy-pack-config passes), applies its settings", async () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const user = require(path.join(ROOT, "examples/policy-pack/config.example.json")) as Record<string, unknown>;
+  const req = new analyzerPb.ConfigureAnalyzerRequest();
+  const map = req.getPolicyconfigMap();
+  // The engine validates the file against the pack's schemas and sends every policy its config.
+  for (const [name, c] of Object.entries(reconcileConfig(createPolicies(), "advisory", undefined, user as never))) {
+    const pc = new analyzerPb.PolicyConfig();
+    pc.setEnforcementlevel(LEVEL_CODES[c.enforcementLevel]);
+    pc.setProperties(Struct.fromJavaScript(c.properties));
+    map.set(name, pc);
+  }
+  await call("configure", req);
+  const image = `ghcr.io/acme/tool@sha256:${"c".repeat(64)}`;
+  const resp = await call<{ getDiagnosticsList(): Diag[] }>("analyze", analyzeRequest({ image, capabilities: { drops: ["ALL"], adds: ["NET_BIND_SERVICE", "CHOWN"] } }));
+  const diags = resp.getDiagnosticsList().map((d) => ({ policy: d.getPolicyname(), message: d.getMessage() }));
+  // trustedRegistries from the file: ghcr.io is not on it.
+  expect(diags.find((d) => d.policy === "cis-4.2-trusted-registries")?.message).toContain("ghcr.io");
+  // capabilityAllowList from the file: NET_BIND_SERVICE only, so CHOWN (allowed by default) is a violation.
+  const caps = diags.filter((d) => d.policy === "cis-5.4-restrict-capabilities");
+  expect(caps).toHaveLength(1);
+  expect(caps[0]!.message).toContain("CHOWN");
+}, 20_000);
