@@ -21,17 +21,27 @@ export function summaryLine(s: Summary): string {
   );
 }
 
+/** Above this many resources the plan is summarised by type (a tree of thousands helps nobody). */
+export const PLAN_TREE_LIMIT = 100;
+
+/** What would be deployed: the component tree, or counts by type for a large program. */
+function planLines(plan: NonNullable<ReportMeta["plan"]>): string[] {
+  if (plan.length > PLAN_TREE_LIMIT) {
+    const counts = new Map<string, number>();
+    for (const r of plan) counts.set(r.type, (counts.get(r.type) ?? 0) + 1);
+    const width = Math.max(...[...counts.keys()].map((t) => t.length));
+    return [`Would deploy ${plan.length} resource(s), by type:`, ...[...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([t, n]) => `  ${t.padEnd(width)}  ${n}`)];
+  }
+  const width = Math.max(...plan.map((r) => 2 * r.depth + r.type.length));
+  return [`Would deploy ${plan.length} resource(s):`, ...plan.map((r) => `  ${"  ".repeat(r.depth)}${r.type.padEnd(width - 2 * r.depth)}  ${r.name}`)];
+}
+
 /** Text report: everything that needs attention, most important first; passes only counted (or listed with `verbose`). */
 export function renderText(findings: readonly ReportFinding[], meta: ReportMeta, options: { verbose?: boolean } = {}): string {
   const lines = [`${meta.tool.name} ${meta.tool.version} — ${meta.target}${meta.profile ? ` (profile ${meta.profile})` : ""}`, ""];
   for (const e of meta.errors ?? []) lines.push(`ERROR ${e}`);
   if (meta.errors?.length) lines.push("");
-  if (meta.plan?.length) {
-    lines.push(`Would deploy ${meta.plan.length} resource(s):`);
-    const width = Math.max(...meta.plan.map((r) => 2 * r.depth + r.type.length));
-    for (const r of meta.plan) lines.push(`  ${"  ".repeat(r.depth)}${r.type.padEnd(width - 2 * r.depth)}  ${r.name}`);
-    lines.push("");
-  }
+  if (meta.plan?.length) lines.push(...planLines(meta.plan), "");
   for (const f of sortFindings(findings)) {
     if (!options.verbose && (f.status === "pass" || f.status === "not-applicable")) continue;
     lines.push(heading(f));
