@@ -70,7 +70,7 @@ const redis = new HardenedContainer(
   "redis",
   {
     image: config.require("redisImage"),
-    user: "999:999", // the image's redis user
+    user: "999:999", // uid 999: the official image's redis user, owner of /data
     memory: "256Mi",
     cpus: 0.5,
     pidsLimit: 64,
