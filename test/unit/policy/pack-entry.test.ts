@@ -55,6 +55,19 @@ afterAll(() => {
   if (child?.pid && child.exitCode === null) process.kill(child.pid);
 });
 
+/** The engine's Configure call: every policy's config (schema defaults, then the user's file), validated first. */
+async function configure(user?: Record<string, unknown>): Promise<void> {
+  const req = new analyzerPb.ConfigureAnalyzerRequest();
+  const map = req.getPolicyconfigMap();
+  for (const [name, c] of Object.entries(reconcileConfig(createPolicies(), "advisory", undefined, user as never))) {
+    const pc = new analyzerPb.PolicyConfig();
+    pc.setEnforcementlevel(LEVEL_CODES[c.enforcementLevel]);
+    pc.setProperties(Struct.fromJavaScript(c.properties));
+    map.set(name, pc);
+  }
+  await call("configure", req);
+}
+
 function analyzeRequest(props: Record<string, unknown>) {
   const req = new analyzerPb.AnalyzeRequest();
   req.setType("docker:index/container:Container");
@@ -80,15 +93,7 @@ it("serves every policy of the pack with its metadata and the profile as initial
 }, 20_000);
 
 it("after configure (defaults applied), analyzes a container like the engine asks it to", async () => {
-  const req = new analyzerPb.ConfigureAnalyzerRequest();
-  const map = req.getPolicyconfigMap();
-  for (const [name, c] of Object.entries(reconcileConfig(createPolicies()))) {
-    const pc = new analyzerPb.PolicyConfig();
-    pc.setEnforcementlevel(LEVEL_CODES[c.enforcementLevel]);
-    pc.setProperties(Struct.fromJavaScript(c.properties));
-    map.set(name, pc);
-  }
-  await call("configure", req);
+  await configure();
   const resp = await call<{ getDiagnosticsList(): Diag[] }>("analyze", analyzeRequest({ image: UNKNOWN_STRING, privileged: true, capabilities: { drops: ["ALL"], adds: ["NET_BIND_SERVICE"] } }));
   const diags = resp.getDiagnosticsList().map((d) => ({ policy: d.getPolicyname(), level: LEVEL_NAMES[d.getEnforcementlevel()], message: d.getMessage() }));
   expect(diags).toContainEqual(expect.objectContaining({ policy: "cis-5.5-no-privileged", level: "mandatory" }));
@@ -101,16 +106,7 @@ it("after configure (defaults applied), analyzes a container like the engine ask
 it("configured with examples/policy-pack/config.example.json (what --policy-pack-config passes), applies its settings", async () => {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const user = require(path.join(ROOT, "examples/policy-pack/config.example.json")) as Record<string, unknown>;
-  const req = new analyzerPb.ConfigureAnalyzerRequest();
-  const map = req.getPolicyconfigMap();
-  // The engine validates the file against the pack's schemas and sends every policy its config.
-  for (const [name, c] of Object.entries(reconcileConfig(createPolicies(), "advisory", undefined, user as never))) {
-    const pc = new analyzerPb.PolicyConfig();
-    pc.setEnforcementlevel(LEVEL_CODES[c.enforcementLevel]);
-    pc.setProperties(Struct.fromJavaScript(c.properties));
-    map.set(name, pc);
-  }
-  await call("configure", req);
+  await configure(user);
   const image = `ghcr.io/acme/tool@sha256:${"c".repeat(64)}`;
   const resp = await call<{ getDiagnosticsList(): Diag[] }>("analyze", analyzeRequest({ image, capabilities: { drops: ["ALL"], adds: ["NET_BIND_SERVICE", "CHOWN"] } }));
   const diags = resp.getDiagnosticsList().map((d) => ({ policy: d.getPolicyname(), message: d.getMessage() }));
