@@ -13,7 +13,7 @@
  * source mount (`/` is private here), so that case is created-only too; `--userns host` is
  * accepted and runs without userns-remap (it is then the engine's default anyway).
  */
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { engineFactsFromInfo, networkFactsFromInspect } from "../../src/adapters/engine-api";
 import type { ContainerFacts } from "../../src/facts/types";
@@ -32,7 +32,9 @@ import {
   waitForExit,
   waitForHealth,
   hardenedSpec,
+  HOST_APPARMOR,
   MiB,
+  section5Baseline,
   type ContainerSpec,
 } from "../harness/engine";
 
@@ -44,18 +46,13 @@ jest.setTimeout(120_000);
 // ───────────────────────────── the test host ─────────────────────────────
 
 /** AppArmor as the kernel reports it (absent module = not supported). */
-function hostAppArmor(): boolean {
-  const flag = "/sys/module/apparmor/parameters/enabled";
-  return existsSync(flag) && readFileSync(flag, "utf8").trim().toUpperCase().startsWith("Y");
-}
-const APPARMOR = hostAppArmor();
 
 function liveCtx(): RuleContext {
   return {
     settings: { ...DEFAULT_SETTINGS, dockerSocketPath: engineSocketPath() },
     // No SELinux on these hosts; the daemon runs with an empty config (no daemon-wide
     // no-new-privileges), which is what an unknown daemon means to 5.26 as well.
-    host: { apparmorEnabled: APPARMOR, selinuxEnabled: false },
+    host: { apparmorEnabled: HOST_APPARMOR, selinuxEnabled: false },
     now: new Date(),
   };
 }
@@ -83,44 +80,7 @@ interface Case {
 const hc = (s: ContainerSpec) => (s.HostConfig ??= {});
 
 /** Expected status of every section-5 container rule for the hardened container in `state`. */
-function baseline(state: State): Record<string, Status> {
-  return {
-    // ⚠ n/a on a host without AppArmor, rather than failing every container. On an AppArmor host
-    // the engine applies docker-default — to a created container only when it starts (moby's
-    // containerStart → saveAppArmorConfig), which is still a pass for a never-started one.
-    "5.2": APPARMOR ? "pass" : "not-applicable",
-    "5.3": "not-applicable", // no SELinux on the host
-    "5.4": "pass",
-    "5.5": "pass",
-    "5.6": "pass",
-    "5.7": state === "running" ? "pass" : "not-applicable", // processes exist only while running
-    "5.8": "pass",
-    "5.9": "manual",
-    "5.10": "pass",
-    "5.11": "pass",
-    "5.12": "pass",
-    "5.13": "pass",
-    "5.14": "pass",
-    "5.15": "pass",
-    "5.16": "pass",
-    "5.17": "pass",
-    "5.18": "manual",
-    "5.19": "manual",
-    "5.20": "pass",
-    "5.21": "pass",
-    "5.22": "pass",
-    "5.23": "not-applicable", // no exec audit log collected
-    "5.24": "not-applicable",
-    "5.25": "pass",
-    "5.26": "pass",
-    "5.27": "pass",
-    "5.28": "manual",
-    "5.29": "pass",
-    "5.30": "manual",
-    "5.31": "pass",
-    "5.32": "pass",
-  };
-}
+const baseline = (state: State): Record<string, Status> => section5Baseline(state);
 
 const CASES: Case[] = [
   { hint: "hardened", state: "running", change: () => {}, expect: {} },
@@ -136,7 +96,7 @@ const CASES: Case[] = [
     hint: "privileged",
     state: "created",
     change: (s) => (hc(s).Privileged = true),
-    expect: { "5.4": "fail", "5.5": "fail", "5.22": "fail", ...(APPARMOR ? { "5.2": "fail" } : {}) },
+    expect: { "5.4": "fail", "5.5": "fail", "5.22": "fail", ...(HOST_APPARMOR ? { "5.2": "fail" } : {}) },
     fields: { "5.4": "privileged", "5.22": "privileged" },
   },
   {
@@ -244,7 +204,7 @@ const CASES: Case[] = [
     hint: "apparmor-unconfined",
     state: "running",
     change: (s) => (hc(s).SecurityOpt = ["no-new-privileges", "apparmor=unconfined"]),
-    expect: APPARMOR ? { "5.2": "fail" } : {},
+    expect: HOST_APPARMOR ? { "5.2": "fail" } : {},
   },
   {
     hint: "no-new-privileges-missing",
