@@ -23,20 +23,12 @@ import { z } from "zod";
 import { daemonFactsFromConfig } from "../adapters/daemon-config";
 import { containerFactsFromPulumiInputs } from "../adapters/pulumi-container";
 import { CONTAINER_INPUT_FIELDS, NETWORK_INPUT_FIELDS, networkFactsFromPulumiInputs } from "../adapters/pulumi-resources";
+import { DOCKER_CONTAINER, DOCKER_NETWORK, DOCKER_PROVIDER, SECRET_SIG, SECURE_DAEMON_TYPE, SIG_KEY } from "../adapters/pulumi-tokens";
 import type { ContainerFacts, DaemonFacts, Facts, MountFacts, NetworkFacts, PortBinding } from "../facts/types";
 import { CATALOG } from "../rules/catalog";
 import { evaluate } from "../rules/evaluate";
 import type { AnyRule, RuleContext } from "../rules/types";
 
-export const DOCKER_CONTAINER_TYPE = "docker:index/container:Container";
-export const DOCKER_NETWORK_TYPE = "docker:index/network:Network";
-export const DOCKER_PROVIDER_TYPE = "pulumi:providers:docker";
-/** SecureDaemon's type token (kept here: importing the component would load the Pulumi SDK). */
-export const SECURE_DAEMON_TYPE = "hardened-docker:index:SecureDaemon";
-
-/** Pulumi's marker of a secret value in state (`pulumi stack export`). */
-const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
-const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 
 /** A stack export that cannot be used: a usage error (exit code 2). */
 export class StackExportError extends Error {
@@ -103,7 +95,7 @@ function unwrapSecrets(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(unwrapSecrets);
   if (value === null || typeof value !== "object") return value;
   const o = value as Record<string, unknown>;
-  if (o[SECRET_SIG_KEY] === SECRET_SIG) {
+  if (o[SIG_KEY] === SECRET_SIG) {
     if (typeof o.plaintext !== "string") return UNKNOWN;
     try {
       return unwrapSecrets(JSON.parse(o.plaintext));
@@ -168,13 +160,13 @@ export function parseStackExport(json: unknown, source: string): DeclaredState {
   for (const r of resources) {
     const logical = urnName(r.urn);
     try {
-      if (r.type === DOCKER_CONTAINER_TYPE) {
+      if (r.type === DOCKER_CONTAINER) {
         const { known, unknownKeys } = splitUnknown(propsOf(r));
         const outputs = unwrapSecrets(r.outputs ?? {}) as Record<string, unknown>;
         if (known.name === undefined && typeof outputs.name === "string") known.name = outputs.name;
         const facts = containerFactsFromPulumiInputs(known, logical);
         out.containers.push({ urn: r.urn, name: facts.name, facts, unknownFields: unknownKeys.flatMap((k) => [...(CONTAINER_INPUT_FIELDS[k] ?? [])]) });
-      } else if (r.type === DOCKER_NETWORK_TYPE) {
+      } else if (r.type === DOCKER_NETWORK) {
         const { known, unknownKeys } = splitUnknown(propsOf(r));
         const facts = networkFactsFromPulumiInputs(known, logical);
         out.networks.push({ urn: r.urn, name: facts.name, facts, unknownFields: unknownKeys.flatMap((k) => [...(NETWORK_INPUT_FIELDS[k] ?? [])]) });
@@ -188,7 +180,7 @@ export function parseStackExport(json: unknown, source: string): DeclaredState {
         const facts = daemonFactsFromConfig({ configText: JSON.stringify(config), configFile: `${logical} (declared config)` });
         // The host: the provider it hands out, else a command's connection.
         const kids = children(r.urn);
-        const provider = kids.find((k) => k.type === DOCKER_PROVIDER_TYPE);
+        const provider = kids.find((k) => k.type === DOCKER_PROVIDER);
         const connection = kids.map((k) => (unwrapSecrets(k.inputs ?? {}) as { connection?: { host?: unknown } }).connection?.host).find((h) => typeof h === "string");
         const host = hostNameOf((unwrapSecrets(provider?.inputs ?? {}) as { host?: unknown }).host) ?? hostNameOf(connection);
         out.daemons.push({ urn: r.urn, name: logical, facts, ...(host ? { host } : {}) });

@@ -13,6 +13,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { isIP } from "net";
 import { z } from "zod";
 import { containerFactsFromPulumiInputs, PIDS_LIMIT_LABEL, type ContainerInputs } from "../adapters/pulumi-container";
+import { COMPONENT_LABEL, HARDENED_CONTAINER_TYPE } from "../adapters/pulumi-tokens";
 import { exemptionsToLabels, type Exemption } from "../exemptions";
 import { parseImageRef } from "../facts/image-ref";
 import type { ContainerFacts } from "../facts/types";
@@ -25,12 +26,10 @@ import { HardenedNetwork } from "./hardened-network";
 import { parseSize, SIZE_HINT } from "./sizes";
 import { checkConnection, connectionSchema, hostCommand, remoteConnection, type ResolvedConnection, type SshConnection } from "./ssh-connection";
 
+export { COMPONENT_LABEL, HARDENED_CONTAINER_TYPE };
+
 /** Prefix for docker run on the Docker host: its own socket, not a DOCKER_HOST the SSH session may carry. */
 const LOCAL_ENGINE_ENV = "env -u DOCKER_HOST -u DOCKER_CONTEXT -u DOCKER_TLS_VERIFY -u DOCKER_CERT_PATH";
-
-export const HARDENED_CONTAINER_TYPE = "hardened-docker:index:HardenedContainer";
-/** Label marking containers made by this component (the policy pack's stack policy reads it). */
-export const COMPONENT_LABEL = "hardened-docker.component";
 
 /** A published port. CIS judges its host side: the host port (5.8) and the host address (5.14). */
 export interface HardenedPort {

@@ -34,10 +34,12 @@ import { renderDockerGroupScript, userNameProblem } from "../scripts/docker-grou
 import { hostPathProblem } from "../scripts/host-paths";
 import { factValue, parseHostReport, type HostReport } from "../scripts/host-report";
 import { DEFAULT_UNATTENDED_FILE, renderUnattendedUpgradesScript } from "../scripts/unattended-upgrades";
+import { HARDENED_HOST_TYPE } from "../adapters/pulumi-tokens";
 import { exemptionSchema, formatArgsIssue, HardenedArgsError, howToExempt, validateExemptions } from "./args";
 import { checkConnection, connectionSchema, hostCommand, remoteConnection, SSH_HOST_KEY_EXEMPTION, type SshConnection } from "./ssh-connection";
 
-export const HARDENED_HOST_TYPE = "hardened-docker:index:HardenedHost";
+export { HARDENED_HOST_TYPE };
+
 /** Exemption id allowing the data-root device to be wiped although it holds something (not a catalog rule). */
 export const WIPE_DEVICE_EXEMPTION = "hd-wipe-data-device";
 
@@ -202,7 +204,6 @@ export interface HardenedHostArgs {
 }
 
 // ───────────── validation ─────────────
-
 
 const refine = (problem: (v: unknown) => string | undefined) =>
   z.string().superRefine((v, ctx) => {

@@ -6,9 +6,10 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import { HARDENED_NETWORK_TYPE } from "../adapters/pulumi-tokens";
 import { HardenedArgsError, formatArgsIssue } from "./args";
 
-export const HARDENED_NETWORK_TYPE = "hardened-docker:index:HardenedNetwork";
+export { HARDENED_NETWORK_TYPE };
 
 /** Arguments of HardenedNetwork. */
 export interface HardenedNetworkArgs {

@@ -42,6 +42,7 @@ import { createHash } from "crypto";
 import { isIP } from "net";
 import { z } from "zod";
 import { daemonFactsFromConfig, DaemonConfigError } from "../adapters/daemon-config";
+import { SECURE_DAEMON_TYPE } from "../adapters/pulumi-tokens";
 import { exemptionsToLabels, type Exemption } from "../exemptions";
 import type { DaemonFacts } from "../facts/types";
 import { evaluate } from "../rules/evaluate";
@@ -53,7 +54,7 @@ import { hostPathProblem, parentDir } from "../scripts/host-paths";
 import { exemptionSchema, formatArgsIssue, HardenedArgsError, howToExempt, inputString, validateExemptions } from "./args";
 import { checkConnection, connectionSchema, HOST_KEY_ALGORITHMS, hostCommand, hostProblem, remoteConnection, SSH_HOST_KEY_EXEMPTION, type HostKey, type SshConnection } from "./ssh-connection";
 
-export const SECURE_DAEMON_TYPE = "hardened-docker:index:SecureDaemon";
+export { SECURE_DAEMON_TYPE };
 
 export type UlimitName = keyof typeof PROC_LIMIT_LABELS;
 
@@ -310,7 +311,6 @@ const REGISTRY = /^(?:[A-Za-z0-9](?:[A-Za-z0-9.-]{0,252}[A-Za-z0-9])?(?::\d{1,5}
 const CONFIG_KEY = /^[a-z][a-z0-9-]{0,63}$/;
 const LABEL_KEY = /^[a-z0-9][a-z0-9._-]{0,127}$/;
 const OPT_KEY = /^[a-z0-9][a-z0-9_.-]{0,63}$/;
-
 
 const hostPath = () => z.string().superRefine((p, ctx) => {
   const problem = hostPathProblem(p);

@@ -12,6 +12,7 @@
 import { createHash } from "crypto";
 import { existsSync, readFileSync, statSync } from "fs";
 import * as path from "path";
+import { OUTPUT_SIG, RESOURCE_SIG, SECRET_SIG, SIG_KEY } from "../adapters/pulumi-tokens";
 import type { EngineResource } from "./engine";
 import { loadProgramConfig } from "./stack-config";
 
@@ -59,11 +60,6 @@ export interface RunOptions {
 
 const ROOT_STACK_TYPE = "pulumi:pulumi:Stack";
 
-// Wire-format signatures (sdk/go/common/resource/properties.go).
-const SIG_KEY = "4dabf18193072939515e22adb298388d";
-const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
-const RESOURCE_SIG = "5cf8f73096256a8f31e491e813e4eb8e";
-const OUTPUT_SIG = "d0e6a833031e9bbcd3f4e8bde6ca49a4";
 
 /** A program path (a file, or a directory with Pulumi.yaml / index.ts) → entry file and project name. */
 export function resolveProgram(target: string): { entry: string; project: string; projectDir: string } {

@@ -16,6 +16,7 @@ import {
   SERVICE_INPUT_FIELDS,
   serviceFactsFromPulumiInputs,
 } from "../adapters/pulumi-resources";
+import { DOCKER_CONTAINER, DOCKER_NETWORK, DOCKER_PROVIDER, DOCKER_SERVICE, LOCAL_COMMAND, REMOTE_COMMAND, SECURE_DAEMON_TYPE } from "../adapters/pulumi-tokens";
 import { EXEMPTION_LABEL_PREFIX, exemptionsFromLabels, type Exemption, type LabelExemptions } from "../exemptions";
 import type { Facts, SubjectKind } from "../facts/types";
 import { RULE_IDS } from "../rules/catalog";
@@ -23,13 +24,8 @@ import { labelsOf, runRule } from "../rules/evaluate";
 import type { AnyRule, RuleContext, Verdict } from "../rules/types";
 import { displayPath, factFieldsAt, resolveProps, type UnknownAt } from "./unknowns";
 
-export const DOCKER_CONTAINER = "docker:index/container:Container";
-export const DOCKER_NETWORK = "docker:index/network:Network";
-export const DOCKER_SERVICE = "docker:index/service:Service";
-export const DOCKER_PROVIDER = "pulumi:providers:docker";
-export const SECURE_DAEMON = "hardened-docker:index:SecureDaemon";
-export const LOCAL_COMMAND = "command:local:Command";
-export const REMOTE_COMMAND = "command:remote:Command";
+
+export { DOCKER_CONTAINER, DOCKER_NETWORK, DOCKER_PROVIDER, DOCKER_SERVICE, LOCAL_COMMAND, REMOTE_COMMAND };
 /** The commands HardenedContainer applies the PIDs limit with: local, or on the Docker host over SSH. */
 export const PIDS_LIMIT_COMMAND_TYPES: readonly string[] = [LOCAL_COMMAND, REMOTE_COMMAND];
 
@@ -93,8 +89,8 @@ export const RESOURCE_KINDS: Readonly<Record<string, ResourceKind>> = {
     labels: false,
   },
   // The project's own component: the daemon.json it will write (its exemptions are engine labels in it).
-  [SECURE_DAEMON]: {
-    type: SECURE_DAEMON,
+  [SECURE_DAEMON_TYPE]: {
+    type: SECURE_DAEMON_TYPE,
     label: "SecureDaemon",
     subject: "daemon",
     fields: SECURE_DAEMON_INPUT_FIELDS,

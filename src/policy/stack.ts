@@ -9,6 +9,7 @@
  */
 import type { EnforcementLevel, PolicyConfigSchema, PolicyResource, ReportViolation, StackValidationPolicy } from "@pulumi/policy";
 import { PIDS_LIMIT_LABEL } from "../adapters/pulumi-container";
+import { COMPONENT_LABEL, HARDENED_CONTAINER_TYPE } from "../adapters/pulumi-tokens";
 import { exemptionsFromLabels } from "../exemptions";
 import { ruleById, RULE_IDS } from "../rules/catalog";
 import type { AnyRule, RuleSettings } from "../rules/types";
@@ -17,9 +18,7 @@ import { outcomeMessage, registerMeta, show, type Observer } from "./outcomes";
 import { DOCKER_CONTAINER, judgeRule, LOCAL_COMMAND, PIDS_LIMIT_COMMAND_TYPES, REMOTE_COMMAND, RESOURCE_KINDS, resolveResource, type ResourceKind } from "./resources";
 import { displayPath, isUnknownSentinel, rawTarget, resolveProps, UnknownValueError, type UnknownAt } from "./unknowns";
 
-/** HardenedContainer's type token and marker label (src/components/hardened-container.ts; a test keeps them equal). */
-export const HARDENED_CONTAINER_TYPE = "hardened-docker:index:HardenedContainer";
-export const COMPONENT_LABEL = "hardened-docker.component";
+export { COMPONENT_LABEL, HARDENED_CONTAINER_TYPE };
 
 interface StackOptions {
   profile: Profile;

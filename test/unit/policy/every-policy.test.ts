@@ -6,7 +6,8 @@
  */
 import { CONTAINER_INPUT_FIELDS, NETWORK_INPUT_FIELDS, PROVIDER_INPUT_FIELDS, SECURE_DAEMON_INPUT_FIELDS } from "../../../src/adapters/pulumi-resources";
 import { policyMeta } from "../../../src/policy";
-import { readRoots, SECURE_DAEMON } from "../../../src/policy/resources";
+import { SECURE_DAEMON_TYPE } from "../../../src/adapters/pulumi-tokens";
+import { readRoots } from "../../../src/policy/resources";
 import type { AnyRule } from "../../../src/rules/types";
 import { COMPLIANT_DAEMON_JSON } from "../../harness/fixtures";
 import { compliantContainer, CONTAINER, exemptionLabel, invoke, NETWORK, pack, PROVIDER, UNKNOWN } from "../../harness/policy";
@@ -30,7 +31,7 @@ const PROVIDER_OK = { host: "tcp://10.0.0.12:2376", caMaterial: "CA", certMateri
 const DAEMON_OK: Record<string, unknown> = { ...COMPLIANT_DAEMON_JSON, labels: [] };
 const daemonInputs = (config: Record<string, unknown>) => ({ daemonJson: JSON.stringify(config), configFile: "/etc/docker/daemon.json", dockerdFlags: [] });
 /** `undefined` removes a daemon.json key. */
-const daemon = (breaks: Record<string, unknown> | null): Row => ({ type: SECURE_DAEMON, base: daemonInputs(DAEMON_OK), breaks: breaks && { daemonJson: daemonInputs({ ...DAEMON_OK, ...breaks }).daemonJson } });
+const daemon = (breaks: Record<string, unknown> | null): Row => ({ type: SECURE_DAEMON_TYPE, base: daemonInputs(DAEMON_OK), breaks: breaks && { daemonJson: daemonInputs({ ...DAEMON_OK, ...breaks }).daemonJson } });
 
 const ROWS: Record<string, Row> = {
   "2.1": daemon({ "userns-remap": undefined }),
@@ -94,7 +95,7 @@ const FIELDS: Record<string, Readonly<Record<string, readonly string[]>>> = {
   [CONTAINER]: CONTAINER_INPUT_FIELDS,
   [NETWORK]: NETWORK_INPUT_FIELDS,
   [PROVIDER]: PROVIDER_INPUT_FIELDS,
-  [SECURE_DAEMON]: SECURE_DAEMON_INPUT_FIELDS,
+  [SECURE_DAEMON_TYPE]: SECURE_DAEMON_INPUT_FIELDS,
 };
 
 const rulePolicies = policies.filter((p) => policyMeta(p)?.kind === "rule").map((p) => ({ name: p.name, rule: policyMeta(p)!.rule! }));
@@ -112,7 +113,7 @@ function props(row: Row, overrides: Record<string, unknown> = {}): Record<string
 /** The resource with an exemption label added: a label input, or an engine label in SecureDaemon's daemon.json. */
 function withLabel(row: Row, overrides: Record<string, unknown>, label: { label: string; value: string }): Record<string, unknown> {
   const p = props(row, overrides);
-  if (row.type === SECURE_DAEMON) {
+  if (row.type === SECURE_DAEMON_TYPE) {
     const config = JSON.parse(p.daemonJson as string) as { labels?: string[] };
     config.labels = [...(config.labels ?? []), `${label.label}=${label.value}`];
     return { ...p, daemonJson: JSON.stringify(config) };
@@ -124,7 +125,7 @@ function withLabel(row: Row, overrides: Record<string, unknown>, label: { label:
 /** Manual rules whose compliant baseline is a plain pass. */
 const MANUAL_THAT_CAN_PASS = new Set(["2.17"]);
 
-const VALIDITY_POLICY: Record<string, string> = { [NETWORK]: "hd-exemptions-network-valid", [SECURE_DAEMON]: "hd-exemptions-daemon-valid" };
+const VALIDITY_POLICY: Record<string, string> = { [NETWORK]: "hd-exemptions-network-valid", [SECURE_DAEMON_TYPE]: "hd-exemptions-daemon-valid" };
 
 /** Inputs whose value the rule reads (through the adapter's input → fact table). */
 function inputsRead(rule: AnyRule, type: string): string[] {
