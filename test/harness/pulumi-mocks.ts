@@ -4,6 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "crypto";
+import { SECRET_SIG, SIG_KEY } from "../../src/adapters/pulumi-tokens";
 
 export interface RecordedResource {
   type: string;
@@ -52,4 +53,27 @@ export async function settle(): Promise<void> {
 
 export function byType(type: string): RecordedResource[] {
   return recorded.filter((r) => r.type === type);
+}
+
+export { SECRET_SIG, SIG_KEY };
+
+/** Recorded inputs with every secret value cut out: what Pulumi shows in previews and keeps in plain state. */
+export function plainParts(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(plainParts);
+  if (value && typeof value === "object") {
+    const o = value as Record<string, unknown>;
+    if (o[SIG_KEY] === SECRET_SIG) return "[secret]";
+    return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, plainParts(v)]));
+  }
+  return value;
+}
+
+/** The message a component's planning throws for refused arguments (the test fails if it does not throw). */
+export function refusalOf(plan: () => unknown): string {
+  try {
+    plan();
+  } catch (e) {
+    return (e as Error).message;
+  }
+  throw new Error("expected the arguments to be refused");
 }

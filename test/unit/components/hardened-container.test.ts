@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { byType, installMocks, recorded, resetRecorded, settle, valueOf } from "../../harness/pulumi-mocks";
+import { byType, installMocks, recorded, refusalOf, resetRecorded, SECRET_SIG, settle, SIG_KEY, valueOf } from "../../harness/pulumi-mocks";
 
 installMocks();
 // Code under test is imported after setMocks (see design.md).
@@ -14,9 +14,6 @@ const { RULE_IDS } = require("../../../src/rules/catalog") as typeof import("../
 
 type Args = import("../../../src/components/hardened-container").HardenedContainerArgs;
 
-/** Pulumi's wire markers for a secret value (runtime/rpc specialSigKey / specialSecretSig). */
-const SIG_KEY = "4dabf18193072939515e22adb298388d";
-const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 const IMAGE = "registry.example.com/team/api@sha256:" + "d".repeat(64);
 const NOW = new Date("2026-11-28T12:00:00Z");
 const base: Args = {
@@ -27,14 +24,7 @@ const base: Args = {
   ports: [{ internal: 8080, external: 8080, hostIp: "127.0.0.1" }],
 };
 const plan = (over: Partial<Args> = {}) => planHardenedContainer("api", { ...base, ...over }, { now: NOW });
-const refusal = (over: Partial<Args>) => {
-  try {
-    plan(over);
-  } catch (e) {
-    return (e as Error).message;
-  }
-  throw new Error("expected the arguments to be refused");
-};
+const refusal = (over: Partial<Args>): string => refusalOf(() => plan(over));
 
 beforeEach(() => resetRecorded());
 

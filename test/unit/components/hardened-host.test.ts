@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { byType, installMocks, recorded, resetRecorded, settle, valueOf } from "../../harness/pulumi-mocks";
+import { byType, installMocks, plainParts, recorded, refusalOf, resetRecorded, SECRET_SIG, settle, SIG_KEY, valueOf } from "../../harness/pulumi-mocks";
 
 installMocks();
 // Code under test is imported after setMocks (see design.md).
@@ -11,9 +11,6 @@ const { hostCommand } = require("../../../src/components/ssh-connection") as typ
 type Args = import("../../../src/components/hardened-host").HardenedHostArgs;
 const { HardenedHost, planHardenedHost, hostFactsFromReports, HARDENED_HOST_TYPE, WIPE_DEVICE_EXEMPTION } = hh;
 
-/** Pulumi's wire markers for a secret value (runtime/rpc specialSigKey / specialSecretSig). */
-const SIG_KEY = "4dabf18193072939515e22adb298388d";
-const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 const NOW = new Date("2026-11-28T12:00:00Z");
 const KEY_B64 = "AAAAC3NzaC1lZDI1NTE5AAAAIHy0sNXTPuKG7GmrOqjAuYexzDk+VfYMmvMAcPcjJ5z2";
 const HOST_KEY = `ssh-ed25519 ${KEY_B64} root@docker-1`;
@@ -27,25 +24,8 @@ const base: Args = {
   trustedDockerUsers: ["alice"],
 };
 const plan = (over: Partial<Args> = {}) => planHardenedHost("docker-1", { ...base, ...over }, { now: NOW });
-const refusal = (over: Partial<Args>): string => {
-  try {
-    plan(over);
-  } catch (e) {
-    return (e as Error).message;
-  }
-  throw new Error("expected the arguments to be refused");
-};
+const refusal = (over: Partial<Args>): string => refusalOf(() => plan(over));
 
-/** Recorded inputs with every secret value cut out: what Pulumi shows in previews and keeps in plain state. */
-function plainParts(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(plainParts);
-  if (value && typeof value === "object") {
-    const o = value as Record<string, unknown>;
-    if (o[SIG_KEY] === SECRET_SIG) return "[secret]";
-    return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, plainParts(v)]));
-  }
-  return value;
-}
 
 beforeEach(() => resetRecorded());
 
