@@ -293,34 +293,16 @@ export function providerDaemonFacts(props: unknown, logicalName: string): Daemon
   const cert = has(p.certMaterial) ? "provider certMaterial" : has(p.certPath) ? `${p.certPath}/cert.pem` : undefined;
   const key = has(p.keyMaterial) ? "provider keyMaterial" : has(p.certPath) ? `${p.certPath}/key.pem` : undefined;
   const tlsVerify = cert !== undefined && key !== undefined;
+  // Everything else the provider does not tell: dockerd's defaults (PROVIDER_KNOWN_FIELDS limit what rules read).
   return {
-    kind: "daemon",
-    origin: "declared",
+    ...daemonFactsFromConfig({ origin: "declared" }),
     source: {},
-    rootless: false,
-    icc: true,
-    logLevel: "info",
-    iptables: true,
-    insecureRegistries: [],
     hosts,
     tls: tlsVerify || ca !== undefined,
     tlsVerify,
     ...(ca ? { tlsCaCert: ca } : {}),
     ...(cert ? { tlsCert: cert } : {}),
     ...(key ? { tlsKey: key } : {}),
-    defaultUlimits: [],
-    storageOpts: [],
-    authorizationPlugins: [],
-    logDriver: "json-file",
-    logOpts: {},
-    noNewPrivileges: false,
-    liveRestore: false,
-    userlandProxy: true,
-    experimental: false,
-    selinuxEnabled: false,
-    dataRoot: "/var/lib/docker",
-    labels: {},
-    extra: {},
   };
 }
 
