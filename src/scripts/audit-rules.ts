@@ -22,6 +22,7 @@
 import { assertHostPath } from "./host-paths";
 import { REPORT_FUNCTIONS } from "./host-report";
 import { shellQuote } from "./quote";
+import { messageFunctions, REPLACE_FILE_FUNCTION, REQUIRE_ROOT } from "./shell-prelude";
 
 /** The audit key of every rule this component writes (`auditctl -D -k` removes exactly these). */
 export const AUDIT_KEY = "hardened-docker";
@@ -98,12 +99,11 @@ install_auditd=${o.installAuditd ? "yes" : "no"}
 load=${o.load ? "yes" : "no"}
 in_rules_d=${inRulesD ? "yes" : "no"}
 
-say() { printf 'hd-audit: %s\\n' "$*"; }
-warn() { printf 'hd-audit: %s\\n' "$*" >&2; }
-die() { warn "$*"; exit 1; }
+${messageFunctions("hd-audit")}
 ${REPORT_FUNCTIONS}
+${REPLACE_FILE_FUNCTION}
 
-[ "$(id -u)" = 0 ] || die "must run as root (connect as root, or set connection.sudo)"
+${REQUIRE_ROOT}
 
 # ── 1. auditd ──
 if ! command -v auditctl >/dev/null 2>&1; then
@@ -153,13 +153,10 @@ watch_binary() { # RULE NAME: the program's real path, when installed
 }
 ${lines.join("\n")}
 
-if [ -f "$rules_file" ] && cmp -s -- "$new" "$rules_file"; then
-  say "unchanged: $rules_file"
-else
-  mkdir -p -- "$(dirname -- "$rules_file")"
-  chmod 0640 -- "$new"
-  mv -f -- "$new" "$rules_file"
+if replace_file "$new" "$rules_file" 0640; then
   did "wrote $rules_file ($(printf '%s\\n' $watched | grep -c . || true) watches)"
+else
+  say "unchanged: $rules_file"
 fi
 fact rules-file "$rules_file"
 

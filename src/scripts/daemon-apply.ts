@@ -26,6 +26,7 @@ import { createHash } from "crypto";
 import { engineShellFunctions } from "./engine-shell";
 import { assertHostPath, parentDir } from "./host-paths";
 import { shellQuote } from "./quote";
+import { messageFunctions, REQUIRE_ROOT } from "./shell-prelude";
 
 /** The labels of /proc/<pid>/limits for Docker's ulimit names (go-units). */
 export const PROC_LIMIT_LABELS: Readonly<Record<string, string>> = {
@@ -128,11 +129,9 @@ live_restore=${o.liveRestore ? "true" : "false"}
 icc_off=${o.iccOff ? "true" : "false"}
 tls_dir=${shellQuote(tlsDir ?? "")}
 
-say() { printf 'hd-apply: %s\\n' "$*"; }
-warn() { printf 'hd-apply: %s\\n' "$*" >&2; }
-die() { warn "$*"; exit 1; }
+${messageFunctions("hd-apply")}
 
-[ "$(id -u)" = 0 ] || die "must run as root (connect as root, or set connection.sudo)"
+${REQUIRE_ROOT}
 for tool in docker systemctl base64 sha256sum cmp mktemp timeout awk; do
   command -v "$tool" >/dev/null 2>&1 || die "missing tool on the host: $tool"
 done

@@ -13,6 +13,7 @@
 import { TLS_FILES } from "./daemon-apply";
 import { assertHostPath } from "./host-paths";
 import { shellQuote } from "./quote";
+import { messageFunctions, REQUIRE_ROOT } from "./shell-prelude";
 
 export interface DaemonPermissionsOptions {
   /** /etc/docker (3.5, 3.6); registry certificates are looked for in its certs.d (3.7, 3.8). */
@@ -55,10 +56,9 @@ set -u
 PATH="$PATH:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 failed=0
 
-say() { printf 'hd-perms: %s\\n' "$*"; }
-warn() { printf 'hd-perms: %s\\n' "$*" >&2; }
+${messageFunctions("hd-perms")}
 
-[ "$(id -u)" = 0 ] || { warn "must run as root (connect as root, or set connection.sudo)"; exit 1; }
+${REQUIRE_ROOT}
 
 fix() { # PATH OWNER GROUP MODE max|exact
   [ -e "$1" ] || return 0

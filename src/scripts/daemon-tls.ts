@@ -11,6 +11,7 @@
 import { STAGED_SUFFIX, TLS_FILES } from "./daemon-apply";
 import { assertHostPath } from "./host-paths";
 import { shellQuote } from "./quote";
+import { messageFunctions, REQUIRE_ROOT } from "./shell-prelude";
 
 export interface TlsMaterial {
   /** CA certificate (PEM) that client certificates must chain to. */
@@ -52,10 +53,9 @@ umask 077
 PATH="$PATH:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 tls_dir=${shellQuote(dir)}
 
-warn() { printf 'hd-tls: %s\\n' "$*" >&2; }
-die() { warn "$*"; exit 1; }
+${messageFunctions("hd-tls")}
 
-[ "$(id -u)" = 0 ] || die "must run as root (connect as root, or set connection.sudo)"
+${REQUIRE_ROOT}
 mkdir -p -- "$tls_dir"
 chown 0:0 -- "$tls_dir"
 chmod 0755 -- "$tls_dir"

@@ -52,6 +52,7 @@ import { engineShellFunctions } from "./engine-shell";
 import { assertHostPath, parentDir } from "./host-paths";
 import { REPORT_FUNCTIONS } from "./host-report";
 import { shellQuote } from "./quote";
+import { messageFunctions, REQUIRE_ROOT } from "./shell-prelude";
 
 /** The steps at which a test can make the script fail (HD_FAIL_AT). */
 export const FAILURE_POINTS = ["after-stop", "after-copy", "after-verify", "after-switch", "after-start"] as const;
@@ -208,13 +209,11 @@ staging=${q(`${dataRoot}.hd-staging`)}
 dropin=
 [ -z "$dropin_dir" ] || dropin="$dropin_dir/${DROPIN_NAME}"
 
-say() { printf 'hd-data-root: %s\\n' "$*"; }
-warn() { printf 'hd-data-root: %s\\n' "$*" >&2; }
-die() { warn "$*"; exit 1; }
+${messageFunctions("hd-data-root")}
 ${REPORT_FUNCTIONS}
 inject() { if [ -n "$fail_at" ] && [ "$fail_at" = "$1" ]; then die "injected failure at step $1 (failure injection: tests only)"; fi; }
 
-[ "$(id -u)" = 0 ] || die "must run as root (connect as root, or set connection.sudo)"
+${REQUIRE_ROOT}
 for tool in blkid wipefs mkfs.ext4 mount umount findmnt lsblk tar sha256sum cmp awk sed sort mktemp du df docker systemctl timeout readlink; do
   command -v "$tool" >/dev/null 2>&1 || die "missing tool on the host: $tool"
 done

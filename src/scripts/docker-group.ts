@@ -17,6 +17,7 @@
 import { assertHostPath } from "./host-paths";
 import { REPORT_FUNCTIONS } from "./host-report";
 import { shellQuote } from "./quote";
+import { messageFunctions, REQUIRE_ROOT } from "./shell-prelude";
 
 /** User and group names accepted in arguments: lower-case, digits, _ . -, not starting with - or a digit (useradd's safe set). */
 const NAME = /^[a-z_][a-z0-9_.-]{0,31}$/;
@@ -59,12 +60,10 @@ trusted=${shellQuote(o.trustedUsers.join(" "))}
 group_file=${shellQuote(`${prefix}/etc/group`)}
 passwd_file=${shellQuote(`${prefix}/etc/passwd`)}
 
-say() { printf 'hd-docker-group: %s\\n' "$*"; }
-warn() { printf 'hd-docker-group: %s\\n' "$*" >&2; }
-die() { warn "$*"; exit 1; }
+${messageFunctions("hd-docker-group")}
 ${REPORT_FUNCTIONS}
 
-[ "$(id -u)" = 0 ] || die "must run as root (connect as root, or set connection.sudo)"
+${REQUIRE_ROOT}
 command -v gpasswd >/dev/null 2>&1 || die "missing tool on the host: gpasswd"
 [ -r "$group_file" ] || die "cannot read $group_file"
 

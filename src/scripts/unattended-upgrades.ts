@@ -17,6 +17,7 @@
 import { assertHostPath } from "./host-paths";
 import { REPORT_FUNCTIONS } from "./host-report";
 import { shellQuote } from "./quote";
+import { messageFunctions, REPLACE_FILE_FUNCTION, REQUIRE_ROOT } from "./shell-prelude";
 
 export const DEFAULT_UNATTENDED_FILE = "/etc/apt/apt.conf.d/52hardened-docker-unattended-upgrades";
 
@@ -61,12 +62,11 @@ export LC_ALL
 conf=${shellQuote(confFile)}
 install_package=${o.installPackage ? "yes" : "no"}
 
-say() { printf 'hd-upgrades: %s\\n' "$*"; }
-warn() { printf 'hd-upgrades: %s\\n' "$*" >&2; }
-die() { warn "$*"; exit 1; }
+${messageFunctions("hd-upgrades")}
 ${REPORT_FUNCTIONS}
+${REPLACE_FILE_FUNCTION}
 
-[ "$(id -u)" = 0 ] || die "must run as root (connect as root, or set connection.sudo)"
+${REQUIRE_ROOT}
 command -v apt-get >/dev/null 2>&1 || die "unattended upgrades are supported on apt hosts (Debian, Ubuntu) only"
 if [ "$install_package" = yes ] && ! command -v unattended-upgrade >/dev/null 2>&1; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -q unattended-upgrades >/dev/null 2>&1 ||
@@ -83,13 +83,10 @@ ${text}HD-APT-CONF-END
 if command -v apt-config >/dev/null 2>&1; then
   out=$(apt-config -c "$new" dump 2>&1) || die "apt-config rejects the configuration: $out"
 fi
-if [ -f "$conf" ] && cmp -s -- "$new" "$conf"; then
-  say "unchanged: $conf"
-else
-  mkdir -p -- "$(dirname -- "$conf")"
-  chmod 0644 -- "$new"
-  mv -f -- "$new" "$conf"
+if replace_file "$new" "$conf" 0644; then
   did "wrote $conf"
+else
+  say "unchanged: $conf"
 fi
 if command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ]; then
   systemctl enable --now apt-daily.timer apt-daily-upgrade.timer >/dev/null 2>&1 || warn "could not enable the apt-daily timers"
