@@ -198,8 +198,15 @@ const getPulumiType = (fn: unknown): string | undefined => {
   return typeof t === "string" && t.length > 0 ? t : undefined;
 };
 
+/** The level a policy runs at: configured, else declared, else the pack's; `remediate` reports as mandatory when validating. */
 function levelOf(name: string, declared: EnforcementLevel | undefined, config: ReconciledConfig, packLevel: EnforcementLevel): EnforcementLevel {
-  return config[name]?.enforcementLevel || declared || packLevel;
+  const level = config[name]?.enforcementLevel || declared || packLevel;
+  return level === "remediate" ? "mandatory" : level;
+}
+
+/** A violation as the engine reports it: the policy's description, then the message. */
+function violation(p: { name: string; description: string; severity?: Diagnostic["severity"] }, level: EnforcementLevel, message: string, urn: string | undefined): Diagnostic {
+  return { policyName: p.name, description: p.description, message: message ? `${p.description}\n${message}` : p.description, ...(urn ? { urn } : {}), enforcementLevel: level, ...(p.severity ? { severity: p.severity } : {}) };
 }
 
 function cantRun(policyName: string, description: string, opts: EngineOptions, e: Error, urn?: string): Diagnostic {
@@ -215,18 +222,15 @@ export async function analyzeResource(policies: Policies, resource: EngineResour
   const notApplicable: NotApplicable[] = [];
   for (const p of policies) {
     if (!("validateResource" in p) || !p.validateResource) continue;
-    let level = levelOf(p.name, p.enforcementLevel, config, packLevel);
+    const level = levelOf(p.name, p.enforcementLevel, config, packLevel);
     if (level === "disabled") continue;
-    if (level === "remediate") level = "mandatory";
     const validations: ResourceValidation[] = Array.isArray(p.validateResource) ? p.validateResource : [p.validateResource];
     const only = !Array.isArray(p.validateResource) ? getPulumiType(p.validateResource) : undefined;
     if (only && only !== resource.type) {
       notApplicable.push({ policyName: p.name, urn: resource.urn, reason: `Policy only applies to resources of type '${only}'` });
       continue;
     }
-    const report = (message: string, urn?: string) => {
-      diagnostics.push({ policyName: p.name, description: p.description, message: message ? `${p.description}\n${message}` : p.description, urn: urn ?? resource.urn, enforcementLevel: level, ...(p.severity ? { severity: p.severity } : {}) });
-    };
+    const report = (message: string, urn?: string) => void diagnostics.push(violation(p, level, message, urn ?? resource.urn));
     for (const validation of validations) {
       const props = isolate(resource.props, opts.freshPropsPerPolicy);
       const args: ResourceValidationArgs = {
@@ -261,9 +265,8 @@ export async function analyzeStack(policies: Policies, resources: readonly Engin
   for (const p of policies) {
     if (!("validateStack" in p) || typeof p.validateStack !== "function") continue;
     const sp = p as StackValidationPolicy;
-    let level = levelOf(sp.name, sp.enforcementLevel, config, packLevel);
+    const level = levelOf(sp.name, sp.enforcementLevel, config, packLevel);
     if (level === "disabled") continue;
-    if (level === "remediate") level = "mandatory";
     const byUrn = new Map<string, PolicyResource>();
     const built = resources.map((r) => {
       const props = isolate(r.props, opts.freshPropsPerPolicy);
@@ -287,9 +290,7 @@ export async function analyzeStack(policies: Policies, resources: readonly Engin
       pr.dependencies = (r.dependencies ?? []).map((d) => byUrn.get(d)).filter((d): d is PolicyResource => d !== undefined);
       for (const [k, urns] of Object.entries(r.propertyDependencies ?? {})) pr.propertyDependencies[k] = urns.map((d) => byUrn.get(d)).filter((d): d is PolicyResource => d !== undefined);
     }
-    const report = (message: string, urn?: string) => {
-      diagnostics.push({ policyName: sp.name, description: sp.description, message: message ? `${sp.description}\n${message}` : sp.description, ...(urn ? { urn } : {}), enforcementLevel: level, ...(sp.severity ? { severity: sp.severity } : {}) });
-    };
+    const report = (message: string, urn?: string) => void diagnostics.push(violation(sp, level, message, urn));
     const args: StackValidationArgs = {
       resources: built.map((b) => b.pr),
       stackTags: opts.stackTags ?? new Map(),
@@ -309,7 +310,5 @@ export async function analyzeStack(policies: Policies, resources: readonly Engin
 
 /** The enforcement level each policy runs at under this config. */
 export function effectiveLevel(policyName: string, policies: Policies, config: ReconciledConfig, packLevel: EnforcementLevel = "advisory"): EnforcementLevel {
-  const p = policies.find((x) => x.name === policyName);
-  const level = levelOf(policyName, p?.enforcementLevel, config, packLevel);
-  return level === "remediate" ? "mandatory" : level;
+  return levelOf(policyName, policies.find((x) => x.name === policyName)?.enforcementLevel, config, packLevel);
 }
