@@ -47,6 +47,13 @@ export const exemptionSchema = z.strictObject({
   expires: z.string().optional(),
 });
 
+/** The arguments' shape checked against `schema`: the parsed value, or HardenedArgsError naming every bad field. */
+export function parseArgs<T>(resourceName: string, schema: z.ZodType, rawArgs: T): T {
+  const parsed = schema.safeParse(rawArgs);
+  if (!parsed.success) throw new HardenedArgsError(resourceName, parsed.error.issues.map((i) => formatArgsIssue(i, rawArgs)));
+  return parsed.data as T;
+}
+
 /** One zod issue → `field = value: problem`, with the value shown when short. */
 export function formatArgsIssue(issue: z.core.$ZodIssue, input: unknown): string {
   const path = issuePath(issue.path);

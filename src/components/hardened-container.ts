@@ -21,7 +21,7 @@ import { evaluate } from "../rules/evaluate";
 import { DEFAULT_SETTINGS, type RuleContext } from "../rules/types";
 import { renderPidsLimitCommand } from "../scripts/pids-limit";
 import { ALL_CAPABILITIES, SAFE_CAPABILITIES, type Capability } from "./capabilities";
-import { exemptionSchema, formatArgsIssue, HardenedArgsError, howToExempt, inputString, validateExemptions } from "./args";
+import { exemptionSchema, HardenedArgsError, howToExempt, inputString, parseArgs, validateExemptions } from "./args";
 import { HardenedNetwork } from "./hardened-network";
 import { parseSize, SIZE_HINT } from "./sizes";
 import { checkConnection, connectionSchema, hostCommand, remoteConnection, type ResolvedConnection, type SshConnection } from "./ssh-connection";
@@ -406,9 +406,7 @@ const HOST_NS_RULES = { network: "5.10", pid: "5.16", ipc: "5.17", userns: "5.31
  */
 export function planHardenedContainer(name: string, rawArgs: HardenedContainerArgs, options: PlanOptions = {}): HardenedContainerPlan {
   const now = options.now ?? new Date();
-  const parsed = argsSchema.safeParse(rawArgs);
-  if (!parsed.success) throw new HardenedArgsError(name, parsed.error.issues.map((i) => formatArgsIssue(i, rawArgs)));
-  const args = parsed.data as HardenedContainerArgs;
+  const args = parseArgs(name, argsSchema, rawArgs);
 
   // Exemptions first: a malformed one is an error even if it would not be needed.
   const exemptions = args.exemptions ?? [];

@@ -35,7 +35,7 @@ import { hostPathProblem } from "../scripts/host-paths";
 import { factValue, parseHostReport, type HostReport } from "../scripts/host-report";
 import { DEFAULT_UNATTENDED_FILE, renderUnattendedUpgradesScript } from "../scripts/unattended-upgrades";
 import { HARDENED_HOST_TYPE } from "../adapters/pulumi-tokens";
-import { exemptionSchema, formatArgsIssue, HardenedArgsError, howToExempt, validateExemptions } from "./args";
+import { exemptionSchema, HardenedArgsError, howToExempt, parseArgs, validateExemptions } from "./args";
 import { checkConnection, connectionSchema, hostCommand, remoteConnection, SSH_HOST_KEY_EXEMPTION, type SshConnection } from "./ssh-connection";
 
 export { HARDENED_HOST_TYPE };
@@ -276,9 +276,7 @@ const AUDIT_RULE_IDS = Array.from({ length: 16 }, (_, i) => `1.1.${i + 3}`);
 /** Compute the host scripts for these arguments. Pure; throws HardenedArgsError on any refusal. */
 export function planHardenedHost(name: string, rawArgs: HardenedHostArgs, options: HardenedHostPlanOptions = {}): HardenedHostPlan {
   const now = options.now ?? new Date();
-  const parsed = argsSchema.safeParse(rawArgs);
-  if (!parsed.success) throw new HardenedArgsError(name, parsed.error.issues.map((i) => formatArgsIssue(i, rawArgs)));
-  const a = parsed.data as HardenedHostArgs;
+  const a = parseArgs(name, argsSchema, rawArgs);
 
   const exemptions = a.exemptions ?? [];
   const exempt = validateExemptions(name, exemptions, now, [SSH_HOST_KEY_EXEMPTION, WIPE_DEVICE_EXEMPTION]);

@@ -7,7 +7,7 @@ import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { HARDENED_NETWORK_TYPE } from "../adapters/pulumi-tokens";
-import { HardenedArgsError, formatArgsIssue } from "./args";
+import { HardenedArgsError, parseArgs } from "./args";
 
 export { HARDENED_NETWORK_TYPE };
 
@@ -54,9 +54,7 @@ const schema = z.strictObject({
 
 /** The docker.Network inputs for these arguments (pure; throws HardenedArgsError). */
 export function planHardenedNetwork(name: string, args: HardenedNetworkArgs = {}): docker.NetworkArgs {
-  const parsed = schema.safeParse(args);
-  if (!parsed.success) throw new HardenedArgsError(name, parsed.error.issues.map((i) => formatArgsIssue(i, args)));
-  const a = parsed.data;
+  const a = parseArgs(name, schema, args);
   return {
     name: a.name ?? name,
     driver: "bridge",

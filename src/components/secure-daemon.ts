@@ -51,7 +51,7 @@ import { configSha256, PROC_LIMIT_LABELS, renderDaemonApplyScript, TLS_FILES } f
 import { renderDaemonPermissionsScript } from "../scripts/daemon-permissions";
 import { encodeTlsStdin, renderTlsStageScript, tlsMaterialProblems, type TlsMaterial } from "../scripts/daemon-tls";
 import { hostPathProblem, parentDir } from "../scripts/host-paths";
-import { exemptionSchema, formatArgsIssue, HardenedArgsError, howToExempt, inputString, validateExemptions } from "./args";
+import { exemptionSchema, HardenedArgsError, howToExempt, inputString, parseArgs, validateExemptions } from "./args";
 import { checkConnection, connectionSchema, HOST_KEY_ALGORITHMS, hostCommand, hostProblem, remoteConnection, SSH_HOST_KEY_EXEMPTION, type HostKey, type SshConnection } from "./ssh-connection";
 
 export { SECURE_DAEMON_TYPE };
@@ -496,9 +496,7 @@ function argumentFor(field: string, fromFlags: boolean): string {
  */
 export function planSecureDaemon(name: string, rawArgs: SecureDaemonArgs, options: SecureDaemonPlanOptions = {}): SecureDaemonPlan {
   const now = options.now ?? new Date();
-  const parsed = argsSchema.safeParse(rawArgs);
-  if (!parsed.success) throw new HardenedArgsError(name, parsed.error.issues.map((i) => formatArgsIssue(i, rawArgs)));
-  const a = parsed.data as SecureDaemonArgs;
+  const a = parseArgs(name, argsSchema, rawArgs);
 
   // Exemptions first: a malformed one is an error even if it would not be needed.
   const exemptions = a.exemptions ?? [];
