@@ -10,11 +10,11 @@
  * mock runtime: `opts.transforms` never complete under mocks (legacy `transformations` run).
  */
 import { createHash } from "crypto";
-import { existsSync, readFileSync, statSync } from "fs";
+import { existsSync, statSync } from "fs";
 import * as path from "path";
 import { OUTPUT_SIG, RESOURCE_SIG, SECRET_SIG, SIG_KEY } from "../adapters/pulumi-tokens";
 import type { EngineResource } from "./engine";
-import { loadProgramConfig } from "./stack-config";
+import { loadProgramConfig, readProjectFile, type ProjectFile } from "./stack-config";
 
 export interface SourceLocation {
   /** Absolute path of the program file that declared the resource. */
@@ -62,20 +62,19 @@ const ROOT_STACK_TYPE = "pulumi:pulumi:Stack";
 
 
 /** A program path (a file, or a directory with Pulumi.yaml / index.ts) → entry file and project name. */
-export function resolveProgram(target: string): { entry: string; project: string; projectDir: string } {
+export function resolveProgram(target: string): { entry: string; project: string; projectDir: string; projectFile: ProjectFile } {
   const abs = path.resolve(target);
   if (!existsSync(abs)) throw new Error(`program not found: ${target}`);
   const dir = statSync(abs).isDirectory() ? abs : path.dirname(abs);
-  const yamlFile = ["Pulumi.yaml", "Pulumi.yml"].map((f) => path.join(dir, f)).find(existsSync);
-  const yaml = yamlFile ? readFileSync(yamlFile, "utf8") : "";
-  const project = /^name:\s*["']?([^"'\s#]+)/m.exec(yaml)?.[1] ?? path.basename(dir);
-  if (!statSync(abs).isDirectory()) return { entry: abs, project, projectDir: dir };
-  const main = /^main:\s*["']?([^"'\s#]+)/m.exec(yaml)?.[1];
+  const projectFile = readProjectFile(dir);
+  const project = typeof projectFile.doc.name === "string" ? projectFile.doc.name : path.basename(dir);
+  if (!statSync(abs).isDirectory()) return { entry: abs, project, projectDir: dir, projectFile };
+  const main = typeof projectFile.doc.main === "string" ? projectFile.doc.main : undefined;
   const base = main ? path.resolve(dir, main) : dir;
   const candidates = existsSync(base) && statSync(base).isFile() ? [base] : ["index.ts", "index.js"].map((f) => path.join(base, f));
   const entry = candidates.find(existsSync);
   if (!entry) throw new Error(`no program entry in ${target} (looked for ${candidates.map((c) => path.relative(process.cwd(), c)).join(", ")})`);
-  return { entry, project, projectDir: dir };
+  return { entry, project, projectDir: dir, projectFile };
 }
 
 /** Wire values → what an analyzer gets: secrets unwrapped, resource references as their id (or URN). */
@@ -165,10 +164,10 @@ function mockState(type: string, name: string, inputs: Record<string, unknown>, 
  * into this process (once: Node caches modules), using its own copy of @pulumi/pulumi.
  */
 export async function runProgramOffline(target: string, options: RunOptions = {}): Promise<ProgramRun> {
-  const { entry, project, projectDir } = resolveProgram(target);
+  const { entry, project, projectDir, projectFile } = resolveProgram(target);
   const dir = path.dirname(entry);
   const stack = options.stack ?? "check";
-  const config = loadProgramConfig(projectDir, project, stack);
+  const config = loadProgramConfig(projectDir, projectFile, project, stack);
   ensureTypeScriptLoader(entry);
   let pulumiPath: string;
   try {

@@ -55,15 +55,27 @@ function configBlock(file: string, doc: Record<string, unknown>): Record<string,
 /** `key` → `project:key`; a key with a namespace (`docker:host`) stays as it is. */
 const fullKey = (project: string, key: string): string => (key.includes(":") ? key : `${project}:${key}`);
 
-/** The config of `project`'s `stack`, from the project directory (the one holding Pulumi.yaml). */
-export function loadProgramConfig(projectDir: string, project: string, stack: string): ProgramConfig {
+export interface ProjectFile {
+  /** Pulumi.yaml (or .yml) in the project directory, if there is one. */
+  file?: string;
+  /** Its parsed content ({} without a file). */
+  doc: Record<string, unknown>;
+}
+
+/** The project file of `projectDir`, parsed (how check finds the program's name, main and config). */
+export function readProjectFile(projectDir: string): ProjectFile {
+  const file = ["Pulumi.yaml", "Pulumi.yml"].map((f) => path.join(projectDir, f)).find(existsSync);
+  return file ? { file, doc: readYaml(file) } : { doc: {} };
+}
+
+/** The config of `project`'s `stack`: the project file's config block, then the stack file beside it (or in stackConfigDir). */
+export function loadProgramConfig(projectDir: string, projectFile: ProjectFile, project: string, stack: string): ProgramConfig {
   const values: Record<string, string> = {};
   const secret = new Set<string>();
   const declaredSecret: string[] = [];
 
-  const projectFile = ["Pulumi.yaml", "Pulumi.yml"].map((f) => path.join(projectDir, f)).find(existsSync);
-  const projectDoc = projectFile ? readYaml(projectFile) : {};
-  for (const [key, entry] of Object.entries(projectFile ? configBlock(projectFile, projectDoc) : {})) {
+  const projectDoc = projectFile.doc;
+  for (const [key, entry] of Object.entries(projectFile.file ? configBlock(projectFile.file, projectDoc) : {})) {
     const k = fullKey(project, key);
     if (isDeclaration(entry)) {
       const given = entry.value ?? entry.default;

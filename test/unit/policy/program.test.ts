@@ -83,7 +83,12 @@ describe("program errors and resolution", () => {
 
   it("resolves a directory through Pulumi.yaml's main and name", () => {
     writeFileSync(path.join(dir, "Pulumi.yaml"), "name: tmp-project\nruntime: nodejs\nmain: throws.ts\n");
-    expect(resolveProgram(dir)).toEqual({ entry: path.join(dir, "throws.ts"), project: "tmp-project", projectDir: dir });
+    expect(resolveProgram(dir)).toEqual({
+      entry: path.join(dir, "throws.ts"),
+      project: "tmp-project",
+      projectDir: dir,
+      projectFile: { file: path.join(dir, "Pulumi.yaml"), doc: { name: "tmp-project", runtime: "nodejs", main: "throws.ts" } },
+    });
     expect(() => resolveProgram(path.join(dir, "missing"))).toThrow(/program not found/);
   });
 });
