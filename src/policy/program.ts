@@ -369,10 +369,11 @@ export interface PlannedResource {
 /** What the program would deploy, as a tree in declaration order (children under their component). */
 export function deploymentTree(run: ProgramRun): PlannedResource[] {
   const children = new Map<string | undefined, CollectedResource[]>();
-  const urns = new Set(run.resources.map((r) => r.urn));
-  for (const r of run.resources) {
-    if (r.type === ROOT_STACK_TYPE) continue;
-    const parent = r.parent && urns.has(r.parent) && !r.parent.includes(`::${ROOT_STACK_TYPE}::`) ? r.parent : undefined;
+  const deployed = run.resources.filter((r) => r.type !== ROOT_STACK_TYPE);
+  // Children of the root stack are top level.
+  const urns = new Set(deployed.map((r) => r.urn));
+  for (const r of deployed) {
+    const parent = r.parent && urns.has(r.parent) ? r.parent : undefined;
     children.set(parent, [...(children.get(parent) ?? []), r]);
   }
   const out: PlannedResource[] = [];
