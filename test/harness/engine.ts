@@ -193,6 +193,20 @@ export function trackedContainers(): string[] {
 
 export type ContainerState = "running" | "created" | "exited";
 
+/** One real container of the section-5 and audit integration tests: the hardened spec with one change. */
+export interface ContainerCase {
+  hint: string;
+  state: ContainerState;
+  /** What differs from the hardened baseline (applied to a copy of it). */
+  change: (spec: ContainerSpec) => void;
+  /** Rules whose status differs from the baseline's. */
+  expect: Record<string, VerdictStatus | "exempted">;
+  /** Fail verdicts' `field`, where the field itself is the point (e.g. which port entry). */
+  fields?: Record<string, string>;
+  /** Health status to wait for before reading a running container (default healthy). */
+  health?: "healthy" | "unhealthy" | "none";
+}
+
 /** AppArmor enabled on this host (the engine then applies docker-default). */
 export const HOST_APPARMOR = (() => {
   const flag = "/sys/module/apparmor/parameters/enabled";

@@ -37,7 +37,7 @@ import { evaluate } from "../../src/rules/evaluate";
 import { SECTION_3 } from "../../src/rules/section3-files";
 import { DEFAULT_SETTINGS, type VerdictStatus } from "../../src/rules/types";
 import { ENGINE_ROOT, REPO_ROOT, TEST_ENGINE_SCRIPT, parseEngineEnv } from "../harness/engine-env";
-import { cleanupEngineObjects, createContainer, createNetwork, docker, engineDir, engineSocketPath, hardenedSpec, HOST_APPARMOR, MiB, section5Baseline, TEST_IMAGE, uniqueName, waitForExit, waitForHealth, type ContainerSpec } from "../harness/engine";
+import { cleanupEngineObjects, createContainer, createNetwork, docker, engineDir, engineSocketPath, hardenedSpec, HOST_APPARMOR, MiB, section5Baseline, TEST_IMAGE, type ContainerCase, type ContainerState, uniqueName, waitForExit, waitForHealth, type ContainerSpec } from "../harness/engine";
 import { startSshServer } from "../harness/ssh-server";
 
 jest.setTimeout(180_000);
@@ -91,18 +91,9 @@ function stopExtraEngine(): void {
 
 // ───────────────────────────── containers on the suite's engine ─────────────────────────────
 
-type State = "running" | "created" | "exited";
+type State = ContainerState;
 type Status = VerdictStatus | "exempted";
-
-interface Case {
-  hint: string;
-  state: State;
-  change: (spec: ContainerSpec) => void;
-  expect: Record<string, Status>;
-  /** Fail verdicts' `field`, where it is the point. */
-  fields?: Record<string, string>;
-  health?: "healthy" | "unhealthy" | "none";
-}
+type Case = ContainerCase;
 
 let imageId = "";
 let networkName = "";

@@ -35,7 +35,9 @@ import {
   HOST_APPARMOR,
   MiB,
   section5Baseline,
+  type ContainerCase,
   type ContainerSpec,
+  type ContainerState,
 } from "../harness/engine";
 
 // Creating ~25 containers and waiting for their healthchecks takes seconds, not jest's default 5.
@@ -61,21 +63,9 @@ const CONTAINER_RULES = SECTION_5.filter((r): r is Extract<AnyRule, { subject: "
 
 // ───────────────────────────── the containers ─────────────────────────────
 
-type State = "running" | "created" | "exited";
+type State = ContainerState;
 type Status = VerdictStatus | "exempted";
-
-interface Case {
-  hint: string;
-  state: State;
-  /** What differs from the hardened baseline (applied to a copy of it). */
-  change: (spec: ContainerSpec) => void;
-  /** Rules whose status differs from the baseline's. */
-  expect: Record<string, Status>;
-  /** Fail verdicts' `field`, where the field itself is the point (e.g. which port entry). */
-  fields?: Record<string, string>;
-  /** Health status to wait for before reading a running container (default healthy). */
-  health?: "healthy" | "unhealthy" | "none";
-}
+type Case = ContainerCase;
 
 const hc = (s: ContainerSpec) => (s.HostConfig ??= {});
 
