@@ -70,6 +70,11 @@ function hostRun(cmd: string, args: string[], input = ""): Promise<RunResult> {
     child.stderr.on("data", (b: Buffer) => (err += b.toString()));
     child.on("error", reject);
     child.on("close", (code) => resolve({ code: code ?? -1, out, err }));
+    // A command may exit before reading its input (nc on "Connection refused"): the write then
+    // fails with EPIPE, which says nothing about the command — its exit code and output do.
+    child.stdin.on("error", (e: NodeJS.ErrnoException) => {
+      if (e.code !== "EPIPE") reject(e);
+    });
     child.stdin.end(input);
   });
 }
