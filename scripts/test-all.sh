@@ -11,6 +11,11 @@ command -v dockerd >/dev/null 2>&1 || need+=(docker.io)
 dpkg -s busybox-static >/dev/null 2>&1 || need+=(busybox-static)
 command -v ip >/dev/null 2>&1 || need+=(iproute2)
 command -v nsenter >/dev/null 2>&1 || need+=(util-linux)
+# A throw-away sshd proves the pinned host keys (secure-daemon-ssh); auditctl proves the audit
+# watches load into the kernel (hardened-host). Without them those tests skip, saying so.
+command -v ssh-keygen >/dev/null 2>&1 || need+=(openssh-client)
+[ -x /usr/sbin/sshd ] || need+=(openssh-server)
+command -v auditctl >/dev/null 2>&1 || need+=(auditd)
 if ((${#need[@]})); then
   if [ "$(id -u)" != 0 ]; then
     echo "test-all: the integration tests need ${need[*]} (Debian packages); run as root to install them" >&2
