@@ -19,7 +19,7 @@ import { parseImageRef } from "../facts/image-ref";
 import type { ContainerFacts } from "../facts/types";
 import { evaluate } from "../rules/evaluate";
 import { DEFAULT_SETTINGS, type RuleContext } from "../rules/types";
-import { renderPidsLimitCommand } from "../scripts/pids-limit";
+import { renderHostPidsLimitCommand, renderPidsLimitCommand } from "../scripts/pids-limit";
 import { ALL_CAPABILITIES, SAFE_CAPABILITIES, type Capability } from "./capabilities";
 import { exemptionSchema, HardenedArgsError, howToExempt, inputString, parseArgs, validateExemptions } from "./args";
 import { HardenedNetwork } from "./hardened-network";
@@ -29,7 +29,6 @@ import { checkConnection, connectionSchema, hostCommand, remoteConnection, type 
 export { COMPONENT_LABEL, HARDENED_CONTAINER_TYPE };
 
 /** Prefix for docker run on the Docker host: its own socket, not a DOCKER_HOST the SSH session may carry. */
-const LOCAL_ENGINE_ENV = "env -u DOCKER_HOST -u DOCKER_CONTEXT -u DOCKER_TLS_VERIFY -u DOCKER_CERT_PATH";
 
 /** A published port. CIS judges its host side: the host port (5.8) and the host address (5.14). */
 export interface HardenedPort {
@@ -633,7 +632,6 @@ export class HardenedContainer extends pulumi.ComponentResource {
       { ...plan.containerArgs, image },
       { parent: this, additionalSecretOutputs: ["envs"] },
     );
-    const pidsLimitScript = this.container.id.apply((id) => renderPidsLimitCommand(id, plan.pidsLimit));
     const triggers = [this.container.id, plan.pidsLimit];
     if (args.hostConnection && plan.hostConnection) {
       const fail = (message: string): never => {
@@ -644,13 +642,13 @@ export class HardenedContainer extends pulumi.ComponentResource {
       this.pidsLimitCommand = new command.remote.Command(
         `${name}-pids-limit`,
         // The host's own engine, whatever DOCKER_* the SSH session carries.
-        { connection, create: pidsLimitScript.apply((script) => hostCommand(`${LOCAL_ENGINE_ENV} ${script}`, sudo)), triggers, addPreviousOutputInEnv: false },
+        { connection, create: this.container.id.apply((id) => hostCommand(renderHostPidsLimitCommand(id, plan.pidsLimit), sudo)), triggers, addPreviousOutputInEnv: false },
         { parent: this, dependsOn: [this.container] },
       );
     } else {
       this.pidsLimitCommand = new command.local.Command(
         `${name}-pids-limit`,
-        { create: pidsLimitScript, triggers, ...(args.dockerHost ? { environment: { DOCKER_HOST: args.dockerHost } } : {}) },
+        { create: this.container.id.apply((id) => renderPidsLimitCommand(id, plan.pidsLimit)), triggers, ...(args.dockerHost ? { environment: { DOCKER_HOST: args.dockerHost } } : {}) },
         { parent: this, dependsOn: [this.container] },
       );
     }

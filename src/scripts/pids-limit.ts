@@ -13,3 +13,15 @@ export function renderPidsLimitCommand(containerId: string, pidsLimit: number): 
   if (!Number.isSafeInteger(pidsLimit) || pidsLimit < 1) throw new Error(`pids-limit: must be a positive integer (got ${JSON.stringify(pidsLimit)})`);
   return `docker update --pids-limit=${pidsLimit} -- ${shellQuote(containerId)} >/dev/null`;
 }
+
+/**
+ * The DOCKER_* settings a shell may carry that would point `docker` at another engine. Unset for
+ * the command run on the Docker host over SSH, so it reaches the host's own engine (its default
+ * socket), whatever the SSH session's environment says.
+ */
+export const LOCAL_ENGINE_ENV = "env -u DOCKER_HOST -u DOCKER_CONTEXT -u DOCKER_TLS_VERIFY -u DOCKER_CERT_PATH";
+
+/** renderPidsLimitCommand for the Docker host itself (HardenedContainer with `hostConnection`). */
+export function renderHostPidsLimitCommand(containerId: string, pidsLimit: number): string {
+  return `${LOCAL_ENGINE_ENV} ${renderPidsLimitCommand(containerId, pidsLimit)}`;
+}

@@ -11,6 +11,10 @@ const { HardenedNetwork } = require("../../../src/components/hardened-network") 
 const { exemptionsFromLabels } = require("../../../src/exemptions") as typeof import("../../../src/exemptions");
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { RULE_IDS } = require("../../../src/rules/catalog") as typeof import("../../../src/rules/catalog");
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { renderHostPidsLimitCommand } = require("../../../src/scripts/pids-limit") as typeof import("../../../src/scripts/pids-limit");
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { hostCommand } = require("../../../src/components/ssh-connection") as typeof import("../../../src/components/ssh-connection");
 
 type Args = import("../../../src/components/hardened-container").HardenedContainerArgs;
 
@@ -253,6 +257,8 @@ describe("HardenedContainer PIDs limit applied on the Docker host (hostConnectio
     expect(cmd.name).toBe("api-pids-limit");
     // The host's own engine, whatever DOCKER_HOST the SSH session has.
     expect(cmd.inputs.create).toBe(`env -u DOCKER_HOST -u DOCKER_CONTEXT -u DOCKER_TLS_VERIFY -u DOCKER_CERT_PATH docker update --pids-limit=64 -- '${container.id}' >/dev/null`);
+    // The text test/integration/pids-limit-ssh.test.ts runs over a real SSH connection.
+    expect(cmd.inputs.create).toBe(hostCommand(renderHostPidsLimitCommand(container.id, 64), false));
     expect(cmd.inputs.triggers).toEqual([container.id, 64]);
     expect(cmd.inputs.connection[SIG_KEY]).toBe(SECRET_SIG);
     expect(cmd.inputs.connection.value).toMatchObject({ host: "10.0.0.5", port: 22, user: "root", hostKey: `ssh-ed25519 ${KEY_B64}`, privateKey: PRIVATE_KEY });
