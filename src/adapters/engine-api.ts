@@ -25,6 +25,7 @@ import type {
   ContainerFacts,
   ContainerState,
   EngineFacts,
+  ExecAuditEvent,
   HealthcheckFacts,
   ImageFacts,
   MountFacts,
@@ -216,6 +217,8 @@ export interface ContainerInspectOptions {
   processes?: string[];
   /** The image's user and healthcheck (e.g. from imageFactsFromInspect), when looked up. */
   imageConfig?: { user?: string; healthcheck?: HealthcheckFacts };
+  /** The exec instances the engine holds for it (see execEventFromInspect), when looked up. */
+  execSessions?: ExecAuditEvent[];
 }
 
 /** `GET /containers/{id}/json` → ContainerFacts. */
@@ -276,6 +279,7 @@ export function containerFactsFromInspect(json: unknown, opts: ContainerInspectO
     // Names only, never values: values may be secrets and facts end up in reports.
     envNames: (c.Config.Env ?? []).map((e) => e.split("=", 1)[0]).filter((n) => n !== ""),
     ...(opts.processes ? { processes: [...opts.processes] } : {}),
+    ...(opts.execSessions ? { execAuditEvents: [...opts.execSessions], execAuditCoverage: "engine-sessions" as const } : {}),
   };
 }
 
@@ -376,6 +380,30 @@ export function processesFromTop(json: unknown, containerName?: string): string[
     if (cmd === undefined) throw new AdapterError(source, `Processes[${i}]: row has ${row.length} columns, the command is column ${column + 1}`, `Processes[${i}]`);
     return cmd;
   });
+}
+
+// ───────────────────────────── exec instances ─────────────────────────────
+
+const execInspectSchema = z.looseObject({
+  ID: str.min(1),
+  Running: opt(bool),
+  ProcessConfig: z.looseObject({ privileged: opt(bool), user: opt(str), entrypoint: opt(str), arguments: opt(z.array(str)) }),
+});
+
+/**
+ * `GET /exec/{id}/json` → the exec's `--privileged` and `--user` (CIS 5.23/5.24). The engine
+ * holds an exec instance from its creation until its process ends: a container's `ExecIDs`.
+ */
+export function execEventFromInspect(json: unknown, containerName?: string): ExecAuditEvent {
+  const source = containerName ? `exec inspect in "${containerName}"` : "exec inspect";
+  const e = validate(execInspectSchema, unwrap(json, source), source);
+  const pc = e.ProcessConfig;
+  const command = [pc.entrypoint ?? "", ...(pc.arguments ?? [])].join(" ").trim();
+  return {
+    privileged: pc.privileged === true,
+    ...(pc.user ? { user: pc.user } : {}),
+    command: `${command || "(no command)"}${e.Running ? "" : " (created, not started)"}`,
+  };
 }
 
 // ───────────────────────────── networks ─────────────────────────────

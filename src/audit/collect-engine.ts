@@ -5,17 +5,20 @@
  * Requests: `version`, `info`, the container list (all=true: running, stopped and created), the
  * network list and the image list in parallel; then per container an inspect, plus `top` for a
  * running one (the engine runs `ps` on the host, so nothing is needed in the image — CIS 5.7),
- * and one image inspect per distinct image id (the image's USER and HEALTHCHECK for 4.1/4.6).
+ * one image inspect per distinct image id (the image's USER and HEALTHCHECK for 4.1/4.6), and
+ * one exec inspect per exec instance the container has (its `ExecIDs`: `--privileged` and
+ * `--user` of the `docker exec` sessions open now, CIS 5.23/5.24).
  * At most `concurrency` requests are in flight. Networks and images come from their list
  * endpoints, which carry every field the rules read (a network list entry has no attached
  * container ids: `containers` stays empty).
  *
  * A container removed between the list and its inspect is skipped with a note; a container
- * that stopped before its `top` gets no process list (5.7 is then not applicable to it).
+ * that stopped before its `top` gets no process list (5.7 is then not applicable to it); an exec
+ * that ended before its inspect is left out (it is no longer open).
  */
 import type Docker from "dockerode";
-import { containerFactsFromInspect, engineFactsFromInfo, imageFactsFromInspect, networkFactsFromInspect, processesFromTop } from "../adapters/engine-api";
-import type { ContainerFacts, EngineFacts, ImageFacts, InventoryFacts, NetworkFacts, SwarmFacts } from "../facts/types";
+import { containerFactsFromInspect, engineFactsFromInfo, execEventFromInspect, imageFactsFromInspect, networkFactsFromInspect, processesFromTop } from "../adapters/engine-api";
+import type { ContainerFacts, EngineFacts, ExecAuditEvent, ImageFacts, InventoryFacts, NetworkFacts, SwarmFacts } from "../facts/types";
 import { mapLimit } from "./limit";
 
 export interface EngineSnapshot {
@@ -82,11 +85,12 @@ export async function collectEngine(docker: Docker, opts: EngineCollectOptions =
     try {
       const inspect = await container.inspect();
       const name = inspect.Name.replace(/^\//, "");
-      const [processes, imageConfig] = await Promise.all([
+      const [processes, imageConfig, execSessions] = await Promise.all([
         inspect.State.Running && !inspect.State.Paused ? topOf(container, name, notes) : Promise.resolve(undefined),
         inspect.Image ? imageConfigOf(inspect.Image) : Promise.resolve(undefined),
+        execSessionsOf(docker, inspect.ExecIDs ?? [], name),
       ]);
-      return containerFactsFromInspect(inspect, { ...(processes ? { processes } : {}), ...(imageConfig ? { imageConfig } : {}) });
+      return containerFactsFromInspect(inspect, { ...(processes ? { processes } : {}), ...(imageConfig ? { imageConfig } : {}), execSessions });
     } catch (err) {
       if (statusOf(err) !== 404) throw err;
       notes.push(`container ${entry.Names?.[0]?.replace(/^\//, "") ?? entry.Id.slice(0, 12)} was removed during the audit`);
@@ -125,4 +129,19 @@ async function topOf(container: Docker.Container, name: string, notes: string[])
     }
     throw err;
   }
+}
+
+/** The exec instances the engine holds for a container (each inspected); one that ended meanwhile is left out. */
+async function execSessionsOf(docker: Docker, ids: readonly string[], name: string): Promise<ExecAuditEvent[]> {
+  const sessions = await Promise.all(
+    ids.map(async (id) => {
+      try {
+        return execEventFromInspect(await docker.getExec(id).inspect(), name);
+      } catch (err) {
+        if (statusOf(err) === 404) return undefined;
+        throw err;
+      }
+    }),
+  );
+  return sessions.filter((s): s is ExecAuditEvent => s !== undefined);
 }

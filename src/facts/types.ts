@@ -98,11 +98,23 @@ export interface SecurityOptions {
 export interface ExecAuditEvent {
   /** `--privileged` was given. */
   privileged: boolean;
-  /** `--user` as given; undefined = not given (the container's user applies). */
+  /**
+   * `--user` as given; undefined = not given (the container's user applies). The engine's exec
+   * instances record the user the exec runs as: the container's when none was given.
+   */
   user?: string;
   /** When it happened (ISO 8601), for reports. */
   at?: string;
+  /** The command it runs, for reports. */
+  command?: string;
 }
+
+/**
+ * What a list of exec events covers: every `docker exec` of the period (a host audit log), or
+ * only the exec sessions the engine holds at collection time (`engine-sessions`: the engine
+ * forgets an exec once it ends, so an empty list proves nothing about earlier ones).
+ */
+export type ExecAuditCoverage = "audit-log" | "engine-sessions";
 
 export interface ContainerFacts {
   kind: "container";
@@ -163,6 +175,8 @@ export interface ContainerFacts {
    * event stream (CIS 5.23/5.24); undefined = not collected.
    */
   execAuditEvents?: ExecAuditEvent[];
+  /** What execAuditEvents covers (undefined with events = a full audit log). */
+  execAuditCoverage?: ExecAuditCoverage;
 }
 
 // ───────────────────────────── daemon ─────────────────────────────

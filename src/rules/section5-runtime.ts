@@ -628,12 +628,18 @@ export const seccompEnabled = defineRule({
 
 const NO_EXEC_LOG = "needs the audit log of `docker exec` runs (auditd or engine events), which was not collected";
 
+/** Why an empty list of engine exec sessions decides nothing: the engine forgets an exec when it ends. */
+const onlyOpenSessions = (c: ContainerFacts, what: string): string =>
+  `no ${what} among the ${c.execAuditEvents?.length ?? 0} exec session(s) the engine holds now; the engine forgets an exec when it ends, so earlier runs need the host's audit log (auditd)`;
+
+const describeExec = (e: ExecAuditEvent): string => `${e.command ? `\`${e.command}\`` : "exec"}${e.user ? ` as ${e.user}` : ""}${e.at ? ` at ${e.at}` : ""}`;
+
 const PRIVILEGED_EXEC: Offence<ExecAuditEvent> = {
   isBad: (e) => e.privileged,
   field: (i) => `execAuditEvents[${i}].privileged`,
   observed: () => true,
   expected: "no exec with --privileged",
-  describe: (e) => `privileged exec${e.user ? ` as ${e.user}` : ""}${e.at ? ` at ${e.at}` : ""}`,
+  describe: (e) => `privileged ${describeExec(e)}`,
 };
 
 export const noPrivilegedExec = defineRule({
@@ -648,6 +654,8 @@ export const noPrivilegedExec = defineRule({
   remediation: "Stop using `docker exec --privileged`; restrict who may reach the Docker socket.",
   check(c) {
     if (c.execAuditEvents === undefined) return notApplicable(NO_EXEC_LOG);
+    // A privileged exec found is a failure, whatever the coverage; none found proves nothing without the log.
+    if (c.execAuditCoverage === "engine-sessions" && !c.execAuditEvents.some((e) => e.privileged)) return notApplicable(onlyOpenSessions(c, "privileged exec"));
     return failOnOffenders(c.execAuditEvents, PRIVILEGED_EXEC);
   },
 });
@@ -665,7 +673,10 @@ export const noRootExec = defineRule({
   check(c) {
     if (c.execAuditEvents === undefined) return notApplicable(NO_EXEC_LOG);
     const rootExecs = c.execAuditEvents.filter((e) => isRootUser(e.user));
-    if (rootExecs.length === 0) return manual("No `docker exec --user root` found in the collected audit events; confirm the log covers the period of interest.", []);
+    if (rootExecs.length === 0) {
+      if (c.execAuditCoverage === "engine-sessions") return notApplicable(onlyOpenSessions(c, "exec as root"));
+      return manual("No `docker exec --user root` found in the collected audit events; confirm the log covers the period of interest.", []);
+    }
     return manual("Review each `docker exec --user root` and stop the practice.", rootExecs);
   },
 });

@@ -150,6 +150,9 @@ const CASES: Case[] = [
   { hint: "no-limits", state: "exited", change: (s) => ((s.Cmd = ["true"]), Object.assign(hc(s), { Memory: 0, NanoCpus: 0, PidsLimit: 0 })), expect: { "5.11": "fail", "5.12": "fail", "5.29": "fail" } },
   { hint: "writable-root", state: "running", change: (s) => (hc(s).ReadonlyRootfs = false), expect: { "5.13": "fail" } },
   { hint: "sshd", state: "running", change: (s) => (s.Cmd = ["/usr/sbin/sshd", "-s", "--", "sleep", "3600"]), expect: { "5.7": "fail" } },
+  // 5.23/5.24: `docker exec` sessions the engine holds now — one as root (running), one privileged
+  // (created; this sandbox cannot start a privileged exec: the kernel refuses its capabilities).
+  { hint: "exec-sessions", state: "running", change: () => {}, after: openExecSessions, expect: { "5.23": "fail", "5.24": "manual" } },
   { hint: "unhealthy", state: "running", change: (s) => (s.Healthcheck = { Test: ["CMD", "/bin/false"], Interval: 1e9, Timeout: 2e9, Retries: 1 }), expect: { "5.27": "fail" }, health: "unhealthy" },
   // A valid exemption label turns the failure into `exempted`; an expired one excuses nothing and is itself a failure.
   {
@@ -174,12 +177,24 @@ function sharedDir(): string {
 
 const ids = new Map<string, string>();
 
+/**
+ * `docker exec -d -u root C sleep 600`, and a `docker exec --privileged` (no --user) created but
+ * not started: the engine records the container's user for it.
+ */
+async function openExecSessions(id: string): Promise<void> {
+  const container = docker().getContainer(id);
+  const root = await container.exec({ Cmd: ["sleep", "600"], User: "root" });
+  await root.start({ Detach: true });
+  await container.exec({ Cmd: ["sh", "-c", "id"], Privileged: true });
+}
+
 async function materialise(c: Case): Promise<void> {
   const spec = structuredClone(hardenedSpec(networkName, imageId));
   c.change(spec);
   const id = await createContainer({ ...spec, hint: `audit-${c.hint}`, start: c.state !== "created" });
   if (c.state === "exited") await waitForExit(id);
   if (c.state === "running" && c.health !== "none") await waitForHealth(id, c.health ?? "healthy");
+  await c.after?.(id);
   ids.set(c.hint, id);
 }
 
@@ -408,6 +423,20 @@ describe.each(CASES)("container $hint ($state)", (c) => {
       const v = byRule.get(rule)?.verdict;
       expect({ rule, field: v?.status === "fail" ? v.field : v }).toEqual({ rule, field });
     }
+  });
+});
+
+describe("docker exec sessions (5.23, 5.24) from the engine's exec instances", () => {
+  const finding = (rule: string) => suite.findings.find((f) => f.ruleId === rule && f.subjectId === ids.get("exec-sessions"))!;
+
+  test("the privileged exec fails 5.23 and the root session is listed for review under 5.24", () => {
+    expect(finding("5.23").verdict).toMatchObject({ status: "fail", expected: "no exec with --privileged", detail: expect.stringContaining("privileged `sh -c id (created, not started)` as 10001:10001") });
+    expect(finding("5.24").verdict).toEqual({ status: "manual", guidance: expect.any(String), report: [{ privileged: false, user: "root", command: "sleep 600" }] });
+  });
+
+  test("a container without sessions is undecided, saying why (never a pass)", () => {
+    const hardened = suite.findings.find((f) => f.ruleId === "5.23" && f.subjectId === ids.get("hardened"))!;
+    expect(hardened.verdict).toEqual({ status: "not-applicable", why: expect.stringContaining("the engine forgets an exec when it ends") });
   });
 });
 

@@ -27,6 +27,7 @@ import {
   imageFactsFromInspect,
   networkFactsFromInspect,
   processesFromTop,
+  execEventFromInspect,
 } from "../../../src/adapters/engine-api";
 
 const FIXTURES = join(__dirname, "fixtures");
@@ -376,6 +377,26 @@ describe("containerFactsFromInspect — bad input gives a clear AdapterError", (
       ),
     );
     expect(err.message).toMatch(/HostConfig\.Privileged: expected boolean, got string \(and 1 more problem\)$/);
+  });
+});
+
+describe("execEventFromInspect (captures from a real engine)", () => {
+  test("a running `docker exec -u root` session", () => {
+    expect(execEventFromInspect(load("engine-exec-root-running"))).toEqual({ privileged: false, user: "root", command: "sleep 600" });
+  });
+  test("a privileged exec created and not started", () => {
+    expect(execEventFromInspect(text("engine-exec-privileged-created"))).toEqual({ privileged: true, user: "0", command: "sh -c id (created, not started)" });
+  });
+  test("attached to container facts as the engine's open sessions", () => {
+    const sessions = [execEventFromInspect(load("engine-exec-root-running"))];
+    const c = containerFactsFromInspect(load("engine-container-hardened"), { execSessions: sessions });
+    expect(c.execAuditEvents).toEqual(sessions);
+    expect(c.execAuditCoverage).toBe("engine-sessions");
+    expect(containerFactsFromInspect(load("engine-container-hardened"))).not.toHaveProperty("execAuditEvents");
+  });
+  test("bad input names the field", () => {
+    expect(() => execEventFromInspect(with_("engine-exec-root-running", (j) => (j.ProcessConfig.privileged = "yes")), "web")).toThrow(/exec inspect in "web".*ProcessConfig\.privileged/);
+    expect(() => execEventFromInspect(with_("engine-exec-root-running", (j) => delete j.ProcessConfig))).toThrow(/ProcessConfig/);
   });
 });
 

@@ -1,4 +1,4 @@
-import type { ContainerFacts, Facts, MountFacts, PortBinding } from "../../../src/facts/types";
+import type { ContainerFacts, ExecAuditEvent, Facts, MountFacts, PortBinding } from "../../../src/facts/types";
 import { SECTION_5 } from "../../../src/rules/section5-runtime";
 import type { Rule, RuleContext, Verdict } from "../../../src/rules/types";
 import { container, ctx, daemon, host, swarm } from "../../harness/fixtures";
@@ -508,6 +508,22 @@ describe("5.23 privileged exec", () => {
   it("passes unprivileged execs", () => {
     expect(check("5.23", c({ execAuditEvents: [{ privileged: false, user: "root" }] })).status).toBe("pass");
   });
+
+  describe("with only the exec sessions the engine holds now (the live audit)", () => {
+    const sessions = (execAuditEvents: ExecAuditEvent[]) => c({ execAuditEvents, execAuditCoverage: "engine-sessions" });
+
+    it("fails a privileged session, naming it", () => {
+      const v = check("5.23", sessions([{ privileged: false, command: "sh" }, { privileged: true, user: "root", command: "sh -i" }]));
+      expectFail(v, "execAuditEvents[1].privileged", true);
+      expect(v.status === "fail" && v.detail).toContain("privileged `sh -i` as root");
+    });
+
+    it("decides nothing when none is privileged: the engine forgets finished execs (never a pass)", () => {
+      for (const events of [[], [{ privileged: false, user: "root" }]]) {
+        expect(check("5.23", sessions(events))).toEqual({ status: "not-applicable", why: expect.stringContaining("earlier runs need the host's audit log") });
+      }
+    });
+  });
 });
 
 describe("5.24 root exec (manual)", () => {
@@ -519,6 +535,15 @@ describe("5.24 root exec (manual)", () => {
     const events = [{ privileged: false, user: "root" }, { privileged: false, user: "0:0" }, { privileged: false, user: "1000" }, { privileged: false }, { privileged: false, user: "rootless" }];
     const v = check("5.24", c({ execAuditEvents: events }));
     expect(v).toEqual({ status: "manual", guidance: expect.any(String), report: [events[0], events[1]] });
+  });
+
+  it("with only the engine's open sessions: reports a root session, and decides nothing without one", () => {
+    const root = { privileged: false, user: "root", command: "sh" };
+    expect(check("5.24", c({ execAuditEvents: [root], execAuditCoverage: "engine-sessions" }))).toEqual({ status: "manual", guidance: expect.any(String), report: [root] });
+    expect(check("5.24", c({ execAuditEvents: [{ privileged: false }], execAuditCoverage: "engine-sessions" }))).toEqual({
+      status: "not-applicable",
+      why: expect.stringContaining("no exec as root among the 1 exec session(s)"),
+    });
   });
 });
 
