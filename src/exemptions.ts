@@ -29,6 +29,20 @@ export interface Exemption {
 export const EXEMPTION_LABEL_PREFIX = "hardened-docker.exemption.";
 export const MIN_REASON_LENGTH = 10;
 
+/** Exemption id: connect over SSH without a pinned host key (SecureDaemon, HardenedHost). */
+export const SSH_HOST_KEY_EXEMPTION = "hd-ssh-host-key";
+/** Exemption id: let HardenedHost wipe a data-root device that holds something. */
+export const WIPE_DEVICE_EXEMPTION = "hd-wipe-data-device";
+
+/**
+ * The components' own safeguards an exemption can lift: no CIS rule, and no Docker object whose
+ * labels could carry them. Each with what lifting it means, for reports.
+ */
+export const COMPONENT_SAFEGUARDS: Readonly<Record<string, string>> = {
+  [SSH_HOST_KEY_EXEMPTION]: "the SSH connection accepts whatever host key it is offered (none is pinned)",
+  [WIPE_DEVICE_EXEMPTION]: "the data-root device may be wiped although it holds data",
+};
+
 export interface ExemptionProblem {
   rule: string;
   /** Where the exemption came from: a label key or an argument path. */

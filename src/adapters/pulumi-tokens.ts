@@ -17,6 +17,20 @@ export const HARDENED_NETWORK_TYPE = "hardened-docker:index:HardenedNetwork";
 export const SECURE_DAEMON_TYPE = "hardened-docker:index:SecureDaemon";
 export const HARDENED_HOST_TYPE = "hardened-docker:index:HardenedHost";
 
+/**
+ * Output of HardenedHost and SecureDaemon: the exemptions the component honours itself (its
+ * safeguards, and for HardenedHost its CIS section 1 parts), which no Docker object's labels
+ * carry. The pack's `hd-component-exemptions` stack policy reports them.
+ */
+export const COMPONENT_EXEMPTIONS_OUTPUT = "componentExemptions";
+
+/**
+ * Output of every component that creates commands: `{ <command name>: sha256 of its script }`
+ * (src/scripts/command-digest.ts). The pack's `hd-component-commands-intact` stack policy checks
+ * each command still runs exactly that script.
+ */
+export const COMMAND_DIGESTS_OUTPUT = "commandDigests";
+
 /** Label marking containers made by HardenedContainer (the pack's stack policy reads it). */
 export const COMPONENT_LABEL = "hardened-docker.component";
 

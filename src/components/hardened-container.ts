@@ -13,7 +13,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { isIP } from "net";
 import { z } from "zod";
 import { containerFactsFromPulumiInputs, PIDS_LIMIT_LABEL, type ContainerInputs } from "../adapters/pulumi-container";
-import { COMPONENT_LABEL, HARDENED_CONTAINER_TYPE } from "../adapters/pulumi-tokens";
+import { COMMAND_DIGESTS_OUTPUT, COMPONENT_LABEL, HARDENED_CONTAINER_TYPE } from "../adapters/pulumi-tokens";
+import { commandDigest } from "../scripts/command-digest";
 import { exemptionsToLabels, type Exemption } from "../exemptions";
 import { parseImageRef } from "../facts/image-ref";
 import type { ContainerFacts } from "../facts/types";
@@ -633,27 +634,26 @@ export class HardenedContainer extends pulumi.ComponentResource {
       { parent: this, additionalSecretOutputs: ["envs"] },
     );
     const triggers = [this.container.id, plan.pidsLimit];
-    if (args.hostConnection && plan.hostConnection) {
+    const onHost = args.hostConnection && plan.hostConnection ? plan.hostConnection : undefined;
+    // On the Docker host: its own engine, whatever DOCKER_* the SSH session carries.
+    const pidsLimitCreate = this.container.id.apply((id) => (onHost ? hostCommand(renderHostPidsLimitCommand(id, plan.pidsLimit), onHost.sudo) : renderPidsLimitCommand(id, plan.pidsLimit)));
+    if (args.hostConnection && onHost) {
       const fail = (message: string): never => {
         throw new pulumi.ResourceError(`HardenedContainer "${name}": hostConnection.${message.replace(/^connection\./, "")}`, this);
       };
-      const { connection } = remoteConnection(args.hostConnection, plan.hostConnection, fail);
-      const sudo = plan.hostConnection.sudo;
-      this.pidsLimitCommand = new command.remote.Command(
-        `${name}-pids-limit`,
-        // The host's own engine, whatever DOCKER_* the SSH session carries.
-        { connection, create: this.container.id.apply((id) => hostCommand(renderHostPidsLimitCommand(id, plan.pidsLimit), sudo)), triggers, addPreviousOutputInEnv: false },
-        { parent: this, dependsOn: [this.container] },
-      );
+      const { connection } = remoteConnection(args.hostConnection, onHost, fail);
+      this.pidsLimitCommand = new command.remote.Command(`${name}-pids-limit`, { connection, create: pidsLimitCreate, triggers, addPreviousOutputInEnv: false }, { parent: this, dependsOn: [this.container] });
     } else {
       this.pidsLimitCommand = new command.local.Command(
         `${name}-pids-limit`,
-        { create: this.container.id.apply((id) => renderPidsLimitCommand(id, plan.pidsLimit)), triggers, ...(args.dockerHost ? { environment: { DOCKER_HOST: args.dockerHost } } : {}) },
+        { create: pidsLimitCreate, triggers, ...(args.dockerHost ? { environment: { DOCKER_HOST: args.dockerHost } } : {}) },
         { parent: this, dependsOn: [this.container] },
       );
     }
     this.containerId = this.container.id;
     this.containerName = this.container.name;
-    this.registerOutputs({ containerId: this.containerId, containerName: this.containerName });
+    // The script as built here (the command's own `create`, before any transformation could touch
+    // it): the pack sees a command changed afterwards.
+    this.registerOutputs({ containerId: this.containerId, containerName: this.containerName, [COMMAND_DIGESTS_OUTPUT]: { [`${name}-pids-limit`]: pidsLimitCreate.apply(commandDigest) } });
   }
 }

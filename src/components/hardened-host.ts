@@ -26,7 +26,7 @@
 import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import type { Exemption } from "../exemptions";
+import { WIPE_DEVICE_EXEMPTION, type Exemption } from "../exemptions";
 import { parseAuditRules } from "../facts/host-parsers";
 import { AUDIT_KEY, DEFAULT_AUDIT_RULES_FILE, defaultAuditCandidates, renderAuditRulesScript, type AuditCandidate } from "../scripts/audit-rules";
 import { dataRootPathProblem, DEFAULT_DATA_LABEL, deviceProblem, labelProblem, lvmDevice, lvmNameProblem, renderDataRootScript, type DataRootSource } from "../scripts/data-root";
@@ -34,14 +34,14 @@ import { renderDockerGroupScript, userNameProblem } from "../scripts/docker-grou
 import { hostPathProblem } from "../scripts/host-paths";
 import { factValue, parseHostReport, type HostReport } from "../scripts/host-report";
 import { DEFAULT_UNATTENDED_FILE, renderUnattendedUpgradesScript } from "../scripts/unattended-upgrades";
-import { HARDENED_HOST_TYPE } from "../adapters/pulumi-tokens";
+import { COMMAND_DIGESTS_OUTPUT, COMPONENT_EXEMPTIONS_OUTPUT, HARDENED_HOST_TYPE } from "../adapters/pulumi-tokens";
+import { commandDigest } from "../scripts/command-digest";
 import { exemptionSchema, HardenedArgsError, howToExempt, parseArgs, validateExemptions } from "./args";
 import { checkConnection, connectionSchema, hostCommand, remoteConnection, SSH_HOST_KEY_EXEMPTION, type SshConnection } from "./ssh-connection";
 
 export { HARDENED_HOST_TYPE };
 
-/** Exemption id allowing the data-root device to be wiped although it holds something (not a catalog rule). */
-export const WIPE_DEVICE_EXEMPTION = "hd-wipe-data-device";
+export { WIPE_DEVICE_EXEMPTION };
 
 /** The SSH connection: the same type and rules as SecureDaemon's. */
 export type HardenedHostConnection = SshConnection;
@@ -482,12 +482,12 @@ export class HardenedHost extends pulumi.ComponentResource {
 
     // Values that may be Outputs are checked when they resolve.
     const { connection } = remoteConnection(args.connection, plan.connection, fail);
-    const remote = (suffix: string, script: string, dependsOn: pulumi.Resource[] = []) =>
-      new command.remote.Command(
-        `${name}-${suffix}`,
-        { connection, create: hostCommand(script, plan.connection.sudo), addPreviousOutputInEnv: false },
-        { parent: this, dependsOn },
-      );
+    const digests: Record<string, string> = {};
+    const remote = (suffix: string, script: string, dependsOn: pulumi.Resource[] = []) => {
+      const create = hostCommand(script, plan.connection.sudo);
+      digests[`${name}-${suffix}`] = commandDigest(create);
+      return new command.remote.Command(`${name}-${suffix}`, { connection, create, addPreviousOutputInEnv: false }, { parent: this, dependsOn });
+    };
 
     if (plan.dataRootScript) this.dataRootCommand = remote("data-root", plan.dataRootScript);
     this.auditCommand = remote("audit", plan.auditScript, this.dataRootCommand ? [this.dataRootCommand] : []);
@@ -507,6 +507,13 @@ export class HardenedHost extends pulumi.ComponentResource {
       );
     this.hostFacts = reports.apply((r) => r.facts);
     this.actions = reports.apply((r) => r.actions);
-    this.registerOutputs({ hostFacts: this.hostFacts, actions: this.actions, auditKey: AUDIT_KEY });
+    // Its exemptions are the component's own (a host carries no labels): the pack lists them.
+    this.registerOutputs({
+      hostFacts: this.hostFacts,
+      actions: this.actions,
+      auditKey: AUDIT_KEY,
+      [COMMAND_DIGESTS_OUTPUT]: digests,
+      ...(plan.exemptions.length ? { [COMPONENT_EXEMPTIONS_OUTPUT]: plan.exemptions } : {}),
+    });
   }
 }

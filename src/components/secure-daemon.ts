@@ -42,7 +42,8 @@ import { createHash } from "crypto";
 import { isIP } from "net";
 import { z } from "zod";
 import { daemonFactsFromConfig, DaemonConfigError } from "../adapters/daemon-config";
-import { SECURE_DAEMON_TYPE } from "../adapters/pulumi-tokens";
+import { COMMAND_DIGESTS_OUTPUT, COMPONENT_EXEMPTIONS_OUTPUT, SECURE_DAEMON_TYPE } from "../adapters/pulumi-tokens";
+import { commandDigest } from "../scripts/command-digest";
 import { exemptionsToLabels, type Exemption } from "../exemptions";
 import type { DaemonFacts } from "../facts/types";
 import { evaluate } from "../rules/evaluate";
@@ -730,11 +731,12 @@ export class SecureDaemon extends pulumi.ComponentResource {
     const rendered = pulumi.output(args.logOpts ?? {}).apply((logOpts) => plan.render(logOpts as Record<string, string>));
     this.config = rendered.apply((r) => r.config);
     this.configHash = rendered.apply((r) => r.configHash);
+    const applyScript = rendered.apply((r) => run(r.applyScript));
     this.applyCommand = new command.remote.Command(
       `${name}-apply`,
       {
         connection,
-        create: rendered.apply((r) => run(r.applyScript)),
+        create: applyScript,
         ...(tlsHash ? { triggers: [tlsHash] } : {}),
         addPreviousOutputInEnv: false,
       },
@@ -780,6 +782,21 @@ export class SecureDaemon extends pulumi.ComponentResource {
         { parent: this, dependsOn },
       );
     }
-    this.registerOutputs({ config: this.config, configHash: this.configHash, knownHostsLine: this.knownHostsLine });
+    // The scripts as built and checked here: the pack sees a command changed afterwards. (A digest
+    // of a script holding a secret log option is itself secret: apply keeps the secrecy.)
+    const digests: Record<string, pulumi.Input<string>> = {
+      [`${name}-apply`]: applyScript.apply(commandDigest),
+      [`${name}-permissions`]: commandDigest(run(plan.permissionsScript)),
+      ...(plan.tlsScript ? { [`${name}-tls`]: commandDigest(run(plan.tlsScript)) } : {}),
+    };
+    // The host-key exemption is the component's own (daemon.json labels carry the others): the pack lists it.
+    const own = plan.exemptions.filter((e) => e.rule === SSH_HOST_KEY_EXEMPTION);
+    this.registerOutputs({
+      config: this.config,
+      configHash: this.configHash,
+      knownHostsLine: this.knownHostsLine,
+      [COMMAND_DIGESTS_OUTPUT]: digests,
+      ...(own.length ? { [COMPONENT_EXEMPTIONS_OUTPUT]: own } : {}),
+    });
   }
 }

@@ -9,9 +9,10 @@ import { isIP } from "net";
 import { z } from "zod";
 import { shellQuote } from "../scripts/quote";
 import { howToExempt, inputString } from "./args";
+import { SSH_HOST_KEY_EXEMPTION } from "../exemptions";
 
 /** Exemption id for connecting without a pinned SSH host key (not a catalog rule: it concerns the deployment, not the host). */
-export const SSH_HOST_KEY_EXEMPTION = "hd-ssh-host-key";
+export { SSH_HOST_KEY_EXEMPTION };
 
 /** How SecureDaemon and HardenedHost reach a Docker host over SSH: private key always secret, host key pinned. */
 export interface SshConnection {

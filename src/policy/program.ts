@@ -141,6 +141,11 @@ interface RegisterRequest {
   getPropertydependenciesMap(): { forEach(cb: (v: { getUrnsList(): string[] }, k: string) => void): void };
 }
 
+interface RegisterOutputsRequest {
+  getUrn(): string;
+  getOutputs(): { toJavaScript(): Record<string, unknown> } | undefined;
+}
+
 interface RegisterResponse {
   getUrn(): string;
   getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
@@ -213,7 +218,10 @@ export async function runProgramOffline(target: string, options: RunOptions = {}
     false,
   );
   pulumi.runtime.setAllConfig(config.values, config.secretKeys);
-  const monitor = pulumi.runtime.getMonitor() as { registerResource(req: RegisterRequest, cb: (err: unknown, resp?: RegisterResponse) => void): unknown };
+  const monitor = pulumi.runtime.getMonitor() as {
+    registerResource(req: RegisterRequest, cb: (err: unknown, resp?: RegisterResponse) => void): unknown;
+    registerResourceOutputs(req: RegisterOutputsRequest, cb: (err: unknown, resp?: unknown) => void): unknown;
+  };
   const register = monitor.registerResource.bind(monitor);
   monitor.registerResource = (req, cb) => {
     const propertyDependencies: Record<string, string[]> = {};
@@ -240,6 +248,15 @@ export async function runProgramOffline(target: string, options: RunOptions = {}
       }
       cb(err, resp);
     });
+  };
+
+  // A component's outputs are what it registers with registerOutputs (as in the engine's state),
+  // not the state the mocks echo back from its inputs.
+  const registerOutputs = monitor.registerResourceOutputs.bind(monitor);
+  monitor.registerResourceOutputs = (req, cb) => {
+    const raw = raws.find((r) => !r.custom && r.mockUrn === req.getUrn());
+    if (raw) raw.outputs = fromWire(req.getOutputs()?.toJavaScript() ?? {}) as Record<string, unknown>;
+    return registerOutputs(req, cb);
   };
 
   const onRejection = (reason: unknown) => noteError(reason);

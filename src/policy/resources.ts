@@ -26,8 +26,8 @@ import { displayPath, factFieldsAt, resolveProps, type UnknownAt } from "./unkno
 
 
 export { DOCKER_CONTAINER, DOCKER_NETWORK, DOCKER_PROVIDER, DOCKER_SERVICE, LOCAL_COMMAND, REMOTE_COMMAND };
-/** The commands HardenedContainer applies the PIDs limit with: local, or on the Docker host over SSH. */
-export const PIDS_LIMIT_COMMAND_TYPES: readonly string[] = [LOCAL_COMMAND, REMOTE_COMMAND];
+/** The command resources the components create (HardenedContainer's PIDs limit: local, or on the Docker host over SSH). */
+export const COMMAND_TYPES: readonly string[] = [LOCAL_COMMAND, REMOTE_COMMAND];
 
 /** How the pack reads one Pulumi resource type. */
 export interface ResourceKind {
@@ -94,7 +94,10 @@ export const RESOURCE_KINDS: Readonly<Record<string, ResourceKind>> = {
     label: "SecureDaemon",
     subject: "daemon",
     fields: SECURE_DAEMON_INPUT_FIELDS,
-    toFacts: (props, name) => secureDaemonFacts(props, name),
+    // Without daemonJson the component refused its arguments (it registers no inputs then, and
+    // the deployment stops at its error): nothing of it will be deployed to judge.
+    toFacts: (props, name) =>
+      "daemonJson" in props ? secureDaemonFacts(props, name) : { notJudged: "the component registered no daemon configuration: its arguments were refused (see its error), so nothing of it is deployed" },
     labels: true,
     declarationOnly: true,
   },

@@ -6,16 +6,21 @@
  *   through HardenedContainer, and HardenedContainers missing their children.
  * - `hd-drift-refreshed-state` (advisory): the catalog over the stack's *outputs*; after
  *   `pulumi refresh` these are what the engine reports, so violations here are drift.
+ * - `hd-component-exemptions` (advisory): the exemptions HardenedHost and SecureDaemon honour
+ *   themselves (no Docker object's labels carry them), listed for review; an invalid one fails.
+ * - `hd-component-commands-intact` (advisory): every command a component created is still there
+ *   and runs the very script the component built and checked (its `commandDigests` output).
  */
 import type { EnforcementLevel, PolicyConfigSchema, PolicyResource, ReportViolation, StackValidationPolicy } from "@pulumi/policy";
 import { PIDS_LIMIT_LABEL } from "../adapters/pulumi-container";
-import { COMPONENT_LABEL, HARDENED_CONTAINER_TYPE } from "../adapters/pulumi-tokens";
-import { exemptionsFromLabels } from "../exemptions";
+import { COMMAND_DIGESTS_OUTPUT, COMPONENT_EXEMPTIONS_OUTPUT, COMPONENT_LABEL, HARDENED_CONTAINER_TYPE } from "../adapters/pulumi-tokens";
+import { commandDigest } from "../scripts/command-digest";
+import { COMPONENT_SAFEGUARDS, exemptionProblems, exemptionsFromLabels, type Exemption } from "../exemptions";
 import { ruleById, RULE_IDS } from "../rules/catalog";
 import type { AnyRule, RuleSettings } from "../rules/types";
 import { PACK_DEFAULT_SETTINGS, policyName, ruleEnforcement, ruleFramework, RULE_SETTINGS, SETTING_SCHEMAS, UNKNOWN_MODES, type Profile, type UnknownMode } from "./metadata";
 import { outcomeMessage, registerMeta, show, type Observer } from "./outcomes";
-import { DOCKER_CONTAINER, judgeRule, LOCAL_COMMAND, PIDS_LIMIT_COMMAND_TYPES, REMOTE_COMMAND, RESOURCE_KINDS, resolveResource, type ResourceKind } from "./resources";
+import { COMMAND_TYPES, DOCKER_CONTAINER, judgeRule, LOCAL_COMMAND, REMOTE_COMMAND, RESOURCE_KINDS, resolveResource, type ResourceKind } from "./resources";
 import { displayPath, isUnknownSentinel, rawTarget, resolveProps, UnknownValueError, type UnknownAt } from "./unknowns";
 
 export { COMPONENT_LABEL, HARDENED_CONTAINER_TYPE };
@@ -123,7 +128,7 @@ type CompanionCheck = { ok: true } | { problem: string } | { unknown: UnknownAt 
 /** Does the companion command apply `claim` to container `c`? (`unknown` at preview when neither script nor triggers tell.) */
 function checkCompanion(c: PolicyResource, claim: string, resources: PolicyResource[]): CompanionCheck {
   const commandName = `${c.name}-pids-limit`;
-  const command = resources.find((r) => PIDS_LIMIT_COMMAND_TYPES.includes(r.type) && r.name === commandName && parentUrn(r) === parentUrn(c));
+  const command = resources.find((r) => COMMAND_TYPES.includes(r.type) && r.name === commandName && parentUrn(r) === parentUrn(c));
   if (!command) return { problem: `there is no command "${commandName}" (command:local or command:remote) beside it to apply it` };
   if (!command.dependencies.some((d) => d.urn === c.urn)) return { problem: `the command "${commandName}" does not depend on the container, so it cannot apply the limit to it` };
   const props = rawTarget(command.props);
@@ -149,7 +154,7 @@ function containersViaComponent(): StackValidationPolicy {
       name,
       displayName: "Containers are created through HardenedContainer",
       description:
-        "Flags docker.Containers that are not children of a HardenedContainer (so no secure default applies by construction), labels that claim the component without it, and HardenedContainers missing their container or PIDs-limit command.",
+        "Flags docker.Containers that are not children of a HardenedContainer (so no secure default applies by construction), labels that claim the component without it, and HardenedContainers missing their container.",
       enforcementLevel: "advisory" as EnforcementLevel,
       severity: "medium",
       tags: ["components", "stack"],
@@ -167,15 +172,134 @@ function containersViaComponent(): StackValidationPolicy {
             c.urn,
           );
         }
+        // (Its PIDs-limit command is checked with every component command by hd-component-commands-intact.)
         for (const h of components) {
           const children = args.resources.filter((r) => r.parent?.urn === h.urn);
           if (!children.some((r) => r.type === DOCKER_CONTAINER)) report(`HardenedContainer "${h.name}" has no docker.Container child (removed or replaced by a transformation?).`, h.urn);
-          if (!children.some((r) => PIDS_LIMIT_COMMAND_TYPES.includes(r.type) && r.name === `${h.name}-pids-limit`))
-            report(`HardenedContainer "${h.name}" has no "${h.name}-pids-limit" command: its PIDs limit is not applied.`, h.urn);
         }
       },
     },
     { kind: "stack", ruleId: name, title: "Containers are created through HardenedContainer", remediation: "Use HardenedContainer.", types: [DOCKER_CONTAINER, HARDENED_CONTAINER_TYPE] },
+  );
+}
+
+// ───────────────────────────── exemptions the components honour themselves ─────────────────────────────
+
+const KNOWN_COMPONENT_EXEMPTIONS: ReadonlySet<string> = new Set([...RULE_IDS, ...Object.keys(COMPONENT_SAFEGUARDS)]);
+
+/** What lifting a rule or safeguard means, for the report. */
+function liftedWhat(id: string): string {
+  const safeguard = COMPONENT_SAFEGUARDS[id];
+  if (safeguard) return safeguard;
+  const rule = ruleById(id);
+  return rule ? `${rule.id.startsWith("hd-") ? "" : "CIS "}${rule.id} "${rule.title}" is not applied by the component (the live audit judges the result)` : `unknown rule ${id}`;
+}
+
+function componentExemptions(options: StackOptions): StackValidationPolicy {
+  const name = "hd-component-exemptions";
+  const now = options.now ?? (() => new Date());
+  return registerMeta(
+    {
+      name,
+      displayName: "Exemptions the components honour themselves",
+      description: `Lists the exemptions HardenedHost and SecureDaemon honour themselves (their ${COMPONENT_EXEMPTIONS_OUTPUT} output: CIS section 1 parts left out, SSH host keys not pinned, a data device allowed to be wiped), which no Docker object's labels carry; an invalid or expired one is a violation.`,
+      enforcementLevel: "advisory" as EnforcementLevel,
+      severity: "medium",
+      tags: ["exemptions", "components", "stack"],
+      remediationSteps: "Review each exemption's reason and expiry; give what it leaves out (a data device, a pinned host key, …) and remove the exemption when you can.",
+      validateStack: (args, report) => {
+        const holders = args.resources.filter((r) => COMPONENT_EXEMPTIONS_OUTPUT in rawTarget(r.props));
+        if (holders.length === 0) return args.notApplicable("no component in the stack declares its own exemptions");
+        let undecided: UnknownAt | undefined;
+        for (const r of holders) {
+          const list = rawTarget(r.props)[COMPONENT_EXEMPTIONS_OUTPUT];
+          if (isUnknownSentinel(list)) {
+            undecided ??= { path: [COMPONENT_EXEMPTIONS_OUTPUT], sentinel: list as string };
+            continue;
+          }
+          const exemptions: unknown[] = Array.isArray(list) ? list : [list];
+          exemptions.forEach((e, i) => {
+            const problems = exemptionProblems(e, KNOWN_COMPONENT_EXEMPTIONS, now(), `${COMPONENT_EXEMPTIONS_OUTPUT}[${i}]`);
+            const { rule, reason, expires } = (e ?? {}) as Partial<Exemption>;
+            const head = `${shortType(r.type)} "${r.name}": exemption for ${rule}`;
+            const observe = (status: "exempted" | "fail", message: string) =>
+              options.observer?.({ policyName: name, ruleId: String(rule), urn: r.urn, type: r.type, name: r.name, status, message, ...(status === "exempted" ? { exemption: e as Exemption } : {}), source: "state" });
+            if (problems.length) {
+              const message = `${head} is invalid: ${problems.map((p) => p.problem).join("; ")}. It excuses nothing.`;
+              observe("fail", message);
+              return report(message, r.urn);
+            }
+            const message = `${head} (${expires ? `until ${expires}` : "with no expiry date"}, reason: ${reason}): ${liftedWhat(String(rule))}.`;
+            observe("exempted", message);
+            report(message, r.urn);
+          });
+        }
+        settleUnknown(undecided, "the exemptions of a component", undefined, report);
+      },
+    },
+    { kind: "stack", ruleId: name, title: "Exemptions the components honour themselves", remediation: "Review component exemptions.", types: [] },
+  );
+}
+
+// ───────────────────────────── the components' commands are intact ─────────────────────────────
+
+/** `hardened-docker:index:HardenedHost` → `HardenedHost`. */
+const shortType = (type: string): string => type.split(":").pop() ?? type;
+
+function componentCommandsIntact(options: StackOptions): StackValidationPolicy {
+  const name = "hd-component-commands-intact";
+  return registerMeta(
+    {
+      name,
+      displayName: "The components' commands run the scripts they built",
+      description: `Every command a component created (data root, audit rules, daemon.json, PIDs limit, …) is still in the stack and runs exactly the script the component built and checked (its ${COMMAND_DIGESTS_OUTPUT} output): a command removed, or its script changed afterwards — by a transformation, say — would deploy what no check saw.`,
+      enforcementLevel: "advisory" as EnforcementLevel,
+      severity: "high",
+      tags: ["components", "integrity", "stack"],
+      remediationSteps: "Remove the transformation (or other code) that changes or drops the component's commands; change the component's arguments instead, so its checks see the change.",
+      configSchema: { properties: { unknownValues: unknownProperty(options.unknownValues) } },
+      validateStack: (args, report) => {
+        const components = args.resources.filter((r) => COMMAND_DIGESTS_OUTPUT in rawTarget(r.props));
+        if (components.length === 0) return args.notApplicable("no component in the stack created commands");
+        let undecided: UnknownAt | undefined;
+        for (const c of components) {
+          const digests = rawTarget(c.props)[COMMAND_DIGESTS_OUTPUT];
+          if (isUnknownSentinel(digests)) {
+            undecided ??= { path: [COMMAND_DIGESTS_OUTPUT], sentinel: digests as string };
+            continue;
+          }
+          for (const [commandName, digest] of Object.entries((digests ?? {}) as Record<string, unknown>)) {
+            const head = `${shortType(c.type)} "${c.name}"`;
+            const child = args.resources.find((r) => parentUrn(r) === c.urn && r.name === commandName && COMMAND_TYPES.includes(r.type));
+            // Said of the command where there is one (where a violation is reported), else of the component.
+            const at = child ?? c;
+            const observe = (status: "pass" | "fail" | "unknown", message: string) =>
+              options.observer?.({ policyName: name, ruleId: name, urn: at.urn, type: at.type, name: at.name, status, message, source: "state" });
+            if (!child) {
+              const message = `${head} has no "${commandName}" command (removed by a transformation?): what it does is not done.`;
+              observe("fail", message);
+              report(message, c.urn);
+              continue;
+            }
+            const script = rawTarget(child.props).create;
+            if (isUnknownSentinel(digest) || isUnknownSentinel(script)) {
+              undecided ??= { path: [isUnknownSentinel(digest) ? COMMAND_DIGESTS_OUTPUT : "create"], sentinel: (isUnknownSentinel(digest) ? digest : script) as string };
+              observe("unknown", `${head}: the script of "${commandName}" is unknown at preview`);
+              continue;
+            }
+            if (typeof script !== "string" || commandDigest(script) !== digest) {
+              const message = `${head}: its command "${commandName}" runs another script than the one the component built and checked (changed by a transformation?): what it deploys was not judged.`;
+              observe("fail", message);
+              report(message, child.urn);
+              continue;
+            }
+            observe("pass", `${head}: "${commandName}" runs the script the component built.`);
+          }
+        }
+        settleUnknown(undecided, "a component's command", args.getConfig<StackConfig>().unknownValues, report);
+      },
+    },
+    { kind: "stack", ruleId: name, title: "The components' commands run the scripts they built", remediation: "Do not change a component's commands.", types: [LOCAL_COMMAND, REMOTE_COMMAND] },
   );
 }
 
@@ -232,5 +356,5 @@ function drift(rules: { rule: AnyRule; kinds: ResourceKind[] }[], options: Stack
 }
 
 export function stackPolicies(rules: { rule: AnyRule; kinds: ResourceKind[] }[], options: StackOptions): StackValidationPolicy[] {
-  return [pidsLimitApplied(options), containersViaComponent(), drift(rules, options)];
+  return [pidsLimitApplied(options), containersViaComponent(), componentCommandsIntact(options), drift(rules, options), componentExemptions(options)];
 }

@@ -223,6 +223,73 @@ describe("check examples/web-stack (the README's main command)", () => {
   }, 60_000);
 });
 
+describe("check: exemptions the components honour themselves", () => {
+  const KEY = "-----BEGIN OPENSSH PRIVATE KEY-----\\nAAAA\\n-----END OPENSSH PRIVATE KEY-----\\n";
+  const program = (daemonExemptions: string) => `import { HardenedHost, SecureDaemon } from "../../src";
+const connection = { host: "10.0.0.9", privateKey: "${KEY}" };
+new HardenedHost("edge", {
+  connection,
+  trustedDockerUsers: [],
+  exemptions: [
+    { rule: "1.1.1", reason: "root disk only on this cloud instance type", expires: "2027-01-31" },
+    { rule: "hd-ssh-host-key", reason: "host key rotates on every rebuild of this lab box" },
+  ],
+});
+new SecureDaemon("edge-daemon", { connection, exemptions: [{ rule: "hd-ssh-host-key", reason: "host key rotates on every rebuild of this lab box" }${daemonExemptions}] });
+`;
+  const inTempProgram = async (text: string, run: (dir: string) => Promise<void>) => {
+    const dir = mkdtempSync(path.join(ROOT, "examples", ".tmp-exemptions-"));
+    try {
+      writeFileSync(path.join(dir, "Pulumi.yaml"), "name: exemptions\nruntime: nodejs\n");
+      writeFileSync(path.join(dir, "index.ts"), text);
+      await run(path.relative(process.cwd(), dir));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+
+  it("lists HardenedHost's and SecureDaemon's own exemptions (no label carries them) as exempted", async () => {
+    await inTempProgram(program(', { rule: "2.12", reason: "no authorization plugin packaged here", expires: "2027-03-31" }'), async (dir) => {
+      const run = await cli("check", dir, "--now", "2026-11-28");
+      expect(run.err).toBe("");
+      expect(run.code).toBe(0);
+      expect(run.out).toMatch(/\n0 mandatory violation\(s\), 0 advisory, 4 exempted/);
+      expect(reported(run.out, "exempted", "hd-component-exemptions", "edge")).toBe(true);
+      expect(run.out).toContain('HardenedHost "edge": exemption for 1.1.1 (until 2027-01-31, reason: root disk only on this cloud instance type): CIS 1.1.1');
+      expect(run.out).toContain('HardenedHost "edge": exemption for hd-ssh-host-key (with no expiry date');
+      expect(run.out).toContain('SecureDaemon "edge-daemon": exemption for hd-ssh-host-key (with no expiry date');
+      expect(reported(run.out, "exempted", "cis-2.12-authorization-plugin-guards-client-commands", "edge-daemon")).toBe(true);
+    });
+  }, 60_000);
+
+  it("a transformation that changes a component's command after the component checked it is caught", async () => {
+    const transformed = program(', { rule: "2.12", reason: "no authorization plugin packaged here", expires: "2027-03-31" }').replace(
+      'import { HardenedHost, SecureDaemon } from "../../src";',
+      `import * as pulumi from "@pulumi/pulumi";
+import { HardenedHost, SecureDaemon } from "../../src";
+// Rewrites the daemon.json step after SecureDaemon built and checked it.
+pulumi.runtime.registerStackTransformation((a) => (a.name.endsWith("-apply") ? { props: { ...a.props, create: "echo '{\\"icc\\": true}' > /etc/docker/daemon.json" }, opts: a.opts } : undefined));`,
+    );
+    await inTempProgram(transformed, async (dir) => {
+      const run = await cli("check", dir, "--now", "2026-11-28");
+      expect(run.err).toBe("");
+      expect(run.out).toMatch(/\n0 mandatory violation\(s\), 1 advisory,/);
+      expect(reported(run.out, "advisory", "hd-component-commands-intact", "edge-daemon-apply")).toBe(true);
+      expect(run.out).toContain('SecureDaemon "edge-daemon": its command "edge-daemon-apply" runs another script than the one the component built and checked');
+    });
+  }, 60_000);
+
+  it("a component that refused its arguments is reported by its error alone, not as every rule failing", async () => {
+    await inTempProgram(program(""), async (dir) => {
+      const run = await cli("check", dir);
+      expect(run.code).toBe(2);
+      expect(run.out).toContain("ERROR edge-daemon: invalid arguments");
+      expect(run.out).not.toContain("MANDATORY");
+      expect(run.out).not.toContain("inputs cannot be read");
+    });
+  }, 60_000);
+});
+
 describe("the repository's Pulumi.yaml", () => {
   it("runs examples/web-stack with the same project name and config as the example's own", () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -150,7 +150,7 @@ describe("policy pack generated from the catalog", () => {
     const p54 = listed.find((x: { getName(): string }) => x.getName() === "cis-5.4-restrict-capabilities");
     expect(p54.getFramework().getReference()).toBe("5.4");
     expect(p54.getConfigschema().getProperties().toJavaScript().capabilityAllowList.default).toContain("NET_BIND_SERVICE");
-    expect(listed.filter((x: { getPolicyType(): number }) => x.getPolicyType() === 2)).toHaveLength(3); // stack policies
+    expect(listed.filter((x: { getPolicyType(): number }) => x.getPolicyType() === 2)).toHaveLength(5); // stack policies
   });
 
   it("lists, for each rule, exactly the settings its check reads (read from the rule sources)", () => {
@@ -183,7 +183,7 @@ describe("policy pack generated from the catalog", () => {
 
   it("registers stack policies with a validateStack function and rule policies with validateResource", () => {
     const kinds = policies.map((p) => policyMeta(p)!.kind);
-    expect(kinds.filter((k) => k === "stack")).toHaveLength(3);
+    expect(kinds.filter((k) => k === "stack")).toHaveLength(5);
     for (const p of policies) {
       const meta = policyMeta(p)!;
       if (meta.kind === "stack") expect(typeof (p as StackValidationPolicy).validateStack).toBe("function");

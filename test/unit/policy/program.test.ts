@@ -2,6 +2,7 @@
 import { mkdtempSync, writeFileSync } from "fs";
 import * as path from "path";
 import { engineResources, resolveProgram, runProgramOffline, type ProgramRun } from "../../../src/policy/program";
+import { commandDigest } from "../../../src/scripts/command-digest";
 
 const ROOT = path.join(__dirname, "../../..");
 const examples = (name: string) => path.join(ROOT, "examples", name);
@@ -53,7 +54,7 @@ describe("runProgramOffline on examples/insecure", () => {
 });
 
 describe("runProgramOffline on examples/secure", () => {
-  it("collects the components' children with their parents, and the PIDs-limit command with the container's id", async () => {
+  it("collects the components' children with their parents, the PIDs-limit command with the container's id, and the components' registered outputs", async () => {
     const run = await runProgramOffline(examples("secure"), { stack: "dev" });
     expect(run.errors).toEqual([]);
     const container = run.resources.find((r) => r.type === "docker:index/container:Container" && r.name === "api")!;
@@ -67,6 +68,10 @@ describe("runProgramOffline on examples/secure", () => {
     expect(container.inputs.networksAdvanced).toEqual([{ name: "front" }, { name: "data" }]);
     // Children declared inside the component point at the user's line that created the component.
     expect(container.location?.file).toBe(path.join(examples("secure"), "index.ts"));
+    // A component's outputs are what it registers with registerOutputs, as the engine's state holds them.
+    const component = run.resources.find((r) => r.type === "hardened-docker:index:HardenedContainer" && r.name === "api")!;
+    expect(component.outputs).toEqual({ containerId: expect.stringMatching(/^[0-9a-f]{64}$/), containerName: "api", commandDigests: { "api-pids-limit": commandDigest(command.inputs.create as string) } });
+    expect(command.inputs.create).toContain(component.outputs.containerId as string);
   });
 });
 

@@ -1,5 +1,6 @@
 /** Stack policies, called with PolicyResource objects linked as the analyzer links them (parent, dependencies). */
 import { analyzeStack, reconcileConfig } from "../../../src/policy";
+import { commandDigest } from "../../../src/scripts/command-digest";
 import { COMMAND, compliantContainer, CONTAINER, exemptionLabel, HARDENED, invokeStack, NETWORK, pack, UNKNOWN, type StackResourceInput } from "../../harness/policy";
 
 const policies = pack();
@@ -103,10 +104,11 @@ describe("hd-containers-via-hardened-container (advisory)", () => {
     expect(result.violations[1]).toMatch(/"pretender".*label hardened-docker.component=HardenedContainer is not backed by the component/);
   });
 
-  it("flags a HardenedContainer that lost its children (e.g. to a transformation)", async () => {
-    const [component, container] = hardened();
-    const result = await invokeStack(policies, policy, [component!, container!]);
-    expect(result.violations).toEqual(['HardenedContainer "api" has no "api-pids-limit" command: its PIDs limit is not applied.']);
+  it("flags a HardenedContainer that lost its container (e.g. to a transformation); its commands are hd-component-commands-intact's", async () => {
+    const [component, , command] = hardened();
+    expect((await invokeStack(policies, policy, [component!, command!])).violations).toEqual(['HardenedContainer "api" has no docker.Container child (removed or replaced by a transformation?).']);
+    const [c2, container] = hardened();
+    expect((await invokeStack(policies, policy, [c2!, container!])).violations).toEqual([]);
   });
 
   it("reports through the engine at advisory level", async () => {
@@ -139,5 +141,41 @@ describe("hd-drift-refreshed-state", () => {
   it("an unknown output of a deployed resource is reported, not passed", async () => {
     const result = await invokeStack(policies, policy, [raw("api", compliantContainer({ id: ID, networkMode: UNKNOWN }))]);
     expect(result.unknown?.message).toContain(".networkMode can't be known during preview");
+  });
+});
+
+describe("hd-component-commands-intact (advisory)", () => {
+  const policy = "hd-component-commands-intact";
+  /** HardenedContainer "api" with the digest of the script it built registered as its output. */
+  const built = (): StackResourceInput[] => {
+    const [component, container, command] = hardened();
+    component!.props = { containerId: ID, containerName: "api", commandDigests: { "api-pids-limit": commandDigest(command!.props.create as string) } };
+    return [component!, container!, command!];
+  };
+
+  it("passes when every command runs the script its component built", async () => {
+    expect(await invokeStack(policies, policy, built())).toEqual({ violations: [], urns: [] });
+  });
+
+  it("flags a command whose script was changed afterwards (e.g. by a transformation), at the command", async () => {
+    const [component, container, command] = built();
+    command!.props = { ...command!.props, create: "true" };
+    const result = await invokeStack(policies, policy, [component!, container!, command!]);
+    expect(result.violations).toEqual(['HardenedContainer "api": its command "api-pids-limit" runs another script than the one the component built and checked (changed by a transformation?): what it deploys was not judged.']);
+    expect(result.urns).toEqual([command!.urn]);
+  });
+
+  it("flags a command that is gone, or is no longer the component's child", async () => {
+    const [component, container, command] = built();
+    expect((await invokeStack(policies, policy, [component!, container!])).violations).toEqual(['HardenedContainer "api" has no "api-pids-limit" command (removed by a transformation?): what it does is not done.']);
+    const moved = { ...command!, parent: STACK };
+    expect((await invokeStack(policies, policy, [component!, container!, moved])).violations).toHaveLength(1);
+  });
+
+  it("reports a script unknown at preview instead of passing it, and is not applicable without such components", async () => {
+    const [component, container, command] = built();
+    command!.props = { ...command!.props, create: UNKNOWN };
+    expect((await invokeStack(policies, policy, [component!, container!, command!])).unknown?.message).toContain("create");
+    expect((await invokeStack(policies, policy, [raw("api", compliantContainer({ id: ID }))])).notApplicable).toContain("no component in the stack created commands");
   });
 });
