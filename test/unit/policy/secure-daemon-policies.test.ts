@@ -1,7 +1,8 @@
 /**
  * The pack judges the project's own SecureDaemon: its registered inputs are the daemon.json its
- * self-check judged, so a transformation that weakens it before deploy is caught, and its
- * exemptions (engine labels in daemon.json) are honoured exactly as the live audit honours them.
+ * self-check judged (a weakened one is caught), and its exemptions (engine labels in daemon.json)
+ * are honoured exactly as the live audit honours them. That the apply command really writes this
+ * daemon.json is hd-component-commands-intact's check (stack-policies.test.ts).
  */
 import { installMocks } from "../../harness/pulumi-mocks";
 import { analyzeResource, reconcileConfig } from "../../../src/policy";
@@ -44,7 +45,7 @@ describe("SecureDaemon in the policy pack", () => {
     expect(report.violations[0]).toMatch(/SecureDaemon "docker-1": exemption for 2\.12 \(until 2027-06-30, reason: no authorization plugin/);
   });
 
-  it("catches a daemon.json weakened after the component's self-check (e.g. by a transformation)", async () => {
+  it("catches a weakened daemon.json in the component's inputs (e.g. edited by a transformation)", async () => {
     const icc = await invoke(policies, "cis-2.2-inter-container-traffic-default-bridge", edited((c) => (c.icc = true)));
     expect(icc.violations).toHaveLength(1);
     expect(icc.violations[0]).toContain("icc");
