@@ -183,6 +183,28 @@ function containersViaComponent(): StackValidationPolicy {
   );
 }
 
+// ───────────────────────────── what components register ─────────────────────────────
+
+/**
+ * The resources whose props (outputs) carry `key`, with its value; the first value unknown at
+ * preview is returned as `undecided` instead (its resource is left out).
+ */
+function carrying(resources: readonly PolicyResource[], key: string): { holders: { resource: PolicyResource; value: unknown }[]; undecided?: UnknownAt } {
+  const holders: { resource: PolicyResource; value: unknown }[] = [];
+  let undecided: UnknownAt | undefined;
+  for (const resource of resources) {
+    const props = rawTarget(resource.props);
+    if (!(key in props)) continue;
+    const value = props[key];
+    if (isUnknownSentinel(value)) undecided ??= { path: [key], sentinel: value as string };
+    else holders.push({ resource, value });
+  }
+  return { holders, ...(undecided ? { undecided } : {}) };
+}
+
+/** `hardened-docker:index:HardenedHost` → `HardenedHost`. */
+const shortType = (type: string): string => type.split(":").pop() ?? type;
+
 // ───────────────────────────── exemptions the components honour themselves ─────────────────────────────
 
 const KNOWN_COMPONENT_EXEMPTIONS: ReadonlySet<string> = new Set([...RULE_IDS, ...Object.keys(COMPONENT_SAFEGUARDS)]);
@@ -207,16 +229,11 @@ function componentExemptions(options: StackOptions): StackValidationPolicy {
       severity: "medium",
       tags: ["exemptions", "components", "stack"],
       remediationSteps: "Review each exemption's reason and expiry; give what it leaves out (a data device, a pinned host key, …) and remove the exemption when you can.",
+      configSchema: { properties: { unknownValues: unknownProperty(options.unknownValues) } },
       validateStack: (args, report) => {
-        const holders = args.resources.filter((r) => COMPONENT_EXEMPTIONS_OUTPUT in rawTarget(r.props));
-        if (holders.length === 0) return args.notApplicable("no component in the stack declares its own exemptions");
-        let undecided: UnknownAt | undefined;
-        for (const r of holders) {
-          const list = rawTarget(r.props)[COMPONENT_EXEMPTIONS_OUTPUT];
-          if (isUnknownSentinel(list)) {
-            undecided ??= { path: [COMPONENT_EXEMPTIONS_OUTPUT], sentinel: list as string };
-            continue;
-          }
+        const { holders, undecided } = carrying(args.resources, COMPONENT_EXEMPTIONS_OUTPUT);
+        if (holders.length === 0 && !undecided) return args.notApplicable("no component in the stack declares its own exemptions");
+        for (const { resource: r, value: list } of holders) {
           const exemptions: unknown[] = Array.isArray(list) ? list : [list];
           exemptions.forEach((e, i) => {
             const problems = exemptionProblems(e, KNOWN_COMPONENT_EXEMPTIONS, now(), `${COMPONENT_EXEMPTIONS_OUTPUT}[${i}]`);
@@ -234,7 +251,7 @@ function componentExemptions(options: StackOptions): StackValidationPolicy {
             report(message, r.urn);
           });
         }
-        settleUnknown(undecided, "the exemptions of a component", undefined, report);
+        settleUnknown(undecided, "the exemptions of a component", args.getConfig<StackConfig>().unknownValues, report);
       },
     },
     { kind: "stack", ruleId: name, title: "Exemptions the components honour themselves", remediation: "Review component exemptions.", types: [] },
@@ -242,9 +259,6 @@ function componentExemptions(options: StackOptions): StackValidationPolicy {
 }
 
 // ───────────────────────────── the components' commands are intact ─────────────────────────────
-
-/** `hardened-docker:index:HardenedHost` → `HardenedHost`. */
-const shortType = (type: string): string => type.split(":").pop() ?? type;
 
 function componentCommandsIntact(options: StackOptions): StackValidationPolicy {
   const name = "hd-component-commands-intact";
@@ -259,15 +273,10 @@ function componentCommandsIntact(options: StackOptions): StackValidationPolicy {
       remediationSteps: "Remove the transformation (or other code) that changes or drops the component's commands; change the component's arguments instead, so its checks see the change.",
       configSchema: { properties: { unknownValues: unknownProperty(options.unknownValues) } },
       validateStack: (args, report) => {
-        const components = args.resources.filter((r) => COMMAND_DIGESTS_OUTPUT in rawTarget(r.props));
-        if (components.length === 0) return args.notApplicable("no component in the stack created commands");
-        let undecided: UnknownAt | undefined;
-        for (const c of components) {
-          const digests = rawTarget(c.props)[COMMAND_DIGESTS_OUTPUT];
-          if (isUnknownSentinel(digests)) {
-            undecided ??= { path: [COMMAND_DIGESTS_OUTPUT], sentinel: digests as string };
-            continue;
-          }
+        const { holders, undecided: unknownDigests } = carrying(args.resources, COMMAND_DIGESTS_OUTPUT);
+        if (holders.length === 0 && !unknownDigests) return args.notApplicable("no component in the stack created commands");
+        let undecided = unknownDigests;
+        for (const { resource: c, value: digests } of holders) {
           for (const [commandName, digest] of Object.entries((digests ?? {}) as Record<string, unknown>)) {
             const head = `${shortType(c.type)} "${c.name}"`;
             const child = args.resources.find((r) => parentUrn(r) === c.urn && r.name === commandName && COMMAND_TYPES.includes(r.type));
