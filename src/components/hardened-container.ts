@@ -14,7 +14,6 @@ import { isIP } from "net";
 import { z } from "zod";
 import { containerFactsFromPulumiInputs, PIDS_LIMIT_LABEL, type ContainerInputs } from "../adapters/pulumi-container";
 import { COMMAND_DIGESTS_OUTPUT, COMPONENT_LABEL, HARDENED_CONTAINER_TYPE } from "../adapters/pulumi-tokens";
-import { commandDigest } from "../scripts/command-digest";
 import { exemptionsToLabels, type Exemption } from "../exemptions";
 import { parseImageRef } from "../facts/image-ref";
 import type { ContainerFacts } from "../facts/types";
@@ -25,11 +24,10 @@ import { ALL_CAPABILITIES, SAFE_CAPABILITIES, type Capability } from "./capabili
 import { exemptionSchema, HardenedArgsError, howToExempt, inputString, parseArgs, validateExemptions } from "./args";
 import { HardenedNetwork } from "./hardened-network";
 import { parseSize, SIZE_HINT } from "./sizes";
+import { CommandDigests } from "./command-digests";
 import { checkConnection, connectionSchema, hostCommand, remoteConnection, type ResolvedConnection, type SshConnection } from "./ssh-connection";
 
 export { COMPONENT_LABEL, HARDENED_CONTAINER_TYPE };
-
-/** Prefix for docker run on the Docker host: its own socket, not a DOCKER_HOST the SSH session may carry. */
 
 /** A published port. CIS judges its host side: the host port (5.8) and the host address (5.14). */
 export interface HardenedPort {
@@ -637,23 +635,28 @@ export class HardenedContainer extends pulumi.ComponentResource {
     const onHost = args.hostConnection && plan.hostConnection ? plan.hostConnection : undefined;
     // On the Docker host: its own engine, whatever DOCKER_* the SSH session carries.
     const pidsLimitCreate = this.container.id.apply((id) => (onHost ? hostCommand(renderHostPidsLimitCommand(id, plan.pidsLimit), onHost.sudo) : renderPidsLimitCommand(id, plan.pidsLimit)));
+    const digests = new CommandDigests();
+    const commandName = `${name}-pids-limit`;
     if (args.hostConnection && onHost) {
       const fail = (message: string): never => {
         throw new pulumi.ResourceError(`HardenedContainer "${name}": hostConnection.${message.replace(/^connection\./, "")}`, this);
       };
       const { connection } = remoteConnection(args.hostConnection, onHost, fail);
-      this.pidsLimitCommand = new command.remote.Command(`${name}-pids-limit`, { connection, create: pidsLimitCreate, triggers, addPreviousOutputInEnv: false }, { parent: this, dependsOn: [this.container] });
+      this.pidsLimitCommand = new command.remote.Command(
+        commandName,
+        digests.add(commandName, { connection, create: pidsLimitCreate, triggers, addPreviousOutputInEnv: false }),
+        { parent: this, dependsOn: [this.container] },
+      );
     } else {
       this.pidsLimitCommand = new command.local.Command(
-        `${name}-pids-limit`,
-        { create: pidsLimitCreate, triggers, ...(args.dockerHost ? { environment: { DOCKER_HOST: args.dockerHost } } : {}) },
+        commandName,
+        digests.add(commandName, { create: pidsLimitCreate, triggers, ...(args.dockerHost ? { environment: { DOCKER_HOST: args.dockerHost } } : {}) }),
         { parent: this, dependsOn: [this.container] },
       );
     }
     this.containerId = this.container.id;
     this.containerName = this.container.name;
-    // The script as built here (the command's own `create`, before any transformation could touch
-    // it): the pack sees a command changed afterwards.
-    this.registerOutputs({ containerId: this.containerId, containerName: this.containerName, [COMMAND_DIGESTS_OUTPUT]: { [`${name}-pids-limit`]: pidsLimitCreate.apply(commandDigest) } });
+    // The command as built here, before any transformation could touch it: the pack sees one changed afterwards.
+    this.registerOutputs({ containerId: this.containerId, containerName: this.containerName, [COMMAND_DIGESTS_OUTPUT]: digests.output });
   }
 }

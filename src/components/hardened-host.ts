@@ -35,8 +35,8 @@ import { hostPathProblem } from "../scripts/host-paths";
 import { factValue, parseHostReport, type HostReport } from "../scripts/host-report";
 import { DEFAULT_UNATTENDED_FILE, renderUnattendedUpgradesScript } from "../scripts/unattended-upgrades";
 import { COMMAND_DIGESTS_OUTPUT, COMPONENT_EXEMPTIONS_OUTPUT, HARDENED_HOST_TYPE } from "../adapters/pulumi-tokens";
-import { commandDigest } from "../scripts/command-digest";
 import { exemptionSchema, HardenedArgsError, howToExempt, parseArgs, validateExemptions } from "./args";
+import { CommandDigests } from "./command-digests";
 import { checkConnection, connectionSchema, hostCommand, remoteConnection, SSH_HOST_KEY_EXEMPTION, type SshConnection } from "./ssh-connection";
 
 export { HARDENED_HOST_TYPE };
@@ -482,12 +482,13 @@ export class HardenedHost extends pulumi.ComponentResource {
 
     // Values that may be Outputs are checked when they resolve.
     const { connection } = remoteConnection(args.connection, plan.connection, fail);
-    const digests: Record<string, string> = {};
-    const remote = (suffix: string, script: string, dependsOn: pulumi.Resource[] = []) => {
-      const create = hostCommand(script, plan.connection.sudo);
-      digests[`${name}-${suffix}`] = commandDigest(create);
-      return new command.remote.Command(`${name}-${suffix}`, { connection, create, addPreviousOutputInEnv: false }, { parent: this, dependsOn });
-    };
+    const digests = new CommandDigests();
+    const remote = (suffix: string, script: string, dependsOn: pulumi.Resource[] = []) =>
+      new command.remote.Command(
+        `${name}-${suffix}`,
+        digests.add(`${name}-${suffix}`, { connection, create: hostCommand(script, plan.connection.sudo), addPreviousOutputInEnv: false }),
+        { parent: this, dependsOn },
+      );
 
     if (plan.dataRootScript) this.dataRootCommand = remote("data-root", plan.dataRootScript);
     this.auditCommand = remote("audit", plan.auditScript, this.dataRootCommand ? [this.dataRootCommand] : []);
@@ -512,7 +513,7 @@ export class HardenedHost extends pulumi.ComponentResource {
       hostFacts: this.hostFacts,
       actions: this.actions,
       auditKey: AUDIT_KEY,
-      [COMMAND_DIGESTS_OUTPUT]: digests,
+      [COMMAND_DIGESTS_OUTPUT]: digests.output,
       ...(plan.exemptions.length ? { [COMPONENT_EXEMPTIONS_OUTPUT]: plan.exemptions } : {}),
     });
   }

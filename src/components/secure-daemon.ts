@@ -43,7 +43,6 @@ import { isIP } from "net";
 import { z } from "zod";
 import { daemonFactsFromConfig, DaemonConfigError } from "../adapters/daemon-config";
 import { COMMAND_DIGESTS_OUTPUT, COMPONENT_EXEMPTIONS_OUTPUT, SECURE_DAEMON_TYPE } from "../adapters/pulumi-tokens";
-import { commandDigest } from "../scripts/command-digest";
 import { exemptionsToLabels, type Exemption } from "../exemptions";
 import type { DaemonFacts } from "../facts/types";
 import { evaluate } from "../rules/evaluate";
@@ -53,6 +52,7 @@ import { renderDaemonPermissionsScript } from "../scripts/daemon-permissions";
 import { encodeTlsStdin, renderTlsStageScript, tlsMaterialProblems, type TlsMaterial } from "../scripts/daemon-tls";
 import { hostPathProblem, parentDir } from "../scripts/host-paths";
 import { exemptionSchema, HardenedArgsError, howToExempt, inputString, parseArgs, validateExemptions } from "./args";
+import { CommandDigests } from "./command-digests";
 import { checkConnection, connectionSchema, HOST_KEY_ALGORITHMS, hostCommand, hostProblem, remoteConnection, SSH_HOST_KEY_EXEMPTION, type HostKey, type SshConnection } from "./ssh-connection";
 
 export { SECURE_DAEMON_TYPE };
@@ -706,6 +706,8 @@ export class SecureDaemon extends pulumi.ComponentResource {
     const { connection, hostKey } = remoteConnection(args.connection, plan.connection, fail);
     const host = pulumi.output(connection.host);
     const run = (script: string) => hostCommand(script, plan.connection.sudo);
+    // Each command as built and checked here: the pack sees one changed afterwards.
+    const digests = new CommandDigests();
 
     let tlsHash: pulumi.Output<string> | undefined;
     if (args.tls && plan.tlsScript) {
@@ -717,13 +719,13 @@ export class SecureDaemon extends pulumi.ComponentResource {
       tlsHash = pulumi.secret(material.apply((m) => sha256([m.caCert, m.cert, m.key])));
       this.tlsCommand = new command.remote.Command(
         `${name}-tls`,
-        {
+        digests.add(`${name}-tls`, {
           connection,
           create: run(plan.tlsScript),
           stdin: pulumi.secret(material.apply(encodeTlsStdin)),
           logging: "none",
           addPreviousOutputInEnv: false,
-        },
+        }),
         { parent: this, additionalSecretOutputs: ["stdin", "stdout", "stderr"] },
       );
     }
@@ -731,15 +733,14 @@ export class SecureDaemon extends pulumi.ComponentResource {
     const rendered = pulumi.output(args.logOpts ?? {}).apply((logOpts) => plan.render(logOpts as Record<string, string>));
     this.config = rendered.apply((r) => r.config);
     this.configHash = rendered.apply((r) => r.configHash);
-    const applyScript = rendered.apply((r) => run(r.applyScript));
     this.applyCommand = new command.remote.Command(
       `${name}-apply`,
-      {
+      digests.add(`${name}-apply`, {
         connection,
-        create: applyScript,
+        create: rendered.apply((r) => run(r.applyScript)),
         ...(tlsHash ? { triggers: [tlsHash] } : {}),
         addPreviousOutputInEnv: false,
-      },
+      }),
       {
         parent: this,
         ...(this.tlsCommand ? { dependsOn: [this.tlsCommand] } : {}),
@@ -749,12 +750,12 @@ export class SecureDaemon extends pulumi.ComponentResource {
     );
     this.permissionsCommand = new command.remote.Command(
       `${name}-permissions`,
-      {
+      digests.add(`${name}-permissions`, {
         connection,
         create: run(plan.permissionsScript),
         triggers: [this.configHash, ...(tlsHash ? [tlsHash] : [])],
         addPreviousOutputInEnv: false,
-      },
+      }),
       { parent: this, dependsOn: [this.applyCommand] },
     );
 
@@ -782,20 +783,13 @@ export class SecureDaemon extends pulumi.ComponentResource {
         { parent: this, dependsOn },
       );
     }
-    // The scripts as built and checked here: the pack sees a command changed afterwards. (A digest
-    // of a script holding a secret log option is itself secret: apply keeps the secrecy.)
-    const digests: Record<string, pulumi.Input<string>> = {
-      [`${name}-apply`]: applyScript.apply(commandDigest),
-      [`${name}-permissions`]: commandDigest(run(plan.permissionsScript)),
-      ...(plan.tlsScript ? { [`${name}-tls`]: commandDigest(run(plan.tlsScript)) } : {}),
-    };
     // The host-key exemption is the component's own (daemon.json labels carry the others): the pack lists it.
     const own = plan.exemptions.filter((e) => e.rule === SSH_HOST_KEY_EXEMPTION);
     this.registerOutputs({
       config: this.config,
       configHash: this.configHash,
       knownHostsLine: this.knownHostsLine,
-      [COMMAND_DIGESTS_OUTPUT]: digests,
+      [COMMAND_DIGESTS_OUTPUT]: digests.output,
       ...(own.length ? { [COMPONENT_EXEMPTIONS_OUTPUT]: own } : {}),
     });
   }

@@ -14,7 +14,7 @@
 import type { EnforcementLevel, PolicyConfigSchema, PolicyResource, ReportViolation, StackValidationPolicy } from "@pulumi/policy";
 import { PIDS_LIMIT_LABEL } from "../adapters/pulumi-container";
 import { COMMAND_DIGESTS_OUTPUT, COMPONENT_EXEMPTIONS_OUTPUT, COMPONENT_LABEL, HARDENED_CONTAINER_TYPE } from "../adapters/pulumi-tokens";
-import { commandDigest } from "../scripts/command-digest";
+import { commandDigest, DIGESTED_COMMAND_PROPS, DIGESTED_CONNECTION_FIELDS, type CommandProps } from "../scripts/command-digest";
 import { COMPONENT_SAFEGUARDS, exemptionProblems, exemptionsFromLabels, type Exemption } from "../exemptions";
 import { ruleById, RULE_IDS } from "../rules/catalog";
 import type { AnyRule, RuleSettings } from "../rules/types";
@@ -202,6 +202,13 @@ function carrying(resources: readonly PolicyResource[], key: string): { holders:
   return { holders, ...(undecided ? { undecided } : {}) };
 }
 
+/** Does this path of a command's props lie in what its digest covers? */
+function isDigested(path: readonly (string | number)[]): boolean {
+  const [root, field] = path;
+  if (!(DIGESTED_COMMAND_PROPS as readonly unknown[]).includes(root)) return false;
+  return root !== "connection" || field === undefined || (DIGESTED_CONNECTION_FIELDS as readonly unknown[]).includes(field);
+}
+
 /** `hardened-docker:index:HardenedHost` → `HardenedHost`. */
 const shortType = (type: string): string => type.split(":").pop() ?? type;
 
@@ -265,8 +272,8 @@ function componentCommandsIntact(options: StackOptions): StackValidationPolicy {
   return registerMeta(
     {
       name,
-      displayName: "The components' commands run the scripts they built",
-      description: `Every command a component created (data root, audit rules, daemon.json, PIDs limit, …) is still in the stack and runs exactly the script the component built and checked (its ${COMMAND_DIGESTS_OUTPUT} output): a command removed, or its script changed afterwards — by a transformation, say — would deploy what no check saw.`,
+      displayName: "The components' commands run what they built",
+      description: `Every command a component created (data root, audit rules, daemon.json, PIDs limit, …) is still in the stack and runs exactly what the component built and checked — script, input, environment, triggers and connection (its ${COMMAND_DIGESTS_OUTPUT} output): a command removed or changed afterwards — by a transformation, say — would deploy what no check saw.`,
       enforcementLevel: "advisory" as EnforcementLevel,
       severity: "high",
       tags: ["components", "integrity", "stack"],
@@ -290,25 +297,27 @@ function componentCommandsIntact(options: StackOptions): StackValidationPolicy {
               report(message, c.urn);
               continue;
             }
-            const script = rawTarget(child.props).create;
-            if (isUnknownSentinel(digest) || isUnknownSentinel(script)) {
-              undecided ??= { path: [isUnknownSentinel(digest) ? COMMAND_DIGESTS_OUTPUT : "create"], sentinel: (isUnknownSentinel(digest) ? digest : script) as string };
-              observe("unknown", `${head}: the script of "${commandName}" is unknown at preview`);
+            const unknownInCommand = resolveProps(child.props).unknowns.find((u) => isDigested(u.path));
+            if (isUnknownSentinel(digest) && unknownInCommand) {
+              // Both sides wait for the same value (a container id, say): decided once it is known.
+              undecided ??= unknownInCommand;
+              observe("unknown", `${head}: "${commandName}" depends on values unknown at preview (${displayPath(unknownInCommand.path)})`);
               continue;
             }
-            if (typeof script !== "string" || commandDigest(script) !== digest) {
-              const message = `${head}: its command "${commandName}" runs another script than the one the component built and checked (changed by a transformation?): what it deploys was not judged.`;
+            // A side known while the other is not can only be a command given other values than the component's.
+            if (isUnknownSentinel(digest) || unknownInCommand || commandDigest(rawTarget(child.props) as CommandProps) !== digest) {
+              const message = `${head}: its command "${commandName}" does not run what the component built and checked (its script, input, environment, triggers or connection changed — by a transformation?): what it deploys was not judged.`;
               observe("fail", message);
               report(message, child.urn);
               continue;
             }
-            observe("pass", `${head}: "${commandName}" runs the script the component built.`);
+            observe("pass", `${head}: "${commandName}" runs what the component built.`);
           }
         }
         settleUnknown(undecided, "a component's command", args.getConfig<StackConfig>().unknownValues, report);
       },
     },
-    { kind: "stack", ruleId: name, title: "The components' commands run the scripts they built", remediation: "Do not change a component's commands.", types: [LOCAL_COMMAND, REMOTE_COMMAND] },
+    { kind: "stack", ruleId: name, title: "The components' commands run what they built", remediation: "Do not change a component's commands.", types: [LOCAL_COMMAND, REMOTE_COMMAND] },
   );
 }
 

@@ -7,21 +7,27 @@ import { shellQuote } from "./quote";
 
 const CONTAINER_ID = /^[0-9a-f]{12,64}$/;
 
-/** `docker update --pids-limit` for one container; both values are validated, then quoted. */
-export function renderPidsLimitCommand(containerId: string, pidsLimit: number): string {
+/** `update --pids-limit=N -- 'id'`: both values validated, then quoted. */
+function updateArgs(containerId: string, pidsLimit: number): string {
   if (!CONTAINER_ID.test(containerId)) throw new Error(`pids-limit: container id must be 12–64 hex characters (got ${JSON.stringify(containerId)})`);
   if (!Number.isSafeInteger(pidsLimit) || pidsLimit < 1) throw new Error(`pids-limit: must be a positive integer (got ${JSON.stringify(pidsLimit)})`);
-  return `docker update --pids-limit=${pidsLimit} -- ${shellQuote(containerId)} >/dev/null`;
+  return `update --pids-limit=${pidsLimit} -- ${shellQuote(containerId)} >/dev/null`;
+}
+
+/** `docker update --pids-limit` for one container, on the engine the deploying environment's docker reaches. */
+export function renderPidsLimitCommand(containerId: string, pidsLimit: number): string {
+  return `docker ${updateArgs(containerId, pidsLimit)}`;
 }
 
 /**
- * The DOCKER_* settings a shell may carry that would point `docker` at another engine. Unset for
- * the command run on the Docker host over SSH, so it reaches the host's own engine (its default
- * socket), whatever the SSH session's environment says.
+ * The DOCKER_* settings a shell may carry that would point `docker` at another engine, unset for
+ * the command run on the Docker host over SSH; `--context default` then also overrides a current
+ * context in the user's docker config. It reaches the host's own engine (its default socket),
+ * whatever the SSH session's environment and the user's config say.
  */
 export const LOCAL_ENGINE_ENV = "env -u DOCKER_HOST -u DOCKER_CONTEXT -u DOCKER_TLS_VERIFY -u DOCKER_CERT_PATH";
 
-/** renderPidsLimitCommand for the Docker host itself (HardenedContainer with `hostConnection`). */
+/** The PIDs-limit command for the Docker host itself (HardenedContainer with `hostConnection`). */
 export function renderHostPidsLimitCommand(containerId: string, pidsLimit: number): string {
-  return `${LOCAL_ENGINE_ENV} ${renderPidsLimitCommand(containerId, pidsLimit)}`;
+  return `${LOCAL_ENGINE_ENV} docker --context default ${updateArgs(containerId, pidsLimit)}`;
 }

@@ -275,7 +275,7 @@ pulumi.runtime.registerStackTransformation((a) => (a.name.endsWith("-apply") ? {
       expect(run.err).toBe("");
       expect(run.out).toMatch(/\n0 mandatory violation\(s\), 1 advisory,/);
       expect(reported(run.out, "advisory", "hd-component-commands-intact", "edge-daemon-apply")).toBe(true);
-      expect(run.out).toContain('SecureDaemon "edge-daemon": its command "edge-daemon-apply" runs another script than the one the component built and checked');
+      expect(run.out).toContain('SecureDaemon "edge-daemon": its command "edge-daemon-apply" does not run what the component built and checked');
     });
   }, 60_000);
 

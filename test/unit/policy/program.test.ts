@@ -70,7 +70,7 @@ describe("runProgramOffline on examples/secure", () => {
     expect(container.location?.file).toBe(path.join(examples("secure"), "index.ts"));
     // A component's outputs are what it registers with registerOutputs, as the engine's state holds them.
     const component = run.resources.find((r) => r.type === "hardened-docker:index:HardenedContainer" && r.name === "api")!;
-    expect(component.outputs).toEqual({ containerId: expect.stringMatching(/^[0-9a-f]{64}$/), containerName: "api", commandDigests: { "api-pids-limit": commandDigest(command.inputs.create as string) } });
+    expect(component.outputs).toEqual({ containerId: expect.stringMatching(/^[0-9a-f]{64}$/), containerName: "api", commandDigests: { "api-pids-limit": commandDigest(command.inputs) } });
     expect(command.inputs.create).toContain(component.outputs.containerId as string);
   });
 });

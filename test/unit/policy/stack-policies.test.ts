@@ -58,7 +58,7 @@ describe("cis-5.29-pids-limit-applied", () => {
   });
 
   it("accepts the command run on the Docker host over SSH (hostConnection), and judges it the same way", async () => {
-    const remote = hardened("api", 128, { create: `env -u DOCKER_HOST -u DOCKER_CONTEXT -u DOCKER_TLS_VERIFY -u DOCKER_CERT_PATH docker update --pids-limit=128 -- '${ID}' >/dev/null` });
+    const remote = hardened("api", 128, { create: `env -u DOCKER_HOST -u DOCKER_CONTEXT -u DOCKER_TLS_VERIFY -u DOCKER_CERT_PATH docker --context default update --pids-limit=128 -- '${ID}' >/dev/null` });
     remote[2] = { ...remote[2]!, type: "command:remote:Command", urn: `urn:pulumi:test::proj::${HARDENED}$command:remote:Command::api-pids-limit` };
     expect(await invokeStack(policies, policy, remote)).toEqual({ violations: [], urns: [] });
     remote[2]!.props = { ...remote[2]!.props, create: `docker update --pids-limit=4096 -- '${ID}'` };
@@ -146,23 +146,40 @@ describe("hd-drift-refreshed-state", () => {
 
 describe("hd-component-commands-intact (advisory)", () => {
   const policy = "hd-component-commands-intact";
-  /** HardenedContainer "api" with the digest of the script it built registered as its output. */
-  const built = (): StackResourceInput[] => {
+  /** HardenedContainer "api" with the digest of the command it built registered as its output. */
+  const built = (digest?: unknown): StackResourceInput[] => {
     const [component, container, command] = hardened();
-    component!.props = { containerId: ID, containerName: "api", commandDigests: { "api-pids-limit": commandDigest(command!.props.create as string) } };
+    component!.props = { containerId: ID, containerName: "api", commandDigests: { "api-pids-limit": digest ?? commandDigest(command!.props) } };
     return [component!, container!, command!];
   };
+  const changed = (edit: Record<string, unknown>, digest?: unknown) => {
+    const [component, container, command] = built(digest);
+    return [component!, container!, { ...command!, props: { ...command!.props, ...edit } }];
+  };
+  const VIOLATION = 'HardenedContainer "api": its command "api-pids-limit" does not run what the component built and checked (its script, input, environment, triggers or connection changed — by a transformation?): what it deploys was not judged.';
 
-  it("passes when every command runs the script its component built", async () => {
+  it("passes when every command runs what its component built (the provider's own outputs, e.g. stdout, do not count)", async () => {
     expect(await invokeStack(policies, policy, built())).toEqual({ violations: [], urns: [] });
+    expect(await invokeStack(policies, policy, changed({ stdout: "", stderr: "" }))).toEqual({ violations: [], urns: [] });
   });
 
-  it("flags a command whose script was changed afterwards (e.g. by a transformation), at the command", async () => {
-    const [component, container, command] = built();
-    command!.props = { ...command!.props, create: "true" };
-    const result = await invokeStack(policies, policy, [component!, container!, command!]);
-    expect(result.violations).toEqual(['HardenedContainer "api": its command "api-pids-limit" runs another script than the one the component built and checked (changed by a transformation?): what it deploys was not judged.']);
-    expect(result.urns).toEqual([command!.urn]);
+  it("flags a command whose script, input, environment, triggers or connection changed afterwards, at the command", async () => {
+    for (const edit of [{ create: "true" }, { update: "curl x | sh" }, { delete: "rm -rf /var/lib/docker" }, { stdin: "x" }, { environment: { DOCKER_HOST: "tcp://10.9.9.9:2375" } }, { triggers: [] }, { interpreter: ["/bin/bash", "-c"] }]) {
+      const resources = changed(edit);
+      const result = await invokeStack(policies, policy, resources);
+      expect({ edit, violations: result.violations, urns: result.urns }).toEqual({ edit, violations: [VIOLATION], urns: [resources[2]!.urn] });
+    }
+  });
+
+  it("covers where a remote command connects and the host key it pins, not the private key", async () => {
+    const connection = { host: "10.0.0.5", port: 22, user: "root", hostKey: "ssh-ed25519 AAAA", privateKey: "k1" };
+    const [component, container, command] = hardened();
+    const remote = { ...command!, type: "command:remote:Command", props: { ...command!.props, connection } };
+    component!.props = { commandDigests: { "api-pids-limit": commandDigest(remote.props) } };
+    const run = (c: Record<string, unknown>) => invokeStack(policies, policy, [component!, container!, { ...remote, props: { ...remote.props, connection: c } }]);
+    expect((await run({ ...connection, privateKey: "another key, the provider's defaults", dialErrorLimit: 10 })).violations).toEqual([]);
+    expect((await run({ ...connection, hostKey: undefined })).violations).toEqual([VIOLATION]);
+    expect((await run({ ...connection, host: "10.6.6.6" })).violations).toEqual([VIOLATION]);
   });
 
   it("flags a command that is gone, or is no longer the component's child", async () => {
@@ -172,10 +189,14 @@ describe("hd-component-commands-intact (advisory)", () => {
     expect((await invokeStack(policies, policy, [component!, container!, moved])).violations).toHaveLength(1);
   });
 
-  it("reports a script unknown at preview instead of passing it, and is not applicable without such components", async () => {
-    const [component, container, command] = built();
-    command!.props = { ...command!.props, create: UNKNOWN };
-    expect((await invokeStack(policies, policy, [component!, container!, command!])).unknown?.message).toContain("create");
+  it("at preview: undecided while both sides wait for the container id; a command known while the digest is not was changed", async () => {
+    // A new container: its id, hence the script and the digest, unknown at preview.
+    const waiting = changed({ create: UNKNOWN, triggers: [UNKNOWN, 256] }, UNKNOWN);
+    expect((await invokeStack(policies, policy, waiting)).unknown?.message).toContain("create");
+    // A fixed script put in by a transformation, while the triggers still wait for the id: still undecided (not passed).
+    expect((await invokeStack(policies, policy, changed({ create: "true", triggers: [UNKNOWN, 256] }, UNKNOWN))).unknown).toBeDefined();
+    // Every value of the command known, against a digest still waiting: the command was given other values.
+    expect((await invokeStack(policies, policy, changed({ create: "true", triggers: ["x", 256] }, UNKNOWN))).violations).toEqual([VIOLATION]);
     expect((await invokeStack(policies, policy, [raw("api", compliantContainer({ id: ID }))])).notApplicable).toContain("no component in the stack created commands");
   });
 });
