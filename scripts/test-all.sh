@@ -11,8 +11,9 @@ command -v dockerd >/dev/null 2>&1 || need+=(docker.io)
 dpkg -s busybox-static >/dev/null 2>&1 || need+=(busybox-static)
 command -v ip >/dev/null 2>&1 || need+=(iproute2)
 command -v nsenter >/dev/null 2>&1 || need+=(util-linux)
-# A throw-away sshd proves the pinned host keys (secure-daemon-ssh); auditctl proves the audit
-# watches load into the kernel (hardened-host). Without them those tests skip, saying so.
+# A throw-away sshd proves the pinned host keys and the PIDs limit applied over SSH
+# (secure-daemon-ssh, pids-limit-ssh); auditctl proves the audit watches load into the kernel
+# (hardened-host). Without them those tests skip, saying so.
 command -v ssh-keygen >/dev/null 2>&1 || need+=(openssh-client)
 [ -x /usr/sbin/sshd ] || need+=(openssh-server)
 command -v auditctl >/dev/null 2>&1 || need+=(auditd)
@@ -22,8 +23,22 @@ if ((${#need[@]})); then
     exit 1
   fi
   echo "test-all: installing ${need[*]}"
+  # Packages only: Debian's policy-rc.d hook keeps their services (sshd on port 22, auditd, the
+  # system dockerd) from being started and left running; the tests start what they need themselves.
+  # (A machine's own policy-rc.d is left as it is.)
+  made_policy=""
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
+    chmod 755 /usr/sbin/policy-rc.d
+    made_policy=yes
+    trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+  fi
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+  if [ -n "$made_policy" ]; then
+    rm -f /usr/sbin/policy-rc.d
+    trap - EXIT
+  fi
 fi
 
 [ -d node_modules ] || npm ci --no-audit --no-fund

@@ -390,15 +390,36 @@ const execInspectSchema = z.looseObject({
   ProcessConfig: z.looseObject({ privileged: opt(bool), user: opt(str), entrypoint: opt(str), arguments: opt(z.array(str)) }),
 });
 
+/** What identifies the engine's own health probes among a container's exec instances. */
+export interface ExecContext {
+  /** The container's `Config.Healthcheck.Test`. */
+  healthcheckTest?: readonly string[] | null;
+  /** The container's `Config.Shell` (CMD-SHELL probes run through it; default /bin/sh -c). */
+  shell?: readonly string[] | null;
+}
+
+/** The argv the engine runs for a healthcheck test (moby daemon/health.go): CMD as given, CMD-SHELL through the shell. */
+function probeArgv(ctx: ExecContext): readonly string[] | undefined {
+  const [kind, ...rest] = ctx.healthcheckTest ?? [];
+  if (kind === "CMD") return rest;
+  if (kind === "CMD-SHELL") return [...(ctx.shell?.length ? ctx.shell : ["/bin/sh", "-c"]), rest.join(" ")];
+  return undefined;
+}
+
 /**
- * `GET /exec/{id}/json` → the exec's `--privileged` and `--user` (CIS 5.23/5.24). The engine
- * holds an exec instance from its creation until its process ends: a container's `ExecIDs`.
+ * `GET /exec/{id}/json` → the exec's `--privileged` and `--user` (CIS 5.23/5.24); undefined for
+ * the engine's own health probe, which it runs as an exec instance too. The engine holds an exec
+ * instance from its creation until its process ends: a container's `ExecIDs`. Without `--user`
+ * the engine records the container's user (nothing when that is the image's default).
  */
-export function execEventFromInspect(json: unknown, containerName?: string): ExecAuditEvent {
+export function execEventFromInspect(json: unknown, containerName?: string, ctx: ExecContext = {}): ExecAuditEvent | undefined {
   const source = containerName ? `exec inspect in "${containerName}"` : "exec inspect";
   const e = validate(execInspectSchema, unwrap(json, source), source);
   const pc = e.ProcessConfig;
-  const command = [pc.entrypoint ?? "", ...(pc.arguments ?? [])].join(" ").trim();
+  const argv = [...(pc.entrypoint ? [pc.entrypoint] : []), ...(pc.arguments ?? [])];
+  const probe = probeArgv(ctx);
+  if (probe && !pc.privileged && probe.length === argv.length && probe.every((a, i) => a === argv[i])) return undefined;
+  const command = argv.join(" ").trim();
   return {
     privileged: pc.privileged === true,
     ...(pc.user ? { user: pc.user } : {}),

@@ -7,8 +7,9 @@
  * running one (the engine runs `ps` on the host, so nothing is needed in the image — CIS 5.7),
  * one image inspect per distinct image id (the image's USER and HEALTHCHECK for 4.1/4.6), and
  * one exec inspect per exec instance the container has (its `ExecIDs`: `--privileged` and
- * `--user` of the `docker exec` sessions open now, CIS 5.23/5.24).
- * At most `concurrency` requests are in flight. Networks and images come from their list
+ * `--user` of the `docker exec` sessions open now, CIS 5.23/5.24; the engine's health probes are
+ * exec instances too, and are left out).
+ * At most `concurrency` containers are read at once. Networks and images come from their list
  * endpoints, which carry every field the rules read (a network list entry has no attached
  * container ids: `containers` stays empty).
  *
@@ -17,7 +18,7 @@
  * that ended before its inspect is left out (it is no longer open).
  */
 import type Docker from "dockerode";
-import { containerFactsFromInspect, engineFactsFromInfo, execEventFromInspect, imageFactsFromInspect, networkFactsFromInspect, processesFromTop } from "../adapters/engine-api";
+import { containerFactsFromInspect, engineFactsFromInfo, execEventFromInspect, type ExecContext, imageFactsFromInspect, networkFactsFromInspect, processesFromTop } from "../adapters/engine-api";
 import type { ContainerFacts, EngineFacts, ExecAuditEvent, ImageFacts, InventoryFacts, NetworkFacts, SwarmFacts } from "../facts/types";
 import { mapLimit } from "./limit";
 
@@ -32,7 +33,7 @@ export interface EngineSnapshot {
 }
 
 export interface EngineCollectOptions {
-  /** Requests in flight at most (default 16). */
+  /** Containers read at once (default 16; each is an inspect, plus top, an image inspect and exec inspects as needed). */
   concurrency?: number;
   /** Called after each container is read: (done, total). */
   onProgress?: (done: number, total: number) => void;
@@ -88,7 +89,7 @@ export async function collectEngine(docker: Docker, opts: EngineCollectOptions =
       const [processes, imageConfig, execSessions] = await Promise.all([
         inspect.State.Running && !inspect.State.Paused ? topOf(container, name, notes) : Promise.resolve(undefined),
         inspect.Image ? imageConfigOf(inspect.Image) : Promise.resolve(undefined),
-        execSessionsOf(docker, inspect.ExecIDs ?? [], name),
+        execSessionsOf(docker, inspect.ExecIDs ?? [], name, { healthcheckTest: inspect.Config.Healthcheck?.Test, shell: (inspect.Config as { Shell?: string[] }).Shell }),
       ]);
       return containerFactsFromInspect(inspect, { ...(processes ? { processes } : {}), ...(imageConfig ? { imageConfig } : {}), execSessions });
     } catch (err) {
@@ -131,17 +132,19 @@ async function topOf(container: Docker.Container, name: string, notes: string[])
   }
 }
 
-/** The exec instances the engine holds for a container (each inspected); one that ended meanwhile is left out. */
-async function execSessionsOf(docker: Docker, ids: readonly string[], name: string): Promise<ExecAuditEvent[]> {
-  const sessions = await Promise.all(
-    ids.map(async (id) => {
-      try {
-        return execEventFromInspect(await docker.getExec(id).inspect(), name);
-      } catch (err) {
-        if (statusOf(err) === 404) return undefined;
-        throw err;
-      }
-    }),
-  );
-  return sessions.filter((s): s is ExecAuditEvent => s !== undefined);
+/**
+ * The exec instances the engine holds for a container, inspected one after another (a container
+ * rarely has more than one); one that ended meanwhile, and the engine's own health probe, are left out.
+ */
+async function execSessionsOf(docker: Docker, ids: readonly string[], name: string, ctx: ExecContext): Promise<ExecAuditEvent[]> {
+  const sessions: ExecAuditEvent[] = [];
+  for (const id of ids) {
+    try {
+      const session = execEventFromInspect(await docker.getExec(id).inspect(), name, ctx);
+      if (session) sessions.push(session);
+    } catch (err) {
+      if (statusOf(err) !== 404) throw err;
+    }
+  }
+  return sessions;
 }

@@ -94,10 +94,10 @@ export const RESOURCE_KINDS: Readonly<Record<string, ResourceKind>> = {
     label: "SecureDaemon",
     subject: "daemon",
     fields: SECURE_DAEMON_INPUT_FIELDS,
-    // Without daemonJson the component refused its arguments (it registers no inputs then, and
-    // the deployment stops at its error): nothing of it will be deployed to judge.
+    // No inputs at all: the component refused its arguments (the deployment stops at its error),
+    // so nothing of it will be deployed to judge. Inputs without daemonJson are unreadable: judged so.
     toFacts: (props, name) =>
-      "daemonJson" in props ? secureDaemonFacts(props, name) : { notJudged: "the component registered no daemon configuration: its arguments were refused (see its error), so nothing of it is deployed" },
+      Object.keys(props).length > 0 ? secureDaemonFacts(props, name) : { notJudged: "the component registered no inputs: its arguments were refused (see its error), so nothing of it is deployed" },
     labels: true,
     declarationOnly: true,
   },

@@ -677,7 +677,7 @@ export const noRootExec = defineRule({
       if (c.execAuditCoverage === "engine-sessions") return notApplicable(onlyOpenSessions(c, "exec as root"));
       return manual("No `docker exec --user root` found in the collected audit events; confirm the log covers the period of interest.", []);
     }
-    return manual("Review each `docker exec --user root` and stop the practice.", rootExecs);
+    return manual("Review each exec running as root (`docker exec --user root`, or into a container whose user is root) and stop the practice.", rootExecs);
   },
 });
 

@@ -388,11 +388,21 @@ describe("execEventFromInspect (captures from a real engine)", () => {
     expect(execEventFromInspect(text("engine-exec-privileged-created"))).toEqual({ privileged: true, user: "0", command: "sh -c id (created, not started)" });
   });
   test("attached to container facts as the engine's open sessions", () => {
-    const sessions = [execEventFromInspect(load("engine-exec-root-running"))];
+    const sessions = [execEventFromInspect(load("engine-exec-root-running"))!];
     const c = containerFactsFromInspect(load("engine-container-hardened"), { execSessions: sessions });
     expect(c.execAuditEvents).toEqual(sessions);
     expect(c.execAuditCoverage).toBe("engine-sessions");
     expect(containerFactsFromInspect(load("engine-container-hardened"))).not.toHaveProperty("execAuditEvents");
+  });
+  test("the engine's own health probe is not a `docker exec` (CMD-SHELL through the shell, CMD as given)", () => {
+    // Captured while `--health-cmd 'sleep 5'` ran: an exec instance of /bin/sh -c.
+    const probe = load("engine-exec-health-probe");
+    expect(execEventFromInspect(probe, "hc1", { healthcheckTest: ["CMD-SHELL", "sleep 5"] })).toBeUndefined();
+    expect(execEventFromInspect(probe, "hc1", { healthcheckTest: ["CMD-SHELL", "sleep 5"], shell: ["/bin/bash", "-c"] })).toEqual({ privileged: false, command: "/bin/sh -c sleep 5" });
+    expect(execEventFromInspect(with_("engine-exec-health-probe", (j) => ((j.ProcessConfig.entrypoint = "sleep"), (j.ProcessConfig.arguments = ["5"]))), "hc1", { healthcheckTest: ["CMD", "sleep", "5"] })).toBeUndefined();
+    // Another command, or the same one run privileged, is somebody's exec.
+    expect(execEventFromInspect(probe, "hc1", { healthcheckTest: ["CMD-SHELL", "sleep 6"] })).toEqual({ privileged: false, command: "/bin/sh -c sleep 5" });
+    expect(execEventFromInspect(with_("engine-exec-health-probe", (j) => (j.ProcessConfig.privileged = true)), "hc1", { healthcheckTest: ["CMD-SHELL", "sleep 5"] })?.privileged).toBe(true);
   });
   test("bad input names the field", () => {
     expect(() => execEventFromInspect(with_("engine-exec-root-running", (j) => (j.ProcessConfig.privileged = "yes")), "web")).toThrow(/exec inspect in "web".*ProcessConfig\.privileged/);

@@ -69,4 +69,12 @@ describe("SecureDaemon in the policy pack", () => {
     const unknown = await invoke(policies, "cis-2.2-inter-container-traffic-default-bridge", { type: SECURE_DAEMON, name: "docker-1", props: { daemonJson: UNKNOWN, dockerdFlags: [] } });
     expect(unknown.unknown?.message).toContain("daemonJson");
   });
+
+  it("a component that refused its arguments (no inputs) is not judged; inputs stripped of daemonJson are unreadable, not skipped", async () => {
+    const refused = await invoke(policies, "cis-2.2-inter-container-traffic-default-bridge", { type: SECURE_DAEMON, name: "docker-1", props: {} });
+    expect(refused.violations).toEqual([]);
+    expect(refused.notApplicable).toContain("its arguments were refused");
+    const stripped = await invoke(policies, "cis-2.2-inter-container-traffic-default-bridge", { type: SECURE_DAEMON, name: "docker-1", props: { configFile: "/etc/docker/daemon.json", dockerdFlags: [] } });
+    expect(stripped.violations[0]).toMatch(/docker-1.*daemonJson/);
+  });
 });
