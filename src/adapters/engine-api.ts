@@ -279,7 +279,9 @@ export function containerFactsFromInspect(json: unknown, opts: ContainerInspectO
     // Names only, never values: values may be secrets and facts end up in reports.
     envNames: (c.Config.Env ?? []).map((e) => e.split("=", 1)[0]).filter((n) => n !== ""),
     ...(opts.processes ? { processes: [...opts.processes] } : {}),
-    ...(opts.execSessions ? { execAuditEvents: [...opts.execSessions], execAuditCoverage: "engine-sessions" as const } : {}),
+    // An exec records no user when the container has none (Config.User holds the image's USER
+    // too): it then runs as root, and says so.
+    ...(opts.execSessions ? { execAuditEvents: opts.execSessions.map((e) => (e.user || c.Config.User ? e : { ...e, user: "root" })), execAuditCoverage: "engine-sessions" as const } : {}),
   };
 }
 
@@ -410,7 +412,8 @@ function probeArgv(ctx: ExecContext): readonly string[] | undefined {
  * `GET /exec/{id}/json` → the exec's `--privileged` and `--user` (CIS 5.23/5.24); undefined for
  * the engine's own health probe, which it runs as an exec instance too. The engine holds an exec
  * instance from its creation until its process ends: a container's `ExecIDs`. Without `--user`
- * the engine records the container's user (nothing when that is the image's default).
+ * the engine records the container's user, and nothing when the container has none (root: see
+ * containerFactsFromInspect).
  */
 export function execEventFromInspect(json: unknown, containerName?: string, ctx: ExecContext = {}): ExecAuditEvent | undefined {
   const source = containerName ? `exec inspect in "${containerName}"` : "exec inspect";

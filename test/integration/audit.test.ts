@@ -153,6 +153,8 @@ const CASES: Case[] = [
   // 5.23/5.24: `docker exec` sessions the engine holds now — one as root (running), one privileged
   // (created; this sandbox cannot start a privileged exec: the kernel refuses its capabilities).
   { hint: "exec-sessions", state: "running", change: () => {}, after: openExecSessions, expect: { "5.23": "fail", "5.24": "manual" } },
+  // An exec without --user into a container with no user of its own runs as root: the engine records no user for it.
+  { hint: "exec-default-root", state: "running", change: (s) => (s.User = ""), after: (id) => openExec(id, { Cmd: ["sleep", "600"] }), expect: { "4.1": "fail", "5.24": "manual" } },
   { hint: "unhealthy", state: "running", change: (s) => (s.Healthcheck = { Test: ["CMD", "/bin/false"], Interval: 1e9, Timeout: 2e9, Retries: 1 }), expect: { "5.27": "fail" }, health: "unhealthy" },
   // A valid exemption label turns the failure into `exempted`; an expired one excuses nothing and is itself a failure.
   {
@@ -182,10 +184,14 @@ const ids = new Map<string, string>();
  * not started: the engine records the container's user for it.
  */
 async function openExecSessions(id: string): Promise<void> {
-  const container = docker().getContainer(id);
-  const root = await container.exec({ Cmd: ["sleep", "600"], User: "root" });
-  await root.start({ Detach: true });
-  await container.exec({ Cmd: ["sh", "-c", "id"], Privileged: true });
+  await openExec(id, { Cmd: ["sleep", "600"], User: "root" });
+  await docker().getContainer(id).exec({ Cmd: ["sh", "-c", "id"], Privileged: true });
+}
+
+/** `docker exec -d` with these options. */
+async function openExec(id: string, options: Docker.ExecCreateOptions): Promise<void> {
+  const exec = await docker().getContainer(id).exec(options);
+  await exec.start({ Detach: true });
 }
 
 async function materialise(c: Case): Promise<void> {
@@ -432,6 +438,11 @@ describe("docker exec sessions (5.23, 5.24) from the engine's exec instances", (
   test("the privileged exec fails 5.23 and the root session is listed for review under 5.24", () => {
     expect(finding("5.23").verdict).toMatchObject({ status: "fail", expected: "no exec with --privileged", detail: expect.stringContaining("privileged `sh -c id (created, not started)` as 10001:10001") });
     expect(finding("5.24").verdict).toEqual({ status: "manual", guidance: expect.any(String), report: [{ privileged: false, user: "root", command: "sleep 600" }] });
+  });
+
+  test("an exec without --user into a container that runs as root by default is listed as root", () => {
+    const f = suite.findings.find((x) => x.ruleId === "5.24" && x.subjectId === ids.get("exec-default-root"))!;
+    expect(f.verdict).toEqual({ status: "manual", guidance: expect.any(String), report: [{ privileged: false, user: "root", command: "sleep 600" }] });
   });
 
   test("a container without sessions is undecided, saying why (never a pass)", () => {

@@ -394,6 +394,14 @@ describe("execEventFromInspect (captures from a real engine)", () => {
     expect(c.execAuditCoverage).toBe("engine-sessions");
     expect(containerFactsFromInspect(load("engine-container-hardened"))).not.toHaveProperty("execAuditEvents");
   });
+  test("an exec that records no user, in a container that has none, runs as root and is reported so", () => {
+    const noUser = execEventFromInspect(with_("engine-exec-root-running", (j) => delete j.ProcessConfig.user))!;
+    expect(noUser.user).toBeUndefined();
+    const asRoot = containerFactsFromInspect(with_("engine-container-hardened", (j) => (j.Config.User = "")), { execSessions: [noUser] });
+    expect(asRoot.execAuditEvents).toEqual([{ ...noUser, user: "root" }]);
+    const asApp = containerFactsFromInspect(load("engine-container-hardened"), { execSessions: [noUser] });
+    expect(asApp.execAuditEvents).toEqual([noUser]);
+  });
   test("the engine's own health probe is not a `docker exec` (CMD-SHELL through the shell, CMD as given)", () => {
     // Captured while `--health-cmd 'sleep 5'` ran: an exec instance of /bin/sh -c.
     const probe = load("engine-exec-health-probe");
