@@ -1,12 +1,13 @@
 /**
  * examples/policy-pack is a ready pack: started the way `pulumi preview --policy-pack` starts it,
  * it serves the analyzer over gRPC. This test talks to it as the engine does: analyzer info,
- * configure (with schema defaults), analyze.
+ * configure (with schema defaults), analyze, analyze stack.
  */
 import { spawn, type ChildProcess } from "child_process";
 import * as path from "path";
 import { pathToFileURL } from "url";
 import { createPolicies, reconcileConfig, UNKNOWN_STRING } from "../../../src/policy";
+import { commandDigest } from "../../../src/scripts/command-digest";
 
 /* eslint-disable @typescript-eslint/no-require-imports */
 const grpc = require("@grpc/grpc-js");
@@ -116,4 +117,37 @@ it("configured with examples/policy-pack/config.example.json (what --policy-pack
   const caps = diags.filter((d) => d.policy === "cis-5.4-restrict-capabilities");
   expect(caps).toHaveLength(1);
   expect(caps[0]!.message).toContain("CHOWN");
+}, 20_000);
+
+it("analyzes a stack as the engine asks it to: a component's secret command digest, and its command changed by a transformation", async () => {
+  await configure();
+  const SECRET = { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270" };
+  const stack = "urn:pulumi:dev::app::pulumi:pulumi:Stack::app-dev";
+  const component = "urn:pulumi:dev::app::hardened-docker:index:SecureDaemon::d";
+  const built = { connection: { host: "10.0.0.5", port: 22, user: "root", hostKey: "ssh-ed25519 AAAA" }, create: "#!/bin/sh\necho apply" };
+  const resource = (type: string, name: string, urn: string, parent: string, props: Record<string, unknown>) => {
+    const r = new analyzerPb.AnalyzerResource();
+    r.setType(type);
+    r.setName(name);
+    r.setUrn(urn);
+    r.setParent(parent);
+    r.setProperties(Struct.fromJavaScript(props));
+    r.setOptions(new analyzerPb.AnalyzerResourceOptions());
+    return r;
+  };
+  const analyzeStack = async (command: Record<string, unknown>) => {
+    const req = new analyzerPb.AnalyzeStackRequest();
+    req.setResourcesList([
+      // The digest as the engine holds a secret output (a log option may make the apply script secret).
+      resource("hardened-docker:index:SecureDaemon", "d", component, stack, { commandDigests: { "d-apply": { ...SECRET, value: commandDigest(built) } } }),
+      resource("command:remote:Command", "d-apply", "urn:pulumi:dev::app::hardened-docker:index:SecureDaemon$command:remote:Command::d-apply", component, command),
+    ]);
+    const resp = await call<{ getDiagnosticsList(): Diag[] }>("analyzeStack", req);
+    return resp.getDiagnosticsList().filter((d) => d.getPolicyname() === "hd-component-commands-intact").map((d) => d.getMessage());
+  };
+  // The provider's outputs echo its inputs, with its own defaults and results beside them.
+  expect(await analyzeStack({ ...built, connection: { ...built.connection, privateKey: { ...SECRET, value: "key" }, dialErrorLimit: 10 }, stdout: "done" })).toEqual([]);
+  const changed = await analyzeStack({ ...built, create: `echo '{"icc": true}' > /etc/docker/daemon.json` });
+  expect(changed).toHaveLength(1);
+  expect(changed[0]).toContain('SecureDaemon "d": its command "d-apply" does not run what the component built and checked');
 }, 20_000);
