@@ -9,6 +9,27 @@ import { commandDigest, DIGESTED_COMMAND_PROPS, DIGESTED_CONNECTION_FIELDS, type
 
 type Args = Record<string, unknown>;
 
+/** A placeholder for the i-th Output found in a value. */
+class Slot {
+  constructor(readonly index: number) {}
+}
+
+/** `value` with each Output (or promise) in it replaced by a Slot, the Outputs pushed to `outputs`. */
+function withSlots(value: unknown, outputs: pulumi.Output<unknown>[]): unknown {
+  if (pulumi.Output.isInstance(value) || value instanceof Promise) return new Slot(outputs.push(pulumi.output(value as pulumi.Input<unknown>)) - 1);
+  if (Array.isArray(value)) return value.map((v) => withSlots(v, outputs));
+  if (value !== null && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withSlots(v, outputs)]));
+  return value;
+}
+
+/** The template with each Slot replaced by its resolved value. */
+function fillSlots(template: unknown, values: readonly unknown[]): unknown {
+  if (template instanceof Slot) return values[template.index];
+  if (Array.isArray(template)) return template.map((v) => fillSlots(v, values));
+  if (template !== null && typeof template === "object") return Object.fromEntries(Object.entries(template).map(([k, v]) => [k, fillSlots(v, values)]));
+  return template;
+}
+
 /** Builds the commands' `commandDigests` output: `digests.add(name, args)` returns `args` for the command's constructor. */
 export class CommandDigests {
   private readonly digests: Record<string, pulumi.Output<string>> = {};
@@ -19,7 +40,13 @@ export class CommandDigests {
     for (const key of DIGESTED_COMMAND_PROPS) if (a[key] !== undefined) covered[key] = a[key];
     const connection = a.connection as Args | undefined;
     if (connection) covered.connection = Object.fromEntries(DIGESTED_CONNECTION_FIELDS.filter((f) => connection[f] !== undefined).map((f) => [f, connection[f]]));
-    this.digests[commandName] = pulumi.output(covered).apply((resolved) => commandDigest(resolved as CommandProps));
+    // The Outputs inside are gathered into one `all` (resolving the object deeply would make an
+    // Output per nested value, per command, in every program: measured in bench/hardened-container.ts).
+    const outputs: pulumi.Output<unknown>[] = [];
+    const template = withSlots(covered, outputs);
+    this.digests[commandName] = outputs.length
+      ? pulumi.all(outputs).apply((values) => commandDigest(fillSlots(template, values) as CommandProps))
+      : pulumi.output(commandDigest(covered as CommandProps));
     return args;
   }
 
