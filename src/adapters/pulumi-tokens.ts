@@ -25,9 +25,9 @@ export const HARDENED_HOST_TYPE = "hardened-docker:index:HardenedHost";
 export const COMPONENT_EXEMPTIONS_OUTPUT = "componentExemptions";
 
 /**
- * Output of every component that creates commands: `{ <command name>: sha256 of its script }`
+ * Output of every component that creates commands: `{ <command name>: digest of its arguments }`
  * (src/scripts/command-digest.ts). The pack's `hd-component-commands-intact` stack policy checks
- * each command still runs exactly that script.
+ * each command still runs exactly what the component built.
  */
 export const COMMAND_DIGESTS_OUTPUT = "commandDigests";
 

@@ -5,7 +5,7 @@
  * never flows into it (a digest is secret only when a digested value is, e.g. `stdin`).
  */
 import * as pulumi from "@pulumi/pulumi";
-import { commandDigest, DIGESTED_COMMAND_PROPS, DIGESTED_CONNECTION_FIELDS, type CommandProps } from "../scripts/command-digest";
+import { commandDigest, digestedProps, type CommandProps } from "../scripts/command-digest";
 
 type Args = Record<string, unknown>;
 
@@ -35,11 +35,8 @@ export class CommandDigests {
   private readonly digests: Record<string, pulumi.Output<string>> = {};
 
   add<A extends object>(commandName: string, args: A): A {
-    const a = args as Args;
-    const covered: Args = {};
-    for (const key of DIGESTED_COMMAND_PROPS) if (a[key] !== undefined) covered[key] = a[key];
-    const connection = a.connection as Args | undefined;
-    if (connection) covered.connection = Object.fromEntries(DIGESTED_CONNECTION_FIELDS.filter((f) => connection[f] !== undefined).map((f) => [f, connection[f]]));
+    // Picked before resolving: the private key in a connection never flows into the digest.
+    const covered = digestedProps(args as Args);
     // The Outputs inside are gathered into one `all` (resolving the object deeply would make an
     // Output per nested value, per command, in every program: measured in bench/hardened-container.ts).
     const outputs: pulumi.Output<unknown>[] = [];

@@ -198,6 +198,8 @@ export async function runProgramOffline(target: string, options: RunOptions = {}
     location?: SourceLocation;
   }
   const raws: Raw[] = [];
+  /** Each registered resource by the URN the mocks gave it. */
+  const byMockUrn = new Map<string, Raw>();
   const locations = new Map<string, SourceLocation[]>();
   const errors: string[] = [];
   const noteError = (e: unknown) => {
@@ -244,6 +246,7 @@ export async function runProgramOffline(target: string, options: RunOptions = {}
     return register(req, (err, resp) => {
       if (resp) {
         raw.mockUrn = resp.getUrn();
+        byMockUrn.set(raw.mockUrn, raw);
         raw.outputs = fromWire(resp.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>;
       }
       cb(err, resp);
@@ -254,8 +257,8 @@ export async function runProgramOffline(target: string, options: RunOptions = {}
   // not the state the mocks echo back from its inputs.
   const registerOutputs = monitor.registerResourceOutputs.bind(monitor);
   monitor.registerResourceOutputs = (req, cb) => {
-    const raw = raws.find((r) => !r.custom && r.mockUrn === req.getUrn());
-    if (raw) raw.outputs = fromWire(req.getOutputs()?.toJavaScript() ?? {}) as Record<string, unknown>;
+    const raw = byMockUrn.get(req.getUrn());
+    if (raw && !raw.custom) raw.outputs = fromWire(req.getOutputs()?.toJavaScript() ?? {}) as Record<string, unknown>;
     return registerOutputs(req, cb);
   };
 
@@ -316,8 +319,6 @@ export async function runProgramOffline(target: string, options: RunOptions = {}
   }
 
   // URNs as the engine forms them: the root stack's type does not prefix its children's.
-  const byMockUrn = new Map<string, Raw>();
-  for (const r of raws) if (r.mockUrn) byMockUrn.set(r.mockUrn, r);
   const qualified = new Map<Raw, string>();
   const qualifiedType = (r: Raw): string => {
     if (!qualified.has(r)) {

@@ -3,13 +3,14 @@
  * - `cis-5.29-pids-limit-applied`: a container that declares a PIDs limit by label really has
  *   the companion command that applies it (the provider cannot set one; a label alone is a lie).
  * - `hd-containers-via-hardened-container` (advisory): raw docker.Containers not created
- *   through HardenedContainer, and HardenedContainers missing their children.
+ *   through HardenedContainer, and HardenedContainers missing their container.
  * - `hd-drift-refreshed-state` (advisory): the catalog over the stack's *outputs*; after
  *   `pulumi refresh` these are what the engine reports, so violations here are drift.
  * - `hd-component-exemptions` (advisory): the exemptions HardenedHost and SecureDaemon honour
  *   themselves (no Docker object's labels carry them), listed for review; an invalid one fails.
  * - `hd-component-commands-intact` (advisory): every command a component created is still there
- *   and runs the very script the component built and checked (its `commandDigests` output).
+ *   and runs exactly what the component built and checked — script, input, environment, triggers,
+ *   connection (its `commandDigests` output).
  */
 import type { EnforcementLevel, PolicyConfigSchema, PolicyResource, ReportViolation, StackValidationPolicy } from "@pulumi/policy";
 import { PIDS_LIMIT_LABEL } from "../adapters/pulumi-container";

@@ -20,18 +20,26 @@ export const DIGESTED_CONNECTION_FIELDS = ["host", "port", "user", "hostKey"] as
 /** The command's properties as plain values (resolved inputs, or the engine's outputs of the command). */
 export type CommandProps = Partial<Record<(typeof DIGESTED_COMMAND_PROPS)[number], unknown>>;
 
-/** sha256 (hex) of the covered properties, in a canonical JSON (sorted keys; absent, null and undefined alike). */
-export function commandDigest(props: CommandProps): string {
+/**
+ * The properties the digest covers, picked from a command's properties (its arguments, Outputs
+ * and all, or its resolved outputs): the connection narrowed to where it connects; absent ones left out.
+ */
+export function digestedProps(props: Readonly<Record<string, unknown>>): Record<string, unknown> {
   const covered: Record<string, unknown> = {};
   for (const key of DIGESTED_COMMAND_PROPS) {
-    let value = props[key];
+    const value = props[key];
+    if (value === undefined) continue;
     if (key === "connection" && value !== null && typeof value === "object") {
       const c = value as Record<string, unknown>;
-      value = Object.fromEntries(DIGESTED_CONNECTION_FIELDS.map((f) => [f, c[f]]));
-    }
-    covered[key] = value;
+      covered[key] = Object.fromEntries(DIGESTED_CONNECTION_FIELDS.filter((f) => c[f] !== undefined).map((f) => [f, c[f]]));
+    } else covered[key] = value;
   }
-  return createHash("sha256").update(canonicalJson(covered), "utf8").digest("hex");
+  return covered;
+}
+
+/** sha256 (hex) of the covered properties, in a canonical JSON (sorted keys; absent, null and undefined alike). */
+export function commandDigest(props: CommandProps): string {
+  return createHash("sha256").update(canonicalJson(digestedProps(props)), "utf8").digest("hex");
 }
 
 /** JSON with object keys sorted and null/undefined members left out, so equal content gives equal text. */
@@ -39,10 +47,11 @@ function canonicalJson(value: unknown): string {
   if (value === null || value === undefined) return "null";
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
   if (typeof value === "object") {
-    const entries = Object.keys(value as object)
+    const o = value as Record<string, unknown>;
+    const entries = Object.keys(o)
       .sort()
-      .filter((k) => (value as Record<string, unknown>)[k] !== undefined && (value as Record<string, unknown>)[k] !== null)
-      .map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`);
+      .filter((k) => o[k] !== undefined && o[k] !== null)
+      .map((k) => `${JSON.stringify(k)}:${canonicalJson(o[k])}`);
     return `{${entries.join(",")}}`;
   }
   return JSON.stringify(value);
