@@ -10,7 +10,8 @@
  * DockerRootDir; with no engine to match, a lone dockerd.
  */
 import { configFileFromArgv, daemonFactsFromConfig, DEFAULT_CONFIG_FILE } from "../adapters/daemon-config";
-import { nonRecursiveAuditPaths, parseAuditRuleWatches, parseGroupMembers, parseListeningSockets, parseMountInfo } from "../facts/host-parsers";
+import { parseExecAuditLog, type ExecAuditLog } from "../facts/exec-audit-log";
+import { nonRecursiveAuditPaths, parseAuditRuleWatches, parseGroupMembers, parseListeningSockets, parseMountInfo, type AuditWatch } from "../facts/host-parsers";
 import { isPathWithin, normalisePath } from "../facts/normalise";
 import type { DaemonFacts, FileStat, HostFacts, HostLocations, SwarmFacts } from "../facts/types";
 import { isWildcardAddress } from "../rules/predicates";
@@ -32,6 +33,11 @@ export interface HostProbeResult {
   dockerd?: ProcessInfo;
   /** TCP addresses listening in dockerd's network namespace (`/proc/PID/net/tcp{,6}`); undefined when not readable. */
   listening?: string[];
+  /**
+   * `docker exec` runs of this host's docker CLI, from the audit log (CIS 5.23/5.24); undefined
+   * when the log cannot tell them all (not read, or a docker CLI whose runs auditd does not record).
+   */
+  execLog?: ExecAuditLog & { files: string[] };
   /** What could not be read, and what was read instead: one line each, for the report. */
   notes: string[];
 }
@@ -269,6 +275,72 @@ async function readAuditRules(access: HostAccess, notes: string[]): Promise<{ te
   return undefined;
 }
 
+// ───────────────────────────── docker exec runs (the audit log) ─────────────────────────────
+
+const AUDITD_CONF = "/etc/audit/auditd.conf";
+const DEFAULT_AUDIT_LOG = "/var/log/audit/audit.log";
+/** auditd's default `num_logs`: the live log and its rotations .1 … .4. */
+const DEFAULT_NUM_LOGS = 5;
+/** At most this much log is read, newest file first; `since` then says where the reading began. */
+const EXEC_LOG_MAX_BYTES = 64 * 1024 * 1024;
+
+/** `log_file` and `num_logs` of auditd.conf (`key = value` lines). */
+function auditdLogFiles(conf: string | undefined): string[] {
+  const value = (key: string) => conf?.split("\n").map((l) => /^\s*(\w+)\s*=\s*(.*?)\s*$/.exec(l)).find((m) => m?.[1] === key)?.[2];
+  const logFile = value("log_file") || DEFAULT_AUDIT_LOG;
+  const num = Number(value("num_logs") ?? DEFAULT_NUM_LOGS);
+  const count = Number.isInteger(num) && num > 1 ? Math.min(num, 99) : 1;
+  return [logFile, ...Array.from({ length: count - 1 }, (_, i) => `${logFile}.${i + 1}`)];
+}
+
+/** A path with its directory's and its own symlinks followed (e.g. /bin/docker on a merged-/usr host → /usr/bin/docker). */
+async function realPath(access: HostAccess, path: string): Promise<string> {
+  const slash = path.lastIndexOf("/");
+  let dir = path.slice(0, slash) || "/";
+  const dirLink = await access.readlink(dir);
+  if (dirLink) dir = dirLink.startsWith("/") ? dirLink : normalisePath(`${dir.slice(0, dir.lastIndexOf("/")) || "/"}/${dirLink}`);
+  let file = `${dir}/${path.slice(slash + 1)}`;
+  for (let hops = 0; hops < 8; hops++) {
+    const link = await access.readlink(file);
+    if (!link) break;
+    file = link.startsWith("/") ? normalisePath(link) : normalisePath(`${file.slice(0, file.lastIndexOf("/"))}/${link}`);
+  }
+  return file;
+}
+
+/**
+ * The `docker exec` runs in the host's audit log — only when the log can tell them all: every
+ * docker CLI in the usual bin directories is watched for executions, and the log is readable.
+ * Otherwise a note says why, and 5.23/5.24 rest on the engine's open exec sessions alone.
+ */
+async function readExecLog(access: HostAccess, watches: readonly AuditWatch[] | undefined, notes: string[]): Promise<HostProbeResult["execLog"]> {
+  const skip = (why: string) => void notes.push(`docker exec runs (5.23, 5.24) not read from the audit log: ${why}`);
+  if (!watches) return skip("no audit rules were read");
+  const found = await Promise.all(BIN_DIRS.map(async (d) => ((await access.stat(`${d}/docker`))?.type === "file" ? realPath(access, `${d}/docker`) : undefined)));
+  const clis = [...new Set(found.filter((p): p is string => p !== undefined))];
+  if (clis.length === 0) return skip(`no docker CLI in ${BIN_DIRS.join(", ")}`);
+  const unwatched = clis.filter((cli) => !watches.some((w) => w.executions && w.path === cli));
+  if (unwatched.length) return skip(`auditd does not record runs of ${unwatched.join(", ")} (add \`-w ${unwatched[0]} -p x -k docker\` to the audit rules)`);
+  const files: string[] = [];
+  let text = "";
+  try {
+    for (const file of auditdLogFiles(await access.readFile(AUDITD_CONF))) {
+      if (text.length >= EXEC_LOG_MAX_BYTES) break;
+      const part = await access.readFile(file);
+      if (part === undefined) break;
+      files.push(file);
+      text = part.slice(-EXEC_LOG_MAX_BYTES + text.length) + "\n" + text;
+    }
+  } catch (err) {
+    return skip(`${(err as Error).message.split("\n")[0]}`);
+  }
+  if (files.length === 0) return skip(`no audit log at ${auditdLogFiles(undefined)[0]} (auditd.conf log_file)`);
+  const log = parseExecAuditLog(text);
+  if (log.records === 0) return skip(`${files.join(", ")} holds no audit records`);
+  notes.push(`docker exec runs read from ${files.join(", ")}: ${log.execs.length} run(s) since ${log.since}`);
+  return { ...log, files };
+}
+
 // ───────────────────────────── the probe ─────────────────────────────
 
 /** Collect HostFacts (and the live daemon configuration) through `access`. */
@@ -324,7 +396,8 @@ export async function collectHost(input: HostProbeInput): Promise<HostProbeResul
     ...(osRelease ? { os: parseOsRelease(osRelease) } : {}),
   };
   const listening = tcp4 === undefined && tcp6 === undefined ? undefined : [...parseListeningSockets(tcp4 ?? ""), ...parseListeningSockets(tcp6 ?? "")];
-  return { host, ...(daemon ? { daemon } : {}), ...(dockerd ? { dockerd } : {}), ...(listening ? { listening } : {}), notes };
+  const execLog = await readExecLog(access, watches, notes);
+  return { host, ...(daemon ? { daemon } : {}), ...(dockerd ? { dockerd } : {}), ...(listening ? { listening } : {}), ...(execLog ? { execLog } : {}), notes };
 }
 
 /**

@@ -14,6 +14,7 @@ import { evaluate, type Finding } from "../rules/evaluate";
 import { splitListenAddr, SWARM_PORT } from "../rules/section7-swarm";
 import { DEFAULT_SETTINGS, type AnyRule, type RuleContext, type RuleSettings } from "../rules/types";
 import { collectEngine, DEFAULT_CONCURRENCY, type EngineSnapshot } from "./collect-engine";
+import { withLoggedExecs } from "../facts/exec-audit-log";
 import { collectHost, swarmListenAddr } from "./collect-host";
 import { AuditConnectionError, classifyError, connect, defaultHost, parseTarget, type ConnectOptions, type ConnectionProblem, type EngineConnection, type EngineTarget, type TargetKind } from "./connect";
 import { computeDrift, parseStackExport, type DeclaredState, type DriftReport, type LiveHost } from "./drift";
@@ -158,6 +159,7 @@ async function auditHost(address: string, o: AuditOptions, rules: readonly AnyRu
         daemon = probe.daemon;
         notes.push(...probe.notes);
         listening = probe.listening;
+        if (probe.execLog) snap.containers = withLoggedExecs(snap.containers, probe.execLog);
         if (probe.dockerd) dockerd = { pid: probe.dockerd.pid, argv: probe.dockerd.argv, ...(daemon?.source.configFile ? { configFile: daemon.source.configFile } : {}) };
       } catch (err) {
         notes.push(`host probes failed (${access.label}): ${(err as Error).message.split("\n")[0]}`);

@@ -74,6 +74,12 @@ export interface AuditWatch {
   recursive: boolean;
   /** `-k KEY` / `-F key=KEY` values, used by `-D -k KEY`. */
   keys: string[];
+  /**
+   * It records executions of the path (a run of a program leaves an EXECVE record): `-w` with
+   * no `-p` or a `-p` with `x`; a `-F path=` rule with a `perm=` holding `x`, or with neither
+   * `perm=` nor `-S` (every syscall), or with `-S` naming execve (or all).
+   */
+  executions: boolean;
 }
 
 /**
@@ -124,12 +130,18 @@ export function parseAuditRuleWatches(text: string, source = "audit rules"): Aud
     const opts = ruleOptions(tokens, source, no, line);
     const [kind, arg] = opts.find(([o]) => "wWaAd".includes(o))!;
     const keys = opts.flatMap(([o, v]) => (o === "k" ? [v] : o === "F" && v.startsWith("key=") ? [v.slice(4)] : []));
-    if (kind === "w") watches.push({ path: normalisePath(arg), recursive: true, keys });
+    if (kind === "w") {
+      const perms = opts.find(([o]) => o === "p")?.[1];
+      watches.push({ path: normalisePath(arg), recursive: true, keys, executions: perms === undefined || perms.includes("x") });
+    }
     else if (kind === "W") remove((w) => w.path === normalisePath(arg));
     else {
       // -a / -A / -d LIST,ACTION (either order) with -F NAME OP VALUE fields.
       const listAction = arg.split(",");
       const adds = listAction.includes("always") && listAction.includes("exit");
+      const perm = opts.find(([o, v]) => o === "F" && v.startsWith("perm="))?.[1].slice(5);
+      const syscalls = opts.filter(([o]) => o === "S").flatMap(([, v]) => v.split(","));
+      const executions = perm !== undefined ? perm.includes("x") : syscalls.length === 0 || syscalls.some((c) => c === "execve" || c === "execveat" || c === "all" || c === "59");
       for (const [o, v] of opts) {
         if (o !== "F") continue;
         const m = /^(\w+)(!=|<=|>=|&=|=|<|>|&)(.*)$/.exec(v);
@@ -139,7 +151,7 @@ export function parseAuditRuleWatches(text: string, source = "audit rules"): Aud
         if (value === "") throw lineError(source, no, `empty ${name}=`, line);
         const path = normalisePath(value);
         if (kind === "d") remove((w) => w.path === path);
-        else if (adds) watches.push({ path, recursive: name === "dir", keys });
+        else if (adds) watches.push({ path, recursive: name === "dir", keys, executions });
       }
     }
   }

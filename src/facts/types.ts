@@ -177,6 +177,8 @@ export interface ContainerFacts {
   execAuditEvents?: ExecAuditEvent[];
   /** What execAuditEvents covers (undefined with events = a full audit log). */
   execAuditCoverage?: ExecAuditCoverage;
+  /** With `audit-log` coverage: the time of the log's first record (ISO 8601); nothing before it is known. */
+  execAuditSince?: string;
 }
 
 // ───────────────────────────── daemon ─────────────────────────────

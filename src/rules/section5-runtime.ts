@@ -626,11 +626,15 @@ export const seccompEnabled = defineRule({
 
 // ───────────────────────────── 5.23, 5.24 docker exec (audit log) ─────────────────────────────
 
-const NO_EXEC_LOG = "needs the audit log of `docker exec` runs (auditd or engine events), which was not collected";
+const NO_EXEC_LOG = "needs the audit log of `docker exec` runs (auditd watching the docker CLI) or the engine's exec sessions, which were not collected";
 
 /** Why an empty list of engine exec sessions decides nothing: the engine forgets an exec when it ends. */
 const onlyOpenSessions = (c: ContainerFacts, what: string): string =>
   `no ${what} among the ${c.execAuditEvents?.length ?? 0} exec session(s) the engine holds now; the engine forgets an exec when it ends, so earlier runs need the host's audit log (auditd)`;
+
+/** What an audit-log verdict covers: this host's CLI runs since the log's first record, and the sessions the engine holds. */
+const logCoverage = (c: ContainerFacts): string =>
+  `the host's audit log since ${c.execAuditSince ?? "its first record"} (runs of this host's docker CLI; an exec made through the API from elsewhere is not in it) and the exec sessions the engine holds`;
 
 const describeExec = (e: ExecAuditEvent): string => `${e.command ? `\`${e.command}\`` : "exec"}${e.user ? ` as ${e.user}` : ""}${e.at ? ` at ${e.at}` : ""}`;
 
@@ -656,7 +660,8 @@ export const noPrivilegedExec = defineRule({
     if (c.execAuditEvents === undefined) return notApplicable(NO_EXEC_LOG);
     // A privileged exec found is a failure, whatever the coverage; none found proves nothing without the log.
     if (c.execAuditCoverage === "engine-sessions" && !c.execAuditEvents.some((e) => e.privileged)) return notApplicable(onlyOpenSessions(c, "privileged exec"));
-    return failOnOffenders(c.execAuditEvents, PRIVILEGED_EXEC);
+    const verdict = failOnOffenders(c.execAuditEvents, PRIVILEGED_EXEC);
+    return verdict.status === "pass" && c.execAuditCoverage === "audit-log" ? pass(`no privileged exec in ${logCoverage(c)}`) : verdict;
   },
 });
 
@@ -675,6 +680,7 @@ export const noRootExec = defineRule({
     const rootExecs = c.execAuditEvents.filter((e) => isRootUser(e.user));
     if (rootExecs.length === 0) {
       if (c.execAuditCoverage === "engine-sessions") return notApplicable(onlyOpenSessions(c, "exec as root"));
+      if (c.execAuditCoverage === "audit-log") return manual(`No exec as root in ${logCoverage(c)}; confirm that period is the one of interest.`, []);
       return manual("No `docker exec --user root` found in the collected audit events; confirm the log covers the period of interest.", []);
     }
     return manual("Review each exec running as root (`docker exec --user root`, or into a container whose user is root) and stop the practice.", rootExecs);

@@ -1,6 +1,7 @@
 /**
  * The host script that makes auditd watch every Docker path of CIS 1.1.3–1.1.18 that exists on
- * the host (HardenedHost). Rendered here, as text, so unit tests read it and the integration test
+ * the host, and every copy of the docker CLI (its runs tell `docker exec`, CIS 5.23/5.24)
+ * (HardenedHost). Rendered here, as text, so unit tests read it and the integration test
  * runs exactly what Pulumi sends.
  *
  * What the script does:
@@ -28,8 +29,12 @@ import { messageFunctions, REPLACE_FILE_FUNCTION, REQUIRE_ROOT } from "./shell-p
 export const AUDIT_KEY = "hardened-docker";
 export const DEFAULT_AUDIT_RULES_FILE = "/etc/audit/rules.d/hardened-docker.rules";
 
-/** One thing to watch: a fixed path, or a program found on PATH on the host. */
-export type AuditCandidate = { rule: string; path: string } | { rule: string; binary: string };
+/**
+ * One thing to watch: a fixed path, or a program found on PATH on the host (`everyCopy`: each
+ * copy of it in the usual bin directories, e.g. a docker CLI in /usr/local/bin beside the
+ * package's in /usr/bin: a run of either is an exec to record).
+ */
+export type AuditCandidate = { rule: string; path: string } | { rule: string; binary: string; everyCopy?: boolean };
 
 export interface AuditRulesOptions {
   candidates: readonly AuditCandidate[];
@@ -44,7 +49,8 @@ export interface AuditRulesOptions {
 const UNIT_DIRS = ["/lib/systemd/system", "/usr/lib/systemd/system", "/etc/systemd/system"];
 
 /**
- * The CIS 1.1.3–1.1.18 candidates for a host: every place each item may live on Debian/Ubuntu
+ * The CIS 1.1.3–1.1.18 candidates for a host, and the docker CLI (whose runs tell `docker exec`
+ * for 5.23/5.24): every place each item may live on Debian/Ubuntu
  * and RHEL-family hosts (the script keeps those that exist). `skip` drops exempted rules.
  */
 export function defaultAuditCandidates(o: { dataRoot: string; daemonConfig?: string; skip?: ReadonlySet<string> }): AuditCandidate[] {
@@ -65,20 +71,22 @@ export function defaultAuditCandidates(o: { dataRoot: string; daemonConfig?: str
     { rule: "1.1.16", binary: "containerd-shim-runc-v1" },
     { rule: "1.1.17", binary: "containerd-shim-runc-v2" },
     { rule: "1.1.18", binary: "runc" },
+    // Not a CIS 1.1 item: runs of the docker CLI, so the audit can tell `docker exec` runs (5.23, 5.24).
+    { rule: "5.23", binary: "docker", everyCopy: true },
   ];
   return all.filter((c) => !o.skip?.has(c.rule));
 }
 
 const BINARY = /^[A-Za-z0-9][A-Za-z0-9._+-]{0,63}$/;
-const RULE_ID = /^1\.1\.\d{1,2}$|^extra$/;
+const RULE_ID = /^1\.1\.\d{1,2}$|^5\.23$|^extra$/;
 
 export function renderAuditRulesScript(o: AuditRulesOptions): string {
   const rulesFile = assertHostPath("rulesFile", o.rulesFile);
   const lines = o.candidates.map((c, i) => {
-    if (!RULE_ID.test(c.rule)) throw new Error(`candidates[${i}].rule = ${JSON.stringify(c.rule)}: must be a CIS 1.1.x id or "extra"`);
+    if (!RULE_ID.test(c.rule)) throw new Error(`candidates[${i}].rule = ${JSON.stringify(c.rule)}: must be a CIS 1.1.x id, "5.23" or "extra"`);
     if ("binary" in c) {
       if (!BINARY.test(c.binary)) throw new Error(`candidates[${i}].binary = ${JSON.stringify(c.binary)}: must be a program name`);
-      return `watch_binary ${c.rule} ${shellQuote(c.binary)}`;
+      return `${c.everyCopy ? "watch_binary_copies" : "watch_binary"} ${c.rule} ${shellQuote(c.binary)}`;
     }
     return `watch_path ${c.rule} ${shellQuote(assertHostPath(`candidates[${i}].path`, c.path))}`;
   });
@@ -128,7 +136,7 @@ watched=
 new=$(mktemp "\${TMPDIR:-/tmp}/hd-audit.XXXXXX")
 trap 'rm -f -- "$new"' EXIT
 trap 'exit 130' INT TERM HUP
-printf '%s\\n' "# Written by hardened-docker (HardenedHost): audit Docker's files (CIS 1.1.3-1.1.18)." "# Changes here are overwritten; remove the component's audit exemption to stop managing it." >"$new"
+printf '%s\\n' "# Written by hardened-docker (HardenedHost): audit Docker's files (CIS 1.1.3-1.1.18) and docker CLI runs (5.23, 5.24)." "# Changes here are overwritten; remove the component's audit exemption to stop managing it." >"$new"
 add_watch() { # RULE PATH
   case $2 in
     /*) ;;
@@ -149,6 +157,14 @@ watch_binary() { # RULE NAME: the program's real path, when installed
     real=$(readlink -f -- "$bin" 2>/dev/null) || real=$bin
     [ -e "$real" ] && add_watch "$1" "$real"
   fi
+  return 0
+}
+watch_binary_copies() { # RULE NAME: the real path of each copy in the usual bin directories
+  for dir in /usr/local/sbin /usr/local/bin /usr/sbin /usr/bin /sbin /bin; do
+    [ -e "$dir/$2" ] || continue
+    real=$(readlink -f -- "$dir/$2" 2>/dev/null) || real=$dir/$2
+    [ -e "$real" ] && add_watch "$1" "$real"
+  done
   return 0
 }
 ${lines.join("\n")}

@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { collectHost, flagValue, idNames, parseOsRelease, parseProcLimits, swarmListenAddr } from "../../../src/audit/collect-host";
 import type { HostAccess, ProcessInfo, RawStat } from "../../../src/audit/host-access";
 
@@ -135,6 +137,51 @@ describe("collectHost: the facts", () => {
     expect(await loc("--containerd", "/opt/ctr.sock")).toBe("/opt/ctr.sock");
     expect(await loc("--exec-root=/srv/exec")).toBe("/srv/exec/containerd/containerd.sock");
     expect(await loc()).toBe("/run/containerd/containerd.sock");
+  });
+});
+
+describe("collectHost: docker exec runs from the audit log (5.23, 5.24)", () => {
+  const LOG = readFileSync(join(__dirname, "../facts/fixtures/auditd-docker-exec.log"), "utf8");
+  const host = (rules: string, extra: Record<string, { text?: string; type?: RawStat["type"] }> = {}) =>
+    new FakeHost({ ...BASE, "/usr/bin/docker": { text: "" }, "/var/log/audit/audit.log": { text: LOG }, ...extra }, [dockerd(1)], { code: 0, stdout: rules });
+
+  test("read when auditd records every run of each docker CLI: the runs, the files read, since when", async () => {
+    const r = await collectHost({ access: host("-w /usr/bin/docker -p x -k docker\n") });
+    expect(r.execLog).toMatchObject({ files: ["/var/log/audit/audit.log"], since: "2026-11-28T23:30:37.467Z" });
+    expect(r.execLog!.execs.map((x) => x.container)).toEqual(["web", "db", "cache", "api", "app", "worker", "app2"]);
+    expect(r.notes).toContain("docker exec runs read from /var/log/audit/audit.log: 7 run(s) since 2026-11-28T23:30:37.467Z");
+  });
+
+  test("auditd.conf's log_file and num_logs: rotated logs are read too, oldest first", async () => {
+    const conf = { text: "log_file = /srv/audit/a.log\nnum_logs = 3\n" };
+    const older = "type=DAEMON_START msg=audit(1700000000.000:1): op=start\n";
+    const r = await collectHost({ access: host("-a always,exit -F path=/usr/bin/docker -F perm=x -k docker\n", { "/etc/audit/auditd.conf": conf, "/srv/audit/a.log": { text: LOG }, "/srv/audit/a.log.1": { text: older } }) });
+    expect(r.execLog).toMatchObject({ files: ["/srv/audit/a.log", "/srv/audit/a.log.1"], since: "2023-11-14T22:13:20.000Z" });
+  });
+
+  test.each([
+    ["no watch on the docker CLI", "-w /usr/bin/dockerd -k docker\n", /auditd does not record runs of \/usr\/bin\/docker \(add `-w \/usr\/bin\/docker -p x -k docker`/],
+    ["a watch for writes only", "-w /usr/bin/docker -p wa -k docker\n", /does not record runs of \/usr\/bin\/docker/],
+    ["a syscall rule for other calls", "-a always,exit -F path=/usr/bin/docker -S openat -k docker\n", /does not record runs of/],
+  ])("not read with %s: a note says why (5.23/5.24 keep to the engine's sessions)", async (_, rules, why) => {
+    const r = await collectHost({ access: host(rules) });
+    expect(r.execLog).toBeUndefined();
+    expect(r.notes.find((n) => n.startsWith("docker exec runs"))).toMatch(why);
+  });
+
+  test("a second docker CLI that is not watched makes the log incomplete", async () => {
+    const r = await collectHost({ access: host("-w /usr/bin/docker -k docker\n", { "/usr/local/bin/docker": { text: "" } }) });
+    expect(r.execLog).toBeUndefined();
+    expect(r.notes.join("\n")).toMatch(/does not record runs of \/usr\/local\/bin\/docker/);
+  });
+
+  test("no log file, or one without records, covers nothing", async () => {
+    const gone = await collectHost({ access: new FakeHost({ ...BASE, "/usr/bin/docker": { text: "" } }, [dockerd(1)], { code: 0, stdout: "-w /usr/bin/docker -k docker\n" }) });
+    expect(gone.execLog).toBeUndefined();
+    expect(gone.notes.join("\n")).toMatch(/no audit log at \/var\/log\/audit\/audit.log/);
+    const empty = await collectHost({ access: host("-w /usr/bin/docker -k docker\n", { "/var/log/audit/audit.log": { text: "" } }) });
+    expect(empty.execLog).toBeUndefined();
+    expect(empty.notes.join("\n")).toMatch(/holds no audit records/);
   });
 });
 

@@ -8,7 +8,7 @@
  * Needs root (gpasswd --root, the scripts' root check), as the project's tests do.
  */
 import { spawnSync } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { AUDIT_KEY, defaultAuditCandidates, renderAuditRulesScript } from "../../../src/scripts/audit-rules";
@@ -229,7 +229,8 @@ describe("data-root script: refusals before anything changes (run for real)", ()
 describe("audit rules script", () => {
   it("covers every CIS 1.1.3–1.1.18 item by default, and drops exempted ones", () => {
     const all = defaultAuditCandidates({ dataRoot: "/srv/docker" });
-    expect(new Set(all.map((c) => c.rule))).toEqual(new Set(Array.from({ length: 16 }, (_, i) => `1.1.${i + 3}`)));
+    expect(new Set(all.map((c) => c.rule))).toEqual(new Set([...Array.from({ length: 16 }, (_, i) => `1.1.${i + 3}`), "5.23"]));
+    expect(all).toContainEqual({ rule: "5.23", binary: "docker", everyCopy: true });
     expect(all).toContainEqual({ rule: "1.1.5", path: "/srv/docker" });
     expect(all).toContainEqual({ rule: "1.1.3", binary: "dockerd" });
     expect(all).toContainEqual({ rule: "1.1.7", path: "/usr/lib/systemd/system/docker.service" });
@@ -297,6 +298,16 @@ describe("audit rules script", () => {
     expect(second.status).toBe(0);
     expect(parseHostReport(second.stdout).done).toEqual([]);
     expect(second.stdout).toContain("unchanged");
+  });
+
+  it("watches every copy of the docker CLI in the usual bin directories, each by its real path, once (5.23/5.24)", () => {
+    const dirs = ["/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"];
+    const copies = [...new Set(dirs.filter((d) => existsSync(`${d}/docker`)).map((d) => realpathSync(`${d}/docker`)))];
+    expect(copies.length).toBeGreaterThan(0); // the machine's docker CLI (docker.io, and any other install)
+    const rulesFile = join(scratch, "cli/hardened-docker.rules");
+    const r = runScript(renderAuditRulesScript({ rulesFile, installAuditd: false, load: false, candidates: [{ rule: "5.23", binary: "docker", everyCopy: true }] }), { shell: "dash" });
+    expect(r.status).toBe(0);
+    expect(readFileSync(rulesFile, "utf8").split("\n").filter((l) => l.startsWith("-"))).toEqual(copies.map((c) => `-w ${c} -p rwxa -k ${AUDIT_KEY}`));
   });
 
   it("fails when auditctl is missing and it may neither install nor skip loading", () => {
