@@ -200,7 +200,8 @@ export class SshHostAccess implements HostAccess {
   }
 
   async readlink(path: string): Promise<string | undefined> {
-    const out = await this.probe(`readlink -- ${q(path)}`, path);
+    // Not a symlink: no target (as EINVAL is locally), not an error.
+    const out = await this.probe(`if [ -L ${q(path)} ]; then readlink -- ${q(path)}; fi`, path);
     return out === undefined ? undefined : out.trim() || undefined;
   }
 

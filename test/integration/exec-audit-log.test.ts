@@ -1,0 +1,114 @@
+/**
+ * CIS 5.23/5.24 from the host's audit log, end to end: a real auditd records runs of this
+ * machine's docker CLIs (every copy on the usual bin directories, watched as HardenedHost's audit
+ * rules do), `docker exec` is run against the test engine, and `hardened-docker audit` finds the
+ * runs on the right containers — including a `docker exec --privileged` whose exec the sandbox
+ * refuses (the run itself is what CIS asks to audit) and that has left no session in the engine.
+ *
+ * The audit reads the host through a tree (hostProbe `{ root }`) holding auditd.conf, the rules
+ * and a copy of the log auditd wrote, so the machine's own auditd configuration is never touched;
+ * the kernel watches are added under a key of this test and removed after it.
+ */
+import { execFileSync, spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { runAudit, type AuditFinding } from "../../src/audit/run";
+import { ENGINE_ROOT } from "../harness/engine-env";
+import { cleanupEngineObjects, createContainer, createNetwork, hardenedSpec } from "../harness/engine";
+
+jest.setTimeout(120_000);
+
+const KEY = `hd-it-exec-${process.pid}`;
+const BIN_DIRS = ["/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"];
+const CLIS = [...new Set(BIN_DIRS.filter((d) => existsSync(`${d}/docker`)).map((d) => realpathSync(`${d}/docker`)))];
+
+let dir = "";
+let auditd: ChildProcess | undefined;
+let wasEnabled = "";
+let target = "";
+let quiet = "";
+let findings: AuditFinding[] = [];
+let notes: string[] = [];
+
+const auditctl = (...args: string[]) => execFileSync("auditctl", args, { encoding: "utf8" });
+
+/** Run the docker CLI found on PATH (as an operator would) against the test engine; its exit code is not the point. */
+const dockerCli = (...args: string[]) => spawnSync("docker", args, { env: { ...process.env }, encoding: "utf8", timeout: 30_000 });
+
+async function startAuditd(): Promise<void> {
+  const status = auditctl("-s");
+  const pid = /^pid (\d+)/m.exec(status)?.[1];
+  if (pid !== "0") throw new Error(`another audit daemon (pid ${pid}) is registered with the kernel: this test needs to be the one (stop it, or run the suite on a machine without)`);
+  wasEnabled = /^enabled (\d)/m.exec(status)?.[1] ?? "0";
+  writeFileSync(join(dir, "auditd.conf"), ["log_file = " + join(dir, "audit.log"), "log_format = RAW", "flush = INCREMENTAL_ASYNC", "freq = 1", "space_left = 75", "admin_space_left = 50", "max_log_file = 8", "num_logs = 2", ""].join("\n"), { mode: 0o640 });
+  auditd = spawn("auditd", ["-n", "-c", dir], { stdio: "ignore" });
+  for (let i = 0; i < 100 && !/^pid [1-9]/m.test(auditctl("-s")); i++) await new Promise((r) => setTimeout(r, 100));
+  auditctl("-e", "1");
+  for (const cli of CLIS) auditctl("-w", cli, "-p", "x", "-k", KEY);
+}
+
+async function stopAuditd(): Promise<void> {
+  spawnSync("auditctl", ["-D", "-k", KEY], { stdio: "ignore" });
+  if (auditd && auditd.exitCode === null) {
+    const exited = new Promise((r) => auditd!.once("exit", r));
+    auditd.kill("SIGTERM");
+    await exited;
+  }
+  if (wasEnabled) spawnSync("auditctl", ["-e", wasEnabled], { stdio: "ignore" });
+}
+
+beforeAll(async () => {
+  mkdirSync(ENGINE_ROOT, { recursive: true });
+  dir = mkdtempSync(join(ENGINE_ROOT, "exec-log-"));
+  const network = await createNetwork("exec-log");
+  target = await createContainer({ ...hardenedSpec(network), hint: "exec-log-target", start: true });
+  quiet = await createContainer({ ...hardenedSpec(network), hint: "exec-log-quiet", start: true });
+  await startAuditd();
+  try {
+    expect(dockerCli("exec", "-u", "root", target, "id").status).toBe(0);
+    dockerCli("exec", "--privileged", target, "true"); // refused here (the kernel denies its capabilities), recorded all the same
+  } finally {
+    await stopAuditd();
+  }
+
+  // The host as the audit reads it: auditd.conf, the rules, the log auditd wrote, the CLIs.
+  const root = join(dir, "root");
+  const put = (path: string, text: string) => {
+    mkdirSync(join(root, path, ".."), { recursive: true });
+    writeFileSync(join(root, path), text);
+  };
+  put("/etc/audit/auditd.conf", "log_file = /var/log/audit/audit.log\nnum_logs = 2\n");
+  put("/etc/audit/rules.d/docker.rules", CLIS.map((c) => `-w ${c} -p x -k docker\n`).join(""));
+  for (const cli of CLIS) put(cli, "");
+  mkdirSync(join(root, "/var/log/audit"), { recursive: true });
+  copyFileSync(join(dir, "audit.log"), join(root, "/var/log/audit/audit.log"));
+
+  const report = await runAudit({ hosts: [process.env.DOCKER_HOST!], hostProbe: { root } });
+  findings = report.hosts[0]!.findings;
+  notes = report.hosts[0]!.notes;
+});
+
+afterAll(async () => {
+  await stopAuditd();
+  await cleanupEngineObjects();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+const finding = (rule: string, id: string) => findings.find((f) => f.ruleId === rule && f.subjectId === id)!;
+
+test("the audit reads the runs from the log auditd wrote", () => {
+  expect(notes.find((n) => n.startsWith("docker exec runs read from"))).toMatch(/^docker exec runs read from \/var\/log\/audit\/audit.log: \d+ run\(s\) since /);
+});
+
+test("5.23 fails on the container a `docker exec --privileged` ran into, though the engine holds no session of it", () => {
+  expect(finding("5.23", target).verdict).toMatchObject({ status: "fail", field: expect.stringMatching(/^execAuditEvents\[\d+\]\.privileged$/), detail: expect.stringMatching(/^privileged `true` as 10001:10001 at \d{4}-/) });
+});
+
+test("5.24 lists the `docker exec -u root` run (ended: only the log knows it)", () => {
+  expect(finding("5.24", target).verdict).toEqual({ status: "manual", guidance: expect.any(String), report: [expect.objectContaining({ privileged: false, user: "root", command: "id" })] });
+});
+
+test("a container no exec ran into passes 5.23, saying what the log covered", () => {
+  expect(finding("5.23", quiet).verdict).toEqual({ status: "pass", detail: expect.stringMatching(/^no privileged exec in the host's audit log since \d{4}-.*docker CLI/) });
+  expect(finding("5.24", quiet).verdict).toMatchObject({ status: "manual", guidance: expect.stringMatching(/^No exec as root in the host's audit log/), report: [] });
+});
