@@ -293,17 +293,20 @@ function auditdLogFiles(conf: string | undefined): string[] {
   return [logFile, ...Array.from({ length: count - 1 }, (_, i) => `${logFile}.${i + 1}`)];
 }
 
+/** Where a symlink at `from` points: `target` as is when absolute, else relative to `from`'s directory. */
+const linkTarget = (from: string, target: string): string => normalisePath(target.startsWith("/") ? target : `${from.slice(0, from.lastIndexOf("/")) || "/"}/${target}`);
+
 /** A path with its directory's and its own symlinks followed (e.g. /bin/docker on a merged-/usr host → /usr/bin/docker). */
 async function realPath(access: HostAccess, path: string): Promise<string> {
   const slash = path.lastIndexOf("/");
   let dir = path.slice(0, slash) || "/";
   const dirLink = await access.readlink(dir);
-  if (dirLink) dir = dirLink.startsWith("/") ? dirLink : normalisePath(`${dir.slice(0, dir.lastIndexOf("/")) || "/"}/${dirLink}`);
+  if (dirLink) dir = linkTarget(dir, dirLink);
   let file = `${dir}/${path.slice(slash + 1)}`;
   for (let hops = 0; hops < 8; hops++) {
     const link = await access.readlink(file);
     if (!link) break;
-    file = link.startsWith("/") ? normalisePath(link) : normalisePath(`${file.slice(0, file.lastIndexOf("/"))}/${link}`);
+    file = linkTarget(file, link);
   }
   return file;
 }
@@ -315,30 +318,32 @@ async function realPath(access: HostAccess, path: string): Promise<string> {
  */
 async function readExecLog(access: HostAccess, watches: readonly AuditWatch[] | undefined, notes: string[]): Promise<HostProbeResult["execLog"]> {
   const skip = (why: string) => void notes.push(`docker exec runs (5.23, 5.24) not read from the audit log: ${why}`);
-  if (!watches) return skip("no audit rules were read");
-  const found = await Promise.all(BIN_DIRS.map(async (d) => ((await access.stat(`${d}/docker`))?.type === "file" ? realPath(access, `${d}/docker`) : undefined)));
-  const clis = [...new Set(found.filter((p): p is string => p !== undefined))];
-  if (clis.length === 0) return skip(`no docker CLI in ${BIN_DIRS.join(", ")}`);
-  const unwatched = clis.filter((cli) => !watches.some((w) => w.executions && w.path === cli));
-  if (unwatched.length) return skip(`auditd does not record runs of ${unwatched.join(", ")} (add \`-w ${unwatched[0]} -p x -k docker\` to the audit rules)`);
-  const files: string[] = [];
-  let text = "";
+  // Optional evidence: whatever goes wrong reading it is a note, never the end of the host's facts.
   try {
-    for (const file of auditdLogFiles(await access.readFile(AUDITD_CONF))) {
+    if (!watches) return skip("no audit rules were read");
+    const found = await Promise.all(BIN_DIRS.map(async (d) => ((await access.stat(`${d}/docker`))?.type === "file" ? realPath(access, `${d}/docker`) : undefined)));
+    const clis = [...new Set(found.filter((p): p is string => p !== undefined))];
+    if (clis.length === 0) return skip(`no docker CLI in ${BIN_DIRS.join(", ")}`);
+    const unwatched = clis.filter((cli) => !watches.some((w) => w.executions && w.path === cli));
+    if (unwatched.length) return skip(`auditd does not record runs of ${unwatched.join(", ")} (add \`-w ${unwatched[0]} -p x -k docker\` to the audit rules)`);
+    const logFiles = auditdLogFiles(await access.readFile(AUDITD_CONF));
+    const files: string[] = [];
+    let text = "";
+    for (const file of logFiles) {
       if (text.length >= EXEC_LOG_MAX_BYTES) break;
       const part = await access.readFile(file);
       if (part === undefined) break;
       files.push(file);
       text = part.slice(-EXEC_LOG_MAX_BYTES + text.length) + "\n" + text;
     }
+    if (files.length === 0) return skip(`no audit log at ${logFiles[0]} (auditd.conf log_file)`);
+    const log = parseExecAuditLog(text);
+    if (log.records === 0) return skip(`${files.join(", ")} holds no audit records`);
+    notes.push(`docker exec runs read from ${files.join(", ")}: ${log.execs.length} run(s) since ${log.since}`);
+    return { ...log, files };
   } catch (err) {
-    return skip(`${(err as Error).message.split("\n")[0]}`);
+    return skip((err as Error).message.split("\n")[0]!);
   }
-  if (files.length === 0) return skip(`no audit log at ${auditdLogFiles(undefined)[0]} (auditd.conf log_file)`);
-  const log = parseExecAuditLog(text);
-  if (log.records === 0) return skip(`${files.join(", ")} holds no audit records`);
-  notes.push(`docker exec runs read from ${files.join(", ")}: ${log.execs.length} run(s) since ${log.since}`);
-  return { ...log, files };
 }
 
 // ───────────────────────────── the probe ─────────────────────────────
@@ -396,8 +401,7 @@ export async function collectHost(input: HostProbeInput): Promise<HostProbeResul
     ...(osRelease ? { os: parseOsRelease(osRelease) } : {}),
   };
   const listening = tcp4 === undefined && tcp6 === undefined ? undefined : [...parseListeningSockets(tcp4 ?? ""), ...parseListeningSockets(tcp6 ?? "")];
-  // Optional evidence: whatever goes wrong reading it is a note, never the end of the host's facts.
-  const execLog = await readExecLog(access, watches, notes).catch((err: Error) => void notes.push(`docker exec runs (5.23, 5.24) not read from the audit log: ${err.message.split("\n")[0]}`));
+  const execLog = await readExecLog(access, watches, notes);
   return { host, ...(daemon ? { daemon } : {}), ...(dockerd ? { dockerd } : {}), ...(listening ? { listening } : {}), ...(execLog ? { execLog } : {}), notes };
 }
 

@@ -10,11 +10,11 @@
  */
 import type { DaemonFacts, Facts, HostFacts, SubjectKind, SwarmFacts } from "../facts/types";
 import { CATALOG } from "../rules/catalog";
+import { withLoggedExecs } from "../facts/exec-audit-log";
 import { evaluate, type Finding } from "../rules/evaluate";
 import { splitListenAddr, SWARM_PORT } from "../rules/section7-swarm";
 import { DEFAULT_SETTINGS, type AnyRule, type RuleContext, type RuleSettings } from "../rules/types";
 import { collectEngine, DEFAULT_CONCURRENCY, type EngineSnapshot } from "./collect-engine";
-import { withLoggedExecs } from "../facts/exec-audit-log";
 import { collectHost, swarmListenAddr } from "./collect-host";
 import { AuditConnectionError, classifyError, connect, defaultHost, parseTarget, type ConnectOptions, type ConnectionProblem, type EngineConnection, type EngineTarget, type TargetKind } from "./connect";
 import { computeDrift, parseStackExport, type DeclaredState, type DriftReport, type LiveHost } from "./drift";
