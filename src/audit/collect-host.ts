@@ -44,6 +44,8 @@ export interface HostProbeResult {
 
 /** Directories searched for the binaries of 1.1.3 and 1.1.14–1.1.18 (in order). */
 const BIN_DIRS = ["/usr/bin", "/usr/sbin", "/usr/local/bin", "/usr/local/sbin", "/bin", "/sbin"];
+/** Programs whose runs can `docker exec` (5.23/5.24): the docker CLI (with Compose as its plugin) and standalone docker-compose. */
+const EXEC_CLIS = ["docker", "docker-compose"];
 /** systemd unit directories, highest precedence first. */
 const UNIT_DIRS = ["/etc/systemd/system", "/run/systemd/system", "/usr/lib/systemd/system", "/lib/systemd/system"];
 const DEFAULT_SOCKETS = ["/var/run/docker.sock", "/run/docker.sock"];
@@ -313,15 +315,18 @@ async function realPath(access: HostAccess, path: string): Promise<string> {
 
 /**
  * The `docker exec` runs in the host's audit log — only when the log can tell them all: every
- * docker CLI in the usual bin directories is watched for executions, and the log is readable.
- * Otherwise a note says why, and 5.23/5.24 rest on the engine's open exec sessions alone.
+ * docker CLI and standalone docker-compose in the usual bin directories is watched for
+ * executions, and the log is readable. Otherwise a note says why, and 5.23/5.24 rest on the
+ * engine's open exec sessions alone.
  */
 async function readExecLog(access: HostAccess, watches: readonly AuditWatch[] | undefined, notes: string[]): Promise<HostProbeResult["execLog"]> {
   const skip = (why: string) => void notes.push(`docker exec runs (5.23, 5.24) not read from the audit log: ${why}`);
   // Optional evidence: whatever goes wrong reading it is a note, never the end of the host's facts.
   try {
     if (!watches) return skip("no audit rules were read");
-    const found = await Promise.all(BIN_DIRS.map(async (d) => ((await access.stat(`${d}/docker`))?.type === "file" ? realPath(access, `${d}/docker`) : undefined)));
+    // docker-compose (standalone) talks to the engine itself: its execs are in the log only if its runs are.
+    const paths = EXEC_CLIS.flatMap((cli) => BIN_DIRS.map((d) => `${d}/${cli}`));
+    const found = await Promise.all(paths.map(async (p) => ((await access.stat(p))?.type === "file" ? realPath(access, p) : undefined)));
     const clis = [...new Set(found.filter((p): p is string => p !== undefined))];
     if (clis.length === 0) return skip(`no docker CLI in ${BIN_DIRS.join(", ")}`);
     const unwatched = clis.filter((cli) => !watches.some((w) => w.executions && w.path === cli));

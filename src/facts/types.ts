@@ -107,6 +107,8 @@ export interface ExecAuditEvent {
   at?: string;
   /** The command it runs, for reports. */
   command?: string;
+  /** How the run named this container when not by its name or ID (a Compose service), for reports. */
+  via?: string;
 }
 
 /**

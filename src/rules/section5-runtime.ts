@@ -634,9 +634,10 @@ const onlyOpenSessions = (c: ContainerFacts, what: string): string =>
 
 /** What an audit-log verdict covers: this host's CLI runs since the log's first record, and the sessions the engine holds. */
 const logCoverage = (c: ContainerFacts): string =>
-  `the host's audit log since ${c.execAuditSince ?? "its first record"} (runs of this host's docker CLI; an exec made through the API from elsewhere is not in it) and the exec sessions the engine holds`;
+  `the host's audit log since ${c.execAuditSince ?? "its first record"} (runs of this host's docker CLI and docker-compose; an exec made through the API from elsewhere is not in it) and the exec sessions the engine holds`;
 
-const describeExec = (e: ExecAuditEvent): string => `${e.command ? `\`${e.command}\`` : "exec"}${e.user ? ` as ${e.user}` : ""}${e.at ? ` at ${e.at}` : ""}`;
+const describeExec = (e: ExecAuditEvent): string =>
+  `${e.command ? `\`${e.command}\`` : "exec"}${e.user ? ` as ${e.user}` : ""}${e.at ? ` at ${e.at}` : ""}${e.via ? ` by ${e.via}` : ""}`;
 
 const PRIVILEGED_EXEC: Offence<ExecAuditEvent> = {
   isBad: (e) => e.privileged,

@@ -1,6 +1,6 @@
 /**
  * The host script that makes auditd watch every Docker path of CIS 1.1.3–1.1.18 that exists on
- * the host, and every copy of the docker CLI (its runs tell `docker exec`, CIS 5.23/5.24)
+ * the host, and every copy of the docker CLI and docker-compose (their runs tell `docker exec`, CIS 5.23/5.24)
  * (HardenedHost). Rendered here, as text, so unit tests read it and the integration test
  * runs exactly what Pulumi sends.
  *
@@ -73,6 +73,8 @@ export function defaultAuditCandidates(o: { dataRoot: string; daemonConfig?: str
     { rule: "1.1.18", binary: "runc" },
     // Not a CIS 1.1 item: runs of the docker CLI, so the audit can tell `docker exec` runs (5.23, 5.24).
     { rule: "5.23", binary: "docker", everyCopy: true },
+    // Standalone Compose talks to the engine itself: its runs tell its `docker-compose exec`s.
+    { rule: "5.23", binary: "docker-compose", everyCopy: true },
   ];
   return all.filter((c) => !o.skip?.has(c.rule));
 }
@@ -136,7 +138,7 @@ watched=
 new=$(mktemp "\${TMPDIR:-/tmp}/hd-audit.XXXXXX")
 trap 'rm -f -- "$new"' EXIT
 trap 'exit 130' INT TERM HUP
-printf '%s\\n' "# Written by hardened-docker (HardenedHost): audit Docker's files (CIS 1.1.3-1.1.18) and docker CLI runs (5.23, 5.24)." "# Changes here are overwritten; remove the component's audit exemption to stop managing it." >"$new"
+printf '%s\\n' "# Written by hardened-docker (HardenedHost): audit Docker's files (CIS 1.1.3-1.1.18) and docker CLI and docker-compose runs (5.23, 5.24)." "# Changes here are overwritten; remove the component's audit exemption to stop managing it." >"$new"
 add_watch() { # RULE PATH
   case $2 in
     /*) ;;

@@ -5,6 +5,11 @@
  * runs on the right containers — including a `docker exec --privileged` whose exec the sandbox
  * refuses (the run itself is what CIS asks to audit) and that has left no session in the engine.
  *
+ * Compose's exec is read the same way: `docker compose exec` runs (from a project's directory,
+ * and with `-p`) land on the containers Compose would pick, found by the labels Compose sets.
+ * Compose itself is not installed on this machine (Debian bookworm has no Compose v2), so the
+ * CLI refuses `compose` — its run is recorded all the same, which is what the audit reads.
+ *
  * The audit reads the host through a tree (hostProbe `{ root }`) holding auditd.conf, the rules
  * and a copy of the log auditd wrote, so the machine's own auditd configuration is never touched;
  * the kernel watches are added under a key of this test and removed after it.
@@ -27,6 +32,9 @@ let auditd: ChildProcess | undefined;
 let wasEnabled = "";
 let target = "";
 let quiet = "";
+let composeWeb1 = "";
+let composeWeb2 = "";
+const PROJECT = `hd-it-compose-${process.pid}`;
 let findings: AuditFinding[] = [];
 let notes: string[] = [];
 
@@ -34,6 +42,16 @@ const auditctl = (...args: string[]) => execFileSync("auditctl", args, { encodin
 
 /** Run the docker CLI found on PATH (as an operator would) against the test engine; its exit code is not the point. */
 const dockerCli = (...args: string[]) => spawnSync("docker", args, { env: { ...process.env }, encoding: "utf8", timeout: 30_000 });
+/** The same from a directory (Compose names the project after it). */
+const dockerCliIn = (cwd: string, ...args: string[]) => spawnSync("docker", args, { cwd, env: { ...process.env }, encoding: "utf8", timeout: 30_000 });
+
+/** The labels Compose puts on a service's container. */
+const composeLabels = (service: string, number: number) => ({
+  "com.docker.compose.project": PROJECT,
+  "com.docker.compose.service": service,
+  "com.docker.compose.container-number": String(number),
+  "com.docker.compose.oneoff": "False",
+});
 
 async function startAuditd(): Promise<void> {
   const status = auditctl("-s");
@@ -63,10 +81,16 @@ beforeAll(async () => {
   const network = await createNetwork("exec-log");
   target = await createContainer({ ...hardenedSpec(network), hint: "exec-log-target", start: true });
   quiet = await createContainer({ ...hardenedSpec(network), hint: "exec-log-quiet", start: true });
+  composeWeb1 = await createContainer({ ...hardenedSpec(network), Labels: composeLabels("web", 1), hint: "compose-web-1", start: true });
+  composeWeb2 = await createContainer({ ...hardenedSpec(network), Labels: composeLabels("web", 2), hint: "compose-web-2", start: true });
+  const projectDir = join(dir, PROJECT);
+  mkdirSync(projectDir);
   await startAuditd();
   try {
     expect(dockerCli("exec", "-u", "root", target, "id").status).toBe(0);
     dockerCli("exec", "--privileged", target, "true"); // refused here (the kernel denies its capabilities), recorded all the same
+    dockerCliIn(projectDir, "compose", "exec", "--privileged", "--index", "2", "web", "sh"); // the project: this directory's name
+    dockerCli("compose", "-p", PROJECT, "exec", "-T", "-u", "root", "web", "id");
   } finally {
     await stopAuditd();
   }
@@ -111,4 +135,14 @@ test("5.24 lists the `docker exec -u root` run (ended: only the log knows it)", 
 test("a container no exec ran into passes 5.23, saying what the log covered", () => {
   expect(finding("5.23", quiet).verdict).toEqual({ status: "pass", detail: expect.stringMatching(/^no privileged exec in the host's audit log since \d{4}-.*docker CLI/) });
   expect(finding("5.24", quiet).verdict).toMatchObject({ status: "manual", guidance: expect.stringMatching(/^No exec as root in the host's audit log/), report: [] });
+});
+
+test("Compose: a privileged `docker compose exec --index 2 web` from the project's directory fails 5.23 on web's container 2 only", () => {
+  expect(finding("5.23", composeWeb2).verdict).toMatchObject({ status: "fail", detail: expect.stringMatching(new RegExp(`^privileged \`sh\` as 10001:10001 at .* by compose exec web --index 2 \\(project "${PROJECT}", named after .*/${PROJECT}\\)$`)) });
+  expect(finding("5.23", composeWeb1).verdict.status).toBe("pass");
+});
+
+test("Compose: `docker compose -p P exec -u root web` is listed under 5.24 on web's first container", () => {
+  expect(finding("5.24", composeWeb1).verdict).toEqual({ status: "manual", guidance: expect.any(String), report: [expect.objectContaining({ privileged: false, user: "root", command: "id", via: `compose exec web (project "${PROJECT}")` })] });
+  expect(finding("5.24", composeWeb2).verdict).toMatchObject({ status: "manual", report: [] });
 });

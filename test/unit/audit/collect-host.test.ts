@@ -175,6 +175,16 @@ describe("collectHost: docker exec runs from the audit log (5.23, 5.24)", () => 
     expect(r.notes.join("\n")).toMatch(/does not record runs of \/usr\/local\/bin\/docker/);
   });
 
+  test("standalone docker-compose reaches the engine itself: unwatched, the log is incomplete; watched, its runs are read", async () => {
+    const compose = { "/usr/local/bin/docker-compose": { text: "" } };
+    const unwatched = await collectHost({ access: host("-w /usr/bin/docker -p x -k docker\n", compose) });
+    expect(unwatched.execLog).toBeUndefined();
+    expect(unwatched.notes.join("\n")).toMatch(/does not record runs of \/usr\/local\/bin\/docker-compose \(add `-w \/usr\/local\/bin\/docker-compose -p x -k docker`/);
+    const COMPOSE_LOG = readFileSync(join(__dirname, "../facts/fixtures/auditd-compose-exec.log"), "utf8");
+    const watched = await collectHost({ access: host("-w /usr/bin/docker -p x -k docker\n-w /usr/local/bin/docker-compose -p x -k docker\n", { ...compose, "/var/log/audit/audit.log": { text: COMPOSE_LOG } }) });
+    expect(watched.execLog!.execs.map((x) => x.compose?.service)).toEqual(["web", "worker", "app", "cron", "db"]);
+  });
+
   test("no log file, or one without records, covers nothing", async () => {
     const gone = await collectHost({ access: new FakeHost({ ...BASE, "/usr/bin/docker": { text: "" } }, [dockerd(1)], { code: 0, stdout: "-w /usr/bin/docker -k docker\n" }) });
     expect(gone.execLog).toBeUndefined();

@@ -15,8 +15,8 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { dockerExecFromArgv, parseExecAuditLog, withLoggedExecs, type ExecAuditLog } from "../../../src/facts/exec-audit-log";
-import type { ContainerFacts } from "../../../src/facts/types";
+import { dockerExecFromArgv, parseExecAuditLog, withLoggedExecs, type ComposeExecTarget, type ExecAuditLog } from "../../../src/facts/exec-audit-log";
+import type { ContainerFacts, ExecAuditEvent } from "../../../src/facts/types";
 import { noPrivilegedExec, noRootExec } from "../../../src/rules/section5-runtime";
 import { DEFAULT_SETTINGS } from "../../../src/rules/types";
 
@@ -121,5 +121,131 @@ describe("withLoggedExecs puts each run on the container the engine would resolv
     expect(noPrivilegedExec.check(clean!, ctx)).toEqual({ status: "pass", detail: expect.stringMatching(/^no privileged exec in the host's audit log since 2026-11-01T00:00:00.000Z .*API from elsewhere is not in it/) });
     expect(noPrivilegedExec.check(privileged!, ctx)).toMatchObject({ status: "fail", field: "execAuditEvents[0].privileged", detail: "privileged `sh` as 10001:10001 at 2026-11-28T10:00:00.000Z" });
     expect(noRootExec.check(clean!, ctx)).toEqual({ status: "manual", guidance: expect.stringMatching(/^No exec as root in the host's audit log since 2026-11-01/), report: [] });
+  });
+});
+
+/**
+ * Compose's exec. The fixture is a second real auditd log (auditd 3.0.9, RAW) written on this
+ * project's test machine while auditd watched both docker CLIs and a `docker-compose` script
+ * (`#!/bin/sh`, so the kernel records its interpreter's argv, as for docker-compose 1.x, a Python
+ * script). Compose itself is not installed there (Debian bookworm has no Compose v2); the runs
+ * are recorded whatever their outcome:
+ *
+ *   (cwd /tmp/hd-fixture/shop)    docker compose exec --privileged web sh
+ *   (cwd /tmp/hd-fixture/shop)    docker compose -p Billing_2 exec -T --user root worker id
+ *   (cwd /tmp/hd-fixture/shop)    docker --context default compose -f /srv/apps/blog/compose.yaml exec -u 0 --index 2 app true
+ *   (cwd /tmp/hd-fixture/shop)    docker compose --project-directory ../ops exec -Tu root cron ls
+ *   (cwd "/tmp/hd-fixture/My Shop") /tmp/hd-fixture/bin/docker-compose exec --privileged db psql -c "select 1"
+ *   (cwd /tmp/hd-fixture/shop)    docker compose ps;  docker compose run --rm web sh      (not exec runs)
+ */
+describe("Compose's exec in a real auditd log", () => {
+  const log = parseExecAuditLog(readFileSync(join(__dirname, "fixtures/auditd-compose-exec.log"), "utf8"));
+
+  test("each run names its service and what the command line tells of the project: -p (normalised as Compose does), else the directory", () => {
+    expect(log.execs.map((x) => [x.compose, x.event.privileged, x.event.user, x.event.command])).toEqual([
+      [{ service: "web", projectDirectory: "/tmp/hd-fixture/shop" }, true, undefined, "sh"], // the working directory, from the CWD record
+      [{ service: "worker", project: "billing_2" }, false, "root", "id"],
+      [{ service: "app", index: 2, projectDirectory: "/srv/apps/blog" }, false, "0", "true"], // the first -f file's directory
+      [{ service: "cron", projectDirectory: "/tmp/hd-fixture/ops" }, false, "root", "ls"], // --project-directory, relative to the working directory
+      [{ service: "db", projectDirectory: "/tmp/hd-fixture/My Shop" }, true, undefined, "psql -c select 1"], // a script's run (interpreter argv); a hex-encoded CWD
+    ]);
+    expect(log.execs.every((x) => x.container === undefined)).toBe(true);
+    expect(log.execs[2]!.engineOptions).toEqual(["--context default"]);
+  });
+});
+
+describe("dockerExecFromArgv reads Compose's exec as Compose does", () => {
+  const compose = (...argv: string[]) => dockerExecFromArgv(["docker", "compose", ...argv], "/home/ops/shop");
+  test.each([
+    [["exec", "web", "sh"], { service: "web", projectDirectory: "/home/ops/shop" }, { command: ["sh"] }],
+    [["-p", "shop", "exec", "web"], { service: "web", project: "shop" }, {}],
+    [["-pShop", "exec", "web"], { service: "web", project: "shop" }, {}],
+    [["--project-name=-My.App_1", "exec", "web"], { service: "web", project: "myapp_1" }, {}],
+    [["-f", "deploy/compose.yaml", "-f", "/elsewhere/override.yaml", "exec", "web"], { service: "web", projectDirectory: "/home/ops/shop/deploy" }, {}],
+    [["-f", "-", "exec", "web"], { service: "web", projectDirectory: "/home/ops/shop" }, {}], // the file from stdin: the working directory
+    [["--project-directory", "/srv/x/", "-f", "a/b.yml", "exec", "web"], { service: "web", projectDirectory: "/srv/x" }, {}],
+    [["--profile", "debug", "--env-file", ".env", "--ansi", "never", "--dry-run", "exec", "web"], { service: "web", projectDirectory: "/home/ops/shop" }, {}],
+    [["exec", "--index", "3", "web"], { service: "web", index: 3, projectDirectory: "/home/ops/shop" }, {}],
+    [["exec", "--index=2", "-Tu", "root", "web", "id"], { service: "web", index: 2, projectDirectory: "/home/ops/shop" }, { user: "root", command: ["id"] }],
+    [["exec", "-e", "-u", "--privileged", "web"], { service: "web", projectDirectory: "/home/ops/shop" }, { privileged: true }], // -u is -e's value
+    [["exec", "-d", "-w", "/app", "web", "--privileged"], { service: "web", projectDirectory: "/home/ops/shop" }, { command: ["--privileged"] }],
+  ])("docker compose %j", (argv, target, rest) => expect(compose(...argv)).toEqual({ compose: target, privileged: false, command: [], engineOptions: [], ...rest }));
+
+  test("the standalone program, also run by its interpreter (a shebang script) or through env", () => {
+    const expected = { compose: { service: "db", project: "p" }, privileged: true, command: ["sh"], engineOptions: ["-H tcp://10.0.0.5:2376"] };
+    expect(dockerExecFromArgv(["docker-compose", "-H", "tcp://10.0.0.5:2376", "-p", "p", "exec", "--privileged", "db", "sh"])).toEqual(expected);
+    expect(dockerExecFromArgv(["/usr/bin/python3", "/usr/bin/docker-compose", "-H", "tcp://10.0.0.5:2376", "-p", "p", "exec", "--privileged", "db", "sh"])).toEqual(expected);
+    expect(dockerExecFromArgv(["/usr/bin/python3", "-s", "/usr/bin/docker-compose", "-H", "tcp://10.0.0.5:2376", "-p", "p", "exec", "--privileged", "db", "sh"])).toEqual(expected);
+    expect(dockerExecFromArgv(["/usr/bin/env", "python3", "/usr/local/bin/docker-compose", "-H", "tcp://10.0.0.5:2376", "-p", "p", "exec", "--privileged", "db", "sh"])).toEqual(expected);
+  });
+
+  test("a relative project directory without the working directory leaves the project untold", () => {
+    expect(dockerExecFromArgv(["docker", "compose", "exec", "web"])).toEqual({ compose: { service: "web" }, privileged: false, command: [], engineOptions: [] });
+  });
+
+  test.each([
+    [["docker", "compose", "ps"]],
+    [["docker", "compose", "run", "--privileged", "web"]],
+    [["docker", "compose", "exec"]],
+    [["docker", "compose", "-p", "x", "exec", "-u", "root"]],
+    // The plugin as the docker CLI runs it: that run is the docker CLI's own record.
+    [["/usr/libexec/docker/cli-plugins/docker-compose", "compose", "exec", "web"]],
+    // env's own run names the program by PATH, not the path executed: the program's run is the record.
+    [["/usr/bin/env", "docker-compose", "exec", "web"]],
+    [["/usr/bin/python3", "-c", "docker-compose exec web"]],
+  ])("not a Compose exec run: %j", (argv) => expect(dockerExecFromArgv(argv, "/home/ops")).toBeUndefined());
+});
+
+describe("withLoggedExecs finds a Compose service's container as Compose does", () => {
+  const composed = (id: string, project: string, service: string, number: number, extra: Partial<ContainerFacts> = {}): ContainerFacts =>
+    ({
+      kind: "container",
+      origin: "live",
+      id,
+      name: `/${project}-${service}-${number}`,
+      state: "running",
+      envNames: [],
+      labels: { "com.docker.compose.project": project, "com.docker.compose.service": service, "com.docker.compose.container-number": String(number), "com.docker.compose.oneoff": "False" },
+      ...extra,
+    }) as ContainerFacts;
+  const shopWeb1 = composed("aa01", "shop", "web", 1);
+  const shopWeb2 = composed("aa02", "shop", "web", 2);
+  const blogWeb1 = composed("bb01", "blog", "web", 1, { user: "www-data" });
+  const oneOff = { ...composed("cc01", "shop", "web", 1), labels: { ...shopWeb1.labels, "com.docker.compose.oneoff": "True" } };
+  const plain = { ...composed("dd01", "x", "web", 1), labels: {} };
+  const all = [shopWeb1, shopWeb2, blogWeb1, oneOff, plain];
+  const run = (target: ComposeExecTarget, event: Partial<ExecAuditEvent> = {}): ExecAuditLog => ({
+    execs: [{ compose: target, engineOptions: [], event: { privileged: false, at: "2026-11-28T10:00:00.000Z", command: "sh", ...event } }],
+    since: "2026-11-01T00:00:00.000Z",
+    records: 3,
+  });
+  const hits = (log: ExecAuditLog) => withLoggedExecs(all, log).map((c) => [c.id, c.execAuditEvents!.map((e) => e.via)] as const).filter(([, v]) => v.length);
+
+  test("-p names the project; --index the container, else the lowest-numbered; never a one-off (`compose run`) container", () => {
+    expect(hits(run({ service: "web", project: "shop" }))).toEqual([["aa01", ['compose exec web (project "shop")']]]);
+    expect(hits(run({ service: "web", project: "shop", index: 2 }))).toEqual([["aa02", ['compose exec web --index 2 (project "shop")']]]);
+    expect(hits(run({ service: "web", project: "shop", index: 7 }))).toEqual([]);
+    expect(hits(run({ service: "web", project: "other" }))).toEqual([]);
+  });
+
+  test("without -p, the project named after the directory", () => {
+    expect(hits(run({ service: "web", projectDirectory: "/srv/Blog" }))).toEqual([["bb01", ['compose exec web (project "blog", named after /srv/Blog)']]]);
+  });
+
+  test("a project the log does not tell: the run went into one of the service's containers, so each lists it", () => {
+    const out = hits(run({ service: "web", projectDirectory: "/home/ops/elsewhere" }, { privileged: true }));
+    const via = "compose exec web (project not told by the log: no project named after /home/ops/elsewhere has this service; ran in one of 2 containers: shop-web-1, blog-web-1)";
+    expect(out).toEqual([
+      ["aa01", [via]],
+      ["bb01", [via]],
+    ]);
+    expect(hits(run({ service: "web" }))[0]![1]![0]).toMatch(/project not told by the log: no project directory recorded/);
+  });
+
+  test("a run without --user is the container's user, as for docker exec; 5.23 fails saying how the container was found", () => {
+    const [, , blog] = withLoggedExecs(all, run({ service: "web", project: "blog" }, { privileged: true }));
+    expect(blog!.execAuditEvents).toEqual([expect.objectContaining({ user: "www-data", privileged: true })]);
+    const verdict = noPrivilegedExec.check(blog!, { settings: DEFAULT_SETTINGS, now: new Date("2026-11-28T12:00:00Z") });
+    expect(verdict).toMatchObject({ status: "fail", detail: 'privileged `sh` as www-data at 2026-11-28T10:00:00.000Z by compose exec web (project "blog")' });
   });
 });

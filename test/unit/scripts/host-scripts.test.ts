@@ -231,6 +231,7 @@ describe("audit rules script", () => {
     const all = defaultAuditCandidates({ dataRoot: "/srv/docker" });
     expect(new Set(all.map((c) => c.rule))).toEqual(new Set([...Array.from({ length: 16 }, (_, i) => `1.1.${i + 3}`), "5.23"]));
     expect(all).toContainEqual({ rule: "5.23", binary: "docker", everyCopy: true });
+    expect(all).toContainEqual({ rule: "5.23", binary: "docker-compose", everyCopy: true });
     expect(all).toContainEqual({ rule: "1.1.5", path: "/srv/docker" });
     expect(all).toContainEqual({ rule: "1.1.3", binary: "dockerd" });
     expect(all).toContainEqual({ rule: "1.1.7", path: "/usr/lib/systemd/system/docker.service" });
@@ -300,14 +301,20 @@ describe("audit rules script", () => {
     expect(second.stdout).toContain("unchanged");
   });
 
-  it("watches every copy of the docker CLI in the usual bin directories, each by its real path, once (5.23/5.24)", () => {
+  it("watches every copy of the docker CLI (and docker-compose) in the usual bin directories, each by its real path, once (5.23/5.24)", () => {
     const dirs = ["/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"];
     const copies = [...new Set(dirs.filter((d) => existsSync(`${d}/docker`)).map((d) => realpathSync(`${d}/docker`)))];
     expect(copies.length).toBeGreaterThan(0); // the machine's docker CLI (docker.io, and any other install)
     const rulesFile = join(scratch, "cli/hardened-docker.rules");
-    const r = runScript(renderAuditRulesScript({ rulesFile, installAuditd: false, load: false, candidates: [{ rule: "5.23", binary: "docker", everyCopy: true }] }), { shell: "dash" });
+    // And standalone docker-compose where installed (not on this project's machine: then no watch, and no failure).
+    const composeCopies = [...new Set(dirs.filter((d) => existsSync(`${d}/docker-compose`)).map((d) => realpathSync(`${d}/docker-compose`)))];
+    const candidates = [
+      { rule: "5.23", binary: "docker", everyCopy: true },
+      { rule: "5.23", binary: "docker-compose", everyCopy: true },
+    ];
+    const r = runScript(renderAuditRulesScript({ rulesFile, installAuditd: false, load: false, candidates }), { shell: "dash" });
     expect(r.status).toBe(0);
-    expect(readFileSync(rulesFile, "utf8").split("\n").filter((l) => l.startsWith("-"))).toEqual(copies.map((c) => `-w ${c} -p rwxa -k ${AUDIT_KEY}`));
+    expect(readFileSync(rulesFile, "utf8").split("\n").filter((l) => l.startsWith("-"))).toEqual([...copies, ...composeCopies].map((c) => `-w ${c} -p rwxa -k ${AUDIT_KEY}`));
   });
 
   it("fails when auditctl is missing and it may neither install nor skip loading", () => {
