@@ -8,10 +8,11 @@
  * Rules whose subject could not be collected (the host and daemon of a remote tcp engine) are
  * reported as `unknown` with the reason, never silently dropped or passed.
  */
-import type { DaemonFacts, Facts, HostFacts, SubjectKind, SwarmFacts } from "../facts/types";
+import type { ContainerFacts, DaemonFacts, Facts, HostFacts, SubjectKind, SwarmFacts } from "../facts/types";
 import { CATALOG } from "../rules/catalog";
-import { withLoggedExecs } from "../facts/exec-audit-log";
+import { execTargets, withLoggedExecs, type ExecAuditLog } from "../facts/exec-audit-log";
 import { evaluate, type Finding } from "../rules/evaluate";
+import { isRootUser } from "../rules/predicates";
 import { splitListenAddr, SWARM_PORT } from "../rules/section7-swarm";
 import { DEFAULT_SETTINGS, type AnyRule, type RuleContext, type RuleSettings } from "../rules/types";
 import { collectEngine, DEFAULT_CONCURRENCY, type EngineSnapshot } from "./collect-engine";
@@ -115,6 +116,27 @@ interface HostResult {
   live?: LiveHost;
 }
 
+/** auditd's "unset" login uid (a process not started from a login, e.g. a service). */
+const UNSET_AUID = 4294967295;
+
+/**
+ * The privileged or root exec runs the log records into no container the engine has now
+ * (removed since, or on another engine): 5.23/5.24 judge containers, so without this note such
+ * a run — a privileged exec, then the container removed — would leave no trace in the report.
+ */
+export function execsIntoNoContainer(log: ExecAuditLog, containers: readonly ContainerFacts[]): string | undefined {
+  const gone = log.execs.filter((x) => (x.event.privileged || isRootUser(x.event.user)) && execTargets(x, containers).containers.length === 0);
+  if (gone.length === 0) return undefined;
+  const shown = gone.slice(0, 5).map((x) => {
+    const into = x.container ?? `compose service ${x.compose!.service}${x.compose!.project ? ` (project ${x.compose!.project})` : ""}`;
+    const how = [x.event.privileged ? "--privileged" : "", x.event.user !== undefined ? `--user ${x.event.user}` : ""].filter(Boolean).join(" ");
+    const who = x.auid !== undefined && x.auid !== UNSET_AUID ? ` by login uid ${x.auid}` : x.uid !== undefined ? ` by uid ${x.uid}` : "";
+    return `${into}: ${how} \`${x.event.command}\` at ${x.event.at}${who}`;
+  });
+  const more = gone.length > shown.length ? `; and ${gone.length - shown.length} more` : "";
+  return `docker exec runs (5.23, 5.24) into containers the engine no longer has (removed since, or on another engine): ${gone.length} privileged or as root — ${shown.join("; ")}${more}`;
+}
+
 async function auditHost(address: string, o: AuditOptions, rules: readonly AnyRule[]): Promise<HostResult> {
   const started = Date.now();
   const notes: string[] = [];
@@ -159,7 +181,11 @@ async function auditHost(address: string, o: AuditOptions, rules: readonly AnyRu
         daemon = probe.daemon;
         notes.push(...probe.notes);
         listening = probe.listening;
-        if (probe.execLog) snap.containers = withLoggedExecs(snap.containers, probe.execLog);
+        if (probe.execLog) {
+          const gone = execsIntoNoContainer(probe.execLog, snap.containers);
+          if (gone) notes.push(gone);
+          snap.containers = withLoggedExecs(snap.containers, probe.execLog);
+        }
         if (probe.dockerd) dockerd = { pid: probe.dockerd.pid, argv: probe.dockerd.argv, ...(daemon?.source.configFile ? { configFile: daemon.source.configFile } : {}) };
       } catch (err) {
         notes.push(`host probes failed (${access.label}): ${(err as Error).message.split("\n")[0]}`);

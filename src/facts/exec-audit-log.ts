@@ -356,6 +356,13 @@ function resolveComposeService(t: ComposeExecTarget, containers: readonly Contai
   return { containers: chosen, via: `compose exec ${t.service}${t.index !== undefined ? ` --index ${t.index}` : ""} (${how}${among})` };
 }
 
+/** The containers a logged run went into (none: removed since, or on another engine), and how a Compose run's were found. */
+export function execTargets(x: LoggedDockerExec, containers: readonly ContainerFacts[]): { containers: ContainerFacts[]; via?: string } {
+  if (x.compose !== undefined) return resolveComposeService(x.compose, containers);
+  const c = resolveContainer(x.container ?? "", containers);
+  return { containers: c ? [c] : [] };
+}
+
 /**
  * Each container with the exec runs the log records for it (`execAuditCoverage: "audit-log"`,
  * from `log.since`), plus the exec sessions the engine holds that the log does not show (made
@@ -366,10 +373,7 @@ function resolveComposeService(t: ComposeExecTarget, containers: readonly Contai
 export function withLoggedExecs(containers: readonly ContainerFacts[], log: ExecAuditLog): ContainerFacts[] {
   const byContainer = new Map<ContainerFacts, ExecAuditEvent[]>();
   for (const x of log.execs) {
-    const found =
-      x.compose !== undefined
-        ? resolveComposeService(x.compose, containers)
-        : { containers: [resolveContainer(x.container ?? "", containers)].filter((c): c is ContainerFacts => c !== undefined), via: undefined };
+    const found = execTargets(x, containers);
     for (const c of found.containers) {
       const user = x.event.user ?? (c.user || c.imageConfig?.user || "root");
       (byContainer.get(c) ?? byContainer.set(c, []).get(c)!).push({ ...x.event, user, ...(found.via !== undefined ? { via: found.via } : {}) });

@@ -19,7 +19,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync,
 import { join } from "node:path";
 import { runAudit, type AuditFinding } from "../../src/audit/run";
 import { ENGINE_ROOT } from "../harness/engine-env";
-import { cleanupEngineObjects, createContainer, createNetwork, hardenedSpec } from "../harness/engine";
+import { cleanupEngineObjects, createContainer, createNetwork, hardenedSpec, removeContainers } from "../harness/engine";
 
 jest.setTimeout(120_000);
 
@@ -35,6 +35,7 @@ let quiet = "";
 let composeWeb1 = "";
 let composeWeb2 = "";
 const PROJECT = `hd-it-compose-${process.pid}`;
+let removedId = "";
 let findings: AuditFinding[] = [];
 let notes: string[] = [];
 
@@ -83,6 +84,7 @@ beforeAll(async () => {
   quiet = await createContainer({ ...hardenedSpec(network), hint: "exec-log-quiet", start: true });
   composeWeb1 = await createContainer({ ...hardenedSpec(network), Labels: composeLabels("web", 1), hint: "compose-web-1", start: true });
   composeWeb2 = await createContainer({ ...hardenedSpec(network), Labels: composeLabels("web", 2), hint: "compose-web-2", start: true });
+  const removed = await createContainer({ ...hardenedSpec(network), hint: "exec-log-removed", start: true });
   const projectDir = join(dir, PROJECT);
   mkdirSync(projectDir);
   await startAuditd();
@@ -91,9 +93,12 @@ beforeAll(async () => {
     dockerCli("exec", "--privileged", target, "true"); // refused here (the kernel denies its capabilities), recorded all the same
     dockerCliIn(projectDir, "compose", "exec", "--privileged", "--index", "2", "web", "sh"); // the project: this directory's name
     dockerCli("compose", "-p", PROJECT, "exec", "-T", "-u", "root", "web", "id");
+    dockerCli("exec", "--privileged", "-u", "root", removed, "true"); // then the container is removed: the run must not vanish
   } finally {
     await stopAuditd();
   }
+  await removeContainers([removed]);
+  removedId = removed;
 
   // The host as the audit reads it: auditd.conf, the rules, the log auditd wrote, the CLIs.
   const root = join(dir, "root");
@@ -145,4 +150,10 @@ test("Compose: a privileged `docker compose exec --index 2 web` from the project
 test("Compose: `docker compose -p P exec -u root web` is listed under 5.24 on web's first container", () => {
   expect(finding("5.24", composeWeb1).verdict).toEqual({ status: "manual", guidance: expect.any(String), report: [expect.objectContaining({ privileged: false, user: "root", command: "id", via: `compose exec web (project "${PROJECT}")` })] });
   expect(finding("5.24", composeWeb2).verdict).toMatchObject({ status: "manual", report: [] });
+});
+
+test("a privileged run into a container removed since is not lost: a note names it (5.23 judges only the containers there are)", () => {
+  const note = notes.find((n) => n.startsWith("docker exec runs (5.23, 5.24) into containers the engine no longer has"));
+  expect(note).toMatch(new RegExp(`1 privileged or as root — ${removedId}: --privileged --user root \`true\` at \\d{4}-\\S+ by uid 0$`));
+  expect(findings.some((f) => f.subjectId === removedId)).toBe(false);
 });
