@@ -5,7 +5,8 @@
  * one process, against a no-op pack of the same shape (as many policies, same names and type
  * filters, empty bodies) over the same resources. Prints throughput and the ratio
  * (targets: ≤ 2× the no-op pack, 10,000 resources in ≤ 1 s). Also prints a single no-op policy
- * for scale.
+ * for scale, and the pack's own cost split into its pieces (facts, judging, wording, the rest),
+ * with the ratio it could reach at best were those pieces free.
  *
  * A second measurement goes through @pulumi/policy's own analyzer (its Analyze RPC handler fed a
  * protobuf request per resource, which deserialises the props for every policy, as it does under
@@ -26,7 +27,9 @@ const args = process.argv.slice(2);
 const DIST = args.includes("--dist");
 const COUNT = Number(args.find((a) => /^\d+$/.test(a)) ?? 10_000);
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { analyzeResource, createPolicies, reconcileConfig } = require(DIST ? path.join(__dirname, "../dist/policy") : "../src/policy") as typeof import("../src/policy");
+const { analyzeResource, createPolicies, packRules, PACK_DEFAULT_SETTINGS, reconcileConfig } = require(DIST ? path.join(__dirname, "../dist/policy") : "../src/policy") as typeof import("../src/policy");
+const { judgeRule, resolveResource } = require(DIST ? path.join(__dirname, "../dist/policy/resources") : "../src/policy/resources") as typeof import("../src/policy/resources");
+const { outcomeMessage } = require(DIST ? path.join(__dirname, "../dist/policy/outcomes") : "../src/policy/outcomes") as typeof import("../src/policy/outcomes");
 const DIGEST = "sha256:" + "d".repeat(64);
 
 /** A realistic mix: mostly compliant, some with typical violations, some with exemptions. */
@@ -67,6 +70,40 @@ async function time(label: string, policies: Policies, resources: readonly Engin
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
   if (label) console.log(`${label.padEnd(34)} ${resources.length} resources in ${ms.toFixed(0).padStart(5)} ms  (${Math.round(resources.length / (ms / 1000)).toLocaleString("en")} resources/s, ${diagnostics} diagnostics)`);
   return { ms, diagnostics };
+}
+
+/**
+ * The pack's own work on the same resources, piece by piece, outside the engine: reading each
+ * resource into facts, judging every rule on it, and wording what is reported — one resource at
+ * a time, nothing kept (as in the pack), each piece timed. Best of five.
+ */
+function ownWork(resources: readonly EngineResource[]): { resolve: number; judge: number; word: number } {
+  const rules = packRules();
+  const ctx = { settings: PACK_DEFAULT_SETTINGS, now: new Date() };
+  const best = { resolve: Infinity, judge: Infinity, word: Infinity };
+  let chars = 0;
+  for (let round = 0; round < 5; round++) {
+    let resolve = 0n;
+    let judge = 0n;
+    let word = 0n;
+    for (const r of resources) {
+      const t0 = process.hrtime.bigint();
+      const res = resolveResource(r.type, r.name, r.props, ctx.now)!;
+      const t1 = process.hrtime.bigint();
+      const outcomes = rules.filter((e) => e.kinds.includes(res.kind)).map((e) => [e.rule, judgeRule(res, e.rule, ctx)] as const);
+      const t2 = process.hrtime.bigint();
+      for (const [rule, o] of outcomes) if (o.status === "fail" || o.status === "error") chars += outcomeMessage(o, rule, res).length;
+      const t3 = process.hrtime.bigint();
+      resolve += t1 - t0;
+      judge += t2 - t1;
+      word += t3 - t2;
+    }
+    best.resolve = Math.min(best.resolve, Number(resolve) / 1e6);
+    best.judge = Math.min(best.judge, Number(judge) / 1e6);
+    best.word = Math.min(best.word, Number(word) / 1e6);
+  }
+  if (chars === 0) throw new Error("no violation was worded: the resources are not the benchmark's mix");
+  return best;
 }
 
 /* eslint-disable @typescript-eslint/no-require-imports */
@@ -132,6 +169,15 @@ async function timeSdk(label: string, policies: Policies, reqs: readonly unknown
   console.log(`ratio to the no-op pack of the same shape: ${(pack / noop).toFixed(2)}× (target ≤ 2×: ${pack / noop <= 2 ? "met" : "NOT met"})`);
   console.log(`ratio to a single no-op policy: ${(pack / one).toFixed(2)}× (for scale: the pack runs ${runs[0]!.policies} policies per resource)`);
   console.log(`the pack's own cost (pack − no-op pack): ${(((pack - noop) / COUNT) * 10_000).toFixed(0)} ms per 10,000`);
+  const own = ownWork(make());
+  const rest = pack - noop - own.resolve - own.judge - own.word;
+  console.log(
+    `  of which, measured alone: reading into facts ${own.resolve.toFixed(0)} ms, judging every rule ${own.judge.toFixed(0)} ms, wording violations ${own.word.toFixed(0)} ms; ` +
+      `the rest, ${rest.toFixed(0)} ms, is per policy call (the cache lookup through the SDK's proxy, config reads, 2.7's notApplicable throw on every container), the engine's handling of the answers, and garbage collection`,
+  );
+  console.log(
+    `  bound: were reading into facts free, the ratio would be ${((pack - own.resolve) / noop).toFixed(2)}×; were judging and wording free too, ${((pack - own.resolve - own.judge - own.word) / noop).toFixed(2)}×`,
+  );
 
   console.log("\nthrough @pulumi/policy's analyzer (protobuf request per resource; props deserialised per policy):");
   await timeSdk("", createPolicies(), requests(make().slice(0, 1000)));
