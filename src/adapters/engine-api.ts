@@ -21,6 +21,7 @@
 import { z } from "zod";
 import { normaliseCapabilities, parseSecurityOptions } from "../facts/normalise";
 import { parseImageRef } from "../facts/image-ref";
+import { redactCommandLine } from "../facts/redact";
 import type {
   ContainerFacts,
   ContainerState,
@@ -370,7 +371,7 @@ const topSchema = z.looseObject({ Titles: z.array(str), Processes: opt(z.array(z
 /**
  * `GET /containers/{id}/top` → the command line of each process. The engine runs `ps` on the
  * host (so nothing needs to exist in the image); the command column is `CMD` with the default
- * `-ef`, `COMMAND` or `ARGS` with custom ps_args.
+ * `-ef`, `COMMAND` or `ARGS` with custom ps_args. Secrets named on it are hidden (facts/redact.ts).
  */
 export function processesFromTop(json: unknown, containerName?: string): string[] {
   const source = containerName ? `container top "${containerName}"` : "container top";
@@ -380,7 +381,7 @@ export function processesFromTop(json: unknown, containerName?: string): string[
   return (top.Processes ?? []).map((row, i) => {
     const cmd = row[column];
     if (cmd === undefined) throw new AdapterError(source, `Processes[${i}]: row has ${row.length} columns, the command is column ${column + 1}`, `Processes[${i}]`);
-    return cmd;
+    return redactCommandLine(cmd);
   });
 }
 
@@ -422,7 +423,7 @@ export function execEventFromInspect(json: unknown, containerName?: string, ctx:
   const argv = [...(pc.entrypoint ? [pc.entrypoint] : []), ...(pc.arguments ?? [])];
   const probe = probeArgv(ctx);
   if (probe && !pc.privileged && probe.length === argv.length && probe.every((a, i) => a === argv[i])) return undefined;
-  const command = argv.join(" ").trim();
+  const command = redactCommandLine(argv.join(" ").trim());
   return {
     privileged: pc.privileged === true,
     ...(pc.user ? { user: pc.user } : {}),

@@ -12,11 +12,14 @@
  * the same event) when it is long. The event's CWD record gives the working directory, which
  * names a Compose project when the command line does not.
  *
+ * Commands are kept for reports with the secrets named on them hidden (redact.ts).
+ *
  * Runs read: `docker exec`, `docker container exec`, and Compose's `docker compose exec` (the
  * plugin, run through the docker CLI) and `docker-compose exec` (the standalone program, also as
  * a script its interpreter runs), which name a service rather than a container.
  */
 import { posix } from "node:path";
+import { redactCommandLine } from "./redact";
 import type { ContainerFacts, ExecAuditEvent } from "./types";
 
 /**
@@ -142,7 +145,7 @@ export function parseExecAuditLog(text: string): ExecAuditLog {
     execs.push({
       ...(exec.container !== undefined ? { container: exec.container } : {}),
       ...(exec.compose ? { compose: exec.compose } : {}),
-      event: { privileged: exec.privileged, ...(exec.user !== undefined ? { user: exec.user } : {}), at: ev.at, command: exec.command.join(" ") },
+      event: { privileged: exec.privileged, ...(exec.user !== undefined ? { user: exec.user } : {}), at: ev.at, command: redactCommandLine(exec.command.join(" ")) },
       ...(ev.auid !== undefined ? { auid: ev.auid } : {}),
       ...(ev.uid !== undefined ? { uid: ev.uid } : {}),
       engineOptions: exec.engineOptions,

@@ -19,7 +19,8 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync,
 import { join } from "node:path";
 import { runAudit, type AuditFinding } from "../../src/audit/run";
 import { ENGINE_ROOT } from "../harness/engine-env";
-import { cleanupEngineObjects, createContainer, createNetwork, hardenedSpec, removeContainers } from "../harness/engine";
+import { processesFromTop } from "../../src/adapters/engine-api";
+import { cleanupEngineObjects, createContainer, createNetwork, docker, hardenedSpec, removeContainers } from "../harness/engine";
 
 jest.setTimeout(120_000);
 
@@ -36,6 +37,11 @@ let composeWeb1 = "";
 let composeWeb2 = "";
 const PROJECT = `hd-it-compose-${process.pid}`;
 let removedId = "";
+let secretive = "";
+let reportText = "";
+let processes: string[] = [];
+const EXEC_CANARY = `hd-canary-exec-${process.pid}`;
+const PROCESS_CANARY = `hd-canary-top-${process.pid}`;
 let findings: AuditFinding[] = [];
 let notes: string[] = [];
 
@@ -85,6 +91,8 @@ beforeAll(async () => {
   composeWeb1 = await createContainer({ ...hardenedSpec(network), Labels: composeLabels("web", 1), hint: "compose-web-1", start: true });
   composeWeb2 = await createContainer({ ...hardenedSpec(network), Labels: composeLabels("web", 2), hint: "compose-web-2", start: true });
   const removed = await createContainer({ ...hardenedSpec(network), hint: "exec-log-removed", start: true });
+  // Secrets on command lines: an exec's, and a process's (the shell stays: `sleep` is not its last command).
+  secretive = await createContainer({ ...hardenedSpec(network), Cmd: ["sh", "-c", "sleep 3600; true", `--token=${PROCESS_CANARY}`], hint: "exec-log-secretive", start: true });
   const projectDir = join(dir, PROJECT);
   mkdirSync(projectDir);
   await startAuditd();
@@ -94,6 +102,7 @@ beforeAll(async () => {
     dockerCliIn(projectDir, "compose", "exec", "--privileged", "--index", "2", "web", "sh"); // the project: this directory's name
     dockerCli("compose", "-p", PROJECT, "exec", "-T", "-u", "root", "web", "id");
     dockerCli("exec", "--privileged", "-u", "root", removed, "true"); // then the container is removed: the run must not vanish
+    expect(dockerCli("exec", "-u", "root", secretive, "env", `DB_PASSWORD=${EXEC_CANARY}`, "true").status).toBe(0);
   } finally {
     await stopAuditd();
   }
@@ -113,6 +122,8 @@ beforeAll(async () => {
   copyFileSync(join(dir, "audit.log"), join(root, "/var/log/audit/audit.log"));
 
   const report = await runAudit({ hosts: [process.env.DOCKER_HOST!], hostProbe: { root } });
+  reportText = JSON.stringify(report);
+  processes = processesFromTop(await docker().getContainer(secretive).top());
   findings = report.hosts[0]!.findings;
   notes = report.hosts[0]!.notes;
 });
@@ -156,4 +167,12 @@ test("a privileged run into a container removed since is not lost: a note names 
   const note = notes.find((n) => n.startsWith("docker exec runs (5.23, 5.24) into containers the engine no longer has"));
   expect(note).toMatch(new RegExp(`1 privileged or as root — ${removedId}: --privileged --user root \`true\` at \\d{4}-\\S+ by uid 0$`));
   expect(findings.some((f) => f.subjectId === removedId)).toBe(false);
+});
+
+test("a secret on a command line never reaches the report: the exec's (from the log) and a process's (from the engine) are hidden", () => {
+  expect(finding("5.24", secretive).verdict).toMatchObject({ status: "manual", report: [expect.objectContaining({ user: "root", command: "env DB_PASSWORD=*** true" })] });
+  expect(processes).toContain("sh -c sleep 3600; true --token=***");
+  expect(reportText).not.toContain(EXEC_CANARY);
+  expect(reportText).not.toContain(PROCESS_CANARY);
+  expect(reportText).toContain("DB_PASSWORD=***"); // the report does carry the commands: hidden, not dropped
 });
