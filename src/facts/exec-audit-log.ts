@@ -12,11 +12,10 @@
  * the same event) when it is long. The event's CWD record gives the working directory, which
  * names a Compose project when the command line does not.
  *
- * Commands are kept for reports with the secrets named on them hidden (redact.ts).
- *
  * Runs read: `docker exec`, `docker container exec`, and Compose's `docker compose exec` (the
  * plugin, run through the docker CLI) and `docker-compose exec` (the standalone program, also as
- * a script its interpreter runs), which name a service rather than a container.
+ * a script its interpreter runs), which name a service rather than a container. Their commands
+ * are kept for reports with the secrets named on them hidden (redact.ts).
  */
 import { posix } from "node:path";
 import { redactCommandLine } from "./redact";
