@@ -8,9 +8,9 @@
  * Rules whose subject could not be collected (the host and daemon of a remote tcp engine) are
  * reported as `unknown` with the reason, never silently dropped or passed.
  */
-import type { ContainerFacts, DaemonFacts, Facts, HostFacts, SubjectKind, SwarmFacts } from "../facts/types";
+import type { DaemonFacts, Facts, HostFacts, SubjectKind, SwarmFacts } from "../facts/types";
 import { CATALOG } from "../rules/catalog";
-import { execTargets, withLoggedExecs, type ExecAuditLog } from "../facts/exec-audit-log";
+import { withLoggedExecs, type LoggedDockerExec } from "../facts/exec-audit-log";
 import { evaluate, type Finding } from "../rules/evaluate";
 import { isRootUser } from "../rules/predicates";
 import { splitListenAddr, SWARM_PORT } from "../rules/section7-swarm";
@@ -120,12 +120,13 @@ interface HostResult {
 const UNSET_AUID = 4294967295;
 
 /**
- * The privileged or root exec runs the log records into no container the engine has now
- * (removed since, or on another engine): 5.23/5.24 judge containers, so without this note such
- * a run — a privileged exec, then the container removed — would leave no trace in the report.
+ * A note of the privileged or root runs among the logged exec runs into no container the engine
+ * has now (`withLoggedExecs`' unplaced: removed since, or on another engine): 5.23/5.24 judge
+ * containers, so without it such a run — a privileged exec, then the container removed — would
+ * leave no trace in the report.
  */
-export function execsIntoNoContainer(log: ExecAuditLog, containers: readonly ContainerFacts[]): string | undefined {
-  const gone = log.execs.filter((x) => (x.event.privileged || isRootUser(x.event.user)) && execTargets(x, containers).containers.length === 0);
+export function execsIntoNoContainer(unplaced: readonly LoggedDockerExec[]): string | undefined {
+  const gone = unplaced.filter((x) => x.event.privileged || isRootUser(x.event.user));
   if (gone.length === 0) return undefined;
   const shown = gone.slice(0, 5).map((x) => {
     const into = x.container ?? `compose service ${x.compose!.service}${x.compose!.project ? ` (project ${x.compose!.project})` : ""}`;
@@ -182,9 +183,10 @@ async function auditHost(address: string, o: AuditOptions, rules: readonly AnyRu
         notes.push(...probe.notes);
         listening = probe.listening;
         if (probe.execLog) {
-          const gone = execsIntoNoContainer(probe.execLog, snap.containers);
+          const { containers, unplaced } = withLoggedExecs(snap.containers, probe.execLog);
+          snap.containers = containers;
+          const gone = execsIntoNoContainer(unplaced);
           if (gone) notes.push(gone);
-          snap.containers = withLoggedExecs(snap.containers, probe.execLog);
         }
         if (probe.dockerd) dockerd = { pid: probe.dockerd.pid, argv: probe.dockerd.argv, ...(daemon?.source.configFile ? { configFile: daemon.source.configFile } : {}) };
       } catch (err) {

@@ -359,7 +359,7 @@ function resolveComposeService(t: ComposeExecTarget, containers: readonly Contai
 }
 
 /** The containers a logged run went into (none: removed since, or on another engine), and how a Compose run's were found. */
-export function execTargets(x: LoggedDockerExec, containers: readonly ContainerFacts[]): { containers: ContainerFacts[]; via?: string } {
+function execTargets(x: LoggedDockerExec, containers: readonly ContainerFacts[]): { containers: ContainerFacts[]; via?: string } {
   if (x.compose !== undefined) return resolveComposeService(x.compose, containers);
   const c = resolveContainer(x.container ?? "", containers);
   return { containers: c ? [c] : [] };
@@ -370,21 +370,24 @@ export function execTargets(x: LoggedDockerExec, containers: readonly ContainerF
  * from `log.since`), plus the exec sessions the engine holds that the log does not show (made
  * through the API, not this host's CLI). A run without `--user` is listed with the user it ran
  * as: the container's, else its image's, else root. A Compose run is listed with how its
- * container was found (`via`).
+ * container was found (`via`). `unplaced`: the runs into no container the engine has now.
  */
-export function withLoggedExecs(containers: readonly ContainerFacts[], log: ExecAuditLog): ContainerFacts[] {
+export function withLoggedExecs(containers: readonly ContainerFacts[], log: ExecAuditLog): { containers: ContainerFacts[]; unplaced: LoggedDockerExec[] } {
   const byContainer = new Map<ContainerFacts, ExecAuditEvent[]>();
+  const unplaced: LoggedDockerExec[] = [];
   for (const x of log.execs) {
     const found = execTargets(x, containers);
+    if (found.containers.length === 0) unplaced.push(x);
     for (const c of found.containers) {
       const user = x.event.user ?? (c.user || c.imageConfig?.user || "root");
       (byContainer.get(c) ?? byContainer.set(c, []).get(c)!).push({ ...x.event, user, ...(found.via !== undefined ? { via: found.via } : {}) });
     }
   }
-  return containers.map((c) => {
+  const withRuns = containers.map((c): ContainerFacts => {
     const logged = byContainer.get(c) ?? [];
     const sameRun = (s: ExecAuditEvent) => logged.some((l) => l.privileged === s.privileged && l.command === s.command?.replace(/ \(created, not started\)$/, ""));
     const sessions = (c.execAuditEvents ?? []).filter((s) => !sameRun(s));
     return { ...c, execAuditEvents: [...logged, ...sessions], execAuditCoverage: "audit-log", ...(log.since ? { execAuditSince: log.since } : {}) };
   });
+  return { containers: withRuns, unplaced };
 }

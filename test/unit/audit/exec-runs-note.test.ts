@@ -1,6 +1,6 @@
 /** The note for privileged or root `docker exec` runs whose container the engine no longer has (src/audit/run.ts). */
 import { execsIntoNoContainer } from "../../../src/audit/run";
-import type { ExecAuditLog, LoggedDockerExec } from "../../../src/facts/exec-audit-log";
+import { withLoggedExecs, type ExecAuditLog, type LoggedDockerExec } from "../../../src/facts/exec-audit-log";
 import type { ContainerFacts } from "../../../src/facts/types";
 
 const here = { kind: "container", origin: "live", id: "a1b2c3d4e5f6", name: "/web", state: "running", labels: {}, envNames: [] } as unknown as ContainerFacts;
@@ -11,9 +11,11 @@ const run = (target: Pick<LoggedDockerExec, "container" | "compose">, event: Par
   ...who,
 });
 const log = (...execs: LoggedDockerExec[]): ExecAuditLog => ({ execs, since: "2026-11-01T00:00:00.000Z", records: 10 });
+/** The note as the audit makes it: from the runs withLoggedExecs could not place on the engine's containers. */
+const noteFor = (l: ExecAuditLog, containers: ContainerFacts[]) => execsIntoNoContainer(withLoggedExecs(containers, l).unplaced);
 
 test("names each privileged or root run into a container that is gone, with who ran it (login uid when set, else uid)", () => {
-  const note = execsIntoNoContainer(
+  const note = noteFor(
     log(
       run({ container: "old" }, { privileged: true }, { uid: 0, auid: 1000 }),
       run({ compose: { service: "db", project: "shop" } }, { user: "0" }),
@@ -29,6 +31,6 @@ test("names each privileged or root run into a container that is gone, with who 
 
 test("lists five and counts the rest; says nothing when every such run has its container", () => {
   const many = Array.from({ length: 7 }, (_, i) => run({ container: `gone-${i}` }, { privileged: true }));
-  expect(execsIntoNoContainer(log(...many), [here])).toMatch(/: 7 privileged or as root — gone-0: .*gone-4: [^;]*; and 2 more$/);
-  expect(execsIntoNoContainer(log(run({ container: "web" }, { privileged: true })), [here])).toBeUndefined();
+  expect(noteFor(log(...many), [here])).toMatch(/: 7 privileged or as root — gone-0: .*gone-4: [^;]*; and 2 more$/);
+  expect(noteFor(log(run({ container: "web" }, { privileged: true })), [here])).toBeUndefined();
 });

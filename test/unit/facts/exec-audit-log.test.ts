@@ -96,18 +96,19 @@ describe("withLoggedExecs puts each run on the container the engine would resolv
   const bare = container("0123456789ab", "bare");
 
   test("by name (with or without the slash), full id, or a unique id prefix; an ambiguous prefix names none", () => {
-    const out = withLoggedExecs([web, db, bare], log(["web", { command: "a" }], ["/db", { command: "b" }], ["0123", { command: "c" }], ["a1", { command: "ambiguous" }], ["gone", { command: "d" }]));
+    const { containers: out, unplaced } = withLoggedExecs([web, db, bare], log(["web", { command: "a" }], ["/db", { command: "b" }], ["0123", { command: "c" }], ["a1", { command: "ambiguous" }], ["gone", { command: "d" }]));
     expect(out.map((c) => c.execAuditEvents!.map((e) => e.command))).toEqual([["a"], ["b"], ["c"]]);
+    expect(unplaced.map((x) => x.event.command)).toEqual(["ambiguous", "d"]); // runs into no container: for the audit's note
   });
 
   test("a run without --user is listed as the user it ran as: the container's, else the image's, else root", () => {
-    const out = withLoggedExecs([web, db, bare], log(["web", {}], ["db", {}], ["bare", {}], ["bare", { user: "nobody" }]));
+    const out = withLoggedExecs([web, db, bare], log(["web", {}], ["db", {}], ["bare", {}], ["bare", { user: "nobody" }])).containers;
     expect(out.map((c) => c.execAuditEvents!.map((e) => e.user))).toEqual([["10001:10001"], ["postgres"], ["root", "nobody"]]);
   });
 
   test("coverage is the audit log from its first record; the engine's sessions the log does not show are kept", () => {
     const withSessions = { ...web, execAuditCoverage: "engine-sessions" as const, execAuditEvents: [{ privileged: false, user: "root", command: "id" }, { privileged: true, user: "10001:10001", command: "sh (created, not started)" }] };
-    const [out] = withLoggedExecs([withSessions], log(["web", { user: "root", command: "id" }]));
+    const [out] = withLoggedExecs([withSessions], log(["web", { user: "root", command: "id" }])).containers;
     expect(out).toMatchObject({ execAuditCoverage: "audit-log", execAuditSince: "2026-11-01T00:00:00.000Z" });
     expect(out!.execAuditEvents!.map((e) => [e.command, e.privileged, e.at])).toEqual([
       ["id", false, "2026-11-28T10:00:00.000Z"], // the logged run; the same open session is not listed twice
@@ -117,7 +118,7 @@ describe("withLoggedExecs puts each run on the container the engine would resolv
 
   test("5.23 and 5.24 judge it: a pass says what the log covered; a privileged run fails", () => {
     const ctx = { settings: DEFAULT_SETTINGS, now: new Date("2026-11-28T12:00:00Z") };
-    const [clean, privileged] = withLoggedExecs([bare, web], log(["web", { privileged: true, command: "sh" }]));
+    const [clean, privileged] = withLoggedExecs([bare, web], log(["web", { privileged: true, command: "sh" }])).containers;
     expect(noPrivilegedExec.check(clean!, ctx)).toEqual({ status: "pass", detail: expect.stringMatching(/^no privileged exec in the host's audit log since 2026-11-01T00:00:00.000Z .*API from elsewhere is not in it/) });
     expect(noPrivilegedExec.check(privileged!, ctx)).toMatchObject({ status: "fail", field: "execAuditEvents[0].privileged", detail: "privileged `sh` as 10001:10001 at 2026-11-28T10:00:00.000Z" });
     expect(noRootExec.check(clean!, ctx)).toEqual({ status: "manual", guidance: expect.stringMatching(/^No exec as root in the host's audit log since 2026-11-01/), report: [] });
@@ -219,7 +220,7 @@ describe("withLoggedExecs finds a Compose service's container as Compose does", 
     since: "2026-11-01T00:00:00.000Z",
     records: 3,
   });
-  const hits = (log: ExecAuditLog) => withLoggedExecs(all, log).map((c) => [c.id, c.execAuditEvents!.map((e) => e.via)] as const).filter(([, v]) => v.length);
+  const hits = (log: ExecAuditLog) => withLoggedExecs(all, log).containers.map((c) => [c.id, c.execAuditEvents!.map((e) => e.via)] as const).filter(([, v]) => v.length);
 
   test("-p names the project; --index the container, else the lowest-numbered; never a one-off (`compose run`) container", () => {
     expect(hits(run({ service: "web", project: "shop" }))).toEqual([["aa01", ['compose exec web (project "shop")']]]);
@@ -243,7 +244,7 @@ describe("withLoggedExecs finds a Compose service's container as Compose does", 
   });
 
   test("a run without --user is the container's user, as for docker exec; 5.23 fails saying how the container was found", () => {
-    const [, , blog] = withLoggedExecs(all, run({ service: "web", project: "blog" }, { privileged: true }));
+    const [, , blog] = withLoggedExecs(all, run({ service: "web", project: "blog" }, { privileged: true })).containers;
     expect(blog!.execAuditEvents).toEqual([expect.objectContaining({ user: "www-data", privileged: true })]);
     const verdict = noPrivilegedExec.check(blog!, { settings: DEFAULT_SETTINGS, now: new Date("2026-11-28T12:00:00Z") });
     expect(verdict).toMatchObject({ status: "fail", detail: 'privileged `sh` as www-data at 2026-11-28T10:00:00.000Z by compose exec web (project "blog")' });
