@@ -410,13 +410,16 @@ export async function collectHost(input: HostProbeInput): Promise<HostProbeResul
   return { host, ...(daemon ? { daemon } : {}), ...(dockerd ? { dockerd } : {}), ...(listening ? { listening } : {}), ...(execLog ? { execLog } : {}), notes };
 }
 
+/** The port this manager takes swarm management on: its advertised address's, else 2377. */
+export const swarmManagementPort = (swarm: Pick<SwarmFacts, "managementAddr">): number => (swarm.managementAddr ? splitListenAddr(swarm.managementAddr).port : SWARM_PORT);
+
 /**
  * The swarm's management listen address, from the sockets dockerd listens on: the one on this
- * manager's management port (its advertised port, else 2377). A wildcard wins over a specific
- * address (it is what exposes the port). Undefined when no socket is on that port.
+ * manager's management port (swarmManagementPort). A wildcard wins over a specific address (it
+ * is what exposes the port). Undefined when no socket is on that port.
  */
 export function swarmListenAddr(swarm: Pick<SwarmFacts, "managementAddr">, listening: readonly string[]): string | undefined {
-  const port = swarm.managementAddr ? splitListenAddr(swarm.managementAddr).port : SWARM_PORT;
+  const port = swarmManagementPort(swarm);
   const onPort = listening.filter((a) => splitListenAddr(a).port === port);
   return onPort.find((a) => isWildcardAddress(splitListenAddr(a).host)) ?? onPort[0];
 }

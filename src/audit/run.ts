@@ -13,10 +13,9 @@ import { CATALOG } from "../rules/catalog";
 import { withLoggedExecs, type LoggedDockerExec } from "../facts/exec-audit-log";
 import { evaluate, type Finding } from "../rules/evaluate";
 import { isRootUser } from "../rules/predicates";
-import { splitListenAddr, SWARM_PORT } from "../rules/section7-swarm";
 import { DEFAULT_SETTINGS, type AnyRule, type RuleContext, type RuleSettings } from "../rules/types";
 import { collectEngine, DEFAULT_CONCURRENCY, type EngineSnapshot } from "./collect-engine";
-import { collectHost, swarmListenAddr } from "./collect-host";
+import { collectHost, swarmListenAddr, swarmManagementPort } from "./collect-host";
 import { AuditConnectionError, classifyError, connect, defaultHost, parseTarget, type ConnectOptions, type ConnectionProblem, type EngineConnection, type EngineTarget, type TargetKind } from "./connect";
 import { computeDrift, parseStackExport, type DeclaredState, type DriftReport, type LiveHost } from "./drift";
 import { LocalHostAccess, SshHostAccess, type HostAccess } from "./host-access";
@@ -215,7 +214,7 @@ async function auditHost(address: string, o: AuditOptions, rules: readonly AnyRu
     if (swarm.active && swarm.listenAddr === undefined) {
       // Not a failure: the address could not be seen.
       const why = listening
-        ? `no socket of dockerd listens on the swarm management port ${swarm.managementAddr ? splitListenAddr(swarm.managementAddr).port : SWARM_PORT}`
+        ? `no socket of dockerd listens on the swarm management port ${swarmManagementPort(swarm)}`
         : "the swarm management listen address is read from dockerd's sockets on the host (/proc/PID/net/tcp), which were not read";
       findings = findings.flatMap((f) => (f.ruleId === "7.2" ? unknownFindings(rules.filter((r) => r.id === "7.2"), "swarm", why, target.label) : [f]));
     }
