@@ -17,6 +17,9 @@ command -v nsenter >/dev/null 2>&1 || need+=(util-linux)
 command -v ssh-keygen >/dev/null 2>&1 || need+=(openssh-client)
 [ -x /usr/sbin/sshd ] || need+=(openssh-server)
 command -v auditctl >/dev/null 2>&1 || need+=(auditd)
+# The host scripts are checked by shellcheck; the data-root step copies with rsync when it is there.
+command -v shellcheck >/dev/null 2>&1 || need+=(shellcheck)
+command -v rsync >/dev/null 2>&1 || need+=(rsync)
 if ((${#need[@]})); then
   if [ "$(id -u)" != 0 ]; then
     echo "test-all: the integration tests need ${need[*]} (Debian packages); run as root to install them" >&2

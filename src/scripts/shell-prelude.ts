@@ -3,6 +3,7 @@
  * each line tagged with the script's name, e.g. `hd-audit:`) and the check that it runs as root.
  * One text for all scripts, so they fail and speak alike.
  */
+import { shellQuote } from "./quote";
 
 /** `say`, `warn` and `die`, their lines tagged `TAG: …`. */
 export function messageFunctions(tag: string): string {
@@ -24,4 +25,46 @@ export const REPLACE_FILE_FUNCTION = `replace_file() {
   mkdir -p -- "$(dirname -- "$2")"
   chmod "$3" -- "$1"
   mv -f -- "$1" "$2"
+}`;
+
+/** Where every component's host commands take the host's lock, unless a component's `paths.stateDir` moves it. */
+export const DEFAULT_STATE_DIR = "/var/lib/hardened-docker";
+export const HOST_LOCK_NAME = "host.lock";
+/** How long a host command waits for another one to finish before it fails, by default. */
+export const DEFAULT_LOCK_WAIT_SECONDS = 600;
+
+/** The lock file in a state directory. */
+export function hostLockFile(stateDir: string): string {
+  return `${stateDir}/${HOST_LOCK_NAME}`;
+}
+
+/**
+ * Take the host's hardened-docker lock (flock on fd 9) before anything else, so that two commands
+ * (two stacks, or a retry while the first run still goes on) never change a host at once. The lock
+ * goes with the process: a killed script releases it. Long-lived children (dockerd, started by a
+ * systemctl stand-in) must not inherit fd 9: callers close it for them (`9>&-`). Needs `die`.
+ * `lockFile` must be a validated host path; `waitSeconds` an integer.
+ */
+export function hostLock(lockFile: string, waitSeconds: number): string {
+  if (!Number.isSafeInteger(waitSeconds) || waitSeconds < 0 || waitSeconds > 86_400)
+    throw new Error(`lockWaitSeconds = ${JSON.stringify(waitSeconds)}: must be an integer from 0 to 86400`);
+  return `hd_lock_file=${shellQuote(lockFile)}
+command -v flock >/dev/null 2>&1 || die "missing tool on the host: flock (util-linux)"
+mkdir -p -- "$(dirname -- "$hd_lock_file")"
+exec 9>>"$hd_lock_file"
+flock -w ${waitSeconds} 9 || die "another hardened-docker command still holds the host lock $hd_lock_file after ${waitSeconds}s (a deploy still running, or two stacks changing this host at once). Nothing was changed; run again once it has finished."`;
+}
+
+/**
+ * \`sync_path P\`: make P (a file, or a directory's entries) durable; \`journal_write FILE\`: replace
+ * FILE with stdin atomically and durably (fsync of the new file before the rename, of the
+ * directory after), so a journal read after a crash is either the old one or the new one, whole.
+ */
+export const DURABLE_FILE_FUNCTIONS = `sync_path() { sync -- "$1" 2>/dev/null || sync; }
+journal_write() {
+  mkdir -p -- "$(dirname -- "$1")"
+  cat >"$1.hd-tmp"
+  sync_path "$1.hd-tmp"
+  mv -f -- "$1.hd-tmp" "$1"
+  sync_path "$(dirname -- "$1")"
 }`;

@@ -432,6 +432,7 @@ describe("the migration onto an empty device", () => {
   beforeAll(() => {
     dev = loops.find((l) => l.file.endsWith("/data.img"))!.dev;
     run = migrate({ kind: "device", device: dev }, { shell: "dash" });
+    if (run.status !== 0) console.log(explain(run));
   });
 
   it("succeeds, reporting what it did", () => {

@@ -24,6 +24,8 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
+import { shellcheck } from "../../harness/shellcheck";
+
 const syntaxOk = (script: string, shell: "bash" | "dash") => spawnSync(shell, ["-n"], { input: script, encoding: "utf8" });
 
 /** Strings an attacker would try in a device, path or user name. */
@@ -127,6 +129,14 @@ describe("data-root script: what it renders", () => {
     expect(syntaxOk(mount, "dash").status).toBe(0);
   });
 
+  it("passes shellcheck (POSIX sh; warnings and errors), as rendered for hosts and for tests", () => {
+    for (const text of [script, renderDataRootScript({ ...DR, failureInjection: true }), renderDataRootScript({ ...DR, source: { kind: "mount", mount: "/srv/docker" } })]) {
+      const r = shellcheck(text);
+      expect(r.stdout + r.stderr).toBe("");
+      expect(r.status).toBe(0);
+    }
+  });
+
   it("embeds every value single-quoted", () => {
     expect(script).toContain("data_root='/var/lib/docker'");
     expect(script).toContain("device='/dev/sdb'");
@@ -156,9 +166,9 @@ describe("data-root script: what it renders", () => {
     const lastRefusal = script.lastIndexOf("Nothing was changed.");
     const stop = script.indexOf("stop_docker || die");
     expect(stop).toBeGreaterThan(lastRefusal);
-    expect(script).toContain('mv -- "$data_root" "$old"');
+    expect(script).toContain('mv -- "$data_root" "$j_old"');
     expect(script).not.toMatch(/rm -rf[^\n]*\$data_root/);
-    expect(script).not.toMatch(/rm -rf[^\n]*\$old/);
+    expect(script).not.toMatch(/rm -rf[^\n]*\$j_old/);
   });
 
   it("mounts through fstab by UUID, and makes docker.service require the mount", () => {
