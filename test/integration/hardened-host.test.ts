@@ -7,8 +7,9 @@
  * that exercise the copy: an owner and mode, a hard link, a symlink, a name with a newline, and a
  * file with a user xattr and a POSIX ACL (set through GNU tar's pax headers, so no setfattr or
  * setfacl is needed). Then, in order:
- *  1. devices that hold a foreign filesystem, a partition table or unrecognised data are refused,
- *     their bytes untouched, the engine never stopped;
+ *  1. devices that hold a foreign filesystem, a partition table, a filesystem 1 MiB in, a GPT
+ *     backup header or unrecognised data are refused, their bytes untouched, the engine never
+ *     stopped; so is a foreign fstab entry for the data root written with a trailing slash;
  *  2. migrations made to fail on purpose (HD_FAIL_AT) after the copy and after the switch, and a
  *     migration onto an existing mount (bind) that fails after docker came back on it, each leave
  *     the engine running on the old data root with everything in it;
@@ -24,96 +25,30 @@
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, rmSync, writeFileSync, writeSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { parseMountInfo } from "../../src/facts/host-parsers";
 import { dataRootOwnFilesystem } from "../../src/rules/section1-host";
 import { AUDIT_KEY, renderAuditRulesScript } from "../../src/scripts/audit-rules";
 import { DROPIN_NAME, FSTAB_MARKER, renderDataRootScript, type DataRootOptions, type FailurePoint } from "../../src/scripts/data-root";
 import { parseHostReport } from "../../src/scripts/host-report";
 import { runScript, type ScriptRun } from "../harness/daemon-host";
-import { ENGINE_ROOT, parseEngineEnv, TEST_ENGINE_SCRIPT } from "../harness/engine-env";
+import { DataRootHost, deviceHash, deviceMountedAt, explain, IMAGE, majMin, mountinfo, sh, writeDevice } from "../harness/data-root-host";
 import { ctx, host } from "../harness/fixtures";
 
+const H = new DataRootHost("hh");
 const TAG = `hh-${process.pid}`;
-const DIR = join(ENGINE_ROOT, TAG);
-const DATA = join(DIR, "data");
-const WORK = join(tmpdir(), `hd-host-${process.pid}`);
-const IMAGE = "hd-busybox:latest";
+const DIR = H.dir;
+const DATA = H.data;
+const WORK = H.work;
 const VOLUME = "hh-vol";
 const PAYLOAD = "payload: the bytes that must survive\n";
-
-let engineEnv: Record<string, string> = {};
-let dockerHost = "";
-const loops: { dev: string; file: string }[] = [];
-
-// ───────────── helpers ─────────────
-
-function sh(cmd: string, args: string[], input?: string | Buffer): string {
-  return execFileSync(cmd, args, { encoding: "utf8", input, stdio: ["pipe", "pipe", "pipe"] });
-}
-
-function docker(...args: string[]): string {
-  return execFileSync("docker", args, { encoding: "utf8", env: { ...process.env, DOCKER_HOST: dockerHost }, stdio: ["ignore", "pipe", "pipe"] }).trim();
-}
-
-function inventory(): string[] {
-  const lines = (text: string, kind: string) => text.split("\n").filter((l) => l !== "").map((l) => `${kind} ${l}`);
-  return [
-    ...lines(docker("image", "ls", "-aq", "--no-trunc"), "image"),
-    ...lines(docker("ps", "-aq", "--no-trunc"), "container"),
-    ...lines(docker("volume", "ls", "-q"), "volume"),
-  ].sort().filter((l, i, a) => a.indexOf(l) === i);
-}
-
-function dockerdPid(): number {
-  return Number(readFileSync(join(DIR, "docker.pid"), "utf8").trim());
-}
-
-function mountinfo() {
-  return parseMountInfo(readFileSync("/proc/self/mountinfo", "utf8"));
-}
-
-/** major:minor of the filesystem mounted exactly at `path` (the top one), or undefined. */
-function deviceMountedAt(path: string): string | undefined {
-  return mountinfo().filter((m) => m.mountPoint === path).pop()?.device;
-}
-
-function majMin(dev: string): string {
-  return sh("lsblk", ["-dnro", "MAJ:MIN", dev]).trim();
-}
-
-/** A new loop device on a sparse file of `mib` MiB. */
-function loopDevice(name: string, mib: number): string {
-  const file = join(WORK, `${name}.img`);
-  sh("truncate", ["-s", `${mib}M`, file]);
-  const dev = sh("losetup", ["-f", "--show", file]).trim();
-  loops.push({ dev, file });
-  return dev;
-}
-
-/** sha256 of a whole block device, read through the device node. */
-function deviceHash(dev: string): string {
-  const h = createHash("sha256");
-  const fd = openSync(dev, "r");
-  const buf = Buffer.alloc(1 << 20);
-  try {
-    for (let n; (n = readSync(fd, buf, 0, buf.length, null)) > 0; ) h.update(buf.subarray(0, n));
-  } finally {
-    closeSync(fd);
-  }
-  return h.digest("hex");
-}
-
-function writeDevice(dev: string, offset: number, bytes: Buffer): void {
-  const fd = openSync(dev, "r+");
-  try {
-    writeSync(fd, bytes, 0, bytes.length, offset);
-  } finally {
-    closeSync(fd);
-  }
-}
+const FSTAB = H.fstab;
+const DROPIN_DIR = H.dropInDir;
+const loops = H.loops;
+const docker = (...args: string[]) => H.docker(...args);
+const inventory = () => H.inventory();
+const dockerdPid = () => H.dockerdPid();
+const loopDevice = (name: string, mib: number) => H.loopDevice(name, mib);
 
 /** A pax tar archive of one regular file with extended headers (xattrs, ACLs). */
 function paxArchive(name: string, content: Buffer, pax: Record<string, string>, mode: number, uid: number, gid: number): Buffer {
@@ -157,68 +92,11 @@ function volumeDir(root = DATA): string {
   return join(root, "volumes", VOLUME, "_data");
 }
 
-/** The stand-in for systemctl: stops and starts this file's dockerd (same argv) by its pid file. */
-function writeSystemctlStandIn(binDir: string, argvFile: string, netns: string): void {
-  mkdirSync(binDir, { recursive: true });
-  const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
-  writeFileSync(
-    join(binDir, "systemctl"),
-    `#!/bin/bash
-# TEST STAND-IN for systemctl (no systemd here): docker = the dockerd of ${DIR}.
-set -u
-dir=${q(DIR)}; netns=${q(netns)}; argv_file=${q(argvFile)}
-alive() { [[ -r /proc/$1/stat ]] && [[ $(awk '{print $3}' "/proc/$1/stat") != Z ]]; }
-pid() { local p; p=$(cat "$dir/docker.pid" 2>/dev/null) || return 1; [[ $p =~ ^[0-9]+$ ]] && alive "$p" && echo "$p"; }
-echo "$*" >>"$dir/systemctl.calls"
-case "\${1:-} \${2:-}" in
-  "stop docker")
-    if p=$(pid); then
-      kill -TERM "$p"
-      for _ in $(seq 1 300); do alive "$p" || exit 0; sleep 0.1; done
-      echo "dockerd $p did not stop" >&2; exit 1
-    fi
-    exit 0 ;;
-  "start docker")
-    pid >/dev/null && exit 0
-    mapfile -d '' argv <"$argv_file"
-    nsenter --net="/var/run/netns/$netns" setsid "\${argv[@]}" >>"$dir/dockerd.log" 2>&1 </dev/null &
-    echo $! >"$dir/dockerd.launcher.pid"
-    exit 0 ;;
-  "stop docker.socket" | "start docker.socket" | "daemon-reload ") exit 0 ;;
-  *) echo "systemctl stand-in: unsupported: $*" >&2; exit 1 ;;
-esac
-`,
-  );
-  chmodSync(join(binDir, "systemctl"), 0o755);
-}
-
-const BIN = join(WORK, "bin");
-const FSTAB = join(DIR, "fstab");
-const DROPIN_DIR = join(DIR, "docker.service.d");
-const STATE = join(DIR, "state", "data-root.state");
-
-function options(source: DataRootOptions["source"], over: Partial<DataRootOptions> = {}): DataRootOptions {
-  return {
-    dataRoot: DATA,
-    source,
-    label: "hd-docker-data",
-    fstab: FSTAB,
-    stateFile: STATE,
-    unitDropInDir: DROPIN_DIR,
-    dockerSocket: join(DIR, "docker.sock"),
-    pidFile: join(DIR, "docker.pid"),
-    allowWipe: false,
-    timeoutSeconds: 60,
-    ...over,
-  };
-}
 
 function migrate(source: DataRootOptions["source"], o: { failAt?: FailurePoint; shell?: "bash" | "dash" } = {}): ScriptRun {
-  const script = renderDataRootScript(options(source, { failureInjection: o.failAt !== undefined }));
-  return runScript(script, { shell: o.shell ?? "bash", env: { PATH: `${BIN}:${process.env.PATH}`, ...(o.failAt ? { HD_FAIL_AT: o.failAt } : {}) } });
+  const script = renderDataRootScript(H.options(source, { failureInjection: o.failAt !== undefined }));
+  return H.run(script, { shell: o.shell, env: o.failAt ? { HD_FAIL_AT: o.failAt } : {} });
 }
-
-const explain = (r: ScriptRun) => `status ${r.status}\n--- stdout ---\n${r.stdout}\n--- stderr ---\n${r.stderr}`;
 
 let before: string[] = [];
 let writerId = "";
@@ -237,43 +115,8 @@ function expectOldRootIntact(): void {
 
 // ───────────── setup and teardown ─────────────
 
-/** Loop devices and engine dirs left by an earlier run of this file that was killed. */
-function cleanStale(): void {
-  const alive = (pid: number) => {
-    try {
-      process.kill(pid, 0);
-      return true;
-    } catch {
-      return false;
-    }
-  };
-  if (existsSync(ENGINE_ROOT)) {
-    for (const e of readdirSync(ENGINE_ROOT)) {
-      const m = /^hh-(\d+)$/.exec(e);
-      if (m && !alive(Number(m[1]))) spawnSync("bash", [TEST_ENGINE_SCRIPT, "stop", join(ENGINE_ROOT, e)], { stdio: "ignore" });
-    }
-  }
-  const list = JSON.parse(sh("losetup", ["-J", "-l"]) || '{"loopdevices":[]}') as { loopdevices: { name: string; "back-file": string | null }[] };
-  for (const l of list.loopdevices) {
-    const m = /\/hd-host-(\d+)\//.exec(l["back-file"] ?? "");
-    if (m && !alive(Number(m[1]))) {
-      for (const mp of mountinfo().filter((x) => x.source === l.name).map((x) => x.mountPoint).reverse()) spawnSync("umount", [mp]);
-      spawnSync("losetup", ["-d", l.name]);
-    }
-  }
-}
-
 beforeAll(() => {
-  cleanStale();
-  mkdirSync(WORK, { recursive: true });
-  execFileSync("bash", [TEST_ENGINE_SCRIPT, "start", DIR], { stdio: ["ignore", "pipe", "pipe"], timeout: 120_000 });
-  engineEnv = parseEngineEnv(readFileSync(join(DIR, "env"), "utf8"));
-  dockerHost = engineEnv.DOCKER_HOST;
-  // The stand-in restarts dockerd with exactly the argv test-engine.sh gave it.
-  const argvFile = join(WORK, "dockerd.argv");
-  writeFileSync(argvFile, readFileSync(`/proc/${dockerdPid()}/cmdline`));
-  writeSystemctlStandIn(BIN, argvFile, engineEnv.HD_TEST_NETNS);
-  writeFileSync(FSTAB, "");
+  H.start();
 
   // An image (built by test-engine.sh), a stopped container, a created one, a volume with files.
   docker("volume", "create", VOLUME);
@@ -289,23 +132,7 @@ beforeAll(() => {
   before = inventory();
 }, 180_000);
 
-afterAll(() => {
-  // The engine first: test-engine.sh stop unmounts everything under DIR (the data root on a loop
-  // device included) and deletes DIR.
-  spawnSync("bash", [TEST_ENGINE_SCRIPT, "stop", DIR], { stdio: "ignore", timeout: 120_000 });
-  for (const { dev, file } of loops) {
-    let major: string | undefined;
-    try {
-      major = majMin(dev);
-    } catch {
-      major = undefined;
-    }
-    for (const m of mountinfo().filter((x) => x.device === major || x.source === dev).reverse()) spawnSync("umount", [m.mountPoint]);
-    spawnSync("losetup", ["-d", dev]);
-    rmSync(file, { force: true });
-  }
-  rmSync(WORK, { recursive: true, force: true });
-}, 180_000);
+afterAll(() => H.stop(), 180_000);
 
 // ───────────── the tests ─────────────
 
@@ -375,6 +202,53 @@ describe("devices that are not empty are refused, untouched", () => {
     expectRefused(migrate({ kind: "device", device: dev }), pid, hash, /no probe recognises/);
   });
 
+  it("a device whose ext4 filesystem starts 1 MiB in (a wiped partition table): no signature at offset 0, but not empty", () => {
+    writeDevice(dev, 0, Buffer.alloc(8 << 20));
+    const file = loops.find((l) => l.dev === dev)!.file;
+    const inner = sh("losetup", ["-f", "--show", "-o", String(1 << 20), file]).trim();
+    try {
+      sh("mkfs.ext4", ["-q", "-F", "-L", "behind-table", inner]);
+      const mnt = join(WORK, "foreign-mnt");
+      mkdirSync(mnt, { recursive: true });
+      sh("mount", [inner, mnt]);
+      writeFileSync(join(mnt, "precious.txt"), "data behind a wiped partition table\n");
+      sh("umount", [mnt]);
+    } finally {
+      spawnSync("losetup", ["-d", inner]);
+    }
+    expect(spawnSync("blkid", ["-p", "-o", "export", dev], { encoding: "utf8" }).stdout.trim()).toBe(""); // what a naive probe sees
+    const [pid, hash] = [dockerdPid(), deviceHash(dev)];
+    expectRefused(migrate({ kind: "device", device: dev }), pid, hash, /no probe recognises \(the first 64 MiB is not all zeros/);
+  });
+
+  it("a device whose only trace is a GPT backup header in its last sector", () => {
+    writeDevice(dev, 0, Buffer.alloc(8 << 20));
+    const size = Number(sh("lsblk", ["-bdnro", "SIZE", dev]).trim());
+    writeDevice(dev, size - (8 << 20), Buffer.alloc(8 << 20));
+    writeDevice(dev, size - 512, Buffer.from("EFI PART\0\0\x01\0", "latin1"));
+    const [pid, hash] = [dockerdPid(), deviceHash(dev)];
+    expectRefused(migrate({ kind: "device", device: dev }), pid, hash, /GPT backup header|PTTYPE=gpt|not all zeros/);
+  });
+
+  it("an fstab entry for the data root written with a trailing slash is someone else's: refused before anything changes", () => {
+    writeDevice(dev, 0, Buffer.alloc(80 << 20));
+    const foreign = `UUID=0b5c8a52-0000-4000-8000-000000000001 ${DATA}/ ext4 defaults 0 2\n`;
+    writeFileSync(FSTAB, foreign);
+    try {
+      const pid = dockerdPid();
+      const r = migrate({ kind: "device", device: dev });
+      expect(r.status).toBe(1);
+      expect(r.stderr).toContain(`already has an entry for ${DATA} (UUID=0b5c8a52-0000-4000-8000-000000000001 ${DATA}/ ext4`);
+      expect(r.stderr).toMatch(/Nothing was changed/);
+      expect(readFileSync(FSTAB, "utf8")).toBe(foreign);
+      expect(dockerdPid()).toBe(pid);
+      expect(spawnSync("blkid", ["-p", "-o", "export", dev], { encoding: "utf8" }).stdout.trim()).toBe("");
+    } finally {
+      writeFileSync(FSTAB, "");
+    }
+    expectOldRootIntact();
+  });
+
   it("a device that is mounted", () => {
     writeDevice(dev, 0, Buffer.alloc(4 << 20));
     sh("mkfs.ext4", ["-q", "-F", dev]);
@@ -432,7 +306,6 @@ describe("the migration onto an empty device", () => {
   beforeAll(() => {
     dev = loops.find((l) => l.file.endsWith("/data.img"))!.dev;
     run = migrate({ kind: "device", device: dev }, { shell: "dash" });
-    if (run.status !== 0) console.log(explain(run));
   });
 
   it("succeeds, reporting what it did", () => {
