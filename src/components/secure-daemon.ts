@@ -15,9 +15,13 @@
  *   secret; logging off.
  * - `<name>-apply`: writes daemon.json atomically, restarts dockerd only when the configuration
  *   (or the TLS material) changed, waits for the engine, and on failure restores the previous
- *   files, restarts again and fails with the engine's error. live-restore is switched on in the
- *   running daemon before the restart, so running containers stay up.
+ *   files, brings the engine back and fails with the engine's error. live-restore is switched on
+ *   in the running daemon before the restart, so running containers stay up. Journaled (in
+ *   `paths.stateDir`): a run that was killed part-way is completed or rolled back by the next
+ *   one; every systemctl call and wait is bounded by `restartTimeoutSeconds`.
  * - `<name>-permissions`: owners and modes of CIS section 3.
+ * Each takes the host lock (`<stateDir>/host.lock`, shared with HardenedHost) first, so two
+ * stacks, or a retry while a first run still goes on, never change the host at once.
  *
  * Host keys: the SSH connection pins the host's public key (`connection.hostKey`, the
  * `hostKey` field of @pulumi/command ≥ 1.1's connection; unset, that provider ignores host
@@ -25,7 +29,7 @@
  * same key through ssh options (see `providerSshOpts`).
  *
  * Host prerequisites: systemd's docker.service (`systemctl restart docker`), the docker CLI,
- * coreutils, a POSIX login shell for the SSH user, root (or passwordless sudo with
+ * coreutils, flock (util-linux), a POSIX login shell for the SSH user, root (or passwordless sudo with
  * `connection.sudo`). With `tls`, daemon.json lists the listeners (`hosts`), so docker.service
  * must not pass `-H` (the stock Debian/Ubuntu unit passes `-H fd://`: add a drop-in that clears
  * ExecStart); otherwise dockerd refuses to start and the apply rolls back with that error.
@@ -47,10 +51,11 @@ import { exemptionsToLabels, type Exemption } from "../exemptions";
 import type { DaemonFacts } from "../facts/types";
 import { evaluate } from "../rules/evaluate";
 import { DEFAULT_SETTINGS, type RuleContext } from "../rules/types";
-import { configSha256, PROC_LIMIT_LABELS, renderDaemonApplyScript, TLS_FILES } from "../scripts/daemon-apply";
+import { configSha256, daemonApplyStateFile, PROC_LIMIT_LABELS, renderDaemonApplyScript, TLS_FILES } from "../scripts/daemon-apply";
 import { renderDaemonPermissionsScript } from "../scripts/daemon-permissions";
 import { encodeTlsStdin, renderTlsStageScript, tlsMaterialProblems, type TlsMaterial } from "../scripts/daemon-tls";
 import { hostPathProblem, parentDir } from "../scripts/host-paths";
+import { DEFAULT_STATE_DIR, hostLockFile } from "../scripts/shell-prelude";
 import { exemptionSchema, HardenedArgsError, howToExempt, inputString, parseArgs, validateExemptions } from "./args";
 import { CommandDigests } from "./command-digests";
 import { checkConnection, connectionSchema, HOST_KEY_ALGORITHMS, hostCommand, hostProblem, remoteConnection, SSH_HOST_KEY_EXEMPTION, type HostKey, type SshConnection } from "./ssh-connection";
@@ -139,6 +144,12 @@ export interface SecureDaemonPaths {
    * @cis none error reporting only
    */
   engineLog?: string;
+  /**
+   * Directory of hardened-docker's own state on the host: the apply's journal (daemon-apply.state), which lets a run finish or roll back an apply that was interrupted, and the host lock (host.lock) that every command of the components takes. Default /var/lib/hardened-docker.
+   * @default /var/lib/hardened-docker
+   * @cis none safe apply (journal and lock)
+   */
+  stateDir?: string;
 }
 
 /** How the docker.Provider that SecureDaemon hands out reaches the daemon. */
@@ -252,7 +263,7 @@ export interface SecureDaemonArgs {
    */
   paths?: SecureDaemonPaths;
   /**
-   * Seconds to wait for the engine after a restart before rolling back. Default 60.
+   * Seconds each systemctl call of the apply (restart, reload, stop, start) may take, and to wait for the engine after one, before rolling back. Default 60.
    * @cis none rollback timing
    */
   restartTimeoutSeconds?: number;
@@ -361,6 +372,7 @@ const argsSchema = z.strictObject({
       unitFiles: z.array(hostPath()).optional(),
       environmentFiles: z.array(hostPath()).optional(),
       engineLog: hostPath().optional(),
+      stateDir: hostPath().optional(),
     })
     .optional(),
   restartTimeoutSeconds: z.number().int().min(1).max(3600).optional(),
@@ -419,6 +431,7 @@ export interface ResolvedPaths {
   unitFiles: string[];
   environmentFiles: string[];
   engineLog?: string;
+  stateDir: string;
 }
 
 /** What the class needs to render daemon.json once the log options resolve. */
@@ -528,7 +541,9 @@ export function planSecureDaemon(name: string, rawArgs: SecureDaemonArgs, option
     unitFiles: p.unitFiles ?? DEFAULT_UNIT_FILES,
     environmentFiles: p.environmentFiles ?? ["/etc/default/docker", "/etc/sysconfig/docker"],
     ...(p.engineLog !== undefined ? { engineLog: p.engineLog } : {}),
+    stateDir: p.stateDir ?? DEFAULT_STATE_DIR,
   };
+  const lockFile = hostLockFile(paths.stateDir);
   if (a.tls && parentDir(paths.configFile) === paths.tlsDir) problems.push("paths.tlsDir: must not be the directory of daemon.json");
 
   const flags = a.dockerdFlags ?? [];
@@ -593,6 +608,8 @@ export function planSecureDaemon(name: string, rawArgs: SecureDaemonArgs, option
       iccOff: config.icc === false,
       ...(a.tls ? { tlsDir: paths.tlsDir } : {}),
       ulimits: ulimitChecks,
+      stateFile: daemonApplyStateFile(paths.stateDir),
+      lockFile,
     });
     return { config, configText, configHash: configSha256(configText), applyScript };
   };
@@ -638,8 +655,9 @@ export function planSecureDaemon(name: string, rawArgs: SecureDaemonArgs, option
       containerdSocket: paths.containerdSocket,
       unitFiles: paths.unitFiles,
       environmentFiles: paths.environmentFiles,
+      lockFile,
     }),
-    ...(a.tls ? { tlsScript: renderTlsStageScript(paths.tlsDir) } : {}),
+    ...(a.tls ? { tlsScript: renderTlsStageScript(paths.tlsDir, { lockFile }) } : {}),
     connection: { port, user, sudo, hostKeyPinned: c.hostKey !== undefined },
     dockerdFlags: flags,
     provider: {

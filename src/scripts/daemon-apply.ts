@@ -1,32 +1,57 @@
 /**
  * The host script that applies a daemon.json (SecureDaemon). Rendered here, as text, so the unit
- * tests read it and the integration test runs exactly what Pulumi sends to the host.
+ * tests read it and the integration tests run exactly what Pulumi sends to the host: a header of
+ * validated, quoted inputs and shared functions, then the body ./sh/daemon-apply.sh.
  *
  * What the script does, in order:
- * 1. Refuses to run unless root; checks its tools.
+ * 1. Refuses to run unless root; takes the host lock (flock, ./shell-prelude.ts: one
+ *    hardened-docker command changes a host at a time; a second waits `lockWaitSeconds`, then
+ *    fails saying so, having changed nothing); checks its tools.
  * 2. Checks every `default-ulimits` hard limit against the running dockerd's own hard limit
  *    (/proc/<pid>/limits): above it, containers fail to start (CIS 2.8). Nothing is changed then.
  * 3. Decodes the configuration (embedded as base64 in a quoted heredoc: no byte of it is ever
- *    shell syntax) into a temp file in the config's own directory, and checks its sha256.
- * 4. Compares it with the file in place, and staged TLS material (see ./daemon-tls.ts) with the
- *    live files. Nothing differs → no restart; it only checks that the engine answers.
- * 5. Otherwise: backs up the previous files, renames the new ones into place (atomic within a
- *    directory), enables live-restore on the running daemon by a reload first (so running
- *    containers survive the restart), runs `systemctl restart docker`, and waits for
- *    `docker info` to answer on the daemon's socket.
- *    With icc off, it warns when the default bridge still has icc on: a dockerd that live-restores
- *    running containers keeps its networks as they were (seen on dockerd 20.10).
- * 6. If the engine does not come back: restores the previous files, restarts again, prints the
- *    engine's error (journald, or a log file) and exits 1 (2 if even the old configuration fails).
+ *    shell syntax) to `<config>.hd-new` in the config's own directory, and checks its sha256.
+ * 4. Reads the journal (`stateFile`). An apply that did not finish (the script was killed: a
+ *    cancelled deploy, a lost SSH session, a reboot) is completed when it is this configuration
+ *    and got as far as `restarting` (restart and verify; rolled back if that fails), and rolled
+ *    back first otherwise (previous files restored, the engine restarted when it may have seen
+ *    the new ones); one that was verified only has its backups dropped.
+ * 5. Compares the configuration with the file in place, and staged TLS material (see
+ *    ./daemon-tls.ts) with the live files. Nothing differs → no restart; it only checks that the
+ *    engine answers.
+ * 6. Otherwise a journaled commit; each phase is written to the journal (atomically, fsync'd)
+ *    before the step that follows it: `staged` (the plan: sha256, which files, whether dockerd
+ *    runs and its pid) → copies of the previous files, synced → `previous-saved` → `restarting`
+ *    → the new files renamed into place (atomic within a directory) → live-restore enabled in the
+ *    running daemon by a reload (so running containers survive the restart) → `systemctl restart
+ *    docker` → verified: the engine answers on its socket, as another dockerd process than before
+ *    (a restart really happened), and daemon.json on disk is still ours → `verified` → backups
+ *    dropped → `done`. If another writer replaced daemon.json during the restart, the apply is
+ *    not reported as applied: exit 1 names the file's sha256 and says that dockerd runs with it
+ *    (journal `replaced`). With icc off, it warns when the default bridge still has icc on: a
+ *    dockerd that live-restores running containers keeps its networks as they were.
+ * 7. If the engine does not come back: `rolling-back` → stop dockerd (a stop also replaces a
+ *    start job that hangs) → the previous files restored → start → `rolled-back`; prints the
+ *    engine's error (journald, or a log file) and exits 1. A rollback that cannot finish exits 2,
+ *    saying what daemon.json and dockerd are now and the command that recovers the host.
+ *
+ * Every wait is bounded: each `systemctl restart|reload|stop|start` runs under
+ * `timeout --foreground -k 5 <timeoutSeconds>`, with the lock's fd closed so that a dockerd it
+ * starts never holds the lock; the engine is waited for at most `timeoutSeconds` after each.
  *
  * POSIX sh (runs under dash and bash). `systemctl` is looked up on PATH, so a test can put a
- * stand-in first; every host path is a rendered, validated and quoted value.
+ * stand-in first; every host path is a rendered, validated and quoted value. With
+ * `failureInjection` (tests only; SecureDaemon never sets it) the script stops at the step
+ * boundary named by HD_STOP_AT (DAEMON_APPLY_STEPS), touching HD_STOP_SIGNAL, so that a test can
+ * SIGKILL its process group there.
  */
 import { createHash } from "crypto";
-import { engineShellFunctions } from "./engine-shell";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { DOCKER_SERVICE_FUNCTIONS, engineShellFunctions } from "./engine-shell";
 import { assertHostPath, parentDir } from "./host-paths";
 import { shellQuote } from "./quote";
-import { messageFunctions, REQUIRE_ROOT } from "./shell-prelude";
+import { DEFAULT_LOCK_WAIT_SECONDS, DEFAULT_STATE_DIR, DURABLE_FILE_FUNCTIONS, hostLock, hostLockFile, messageFunctions, REQUIRE_ROOT } from "./shell-prelude";
 
 /** The labels of /proc/<pid>/limits for Docker's ulimit names (go-units). */
 export const PROC_LIMIT_LABELS: Readonly<Record<string, string>> = {
@@ -57,6 +82,25 @@ export const TLS_FILES = [
 /** Suffix of TLS files written by the TLS step and committed by the apply step. */
 export const STAGED_SUFFIX = ".hd-staged";
 
+/** Name of the apply's journal in the state directory. */
+export const DAEMON_APPLY_STATE_NAME = "daemon-apply.state";
+
+/** The apply's journal in a state directory. */
+export function daemonApplyStateFile(stateDir: string = DEFAULT_STATE_DIR): string {
+  return `${stateDir}/${DAEMON_APPLY_STATE_NAME}`;
+}
+
+/**
+ * Every step boundary of an apply, in order: the journal phases (recorded durably before the host
+ * changes further) and the sub-steps between them (`installed`: the new files renamed into place;
+ * `reloaded`: live-restore on in the running daemon, when it needed a reload; `restarted`:
+ * `systemctl restart` returned). A test can stop the script at any of them (HD_STOP_AT).
+ */
+export const DAEMON_APPLY_STEPS = ["staged", "previous-saved", "restarting", "installed", "reloaded", "restarted", "verified", "done"] as const;
+/** The step boundaries of a rollback, in order (`engine-stopped` and `restored` only when the new files went into place). */
+export const DAEMON_ROLLBACK_STEPS = ["rolling-back", "engine-stopped", "restored", "rolled-back"] as const;
+export type DaemonApplyStep = (typeof DAEMON_APPLY_STEPS)[number] | (typeof DAEMON_ROLLBACK_STEPS)[number] | "replaced";
+
 export interface DaemonApplyOptions {
   /** daemon.json content, byte for byte. */
   configText: string;
@@ -68,7 +112,7 @@ export interface DaemonApplyOptions {
   pidFile: string;
   /** A file dockerd logs to; undefined = read journald (`journalctl -u docker.service`). */
   engineLog?: string;
-  /** Seconds to wait for the engine to answer after a restart. */
+  /** Seconds each systemctl call may take, and to wait for the engine to answer after one. */
   timeoutSeconds: number;
   /** The new configuration enables live-restore: enable it on the running daemon before restarting. */
   liveRestore: boolean;
@@ -78,6 +122,14 @@ export interface DaemonApplyOptions {
   tlsDir?: string;
   /** `default-ulimits` hard limits to check against dockerd's own. */
   ulimits: readonly { name: string; hard: number }[];
+  /** The apply's journal (default: daemon-apply.state in /var/lib/hardened-docker). */
+  stateFile?: string;
+  /** The host lock every component command takes (default: host.lock beside the journal). */
+  lockFile?: string;
+  /** Seconds to wait for the host lock before failing (default 600). */
+  lockWaitSeconds?: number;
+  /** TESTS ONLY: honour HD_STOP_AT (stop at a step boundary to be killed there). SecureDaemon never sets it. */
+  failureInjection?: boolean;
 }
 
 /** sha256 (hex) of a configuration text, as the script and the component's output compute it. */
@@ -93,13 +145,24 @@ function base64Lines(text: string): string {
 /** Heredoc delimiter: `-` is outside the base64 alphabet, so no line of the payload can equal it. */
 const CONFIG_END = "HD-CONFIG-END";
 
+/** TESTS ONLY (failureInjection): stop at a step boundary to be killed there. */
+const TEST_HOOKS = `# TESTS ONLY (rendered with failureInjection): stop at a step boundary to be killed there.
+stop_at=\${HD_STOP_AT:-}
+stop_signal=\${HD_STOP_SIGNAL:-/dev/null}`;
+const NO_TEST_HOOKS = "stop_at=\nstop_signal=";
+
+/** The shell body (./sh/daemon-apply.sh), read once. */
+const BODY = readFileSync(join(__dirname, "sh", "daemon-apply.sh"), "utf8");
+
 /** Render the apply script. Validates every value it embeds; throws Error on a bad one. */
 export function renderDaemonApplyScript(o: DaemonApplyOptions): string {
   const configFile = assertHostPath("configFile", o.configFile);
   const socket = assertHostPath("dockerSocket", o.dockerSocket);
   const pidFile = assertHostPath("pidFile", o.pidFile);
   const engineLog = o.engineLog === undefined ? "" : assertHostPath("engineLog", o.engineLog);
-  const tlsDir = o.tlsDir === undefined ? undefined : assertHostPath("tlsDir", o.tlsDir);
+  const tlsDir = o.tlsDir === undefined ? "" : assertHostPath("tlsDir", o.tlsDir);
+  const stateFile = assertHostPath("stateFile", o.stateFile ?? daemonApplyStateFile());
+  const lockFile = assertHostPath("lockFile", o.lockFile ?? hostLockFile(parentDir(stateFile)));
   if (!Number.isSafeInteger(o.timeoutSeconds) || o.timeoutSeconds < 1 || o.timeoutSeconds > 3600)
     throw new Error(`timeoutSeconds = ${JSON.stringify(o.timeoutSeconds)}: must be an integer from 1 to 3600`);
   if (o.configText.includes("\0")) throw new Error("configText: must not contain NUL bytes");
@@ -107,190 +170,52 @@ export function renderDaemonApplyScript(o: DaemonApplyOptions): string {
     const label = PROC_LIMIT_LABELS[name];
     if (!label) throw new Error(`ulimits: unknown ulimit name ${JSON.stringify(name)}`);
     if (!Number.isSafeInteger(hard) || hard < 0) throw new Error(`ulimits.${name}: hard limit must be a non-negative integer`);
-    return `check_limit ${shellQuote(label)} ${name} ${hard}`;
+    return `  check_limit ${shellQuote(label)} ${name} ${hard}`;
   });
-  const tlsFileNames = TLS_FILES.map((f) => f.file).join(" ");
+  const q = shellQuote;
 
   return `#!/bin/sh
-# hardened-docker SecureDaemon: apply daemon.json (rendered by src/scripts/daemon-apply.ts).
-# Restarts dockerd only when the configuration changed; restores the previous one if dockerd
-# does not come back.
+# hardened-docker SecureDaemon: apply daemon.json (rendered by src/scripts/daemon-apply.ts, see
+# there for every step): these inputs, then the shared functions, then the body
+# src/scripts/sh/daemon-apply.sh. Restarts dockerd only when the configuration changed; restores
+# the previous one if dockerd does not come back; resumes an apply that was interrupted.
 set -eu
 umask 077
 PATH="$PATH:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
-config=${shellQuote(configFile)}
-socket=${shellQuote(socket)}
-pidfile=${shellQuote(pidFile)}
-engine_log=${shellQuote(engineLog)}
+config=${q(configFile)}
+config_dir=${q(parentDir(configFile))}
+socket=${q(socket)}
+pidfile=${q(pidFile)}
+engine_log=${q(engineLog)}
 timeout_s=${o.timeoutSeconds}
 sha256=${configSha256(o.configText)}
 live_restore=${o.liveRestore ? "true" : "false"}
 icc_off=${o.iccOff ? "true" : "false"}
-tls_dir=${shellQuote(tlsDir ?? "")}
+tls_dir=${q(tlsDir)}
+tls_files=${q(TLS_FILES.map((f) => f.file).join(" "))}
+staged_suffix=${STAGED_SUFFIX}
+state_file=${q(stateFile)}
+${o.failureInjection ? TEST_HOOKS : NO_TEST_HOOKS}
 
-${messageFunctions("hd-apply")}
-
-${REQUIRE_ROOT}
-for tool in docker systemctl base64 sha256sum cmp mktemp timeout awk; do
-  command -v "$tool" >/dev/null 2>&1 || die "missing tool on the host: $tool"
-done
-
-# The engine on this host's socket (engine, engine_answers, wait_engine_up → engine_out).
-${engineShellFunctions({ callTimeoutSeconds: 15, pollSeconds: 1 })}
-
-# What dockerd logged since log_mark: the engine's own words for a failed start.
-mark_time=0
-mark_size=0
-log_mark() {
-  mark_time=$(date +%s)
-  mark_size=0
-  if [ -n "$engine_log" ] && [ -f "$engine_log" ]; then mark_size=$(wc -c <"$engine_log" | tr -d ' '); fi
+# default-ulimits hard limits, each against dockerd's own (check_limit is in the body).
+check_ulimits() {
+${limitChecks.length ? limitChecks.join("\n") : "  :"}
 }
-log_since() {
-  if [ -n "$engine_log" ]; then
-    if [ -f "$engine_log" ]; then tail -c +"$((mark_size + 1))" "$engine_log" | tail -n 40; fi
-  elif command -v journalctl >/dev/null 2>&1; then
-    journalctl -u docker.service --since "@$mark_time" --no-pager -o cat 2>/dev/null | tail -n 40
-  fi
-  return 0
-}
-
-# A dockerd that live-restores running containers keeps its networks as they were (it skips the
-# network configuration), so icc off in daemon.json does not reach docker0 while any container
-# runs across the restart: say so, naming those on docker0.
-check_bridge_icc() {
-  [ "$icc_off" = true ] || return 0
-  bridge_icc=$(engine network inspect bridge --format '{{index .Options "com.docker.network.bridge.enable_icc"}}' 2>/dev/null || true)
-  [ "$bridge_icc" = true ] || return 0
-  names=$(engine network inspect bridge --format '{{range .Containers}}{{.Name}} {{end}}' 2>/dev/null || true)
-  warn "WARNING: icc is off in daemon.json, but the default bridge still lets containers talk to each other: dockerd keeps its networks as they were while it live-restores running containers (on docker0: \${names:-none}). Restart docker when no container runs (HardenedContainers never use docker0): the bridge is then rebuilt with icc off."
-}
-
-restart() {
-  if ! out=$(systemctl restart docker 2>&1); then
-    engine_out="systemctl restart docker failed: $out"
-    return 1
-  fi
-  wait_engine_up
-}
-
-# ── 1. default-ulimits within dockerd's own hard limits (CIS 2.8) ──
-dockerd_pid=$(cat "$pidfile" 2>/dev/null || true)
-case $dockerd_pid in '' | *[!0-9]*) dockerd_pid= ;; esac
-if [ -n "$dockerd_pid" ] && [ ! -r "/proc/$dockerd_pid/limits" ]; then dockerd_pid=; fi
-check_limit() { # LABEL NAME HARD
-  [ -n "$dockerd_pid" ] || return 0
-  max=$(awk -v l="$1" 'index($0, l) == 1 { print substr($0, 48, 20) }' "/proc/$dockerd_pid/limits" | tr -d ' ')
-  case $max in '' | unlimited) return 0 ;; esac
-  [ "$3" -le "$max" ] || die "default-ulimits.$2: hard limit $3 is above dockerd's own hard limit $max (/proc/$dockerd_pid/limits); containers would fail to start. Lower it, or raise the limit of docker.service. Nothing was changed."
-}
-${limitChecks.length ? limitChecks.join("\n") : ":"}
-[ -n "$dockerd_pid" ] || say "dockerd is not running: default-ulimits not checked against its hard limits"
-
-# ── 2. the new configuration, next to the old one ──
-config_dir=${shellQuote(parentDir(configFile))}
-if [ ! -d "$config_dir" ]; then
-  mkdir -p -- "$config_dir"
-  chown 0:0 -- "$config_dir"
-  chmod 0755 -- "$config_dir"
-fi
-new=$(mktemp "$config_dir/.daemon.json.hd-XXXXXX")
-cleanup() { rm -f -- "$new"; }
-trap cleanup EXIT
-trap 'exit 130' INT TERM HUP
-base64 -d >"$new" <<'${CONFIG_END}'
+# The configuration, byte for byte (base64: no byte of it is shell syntax).
+write_config() {
+  base64 -d <<'${CONFIG_END}'
 ${base64Lines(o.configText)}
 ${CONFIG_END}
-got=$(sha256sum <"$new")
-got=\${got%% *}
-[ "$got" = "$sha256" ] || die "the decoded configuration has sha256 $got, expected $sha256"
-chown 0:0 -- "$new"
-chmod 0644 -- "$new"
+}
 
-# ── 3. changed? ──
-changed=
-if [ -f "$config" ] && cmp -s -- "$new" "$config"; then :; else changed="$config"; fi
-tls_new=
-if [ -n "$tls_dir" ]; then
-  for f in ${tlsFileNames}; do
-    staged="$tls_dir/$f${STAGED_SUFFIX}"
-    [ -f "$staged" ] || continue
-    if [ -f "$tls_dir/$f" ] && cmp -s -- "$staged" "$tls_dir/$f"; then rm -f -- "$staged"; else tls_new="$tls_new $f"; fi
-  done
-  [ -z "$tls_new" ] || changed="\${changed:+$changed and }TLS material:$tls_new"
-fi
+${messageFunctions("hd-apply")}
+${DURABLE_FILE_FUNCTIONS}
+# The engine on this host's socket (engine, engine_answers, wait_engine_up → engine_out).
+${engineShellFunctions({ callTimeoutSeconds: 15, pollSeconds: 1 })}
+${DOCKER_SERVICE_FUNCTIONS}
+${REQUIRE_ROOT}
+${hostLock(lockFile, o.lockWaitSeconds ?? DEFAULT_LOCK_WAIT_SECONDS)}
 
-if [ -z "$changed" ]; then
-  rm -f -- "$new"
-  if wait_engine_up; then
-    say "unchanged: $config sha256=$sha256; dockerd not restarted"
-    check_bridge_icc
-    exit 0
-  fi
-  die "the configuration is unchanged, but the engine on unix://$socket does not answer: $engine_out"
-fi
-say "changed: $changed"
-
-# ── 4. commit: back up, rename into place, restart ──
-log_mark
-had_config=
-if [ -f "$config" ]; then
-  cp -p -- "$config" "$config.hd-previous"
-  had_config=1
-fi
-tls_absent=
-for f in $tls_new; do
-  if [ -f "$tls_dir/$f" ]; then cp -p -- "$tls_dir/$f" "$tls_dir/$f.hd-previous"; else tls_absent="$tls_absent $f"; fi
-done
-mv -f -- "$new" "$config"
-for f in $tls_new; do mv -f -- "$tls_dir/$f${STAGED_SUFFIX}" "$tls_dir/$f"; done
-
-# live-restore is reloadable: turning it on in the running daemon first keeps its containers
-# running through the restart below.
-if [ "$live_restore" = true ] && lr=$(engine info --format '{{.LiveRestoreEnabled}}' 2>/dev/null) && [ "$lr" = false ]; then
-  if systemctl reload docker >/dev/null 2>&1; then
-    i=0
-    while [ "$i" -lt 10 ] && [ "$(engine info --format '{{.LiveRestoreEnabled}}' 2>/dev/null || true)" != true ]; do
-      sleep 1
-      i=$((i + 1))
-    done
-  fi
-  [ "$(engine info --format '{{.LiveRestoreEnabled}}' 2>/dev/null || true)" = true ] ||
-    warn "could not enable live-restore before the restart: running containers will stop"
-fi
-
-if restart; then
-  rm -f -- "$config.hd-previous"
-  for f in $tls_new; do rm -f -- "$tls_dir/$f.hd-previous"; done
-  say "applied: $config sha256=$sha256; dockerd restarted"
-  check_bridge_icc
-  exit 0
-fi
-
-# ── 5. rollback ──
-failure=$engine_out
-cause=$(log_since)
-warn "dockerd did not come back with the new configuration ($failure); restoring the previous one"
-if [ -n "$had_config" ]; then mv -f -- "$config.hd-previous" "$config"; else rm -f -- "$config"; fi
-for f in $tls_new; do
-  case " $tls_absent " in
-    *" $f "*) rm -f -- "$tls_dir/$f" ;;
-    *) mv -f -- "$tls_dir/$f.hd-previous" "$tls_dir/$f" ;;
-  esac
-done
-log_mark
-if restart; then
-  warn "the previous configuration is restored and the engine answers again"
-  warn "the engine's error with the new configuration:"
-  printf '%s\\n' "$cause" >&2
-  exit 1
-fi
-warn "the previous configuration did not bring dockerd back either ($engine_out)"
-warn "the engine's error with the new configuration:"
-printf '%s\\n' "$cause" >&2
-warn "and with the previous one:"
-log_since >&2
-exit 2
-`;
+${BODY}`;
 }

@@ -9,11 +9,12 @@
  * 0400 (3.14). Modes are written with five octal digits so GNU chmod also clears a directory's
  * setgid bit. Files that do not exist are skipped; symlinks are followed to the file they name.
  * Every change is printed; a failure to change a file makes the script exit 1 after the rest.
+ * It first takes the host lock (./shell-prelude.ts), like every component command.
  */
 import { TLS_FILES } from "./daemon-apply";
 import { assertHostPath } from "./host-paths";
 import { shellQuote } from "./quote";
-import { messageFunctions, REQUIRE_ROOT } from "./shell-prelude";
+import { DEFAULT_LOCK_WAIT_SECONDS, DEFAULT_STATE_DIR, hostLock, hostLockFile, messageFunctions, REQUIRE_ROOT } from "./shell-prelude";
 
 export interface DaemonPermissionsOptions {
   /** /etc/docker (3.5, 3.6); registry certificates are looked for in its certs.d (3.7, 3.8). */
@@ -30,6 +31,10 @@ export interface DaemonPermissionsOptions {
   unitFiles: readonly string[];
   /** /etc/default/docker, /etc/sysconfig/docker (3.19–3.22). */
   environmentFiles: readonly string[];
+  /** The host lock every component command takes (default: host.lock in /var/lib/hardened-docker). */
+  lockFile?: string;
+  /** Seconds to wait for the host lock before failing (default 600). */
+  lockWaitSeconds?: number;
 }
 
 /** One `fix PATH OWNER GROUP MODE max|exact` line per file. */
@@ -39,6 +44,7 @@ function fixLine(path: string, what: string, owner: string, group: string, mode:
 
 export function renderDaemonPermissionsScript(o: DaemonPermissionsOptions): string {
   const etcDocker = assertHostPath("etcDocker", o.etcDocker);
+  const lockFile = assertHostPath("lockFile", o.lockFile ?? hostLockFile(DEFAULT_STATE_DIR));
   const lines = [
     fixLine(etcDocker, "etcDocker", "root", "root", "0755", "max"),
     fixLine(o.configFile, "configFile", "root", "root", "0644", "max"),
@@ -59,6 +65,7 @@ failed=0
 ${messageFunctions("hd-perms")}
 
 ${REQUIRE_ROOT}
+${hostLock(lockFile, o.lockWaitSeconds ?? DEFAULT_LOCK_WAIT_SECONDS)}
 
 fix() { # PATH OWNER GROUP MODE max|exact
   [ -e "$1" ] || return 0

@@ -7,11 +7,12 @@
  * umask 077, chowned root:root and given their CIS modes (3.9–3.14: 0444, 0444, 0400) before
  * they are renamed to `<file>.hd-staged`. The apply step (./daemon-apply.ts) compares them with
  * the live files and commits them together with daemon.json — one transaction, one rollback.
+ * It first takes the host lock (./shell-prelude.ts), so it never stages while an apply commits.
  */
 import { STAGED_SUFFIX, TLS_FILES } from "./daemon-apply";
 import { assertHostPath } from "./host-paths";
 import { shellQuote } from "./quote";
-import { messageFunctions, REQUIRE_ROOT } from "./shell-prelude";
+import { DEFAULT_LOCK_WAIT_SECONDS, DEFAULT_STATE_DIR, hostLock, hostLockFile, messageFunctions, REQUIRE_ROOT } from "./shell-prelude";
 
 export interface TlsMaterial {
   /** CA certificate (PEM) that client certificates must chain to. */
@@ -41,9 +42,17 @@ export function encodeTlsStdin(m: TlsMaterial): string {
   return [m.caCert, m.cert, m.key].map((pem) => Buffer.from(pem, "utf8").toString("base64")).join("\n") + "\n";
 }
 
+export interface TlsStageOptions {
+  /** The host lock every component command takes (default: host.lock in /var/lib/hardened-docker). */
+  lockFile?: string;
+  /** Seconds to wait for the host lock before failing (default 600). */
+  lockWaitSeconds?: number;
+}
+
 /** Render the TLS staging script for `tlsDir`. */
-export function renderTlsStageScript(tlsDir: string): string {
+export function renderTlsStageScript(tlsDir: string, o: TlsStageOptions = {}): string {
   const dir = assertHostPath("tlsDir", tlsDir);
+  const lockFile = assertHostPath("lockFile", o.lockFile ?? hostLockFile(DEFAULT_STATE_DIR));
   const stages = TLS_FILES.map((f) => `stage ${f.file} ${f.mode}`).join("\n");
   return `#!/bin/sh
 # hardened-docker SecureDaemon: stage dockerd's TLS material (rendered by src/scripts/daemon-tls.ts).
@@ -56,6 +65,7 @@ tls_dir=${shellQuote(dir)}
 ${messageFunctions("hd-tls")}
 
 ${REQUIRE_ROOT}
+${hostLock(lockFile, o.lockWaitSeconds ?? DEFAULT_LOCK_WAIT_SECONDS)}
 mkdir -p -- "$tls_dir"
 chown 0:0 -- "$tls_dir"
 chmod 0755 -- "$tls_dir"

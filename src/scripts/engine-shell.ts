@@ -24,3 +24,20 @@ wait_engine_up() {
   done
 }`;
 }
+
+/**
+ * systemd's docker.service from a host script, every wait bounded by $timeout_s (the scripts
+ * define it, and $pidfile): `bounded CMD…` runs CMD under `timeout --foreground -k 5` with fd 9
+ * (the host lock, ./shell-prelude.ts) closed, so that a dockerd which systemctl (or a stand-in)
+ * starts never holds the lock; `dockerd_pid` prints the pid in $pidfile when it is a live
+ * (non-zombie) process, else fails.
+ */
+export const DOCKER_SERVICE_FUNCTIONS = `bounded() { timeout --foreground -k 5 "$timeout_s" "$@" 9>&-; }
+dockerd_pid() {
+  dp=$(cat "$pidfile" 2>/dev/null || true)
+  case $dp in '' | *[!0-9]*) return 1 ;; esac
+  [ -r "/proc/$dp/stat" ] || return 1
+  dp_state=$(sed 's/.*) //' "/proc/$dp/stat" 2>/dev/null | cut -d' ' -f1) || return 1
+  [ "$dp_state" != Z ] || return 1
+  printf '%s\\n' "$dp"
+}`;

@@ -4,9 +4,7 @@
  * never restarted), and runs exactly the text SecureDaemon hands to its remote commands: the apply
  * script with `bash -s`, the TLS step with `bash -c` and the material on stdin, as an SSH session
  * would. Paths are component arguments pointing into a per-run host tree; the only stand-in is
- * `systemctl` (a script first on PATH that is this engine's docker.service: restart = stop dockerd
- * by its pid file, start it again with the unit's argv, ready when the API answers, failed when
- * dockerd exits; reload = SIGHUP).
+ * `systemctl` (test/harness/systemctl-stand-in.ts, first on PATH: this engine's docker.service).
  *
  * What is proven here: the engine reports the applied settings and enforces them (icc off between
  * two containers on the default bridge, userns-remap, no-new-privileges, default ulimits, no
@@ -28,9 +26,9 @@ import { evaluate } from "../../src/rules/evaluate";
 import { SECTION_3 } from "../../src/rules/section3-files";
 import { DEFAULT_SETTINGS } from "../../src/rules/types";
 import { encodeTlsStdin } from "../../src/scripts/daemon-tls";
-import { shellQuote } from "../../src/scripts/quote";
 import { hostFactsOf, hostTree, layOutBadTree, runScript, statFile, type HostTree } from "../harness/daemon-host";
 import { parseEngineEnv, TEST_ENGINE_SCRIPT } from "../harness/engine-env";
+import { standInSystemctl } from "../harness/systemctl-stand-in";
 
 jest.setTimeout(300_000);
 
@@ -80,46 +78,6 @@ function unitArgv(withHostFlag: boolean): string[] {
 }
 const writeUnit = (withHostFlag: boolean) => writeFileSync(UNIT_ARGV, unitArgv(withHostFlag).join("\n") + "\n");
 
-function standInSystemctl(): string {
-  return `#!/bin/sh
-# Stand-in for systemctl (test only): docker.service of the test engine in ${E}.
-set -u
-E=${shellQuote(E)}
-NETNS=${shellQuote(netns)}
-alive() { [ -r "/proc/$1/stat" ] && [ "$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null)" != Z ]; }
-case \${2:-} in docker | docker.service) ;; *) echo "systemctl stand-in: unknown unit \${2:-}" >&2; exit 5 ;; esac
-echo "$1" >>${shellQuote(CALLS)}
-pid=$(cat "$E/docker.pid" 2>/dev/null || true)
-case $1 in
-  reload) [ -n "$pid" ] && kill -HUP "$pid"; exit $? ;;
-  restart) ;;
-  *) echo "systemctl stand-in: unsupported: $*" >&2; exit 1 ;;
-esac
-if [ -n "$pid" ] && alive "$pid"; then
-  kill -TERM "$pid"
-  i=0
-  while alive "$pid"; do
-    i=$((i + 1)); [ "$i" -eq 600 ] && kill -KILL "$pid"
-    sleep 0.1
-  done
-fi
-set --
-while IFS= read -r a; do set -- "$@" "$a"; done <${shellQuote(UNIT_ARGV)}
-nsenter --net="/var/run/netns/$NETNS" setsid "$@" >>"$E/dockerd.log" 2>&1 </dev/null &
-new=$!
-echo "$new" >"$E/dockerd.launcher.pid"
-i=0
-while [ "$i" -lt 900 ]; do
-  DOCKER_HOST="unix://$E/docker.sock" docker info --format '{{.ID}}' >/dev/null 2>&1 && exit 0
-  alive "$new" || { echo "docker.service: dockerd exited, see $E/dockerd.log" >&2; exit 1; }
-  sleep 0.1
-  i=$((i + 1))
-done
-echo "docker.service: start timed out" >&2
-exit 1
-`;
-}
-
 /** SecureDaemon arguments for this engine and host tree. */
 function args(over: Partial<SecureDaemonArgs> = {}): SecureDaemonArgs {
   return {
@@ -141,6 +99,7 @@ function args(over: Partial<SecureDaemonArgs> = {}): SecureDaemonArgs {
       unitFiles: TREE.unitFiles,
       environmentFiles: TREE.environmentFiles,
       engineLog: join(E, "dockerd.log"),
+      stateDir: join(DIR, "state"),
     },
     ...over,
   };
@@ -177,7 +136,7 @@ beforeAll(() => {
   started = true;
   netns = parseEngineEnv(readFileSync(join(E, "env"), "utf8")).HD_TEST_NETNS ?? "";
   expect(out).toContain("DOCKER_HOST=");
-  writeFileSync(join(BIN, "systemctl"), standInSystemctl());
+  writeFileSync(join(BIN, "systemctl"), standInSystemctl({ engineDir: E, netns, unitArgvFile: UNIT_ARGV, callsFile: CALLS }));
   chmodSync(join(BIN, "systemctl"), 0o755);
   // The host's daemon.json before SecureDaemon: test-engine.sh's (userns-remap only). Restart once
   // through the "unit", so the running dockerd reads the host tree's file from now on.
@@ -319,7 +278,7 @@ describe("SecureDaemon on a real dockerd", () => {
     expect(existsSync(`${TREE.configFile}.hd-previous`)).toBe(false);
     expect(info().liveRestoreEnabled).toBe(true);
     expect(state(keeper)).toMatchObject({ Running: true, Pid: keeperPid });
-    expect(calls().slice(before)).toEqual(["restart", "restart"]);
+    expect(calls().slice(before)).toEqual(["restart", "stop", "start"]); // the rollback: stop, restore, start
   });
 
   it("keeps hostile strings inert: refused by validation, or carried verbatim and never run", () => {

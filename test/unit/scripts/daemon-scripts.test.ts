@@ -42,17 +42,20 @@ const FAKE_SYSTEMCTL = `#!/bin/sh
 echo "$*" >>"$FAKE/calls"
 lr=false
 grep -q '"live-restore": true' "$FAKE_CONFIG" 2>/dev/null && lr=true
+start() {
+  if grep -q BREAK "$FAKE_CONFIG" 2>/dev/null; then
+    echo "unable to configure the Docker daemon with file $FAKE_CONFIG: BREAK is not allowed" >>"$FAKE/dockerd.log"
+    exit 1
+  fi
+  grep -q BLOCK "$FAKE_CONFIG" 2>/dev/null && exec sleep 3600 # a start job that never finishes
+  echo "$lr" >"$FAKE/live-restore"
+  echo "API listen on $FAKE/docker.sock" >>"$FAKE/dockerd.log"
+  grep -q HANG "$FAKE_CONFIG" 2>/dev/null || touch "$FAKE/up"
+}
 case "$1" in
-  restart)
-    rm -f "$FAKE/up"
-    if grep -q BREAK "$FAKE_CONFIG" 2>/dev/null; then
-      echo "unable to configure the Docker daemon with file $FAKE_CONFIG: BREAK is not allowed" >>"$FAKE/dockerd.log"
-      exit 1
-    fi
-    echo "$lr" >"$FAKE/live-restore"
-    echo "API listen on $FAKE/docker.sock" >>"$FAKE/dockerd.log"
-    grep -q HANG "$FAKE_CONFIG" 2>/dev/null || touch "$FAKE/up"
-    ;;
+  restart) rm -f "$FAKE/up"; start ;;
+  start) [ -f "$FAKE/up" ] || start ;;
+  stop) rm -f "$FAKE/up" ;;
   reload) echo "$lr" >"$FAKE/live-restore" ;;
 esac
 `;
@@ -107,6 +110,7 @@ function args(over: Partial<SecureDaemonArgs> = {}): SecureDaemonArgs {
       unitFiles: t.unitFiles,
       environmentFiles: t.environmentFiles,
       engineLog: join(fake.dir, "dockerd.log"),
+      stateDir: join(fake.dir, "state"),
     },
     ...over,
   };
@@ -151,7 +155,8 @@ describe.each(["bash", "dash"] as const)("apply script under %s", (shell) => {
     expect(r.stderr).toContain("BREAK is not allowed"); // the engine's own words
     expect(r.stderr).toContain("the engine answers again");
     expect(readFileSync(fake.tree.configFile, "utf8")).toBe(good);
-    expect(fake.calls()).toEqual(["restart docker", "restart docker", "restart docker"]);
+    // Rollback: stop (it would replace a start job that hangs), restore, start.
+    expect(fake.calls()).toEqual(["restart docker", "restart docker", "stop docker", "start docker"]);
     expect(existsSync(join(fake.dir, "up"))).toBe(true);
     expect(leftovers()).toEqual([]);
   });
@@ -175,9 +180,12 @@ describe.each(["bash", "dash"] as const)("apply script under %s", (shell) => {
   it("exits 2 when the previous configuration fails as well", () => {
     mkdirSync(fake.tree.etcDocker, { recursive: true });
     writeFileSync(fake.tree.configFile, '{"labels": ["old=BREAK"]}\n');
+    fake.up(); // running before, so the rollback must bring it back
     const r = apply({ labels: { test: "BREAK" } });
     expect(r.status).toBe(2);
     expect(r.stderr).toContain("did not bring dockerd back either");
+    expect(r.stderr).toMatch(/HOST NEEDS ATTENTION: .* has sha256=[0-9a-f]{64} \(not the new configuration\); dockerd is stopped; the journal .*daemon-apply.state says: rolling-back\./);
+    expect(r.stderr).toContain("then recover with: systemctl restart docker");
   });
 
   it("switches live-restore on in the running daemon (reload) before restarting it", () => {
