@@ -264,6 +264,7 @@ describe("SecureDaemon input validation", () => {
     ["paths.dockerSocket", (h) => ({ paths: { dockerSocket: `/run/${h}.sock` } }), /paths\.dockerSocket = .*may only contain/],
     ["paths.unitFiles", (h) => ({ paths: { unitFiles: [`/lib/systemd/system/${h}`] } }), /paths\.unitFiles\[0\] = .*may only contain/],
     ["paths.engineLog", (h) => ({ paths: { engineLog: `/var/log/${h}` } }), /paths\.engineLog = .*may only contain/],
+    ["paths.stateDir", (h) => ({ paths: { stateDir: `/var/lib/${h}` } }), /paths\.stateDir = .*may only contain/],
     ["provider.identityFile", (h) => ({ provider: { identityFile: `/root/.ssh/${h}` } }), /provider\.identityFile = .*may only contain/],
     ["logDriver", (h) => ({ logDriver: h }), /logDriver = .*must be a log driver name/],
     ["logOpts key", (h) => ({ logOpts: { [h]: "x" } }), /logOpts\..*: key .* must be a log option name/s],
@@ -323,6 +324,19 @@ describe("SecureDaemon host details", () => {
     expect(p.rendered.config["default-ulimits"]).toEqual({ nofile: { Name: "nofile", Soft: 2048, Hard: 8192 }, nproc: { Name: "nproc", Soft: 512, Hard: 1024 } });
     expect(p.permissionsScript).toContain("fix '/var/snap/docker/current/config/daemon.json' root root 0644 max");
     expect(p.permissionsScript).toContain("fix '/run/docker.sock' root \"$socket_group\" 0660 max");
+  });
+
+  it("keeps the apply's journal and the host lock in paths.stateDir (default /var/lib/hardened-docker), for every host script", () => {
+    const d = plan({ tls });
+    expect(d.rendered.applyScript).toContain("state_file='/var/lib/hardened-docker/daemon-apply.state'");
+    for (const s of [d.rendered.applyScript, d.permissionsScript, d.tlsScript!]) expect(s).toContain("hd_lock_file='/var/lib/hardened-docker/host.lock'");
+    const moved = plan({ tls, paths: { stateDir: "/srv/hd-state" } });
+    expect(moved.rendered.applyScript).toContain("state_file='/srv/hd-state/daemon-apply.state'");
+    for (const s of [moved.rendered.applyScript, moved.permissionsScript, moved.tlsScript!]) expect(s).toContain("hd_lock_file='/srv/hd-state/host.lock'");
+    expect(refusal({ paths: { stateDir: "state" } })).toMatch(/paths\.stateDir = "state": must be an absolute path/);
+    // The test hooks are never rendered for a host.
+    expect(d.rendered.applyScript).toContain("\nstop_at=\nstop_signal=\n");
+    expect(d.rendered.applyScript).not.toContain("${HD_STOP_AT");
   });
 
   it("writes the same daemon.json whatever the order of the arguments", () => {

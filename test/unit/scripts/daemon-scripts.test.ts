@@ -1,12 +1,13 @@
 /**
  * SecureDaemon's host scripts, run for real (bash and dash) against a fake host: a directory
  * tree, and stand-ins for `docker` (answers while the fake engine is "up") and `systemctl`
- * (restarts the fake engine, which refuses to start on a configuration containing BREAK and
- * never answers on one containing HANG). The real-engine behaviour is in
+ * (restarts the fake engine, which refuses to start on a configuration containing BREAK, never
+ * answers on one containing HANG, and whose start never returns on one containing BLOCK; `stop`
+ * also ends the process named in the fake pid file). The real-engine behaviour is in
  * test/integration/secure-daemon.test.ts; this file covers every branch of the scripts quickly.
  * Needs root (the scripts chown to root), as the project's tests do.
  */
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -14,11 +15,12 @@ import { planSecureDaemon, type SecureDaemonArgs } from "../../../src/components
 import { evaluate } from "../../../src/rules/evaluate";
 import { SECTION_3 } from "../../../src/rules/section3-files";
 import { DEFAULT_SETTINGS } from "../../../src/rules/types";
-import { configSha256, renderDaemonApplyScript } from "../../../src/scripts/daemon-apply";
+import { configSha256, renderDaemonApplyScript, type DaemonApplyOptions } from "../../../src/scripts/daemon-apply";
 import { renderDaemonPermissionsScript } from "../../../src/scripts/daemon-permissions";
 import { encodeTlsStdin, renderTlsStageScript } from "../../../src/scripts/daemon-tls";
 import { hostFactsOf, hostTree, layOutBadTree, runScript, statFile, type HostTree } from "../../harness/daemon-host";
 import { NOW } from "../../harness/fixtures";
+import { shellcheck } from "../../harness/shellcheck";
 
 const HAS_DOCKER_GROUP = spawnSync("getent", ["group", "docker"]).status === 0;
 const HOST_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHy0sNXTPuKG7GmrOqjAuYexzDk+VfYMmvMAcPcjJ5z2";
@@ -55,7 +57,10 @@ start() {
 case "$1" in
   restart) rm -f "$FAKE/up"; start ;;
   start) [ -f "$FAKE/up" ] || start ;;
-  stop) rm -f "$FAKE/up" ;;
+  stop)
+    rm -f "$FAKE/up"
+    if [ -f "$FAKE/docker.pid" ]; then kill "$(cat "$FAKE/docker.pid")" 2>/dev/null; rm -f "$FAKE/docker.pid"; fi
+    ;;
   reload) echo "$lr" >"$FAKE/live-restore" ;;
 esac
 `;
@@ -117,6 +122,15 @@ function args(over: Partial<SecureDaemonArgs> = {}): SecureDaemonArgs {
 }
 const plan = (over: Partial<SecureDaemonArgs> = {}) => planSecureDaemon("d", args(over), { now: NOW });
 const leftovers = () => readdirSync(fake.tree.etcDocker).filter((f) => f !== "daemon.json" && f !== "tls");
+const journalFile = () => join(fake.dir, "state", "daemon-apply.state");
+const phase = () => /^phase=(.*)$/m.exec(readFileSync(journalFile(), "utf8"))?.[1];
+/** The journal an apply leaves when it is killed (key=value lines, as the script writes them). */
+function writeJournal(fields: Record<string, string>): void {
+  mkdirSync(join(fake.dir, "state"), { recursive: true });
+  const all = { version: "1", config: fake.tree.configFile, had_config: "yes", installed: "yes", tls_new: "", tls_absent: "", was_running: "yes", pid: "", ...fields };
+  writeFileSync(journalFile(), Object.entries(all).map(([k, v]) => `${k}=${v}`).join("\n") + "\n");
+}
+const resetCalls = () => rmSync(join(fake.dir, "calls"), { force: true });
 
 describe.each(["bash", "dash"] as const)("apply script under %s", (shell) => {
   const apply = (over: Partial<SecureDaemonArgs> = {}) => runScript(plan(over).rendered.applyScript, { env: fake.env, shell });
@@ -243,6 +257,122 @@ describe.each(["bash", "dash"] as const)("apply script under %s", (shell) => {
     expect(readdirSync(fake.tree.tlsDir).sort()).toEqual(["ca.pem", "server-cert.pem", "server-key.pem"]);
   });
 
+  it("records each phase in the journal and ends at done", () => {
+    const p = plan();
+    expect(apply().status).toBe(0);
+    const journal = readFileSync(journalFile(), "utf8");
+    expect(journal).toContain(`config=${fake.tree.configFile}\n`);
+    expect(journal).toContain(`sha256=${p.rendered.configHash}\n`);
+    expect(phase()).toBe("done");
+  });
+
+  it("completes an interrupted apply of the same configuration (from restarting on): one restart, applied, backups dropped", () => {
+    expect(apply().status).toBe(0);
+    const good = readFileSync(fake.tree.configFile, "utf8");
+    const p = plan({ labels: { v: "2" } });
+    // Killed after the rename into place, before the restart.
+    writeFileSync(fake.tree.configFile, p.rendered.configText);
+    writeFileSync(`${fake.tree.configFile}.hd-previous`, good);
+    writeJournal({ phase: "restarting", sha256: p.rendered.configHash });
+    resetCalls();
+    const r = runScript(p.rendered.applyScript, { env: fake.env, shell });
+    expect(r.status).toBe(0);
+    expect(r.stderr).toContain('an earlier run of this apply stopped at step "restarting"');
+    expect(r.stdout).toContain(`applied: ${fake.tree.configFile} sha256=${p.rendered.configHash}; dockerd restarted (completing the apply an earlier run began)`);
+    expect(fake.calls()).toEqual(["restart docker"]);
+    expect(phase()).toBe("done");
+    expect(leftovers()).toEqual([]);
+  });
+
+  it("rolls back an interrupted apply of another configuration first (stop, restore, start), then applies its own", () => {
+    expect(apply().status).toBe(0);
+    const good = readFileSync(fake.tree.configFile, "utf8");
+    const other = plan({ labels: { v: "other" } });
+    writeFileSync(fake.tree.configFile, other.rendered.configText);
+    writeFileSync(`${fake.tree.configFile}.hd-previous`, good);
+    writeJournal({ phase: "restarting", sha256: other.rendered.configHash });
+    resetCalls();
+    const p = plan({ labels: { v: "3" } });
+    const r = runScript(p.rendered.applyScript, { env: fake.env, shell });
+    expect(r.status).toBe(0);
+    expect(r.stderr).toContain(`an earlier apply (sha256=${other.rendered.configHash}) stopped at step "restarting"`);
+    expect(r.stderr).toContain("rolled back the interrupted apply");
+    expect(fake.calls()).toEqual(["stop docker", "start docker", "restart docker"]);
+    expect(readFileSync(fake.tree.configFile, "utf8")).toBe(p.rendered.configText);
+    expect(phase()).toBe("done");
+    expect(leftovers()).toEqual([]);
+  });
+
+  it("rolls back an interrupted apply that had not put its file in place without touching the engine", () => {
+    expect(apply().status).toBe(0);
+    const good = readFileSync(fake.tree.configFile, "utf8");
+    const other = plan({ labels: { v: "other" } });
+    writeFileSync(`${fake.tree.configFile}.hd-previous`, good.slice(0, 10)); // a copy cut short
+    writeJournal({ phase: "staged", installed: "no", sha256: other.rendered.configHash });
+    resetCalls();
+    const p = plan({ labels: { v: "3" } });
+    const r = runScript(p.rendered.applyScript, { env: fake.env, shell });
+    expect(r.status).toBe(0);
+    expect(fake.calls()).toEqual(["restart docker"]); // this run's own restart only
+    expect(readFileSync(fake.tree.configFile, "utf8")).toBe(p.rendered.configText);
+    expect(leftovers()).toEqual([]);
+  });
+
+  it("finishes an apply that was verified before it was interrupted, without a second restart", () => {
+    expect(apply().status).toBe(0);
+    const good = readFileSync(fake.tree.configFile, "utf8");
+    const p = plan({ labels: { v: "2" } });
+    expect(runScript(p.rendered.applyScript, { env: fake.env, shell }).status).toBe(0);
+    writeFileSync(`${fake.tree.configFile}.hd-previous`, good);
+    writeJournal({ phase: "verified", sha256: p.rendered.configHash });
+    resetCalls();
+    const r = runScript(p.rendered.applyScript, { env: fake.env, shell });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain("dockerd restarted by an earlier run, which was interrupted after verifying it");
+    expect(fake.calls()).toEqual([]);
+    expect(phase()).toBe("done");
+    expect(leftovers()).toEqual([]);
+  });
+
+  it("refuses a journal holding an unfinished apply of another daemon.json, changing nothing", () => {
+    writeJournal({ phase: "restarting", config: "/srv/other/daemon.json", sha256: "0".repeat(64) });
+    const r = apply();
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain("holds an unfinished apply of /srv/other/daemon.json");
+    expect(existsSync(fake.tree.configFile)).toBe(false);
+    expect(fake.calls()).toEqual([]);
+  });
+
+  it("bounds a restart that never returns: stopped, restored, started within the bound, exit 1", () => {
+    expect(apply().status).toBe(0);
+    const good = readFileSync(fake.tree.configFile, "utf8");
+    const t0 = Date.now();
+    const r = apply({ labels: { test: "BLOCK" } });
+    const ms = Date.now() - t0;
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain("systemctl restart docker failed or did not finish within 2s");
+    expect(ms).toBeLessThan(2 * 2000 + 3000); // restartTimeoutSeconds 2: the restart's bound, then a quick rollback
+    expect(fake.calls()).toEqual(["restart docker", "restart docker", "stop docker", "start docker"]);
+    expect(readFileSync(fake.tree.configFile, "utf8")).toBe(good);
+    expect(existsSync(join(fake.dir, "up"))).toBe(true);
+    expect(phase()).toBe("rolled-back");
+  });
+
+  it("does not count a restart that left the same dockerd running: rolled back", () => {
+    const dockerd = spawn("sleep", ["60"], { stdio: "ignore" }); // stands for dockerd: the fake restart leaves it be
+    try {
+      writeFileSync(join(fake.dir, "docker.pid"), String(dockerd.pid));
+      fake.up();
+      const r = apply();
+      expect(r.status).toBe(1);
+      expect(r.stderr).toContain(`dockerd is the same process as before (pid ${dockerd.pid}): it was not restarted`);
+      expect(r.stderr).toContain("the engine answers again");
+      expect(existsSync(fake.tree.configFile)).toBe(false);
+    } finally {
+      dockerd.kill("SIGKILL");
+    }
+  });
+
   it("keeps hostile strings inert: they reach daemon.json verbatim and run nowhere", () => {
     const canary = join(fake.dir, "canary");
     const hostile = [`$(touch ${canary})`, `\`touch ${canary}\``, `'; touch ${canary}; '`, `"; touch ${canary}; "`, `\ntouch ${canary}\n`, "HD-CONFIG-END", `\\$(touch ${canary})`];
@@ -264,6 +394,68 @@ describe.each(["bash", "dash"] as const)("apply script under %s", (shell) => {
     for (const h of hostile.filter((h) => h !== "HD-CONFIG-END")) expect(p.rendered.applyScript).not.toContain(h.trim());
     // A payload line equal to the heredoc delimiter cannot exist: `-` is not in the base64 alphabet.
     expect(p.rendered.applyScript.split("\n").filter((l) => l === "HD-CONFIG-END")).toHaveLength(1);
+  });
+});
+
+describe("the host lock", () => {
+  const lockFile = () => join(fake.dir, "state", "host.lock");
+  /** Holds the lock in another process until released. */
+  async function holdLock(): Promise<() => void> {
+    mkdirSync(join(fake.dir, "state"), { recursive: true });
+    // The lock is held by the sleep itself (exec), so that killing it releases the lock.
+    const holder = spawn("sh", ["-c", 'exec 9>>"$1"; flock 9; exec sleep 60', "holder", lockFile()], { stdio: "ignore" });
+    for (let i = 0; i < 100 && spawnSync("flock", ["-n", lockFile(), "true"]).status === 0; i++) await new Promise((r) => setTimeout(r, 50));
+    return () => holder.kill("SIGKILL");
+  }
+  const options = (): DaemonApplyOptions => ({
+    configText: "{}\n",
+    configFile: fake.tree.configFile,
+    dockerSocket: join(fake.dir, "docker.sock"),
+    pidFile: join(fake.dir, "docker.pid"),
+    timeoutSeconds: 2,
+    liveRestore: false,
+    iccOff: false,
+    ulimits: [],
+    stateFile: join(fake.dir, "state", "daemon-apply.state"),
+    lockWaitSeconds: 1,
+  });
+
+  it("is taken by the apply, permissions and TLS steps: busy, each fails clearly after its wait and changes nothing", async () => {
+    const release = await holdLock();
+    try {
+      const t = fake.tree;
+      const scripts = [
+        runScript(renderDaemonApplyScript(options()), { env: fake.env }),
+        runScript(renderDaemonPermissionsScript({ etcDocker: t.etcDocker, configFile: t.configFile, dockerSocket: t.dockerSocket, containerdSocket: t.containerdSocket, unitFiles: [], environmentFiles: [], lockFile: lockFile(), lockWaitSeconds: 1 })),
+        runScript(renderTlsStageScript(t.tlsDir, { lockFile: lockFile(), lockWaitSeconds: 1 }), { stdin: encodeTlsStdin({ caCert: CA, cert: CERT, key: KEY }) }),
+      ];
+      for (const r of scripts) {
+        expect(r.status).toBe(1);
+        expect(r.stderr).toContain(`another hardened-docker command still holds the host lock ${lockFile()} after 1s`);
+        expect(r.stderr).toContain("Nothing was changed");
+      }
+      expect(existsSync(t.configFile)).toBe(false);
+      expect(existsSync(t.tlsDir)).toBe(false);
+      expect(fake.calls()).toEqual([]);
+    } finally {
+      release();
+    }
+    // Released (as a killed holder releases it): the apply goes ahead.
+    expect(runScript(renderDaemonApplyScript(options()), { env: fake.env }).status).toBe(0);
+  });
+
+  it("is not inherited by what systemctl starts: a dockerd left running never holds it", () => {
+    // The fake systemctl's restart starts a long-lived child, as systemd's stand-in starts dockerd.
+    writeFileSync(join(fake.dir, "bin/systemctl"), FAKE_SYSTEMCTL.replace("restart) rm -f", 'restart) sleep 30 >/dev/null 2>&1 </dev/null & echo $! >"$FAKE/child.pid"; rm -f'));
+    const r = runScript(renderDaemonApplyScript(options()), { env: fake.env });
+    const child = Number(readFileSync(join(fake.dir, "child.pid"), "utf8"));
+    try {
+      expect(r.status).toBe(0);
+      expect(existsSync(`/proc/${child}`)).toBe(true); // still running after the apply
+      expect(spawnSync("flock", ["-n", lockFile(), "true"]).status).toBe(0);
+    } finally {
+      process.kill(child, "SIGKILL");
+    }
   });
 });
 
@@ -339,6 +531,17 @@ describe("permissions script (CIS section 3)", () => {
     const r = runScript(renderDaemonPermissionsScript({ etcDocker: t.etcDocker, configFile: t.configFile, dockerSocket: t.dockerSocket, containerdSocket: t.containerdSocket, unitFiles: [], environmentFiles: [] }));
     expect(r.status).toBe(0);
     expect(r.stdout).toBe("");
+  });
+});
+
+describe("shellcheck (POSIX sh, warnings and errors)", () => {
+  it("passes on the apply script as SecureDaemon renders it, with the test hooks, and on the TLS and permissions scripts", () => {
+    const p = plan({ tls: { listen: "127.0.0.1:2376", caCert: CA, cert: CERT, key: KEY } });
+    const hooked = renderDaemonApplyScript({ configText: p.rendered.configText, configFile: fake.tree.configFile, dockerSocket: "/run/docker.sock", pidFile: "/run/docker.pid", timeoutSeconds: 5, liveRestore: true, iccOff: true, ulimits: [{ name: "nofile", hard: 4096 }], tlsDir: fake.tree.tlsDir, failureInjection: true });
+    for (const [what, text] of [["apply", p.rendered.applyScript], ["apply with test hooks", hooked], ["permissions", p.permissionsScript], ["tls", p.tlsScript!]] as const) {
+      const r = shellcheck(text);
+      if (r.status !== 0) throw new Error(`${what}: shellcheck found:\n${r.stdout}${r.stderr}`);
+    }
   });
 });
 
