@@ -8,7 +8,9 @@
  *    hardened-docker command changes a host at a time; a second waits `lockWaitSeconds`, then
  *    fails saying so, having changed nothing); checks its tools.
  * 2. Checks every `default-ulimits` hard limit against the running dockerd's own hard limit
- *    (/proc/<pid>/limits): above it, containers fail to start (CIS 2.8). Nothing is changed then.
+ *    (/proc/<pid>/limits): above it, containers fail to start (CIS 2.8). Such a configuration is
+ *    refused once the journal is read (an interrupted apply of it is rolled back, not completed);
+ *    nothing else is changed.
  * 3. Decodes the configuration (embedded as base64 in a quoted heredoc: no byte of it is ever
  *    shell syntax) to `<config>.hd-new` in the config's own directory, and checks its sha256.
  * 4. Reads the journal (`stateFile`). An apply that did not finish (the script was killed: a

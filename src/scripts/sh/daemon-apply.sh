@@ -282,14 +282,15 @@ restart_and_verify() { # NOTE appended to the report
   exit 0
 }
 
-# ── 1. default-ulimits within dockerd's own hard limits (CIS 2.8) ──
+# ── 1. default-ulimits within dockerd's own hard limits (CIS 2.8), refused below once the journal is read ──
 dockerd_at_start=$(dockerd_pid) || dockerd_at_start=
 if [ -n "$dockerd_at_start" ] && [ ! -r "/proc/$dockerd_at_start/limits" ]; then dockerd_at_start=; fi
+limit_problem=
 check_limit() { # LABEL NAME HARD
   [ -n "$dockerd_at_start" ] || return 0
   max=$(awk -v l="$1" 'index($0, l) == 1 { print substr($0, 48, 20) }' "/proc/$dockerd_at_start/limits" | tr -d ' ')
   case $max in '' | unlimited) return 0 ;; esac
-  [ "$3" -le "$max" ] || die "default-ulimits.$2: hard limit $3 is above dockerd's own hard limit $max (/proc/$dockerd_at_start/limits); containers would fail to start. Lower it, or raise the limit of docker.service. Nothing was changed."
+  [ "$3" -le "$max" ] || limit_problem=${limit_problem:-"default-ulimits.$2: hard limit $3 is above dockerd's own hard limit $max (/proc/$dockerd_at_start/limits); containers would fail to start. Lower it, or raise the limit of docker.service. Nothing was changed."}
 }
 check_ulimits
 [ -n "$dockerd_at_start" ] || say "dockerd is not running: default-ulimits not checked against its hard limits"
@@ -322,7 +323,7 @@ case $j_phase in '' | done | rolled-back | replaced) ;; *)
       check_bridge_icc
       exit 0
     fi
-  elif [ "$j_sha256" = "$sha256" ] && [ "$j_phase" = restarting ]; then
+  elif [ "$j_sha256" = "$sha256" ] && [ "$j_phase" = restarting ] && [ -z "$limit_problem" ]; then
     warn "an earlier run of this apply stopped at step \"$j_phase\" (journal $state_file): completing it"
     attempt=yes
     install_files
@@ -339,6 +340,7 @@ case $j_phase in '' | done | rolled-back | replaced) ;; *)
     warn "rolled back the interrupted apply: $config is the previous configuration again"
   fi ;;
 esac
+[ -z "$limit_problem" ] || die "$limit_problem"
 
 # ── 4. changed? ──
 changed=
