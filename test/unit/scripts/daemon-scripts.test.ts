@@ -130,6 +130,8 @@ function writeJournal(fields: Record<string, string>): void {
   const all = { version: "1", config: fake.tree.configFile, had_config: "yes", installed: "yes", tls_new: "", tls_absent: "", was_running: "yes", pid: "", ...fields };
   writeFileSync(journalFile(), Object.entries(all).map(([k, v]) => `${k}=${v}`).join("\n") + "\n");
 }
+/** The host lock of scripts rendered here without a state directory: in the fake host, not the machine's. */
+const testLock = () => join(fake.dir, "state", "host.lock");
 const resetCalls = () => rmSync(join(fake.dir, "calls"), { force: true });
 
 describe.each(["bash", "dash"] as const)("apply script under %s", (shell) => {
@@ -232,7 +234,7 @@ describe.each(["bash", "dash"] as const)("apply script under %s", (shell) => {
 
   it("commits staged TLS material with the configuration, and restores the old files on failure", () => {
     const tls = { listen: "127.0.0.1:2376", caCert: CA, cert: CERT, key: KEY };
-    const stage = (key: string) => runScript(renderTlsStageScript(fake.tree.tlsDir), { stdin: encodeTlsStdin({ caCert: CA, cert: CERT, key }), shell });
+    const stage = (key: string) => runScript(renderTlsStageScript(fake.tree.tlsDir, { lockFile: testLock() }), { stdin: encodeTlsStdin({ caCert: CA, cert: CERT, key }), shell });
     expect(stage(KEY).status).toBe(0);
     expect(apply({ tls }).status).toBe(0);
     expect(readFileSync(join(fake.tree.tlsDir, "server-key.pem"), "utf8")).toBe(KEY);
@@ -461,7 +463,7 @@ describe("the host lock", () => {
 
 describe("TLS staging script", () => {
   it("stages the three files root:root with CIS modes and prints no secret", () => {
-    const r = runScript(renderTlsStageScript(fake.tree.tlsDir), { stdin: encodeTlsStdin({ caCert: CA, cert: CERT, key: KEY }) });
+    const r = runScript(renderTlsStageScript(fake.tree.tlsDir, { lockFile: testLock() }), { stdin: encodeTlsStdin({ caCert: CA, cert: CERT, key: KEY }) });
     expect(r.status).toBe(0);
     expect(r.stdout + r.stderr).not.toContain("VE9QLVNFQ1JFVC1LRVk");
     expect(r.stdout + r.stderr).not.toContain("TOP-SECRET");
@@ -474,10 +476,10 @@ describe("TLS staging script", () => {
   });
 
   it("fails on missing or malformed material without staging a key", () => {
-    const r = runScript(renderTlsStageScript(fake.tree.tlsDir), { stdin: Buffer.from(CA).toString("base64") + "\n" });
+    const r = runScript(renderTlsStageScript(fake.tree.tlsDir, { lockFile: testLock() }), { stdin: Buffer.from(CA).toString("base64") + "\n" });
     expect(r.status).toBe(1);
     expect(r.stderr).toContain("server-cert.pem is missing");
-    const bad = runScript(renderTlsStageScript(fake.tree.tlsDir), { stdin: ["bm90IHBlbQ==", "x", "y"].join("\n") + "\n" });
+    const bad = runScript(renderTlsStageScript(fake.tree.tlsDir, { lockFile: testLock() }), { stdin: ["bm90IHBlbQ==", "x", "y"].join("\n") + "\n" });
     expect(bad.status).toBe(1);
     expect(bad.stderr).toContain("ca.pem is not PEM");
     expect(existsSync(join(fake.tree.tlsDir, "server-key.pem.hd-staged"))).toBe(false);
@@ -506,6 +508,7 @@ describe("permissions script (CIS section 3)", () => {
       containerdSocket: t.containerdSocket,
       unitFiles: t.unitFiles,
       environmentFiles: t.environmentFiles,
+      lockFile: testLock(),
     });
     const r = runScript(script, { shell: "dash" });
     expect(r.status).toBe(0);
@@ -528,7 +531,7 @@ describe("permissions script (CIS section 3)", () => {
 
   it("skips files that do not exist", () => {
     const t = fake.tree;
-    const r = runScript(renderDaemonPermissionsScript({ etcDocker: t.etcDocker, configFile: t.configFile, dockerSocket: t.dockerSocket, containerdSocket: t.containerdSocket, unitFiles: [], environmentFiles: [] }));
+    const r = runScript(renderDaemonPermissionsScript({ etcDocker: t.etcDocker, configFile: t.configFile, dockerSocket: t.dockerSocket, containerdSocket: t.containerdSocket, unitFiles: [], environmentFiles: [], lockFile: testLock() }));
     expect(r.status).toBe(0);
     expect(r.stdout).toBe("");
   });
