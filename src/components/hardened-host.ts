@@ -33,6 +33,7 @@ import { dataRootPathProblem, DEFAULT_DATA_LABEL, deviceProblem, labelProblem, l
 import { renderDockerGroupScript, userNameProblem } from "../scripts/docker-group";
 import { hostPathProblem } from "../scripts/host-paths";
 import { factValue, parseHostReport, type HostReport } from "../scripts/host-report";
+import { DEFAULT_STATE_DIR, hostLockFile } from "../scripts/shell-prelude";
 import { DEFAULT_UNATTENDED_FILE, renderUnattendedUpgradesScript } from "../scripts/unattended-upgrades";
 import { COMMAND_DIGESTS_OUTPUT, COMPONENT_EXEMPTIONS_OUTPUT, HARDENED_HOST_TYPE } from "../adapters/pulumi-tokens";
 import { exemptionSchema, HardenedArgsError, howToExempt, parseArgs, validateExemptions } from "./args";
@@ -142,7 +143,13 @@ export interface HardenedHostPaths {
    */
   fstab?: string;
   /**
-   * Where the data-root step records the filesystem UUID it made. Default /var/lib/hardened-docker/data-root.state.
+   * Directory of hardened-docker's own state on the host: the host lock (host.lock) that every command of the components takes first, so that two deploys never change the host at once, and the data-root journal. Default /var/lib/hardened-docker (SecureDaemon's `paths.stateDir` must be the same directory, for one lock per host).
+   * @default /var/lib/hardened-docker
+   * @cis 1.1.1
+   */
+  stateDir?: string;
+  /**
+   * The data-root step's journal: how far a migration got, so that a run that was killed part-way is finished or rolled back by the next one. Default `<stateDir>/data-root.state`.
    * @cis 1.1.1
    */
   stateFile?: string;
@@ -243,6 +250,7 @@ const argsSchema = z.strictObject({
   paths: z
     .strictObject({
       fstab: refine(hostPathProblem).optional(),
+      stateDir: refine(hostPathProblem).optional(),
       stateFile: refine(hostPathProblem).optional(),
       unitDropInDir: refine(hostPathProblem).optional(),
       dockerSocket: refine(hostPathProblem).optional(),
@@ -321,6 +329,8 @@ export function planHardenedHost(name: string, rawArgs: HardenedHostArgs, option
   }
 
   const p = a.paths ?? {};
+  const stateDir = p.stateDir ?? DEFAULT_STATE_DIR;
+  const lockFile = hostLockFile(stateDir);
   const render = <T>(what: string, f: () => T): T => {
     try {
       return f();
@@ -335,7 +345,8 @@ export function planHardenedHost(name: string, rawArgs: HardenedHostArgs, option
           source: source!,
           label: d?.label ?? DEFAULT_DATA_LABEL,
           fstab: p.fstab ?? "/etc/fstab",
-          stateFile: p.stateFile ?? "/var/lib/hardened-docker/data-root.state",
+          stateFile: p.stateFile ?? `${stateDir}/data-root.state`,
+          lockFile,
           unitDropInDir: p.unitDropInDir ?? "/etc/systemd/system/docker.service.d",
           dockerSocket: p.dockerSocket ?? "/var/run/docker.sock",
           pidFile: p.pidFile ?? "/var/run/docker.pid",
@@ -356,15 +367,16 @@ export function planHardenedHost(name: string, rawArgs: HardenedHostArgs, option
       rulesFile: au.rulesFile ?? DEFAULT_AUDIT_RULES_FILE,
       installAuditd: au.installAuditd ?? true,
       load: au.loadNow ?? true,
+      lockFile,
     }),
   );
 
-  const dockerGroupScript = a.trustedDockerUsers !== undefined ? render("trustedDockerUsers", () => renderDockerGroupScript({ trustedUsers: a.trustedDockerUsers! })) : undefined;
+  const dockerGroupScript = a.trustedDockerUsers !== undefined ? render("trustedDockerUsers", () => renderDockerGroupScript({ trustedUsers: a.trustedDockerUsers!, lockFile })) : undefined;
 
   const uu = a.unattendedUpgrades === true ? {} : a.unattendedUpgrades === false || a.unattendedUpgrades === undefined ? undefined : a.unattendedUpgrades;
   const unattendedUpgradesScript = uu
     ? render("unattendedUpgrades", () =>
-        renderUnattendedUpgradesScript({ includeEngine: uu.includeEngine ?? true, installPackage: uu.installPackage ?? true, confFile: uu.confFile ?? DEFAULT_UNATTENDED_FILE }),
+        renderUnattendedUpgradesScript({ includeEngine: uu.includeEngine ?? true, installPackage: uu.installPackage ?? true, confFile: uu.confFile ?? DEFAULT_UNATTENDED_FILE, lockFile }),
       )
     : undefined;
 

@@ -23,7 +23,7 @@
 import { assertHostPath } from "./host-paths";
 import { REPORT_FUNCTIONS } from "./host-report";
 import { shellQuote } from "./quote";
-import { messageFunctions, REPLACE_FILE_FUNCTION, REQUIRE_ROOT } from "./shell-prelude";
+import { DEFAULT_LOCK_WAIT_SECONDS, DEFAULT_STATE_DIR, hostLock, hostLockFile, messageFunctions, REPLACE_FILE_FUNCTION, REQUIRE_ROOT } from "./shell-prelude";
 
 /** The audit key of every rule this component writes (`auditctl -D -k` removes exactly these). */
 export const AUDIT_KEY = "hardened-docker";
@@ -37,6 +37,10 @@ export const DEFAULT_AUDIT_RULES_FILE = "/etc/audit/rules.d/hardened-docker.rule
 export type AuditCandidate = { rule: string; path: string } | { rule: string; binary: string; everyCopy?: boolean };
 
 export interface AuditRulesOptions {
+  /** The host lock every component command takes first (default /var/lib/hardened-docker/host.lock). */
+  lockFile?: string;
+  /** Seconds to wait for it before failing (default 600). */
+  lockWaitSeconds?: number;
   candidates: readonly AuditCandidate[];
   /** Where the persistent rules go. */
   rulesFile: string;
@@ -114,6 +118,7 @@ ${REPORT_FUNCTIONS}
 ${REPLACE_FILE_FUNCTION}
 
 ${REQUIRE_ROOT}
+${hostLock(assertHostPath("lockFile", o.lockFile ?? hostLockFile(DEFAULT_STATE_DIR)), o.lockWaitSeconds ?? DEFAULT_LOCK_WAIT_SECONDS)}
 
 # ── 1. auditd ──
 if ! command -v auditctl >/dev/null 2>&1; then

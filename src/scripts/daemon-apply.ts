@@ -53,7 +53,7 @@ import { join } from "node:path";
 import { DOCKER_SERVICE_FUNCTIONS, engineShellFunctions } from "./engine-shell";
 import { assertHostPath, parentDir } from "./host-paths";
 import { shellQuote } from "./quote";
-import { DEFAULT_LOCK_WAIT_SECONDS, DEFAULT_STATE_DIR, DURABLE_FILE_FUNCTIONS, hostLock, hostLockFile, messageFunctions, REQUIRE_ROOT } from "./shell-prelude";
+import { DEFAULT_LOCK_WAIT_SECONDS, DEFAULT_STATE_DIR, DURABLE_FILE_FUNCTIONS, hostLock, hostLockFile, messageFunctions, REQUIRE_ROOT, stepBoundaries } from "./shell-prelude";
 
 /** The labels of /proc/<pid>/limits for Docker's ulimit names (go-units). */
 export const PROC_LIMIT_LABELS: Readonly<Record<string, string>> = {
@@ -147,12 +147,6 @@ function base64Lines(text: string): string {
 /** Heredoc delimiter: `-` is outside the base64 alphabet, so no line of the payload can equal it. */
 const CONFIG_END = "HD-CONFIG-END";
 
-/** TESTS ONLY (failureInjection): stop at a step boundary to be killed there. */
-const TEST_HOOKS = `# TESTS ONLY (rendered with failureInjection): stop at a step boundary to be killed there.
-stop_at=\${HD_STOP_AT:-}
-stop_signal=\${HD_STOP_SIGNAL:-/dev/null}`;
-const NO_TEST_HOOKS = "stop_at=\nstop_signal=";
-
 /** The shell body (./sh/daemon-apply.sh), read once. */
 const BODY = readFileSync(join(__dirname, "sh", "daemon-apply.sh"), "utf8");
 
@@ -198,7 +192,6 @@ tls_dir=${q(tlsDir)}
 tls_files=${q(TLS_FILES.map((f) => f.file).join(" "))}
 staged_suffix=${STAGED_SUFFIX}
 state_file=${q(stateFile)}
-${o.failureInjection ? TEST_HOOKS : NO_TEST_HOOKS}
 
 # default-ulimits hard limits, each against dockerd's own (check_limit is in the body).
 check_ulimits() {
@@ -213,6 +206,7 @@ ${CONFIG_END}
 
 ${messageFunctions("hd-apply")}
 ${DURABLE_FILE_FUNCTIONS}
+${stepBoundaries(o.failureInjection)}
 # The engine on this host's socket (engine, engine_answers, wait_engine_up → engine_out).
 ${engineShellFunctions({ callTimeoutSeconds: 15, pollSeconds: 1 })}
 ${DOCKER_SERVICE_FUNCTIONS}

@@ -51,11 +51,11 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { engineShellFunctions } from "./engine-shell";
+import { DOCKER_SERVICE_FUNCTIONS, engineShellFunctions } from "./engine-shell";
 import { assertHostPath, parentDir } from "./host-paths";
 import { REPORT_FUNCTIONS } from "./host-report";
 import { shellQuote } from "./quote";
-import { DEFAULT_LOCK_WAIT_SECONDS, DURABLE_FILE_FUNCTIONS, hostLock, hostLockFile, messageFunctions, REQUIRE_ROOT } from "./shell-prelude";
+import { DEFAULT_LOCK_WAIT_SECONDS, DURABLE_FILE_FUNCTIONS, hostLock, hostLockFile, messageFunctions, REQUIRE_ROOT, stepBoundaries } from "./shell-prelude";
 
 /** The steps at which a test can make the script fail (HD_FAIL_AT). */
 export const FAILURE_POINTS = ["after-stop", "after-copy", "after-verify", "after-switch", "after-start"] as const;
@@ -172,12 +172,6 @@ function check(what: string, problem: string | undefined, value: unknown): void 
 
 // ───────────── the script ─────────────
 
-/** TESTS ONLY (failureInjection): fail at a step (HD_FAIL_AT), or stop there to be killed (HD_STOP_AT). */
-const TEST_HOOKS = `# TESTS ONLY (rendered with failureInjection): fail at a step, or stop there to be killed.
-fail_at=\${HD_FAIL_AT:-}
-stop_at=\${HD_STOP_AT:-}
-stop_signal=\${HD_STOP_SIGNAL:-/dev/null}`;
-const NO_TEST_HOOKS = "fail_at=\nstop_at=\nstop_signal=";
 
 /** The shell body (./sh/data-root.sh), read once. */
 const BODY = readFileSync(join(__dirname, "sh", "data-root.sh"), "utf8");
@@ -228,7 +222,7 @@ pidfile=${q(pidFile)}
 allow_wipe=${o.allowWipe ? "yes" : "no"}
 timeout_s=${o.timeoutSeconds}
 copy_tool=${copyTool}
-${o.failureInjection ? TEST_HOOKS : NO_TEST_HOOKS}
+${o.failureInjection ? "fail_at=${HD_FAIL_AT:-} # TESTS ONLY (rendered with failureInjection)" : "fail_at="}
 fstab_marker=${q(FSTAB_MARKER)}
 parent=${q(parentDir(dataRoot))}
 staging=${q(`${dataRoot}.hd-staging`)}
@@ -238,7 +232,9 @@ dropin=
 ${messageFunctions("hd-data-root")}
 ${REPORT_FUNCTIONS}
 ${DURABLE_FILE_FUNCTIONS}
+${stepBoundaries(o.failureInjection)}
 ${engineShellFunctions({ callTimeoutSeconds: 30, pollSeconds: 0.5 })}
+${DOCKER_SERVICE_FUNCTIONS}
 ${REQUIRE_ROOT}
 ${hostLock(lockFile, o.lockWaitSeconds ?? DEFAULT_LOCK_WAIT_SECONDS)}
 

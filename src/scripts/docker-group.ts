@@ -17,7 +17,7 @@
 import { assertHostPath } from "./host-paths";
 import { REPORT_FUNCTIONS } from "./host-report";
 import { shellQuote } from "./quote";
-import { messageFunctions, REQUIRE_ROOT } from "./shell-prelude";
+import { DEFAULT_LOCK_WAIT_SECONDS, DEFAULT_STATE_DIR, hostLock, hostLockFile, messageFunctions, REQUIRE_ROOT } from "./shell-prelude";
 
 /** User and group names accepted in arguments: lower-case, digits, _ . -, not starting with - or a digit (useradd's safe set). */
 const NAME = /^[a-z_][a-z0-9_.-]{0,31}$/;
@@ -28,6 +28,10 @@ export function userNameProblem(name: unknown): string | undefined {
 }
 
 export interface DockerGroupOptions {
+  /** The host lock every component command takes first (default <root>/var/lib/hardened-docker/host.lock). */
+  lockFile?: string;
+  /** Seconds to wait for it before failing (default 600). */
+  lockWaitSeconds?: number;
   /** The only users who may stay in the group. */
   trustedUsers: readonly string[];
   /** Group name. Default "docker". */
@@ -64,6 +68,7 @@ ${messageFunctions("hd-docker-group")}
 ${REPORT_FUNCTIONS}
 
 ${REQUIRE_ROOT}
+${hostLock(assertHostPath("lockFile", o.lockFile ?? `${prefix}${hostLockFile(DEFAULT_STATE_DIR)}`), o.lockWaitSeconds ?? DEFAULT_LOCK_WAIT_SECONDS)}
 command -v gpasswd >/dev/null 2>&1 || die "missing tool on the host: gpasswd"
 [ -r "$group_file" ] || die "cannot read $group_file"
 

@@ -29,10 +29,22 @@ wait_engine_up() {
  * systemd's docker.service from a host script, every wait bounded by $timeout_s (the scripts
  * define it, and $pidfile): `bounded CMD…` runs CMD under `timeout --foreground -k 5` with fd 9
  * (the host lock, ./shell-prelude.ts) closed, so that a dockerd which systemctl (or a stand-in)
- * starts never holds the lock; `dockerd_pid` prints the pid in $pidfile when it is a live
- * (non-zombie) process, else fails.
+ * starts never holds the lock; `bounded_capture CMD…` does the same with the command's output
+ * (stdout and stderr) left in $bounded_out — through a file, not a pipe, so that a process the
+ * command leaves behind (a hung mount helper outlives the `timeout` that killed its parent) cannot
+ * keep the script waiting for the end of its output; `dockerd_pid` prints the pid in $pidfile when
+ * it is a live (non-zombie) process, else fails.
  */
 export const DOCKER_SERVICE_FUNCTIONS = `bounded() { timeout --foreground -k 5 "$timeout_s" "$@" 9>&-; }
+bounded_out=
+bounded_capture() {
+  bc_file=$(mktemp)
+  bc_status=0
+  bounded "$@" >"$bc_file" 2>&1 </dev/null || bc_status=$?
+  bounded_out=$(cat "$bc_file")
+  rm -f -- "$bc_file"
+  return "$bc_status"
+}
 dockerd_pid() {
   dp=$(cat "$pidfile" 2>/dev/null || true)
   case $dp in '' | *[!0-9]*) return 1 ;; esac

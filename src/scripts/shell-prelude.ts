@@ -68,3 +68,21 @@ journal_write() {
   mv -f -- "$1.hd-tmp" "$1"
   sync_path "$(dirname -- "$1")"
 }`;
+
+/**
+ * `step NAME`: a step boundary of a journaled script. Rendered with `failureInjection` (tests only;
+ * no component sets it), the script stops at the boundary named by HD_STOP_AT and touches
+ * HD_STOP_SIGNAL, so that a test can SIGKILL its whole process group there, as a cancelled deploy
+ * would; otherwise `step` does nothing and the script never reads those variables.
+ */
+export function stepBoundaries(failureInjection: boolean | undefined): string {
+  if (!failureInjection) return "step() { :; }";
+  return `# TESTS ONLY (rendered with failureInjection): stop at the step boundary HD_STOP_AT, to be killed there.
+step() {
+  if [ "\${HD_STOP_AT:-}" = "$1" ]; then
+    : >"\${HD_STOP_SIGNAL:-/dev/null}"
+    sleep 3600
+  fi
+  return 0
+}`;
+}

@@ -17,11 +17,15 @@
 import { assertHostPath } from "./host-paths";
 import { REPORT_FUNCTIONS } from "./host-report";
 import { shellQuote } from "./quote";
-import { messageFunctions, REPLACE_FILE_FUNCTION, REQUIRE_ROOT } from "./shell-prelude";
+import { DEFAULT_LOCK_WAIT_SECONDS, DEFAULT_STATE_DIR, hostLock, hostLockFile, messageFunctions, REPLACE_FILE_FUNCTION, REQUIRE_ROOT } from "./shell-prelude";
 
 export const DEFAULT_UNATTENDED_FILE = "/etc/apt/apt.conf.d/52hardened-docker-unattended-upgrades";
 
 export interface UnattendedUpgradesOptions {
+  /** The host lock every component command takes first (default /var/lib/hardened-docker/host.lock). */
+  lockFile?: string;
+  /** Seconds to wait for it before failing (default 600). */
+  lockWaitSeconds?: number;
   /** Also upgrade the engine packages from download.docker.com. */
   includeEngine: boolean;
   /** The apt configuration file to write. */
@@ -67,6 +71,7 @@ ${REPORT_FUNCTIONS}
 ${REPLACE_FILE_FUNCTION}
 
 ${REQUIRE_ROOT}
+${hostLock(assertHostPath("lockFile", o.lockFile ?? hostLockFile(DEFAULT_STATE_DIR)), o.lockWaitSeconds ?? DEFAULT_LOCK_WAIT_SECONDS)}
 command -v apt-get >/dev/null 2>&1 || die "unattended upgrades are supported on apt hosts (Debian, Ubuntu) only"
 if [ "$install_package" = yes ] && ! command -v unattended-upgrade >/dev/null 2>&1; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -q unattended-upgrades >/dev/null 2>&1 ||

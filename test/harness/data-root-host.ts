@@ -1,7 +1,7 @@
 /**
  * A Docker host for HardenedHost's data-root step, for real: a dockerd of the test file's own
  * (scripts/test-engine.sh with its own DIR; the project-wide engine is not touched), stopped and
- * started by a stand-in `systemctl` (this machine has no systemd), loop devices on sparse files,
+ * started by the stand-in `systemctl` of ./systemctl-stand-in.ts (no systemd here), loop devices on sparse files,
  * and an fstab, drop-in directory and state directory of its own. Shared by the migration tests
  * and the interruption tests.
  *
@@ -18,6 +18,7 @@ import { parseMountInfo } from "../../src/facts/host-parsers";
 import type { DataRootOptions } from "../../src/scripts/data-root";
 import { runScript, type ScriptRun } from "./daemon-host";
 import { ENGINE_ROOT, parseEngineEnv, TEST_ENGINE_SCRIPT } from "./engine-env";
+import { standInSystemctl } from "./systemctl-stand-in";
 
 export const IMAGE = "hd-busybox:latest";
 
@@ -71,36 +72,6 @@ const alive = (pid: number) => {
   }
 };
 
-/** The stand-in for systemctl: stops and starts the host's dockerd (same argv) by its pid file. */
-function systemctlStandIn(dir: string, argvFile: string, netns: string): string {
-  const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
-  return `#!/bin/bash
-# TEST STAND-IN for systemctl (no systemd here): docker = the dockerd of ${dir}.
-set -u
-dir=${q(dir)}; netns=${q(netns)}; argv_file=${q(argvFile)}
-alive() { [[ -r /proc/$1/stat ]] && [[ $(awk '{print $3}' "/proc/$1/stat") != Z ]]; }
-pid() { local p; p=$(cat "$dir/docker.pid" 2>/dev/null) || return 1; [[ $p =~ ^[0-9]+$ ]] && alive "$p" && echo "$p"; }
-echo "$*" >>"$dir/systemctl.calls"
-case "\${1:-} \${2:-}" in
-  "stop docker")
-    if p=$(pid); then
-      kill -TERM "$p"
-      for _ in $(seq 1 300); do alive "$p" || exit 0; sleep 0.1; done
-      echo "dockerd $p did not stop" >&2; exit 1
-    fi
-    exit 0 ;;
-  "start docker")
-    pid >/dev/null && exit 0
-    mapfile -d '' argv <"$argv_file"
-    nsenter --net="/var/run/netns/$netns" setsid "\${argv[@]}" >>"$dir/dockerd.log" 2>&1 </dev/null &
-    echo $! >"$dir/dockerd.launcher.pid"
-    exit 0 ;;
-  "stop docker.socket" | "start docker.socket" | "daemon-reload ") exit 0 ;;
-  *) echo "systemctl stand-in: unsupported: $*" >&2; exit 1 ;;
-esac
-`;
-}
-
 export class DataRootHost {
   readonly dir: string;
   readonly data: string;
@@ -148,11 +119,12 @@ export class DataRootHost {
     execFileSync("bash", [TEST_ENGINE_SCRIPT, "start", this.dir], { stdio: ["ignore", "pipe", "pipe"], timeout: 120_000 });
     const env = parseEngineEnv(readFileSync(join(this.dir, "env"), "utf8"));
     this.dockerHost = env.DOCKER_HOST;
-    // The stand-in restarts dockerd with exactly the argv test-engine.sh gave it.
+    // The stand-in restarts dockerd with exactly the argv test-engine.sh gave it (one a line).
     const argvFile = join(this.work, "dockerd.argv");
-    writeFileSync(argvFile, readFileSync(`/proc/${this.dockerdPid()}/cmdline`));
+    const argv = readFileSync(`/proc/${this.dockerdPid()}/cmdline`, "utf8").split("\0").filter((a) => a !== "");
+    writeFileSync(argvFile, argv.join("\n") + "\n");
     mkdirSync(this.bin, { recursive: true });
-    writeFileSync(join(this.bin, "systemctl"), systemctlStandIn(this.dir, argvFile, env.HD_TEST_NETNS));
+    writeFileSync(join(this.bin, "systemctl"), standInSystemctl({ engineDir: this.dir, netns: env.HD_TEST_NETNS, unitArgvFile: argvFile, callsFile: join(this.dir, "systemctl.calls") }));
     chmodSync(join(this.bin, "systemctl"), 0o755);
     writeFileSync(this.fstab, "");
   }
@@ -256,11 +228,12 @@ export class DataRootHost {
   }
 
   /**
-   * Run a rendered script in a process group of its own until it reaches `signalFile` (the
-   * script's HD_STOP_AT hook, or a wrapper), then SIGKILL the whole group, as a cancelled deploy
-   * would kill it. Resolves with what it printed; rejects if the signal never comes.
+   * Start a rendered script in a process group of its own. `reached` resolves once `signalFile`
+   * exists (the script's HD_STOP_AT hook, or a wrapper, touches it) and rejects if the script ends
+   * first or the wait runs out; `kill` SIGKILLs the whole group, as a cancelled deploy would kill
+   * it, and resolves with what it printed.
    */
-  async runUntilKilled(script: string, o: { env: Record<string, string>; signalFile: string; extraPath?: string[]; timeoutMs?: number }): Promise<{ stdout: string; stderr: string }> {
+  startUntil(script: string, o: { env: Record<string, string>; signalFile: string; extraPath?: string[]; timeoutMs?: number }) {
     rmSync(o.signalFile, { force: true });
     const child = spawn("bash", ["-s"], { detached: true, stdio: ["pipe", "pipe", "pipe"], env: { ...process.env, PATH: this.path(...(o.extraPath ?? [])), ...o.env } });
     let stdout = "";
@@ -271,17 +244,33 @@ export class DataRootHost {
     const exit = new Promise<void>((resolve) => child.on("exit", () => resolve()));
     void exit.then(() => (exited = true));
     child.stdin.end(script);
-    const deadline = Date.now() + (o.timeoutMs ?? 120_000);
-    while (!existsSync(o.signalFile)) {
-      if (exited) throw new Error(`the script ended before reaching its stop point\n${stdout}\n${stderr}`);
-      if (Date.now() > deadline) {
+    const kill = async () => {
+      try {
         process.kill(-child.pid!, "SIGKILL");
-        throw new Error(`the script did not reach its stop point in time\n${stdout}\n${stderr}`);
+      } catch {
+        /* already gone */
       }
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    process.kill(-child.pid!, "SIGKILL");
-    await exit;
-    return { stdout, stderr };
+      await exit;
+      return { stdout, stderr };
+    };
+    const reached = (async () => {
+      const deadline = Date.now() + (o.timeoutMs ?? 120_000);
+      while (!existsSync(o.signalFile)) {
+        if (exited) throw new Error(`the script ended before reaching its stop point\n${stdout}\n${stderr}`);
+        if (Date.now() > deadline) {
+          await kill();
+          throw new Error(`the script did not reach its stop point in time\n${stdout}\n${stderr}`);
+        }
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    })();
+    return { reached, kill };
+  }
+
+  /** Run a rendered script until it reaches `signalFile`, then SIGKILL its process group. */
+  async runUntilKilled(script: string, o: { env: Record<string, string>; signalFile: string; extraPath?: string[]; timeoutMs?: number }) {
+    const run = this.startUntil(script, o);
+    await run.reached;
+    return run.kill();
   }
 }

@@ -8,7 +8,7 @@
  *   that never answers there (its API on another socket) makes `start` block, as a start job of
  *   systemd's would.
  * - `stop`: SIGTERM to dockerd (pid file, else the pid it was started with), SIGKILL after 60 s.
- * - `restart`: stop, then start. `reload`: SIGHUP.
+ * - `restart`: stop, then start. `reload`: SIGHUP. `daemon-reload` and docker.socket: nothing.
  * Each call appends its verb to `callsFile`. Hooks for tests, files in `hooksDir` (optional):
  * `replace-on-start` is moved over `configFile` before dockerd starts (another writer replacing
  * daemon.json during a restart); `start-delay` holds a number of seconds to wait before starting.
@@ -45,6 +45,8 @@ dockerd_pid() {
   alive "$p" || p=$(cat "$E/dockerd.launcher.pid" 2>/dev/null || true)
   alive "$p" && echo "$p"
 }
+# daemon-reload, and docker.socket (socket activation is not stood in): nothing to do.
+case "$*" in daemon-reload | "stop docker.socket" | "start docker.socket") echo "$*" >>${q(o.callsFile)}; exit 0 ;; esac
 case \${2:-} in docker | docker.service) ;; *) echo "systemctl stand-in: unknown unit \${2:-}" >&2; exit 5 ;; esac
 echo "$1" >>${q(o.callsFile)}
 

@@ -398,6 +398,7 @@ describe("audit rules", () => {
       rulesFile: join(root, "rules.d/hardened-docker.rules"),
       installAuditd: false,
       load,
+      lockFile: join(root, "host.lock"),
       candidates: [
         { rule: "1.1.4", path: join(root, "run/containerd") },
         { rule: "1.1.6", path: join(root, "etc/docker") },

@@ -46,15 +46,6 @@ journal() { # PHASE: record it with everything known about this apply, durably; 
     journal_write "$state_file"
   step "$1"
 }
-# A step boundary. Rendered for tests only, the script stops here (HD_STOP_AT) so that the test can
-# SIGKILL its whole process group, as a cancelled deploy or a lost host would.
-step() {
-  if [ -n "$stop_at" ] && [ "$stop_at" = "$1" ]; then
-    : >"$stop_signal"
-    sleep 3600
-  fi
-  return 0
-}
 
 # ───────────── the engine ─────────────
 # What dockerd logged since log_mark: the engine's own words for a failed start.
@@ -78,7 +69,8 @@ log_since() {
 # return 0 without restarting anything). Every systemctl call is bounded (`bounded`).
 restart_engine() {
   rs_pid=$(dockerd_pid) || rs_pid=
-  if ! out=$(bounded systemctl restart docker 2>&1); then
+  if ! bounded_capture systemctl restart docker; then
+    out=$bounded_out
     engine_out="systemctl restart docker failed or did not finish within ${timeout_s}s${out:+: $out}"
     return 1
   fi
@@ -93,7 +85,8 @@ restart_engine() {
 # Stop replaces whatever job systemd still runs for docker (a start that hangs, say).
 stop_engine() {
   se_pid=$(dockerd_pid) || se_pid=
-  if ! out=$(bounded systemctl stop docker 2>&1); then
+  if ! bounded_capture systemctl stop docker; then
+    out=$bounded_out
     engine_out="systemctl stop docker failed or did not finish within ${timeout_s}s${out:+: $out}"
     return 1
   fi
@@ -108,7 +101,8 @@ stop_engine() {
   done
 }
 start_engine() {
-  if ! out=$(bounded systemctl start docker 2>&1); then
+  if ! bounded_capture systemctl start docker; then
+    out=$bounded_out
     engine_out="systemctl start docker failed or did not finish within ${timeout_s}s${out:+: $out}"
     return 1
   fi

@@ -54,42 +54,27 @@ record_owned() { # MAJ:MIN SOURCE UUID
   journal_write "$state_file.devices" <"$state_file.devices.hd-new"
   rm -f -- "$state_file.devices.hd-new"
 }
-# A step boundary. Rendered for tests only, the script stops here (HD_STOP_AT) so that the test
-# can SIGKILL its whole process group, as a cancelled deploy would.
-step() {
-  if [ -n "$stop_at" ] && [ "$stop_at" = "$1" ]; then
-    : >"$stop_signal"
-    sleep 3600
-  fi
-  return 0
-}
 inject() { if [ -n "$fail_at" ] && [ "$fail_at" = "$1" ]; then die "injected failure at step $1 (failure injection: tests only)"; fi; }
 
 # ───────────── the engine ─────────────
-dockerd_alive() { # the pid in the pid file is a live (non-zombie) process
-  p=$(cat "$pidfile" 2>/dev/null || true)
-  case $p in '' | *[!0-9]*) return 1 ;; esac
-  [ -r "/proc/$p/stat" ] || return 1
-  st=$(sed 's/.*) //' "/proc/$p/stat" 2>/dev/null | cut -d' ' -f1) || return 1
-  [ "$st" != Z ]
-}
-# Every wait is bounded; fd 9 (the host lock) is closed for systemctl, so that a dockerd it starts
-# never holds the lock.
-bounded() { timeout --foreground -k 5 "$timeout_s" "$@" 9>&-; }
+dockerd_alive() { dockerd_pid >/dev/null; }
+# A process still holds a file under the data root (the containerd a dockerd started, still
+# writing there after dockerd exits): the copy must wait for it.
+data_root_in_use() { [ -n "$(find /proc/[0-9]*/fd -mindepth 1 -maxdepth 1 -lname "$data_root/*" -print -quit 2>/dev/null)" ]; }
 wait_engine_down() {
   deadline=$(($(date +%s) + timeout_s))
-  while engine_answers || dockerd_alive; do
+  while engine_answers || dockerd_alive || data_root_in_use; do
     [ "$(date +%s)" -lt "$deadline" ] || return 1
     sleep 0.3
   done
 }
 stop_docker() {
   bounded systemctl stop docker.socket >/dev/null 2>&1 || true
-  out=$(bounded systemctl stop docker 2>&1) || { warn "systemctl stop docker failed or timed out: $out"; return 1; }
-  wait_engine_down || { warn "dockerd did not stop within ${timeout_s}s"; return 1; }
+  bounded_capture systemctl stop docker || { warn "systemctl stop docker failed or timed out: $bounded_out"; return 1; }
+  wait_engine_down || { warn "dockerd did not stop within ${timeout_s}s, or a process still holds files under $data_root"; return 1; }
 }
 start_docker() {
-  out=$(bounded systemctl start docker 2>&1) || { engine_out="systemctl start docker failed or timed out: $out"; return 1; }
+  bounded_capture systemctl start docker || { engine_out="systemctl start docker failed or timed out: $bounded_out"; return 1; }
   bounded systemctl start docker.socket >/dev/null 2>&1 || true
   wait_engine_up
 }
@@ -324,7 +309,7 @@ switch_over() {
   fi
   step fstab-written
   if [ "$(mm_at "$data_root")" != "$j_new_mm" ]; then
-    mount_out=$(bounded mount -T "$fstab" -- "$data_root" 2>&1) || die "mounting $data_root from $fstab failed or did not finish within ${timeout_s}s: $mount_out"
+    bounded_capture mount -T "$fstab" -- "$data_root" || die "mounting $data_root from $fstab failed or did not finish within ${timeout_s}s: $bounded_out"
   fi
   step mounted
   ensure_dropin
@@ -369,7 +354,7 @@ finish() { # WHAT: the migration is complete
   exit 0
 }
 
-for tool in blkid wipefs mkfs.ext4 mount umount findmnt lsblk tar sha256sum cmp dd awk sed sort mktemp du df docker systemctl timeout readlink sync; do
+for tool in blkid wipefs mkfs.ext4 mount umount findmnt lsblk tar sha256sum cmp dd find awk sed sort mktemp du df docker systemctl timeout readlink sync; do
   command -v "$tool" >/dev/null 2>&1 || die "missing tool on the host: $tool"
 done
 # GNU tar's --sort/--xattrs/--acls verify the copy; without them nothing is touched.

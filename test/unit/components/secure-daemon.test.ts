@@ -335,7 +335,7 @@ describe("SecureDaemon host details", () => {
     for (const s of [moved.rendered.applyScript, moved.permissionsScript, moved.tlsScript!]) expect(s).toContain("hd_lock_file='/srv/hd-state/host.lock'");
     expect(refusal({ paths: { stateDir: "state" } })).toMatch(/paths\.stateDir = "state": must be an absolute path/);
     // The test hooks are never rendered for a host.
-    expect(d.rendered.applyScript).toContain("\nstop_at=\nstop_signal=\n");
+    expect(d.rendered.applyScript).toContain("\nstep() { :; }\n");
     expect(d.rendered.applyScript).not.toContain("${HD_STOP_AT");
   });
 

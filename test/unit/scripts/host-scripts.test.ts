@@ -7,7 +7,7 @@
  * loop devices with a real engine in test/integration/hardened-host.test.ts.
  * Needs root (gpasswd --root, the scripts' root check), as the project's tests do.
  */
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -17,14 +17,13 @@ import { renderDockerGroupScript, userNameProblem } from "../../../src/scripts/d
 import { factValue, parseHostReport } from "../../../src/scripts/host-report";
 import { renderUnattendedUpgradesScript, unattendedUpgradesConfig } from "../../../src/scripts/unattended-upgrades";
 import { runScript } from "../../harness/daemon-host";
+import { shellcheck } from "../../harness/shellcheck";
 
 let scratch = "";
 beforeAll(() => {
   scratch = mkdtempSync(join(tmpdir(), "hd-host-unit-"));
 });
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
-
-import { shellcheck } from "../../harness/shellcheck";
 
 const syntaxOk = (script: string, shell: "bash" | "dash") => spawnSync(shell, ["-n"], { input: script, encoding: "utf8" });
 
@@ -286,6 +285,7 @@ describe("audit rules script", () => {
       rulesFile,
       installAuditd: false,
       load: false,
+      lockFile: join(root, "host.lock"),
       candidates: [
         { rule: "1.1.6", path: join(root, "etc/docker") },
         { rule: "1.1.6", path: join(root, "etc/docker") }, // listed twice: one rule
@@ -322,13 +322,13 @@ describe("audit rules script", () => {
       { rule: "5.23", binary: "docker", everyCopy: true },
       { rule: "5.23", binary: "docker-compose", everyCopy: true },
     ];
-    const r = runScript(renderAuditRulesScript({ rulesFile, installAuditd: false, load: false, candidates }), { shell: "dash" });
+    const r = runScript(renderAuditRulesScript({ rulesFile, installAuditd: false, load: false, candidates, lockFile: join(scratch, "host.lock") }), { shell: "dash" });
     expect(r.status).toBe(0);
     expect(readFileSync(rulesFile, "utf8").split("\n").filter((l) => l.startsWith("-"))).toEqual([...copies, ...composeCopies].map((c) => `-w ${c} -p rwxa -k ${AUDIT_KEY}`));
   });
 
   it("fails when auditctl is missing and it may neither install nor skip loading", () => {
-    const s = renderAuditRulesScript({ candidates: [], rulesFile: join(scratch, "none.rules"), installAuditd: false, load: true });
+    const s = renderAuditRulesScript({ candidates: [], rulesFile: join(scratch, "none.rules"), installAuditd: false, load: true, lockFile: join(scratch, "host.lock") });
     const r = runScript(s, { shell: "dash" });
     if (spawnSync("sh", ["-c", "command -v auditctl"]).status !== 0) {
       expect(r.status).toBe(1);
@@ -428,7 +428,7 @@ describe("unattended-upgrades script", () => {
   const apt = spawnSync("sh", ["-c", "command -v apt-get && command -v apt-config"]).status === 0;
   (apt ? it : it.skip)("writes a configuration apt-config accepts, once (run; apt hosts only)", () => {
     const confFile = join(scratch, "apt/52hardened-docker-unattended-upgrades");
-    const script = renderUnattendedUpgradesScript({ includeEngine: true, installPackage: false, confFile });
+    const script = renderUnattendedUpgradesScript({ includeEngine: true, installPackage: false, confFile, lockFile: join(scratch, "host.lock") });
     const r = runScript(script, { shell: "dash" });
     expect(r.status).toBe(0);
     expect(readFileSync(confFile, "utf8")).toBe(unattendedUpgradesConfig(true));
@@ -438,6 +438,39 @@ describe("unattended-upgrades script", () => {
     const again = runScript(script, { shell: "dash" });
     expect(again.status).toBe(0);
     expect(parseHostReport(again.stdout).done).toEqual([]);
+  });
+});
+
+// ───────────── the host lock ─────────────
+
+describe("every HardenedHost script takes the host lock first", () => {
+  const held = () => join(scratch, "held.lock");
+  /** Hold the lock in another process (as a deploy still running would), for `seconds`. */
+  const holdLock = (seconds: number) => {
+    const holder = spawn("flock", [held(), "sleep", String(seconds)], { stdio: "ignore" });
+    for (let i = 0; i < 100 && spawnSync("flock", ["-n", held(), "true"]).status === 0; i++) spawnSync("sleep", ["0.05"]);
+    return holder;
+  };
+  const scripts: [string, () => string][] = [
+    ["data-root", () => renderDataRootScript({ ...DR, lockFile: held(), lockWaitSeconds: 1 })],
+    ["audit rules", () => renderAuditRulesScript({ candidates: [], rulesFile: join(scratch, "locked.rules"), installAuditd: false, load: false, lockFile: held(), lockWaitSeconds: 1 })],
+    ["docker group", () => renderDockerGroupScript({ trustedUsers: [], root: join(scratch, "locked-root"), lockFile: held(), lockWaitSeconds: 1 })],
+    ["unattended upgrades", () => renderUnattendedUpgradesScript({ includeEngine: true, installPackage: false, confFile: join(scratch, "locked.conf"), lockFile: held(), lockWaitSeconds: 1 })],
+  ];
+
+  it.each(scripts)("%s: while another command holds it, fails after its wait saying so, having changed nothing", (_name, render) => {
+    const holder = holdLock(30);
+    try {
+      const t0 = Date.now();
+      const r = runScript(render(), { shell: "dash" });
+      expect(r.status).toBe(1);
+      expect(r.stderr).toMatch(/another hardened-docker command still holds the host lock .*held\.lock after 1s .*Nothing was changed/);
+      expect(Date.now() - t0).toBeGreaterThanOrEqual(900);
+      expect(r.stdout).not.toMatch(/hd-done:/);
+      expect(existsSync(join(scratch, "locked.rules")) || existsSync(join(scratch, "locked.conf"))).toBe(false);
+    } finally {
+      holder.kill("SIGKILL");
+    }
   });
 });
 
