@@ -13,7 +13,7 @@ export { evaluate, runRule, type Finding } from "./rules/evaluate";
 export * from "./exemptions";
 export { HardenedContainer, planHardenedContainer, HARDENED_CONTAINER_TYPE, COMPONENT_LABEL, type HardenedContainerArgs, type HardenedPort, type HardenedHealthcheck } from "./components/hardened-container";
 export { HardenedNetwork, planHardenedNetwork, HARDENED_NETWORK_TYPE, type HardenedNetworkArgs } from "./components/hardened-network";
-export { SAFE_CAPABILITIES, PRIVILEGED_CAPABILITIES, type Capability, type SafeCapability } from "./components/capabilities";
+export { SAFE_CAPABILITIES, PRIVILEGED_CAPABILITIES, type Capability, type SafeCapability } from "./rules/capabilities";
 export { containerFactsFromPulumiInputs, PIDS_LIMIT_LABEL } from "./adapters/pulumi-container";
 export { daemonFactsFromConfig, configFileFromArgv, DaemonConfigError } from "./adapters/daemon-config";
 export { AdapterError } from "./adapters/errors";

@@ -23,6 +23,7 @@
 import { z } from "zod";
 import type { DaemonFacts, FactOrigin, Ulimit } from "../facts/types";
 import { AdapterError, issuePath, typeName } from "./errors";
+import { parseGoBool } from "../facts/normalise";
 
 export const DEFAULT_CONFIG_FILE = "/etc/docker/daemon.json";
 export const DEFAULT_DATA_ROOT = "/var/lib/docker";
@@ -304,7 +305,6 @@ const FLAGS: Record<string, { key: string; kind: FlagKind }> = {
 const SHORT: Record<string, string> = { H: "host", D: "debug", l: "log-level", s: "storage-driver", g: "graph" };
 
 /** Go's strconv.ParseBool, which pflag uses. */
-const BOOL_WORDS: Record<string, boolean> = { "1": true, t: true, T: true, true: true, TRUE: true, True: true, "0": false, f: false, F: false, false: false, FALSE: false, False: false };
 
 /** Ulimit names dockerd knows (go-units). */
 const ULIMIT_NAMES = new Set(["core", "cpu", "data", "fsize", "locks", "memlock", "msgqueue", "nice", "nofile", "nproc", "rss", "rtprio", "rttime", "sigpending", "stack"]);
@@ -333,8 +333,9 @@ function scanArgv(argv: readonly string[], strict: boolean): FlagValue[] {
     const kind = FLAGS[name]!.kind;
     if (kind === "bool") {
       const value = inline ?? "true";
-      if (!(value in BOOL_WORDS)) return oops(name, `--${name}=${value}: expected a boolean (true or false)`);
-      out.push({ flag: name, value: String(BOOL_WORDS[value]) });
+      const on = parseGoBool(value);
+      if (on === undefined) return oops(name, `--${name}=${value}: expected a boolean (true or false)`);
+      out.push({ flag: name, value: String(on) });
       lastBool = inline === undefined ? name : undefined;
       return;
     }

@@ -19,7 +19,7 @@
  * each exposed port as `hostIp: ""`, `hostPort: 0`.
  */
 import { z } from "zod";
-import { normaliseCapabilities, parseSecurityOptions } from "../facts/normalise";
+import { normaliseCapabilities, parseGoBool, parseSecurityOptions } from "../facts/normalise";
 import { parseImageRef } from "../facts/image-ref";
 import { redactCommandLine } from "../facts/redact";
 import type {
@@ -104,12 +104,6 @@ const sourceOf = (what: string, value: unknown): string => {
   return name === undefined ? what : `${what} "${name}"`;
 };
 
-/** Go's strconv.ParseBool, which the engine uses for option strings like enable_icc. */
-function parseGoBool(text: string): boolean | undefined {
-  if (["1", "t", "T", "TRUE", "true", "True"].includes(text)) return true;
-  if (["0", "f", "F", "FALSE", "false", "False"].includes(text)) return false;
-  return undefined;
-}
 
 const NS_PER_SECOND = 1e9;
 /** Engine durations are nanoseconds; 0/absent = engine default → undefined. */
@@ -252,6 +246,7 @@ export function containerFactsFromInspect(json: unknown, opts: ContainerInspectO
     ...(state === "created" ? {} : { appliedAppArmorProfile: c.AppArmorProfile ?? "" }),
     mounts: mountsOf(c),
     ports: portsOf(c, source),
+    ...(hc.PublishAllPorts ? { publishAllPorts: true } : {}),
     networkMode: hc.NetworkMode ?? "",
     networks: Object.keys(c.NetworkSettings?.Networks ?? {}),
     pidMode: hc.PidMode ?? "",

@@ -110,6 +110,7 @@ const containerInputs = z.object({
   ),
   tmpfs: opt(z.record(str, str)),
   ports: opt(z.array(z.object({ internal: num, external: opt(num), ip: opt(str), protocol: opt(str) }))),
+  publishAllPorts: opt(z.boolean()),
   networkMode: opt(str),
   networksAdvanced: opt(z.array(z.object({ name: str }))),
   pidMode: opt(str),
@@ -180,6 +181,7 @@ export function containerFactsFromPulumiInputs(props: unknown, logicalName: stri
   facts.securityOptions = parseSecurityOptions(p.securityOpts);
   facts.mounts = mounts;
   facts.ports = ports;
+  if (p.publishAllPorts) facts.publishAllPorts = true;
   facts.networkMode = networkMode;
   facts.networks = networks;
   facts.pidMode = p.pidMode ?? "";

@@ -7,7 +7,7 @@
  * policy pack knows exactly which rules an unknown input (at preview) leaves undecided.
  */
 import { z } from "zod";
-import { normaliseCapabilities } from "../facts/normalise";
+import { normaliseCapabilities, parseGoBool } from "../facts/normalise";
 import { parseImageRef } from "../facts/image-ref";
 import type { ContainerFacts, DaemonFacts, NetworkFacts, PortBinding, SecurityOptions } from "../facts/types";
 import { daemonFactsFromConfig } from "./daemon-config";
@@ -18,12 +18,6 @@ const str = z.string();
 const num = z.number();
 const opt = <T extends z.ZodType>(t: T) => t.nullish();
 
-/** Go's strconv.ParseBool, as dockerd reads driver options. */
-function parseGoBool(text: string): boolean | undefined {
-  if (["1", "t", "T", "TRUE", "true", "True"].includes(text)) return true;
-  if (["0", "f", "F", "FALSE", "false", "False"].includes(text)) return false;
-  return undefined;
-}
 
 // ───────────────────────────── docker.Container (input → facts map) ─────────────────────────────
 
@@ -43,6 +37,7 @@ export const CONTAINER_INPUT_FIELDS: Readonly<Record<string, readonly string[]>>
   volumes: ["mounts"],
   tmpfs: ["mounts"],
   ports: ["ports"],
+  publishAllPorts: ["publishAllPorts"],
   networkMode: ["networkMode", "networks"],
   networksAdvanced: ["networks"],
   pidMode: ["pidMode"],

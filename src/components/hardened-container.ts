@@ -20,7 +20,7 @@ import type { ContainerFacts } from "../facts/types";
 import { evaluate } from "../rules/evaluate";
 import { DEFAULT_SETTINGS, type RuleContext } from "../rules/types";
 import { renderHostPidsLimitCommand, renderPidsLimitCommand } from "../scripts/pids-limit";
-import { ALL_CAPABILITIES, SAFE_CAPABILITIES, type Capability } from "./capabilities";
+import { ALL_CAPABILITIES, SAFE_CAPABILITIES, type Capability } from "../rules/capabilities";
 import { exemptionSchema, HardenedArgsError, howToExempt, inputString, parseArgs, validateExemptions } from "./args";
 import { HardenedNetwork } from "./hardened-network";
 import { parseSize, SIZE_HINT } from "./sizes";
@@ -266,7 +266,12 @@ const argsSchema = z.strictObject({
   memory: z.string({ error: `is required (CIS 5.11): ${SIZE_HINT}` }),
   cpus: z.number().positive().max(1024).optional(),
   pidsLimit: z.number().int().min(1).max(4_194_304).optional(),
-  user: z.string().regex(/^[a-zA-Z0-9_][a-zA-Z0-9_.-]*(:[a-zA-Z0-9_][a-zA-Z0-9_.-]*)?$/, "must be uid[:gid] or a user name").optional(),
+  // A name, or a number as runc reads it (Go's Atoi: `+0` and `-0` are uid 0, for CIS 4.1 to judge).
+  user: z
+    .string()
+    .regex(/^([+-]?[0-9]+|[a-zA-Z0-9_][a-zA-Z0-9_.-]*)(:([+-]?[0-9]+|[a-zA-Z0-9_][a-zA-Z0-9_.-]*))?$/, "must be uid[:gid] or a user name")
+    .refine((u) => u.split(":").every((part) => !/^-[0-9]*[1-9]/.test(part)), "a numeric uid or gid must not be negative (runc refuses it)")
+    .optional(),
   capAdd: z.array(z.enum(ALL_CAPABILITIES as [Capability, ...Capability[]])).optional(),
   networks: z.array(z.union([z.instanceof(HardenedNetwork), inputString("a network name")])).optional(),
   ports: z
@@ -557,7 +562,7 @@ interface SelfCheckFinding {
 /** Automated container rules that fail on these facts. */
 export function selfCheck(facts: ContainerFacts, opts: { now: Date; contentTrust?: boolean; checkImage?: boolean }): SelfCheckFinding[] {
   const ctx: RuleContext = {
-    settings: { ...DEFAULT_SETTINGS, capabilityAllowList: [...SAFE_CAPABILITIES] },
+    settings: DEFAULT_SETTINGS,
     now: opts.now,
     ...(opts.contentTrust ? { contentTrust: true } : {}),
   };

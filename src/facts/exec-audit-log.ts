@@ -18,6 +18,7 @@
  * are kept for reports with the secrets named on them hidden (redact.ts).
  */
 import { posix } from "node:path";
+import { parseGoBool } from "./normalise";
 import { redactCommandLine } from "./redact";
 import type { ContainerFacts, ExecAuditEvent } from "./types";
 
@@ -286,7 +287,8 @@ function execOptions(argv: readonly string[], i: number, withValue: ReadonlySet<
       const eq = a.indexOf("=");
       const name = eq < 0 ? a : a.slice(0, eq);
       const value = eq < 0 ? undefined : a.slice(eq + 1);
-      if (name === "--privileged") privileged = value === undefined ? true : value !== "false" && value !== "0";
+      // pflag: a bool flag's value is Go's ParseBool (the CLI refuses anything else).
+      if (name === "--privileged") privileged = value === undefined ? true : parseGoBool(value) === true;
       else if (name === "--user") user = value ?? argv[++i] ?? "";
       else if (name === "--index" && withValue.has(name)) index = Number(value ?? argv[++i]);
       else if (withValue.has(name) && value === undefined) i++;

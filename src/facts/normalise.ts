@@ -20,25 +20,46 @@ export function normaliseCapabilities(caps: readonly string[] | null | undefined
   return out;
 }
 
-const SECURITY_OPT = /^([a-z-]+)(?:[=:](.*))?$/s;
+/**
+ * Go's strconv.ParseBool, which dockerd, the docker CLI (pflag) and libnetwork use for boolean
+ * text: 1 t T TRUE true True, 0 f F FALSE false False; anything else is an error (undefined).
+ */
+export function parseGoBool(text: string): boolean | undefined {
+  if (["1", "t", "T", "TRUE", "true", "True"].includes(text)) return true;
+  if (["0", "f", "F", "FALSE", "false", "False"].includes(text)) return false;
+  return undefined;
+}
 
 /**
- * `--security-opt` values → their meanings. Docker accepts both `key=value` and the legacy
- * `key:value`, and `no-new-privileges` alone or with `:true`/`=true`.
+ * Go's strconv.Atoi, which runc (moby/sys/user) uses for a numeric user or group: an optional
+ * sign and decimal digits, nothing else (`+0`, `-0` and `007` are numbers; ` 0` and `0x0` are not).
+ */
+export function parseGoAtoi(text: string): number | undefined {
+  return /^[+-]?\d+$/.test(text) ? Number(text) : undefined;
+}
+
+/**
+ * `--security-opt` values → their meanings, as dockerd reads them: the bare `no-new-privileges`,
+ * else split at the first `=` (or, when there is none, the legacy `:`); no-new-privileges takes
+ * Go's ParseBool (`no-new-privileges=1` is on; `=0`/`=false` an explicit opt-out).
  */
 export function parseSecurityOptions(raw: readonly string[] | null | undefined): SecurityOptions {
   const out: SecurityOptions = { noNewPrivileges: false, selinuxLabels: [], selinuxLabelDisabled: false, raw: [...(raw ?? [])] };
   for (const opt of raw ?? []) {
-    const m = SECURITY_OPT.exec(opt.trim());
-    if (!m) continue;
-    const [, key, value = ""] = m;
+    const text = opt.trim();
+    const sep = text.includes("=") ? "=" : ":";
+    const cut = text.indexOf(sep);
+    const [key, value] = text === "no-new-privileges" ? [text, "true"] : cut < 0 ? [text, ""] : [text.slice(0, cut), text.slice(cut + 1)];
     switch (key) {
-      case "no-new-privileges":
-        out.noNewPrivileges = value === "" || value === "true";
+      case "no-new-privileges": {
+        // A value ParseBool refuses makes the engine refuse the container: it is not on.
+        const on = parseGoBool(value);
+        out.noNewPrivileges = on === true;
         // An explicit opt-out beats the daemon-wide default (moby applies it after the default).
-        if (value === "false") out.noNewPrivilegesOptOut = true;
+        if (on === false) out.noNewPrivilegesOptOut = true;
         else delete out.noNewPrivilegesOptOut;
         break;
+      }
       case "seccomp":
         out.seccompProfile = value;
         break;

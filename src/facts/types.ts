@@ -140,6 +140,12 @@ export interface ContainerFacts {
   mounts: MountFacts[];
   /** Published ports only. */
   ports: PortBinding[];
+  /**
+   * `-P` / `publishAllPorts`: the engine publishes every port the image EXPOSEs (now, or after a
+   * rebuild) on every interface. Not known before deploy which ports those are, so a rule judges
+   * the flag itself.
+   */
+  publishAllPorts?: boolean;
   /** `bridge` (default bridge), `host`, `none`, `container:<id>`, or a network name. */
   networkMode: string;
   /** Names of the networks the container is attached to (live) or declared on. */

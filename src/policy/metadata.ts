@@ -5,7 +5,6 @@
  * small tables; no rule logic.
  */
 import type { EnforcementLevel, PolicyComplianceFramework, PolicyConfigSchema, Severity } from "@pulumi/policy";
-import { SAFE_CAPABILITIES } from "../components/capabilities";
 import type { AnyRule, RuleSettings } from "../rules/types";
 import { DEFAULT_SETTINGS } from "../rules/types";
 
@@ -144,7 +143,8 @@ const stringList = (description: string, dflt: readonly string[]) => ({ type: "a
  * The pack's defaults for settings. They match HardenedContainer's self-check, so the pack and
  * the component agree: capabilities HardenedContainer adds without an exemption are allowed here.
  */
-export const PACK_DEFAULT_SETTINGS: RuleSettings = { ...DEFAULT_SETTINGS, capabilityAllowList: [...SAFE_CAPABILITIES] };
+/** The pack judges with the catalog's own defaults (so do the components and the audit). */
+export const PACK_DEFAULT_SETTINGS: RuleSettings = DEFAULT_SETTINGS;
 
 export const SETTING_SCHEMAS: Record<keyof RuleSettings, PolicyConfigSchema["properties"][string]> = {
   capabilityAllowList: stringList(

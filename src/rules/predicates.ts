@@ -1,9 +1,10 @@
 /** Small predicates several rule sections share (one definition each, so sections cannot disagree). */
 import { isIPv4, isIPv6 } from "net";
+import { parseGoAtoi } from "../facts/normalise";
 
 /**
  * True when a `user[:group]` string runs the process as root. The user part alone decides:
- * `root`, or a numeric UID of zero (`0`, `00`: the runtime parses it as a number). A root
+ * `root`, or a numeric UID of zero as runc parses it (Go's Atoi: `0`, `00`, `+0`, `-0`). A root
  * *group* with a non-root user is not root.
  */
 export function isRootUser(user: string | undefined): boolean {
@@ -11,7 +12,7 @@ export function isRootUser(user: string | undefined): boolean {
   const trimmed = user.trim();
   const colon = trimmed.indexOf(":");
   const name = colon < 0 ? trimmed : trimmed.slice(0, colon);
-  return name === "root" || /^0+$/.test(name);
+  return name === "root" || parseGoAtoi(name) === 0;
 }
 
 /** Host address with IPv6 brackets and zone removed. */

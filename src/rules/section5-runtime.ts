@@ -471,9 +471,13 @@ export const portsBoundToAddress = defineRule({
   level: 1,
   subject: "container",
   where: "both",
-  reads: ["ports"],
-  remediation: "Publish on one address: `-p 10.0.0.5:8080:8080` (Pulumi `ports[].ip`, whose default is 0.0.0.0).",
+  reads: ["ports", "publishAllPorts"],
+  remediation:
+    "Publish on one address: `-p 10.0.0.5:8080:8080` (Pulumi `ports[].ip`, whose default is 0.0.0.0); never `-P` (Pulumi `publishAllPorts`).",
   check(c) {
+    // -P publishes whatever the image EXPOSEs, on every interface: the same verdict before deploy
+    // (the ports are not known yet) and live (whatever they turned out to be).
+    if (c.publishAllPorts) return fail("publishAllPorts", true, "false: -P publishes every EXPOSEd port on every interface; publish each port on one address");
     // ⚠ IPv6 wildcards (`::`, `[::]`) expose the port on every interface just like 0.0.0.0.
     return failOnOffenders(c.ports, WILDCARD_PORT);
   },

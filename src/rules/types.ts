@@ -1,4 +1,5 @@
 import type { DaemonFacts, FactsOf, HostFacts, SubjectKind, SwarmFacts } from "../facts/types";
+import { SAFE_CAPABILITIES } from "./capabilities";
 
 /** Outcome of one rule on one subject. */
 export type Verdict =
@@ -26,7 +27,7 @@ export type VerdictStatus = Verdict["status"];
 
 /** Settings an organisation can tune; every field has a safe default (see DEFAULT_SETTINGS). */
 export interface RuleSettings {
-  /** 5.4: capabilities a container may add back after dropping ALL. */
+  /** 5.4: capabilities a container may add back after dropping ALL (default: SAFE_CAPABILITIES, for every surface alike). */
   capabilityAllowList: string[];
   /** 1.1.2: users allowed in the `docker` group / owning the socket. */
   trustedDockerUsers: string[];
@@ -47,7 +48,7 @@ export interface RuleSettings {
 }
 
 export const DEFAULT_SETTINGS: RuleSettings = {
-  capabilityAllowList: [],
+  capabilityAllowList: [...SAFE_CAPABILITIES],
   trustedDockerUsers: ["root"],
   trustedRegistries: [],
   minimumEngineVersion: undefined,

@@ -107,7 +107,7 @@ const labelMap = (labels: unknown, path: string): Record<string, string> =>
 export const HANDLED_CONTAINER_INPUTS = [
   "image", "name", "user", "command", "entrypoints", "envs", "workingDir", "labels", "healthcheck",
   "capabilities", "securityOpts", "readOnly", "privileged", "memory", "cpus", "cpuShares", "restart", "maxRetryCount",
-  "ipcMode", "pidMode", "usernsMode", "cgroupParent", "networkMode", "networksAdvanced", "ports",
+  "ipcMode", "pidMode", "usernsMode", "cgroupParent", "networkMode", "networksAdvanced", "ports", "publishAllPorts",
   "tmpfs", "mounts", "volumes", "devices", "ulimits",
 ] as const;
 
@@ -171,6 +171,8 @@ export function engineCreateBody(containerArgs: object): Docker.ContainerCreateO
       (host.PortBindings[key] ??= []).push({ HostIp: p.ip === undefined ? "0.0.0.0" : String(p.ip), HostPort: p.external === undefined ? "" : String(p.external) });
     });
   }
+
+  if (a.publishAllPorts !== undefined) host.PublishAllPorts = a.publishAllPorts === true; // publishAllPorts → PublishAllPorts (-P)
 
   // mounts [{type, source, target, readOnly, bindOptions.propagation}] → Mounts [{Type, Source, Target, ReadOnly, BindOptions.Propagation}]
   const mounts = list(a.mounts, "mounts");

@@ -7,7 +7,7 @@
 import fc from "fast-check";
 import { containerFactsFromPulumiInputs } from "../../src/adapters/pulumi-container";
 import { HardenedArgsError } from "../../src/components/args";
-import { ALL_CAPABILITIES, SAFE_CAPABILITIES } from "../../src/components/capabilities";
+import { ALL_CAPABILITIES, SAFE_CAPABILITIES } from "../../src/rules/capabilities";
 import { planHardenedContainer, type HardenedContainerArgs } from "../../src/components/hardened-container";
 import { evaluate } from "../../src/rules/evaluate";
 import { DEFAULT_SETTINGS } from "../../src/rules/types";

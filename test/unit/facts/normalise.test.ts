@@ -1,4 +1,4 @@
-import { cpusToNano, isPathWithin, normaliseCapabilities, normalisePath, parseDurationSeconds, parseSecurityOptions } from "../../../src/facts/normalise";
+import { cpusToNano, isPathWithin, normaliseCapabilities, normalisePath, parseDurationSeconds, parseGoAtoi, parseGoBool, parseSecurityOptions } from "../../../src/facts/normalise";
 
 describe("normalisers", () => {
   it("capabilities", () => {
@@ -14,6 +14,23 @@ describe("normalisers", () => {
     expect(parseSecurityOptions(["apparmor=unconfined"]).apparmorProfile).toBe("unconfined");
     expect(parseSecurityOptions(["label:disable"]).selinuxLabelDisabled).toBe(true);
     expect(parseSecurityOptions(["label=type:svirt_apache_t"]).selinuxLabels).toEqual(["type:svirt_apache_t"]);
+  });
+  it("no-new-privileges values as dockerd reads them (Go's ParseBool); a value it refuses is not on", () => {
+    for (const v of ["1", "t", "T", "TRUE", "true", "True"])
+      for (const sep of ["=", ":"]) expect([v, sep, parseSecurityOptions([`no-new-privileges${sep}${v}`])]).toMatchObject([v, sep, { noNewPrivileges: true }]);
+    for (const v of ["0", "f", "F", "FALSE", "false", "False"])
+      expect([v, parseSecurityOptions([`no-new-privileges=${v}`])]).toMatchObject([v, { noNewPrivileges: false, noNewPrivilegesOptOut: true }]);
+    for (const v of ["yes", "on", "tRuE", "", " true"]) {
+      const o = parseSecurityOptions([`no-new-privileges=${v}`]);
+      expect([v, o.noNewPrivileges, o.noNewPrivilegesOptOut]).toEqual([v, false, undefined]);
+    }
+  });
+  it("Go's ParseBool and Atoi, exactly", () => {
+    expect(["1", "t", "T", "TRUE", "true", "True"].map(parseGoBool)).toEqual(Array(6).fill(true));
+    expect(["0", "f", "F", "FALSE", "false", "False"].map(parseGoBool)).toEqual(Array(6).fill(false));
+    expect(["yes", "y", "on", "tRUE", "", " 1", "2"].map(parseGoBool)).toEqual(Array(7).fill(undefined));
+    expect(["0", "+0", "-0", "007", "-12", "+10001"].map(parseGoAtoi)).toEqual([0, 0, -0, 7, -12, 10001]);
+    expect(["", " 0", "0x0", "1e3", "1.0", "+", "٣"].map(parseGoAtoi)).toEqual(Array(7).fill(undefined));
   });
   it("durations", () => {
     expect(parseDurationSeconds("1m30s")).toBe(90);

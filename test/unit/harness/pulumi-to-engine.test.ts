@@ -145,7 +145,7 @@ describe("engineCreateBody refuses what it cannot translate", () => {
   it.each([
     ["shmSize", { shmSize: 64 }, "docker.Container.shmSize"],
     ["sysctls", { sysctls: { "net.ipv4.ip_forward": "1" } }, "docker.Container.sysctls"],
-    ["publishAllPorts", { publishAllPorts: true }, "docker.Container.publishAllPorts"],
+    ["gpus", { gpus: "all" }, "docker.Container.gpus"],
     ["memorySwap", { memorySwap: -1 }, "docker.Container.memorySwap"],
     ["a lifecycle key (start)", { start: false }, "docker.Container.start"],
     ["healthcheck.startInterval", { healthcheck: { tests: ["CMD", "true"], startInterval: "1s" } }, "docker.Container.healthcheck.startInterval"],
@@ -169,7 +169,7 @@ describe("engineCreateBody refuses what it cannot translate", () => {
   });
 
   it("lists shmSize and the other unhandled provider inputs as unhandled (the throw above is not an accident of the fixture)", () => {
-    for (const key of ["shmSize", "sysctls", "publishAllPorts", "memorySwap", "start", "uploads", "gpus", "runtime", "groupAdds", "hosts", "dns"])
+    for (const key of ["shmSize", "sysctls", "memorySwap", "start", "uploads", "gpus", "runtime", "groupAdds", "hosts", "dns"])
       expect(HANDLED_CONTAINER_INPUTS as readonly string[]).not.toContain(key);
   });
 
@@ -183,6 +183,10 @@ describe("engineCreateBody refuses what it cannot translate", () => {
 
   it("ignores keys set to undefined (unset, as Pulumi treats them) and defaults restart to no", () => {
     expect(engineCreateBody({ ...plain, shmSize: undefined })).toEqual({ name: "c", Image: IMAGE_ID, HostConfig: { Init: false, RestartPolicy: { Name: "no", MaximumRetryCount: 0 } } });
+  });
+
+  it("carries publishAllPorts (-P) as PublishAllPorts", () => {
+    expect(engineCreateBody({ ...plain, publishAllPorts: true }).HostConfig?.PublishAllPorts).toBe(true);
   });
 
   it("applies the provider's port defaults: every interface (0.0.0.0) and tcp", () => {

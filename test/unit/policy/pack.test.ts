@@ -3,7 +3,7 @@ import * as path from "path";
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { COMPONENT_LABEL as COMPONENT_LABEL_OF_COMPONENT, HARDENED_CONTAINER_TYPE as TYPE_OF_COMPONENT } from "../../../src/components/hardened-container";
 import { HARDENED_NETWORK_TYPE } from "../../../src/components/hardened-network";
-import { SAFE_CAPABILITIES } from "../../../src/components/capabilities";
+import { SAFE_CAPABILITIES } from "../../../src/rules/capabilities";
 import {
   COMPONENT_LABEL,
   createPolicies,

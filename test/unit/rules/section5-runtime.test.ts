@@ -215,8 +215,13 @@ describe("5.4 capabilities", () => {
   });
 
   it("fails an added capability outside the allow-list, naming its index", () => {
-    expectFail(check("5.4", c({ capAdd: ["NET_BIND_SERVICE"] })), "capAdd[0]", "NET_BIND_SERVICE");
+    expectFail(check("5.4", c({ capAdd: ["NET_BIND_SERVICE"] }), allow()), "capAdd[0]", "NET_BIND_SERVICE");
+    expectFail(check("5.4", c({ capAdd: ["NET_BIND_SERVICE", "NET_RAW"] })), "capAdd[1]", "NET_RAW");
     expectFail(check("5.4", c({ capAdd: ["NET_BIND_SERVICE", "SYS_ADMIN"] }), allow("NET_BIND_SERVICE")), "capAdd[1]", "SYS_ADMIN");
+  });
+
+  it("allows by default what its remediation recommends (--cap-drop ALL --cap-add NET_BIND_SERVICE): the default allow-list is SAFE_CAPABILITIES, for every surface", () => {
+    expect(check("5.4", c({ capAdd: ["NET_BIND_SERVICE"] })).status).toBe("pass");
   });
 
   it("passes allowed additions, matching allow-list entries written with CAP_ and lower case", () => {
@@ -342,6 +347,11 @@ describe("5.14 host address binding", () => {
 
   it("checks every port, ephemeral ones included", () => {
     expectFail(check("5.14", c({ ports: [port("127.0.0.1", 8080), port("", 0)] })), "ports[1].hostIp", "");
+  });
+
+  it("fails -P (publishAllPorts) itself: every EXPOSEd port on every interface, known before deploy or not", () => {
+    expectFail(check("5.14", c({ ports: [], publishAllPorts: true })), "publishAllPorts", true);
+    expectFail(check("5.14", c({ ports: [port("127.0.0.1", 8080)], publishAllPorts: true })), "publishAllPorts", true);
   });
 });
 
