@@ -5,7 +5,8 @@
  *
  *   0  nothing fails at or above --fail-on
  *   1  violations (or drift / unmanaged containers, with --expect) at or above --fail-on
- *   2  usage error (bad option, address, settings or stack export file)
+ *   2  usage error (bad option, address, settings or stack export file, unwritable --output:
+ *      all checked before any engine is contacted), or the audit could not run
  *   3  an engine could not be audited: unreachable, permission denied, TLS or SSH failure
  *      (one line each on stderr; the report still covers the hosts that answered)
  */
@@ -15,6 +16,7 @@ import type { AuditReport } from "../audit/run";
 import type { FailOn } from "../report/audit";
 import type { RuleSettings } from "../rules/types";
 import type { CliIo } from "./main";
+import { outputFile } from "./options";
 import { ProgressBar, type ProgressStream } from "./progress";
 
 export const EXIT = { ok: 0, violations: 1, usage: 2, connection: 3 } as const;
@@ -173,8 +175,13 @@ async function runAuditCommand(o: AuditCliOptions, io: CliIo, stderr: ProgressSt
     }
   } else {
     io.out(text);
-    // main.ts ends with process.exit(): let a large report reach a pipe first.
-    if (process.stdout.writableLength > 0) await new Promise<void>((resolve) => process.stdout.once("drain", () => resolve()));
+    // Let a large report reach a pipe before the exit code is set (or the pipe is gone: EPIPE).
+    if (process.stdout.writableLength > 0 && !process.stdout.destroyed)
+      await new Promise<void>((resolve) => {
+        process.stdout.once("drain", resolve);
+        process.stdout.once("error", () => resolve());
+        process.stdout.once("close", resolve);
+      });
   }
   return code;
 }
@@ -186,7 +193,7 @@ export function registerAudit(program: Command, io: CliIo, stderr: ProgressStrea
     .description("audit live Docker engines and hosts against the catalog; compare with Pulumi stack exports (drift)")
     .option("-H, --host <address>", "engine to audit: unix:///path, tcp://host:port, ssh://[user@]host[:port] (repeatable; default DOCKER_HOST, else unix:///var/run/docker.sock)", collect, [])
     .addOption(new Option("-f, --format <format>", "output format").choices(["table", "json", "sarif", "junit"]).default("table"))
-    .option("-o, --output <file>", "write the report to a file instead of stdout")
+    .option("-o, --output <file>", "write the report to a file instead of stdout", outputFile)
     .addOption(new Option("--fail-on <severity>", "exit 1 when a violation is at or above this severity").choices(["none", "low", "medium", "high", "critical"]).default("low"))
     .option("--expect <stack-export.json>", "a `pulumi stack export` to compare live state with (repeatable): drifted fields, unmanaged containers", collect, [])
     .option("--settings <file>", "rule settings as JSON (trustedDockerUsers, trustedRegistries, minimumEngineVersion, …)")

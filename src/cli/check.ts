@@ -3,7 +3,9 @@
  * runtime and judge every resource it declares with the policy pack.
  *
  * Exit codes: 0 = no mandatory violation; 1 = mandatory violations; 2 = the check could not be
- * completed (the program failed, the configuration is invalid).
+ * completed (a usage error, checked before the program runs: bad option value, unknown option,
+ * unwritable --output, no Pulumi.yaml, a runtime other than Node.js, a missing stack file; or the
+ * program failed, the configuration is invalid, the report could not be written).
  */
 import { existsSync, readFileSync, writeFileSync } from "fs";
 import * as path from "path";
@@ -13,9 +15,10 @@ import { deploymentTree } from "../policy/program";
 import { PolicyConfigError, type PackConfig } from "../policy/engine";
 import { DEFAULT_PROFILE, PROFILES, type Profile } from "../policy/metadata";
 import { summarise, type ReportMeta } from "../report/findings";
-import { renderJson, renderText, summaryLine } from "../report/findings-text";
+import { printable, renderJson, renderText, summaryLine } from "../report/findings-text";
 import { renderJunit } from "../report/junit";
 import { renderSarif } from "../report/sarif";
+import { outputFile, parseDate, parseSeconds, USAGE_EXIT } from "./options";
 
 export interface CheckIo {
   out: (text: string) => void;
@@ -40,16 +43,10 @@ export function toolVersion(): string {
   return "0.0.0";
 }
 
-function parseDate(value: string): Date {
-  const d = new Date(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : value);
-  if (Number.isNaN(d.getTime())) throw new InvalidArgumentError(`--now must be a date (YYYY-MM-DD or ISO 8601), got "${value}"`);
-  return d;
-}
-
-function parseSeconds(value: string): number {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`--timeout must be a positive number of seconds, got "${value}"`);
-  return n;
+/** Pulumi stack names: letters, digits, `-`, `_`, `.` (optionally `org/project/` before). */
+function stackName(value: string): string {
+  if (!/^(?:[A-Za-z0-9][A-Za-z0-9._-]*\/){0,2}[A-Za-z0-9._-]+$/.test(value)) throw new InvalidArgumentError(`--stack must be a stack name (letters, digits, "-", "_", "."), got "${value}"`);
+  return value;
 }
 
 function readConfig(file: string): PackConfig {
@@ -81,13 +78,13 @@ export function registerCheck(program: Command, io: CheckIo): Command {
     .description("run a Pulumi TypeScript program offline (mock runtime: no backend, credentials or plugins) and check every resource with the policy pack")
     .argument("<program>", "the program: a directory (Pulumi.yaml / index.ts) or its entry file")
     .addOption(new Option("-f, --format <format>", "report format").choices(["text", "json", "sarif", "junit"]).default("text"))
-    .option("-o, --output <file>", "write the report to a file (a summary still goes to stdout)")
+    .option("-o, --output <file>", "write the report to a file (a summary still goes to stdout)", outputFile)
     .addOption(new Option("-p, --profile <profile>", "enforcement profile").choices([...PROFILES]).default(DEFAULT_PROFILE))
     .option("-c, --config <file>", "policy pack configuration JSON (as for pulumi --policy-pack-config)")
     .option("--fail-closed", "a value unknown before deploy is a violation (at its policy's level) instead of an advisory report")
-    .option("--now <date>", "evaluate exemption expiry at this date (default: now)", parseDate)
-    .option("--stack <name>", "stack name: used in URNs, and its Pulumi.<name>.yaml supplies config (default \"check\"; secrets are never decrypted)", undefined)
-    .option("--timeout <seconds>", "give up on the program after this long (default 60)", parseSeconds)
+    .option("--now <date>", "evaluate exemption expiry at this date, YYYY-MM-DD or ISO 8601 (default: now)", (v: string) => parseDate(v, "--now"))
+    .option("--stack <name>", "stack name: used in URNs; its Pulumi.<name>.yaml must exist and supplies config (default \"check\", no stack file needed; secrets are never decrypted)", stackName)
+    .option("--timeout <seconds>", "give up on the program after this long (default 60)", (v: string) => parseSeconds(v, "--timeout"))
     .option("-v, --verbose", "list passing checks too (text format)")
     .action(async (target: string, opts: CheckCommandOptions) => {
       let result;
@@ -104,18 +101,21 @@ export function registerCheck(program: Command, io: CheckIo): Command {
         // The check could not run (no program, invalid configuration, …): not the same as "violations found".
         const message = err instanceof PolicyConfigError || err instanceof InvalidArgumentError ? err.message : (err as Error).message;
         io.err(`hardened-docker check: ${message}\n`);
-        throw new CliExit(2);
+        throw new CliExit(USAGE_EXIT);
       }
       const exitCode = result.run.errors.length ? 2 : result.mandatoryViolations > 0 ? 1 : 0;
       const root = process.cwd();
+      // Each error of the program with the program's file:line:column (TypeScript positions), as compilers print them.
+      const errors = result.run.failures.map((f) => (f.location ? `${path.relative(root, f.location.file).split(path.sep).join("/")}:${f.location.line}:${f.location.column}: ${f.message}` : f.message));
       const meta: ReportMeta = {
         tool: { name: "hardened-docker", version: toolVersion() },
         target: path.relative(root, result.run.program).split(path.sep).join("/") || result.run.program,
         root,
         profile: result.profile,
-        errors: result.run.errors,
+        errors,
         exitCode,
-        plan: deploymentTree(result.run),
+        // A resource that raised an error (a refused component) will not be deployed.
+        plan: deploymentTree({ ...result.run, resources: result.run.resources.filter((r) => !result.run.failures.some((f) => f.resource?.urn === r.urn)) }),
       };
       const report =
         opts.format === "json"
@@ -126,10 +126,16 @@ export function registerCheck(program: Command, io: CheckIo): Command {
               ? renderJunit(result.findings, meta)
               : renderText(result.findings, meta, { verbose: opts.verbose });
       if (opts.output) {
-        writeFileSync(opts.output, report);
-        io.out(`${summaryLine(summarise(result.findings))}\nreport written to ${opts.output}\n`);
+        try {
+          writeFileSync(opts.output, report);
+        } catch (err) {
+          // Checked before the run; it can still go away meanwhile.
+          io.err(`hardened-docker check: cannot write ${opts.output}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}\n`);
+          throw new CliExit(USAGE_EXIT);
+        }
+        io.out(`${summaryLine(summarise(result.findings), meta.plan?.length)}\nreport written to ${opts.output}\n`);
       } else io.out(report);
-      for (const e of result.run.errors) io.err(`hardened-docker check: the program failed: ${e}\n`);
+      for (const e of errors) io.err(`hardened-docker check: the program failed: ${printable(e, { keepNewlines: true })}\n`);
       if (exitCode !== 0) throw new CliExit(exitCode);
     });
 }

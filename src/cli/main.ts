@@ -1,17 +1,46 @@
 #!/usr/bin/env node
-/** `hardened-docker` command line. Subcommands are thin: the work lives in src/report, src/rules, … */
-import { Command, InvalidArgumentError, Option } from "commander";
+/**
+ * `hardened-docker` command line. Subcommands are thin: the work lives in src/report, src/rules, …
+ *
+ * Exit codes, the same meaning in every subcommand:
+ *   0  done, nothing failed (`rules`: listed; `--help`, `--version`)
+ *   1  mandatory violations (`check`, `audit`)
+ *   2  usage error (bad option or value, unknown option or command, unreadable or unwritable file),
+ *      or the command could not run (`check`: the program failed or is not a Node.js Pulumi program)
+ *   3  `audit` only: an engine could not be audited
+ */
+import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { CATALOG } from "../rules/catalog";
 import { renderRules, type ListingFormat } from "../report/rules-listing";
-import { registerCheck } from "./check";
+import { registerCheck, toolVersion } from "./check";
 import { registerAudit } from "./audit";
+import { USAGE_EXIT } from "./options";
 
 export interface CliIo {
   out: (text: string) => void;
   err: (text: string) => void;
 }
 
-const defaultIo: CliIo = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) };
+/**
+ * A reader that goes away early (`check -f json | head`) closes the pipe: EPIPE. That is no
+ * failure of the command: stop writing to that stream, quietly, and keep the command's exit code.
+ */
+const closed = { stdout: false, stderr: false };
+function quietOnEpipe(name: "stdout" | "stderr"): void {
+  process[name].on("error", (err: NodeJS.ErrnoException) => {
+    if (err.code !== "EPIPE") throw err;
+    closed[name] = true;
+  });
+}
+
+const defaultIo: CliIo = {
+  out: (t) => {
+    if (!closed.stdout) process.stdout.write(t);
+  },
+  err: (t) => {
+    if (!closed.stderr) process.stderr.write(t);
+  },
+};
 
 function sectionNumber(value: string): number {
   const n = Number(value);
@@ -22,7 +51,12 @@ function sectionNumber(value: string): number {
 export function buildProgram(io: CliIo = defaultIo): Command {
   const program = new Command("hardened-docker")
     .description("CIS Docker Benchmark by construction: components, policy pack and live audit from one rule catalog")
-    .exitOverride()
+    .version(toolVersion(), "-V, --version", "print the version")
+    // commander exits 1 on a usage error, which means "violations" here: every usage error is 2.
+    // (Subcommands inherit this; help and --version stay 0.)
+    .exitOverride((err) => {
+      throw err.exitCode === 0 ? err : new CommanderError(USAGE_EXIT, err.code, err.message);
+    })
     .configureOutput({ writeOut: io.out, writeErr: io.err });
 
   program
@@ -50,12 +84,15 @@ export async function runCli(argv: string[], io: CliIo = defaultIo): Promise<num
   } catch (err) {
     const code = (err as { exitCode?: number; code?: string }).exitCode;
     if (typeof code === "number") return code; // commander already printed the message (help, bad option)
+    // Not a verdict: the command could not run. 1 would read as "violations found".
     io.err(`hardened-docker: ${(err as Error).message}\n`);
-    return 1;
+    return USAGE_EXIT;
   }
 }
 
 if (require.main === module) {
+  quietOnEpipe("stdout");
+  quietOnEpipe("stderr");
   // exitCode, not exit(): exit() would cut off output still being written to a pipe.
   runCli(process.argv.slice(2)).then((code) => {
     process.exitCode = code;

@@ -112,11 +112,16 @@ export async function checkProgram(target: string, options: CheckOptions = {}): 
   const observations: Observation[] = [];
   const policies = createPolicies({ profile, unknownValues: options.unknownValues ?? "report", observer: (o) => observations.push(o), ...(now ? { now: () => now } : {}) });
   const config = reconcileConfig(policies, "advisory", CHECK_INITIAL_CONFIG, options.config);
-  const run = await runProgramOffline(target, { ...(options.stack ? { stack: options.stack } : {}), ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}) });
+  // A stack named explicitly must have its stack file, as for `pulumi`; the default one needs none.
+  const run = await runProgramOffline(target, { ...(options.stack ? { stack: options.stack, requireStackFile: true } : {}), ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}) });
   const diagnostics: Diagnostic[] = [];
   for (const resource of engineResources(run, "inputs")) diagnostics.push(...(await analyzeResource(policies, resource, config)).diagnostics);
   diagnostics.push(...(await analyzeStack(policies, engineResources(run, "outputs"), config)).diagnostics);
   const level = (name: string) => effectiveLevel(name, policies, config) as ReportFinding["enforcement"];
-  const findings = toFindings(run, policies, observations, diagnostics, level, options.root ?? process.cwd());
-  return { run, findings, diagnostics, mandatoryViolations: diagnostics.filter((d) => d.enforcementLevel === "mandatory").length, profile };
+  // A resource that raised an error (a component that refused its arguments) is reported by that
+  // error alone: what it left half-registered (a component without its children) will never be
+  // deployed, and judging it would only add misleading findings.
+  const failed = new Set(run.failures.flatMap((f) => (f.resource?.urn ? [f.resource.urn] : [])));
+  const findings = toFindings(run, policies, observations, diagnostics, level, options.root ?? process.cwd()).filter((f) => !failed.has(f.subject.id));
+  return { run, findings, diagnostics, mandatoryViolations: diagnostics.filter((d) => d.enforcementLevel === "mandatory" && !failed.has(d.urn ?? "")).length, profile };
 }

@@ -42,21 +42,47 @@ export interface CollectedResource {
   location?: SourceLocation;
 }
 
+/** One error the program raised, with where it came from when that can be told. */
+export interface ProgramFailure {
+  message: string;
+  /** The program's own line that raised it (TypeScript source position), else the declaration of the resource it names. */
+  location?: SourceLocation;
+  /** The resource a `pulumi.ResourceError` names (e.g. a component that refused its arguments). */
+  resource?: { type: string; name: string; urn?: string };
+}
+
 export interface ProgramRun {
   /** The program's entry file. */
   program: string;
   project: string;
   stack: string;
   resources: CollectedResource[];
-  /** Errors the program raised (thrown, or rejected promises). */
+  /** Errors the program raised (thrown, or rejected promises): their messages. */
   errors: string[];
+  /** The same errors, each with its location and resource when known (same order). */
+  failures: ProgramFailure[];
 }
 
 export interface RunOptions {
   stack?: string;
+  /** A `stack` without its Pulumi.<stack>.yaml is an error (as for `pulumi`), rather than no stack config. */
+  requireStackFile?: boolean;
   /** Give up after this long (default 60 s). */
   timeoutMs?: number;
 }
+
+/** The program cannot be run by `check` as given (not a Node.js Pulumi project, a missing stack file): a usage error. */
+export class ProgramSetupError extends Error {}
+
+/** Pulumi.yaml's `runtime` (a name, or `{ name, options }`). */
+function runtimeName(doc: Record<string, unknown>): string | undefined {
+  const r = doc.runtime;
+  if (typeof r === "string") return r;
+  if (r !== null && typeof r === "object" && typeof (r as { name?: unknown }).name === "string") return (r as { name: string }).name;
+  return undefined;
+}
+
+const RUNTIME_LANGUAGES: Record<string, string> = { python: "Python", go: "Go", dotnet: ".NET", java: "Java", yaml: "Pulumi YAML" };
 
 const ROOT_STACK_TYPE = "pulumi:pulumi:Stack";
 
@@ -67,6 +93,16 @@ export function resolveProgram(target: string): { entry: string; project: string
   if (!existsSync(abs)) throw new Error(`program not found: ${target}`);
   const dir = statSync(abs).isDirectory() ? abs : path.dirname(abs);
   const projectFile = readProjectFile(dir);
+  // A directory is a Pulumi project only with its Pulumi.yaml: without one, `pulumi` would refuse it,
+  // and whatever index.ts happens to be there is no program to judge.
+  if (statSync(abs).isDirectory() && !projectFile.file)
+    throw new ProgramSetupError(`${target} has no Pulumi.yaml: not a Pulumi project (check takes a project directory with Pulumi.yaml, runtime nodejs, or a program's entry file)`);
+  const runtime = runtimeName(projectFile.doc);
+  if (projectFile.file && runtime !== undefined && runtime !== "nodejs")
+    throw new ProgramSetupError(
+      `${path.relative(process.cwd(), projectFile.file) || projectFile.file} declares runtime "${runtime}"${RUNTIME_LANGUAGES[runtime] ? ` (${RUNTIME_LANGUAGES[runtime]})` : ""}: check runs Node.js Pulumi programs only (runtime nodejs: TypeScript or JavaScript)`,
+    );
+  if (projectFile.file && runtime === undefined) throw new ProgramSetupError(`${path.relative(process.cwd(), projectFile.file) || projectFile.file} declares no runtime: check runs Node.js Pulumi programs (runtime: nodejs)`);
   const project = typeof projectFile.doc.name === "string" ? projectFile.doc.name : path.basename(dir);
   if (!statSync(abs).isDirectory()) return { entry: abs, project, projectDir: dir, projectFile };
   const main = typeof projectFile.doc.main === "string" ? projectFile.doc.main : undefined;
@@ -173,6 +209,10 @@ export async function runProgramOffline(target: string, options: RunOptions = {}
   const dir = path.dirname(entry);
   const stack = options.stack ?? "check";
   const config = loadProgramConfig(projectDir, projectFile, project, stack);
+  if (options.requireStackFile && !config.stackFile) {
+    const stackDir = typeof projectFile.doc.stackConfigDir === "string" ? path.resolve(projectDir, projectFile.doc.stackConfigDir) : projectDir;
+    throw new ProgramSetupError(`stack "${stack}": no ${path.relative(process.cwd(), path.join(stackDir, `Pulumi.${stack}.yaml`))} (create it with \`pulumi stack init ${stack}\` and \`pulumi config set\`, or leave --stack out to check with the project's defaults)`);
+  }
   ensureTypeScriptLoader(entry);
   let pulumiPath: string;
   try {
@@ -202,9 +242,18 @@ export async function runProgramOffline(target: string, options: RunOptions = {}
   const byMockUrn = new Map<string, Raw>();
   const locations = new Map<string, SourceLocation[]>();
   const errors: string[] = [];
+  const failures: ProgramFailure[] = [];
   const noteError = (e: unknown) => {
     const text = e instanceof Error ? e.message : String(e);
-    if (!errors.includes(text)) errors.push(text);
+    if (errors.includes(text)) return;
+    errors.push(text);
+    // Where: the program's own frame in the error's stack (source-mapped to the .ts line), else
+    // the declaration of the resource a ResourceError names (an error raised in an apply).
+    const named = e !== null && typeof e === "object" ? (e as { resource?: { __pulumiType?: unknown; __name?: unknown } }).resource : undefined;
+    const resource = named && typeof named.__pulumiType === "string" && typeof named.__name === "string" ? { type: named.__pulumiType, name: named.__name } : undefined;
+    const raw = resource ? raws.find((r) => r.type === resource.type && r.name === resource.name) : undefined;
+    const location = (e instanceof Error && e.stack ? programFrame(e.stack, dir) : undefined) ?? raw?.location ?? (resource ? locations.get(`${resource.type}::${resource.name}`)?.[0] : undefined);
+    failures.push({ message: text, ...(location ? { location } : {}), ...(resource ? { resource } : {}) });
   };
 
   await pulumi.runtime.setMocks(
@@ -352,7 +401,13 @@ export async function runProgramOffline(target: string, options: RunOptions = {}
         ...(r.location ? { location: r.location } : {}),
       };
     });
-  return { program: entry, project, stack, resources, errors };
+  // The resource an error names, by the URN it was registered with (registration is asynchronous:
+  // a constructor's error comes before its registration reaches the monitor).
+  const programFailures = failures.map((f): ProgramFailure => {
+    const raw = f.resource && raws.find((r) => r.mockUrn && r.type === f.resource!.type && r.name === f.resource!.name);
+    return raw && f.resource ? { ...f, resource: { ...f.resource, urn: engineUrn(raw) } } : f;
+  });
+  return { program: entry, project, stack, resources, errors, failures: programFailures };
 }
 
 /**

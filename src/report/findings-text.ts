@@ -1,53 +1,86 @@
 /** Human-readable renderings of findings: a text report (the default) and JSON. */
 import { sortFindings, summarise, type FindingStatus, type ReportFinding, type ReportMeta, type Summary } from "./findings";
 
+/**
+ * Text as one visible run of characters: control characters (C0, DEL, C1), line and paragraph
+ * separators and bidirectional overrides are written as \n, \r, \t or \u{…}. A resource name
+ * comes from the program under check: a newline in it must not forge a line of the report, an
+ * escape sequence must not rewrite the terminal. `keepNewlines` keeps \n (multi-line messages,
+ * whose continuation lines are indented).
+ */
+export function printable(text: string, options: { keepNewlines?: boolean } = {}): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => {
+    if (c === "\n") return options.keepNewlines ? c : "\\n";
+    if (c === "\r") return "\\r";
+    if (c === "\t") return "\\t";
+    return `\\u{${c.charCodeAt(0).toString(16).padStart(4, "0")}}`;
+  });
+}
+
+/** A multi-line text under a heading: every line after the first indented by `indent`. */
+const indented = (text: string, indent: string): string => printable(text, { keepNewlines: true }).replace(/\n/g, `\n${indent}`);
+
 const MARK: Record<FindingStatus, string> = { fail: "✗", error: "✗", unknown: "?", exempted: "~", manual: "!", pass: "✓", "not-applicable": "-" };
 
 function where(f: ReportFinding): string {
   if (!f.location) return "";
-  return ` (${f.location.uri}${f.location.line ? `:${f.location.line}${f.location.column ? `:${f.location.column}` : ""}` : ""})`;
+  return ` (${printable(f.location.uri)}${f.location.line ? `:${f.location.line}${f.location.column ? `:${f.location.column}` : ""}` : ""})`;
 }
 
 function heading(f: ReportFinding): string {
   const status =
     f.status === "fail" || f.status === "error" ? (f.enforcement === "mandatory" ? "MANDATORY" : "advisory") : f.status === "manual" ? "review" : f.status;
-  return `${MARK[f.status]} ${status.padEnd(9)} ${f.rule.id}  ${f.subject.name} [${f.subject.type}]${where(f)}`;
+  return `${MARK[f.status]} ${status.padEnd(9)} ${printable(f.rule.id)}  ${printable(f.subject.name)} [${printable(f.subject.type)}]${where(f)}`;
 }
 
-export function summaryLine(s: Summary): string {
+/**
+ * The counts of findings by outcome, then what they are about: the resources judged (those with
+ * at least one finding), and, when known, how many the program declares in all (the plan: every
+ * resource, components, their children and providers included; not every one is a Docker resource
+ * a policy judges).
+ */
+export function summaryLine(s: Summary, declared?: number): string {
   return (
     `${s.mandatoryFailures} mandatory violation(s), ${s.advisoryFailures} advisory, ${s.exempted} exempted, ` +
-    `${s.manual} for manual review, ${s.unknown} undecided, ${s.passed} passed, ${s.notApplicable} not applicable — ${s.subjects} resource(s)`
+    `${s.manual} for manual review, ${s.unknown} undecided, ${s.passed} passed, ${s.notApplicable} not applicable — ` +
+    `${s.subjects} resource(s) judged${declared !== undefined ? ` of ${declared} declared` : ""}`
   );
 }
 
 /** Above this many resources the plan is summarised by type (a tree of thousands helps nobody). */
 export const PLAN_TREE_LIMIT = 100;
 
+/** The plan counts every resource the program declares (components, children, providers), not only what the policies judge. */
+const planHead = (n: number, failed: boolean) =>
+  failed ? `Declared before the program failed (nothing deploys while it fails): ${n} resource(s)` : `Would deploy ${n} resource(s) (all declared: components, their children, providers)`;
+
 /** What would be deployed: the component tree, or counts by type for a large program. */
-function planLines(plan: NonNullable<ReportMeta["plan"]>): string[] {
+function planLines(plan: NonNullable<ReportMeta["plan"]>, failed: boolean): string[] {
   if (plan.length > PLAN_TREE_LIMIT) {
     const counts = new Map<string, number>();
     for (const r of plan) counts.set(r.type, (counts.get(r.type) ?? 0) + 1);
-    const width = Math.max(...[...counts.keys()].map((t) => t.length));
-    return [`Would deploy ${plan.length} resource(s), by type:`, ...[...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([t, n]) => `  ${t.padEnd(width)}  ${n}`)];
+    const width = Math.max(...[...counts.keys()].map((t) => printable(t).length));
+    return [`${planHead(plan.length, failed)}, by type:`, ...[...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([t, n]) => `  ${printable(t).padEnd(width)}  ${n}`)];
   }
-  const width = Math.max(...plan.map((r) => 2 * r.depth + r.type.length));
-  return [`Would deploy ${plan.length} resource(s):`, ...plan.map((r) => `  ${"  ".repeat(r.depth)}${r.type.padEnd(width - 2 * r.depth)}  ${r.name}`)];
+  const width = Math.max(...plan.map((r) => 2 * r.depth + printable(r.type).length));
+  return [`${planHead(plan.length, failed)}:`, ...plan.map((r) => `  ${"  ".repeat(r.depth)}${printable(r.type).padEnd(width - 2 * r.depth)}  ${printable(r.name)}`)];
 }
 
 /** Text report: everything that needs attention, most important first; passes only counted (or listed with `verbose`). */
 export function renderText(findings: readonly ReportFinding[], meta: ReportMeta, options: { verbose?: boolean } = {}): string {
-  const lines = [`${meta.tool.name} ${meta.tool.version} — ${meta.target}${meta.profile ? ` (profile ${meta.profile})` : ""}`, ""];
-  for (const e of meta.errors ?? []) lines.push(`ERROR ${e}`);
+  const lines = [`${meta.tool.name} ${meta.tool.version} — ${printable(meta.target)}${meta.profile ? ` (profile ${meta.profile})` : ""}`, ""];
+  for (const e of meta.errors ?? []) lines.push(`ERROR ${indented(e, "  ")}`);
   if (meta.errors?.length) lines.push("");
-  if (meta.plan?.length) lines.push(...planLines(meta.plan), "");
+  if (meta.plan?.length) lines.push(...planLines(meta.plan, (meta.errors?.length ?? 0) > 0), "");
+  let shown = 0;
   for (const f of sortFindings(findings)) {
     if (!options.verbose && (f.status === "pass" || f.status === "not-applicable")) continue;
     lines.push(heading(f));
-    lines.push(`    ${f.message.replace(/\n/g, "\n    ")}`);
+    lines.push(`    ${indented(f.message, "    ")}`);
+    shown++;
   }
-  lines.push("", summaryLine(summarise(findings)), "");
+  if (shown) lines.push("");
+  lines.push(summaryLine(summarise(findings), meta.plan?.length), "");
   return lines.join("\n");
 }
 

@@ -30,6 +30,9 @@ describe("usage errors exit 2 (never 1, which means violations)", () => {
     ["an unknown option", ["--bogus"], /unknown option '--bogus'/],
     ["a bad --concurrency", ["--concurrency", "0"], /--concurrency must be a whole number from 1 to 256/],
     ["a missing stack export", ["--expect", "/nonexistent/stack.json"], /stack export \/nonexistent\/stack\.json: ENOENT/],
+    // Checked before any engine is contacted (this one does not exist: that would be exit 3).
+    ["an output that cannot be written", ["-H", "unix:///nonexistent/docker.sock", "-o", "/nonexistent-hd-dir/audit.json"], /^error: option '-o, --output <file>' argument '\/nonexistent-hd-dir\/audit\.json' is invalid\. --output \/nonexistent-hd-dir\/audit\.json cannot be created: directory \/nonexistent-hd-dir does not exist\n$/],
+    ["a bad --timeout", ["--timeout", "0"], /--timeout must be a whole number/],
   ])("%s", async (_name, args, message) => {
     const r = await cli("audit", ...args);
     expect(r.code).toBe(EXIT.usage);

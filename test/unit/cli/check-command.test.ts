@@ -3,10 +3,11 @@
  * mock runtime, the pack judges them, the report and exit code are what CI sees.
  */
 import "@microsoft/jest-sarif";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
 import type * as Sarif from "sarif";
+import { parseDate } from "../../../src/cli/options";
 
 const ROOT = path.join(__dirname, "../../..");
 const INSECURE = path.relative(process.cwd(), path.join(ROOT, "examples/insecure"));
@@ -166,7 +167,7 @@ describe("check errors", () => {
     const missing = await cli("check", "examples/does-not-exist");
     expect(missing.code).toBe(2);
     expect(missing.err).toContain("program not found");
-    expect((await cli("check", SECURE, "--now", "yesterday")).code).not.toBe(0);
+    expect((await cli("check", SECURE, "--now", "yesterday")).code).toBe(2);
   });
 
   it("the SARIF validator is not a tautology", () => {
@@ -182,13 +183,13 @@ describe("check examples/web-stack (the README's main command)", () => {
     const run = await cli("check", WEB_STACK);
     expect(run.err).toBe("");
     expect(run.code).toBe(0);
-    expect(run.out).toMatch(/Would deploy \d+ resource\(s\):/);
+    expect(run.out).toMatch(/Would deploy 20 resource\(s\) \(all declared: components, their children, providers\):/);
     // The components and what they create, children indented under their component.
     expect(run.out).toMatch(/\n  hardened-docker:index:HardenedHost +docker-host\n    command:remote:Command +docker-host-data-root\n/);
     expect(run.out).toMatch(/\n  hardened-docker:index:SecureDaemon +daemon\n(    .*\n)*    pulumi:providers:docker +daemon-provider\n/);
     expect(run.out).toMatch(/\n    docker:index\/container:Container +redis\n    command:remote:Command +redis-pids-limit\n/);
     expect(run.out).toMatch(/\n  docker:index\/volume:Volume +redis-data\n/);
-    expect(run.out).toMatch(/\n0 mandatory violation\(s\), 0 advisory, 1 exempted, \d+ for manual review, 0 undecided, [1-9]\d* passed/);
+    expect(run.out).toMatch(/\n0 mandatory violation\(s\), 0 advisory, 1 exempted, \d+ for manual review, 0 undecided, [1-9]\d* passed, \d+ not applicable — 14 resource\(s\) judged of 20 declared\n/);
     // The one documented exemption, on the SecureDaemon (the pack judges the daemon.json it will write).
     expect(reported(run.out, "exempted", "cis-2.12-authorization-plugin-guards-client-commands", "daemon")).toBe(true);
     expect(run.out).toContain("No authorization plugin is packaged for this distribution yet");
@@ -283,7 +284,8 @@ pulumi.runtime.registerStackTransformation((a) => (a.name.endsWith("-apply") ? {
     await inTempProgram(program(""), async (dir) => {
       const run = await cli("check", dir);
       expect(run.code).toBe(2);
-      expect(run.out).toContain("ERROR edge-daemon: invalid arguments");
+      // With the user's line that declared it (line 11 of the program: \`new SecureDaemon(…)\`).
+      expect(run.out).toContain(`ERROR ${dir.split(path.sep).join("/")}/index.ts:11:1: edge-daemon: invalid arguments`);
       expect(run.out).not.toContain("MANDATORY");
       expect(run.out).not.toContain("inputs cannot be read");
     });
@@ -299,4 +301,159 @@ describe("the repository's Pulumi.yaml", () => {
     expect(top.main).toBe("examples/web-stack/");
     expect({ ...top, main: undefined }).toEqual({ ...own, main: undefined });
   });
+});
+
+/** A throw-away project under examples/ (so it resolves the repository's packages), removed after `run`. */
+async function inProject(files: Record<string, string>, run: (dir: string) => Promise<void>): Promise<void> {
+  const dir = mkdtempSync(path.join(ROOT, "examples", ".tmp-check-"));
+  try {
+    for (const [name, text] of Object.entries(files)) writeFileSync(path.join(dir, name), text);
+    await run(path.relative(process.cwd(), dir));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const NODE_PROJECT = "name: usage\nruntime: nodejs\n";
+/** A program that leaves a mark when it runs: usage errors must be found before it does. */
+const MARKING_PROGRAM = 'import { writeFileSync } from "fs";\nimport * as path from "path";\nwriteFileSync(path.join(__dirname, "ran"), "yes");\n';
+
+describe("check usage errors: exit 2 (1 means violations), one message, nothing run", () => {
+  const out = mkdtempSync(path.join(tmpdir(), "hd-check-out-"));
+  afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+  it.each([
+    ["an unknown format", ["--format", "xml"], /argument 'xml' is invalid/],
+    ["an unknown profile", ["--profile", "strictest"], /argument 'strictest' is invalid/],
+    ["a day that is not in the calendar", ["--now", "2031-02-30"], /2031-02-30 is not a day of the calendar/],
+    ["a date in no ISO form", ["--now", "March 3 2031"], /--now must be a real date/],
+    ["an hour that does not exist", ["--now", "2031-02-28T24:30:00Z"], /time of day does not exist/],
+    ["a timeout of 0", ["--timeout", "0"], /--timeout must be a number of seconds above 0/],
+    ["a timeout that is no number", ["--timeout", "soon"], /--timeout must be a number of seconds/],
+    ["a timeout beyond what a timer holds", ["--timeout", "9999999"], /at most 86400/],
+    ["an unknown option", ["--bogus"], /unknown option '--bogus'/],
+    ["a stack name that is no name", ["--stack", "../../etc"], /--stack must be a stack name/],
+    ["an output in a directory that does not exist", ["-o", "/nonexistent-hd-dir/report.sarif"], /--output \/nonexistent-hd-dir\/report\.sarif cannot be created: directory \/nonexistent-hd-dir does not exist/],
+  ])("%s", async (_name, args, message) => {
+    await inProject({ "Pulumi.yaml": NODE_PROJECT, "index.ts": MARKING_PROGRAM }, async (dir) => {
+      const run = await cli("check", dir, ...args);
+      expect(run.code).toBe(2);
+      expect(run.err).toMatch(message);
+      expect(run.out).toBe("");
+      expect(existsSync(path.join(dir, "ran"))).toBe(false);
+    });
+  });
+
+  it("an output that is a directory is refused before the program runs", async () => {
+    await inProject({ "Pulumi.yaml": NODE_PROJECT, "index.ts": MARKING_PROGRAM }, async (dir) => {
+      const run = await cli("check", dir, "-o", out);
+      expect([run.code, run.out]).toEqual([2, ""]);
+      expect(run.err).toContain(`--output ${out} is a directory`);
+      expect(existsSync(path.join(dir, "ran"))).toBe(false);
+    });
+  });
+
+  it("valid values pass: a leap day, a date-time with an offset, a writable output", async () => {
+    await inProject({ "Pulumi.yaml": NODE_PROJECT, "index.ts": MARKING_PROGRAM }, async (dir) => {
+      const run = await cli("check", dir, "--now", "2032-02-29", "--timeout", "30", "-o", path.join(out, "r.json"), "-f", "json");
+      expect(run.err).toBe("");
+      expect(run.code).toBe(0);
+      expect(existsSync(path.join(dir, "ran"))).toBe(true);
+      expect(JSON.parse(readFileSync(path.join(out, "r.json"), "utf8")).exitCode).toBe(0);
+    });
+  });
+
+  it("parseDate reads real dates only, date-times without an offset as UTC", () => {
+    expect(parseDate("2031-02-28").toISOString()).toBe("2031-02-28T00:00:00.000Z");
+    expect(parseDate("2032-02-29").toISOString()).toBe("2032-02-29T00:00:00.000Z");
+    expect(parseDate("2031-02-28T12:30").toISOString()).toBe("2031-02-28T12:30:00.000Z");
+    expect(parseDate("2031-02-28T12:30:00+02:00").toISOString()).toBe("2031-02-28T10:30:00.000Z");
+    for (const bad of ["2031-02-29", "2031-04-31", "2031-13-01", "2031-00-10", "2031-2-3", "31-02-03", "2031-02-28T12:60", "2031-02-28T12:00:00+25:00", "1e12", ""]) expect(() => parseDate(bad)).toThrow(/--now must be a real date/);
+  });
+
+  it("--version and -V print package.json's version and exit 0; no command, or an unknown one, exits 2", async () => {
+    const version = (JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")) as { version: string }).version;
+    for (const flag of ["--version", "-V"]) expect(await cli(flag)).toEqual({ code: 0, out: `${version}\n`, err: "" });
+    expect((await cli("--help")).code).toBe(0);
+    const none = await cli();
+    expect(none.code).toBe(2);
+    expect(none.err).toContain("Usage: hardened-docker");
+    const unknown = await cli("scan");
+    expect(unknown.code).toBe(2);
+    expect(unknown.err).toContain("unknown command 'scan'");
+  });
+});
+
+describe("check takes Node.js Pulumi projects only, and says why not", () => {
+  it("a directory without Pulumi.yaml is not a project, whatever index.ts it holds", async () => {
+    await inProject({ "index.ts": MARKING_PROGRAM }, async (dir) => {
+      const run = await cli("check", dir);
+      expect([run.code, run.out]).toEqual([2, ""]);
+      expect(run.err).toContain(`${dir} has no Pulumi.yaml: not a Pulumi project`);
+      expect(existsSync(path.join(dir, "ran"))).toBe(false);
+    });
+  });
+
+  it.each([
+    ["runtime: python\n", 'declares runtime "python" (Python): check runs Node.js Pulumi programs only'],
+    ["runtime:\n  name: yaml\n", 'declares runtime "yaml" (Pulumi YAML): check runs Node.js Pulumi programs only'],
+    ["runtime: go\n", 'declares runtime "go" (Go)'],
+    ["description: no runtime\n", "declares no runtime"],
+  ])("Pulumi.yaml with %j", async (runtime, message) => {
+    await inProject({ "Pulumi.yaml": `name: other\n${runtime}`, "__main__.py": "import pulumi\n", "index.ts": MARKING_PROGRAM }, async (dir) => {
+      const run = await cli("check", dir);
+      expect([run.code, run.out]).toEqual([2, ""]);
+      expect(run.err).toContain(message);
+      expect(existsSync(path.join(dir, "ran"))).toBe(false);
+    });
+  });
+
+  it("--stack NAME needs Pulumi.NAME.yaml; the default stack needs none", async () => {
+    await inProject({ "Pulumi.yaml": NODE_PROJECT, "index.ts": MARKING_PROGRAM }, async (dir) => {
+      const missing = await cli("check", dir, "--stack", "nosuch");
+      expect([missing.code, missing.out]).toEqual([2, ""]);
+      expect(missing.err).toContain(`stack "nosuch": no ${dir}/Pulumi.nosuch.yaml`);
+      expect(existsSync(path.join(dir, "ran"))).toBe(false);
+      expect((await cli("check", dir)).code).toBe(0);
+      writeFileSync(path.join(dir, "Pulumi.nosuch.yaml"), "config: {}\n");
+      expect((await cli("check", dir, "--stack", "nosuch")).code).toBe(0);
+    });
+  });
+});
+
+describe("a failing program is reported at the user's line", () => {
+  it("a throw: file:line:column of the TypeScript source (type-only lines before it count), and the message", async () => {
+    const program = ["interface Sizes {", "  memory: string;", "  cpus: number;", "}", "const sizes: Sizes = { memory: \"1Gi\", cpus: 1 };", "if (sizes.cpus) throw new Error(\"no host configured\");", ""].join("\n");
+    await inProject({ "Pulumi.yaml": NODE_PROJECT, "index.ts": program }, async (dir) => {
+      const run = await cli("check", dir);
+      expect(run.code).toBe(2);
+      const where = `${dir.split(path.sep).join("/")}/index.ts:6:23`;
+      expect(run.err).toBe(`hardened-docker check: the program failed: ${where}: no host configured\n`);
+      expect(run.out).toContain(`ERROR ${where}: no host configured`);
+    });
+  });
+
+  it("a HardenedContainer that refuses its arguments: its refusal at the user's line, and no other finding about it", async () => {
+    const program = [
+      'import { HardenedContainer } from "../../src";',
+      "",
+      'new HardenedContainer("web", {',
+      '  image: "registry.example.com/app@sha256:4f9d1b0d8a4c2e7b6a5f3e2d1c0b9a8f7e6d5c4b3a29181716151413121110ff",',
+      "} as never);",
+      "",
+    ].join("\n");
+    await inProject({ "Pulumi.yaml": NODE_PROJECT, "index.ts": program }, async (dir) => {
+      const run = await cli("check", dir);
+      expect(run.code).toBe(2);
+      expect(run.err).toMatch(new RegExp(`^hardened-docker check: the program failed: ${dir.split(path.sep).join("/").replace(/\./g, "\\.")}/index\\.ts:3:1: web: invalid arguments:\n  - memory: is required`));
+      expect(run.out).not.toContain("has no docker.Container child");
+      expect(run.out).not.toMatch(/^[✗?~!] /m);
+      // Nothing of the refused component is deployed.
+      expect(run.out).not.toContain("hardened-docker:index:HardenedContainer");
+      expect(run.out).toContain("— 0 resource(s) judged of 0 declared");
+      const sarif = JSON.parse((await cli("check", dir, "-f", "sarif")).out) as Sarif.Log;
+      expect(sarif.runs[0]!.results).toEqual([]);
+      expect(sarif.runs[0]!.invocations![0]!.toolExecutionNotifications![0]!.message.text).toMatch(/index\.ts:3:1: web: invalid arguments/);
+    });
+  }, 60_000);
 });

@@ -40,12 +40,13 @@ describe("hardened-docker rules", () => {
     expect(out).not.toContain("5.4");
   });
 
-  it("rejects a bad section or format with a clear message and a non-zero exit", async () => {
+  it("rejects a bad section, format or option with a clear message and exit 2 (a usage error)", async () => {
     const bad = await cli("rules", "--section", "9");
-    expect(bad.code).not.toBe(0);
+    expect(bad.code).toBe(2);
     expect(bad.err).toContain("--section must be a number 1–7");
+    expect((await cli("rules", "--bogus")).code).toBe(2);
     const fmt = await cli("rules", "--format", "yaml");
-    expect(fmt.code).not.toBe(0);
+    expect(fmt.code).toBe(2);
     expect(fmt.err).toMatch(/yaml/);
   });
 });

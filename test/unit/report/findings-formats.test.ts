@@ -111,16 +111,17 @@ describe("text and JSON", () => {
     expect(text).toMatch(/✗ MANDATORY cis-5.5-no-privileged {2}web \[docker:index\/container:Container\] \(examples\/app\/index.ts:12:3\)/);
     expect(text).toContain("~ exempted");
     expect(text).not.toContain("✓ pass");
-    expect(text).toContain("2 mandatory violation(s), 1 advisory, 1 exempted, 1 for manual review, 1 undecided, 1 passed, 1 not applicable — 2 resource(s)");
+    expect(text).toContain("2 mandatory violation(s), 1 advisory, 1 exempted, 1 for manual review, 1 undecided, 1 passed, 1 not applicable — 2 resource(s) judged");
     expect(renderText(all, meta, { verbose: true })).toContain("✓ pass");
   });
 
   it("opens with what would be deployed: a tree for a small program, counts by type for a large one", () => {
     const tree = renderText(all, { ...meta, plan: [{ type: "hardened-docker:index:HardenedContainer", name: "web", depth: 0 }, { type: "docker:index/container:Container", name: "web", depth: 1 }] });
-    expect(tree).toContain("Would deploy 2 resource(s):\n  hardened-docker:index:HardenedContainer  web\n    docker:index/container:Container       web\n");
+    expect(tree).toContain("Would deploy 2 resource(s) (all declared: components, their children, providers):\n  hardened-docker:index:HardenedContainer  web\n    docker:index/container:Container       web\n");
     const many = Array.from({ length: PLAN_TREE_LIMIT + 1 }, (_, i) => ({ type: i % 3 ? "docker:index/container:Container" : "docker:index/network:Network", name: `r${i}`, depth: 0 }));
     const summary = renderText(all, { ...meta, plan: many });
-    expect(summary).toContain(`Would deploy ${PLAN_TREE_LIMIT + 1} resource(s), by type:\n  docker:index/container:Container  67\n  docker:index/network:Network      34\n`);
+    expect(tree).toContain("— 2 resource(s) judged of 2 declared\n");
+    expect(summary).toContain(`Would deploy ${PLAN_TREE_LIMIT + 1} resource(s) (all declared: components, their children, providers), by type:\n  docker:index/container:Container  67\n  docker:index/network:Network      34\n`);
     expect(summary).not.toContain("r100");
   });
 
