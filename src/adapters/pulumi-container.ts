@@ -9,7 +9,7 @@
  * which this adapter reads (the policy pack checks the companion exists).
  */
 import { z } from "zod";
-import { cpusToNano, normaliseCapabilities, parseDurationSeconds, parseSecurityOptions } from "../facts/normalise";
+import { cpusToNano, normaliseCapabilities, parseDurationSeconds, parseGoInt, parseSecurityOptions } from "../facts/normalise";
 import { parseImageRef } from "../facts/image-ref";
 import type { ContainerFacts, HealthcheckFacts, MountFacts, PortBinding } from "../facts/types";
 import { AdapterError, describeZodIssue, issuePath } from "./errors";
@@ -84,10 +84,15 @@ export function healthcheckFactsFromInput(hc: z.infer<typeof healthcheckInput> |
   return facts;
 }
 
-/** The PIDs limit HardenedContainer declares in PIDS_LIMIT_LABEL, when it is a whole number. */
+/**
+ * The PIDs limit declared in PIDS_LIMIT_LABEL: the value its companion command
+ * `docker update --pids-limit=<label>` applies, read as the docker CLI reads it (Go's ParseInt with
+ * base 0: `010` is 8, `0x40` is 64, `08` is refused, so no limit is applied). Undefined when the CLI
+ * would refuse the text.
+ */
 export function pidsLimitFromLabels(labels: Readonly<Record<string, string>>): number | undefined {
   const text = labels[PIDS_LIMIT_LABEL];
-  return text !== undefined && /^\d+$/.test(text) ? Number(text) : undefined;
+  return text === undefined ? undefined : parseGoInt(text);
 }
 
 const containerInputs = z.object({

@@ -39,6 +39,66 @@ export function parseGoAtoi(text: string): number | undefined {
 }
 
 /**
+ * Go's strconv.ParseInt(text, 0, 64), which the docker CLI's flags (pflag) use for integer options
+ * such as `docker update --pids-limit`: an optional sign, then a base prefix — `0x` hex, `0o` or a
+ * bare leading `0` octal, `0b` binary — and `_` between digits (`010` is 8, `0x40` 64, `1_000` 1000;
+ * `08` and `1__0` are errors: undefined).
+ */
+export function parseGoInt(text: string): number | undefined {
+  let s = text;
+  let sign = 1;
+  if (s[0] === "+" || s[0] === "-") {
+    sign = s[0] === "-" ? -1 : 1;
+    s = s.slice(1);
+  }
+  if (s === "") return undefined;
+  const afterSign = s;
+  let base = 10;
+  if (s[0] === "0") {
+    const prefix = s.length >= 3 ? s[1]!.toLowerCase() : "";
+    base = prefix === "b" ? 2 : prefix === "o" ? 8 : prefix === "x" ? 16 : 8;
+    s = s.slice(prefix === "b" || prefix === "o" || prefix === "x" ? 2 : 1);
+  }
+  let n = 0;
+  let underscores = false;
+  for (const ch of s) {
+    if (ch === "_") {
+      underscores = true;
+      continue;
+    }
+    const digit = /^[0-9a-zA-Z]$/.test(ch) ? parseInt(ch, 36) : NaN;
+    if (!(digit < base)) return undefined;
+    n = n * base + digit;
+  }
+  if (underscores && !goUnderscoresOk(afterSign)) return undefined;
+  return Number.isSafeInteger(n) ? sign * n : undefined;
+}
+
+/** Go's underscoreOK: `_` only between digits, or between a base prefix and a digit. */
+function goUnderscoresOk(s: string): boolean {
+  let saw = "^";
+  let i = 0;
+  let hex = false;
+  if (s.length >= 2 && s[0] === "0" && "box".includes(s[1]!.toLowerCase())) {
+    i = 2;
+    saw = "0";
+    hex = s[1]!.toLowerCase() === "x";
+  }
+  for (; i < s.length; i++) {
+    const c = s[i]!;
+    if (/[0-9]/.test(c) || (hex && /[a-fA-F]/.test(c))) saw = "0";
+    else if (c === "_") {
+      if (saw !== "0") return false;
+      saw = "_";
+    } else {
+      if (saw === "_") return false;
+      saw = "!";
+    }
+  }
+  return saw !== "_";
+}
+
+/**
  * `--security-opt` values → their meanings, as dockerd reads them: the bare `no-new-privileges`,
  * else split at the first `=` (or, when there is none, the legacy `:`); no-new-privileges takes
  * Go's ParseBool (`no-new-privileges=1` is on; `=0`/`=false` an explicit opt-out).

@@ -1,4 +1,4 @@
-import { cpusToNano, isPathWithin, normaliseCapabilities, normalisePath, parseDurationSeconds, parseGoAtoi, parseGoBool, parseSecurityOptions } from "../../../src/facts/normalise";
+import { cpusToNano, isPathWithin, normaliseCapabilities, normalisePath, parseDurationSeconds, parseGoAtoi, parseGoBool, parseGoInt, parseSecurityOptions } from "../../../src/facts/normalise";
 
 describe("normalisers", () => {
   it("capabilities", () => {
@@ -31,6 +31,11 @@ describe("normalisers", () => {
     expect(["yes", "y", "on", "tRUE", "", " 1", "2"].map(parseGoBool)).toEqual(Array(7).fill(undefined));
     expect(["0", "+0", "-0", "007", "-12", "+10001"].map(parseGoAtoi)).toEqual([0, 0, -0, 7, -12, 10001]);
     expect(["", " 0", "0x0", "1e3", "1.0", "+", "٣"].map(parseGoAtoi)).toEqual(Array(7).fill(undefined));
+  });
+
+  it("parseGoInt reads integers as Go's ParseInt(s, 0, 64) does (the docker CLI's --pids-limit)", () => {
+    expect(["64", "+64", "-1", "0", "010", "0o10", "0x40", "0X40", "0b101", "1_000", "0x_40", "0_17"].map(parseGoInt)).toEqual([64, 64, -1, 0, 8, 8, 64, 64, 5, 1000, 64, 15]);
+    expect(["", "+", "08", "0x", "1__0", "_1", "1_", "0x40_", "abc", " 64", "64 ", "1e3", "1.0", "٣"].map(parseGoInt)).toEqual(Array(14).fill(undefined));
   });
   it("durations", () => {
     expect(parseDurationSeconds("1m30s")).toBe(90);
