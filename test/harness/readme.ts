@@ -53,6 +53,11 @@ export type Exercise =
 const PULUMI = "the Pulumi CLI cannot be installed here (design.md); the program it runs is checked offline by `check` (test/unit/cli/check-command.test.ts)";
 
 export const HOW_EACH_COMMAND_IS_EXERCISED: Record<string, Exercise> = {
+  "npm start": {
+    covered: "test/unit/cli/start.test.ts",
+    contains: '["check","examples/web-stack","-f","json"]',
+    note: "scripts/start.js on a project of the same shape: installs when node_modules is missing or stale, builds when dist is stale, runs check examples/web-stack with the extra arguments (what that check prints: the README's next command, run here)",
+  },
   "npm ci": { run: "ci", file: ".ci/run" },
   "npm run build": { run: "ci", file: "scripts/test-all.sh" },
   "npm test": { run: "ci", file: ".ci/run" },
