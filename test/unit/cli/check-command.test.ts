@@ -7,6 +7,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs
 import { tmpdir } from "os";
 import * as path from "path";
 import type * as Sarif from "sarif";
+import { fileURLToPath, pathToFileURL } from "url";
 import { parseDate } from "../../../src/cli/options";
 
 const ROOT = path.join(__dirname, "../../..");
@@ -455,5 +456,31 @@ describe("a failing program is reported at the user's line", () => {
       expect(sarif.runs[0]!.results).toEqual([]);
       expect(sarif.runs[0]!.invocations![0]!.toolExecutionNotifications![0]!.message.text).toMatch(/index\.ts:3:1: web: invalid arguments/);
     });
+  }, 60_000);
+});
+
+describe("SARIF links: where a viewer sends people", () => {
+  it("every rule has a helpUri (CIS items: the CIS Docker Benchmark page; project rules: the package's docs), the driver an informationUri; all absolute and valid", async () => {
+    const run = await cli("check", INSECURE, "-f", "sarif");
+    const log = JSON.parse(run.out) as Sarif.Log;
+    expectValidSarif(log);
+    const driver = log.runs[0]!.tool.driver;
+    expect(driver.informationUri).toBe(pathToFileURL(path.join(ROOT, "README.md")).href);
+    const rules = driver.rules!;
+    expect(rules.length).toBeGreaterThan(10);
+    for (const r of rules) {
+      expect(r.helpUri).toMatch(/^(https|file):\/\//);
+      if (r.properties?.cis) expect(r.helpUri).toBe("https://www.cisecurity.org/benchmark/docker");
+      else {
+        // A file the package ships (package.json "files"), and an anchor that README.md has.
+        const file = fileURLToPath(r.helpUri!.replace(/#.*$/, ""));
+        const anchor = /#(.*)$/.exec(r.helpUri!)?.[1];
+        expect(["README.md", "docs/cis-coverage.md"]).toContain(path.relative(ROOT, file).split(path.sep).join("/"));
+        // Headings' anchors as GitHub makes them.
+        const anchors = [...readFileSync(file, "utf8").matchAll(/^#+ (.*)$/gm)].map((m) => m[1]!.toLowerCase().replace(/[^a-z0-9 -]/g, "").replace(/ /g, "-"));
+        if (anchor) expect(anchors).toContain(anchor);
+      }
+    }
+    expect(rules.filter((r) => !r.properties?.cis).map((r) => r.id)).toEqual(expect.arrayContaining(["hd-containers-via-hardened-container", "hd-exemptions-valid"]));
   }, 60_000);
 });
