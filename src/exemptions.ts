@@ -9,7 +9,8 @@
 /** A documented exception to one rule, declared in a component's `exemptions`. */
 export interface Exemption {
   /**
-   * Rule id, e.g. "5.13".
+   * Rule id, e.g. "5.13": the rule's stable key (its CIS v1.6.0 id), or its id in a named benchmark
+   * version, e.g. "cis-1.8.0:2.13" (read as the same rule, "2.12").
    * @cis hd-exemptions hd-exemptions-network hd-exemptions-daemon
    */
   rule: string;
@@ -104,12 +105,15 @@ export function exemptionsFromLabels(
   labels: Readonly<Record<string, string>>,
   knownRuleIds: ReadonlySet<string>,
   now: Date,
+  /** A version's id of a rule → its stable key (catalog.ts resolveRuleReference). */
+  resolve: (reference: string) => string | undefined = () => undefined,
 ): LabelExemptions {
   const valid = new Map<string, Exemption>();
   const problems: ExemptionProblem[] = [];
   for (const [key, value] of Object.entries(labels)) {
     if (!key.startsWith(EXEMPTION_LABEL_PREFIX)) continue;
-    const rule = key.slice(EXEMPTION_LABEL_PREFIX.length);
+    const written = key.slice(EXEMPTION_LABEL_PREFIX.length);
+    const rule = resolve(written) ?? written;
     let parsed: unknown;
     try {
       parsed = JSON.parse(value);

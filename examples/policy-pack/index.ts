@@ -6,6 +6,8 @@
  *
  * - Profile: HARDENED_DOCKER_PROFILE = cis-level1 (default: automated Level 1 items mandatory,
  *   the rest advisory) | cis-level2 | advisory.
+ * - Benchmark version: HARDENED_DOCKER_BENCHMARK = cis-1.6.0 (default) | cis-1.8.0. Policy names
+ *   and exemptions keep the rules' stable keys (v1.6.0 ids); descriptions give the version's ids.
  * - Values unknown at preview: reported as advisory by default; HARDENED_DOCKER_FAIL_CLOSED=1
  *   makes them violations (at each policy's level).
  * - Per-policy enforcement and settings: `--policy-pack-config config.json`, e.g. config.example.json here, or
@@ -18,17 +20,18 @@
  * Outside this repository, import from the installed package instead: "hardened-docker/dist/policy".
  */
 import { PolicyPack } from "@pulumi/policy";
-import { createPolicies, profileConfig, profileFromEnv } from "../../src/policy";
+import { BENCHMARK_NAMES, benchmarkFromEnv, createPolicies, profileConfig, profileFromEnv } from "../../src/policy";
 
 const profile = profileFromEnv();
+const benchmark = benchmarkFromEnv();
 
 new PolicyPack(
   "hardened-docker",
   {
-    description: "CIS Docker Benchmark 1.6.0 for Pulumi Docker resources (hardened-docker).",
+    description: `CIS Docker Benchmark ${BENCHMARK_NAMES[benchmark].version} for Pulumi Docker resources (hardened-docker).`,
     enforcementLevel: "advisory",
     tags: ["docker", "cis", "security"],
-    policies: createPolicies({ profile, unknownValues: process.env.HARDENED_DOCKER_FAIL_CLOSED === "1" ? "fail" : "report" }),
+    policies: createPolicies({ profile, benchmark, unknownValues: process.env.HARDENED_DOCKER_FAIL_CLOSED === "1" ? "fail" : "report" }),
   },
-  profileConfig(profile),
+  profileConfig(profile, benchmark),
 );

@@ -10,11 +10,12 @@
  *   3  `audit` only: an engine could not be audited
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
-import { CATALOG } from "../rules/catalog";
+import type { Benchmark } from "../rules/benchmarks";
+import { catalogFor } from "../rules/catalog";
 import { renderRules, type ListingFormat } from "../report/rules-listing";
 import { registerCheck, toolVersion } from "./check";
 import { registerAudit } from "./audit";
-import { USAGE_EXIT } from "./options";
+import { benchmarkOption, USAGE_EXIT } from "./options";
 
 export interface CliIo {
   out: (text: string) => void;
@@ -61,12 +62,14 @@ export function buildProgram(io: CliIo = defaultIo): Command {
 
   program
     .command("rules")
-    .description("list the rule catalog (CIS Docker Benchmark v1.6.0 + project rules)")
+    .description("list the rule catalog (a CIS Docker Benchmark version's items + project rules)")
     .option("-s, --section <n>", "only this CIS section (1–7)", sectionNumber)
+    .addOption(benchmarkOption())
     .addOption(new Option("-f, --format <format>", "output format").choices(["table", "json", "markdown"]).default("table"))
-    .action((opts: { section?: number; format: ListingFormat }) => {
-      const rules = opts.section ? CATALOG.filter((r) => r.section === opts.section) : CATALOG;
-      io.out(renderRules(rules, opts.format));
+    .action((opts: { section?: number; format: ListingFormat; benchmark: Benchmark }) => {
+      const all = catalogFor(opts.benchmark);
+      const rules = opts.section ? all.filter((r) => r.section === opts.section) : all;
+      io.out(renderRules(rules, opts.format, opts.benchmark));
     });
 
   registerCheck(program, io);

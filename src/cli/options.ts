@@ -4,7 +4,8 @@
  */
 import { accessSync, constants, existsSync, statSync } from "fs";
 import * as path from "path";
-import { InvalidArgumentError } from "commander";
+import { InvalidArgumentError, Option } from "commander";
+import { BENCHMARKS, DEFAULT_BENCHMARK } from "../rules/benchmarks";
 
 /** Exit code of every usage error (bad option, value or file), in every subcommand. */
 export const USAGE_EXIT = 2;
@@ -72,4 +73,9 @@ export function outputFile(value: string): string {
   const why = unwritableReason(value);
   if (why) throw new InvalidArgumentError(`--output ${value} ${why}`);
   return value;
+}
+
+/** `--benchmark cis-1.6.0|cis-1.8.0`: the CIS Docker Benchmark version a command follows (rules/benchmarks.ts). */
+export function benchmarkOption(): Option {
+  return new Option("-b, --benchmark <version>", "CIS Docker Benchmark version: its items and ids").choices([...BENCHMARKS]).default(DEFAULT_BENCHMARK);
 }

@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { issuePath, typeName } from "../adapters/errors";
 import { exemptionProblems, type Exemption } from "../exemptions";
-import { RULE_IDS } from "../rules/catalog";
+import { resolveRuleReference, RULE_IDS } from "../rules/catalog";
 
 /** Thrown by the components' pure planning functions; the component class turns it into a pulumi.ResourceError. */
 export class HardenedArgsError extends Error {
@@ -41,11 +41,14 @@ export function validateExemptions(resourceName: string, exemptions: readonly Ex
   return new Set(exemptions.map((e) => e.rule));
 }
 
-export const exemptionSchema = z.strictObject({
-  rule: z.string(),
-  reason: z.string(),
-  expires: z.string().optional(),
-});
+/** A component's exemption; a rule named by a benchmark version's id ("cis-1.8.0:2.13") is read as its stable key ("2.12"). */
+export const exemptionSchema = z
+  .strictObject({
+    rule: z.string(),
+    reason: z.string(),
+    expires: z.string().optional(),
+  })
+  .transform((e) => ({ ...e, rule: resolveRuleReference(e.rule) ?? e.rule }));
 
 /** The arguments' shape checked against `schema`: the parsed value, or HardenedArgsError naming every bad field. */
 export function parseArgs<T>(resourceName: string, schema: z.ZodType, rawArgs: T): T {

@@ -6,6 +6,8 @@
 import type { EnforcementLevel, PolicyPackConfig } from "@pulumi/policy";
 import { createPolicies } from "./policies";
 import { isProfile, DEFAULT_PROFILE, type Profile } from "./metadata";
+import { BENCHMARKS, DEFAULT_BENCHMARK, isBenchmark, type Benchmark } from "../rules/benchmarks";
+export { BENCHMARK_NAMES, BENCHMARKS, DEFAULT_BENCHMARK, isBenchmark, type Benchmark } from "../rules/benchmarks";
 export { createPolicies, packRules, type PackOptions, type RulePolicyConfig } from "./policies";
 export { policyMeta, type Observation, type Observer, type PolicyMeta } from "./outcomes";
 export {
@@ -41,10 +43,18 @@ export { UNKNOWN_STRING, unknownCheckingProxy } from "./unknowns";
  * Per-policy enforcement levels of a profile, as a pack's initial config (the third argument of
  * `new PolicyPack`): a user's `--policy-pack-config` still overrides each of them.
  */
-export function profileConfig(profile: Profile): PolicyPackConfig {
+export function profileConfig(profile: Profile, benchmark: Benchmark = DEFAULT_BENCHMARK): PolicyPackConfig {
   const config: PolicyPackConfig = {};
-  for (const p of createPolicies({ profile })) config[p.name] = p.enforcementLevel as EnforcementLevel;
+  for (const p of createPolicies({ profile, benchmark })) config[p.name] = p.enforcementLevel as EnforcementLevel;
   return config;
+}
+
+/** The benchmark version named by `HARDENED_DOCKER_BENCHMARK` (or the default); an unknown name is an error. */
+export function benchmarkFromEnv(env: NodeJS.ProcessEnv = process.env): Benchmark {
+  const name = env.HARDENED_DOCKER_BENCHMARK;
+  if (name === undefined || name === "") return DEFAULT_BENCHMARK;
+  if (!isBenchmark(name)) throw new Error(`HARDENED_DOCKER_BENCHMARK="${name}" is not a benchmark version (${BENCHMARKS.join(", ")})`);
+  return name;
 }
 
 /** The profile named by `HARDENED_DOCKER_PROFILE` (or the default); an unknown name is an error, not a silent default. */

@@ -7,8 +7,10 @@
 import type { EnforcementLevel, PolicyComplianceFramework, PolicyConfigSchema, Severity } from "@pulumi/policy";
 import type { AnyRule, RuleSettings } from "../rules/types";
 import { DEFAULT_SETTINGS } from "../rules/types";
+import { BENCHMARK_NAMES, benchmarkId, DEFAULT_BENCHMARK, type Benchmark } from "../rules/benchmarks";
 
-export const CIS_FRAMEWORK = { name: "CIS Docker Benchmark", version: "1.6.0" } as const;
+/** The benchmark the pack and `check` follow unless told otherwise (./rules/benchmarks.ts). */
+export const CIS_FRAMEWORK = BENCHMARK_NAMES[DEFAULT_BENCHMARK];
 
 /**
  * Enforcement profiles:
@@ -37,6 +39,7 @@ export function ruleEnforcement(rule: Pick<AnyRule, "automated" | "level">, prof
 
 /** Short slugs for policy names (`cis-5.4-restrict-capabilities`); a rule without one gets a slug of its title. */
 const SLUGS: Record<string, string> = {
+  "2.6.1": "no-devicemapper",
   "2.7": "tcp-requires-tls",
   "4.1": "run-as-non-root",
   "4.2": "trusted-registries",
@@ -105,8 +108,9 @@ export function ruleSeverity(rule: Pick<AnyRule, "id" | "automated" | "level">):
   return rule.level === 1 ? "high" : "medium";
 }
 
-export function ruleFramework(rule: Pick<AnyRule, "id" | "title">): PolicyComplianceFramework | undefined {
-  return isCisRule(rule) ? { ...CIS_FRAMEWORK, reference: rule.id, specification: rule.title } : undefined;
+/** The rule's place in a benchmark version: its id there (`reference`) and title. */
+export function ruleFramework(rule: Pick<AnyRule, "id" | "title" | "aliases">, benchmark: Benchmark = DEFAULT_BENCHMARK): PolicyComplianceFramework | undefined {
+  return isCisRule(rule) ? { ...BENCHMARK_NAMES[benchmark], reference: benchmarkId(rule, benchmark), specification: rule.title } : undefined;
 }
 
 export function ruleTags(rule: AnyRule): string[] {

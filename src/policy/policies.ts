@@ -16,7 +16,8 @@ import type {
   ResourceValidationArgs,
   ResourceValidationPolicy,
 } from "@pulumi/policy";
-import { CATALOG } from "../rules/catalog";
+import { BENCHMARK_NAMES, benchmarkId, DEFAULT_BENCHMARK, type Benchmark } from "../rules/benchmarks";
+import { CATALOG, catalogFor } from "../rules/catalog";
 import type { AnyRule, RuleContext, RuleSettings } from "../rules/types";
 import {
   DEFAULT_PROFILE,
@@ -47,7 +48,13 @@ export interface PackOptions {
   now?: () => Date;
   /** Sees every judgement (passes and exemptions too); used by `check`. */
   observer?: Observer;
-  /** Rules to build policies from (default: the catalog). */
+  /**
+   * The benchmark version (default `cis-1.6.0`, or HARDENED_DOCKER_BENCHMARK in the pack's entry):
+   * its rules become policies, named by their stable keys; descriptions and compliance metadata
+   * give each rule's id in that version.
+   */
+  benchmark?: Benchmark;
+  /** Rules to build policies from (default: the benchmark's rules). */
   rules?: readonly AnyRule[];
 }
 
@@ -209,7 +216,7 @@ export function enact(outcome: RuleOutcome, message: string, args: ResourceValid
   }
 }
 
-function rulePolicy(slot: Slot, judgeEvery: (res: ResolvedResource) => Judged, options: Required<Pick<PackOptions, "profile" | "unknownValues">> & PackOptions, cache: ResolutionCache): ResourceValidationPolicy {
+function rulePolicy(slot: Slot, judgeEvery: (res: ResolvedResource) => Judged, options: Required<Pick<PackOptions, "profile" | "unknownValues" | "benchmark">> & PackOptions, cache: ResolutionCache): ResourceValidationPolicy {
   const { rule, kinds, index } = slot;
   const name = policyName(rule);
   const types = kinds.map((k) => k.type);
@@ -244,11 +251,11 @@ function rulePolicy(slot: Slot, judgeEvery: (res: ResolvedResource) => Judged, o
       name,
       displayName: cis ? `CIS ${rule.id}: ${rule.title}` : rule.title,
       description: cis
-        ? `${rule.title} (CIS Docker Benchmark 1.6.0 ${rule.id}, Level ${rule.level}, ${rule.automated ? "automated" : "manual"}).`
+        ? `${rule.title} (CIS Docker Benchmark ${BENCHMARK_NAMES[options.benchmark].version} ${benchmarkId(rule, options.benchmark)}, Level ${rule.level}, ${rule.automated ? "automated" : "manual"}).`
         : `${rule.title} (hardened-docker rule ${rule.id}).`,
       enforcementLevel: ruleEnforcement(rule, options.profile),
       severity: ruleSeverity(rule),
-      ...(ruleFramework(rule) ? { framework: ruleFramework(rule) } : {}),
+      ...(ruleFramework(rule, options.benchmark) ? { framework: ruleFramework(rule, options.benchmark) } : {}),
       tags: ruleTags(rule),
       remediationSteps: rule.remediation,
       configSchema: ruleConfigSchema(rule, options.unknownValues),
@@ -301,9 +308,9 @@ function exemptionsReport(rules: { rule: AnyRule; kinds: ResourceKind[] }[], cac
  * report, then the stack policies.
  */
 export function createPolicies(options: PackOptions = {}): Policies {
-  const opts = { profile: DEFAULT_PROFILE, unknownValues: "report" as UnknownMode, ...options };
+  const opts = { profile: DEFAULT_PROFILE, unknownValues: "report" as UnknownMode, benchmark: DEFAULT_BENCHMARK as Benchmark, ...options };
   const cache = new ResolutionCache(opts.now ?? (() => new Date()));
-  const rules = packRules(opts.rules ?? CATALOG);
+  const rules = packRules(opts.rules ?? catalogFor(opts.benchmark));
   const slots: Slot[] = rules.map(({ rule, kinds }, index) => ({ index, rule, kinds, judging: DEFAULT_JUDGING }));
   const slotsByKind = new Map(Object.values(RESOURCE_KINDS).map((kind) => [kind, slots.filter((s) => s.kinds.includes(kind))] as const));
   const judgeEvery = (res: ResolvedResource) => judgeAll(res, slotsByKind.get(res.kind)!, slots.length);

@@ -17,9 +17,9 @@ import {
   serviceFactsFromPulumiInputs,
 } from "../adapters/pulumi-resources";
 import { DOCKER_CONTAINER, DOCKER_NETWORK, DOCKER_PROVIDER, DOCKER_SERVICE, LOCAL_COMMAND, REMOTE_COMMAND, SECURE_DAEMON_TYPE } from "../adapters/pulumi-tokens";
-import { EXEMPTION_LABEL_PREFIX, exemptionsFromLabels, type Exemption, type LabelExemptions } from "../exemptions";
+import { EXEMPTION_LABEL_PREFIX, type Exemption, type LabelExemptions } from "../exemptions";
 import type { Facts, SubjectKind } from "../facts/types";
-import { RULE_IDS } from "../rules/catalog";
+import { exemptionsOfLabels } from "../rules/catalog";
 import { labelsOf, runRule } from "../rules/evaluate";
 import type { AnyRule, RuleContext, Verdict } from "../rules/types";
 import { displayPath, factFieldsAt, resolveProps, type UnknownAt } from "./unknowns";
@@ -189,7 +189,7 @@ export function resolveResource(type: string, name: string, props: Record<string
 
 /** exemptionsFromLabels, spared where no label is an exemption (most resources): the answer is then empty. */
 function exemptionsOf(labels: Record<string, string>, now: Date): LabelExemptions {
-  for (const key in labels) if (key.startsWith(EXEMPTION_LABEL_PREFIX)) return exemptionsFromLabels(labels, RULE_IDS, now);
+  for (const key in labels) if (key.startsWith(EXEMPTION_LABEL_PREFIX)) return exemptionsOfLabels(labels, now);
   return { valid: new Map(), problems: [] };
 }
 

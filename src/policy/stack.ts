@@ -16,8 +16,9 @@ import type { EnforcementLevel, PolicyConfigSchema, PolicyResource, ReportViolat
 import { PIDS_LIMIT_LABEL } from "../adapters/pulumi-container";
 import { COMMAND_DIGESTS_OUTPUT, COMPONENT_EXEMPTIONS_OUTPUT, COMPONENT_LABEL, HARDENED_CONTAINER_TYPE } from "../adapters/pulumi-tokens";
 import { commandDigest, DIGESTED_COMMAND_PROPS, DIGESTED_CONNECTION_FIELDS, type CommandProps } from "../scripts/command-digest";
-import { COMPONENT_SAFEGUARDS, exemptionProblems, exemptionsFromLabels, type Exemption } from "../exemptions";
-import { ruleById, RULE_IDS } from "../rules/catalog";
+import { COMPONENT_SAFEGUARDS, exemptionProblems, type Exemption } from "../exemptions";
+import { exemptionsOfLabels, ruleById, RULE_IDS } from "../rules/catalog";
+import type { Benchmark } from "../rules/benchmarks";
 import type { AnyRule, RuleSettings } from "../rules/types";
 import { PACK_DEFAULT_SETTINGS, policyName, ruleEnforcement, ruleFramework, RULE_SETTINGS, SETTING_SCHEMAS, UNKNOWN_MODES, type Profile, type UnknownMode } from "./metadata";
 import { outcomeMessage, registerMeta, show, type Observer } from "./outcomes";
@@ -29,6 +30,7 @@ export { COMPONENT_LABEL, HARDENED_CONTAINER_TYPE };
 interface StackOptions {
   profile: Profile;
   unknownValues: UnknownMode;
+  benchmark: Benchmark;
   now?: () => Date;
   observer?: Observer;
 }
@@ -72,10 +74,10 @@ function pidsLimitApplied(options: StackOptions): StackValidationPolicy {
       name,
       displayName: "CIS 5.29: the declared PIDs limit is applied",
       description:
-        "A docker.Container declaring a PIDs limit (label hardened-docker.pids-limit) has the companion command that applies it: @pulumi/docker cannot set the limit itself, so a label without the command is not a limit (CIS Docker Benchmark 1.6.0 5.29).",
+        "A docker.Container declaring a PIDs limit (label hardened-docker.pids-limit) has the companion command that applies it: @pulumi/docker cannot set the limit itself, so a label without the command is not a limit (CIS Docker Benchmark 5.29).",
       enforcementLevel: ruleEnforcement(rule, options.profile),
       severity: "high",
-      framework: ruleFramework(rule),
+      framework: ruleFramework(rule, options.benchmark),
       tags: ["cis-5.29", "section-5", `level-${rule.level}`, "automated", "stack"],
       remediationSteps: `Create the container through HardenedContainer (it adds the command "<name>-pids-limit"), or run \`docker update --pids-limit N <container>\` from a command (command:local or command:remote, named "<name>-pids-limit") that depends on the container. ${rule.remediation}`,
       configSchema: { properties: { unknownValues: unknownProperty(options.unknownValues) } },
@@ -109,7 +111,7 @@ function pidsLimitApplied(options: StackOptions): StackValidationPolicy {
           }
           const problem = check.problem;
           const message = `${head} but ${problem}: the container runs without a PIDs limit. Create it through HardenedContainer, or apply the limit with \`docker update --pids-limit\`.`;
-          const exemption = exemptionsFromLabels(labels, RULE_IDS, now()).valid.get(rule.id);
+          const exemption = exemptionsOfLabels(labels, now()).valid.get(rule.id);
           if (exemption) {
             observe("exempted", `${message} Exempted: ${exemption.reason}`);
             continue;

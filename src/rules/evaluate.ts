@@ -1,7 +1,7 @@
 import type { Facts, SubjectKind } from "../facts/types";
-import { exemptionsFromLabels, type Exemption } from "../exemptions";
+import type { Exemption } from "../exemptions";
 import type { AnyRule, Rule, RuleContext, Verdict, VerdictStatus } from "./types";
-import { CATALOG, RULE_IDS } from "./catalog";
+import { CATALOG, catalogFor, exemptionsOfLabels } from "./catalog";
 
 /** One rule's outcome on one subject, with any exemption applied. */
 export interface Finding {
@@ -53,11 +53,11 @@ export function runRule(rule: AnyRule | Rule, subject: Facts, ctx: RuleContext):
  * a failure covered by a valid, current exemption becomes `exempted`; a malformed or expired
  * exemption never excuses anything (and the `hd-exemptions*` rules report it as a failure).
  */
-export function evaluate(subjects: readonly Facts[], ctx: RuleContext, rules: readonly AnyRule[] = CATALOG): Finding[] {
+export function evaluate(subjects: readonly Facts[], ctx: RuleContext, rules: readonly AnyRule[] = ctx.benchmark ? catalogFor(ctx.benchmark) : CATALOG): Finding[] {
   const findings: Finding[] = [];
   for (const subject of subjects) {
     const { id, name } = subjectIdentity(subject);
-    const { valid } = exemptionsFromLabels(labelsOf(subject), RULE_IDS, ctx.now);
+    const { valid } = exemptionsOfLabels(labelsOf(subject), ctx.now);
     for (const rule of rules) {
       if (rule.subject !== subject.kind) continue;
       const verdict = runRule(rule, subject, ctx);

@@ -1,7 +1,6 @@
 /** The project's own rules (ids prefixed `hd-`), beside the CIS items. */
 
-import { exemptionsFromLabels } from "../exemptions";
-import { RULE_IDS } from "./catalog";
+import { exemptionsOfLabels } from "./catalog";
 import { defineRule, fail, notApplicable, pass, type Rule } from "./types";
 
 /** The seed's extra daemon rule: SELinux support on where the host runs SELinux. */
@@ -37,7 +36,7 @@ function exemptionRule<K extends "container" | "network" | "daemon">(kind: K, id
     reads: ["labels"],
     remediation: 'Fix or renew the exemption: {"reason": "at least 10 characters", "expires": "YYYY-MM-DD"} on a known rule id.',
     check(facts, ctx) {
-      const { problems } = exemptionsFromLabels((facts as { labels: Record<string, string> }).labels, RULE_IDS, ctx.now);
+      const { problems } = exemptionsOfLabels((facts as { labels: Record<string, string> }).labels, ctx.now);
       if (problems.length === 0) return pass();
       return fail(
         "labels",

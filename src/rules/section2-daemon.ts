@@ -142,6 +142,26 @@ export const notAufs = defineRule({
   },
 });
 
+export const noDevicemapper = defineRule({
+  id: "2.6.1",
+  title: "Storage driver is not devicemapper",
+  section: 2,
+  automated: true,
+  level: 1,
+  subject: "daemon",
+  where: "both",
+  // New in v1.8.0 (its 2.7); v1.6.0 has no such item.
+  aliases: ["cis-1.8:2.7"],
+  benchmarks: ["cis-1.8.0"],
+  reads: ["storageDriver"],
+  remediation: 'Set "storage-driver": "overlay2" in daemon.json (or drop --storage-driver devicemapper); Engine 25 removed devicemapper.',
+  check(d) {
+    const driver = d.storageDriver?.trim().toLowerCase();
+    if (driver === undefined || driver === "") return pass("no storage driver configured: dockerd picks one (devicemapper was removed in Engine 25)");
+    return driver === "devicemapper" ? fail("storageDriver", d.storageDriver, "a driver other than devicemapper (overlay2)") : pass();
+  },
+});
+
 export const tcpNeedsTls = defineRule({
   id: "2.7",
   title: "Every TCP listener requires TLS client verification",
@@ -380,6 +400,7 @@ export const SECTION_2: AnyRule[] = [
   iptablesAllowed,
   noInsecureRegistries,
   notAufs,
+  noDevicemapper,
   tcpNeedsTls,
   defaultUlimits,
   usernsRemap,

@@ -1,4 +1,5 @@
 import type { DaemonFacts, FactsOf, HostFacts, SubjectKind, SwarmFacts } from "../facts/types";
+import type { Benchmark } from "./benchmarks";
 import { SAFE_CAPABILITIES } from "./capabilities";
 
 /** Outcome of one rule on one subject. */
@@ -72,6 +73,11 @@ export interface RuleContext {
   contentTrust?: boolean;
   /** Clock for exemption expiry (injected so rules stay pure). */
   now: Date;
+  /**
+   * The benchmark version a report is for: `evaluate` judges that version's rules. Unset (the
+   * components' self-checks): every rule of every version, the strictest reading.
+   */
+  benchmark?: Benchmark;
 }
 
 export type CisLevel = 1 | 2;
@@ -91,8 +97,13 @@ export interface Rule<K extends SubjectKind = SubjectKind> {
   level: CisLevel;
   subject: K;
   where: Decidable;
-  /** Ids of the same item in older benchmark numberings, e.g. "cis-1.13:5.25". */
+  /**
+   * Ids of the same item in other benchmark numberings: a later version's (`cis-1.8:2.13`, see
+   * ./benchmarks.ts) or an older one's (`cis-1.13:5.25`).
+   */
   aliases?: string[];
+  /** The benchmark versions that have this item, when not all of them (./benchmarks.ts). */
+  benchmarks?: Benchmark[];
   /** Fact fields this rule reads; lets the policy pack report "unknown at preview" precisely. */
   reads?: string[];
   /** What to change to comply. */

@@ -1,5 +1,7 @@
 import type { DaemonFacts } from "../../../src/facts/types";
-import { SECTION_2, isTcpListener } from "../../../src/rules/section2-daemon";
+import { compareRuleIds } from "../../../src/report/rules-listing";
+import { benchmarkId, inBenchmark } from "../../../src/rules/benchmarks";
+import { SECTION_2, isTcpListener, noDevicemapper } from "../../../src/rules/section2-daemon";
 import type { Rule, RuleContext, Verdict } from "../../../src/rules/types";
 import { ctx, daemon, swarm } from "../../harness/fixtures";
 
@@ -12,9 +14,24 @@ const check = (id: string, overrides: Partial<DaemonFacts> = {}, c: RuleContext 
 const status = (id: string, overrides: Partial<DaemonFacts> = {}, c?: RuleContext) => check(id, overrides, c).status;
 
 describe("section 2 catalog entries", () => {
-  it("has the 18 items in order, daemon subject, section 2", () => {
-    expect(SECTION_2.map((r) => r.id)).toEqual(Array.from({ length: 18 }, (_, i) => `2.${i + 1}`));
+  it("has v1.6.0's 18 items in order, and v1.8.0's new devicemapper item as 2.6.1; daemon subject, section 2", () => {
+    expect(SECTION_2.filter((r) => inBenchmark(r, "cis-1.6.0")).map((r) => r.id)).toEqual(Array.from({ length: 18 }, (_, i) => `2.${i + 1}`));
+    expect(SECTION_2.filter((r) => !inBenchmark(r, "cis-1.6.0")).map((r) => r.id)).toEqual(["2.6.1"]);
     for (const r of SECTION_2) expect([r.subject, r.section]).toEqual(["daemon", 2]);
+  });
+
+  it("is numbered 2.1–2.19 in v1.8.0: devicemapper inserted as 2.7, v1.6.0's 2.7–2.18 moved up one", () => {
+    const v18 = SECTION_2.filter((r) => inBenchmark(r, "cis-1.8.0"));
+    expect(v18.map((r) => benchmarkId(r, "cis-1.8.0")).sort(compareRuleIds)).toEqual(Array.from({ length: 19 }, (_, i) => `2.${i + 1}`));
+    expect(Object.fromEntries(v18.map((r) => [r.id, benchmarkId(r, "cis-1.8.0")]))).toMatchObject({ "2.6": "2.6", "2.6.1": "2.7", "2.7": "2.8", "2.12": "2.13", "2.18": "2.19" });
+  });
+
+  it("2.6.1: fails devicemapper in any spelling, passes another or none", () => {
+    const d = (storageDriver?: string) => daemon({ storageDriver });
+    expect(noDevicemapper.check(d("devicemapper"), ctx())).toMatchObject({ status: "fail", field: "storageDriver", observed: "devicemapper" });
+    expect(noDevicemapper.check(d(" DeviceMapper "), ctx()).status).toBe("fail");
+    expect(noDevicemapper.check(d("overlay2"), ctx()).status).toBe("pass");
+    expect(noDevicemapper.check(d(), ctx()).status).toBe("pass");
   });
 
   it("marks 2.1, 2.8 and 2.17 manual (as CIS does), the rest automated", () => {
