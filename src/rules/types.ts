@@ -26,6 +26,13 @@ export type Verdict =
 
 export type VerdictStatus = Verdict["status"];
 
+/**
+ * The oldest Docker Engine 1.2.2 accepts by default: 28.3.3 fixed CVE-2025-54388 (a firewalld reload
+ * made published ports reachable from other hosts, however they were bound: what 5.14 relies on).
+ * Every older line is out of support.
+ */
+export const MINIMUM_ENGINE_VERSION = "28.3.3";
+
 /** Settings an organisation can tune; every field has a safe default (see DEFAULT_SETTINGS). */
 export interface RuleSettings {
   /** 5.4: capabilities a container may add back after dropping ALL (default: SAFE_CAPABILITIES, for every surface alike). */
@@ -34,7 +41,10 @@ export interface RuleSettings {
   trustedDockerUsers: string[];
   /** 4.2: registries or repository prefixes images may come from (empty = not configured → manual). */
   trustedRegistries: string[];
-  /** 1.2.2: minimum acceptable engine version (semver-ish, e.g. "24.0.0"); undefined = report only. */
+  /**
+   * 1.2.2: minimum acceptable engine version (dotted numbers, e.g. "28.3.3"); undefined = report only.
+   * Default MINIMUM_ENGINE_VERSION.
+   */
   minimumEngineVersion?: string;
   /** 5.32: the Docker socket path on the host (any path ending in docker.sock also counts). */
   dockerSocketPath: string;
@@ -52,7 +62,7 @@ export const DEFAULT_SETTINGS: RuleSettings = {
   capabilityAllowList: [...SAFE_CAPABILITIES],
   trustedDockerUsers: ["root"],
   trustedRegistries: [],
-  minimumEngineVersion: undefined,
+  minimumEngineVersion: MINIMUM_ENGINE_VERSION,
   dockerSocketPath: "/var/run/docker.sock",
   swarmNeeded: false,
   swarmFaultTolerance: 1,

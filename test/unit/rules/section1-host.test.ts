@@ -1,6 +1,6 @@
 import type { HostFacts, HostLocations } from "../../../src/facts/types";
 import { SECTION_1, compareDottedVersions, mountContaining, parseDottedVersion, watchCovering } from "../../../src/rules/section1-host";
-import { DEFAULT_SETTINGS, type Rule, type Verdict } from "../../../src/rules/types";
+import { DEFAULT_SETTINGS, MINIMUM_ENGINE_VERSION, type Rule, type Verdict } from "../../../src/rules/types";
 import { ctx, host } from "../../harness/fixtures";
 
 const rule = (id: string) => {
@@ -221,7 +221,15 @@ describe("1.2.2 engine version", () => {
   const withMin = (min?: string) => ctx({ settings: { ...DEFAULT_SETTINGS, minimumEngineVersion: min } });
 
   it("is manual with the version as report when no minimum is configured", () => {
-    expect(check("1.2.2", host())).toMatchObject({ status: "manual", report: "26.1.5" });
+    expect(check("1.2.2", host(), withMin(undefined))).toMatchObject({ status: "manual", report: "26.1.5" });
+  });
+
+  it("by default fails an engine without the published-port fix of 28.3.3 (CVE-2025-54388)", () => {
+    expect(MINIMUM_ENGINE_VERSION).toBe("28.3.3");
+    expect(check("1.2.2", host({ engineVersion: "28.3.2" }))).toMatchObject({ status: "fail", expected: "28.3.3 or newer (settings.minimumEngineVersion)" });
+    expect(check("1.2.2", host({ engineVersion: "26.1.5" })).status).toBe("fail");
+    expect(check("1.2.2", host({ engineVersion: "28.3.3" })).status).toBe("manual");
+    expect(check("1.2.2", host({ engineVersion: "29.0.1" })).status).toBe("manual");
   });
 
   it("fails below the configured minimum", () => {
