@@ -8,7 +8,8 @@
 import { readFileSync, writeFileSync } from "fs";
 import * as path from "path";
 import { packRules } from "../src/policy/policies";
-import { CATALOG } from "../src/rules/catalog";
+import { DEFAULT_BENCHMARK } from "../src/rules/benchmarks";
+import { catalogFor } from "../src/rules/catalog";
 import { sectionTitle } from "../src/report/rules-listing";
 import { collectApi, DEFAULT_ENTRY, expandCisToken, type Api } from "./api-reference";
 
@@ -34,7 +35,7 @@ export function idsByComponent(api: Api): Map<string, Set<string>> {
 }
 
 export function coverageTable(api: Api): string {
-  const cis = CATALOG.filter((r) => /^\d/.test(r.id));
+  const cis = catalogFor(DEFAULT_BENCHMARK).filter((r) => /^\d/.test(r.id));
   const inPack = new Set(packRules().map((e) => e.rule.id));
   const byComponent = idsByComponent(api);
   const lines = [

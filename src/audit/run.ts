@@ -9,7 +9,8 @@
  * reported as `unknown` with the reason, never silently dropped or passed.
  */
 import type { DaemonFacts, Facts, HostFacts, SubjectKind, SwarmFacts } from "../facts/types";
-import { CATALOG } from "../rules/catalog";
+import { DEFAULT_BENCHMARK, type Benchmark } from "../rules/benchmarks";
+import { catalogFor } from "../rules/catalog";
 import { withLoggedExecs, type LoggedDockerExec } from "../facts/exec-audit-log";
 import { evaluate, type Finding } from "../rules/evaluate";
 import { isRootUser } from "../rules/predicates";
@@ -49,6 +50,8 @@ export interface HostAudit {
 
 export interface AuditReport {
   tool: { name: string; version: string };
+  /** The benchmark version judged (absent: the default). */
+  benchmark?: Benchmark;
   startedAt: string;
   durationMs: number;
   hosts: HostAudit[];
@@ -75,6 +78,9 @@ export interface AuditOptions {
   /** Stack exports for drift: their text or parsed JSON, with a name for reports. */
   expect?: { source: string; json: unknown }[];
   now?: Date;
+  /** The CIS Docker Benchmark version judged and reported (default cis-1.6.0). */
+  benchmark?: Benchmark;
+  /** Rules to judge (default: the benchmark's). */
   rules?: readonly AnyRule[];
   onProgress?: (p: AuditProgress) => void;
   env?: NodeJS.ProcessEnv;
@@ -256,13 +262,14 @@ export function readStacks(expect: NonNullable<AuditOptions["expect"]>): Declare
 /** Run the audit on every host concurrently; one report. Address and stack-export problems throw (usage errors). */
 export async function runAudit(o: AuditOptions = {}): Promise<AuditReport> {
   const started = new Date();
-  const rules = o.rules ?? CATALOG;
+  const benchmark = o.benchmark ?? DEFAULT_BENCHMARK;
+  const rules = o.rules ?? catalogFor(benchmark);
   const addresses = o.hosts && o.hosts.length > 0 ? o.hosts : [defaultHost(o.env ?? o.connect?.env)];
   for (const a of addresses) parseTarget(a, o.connect); // fail fast on a malformed address
   const stacks = o.expect ? readStacks(o.expect) : undefined;
 
   const results = await Promise.all(addresses.map((a) => auditHost(a, o, rules)));
-  const report: AuditReport = { tool: TOOL, startedAt: started.toISOString(), durationMs: 0, hosts: results.map((r) => r.audit) };
+  const report: AuditReport = { tool: TOOL, benchmark, startedAt: started.toISOString(), durationMs: 0, hosts: results.map((r) => r.audit) };
   if (stacks) report.drift = computeDrift(stacks, results.flatMap((r) => (r.live ? [r.live] : [])), rules);
   report.durationMs = Date.now() - started.getTime();
   return report;

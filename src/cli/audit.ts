@@ -14,9 +14,10 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import type { AuditReport } from "../audit/run";
 import type { FailOn } from "../report/audit";
+import type { Benchmark } from "../rules/benchmarks";
 import type { RuleSettings } from "../rules/types";
 import type { CliIo } from "./main";
-import { outputFile } from "./options";
+import { benchmarkOption, outputFile } from "./options";
 import { ProgressBar, type ProgressStream } from "./progress";
 
 export const EXIT = { ok: 0, violations: 1, usage: 2, connection: 3 } as const;
@@ -25,6 +26,7 @@ type Format = "table" | "json" | "sarif" | "junit";
 
 interface AuditCliOptions {
   host: string[];
+  benchmark: Benchmark;
   format: Format;
   output?: string;
   failOn: FailOn;
@@ -114,6 +116,7 @@ async function runAuditCommand(o: AuditCliOptions, io: CliIo, stderr: ProgressSt
     const expect = o.expect.map((file) => ({ source: file, json: readText(file, "stack export") }));
     result = await runAudit({
       hosts: o.host,
+      benchmark: o.benchmark,
       connect: {
         ...(o.tlsverify ? { tlsVerify: true } : {}),
         ...(o.tls ? { tls: true } : {}),
@@ -193,6 +196,7 @@ export function registerAudit(program: Command, io: CliIo, stderr: ProgressStrea
     .description("audit live Docker engines and hosts against the catalog; compare with Pulumi stack exports (drift)")
     .option("-H, --host <address>", "engine to audit: unix:///path, tcp://host:port, ssh://[user@]host[:port] (repeatable; default DOCKER_HOST, else unix:///var/run/docker.sock)", collect, [])
     .addOption(new Option("-f, --format <format>", "output format").choices(["table", "json", "sarif", "junit"]).default("table"))
+    .addOption(benchmarkOption())
     .option("-o, --output <file>", "write the report to a file instead of stdout", outputFile)
     .addOption(new Option("--fail-on <severity>", "exit 1 when a violation is at or above this severity").choices(["none", "low", "medium", "high", "critical"]).default("low"))
     .option("--expect <stack-export.json>", "a `pulumi stack export` to compare live state with (repeatable): drifted fields, unmanaged containers", collect, [])

@@ -18,7 +18,8 @@ import { summarise, type ReportMeta } from "../report/findings";
 import { printable, renderJson, renderText, summaryLine } from "../report/findings-text";
 import { renderJunit } from "../report/junit";
 import { renderSarif } from "../report/sarif";
-import { outputFile, parseDate, parseSeconds, USAGE_EXIT } from "./options";
+import { BENCHMARK_NAMES, type Benchmark } from "../rules/benchmarks";
+import { benchmarkOption, outputFile, parseDate, parseSeconds, USAGE_EXIT } from "./options";
 
 export interface CheckIo {
   out: (text: string) => void;
@@ -62,6 +63,7 @@ function readConfig(file: string): PackConfig {
 
 interface CheckCommandOptions {
   format: CheckFormat;
+  benchmark: Benchmark;
   output?: string;
   profile: Profile;
   config?: string;
@@ -86,11 +88,13 @@ export function registerCheck(program: Command, io: CheckIo): Command {
     .option("--stack <name>", "stack name: used in URNs; its Pulumi.<name>.yaml must exist and supplies config (default \"check\", no stack file needed; secrets are never decrypted)", stackName)
     .option("--timeout <seconds>", "give up on the program after this long (default 60)", (v: string) => parseSeconds(v, "--timeout"))
     .option("-v, --verbose", "list passing checks too (text format)")
+    .addOption(benchmarkOption())
     .action(async (target: string, opts: CheckCommandOptions) => {
       let result;
       try {
         result = await checkProgram(target, {
           profile: opts.profile,
+          benchmark: opts.benchmark,
           unknownValues: opts.failClosed ? "fail" : "report",
           ...(opts.config ? { config: readConfig(opts.config) } : {}),
           ...(opts.now ? { now: opts.now } : {}),
@@ -112,6 +116,7 @@ export function registerCheck(program: Command, io: CheckIo): Command {
         target: path.relative(root, result.run.program).split(path.sep).join("/") || result.run.program,
         root,
         profile: result.profile,
+        benchmark: { id: result.benchmark, version: BENCHMARK_NAMES[result.benchmark].version },
         errors,
         exitCode,
         // A resource that raised an error (a refused component) will not be deployed.

@@ -8,13 +8,16 @@ import * as path from "path";
 import type { Policies } from "@pulumi/policy";
 import type { ReportFinding, ReportRule } from "../report/findings";
 import { analyzeResource, analyzeStack, effectiveLevel, reconcileConfig, type Diagnostic, type PackConfig } from "./engine";
-import { CIS_FRAMEWORK, DEFAULT_PROFILE, isCisRule, ruleSeverity, ruleTags, type Profile, type UnknownMode } from "./metadata";
+import { DEFAULT_BENCHMARK, type Benchmark } from "../rules/benchmarks";
+import { DEFAULT_PROFILE, isCisRule, ruleSeverity, ruleTags, type Profile, type UnknownMode } from "./metadata";
 import { policyMeta, type Observation } from "./outcomes";
 import { createPolicies } from "./policies";
 import { engineResources, runProgramOffline, type ProgramRun } from "./program";
 
 export interface CheckOptions {
   profile?: Profile;
+  /** The CIS Docker Benchmark version judged and reported (default cis-1.6.0). */
+  benchmark?: Benchmark;
   unknownValues?: UnknownMode;
   /** Pack configuration, as for `pulumi preview --policy-pack-config`. */
   config?: PackConfig;
@@ -32,6 +35,7 @@ export interface CheckResult {
   diagnostics: Diagnostic[];
   mandatoryViolations: number;
   profile: Profile;
+  benchmark: Benchmark;
 }
 
 /**
@@ -49,7 +53,8 @@ function reportRule(policies: Policies, policyName: string): ReportRule {
     id: policyName,
     title: meta?.title ?? policy?.description ?? policyName,
     ...(meta?.ruleId ? { catalogId: meta.ruleId } : {}),
-    ...(rule && isCisRule(rule) ? { cis: { id: rule.id, version: CIS_FRAMEWORK.version, level: rule.level, automated: rule.automated } } : {}),
+    // The id and version of the benchmark the pack was built for (its compliance metadata).
+    ...(rule && isCisRule(rule) && policy?.framework?.reference ? { cis: { id: policy.framework.reference, version: policy.framework.version ?? "", level: rule.level, automated: rule.automated } } : {}),
     severity: policy?.severity ?? (rule ? ruleSeverity(rule) : "medium"),
     ...(policy?.remediationSteps ? { remediation: policy.remediationSteps } : {}),
     tags: rule ? ruleTags(rule) : (policy?.tags ?? []),
@@ -108,9 +113,10 @@ export function toFindings(run: ProgramRun, policies: Policies, observations: re
 /** Run the program offline and the pack over it. */
 export async function checkProgram(target: string, options: CheckOptions = {}): Promise<CheckResult> {
   const profile = options.profile ?? DEFAULT_PROFILE;
+  const benchmark = options.benchmark ?? DEFAULT_BENCHMARK;
   const now = options.now;
   const observations: Observation[] = [];
-  const policies = createPolicies({ profile, unknownValues: options.unknownValues ?? "report", observer: (o) => observations.push(o), ...(now ? { now: () => now } : {}) });
+  const policies = createPolicies({ profile, benchmark, unknownValues: options.unknownValues ?? "report", observer: (o) => observations.push(o), ...(now ? { now: () => now } : {}) });
   const config = reconcileConfig(policies, "advisory", CHECK_INITIAL_CONFIG, options.config);
   // A stack named explicitly must have its stack file, as for `pulumi`; the default one needs none.
   const run = await runProgramOffline(target, { ...(options.stack ? { stack: options.stack, requireStackFile: true } : {}), ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}) });
@@ -123,5 +129,5 @@ export async function checkProgram(target: string, options: CheckOptions = {}): 
   // deployed, and judging it would only add misleading findings.
   const failed = new Set(run.failures.flatMap((f) => (f.resource?.urn ? [f.resource.urn] : [])));
   const findings = toFindings(run, policies, observations, diagnostics, level, options.root ?? process.cwd()).filter((f) => !failed.has(f.subject.id));
-  return { run, findings, diagnostics, mandatoryViolations: diagnostics.filter((d) => d.enforcementLevel === "mandatory" && !failed.has(d.urn ?? "")).length, profile };
+  return { run, findings, diagnostics, mandatoryViolations: diagnostics.filter((d) => d.enforcementLevel === "mandatory" && !failed.has(d.urn ?? "")).length, profile, benchmark };
 }

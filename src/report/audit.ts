@@ -11,6 +11,7 @@ import pc from "picocolors";
 import type { AuditFinding, AuditReport, HostAudit } from "../audit/run";
 import type { DriftEntry } from "../audit/drift";
 import { policyName, ruleSeverity } from "../policy/metadata";
+import { BENCHMARK_NAMES, benchmarkId, DEFAULT_BENCHMARK, type Benchmark } from "../rules/benchmarks";
 import { ruleById } from "../rules/catalog";
 import { sectionTitle } from "./rules-listing";
 import { summarise, type Enforcement, type ReportFinding, type ReportMeta, type ReportRule, type Severity } from "./findings";
@@ -64,14 +65,14 @@ function subjectOf(f: AuditFinding, multi: boolean): ReportFinding["subject"] {
   return { id: `${f.target}/${f.subject}/${f.subjectName}`, name, type: f.subject };
 }
 
-function ruleOf(f: AuditFinding): ReportRule {
+function ruleOf(f: AuditFinding, benchmark: Benchmark): ReportRule {
   const rule = ruleById(f.ruleId);
   const cis = !f.ruleId.startsWith("hd-");
   return {
     id: rule ? policyName(rule) : f.ruleId,
     title: f.title,
     catalogId: f.ruleId,
-    ...(cis ? { cis: { id: f.ruleId, version: "1.6.0", level: f.level, automated: f.automated } } : {}),
+    ...(cis ? { cis: { id: rule ? benchmarkId(rule, benchmark) : f.ruleId, version: BENCHMARK_NAMES[benchmark].version, level: f.level, automated: f.automated } } : {}),
     severity: ruleSeverity({ id: f.ruleId, automated: f.automated, level: f.level }),
     ...(rule ? { remediation: rule.remediation } : {}),
     tags: [`section-${f.section}`, `level-${f.level}`, f.automated ? "automated" : "manual", `subject-${f.subject}`],
@@ -92,7 +93,7 @@ export function auditFindings(report: AuditReport, failOn: FailOn): ReportFindin
   const out: ReportFinding[] = [];
   for (const h of report.hosts) {
     for (const f of h.findings) {
-      const rule = ruleOf(f);
+      const rule = ruleOf(f, report.benchmark ?? DEFAULT_BENCHMARK);
       out.push({
         rule,
         subject: subjectOf(f, multi),
@@ -130,9 +131,11 @@ export function auditFindings(report: AuditReport, failOn: FailOn): ReportFindin
 }
 
 export function auditMeta(report: AuditReport, exitCode?: number): ReportMeta {
+  const benchmark = report.benchmark ?? DEFAULT_BENCHMARK;
   return {
     tool: report.tool,
     target: report.hosts.map((h) => h.target).join(", "),
+    benchmark: { id: benchmark, version: BENCHMARK_NAMES[benchmark].version },
     errors: report.hosts.filter((h) => h.error).map((h) => h.error!.message),
     ...(exitCode !== undefined ? { exitCode } : {}),
   };
@@ -181,7 +184,8 @@ function hostHeader(h: HostAudit): string {
 export function renderAuditTable(report: AuditReport, failOn: FailOn, o: TableOptions = {}): string {
   const p = o.color ? pc : { red: String, green: String, yellow: String, dim: String, bold: String, cyan: String };
   const style = { head: [], border: [], compact: true };
-  const out: string[] = [p.bold(`${report.tool.name} audit — ${report.hosts.length} host(s), ${(report.durationMs / 1000).toFixed(2)} s`), ""];
+  const benchmark = BENCHMARK_NAMES[report.benchmark ?? DEFAULT_BENCHMARK];
+  const out: string[] = [p.bold(`${report.tool.name} audit — CIS Docker Benchmark v${benchmark.version} — ${report.hosts.length} host(s), ${(report.durationMs / 1000).toFixed(2)} s`), ""];
   for (const h of report.hosts) {
     out.push(p.bold(hostHeader(h)));
     if (h.error) {
@@ -202,7 +206,8 @@ export function renderAuditTable(report: AuditReport, failOn: FailOn, o: TableOp
         const v = f.verdict.status === "fail" ? f.verdict : undefined;
         const sev = ruleSeverity({ id: f.ruleId, automated: f.automated, level: f.level });
         const mark = enforcementFor(sev, failOn) === "mandatory" ? p.red : p.yellow;
-        t.push([mark(f.ruleId), sev, `${f.subject} ${f.subjectName}`, v?.field ?? "", v ? show(v.observed, 120) : "", v ? v.expected : ""]);
+        const rule = ruleById(f.ruleId);
+        t.push([mark(rule ? benchmarkId(rule, report.benchmark ?? DEFAULT_BENCHMARK) : f.ruleId), sev, `${f.subject} ${f.subjectName}`, v?.field ?? "", v ? show(v.observed, 120) : "", v ? v.expected : ""]);
       }
       out.push(p.bold(`Failures (${failures.length})`), t.toString());
     } else out.push(p.green("No failures."));

@@ -68,7 +68,8 @@ function planLines(plan: NonNullable<ReportMeta["plan"]>, failed: boolean): stri
 
 /** Text report: everything that needs attention, most important first; passes only counted (or listed with `verbose`). */
 export function renderText(findings: readonly ReportFinding[], meta: ReportMeta, options: { verbose?: boolean } = {}): string {
-  const lines = [`${meta.tool.name} ${meta.tool.version} — ${printable(meta.target)}${meta.profile ? ` (profile ${meta.profile})` : ""}`, ""];
+  const judged = [meta.benchmark ? `CIS Docker Benchmark v${meta.benchmark.version}` : "", meta.profile ? `profile ${meta.profile}` : ""].filter(Boolean).join(", ");
+  const lines = [`${meta.tool.name} ${meta.tool.version} — ${printable(meta.target)}${judged ? ` (${judged})` : ""}`, ""];
   for (const e of meta.errors ?? []) lines.push(`ERROR ${indented(e, "  ")}`);
   if (meta.errors?.length) lines.push("");
   if (meta.plan?.length) lines.push(...planLines(meta.plan, (meta.errors?.length ?? 0) > 0), "");

@@ -56,6 +56,8 @@ export interface ReportMeta {
   /** Root for relative locations (SARIF %SRCROOT%); absolute. */
   root?: string;
   profile?: string;
+  /** The benchmark version the findings judge, e.g. { id: "cis-1.6.0", version: "1.6.0" }. */
+  benchmark?: { id: string; version: string };
   /** Problems running the check itself (program errors). */
   errors?: string[];
   /** The exit code the command returns. */

@@ -50,7 +50,7 @@ export function renderJunit(findings: readonly ReportFinding[], meta: ReportMeta
   const errors = (meta.errors ?? []).map((e) => `  <!-- error: ${xml(e).replace(/--/g, "- -")} -->`);
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="${xml(`${meta.tool.name} ${meta.target}`)}" tests="${total.tests}" failures="${total.failures}" errors="${meta.errors?.length ?? 0}" skipped="${total.skipped}">`,
+    `<testsuites name="${xml(`${meta.tool.name} ${meta.target}${meta.benchmark ? ` (CIS Docker Benchmark ${meta.benchmark.version})` : ""}`)}" tests="${total.tests}" failures="${total.failures}" errors="${meta.errors?.length ?? 0}" skipped="${total.skipped}">`,
     ...errors,
     ...suites,
     "</testsuites>",

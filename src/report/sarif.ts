@@ -167,7 +167,7 @@ export function renderSarif(findings: readonly ReportFinding[], meta: ReportMeta
           },
         ],
         results,
-        properties: { target: meta.target, ...(meta.profile ? { profile: meta.profile } : {}) },
+        properties: { target: meta.target, ...(meta.profile ? { profile: meta.profile } : {}), ...(meta.benchmark ? { benchmark: meta.benchmark.id } : {}) },
       },
     ],
   };

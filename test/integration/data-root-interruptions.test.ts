@@ -290,6 +290,8 @@ describe("failures within a run are rolled back, within their bounds", () => {
   it("a rollback that cannot finish (someone wrote into the empty data root meanwhile) exits 2 naming the state and the recovery; once fixed, the next run converges", async () => {
     const dev = newDevice();
     await H.runUntilKilled(render(dev, { failureInjection: true }), { env: { HD_STOP_AT: "renamed", HD_STOP_SIGNAL: SIGNAL() }, signalFile: SIGNAL() });
+    // Killed between the rename and making the mount point: someone makes it, and writes into it.
+    mkdirSync(H.data, { recursive: true });
     writeFileSync(join(H.data, "written-meanwhile"), "not ours\n");
     const failingMount = wrappers("failing-mount", { mount: `case " $* " in *" -T "*) echo "mount: simulated failure" >&2; exit 32 ;; esac\nexec ${which("mount")} "$@"` });
     const r = H.run(render(dev), { extraPath: [failingMount] });

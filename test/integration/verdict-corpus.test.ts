@@ -94,7 +94,8 @@ const CTX: RuleContext = { settings: { ...DEFAULT_SETTINGS, dockerSocketPath: en
 /** Facts without what differs by nature between two containers (id, name, the image's ID). */
 function comparable(f: ContainerFacts): Partial<ContainerFacts> {
   const { id: _id, name: _name, ...rest } = f;
-  return rest;
+  // The engine lists a container's mounts in no fixed order (a Go map): compare them as a set.
+  return { ...rest, mounts: [...rest.mounts].sort((a, b) => a.target.localeCompare(b.target)) };
 }
 
 beforeAll(async () => {

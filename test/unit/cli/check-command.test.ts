@@ -36,6 +36,28 @@ const expectValidSarif = (log: unknown) => (expect(log) as unknown as { toBeVali
 /** Lines of the text report naming a policy and a resource. */
 const reported = (out: string, level: string, policy: string, resource: string) => new RegExp(`${level}\\s+${policy.replace(/\./g, "\\.")}\\s+${resource} \\[`).test(out);
 
+describe("check --benchmark", () => {
+  it("reports for the version asked: its ids in every finding and the version in the report, policy names unchanged", async () => {
+    const v18 = await cli("check", INSECURE, "--benchmark", "cis-1.8.0", "-f", "json");
+    expect(v18.code).toBe(1);
+    const doc = JSON.parse(v18.out) as { benchmark: { id: string; version: string }; findings: { rule: { id: string; catalogId?: string; cis?: { id: string; version: string } }; status: string }[] };
+    expect(doc.benchmark).toEqual({ id: "cis-1.8.0", version: "1.8.0" });
+    const tls = doc.findings.find((f) => f.rule.id === "cis-2.7-tcp-requires-tls" && f.status === "fail")!;
+    expect(tls.rule).toMatchObject({ catalogId: "2.7", cis: { id: "2.8", version: "1.8.0" } });
+    const v16 = JSON.parse((await cli("check", INSECURE, "-f", "json")).out) as typeof doc;
+    expect(v16.benchmark).toEqual({ id: "cis-1.6.0", version: "1.6.0" });
+    expect(v16.findings.find((f) => f.rule.id === "cis-2.7-tcp-requires-tls")!.rule.cis).toMatchObject({ id: "2.7", version: "1.6.0" });
+    const text = await cli("check", INSECURE, "--benchmark", "cis-1.8.0");
+    expect(text.out.split("\n")[0]).toContain("CIS Docker Benchmark v1.8.0");
+  }, 120_000);
+
+  it("refuses an unknown version before any work (exit 2)", async () => {
+    const r = await cli("check", INSECURE, "--benchmark", "1.8");
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/cis-1\.6\.0, cis-1\.8\.0/);
+  });
+});
+
 describe("check examples/insecure", () => {
   let text: Run;
   beforeAll(async () => {

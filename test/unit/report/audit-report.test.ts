@@ -130,3 +130,15 @@ describe("renderAuditJson", () => {
     expect(doc.summary.mandatoryFailures).toBe(summarise(findings).mandatoryFailures);
   });
 });
+
+describe("the benchmark version", () => {
+  test("every finding carries the version's id and version; meta and table name it (default v1.6.0)", () => {
+    const v18 = report({ benchmark: "cis-1.8.0" });
+    const tls = auditFindings(v18, "low").find((f) => f.rule.catalogId === "2.12")!;
+    expect(tls.rule.cis).toMatchObject({ id: "2.13", version: "1.8.0" });
+    expect(auditMeta(v18).benchmark).toEqual({ id: "cis-1.8.0", version: "1.8.0" });
+    expect(renderAuditTable(v18, "low")).toContain("CIS Docker Benchmark v1.8.0");
+    expect(auditFindings(report(), "low").find((f) => f.rule.catalogId === "2.12")!.rule.cis).toMatchObject({ id: "2.12", version: "1.6.0" });
+    expect(auditMeta(report()).benchmark).toEqual({ id: "cis-1.6.0", version: "1.6.0" });
+  });
+});
