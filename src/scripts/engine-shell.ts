@@ -32,7 +32,8 @@ wait_engine_up() {
  * starts never holds the lock; `bounded_capture CMD…` does the same with the command's output
  * (stdout and stderr) left in $bounded_out — through a file, not a pipe, so that a process the
  * command leaves behind (a hung mount helper outlives the `timeout` that killed its parent) cannot
- * keep the script waiting for the end of its output; `dockerd_pid` prints the pid in $pidfile when
+ * keep the script waiting for the end of its output; `docker_unit VERB` runs `systemctl VERB docker`
+ * that way, leaving what went wrong in $engine_out; `dockerd_pid` prints the pid in $pidfile when
  * it is a live (non-zombie) process, else fails.
  */
 export const DOCKER_SERVICE_FUNCTIONS = `bounded() { timeout --foreground -k 5 "$timeout_s" "$@" 9>&-; }
@@ -44,6 +45,11 @@ bounded_capture() {
   bounded_out=$(cat "$bc_file")
   rm -f -- "$bc_file"
   return "$bc_status"
+}
+docker_unit() { # VERB: systemctl VERB docker, bounded; on failure $engine_out says what happened
+  bounded_capture systemctl "$1" docker && return 0
+  engine_out="systemctl $1 docker failed or did not finish within \${timeout_s}s\${bounded_out:+: $bounded_out}"
+  return 1
 }
 dockerd_pid() {
   dp=$(cat "$pidfile" 2>/dev/null || true)

@@ -69,11 +69,7 @@ log_since() {
 # return 0 without restarting anything). Every systemctl call is bounded (`bounded`).
 restart_engine() {
   rs_pid=$(dockerd_pid) || rs_pid=
-  if ! bounded_capture systemctl restart docker; then
-    out=$bounded_out
-    engine_out="systemctl restart docker failed or did not finish within ${timeout_s}s${out:+: $out}"
-    return 1
-  fi
+  docker_unit restart || return 1
   step restarted
   wait_engine_up || return 1
   rs_now=$(dockerd_pid) || rs_now=
@@ -85,11 +81,7 @@ restart_engine() {
 # Stop replaces whatever job systemd still runs for docker (a start that hangs, say).
 stop_engine() {
   se_pid=$(dockerd_pid) || se_pid=
-  if ! bounded_capture systemctl stop docker; then
-    out=$bounded_out
-    engine_out="systemctl stop docker failed or did not finish within ${timeout_s}s${out:+: $out}"
-    return 1
-  fi
+  docker_unit stop || return 1
   [ -n "$se_pid" ] || return 0
   deadline=$(($(date +%s) + timeout_s))
   while [ "$(dockerd_pid || true)" = "$se_pid" ]; do
@@ -101,11 +93,7 @@ stop_engine() {
   done
 }
 start_engine() {
-  if ! bounded_capture systemctl start docker; then
-    out=$bounded_out
-    engine_out="systemctl start docker failed or did not finish within ${timeout_s}s${out:+: $out}"
-    return 1
-  fi
+  docker_unit start || return 1
   wait_engine_up
 }
 

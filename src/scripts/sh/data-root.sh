@@ -70,11 +70,11 @@ wait_engine_down() {
 }
 stop_docker() {
   bounded systemctl stop docker.socket >/dev/null 2>&1 || true
-  bounded_capture systemctl stop docker || { warn "systemctl stop docker failed or timed out: $bounded_out"; return 1; }
+  docker_unit stop || { warn "$engine_out"; return 1; }
   wait_engine_down || { warn "dockerd did not stop within ${timeout_s}s, or a process still holds files under $data_root"; return 1; }
 }
 start_docker() {
-  bounded_capture systemctl start docker || { engine_out="systemctl start docker failed or timed out: $bounded_out"; return 1; }
+  docker_unit start || return 1
   bounded systemctl start docker.socket >/dev/null 2>&1 || true
   wait_engine_up
 }
