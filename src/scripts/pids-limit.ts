@@ -3,7 +3,9 @@
  * it right after creation through the Engine's update endpoint, with this command. The text is
  * rendered here so the unit tests and the real-engine test run exactly what Pulumi runs.
  */
+import { assertHostPath } from "./host-paths";
 import { shellQuote } from "./quote";
+import { DEFAULT_LOCK_WAIT_SECONDS, DEFAULT_STATE_DIR, hostLockFile } from "./shell-prelude";
 
 const CONTAINER_ID = /^[0-9a-f]{12,64}$/;
 
@@ -27,7 +29,14 @@ export function renderPidsLimitCommand(containerId: string, pidsLimit: number): 
  */
 export const LOCAL_ENGINE_ENV = "env -u DOCKER_HOST -u DOCKER_CONTEXT -u DOCKER_TLS_VERIFY -u DOCKER_CERT_PATH";
 
-/** The PIDs-limit command for the Docker host itself (HardenedContainer with `hostConnection`). */
-export function renderHostPidsLimitCommand(containerId: string, pidsLimit: number): string {
-  return `${LOCAL_ENGINE_ENV} docker --context default ${updateArgs(containerId, pidsLimit)}`;
+/**
+ * The PIDs-limit command for the Docker host itself (HardenedContainer with `hostConnection`). Where
+ * the host has hardened-docker's lock (HardenedHost and SecureDaemon take it for every change), it
+ * waits for it, so that it never runs while the data root moves or dockerd restarts: flock needs
+ * only read access, so an SSH user who is not root can wait on it too.
+ */
+export function renderHostPidsLimitCommand(containerId: string, pidsLimit: number, lockFile = hostLockFile(DEFAULT_STATE_DIR)): string {
+  const lock = shellQuote(assertHostPath("lockFile", lockFile));
+  const update = `${LOCAL_ENGINE_ENV} docker --context default ${updateArgs(containerId, pidsLimit)}`;
+  return `if [ -r ${lock} ] && command -v flock >/dev/null 2>&1; then flock -s -w ${DEFAULT_LOCK_WAIT_SECONDS} ${lock} ${update}; else ${update}; fi`;
 }

@@ -256,7 +256,10 @@ describe("HardenedContainer PIDs limit applied on the Docker host (hostConnectio
     const [cmd] = byType("command:remote:Command");
     expect(cmd.name).toBe("api-pids-limit");
     // The host's own engine, whatever DOCKER_HOST the SSH session has.
-    expect(cmd.inputs.create).toBe(`env -u DOCKER_HOST -u DOCKER_CONTEXT -u DOCKER_TLS_VERIFY -u DOCKER_CERT_PATH docker --context default update --pids-limit=64 -- '${container.id}' >/dev/null`);
+    // (Waiting for the host lock first where the host has one: HardenedHost or SecureDaemon changing it.)
+    const update = `env -u DOCKER_HOST -u DOCKER_CONTEXT -u DOCKER_TLS_VERIFY -u DOCKER_CERT_PATH docker --context default update --pids-limit=64 -- '${container.id}' >/dev/null`;
+    const lock = "'/var/lib/hardened-docker/host.lock'";
+    expect(cmd.inputs.create).toBe(`if [ -r ${lock} ] && command -v flock >/dev/null 2>&1; then flock -s -w 600 ${lock} ${update}; else ${update}; fi`);
     // The text test/integration/pids-limit-ssh.test.ts runs over a real SSH connection.
     expect(cmd.inputs.create).toBe(hostCommand(renderHostPidsLimitCommand(container.id, 64), false));
     expect(cmd.inputs.triggers).toEqual([container.id, 64]);
@@ -269,7 +272,7 @@ describe("HardenedContainer PIDs limit applied on the Docker host (hostConnectio
     await valueOf(hc.pidsLimitCommand.create as pulumi.Output<string>);
     await settle();
     const [cmd] = byType("command:remote:Command");
-    expect(cmd.inputs.create).toMatch(/^sudo -n -- sh -c 'env -u DOCKER_HOST .* docker --context default update --pids-limit=256 -- /);
+    expect(cmd.inputs.create).toMatch(/^sudo -n -- sh -c 'if \[ -r .* then flock -s -w 600 .* env -u DOCKER_HOST .* docker --context default update --pids-limit=256 -- /);
   });
 
   it("refuses a connection without a pinned host key (no exemption can excuse it on a container), a bad host, and dockerHost beside it", () => {

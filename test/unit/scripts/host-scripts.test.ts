@@ -15,6 +15,7 @@ import { AUDIT_KEY, defaultAuditCandidates, renderAuditRulesScript } from "../..
 import { dataRootPathProblem, deviceProblem, FAILURE_POINTS, labelProblem, lvmNameProblem, renderDataRootScript, type DataRootOptions } from "../../../src/scripts/data-root";
 import { renderDockerGroupScript, userNameProblem } from "../../../src/scripts/docker-group";
 import { factValue, parseHostReport } from "../../../src/scripts/host-report";
+import { renderHostPidsLimitCommand } from "../../../src/scripts/pids-limit";
 import { renderUnattendedUpgradesScript, unattendedUpgradesConfig } from "../../../src/scripts/unattended-upgrades";
 import { runScript } from "../../harness/daemon-host";
 import { shellcheck } from "../../harness/shellcheck";
@@ -471,6 +472,41 @@ describe("every HardenedHost script takes the host lock first", () => {
     } finally {
       holder.kill("SIGKILL");
     }
+  });
+});
+
+describe("HardenedContainer's PIDs-limit command on the host", () => {
+  const ID = "0123456789ab";
+  /** A stand-in docker that records when it ran. */
+  const fakeDocker = () => {
+    const bin = join(scratch, "pids-bin");
+    mkdirSync(bin, { recursive: true });
+    writeFileSync(join(bin, "docker"), `#!/bin/sh\ndate +%s%N >"${join(scratch, "docker-ran")}"\necho "$*" >>"${join(scratch, "docker-args")}"\n`);
+    chmodSync(join(bin, "docker"), 0o755);
+    return { PATH: `${bin}:${process.env.PATH}` };
+  };
+
+  it("waits for the host lock while a host change holds it, then runs", () => {
+    const lock = join(scratch, "pids.lock");
+    writeFileSync(lock, "");
+    const holder = spawn("flock", [lock, "sleep", "1.5"], { stdio: "ignore" });
+    for (let i = 0; i < 100 && spawnSync("flock", ["-n", lock, "true"]).status === 0; i++) spawnSync("sleep", ["0.05"]);
+    try {
+      const t0 = Date.now();
+      const r = spawnSync("sh", ["-c", renderHostPidsLimitCommand(ID, 64, lock)], { env: fakeDocker(), encoding: "utf8" });
+      expect(r.status).toBe(0);
+      expect(Date.now() - t0).toBeGreaterThanOrEqual(1000);
+      expect(readFileSync(join(scratch, "docker-args"), "utf8")).toContain(`--context default update --pids-limit=64 -- ${ID}`);
+    } finally {
+      holder.kill("SIGKILL");
+    }
+  });
+
+  it("runs at once on a host without the lock file (no hardened-docker host component there)", () => {
+    const t0 = Date.now();
+    const r = spawnSync("sh", ["-c", renderHostPidsLimitCommand(ID, 64, join(scratch, "no-such.lock"))], { env: fakeDocker(), encoding: "utf8" });
+    expect(r.status).toBe(0);
+    expect(Date.now() - t0).toBeLessThan(1000);
   });
 });
 
