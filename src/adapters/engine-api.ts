@@ -489,6 +489,7 @@ const infoSchema = z.looseObject({
   ServerVersion: str,
   DockerRootDir: str,
   Driver: str,
+  DriverStatus: opt(z.array(z.array(str))),
   LoggingDriver: opt(str),
   CgroupDriver: opt(str),
   OperatingSystem: opt(str),
@@ -584,6 +585,8 @@ export function engineFactsFromInfo(json: unknown, opts: InfoOptions = {}): Engi
     ...(info.KernelVersion ? { kernelVersion: info.KernelVersion } : {}),
     dataRoot: info.DockerRootDir,
     storageDriver: info.Driver,
+    // The containerd image store reports its snapshotter as the driver, and says so here.
+    imageStore: (info.DriverStatus ?? []).some(([k, v]) => k === "driver-type" && v === "io.containerd.snapshotter.v1") ? "containerd" : "graphdriver",
     loggingDriver: info.LoggingDriver ?? "json-file",
     ...(info.CgroupDriver ? { cgroupDriver: info.CgroupDriver } : {}),
     liveRestoreEnabled: info.LiveRestoreEnabled ?? false,

@@ -21,7 +21,7 @@ import type { HostAccess, ProcessInfo, RawStat } from "./host-access";
 export interface HostProbeInput {
   access: HostAccess;
   /** What the engine reported (docker info), to pick the dockerd that serves it. */
-  engine?: { dataRoot?: string; serverVersion?: string };
+  engine?: { dataRoot?: string; serverVersion?: string; imageStore?: "containerd" | "graphdriver" };
   /** The unix socket the audit connected to, when it did over one. */
   socketPath?: string;
 }
@@ -223,8 +223,11 @@ async function resolveLocations(access: HostAccess, input: HostProbeInput, docke
     ["containerd", "containerd-shim", "containerd-shim-runc-v1", "containerd-shim-runc-v2", "runc"].map((b) => binary(access, b)),
   );
   const [tlsCaCert, tlsCert, tlsKey] = await Promise.all([tls(daemon?.tlsCaCert), tls(daemon?.tlsCert), tls(daemon?.tlsKey)]);
+  // With the containerd image store, images live under containerd's root (config.toml `root`).
+  const containerdRoot = input.engine?.imageStore === "containerd" ? (containerdRootOf((containerdConfig && (await access.readFile(containerdConfig))) || "") ?? DEFAULT_CONTAINERD_ROOT) : undefined;
   return {
     dataRoot,
+    ...(containerdRoot ? { containerdRoot } : {}),
     dockerdBinary,
     containerdRunDir,
     etcDocker,
@@ -427,4 +430,17 @@ export function swarmListenAddr(swarm: Pick<SwarmFacts, "managementAddr">, liste
 function fileStat(path: string, s: RawStat, users: Map<number, string>, groups: Map<number, string>): FileStat {
   // An id without a name is reported as the number: it is still not "root".
   return { path, type: s.type, owner: users.get(s.uid) ?? String(s.uid), group: groups.get(s.gid) ?? String(s.gid), mode: s.mode };
+}
+
+/** containerd's default root (where the containerd image store keeps images). */
+export const DEFAULT_CONTAINERD_ROOT = "/var/lib/containerd";
+
+/** The top-level `root = "…"` of a containerd config.toml (before any [table]), if set. */
+export function containerdRootOf(toml: string): string | undefined {
+  for (const line of toml.split("\n")) {
+    if (/^\s*\[/.test(line)) return undefined; // tables start: top-level keys are over
+    const m = /^\s*root\s*=\s*(?:"((?:[^"\\]|\\.)*)"|'([^']*)')\s*(?:#.*)?$/.exec(line);
+    if (m) return m[1] !== undefined ? m[1].replace(/\\(.)/g, "$1") : m[2];
+  }
+  return undefined;
 }

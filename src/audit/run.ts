@@ -180,7 +180,7 @@ async function auditHost(address: string, o: AuditOptions, rules: readonly AnyRu
       try {
         const probe = await collectHost({
           access,
-          engine: { dataRoot: snap.engine.dataRoot, serverVersion: snap.engine.serverVersion },
+          engine: { dataRoot: snap.engine.dataRoot, serverVersion: snap.engine.serverVersion, imageStore: snap.engine.imageStore },
           ...(target.kind === "unix" ? { socketPath: target.socketPath } : {}),
         });
         host = probe.host;

@@ -246,6 +246,11 @@ export interface EngineFacts {
   kernelVersion?: string;
   dataRoot: string;
   storageDriver: string;
+  /**
+   * Where images live: `containerd` when the engine stores them in containerd (a snapshotter:
+   * Engine 29's default, except with userns-remap), under containerd's root, not the data root.
+   */
+  imageStore: "containerd" | "graphdriver";
   loggingDriver: string;
   cgroupDriver?: string;
   liveRestoreEnabled: boolean;
@@ -348,6 +353,8 @@ export interface FileStat {
 /** Paths on the host that CIS items refer to, as resolved by the probe (undefined = absent on this host). */
 export interface HostLocations {
   dataRoot: string;
+  /** containerd's root (config.toml `root`, default /var/lib/containerd), when the engine keeps its images there. */
+  containerdRoot?: string;
   dockerdBinary?: string;
   containerdRunDir?: string;
   etcDocker?: string;

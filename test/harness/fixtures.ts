@@ -107,6 +107,7 @@ export function engine(overrides: Partial<EngineFacts> = {}): EngineFacts {
     apiVersion: "1.45",
     dataRoot: "/var/lib/docker",
     storageDriver: "overlay2",
+    imageStore: "graphdriver",
     loggingDriver: "syslog",
     liveRestoreEnabled: true,
     experimental: false,

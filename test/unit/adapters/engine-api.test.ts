@@ -483,6 +483,13 @@ describe("networkFactsFromInspect", () => {
 });
 
 describe("engineFactsFromInfo", () => {
+  test("the image store: containerd when DriverStatus names the snapshotter driver type (Engine 29's default)", () => {
+    const info = load("engine-info") as Record<string, unknown>;
+    expect(engineFactsFromInfo(info).imageStore).toBe("graphdriver");
+    const containerd = { ...info, Driver: "overlayfs", DriverStatus: [["driver-type", "io.containerd.snapshotter.v1"]] };
+    expect(engineFactsFromInfo(containerd)).toMatchObject({ storageDriver: "overlayfs", imageStore: "containerd" });
+  });
+
   test("plain engine", () => {
     const e = engineFactsFromInfo(load("engine-info"), { apiVersion: "1.41" });
     expect(e).toMatchObject({

@@ -1,6 +1,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { collectHost, flagValue, idNames, parseOsRelease, parseProcLimits, swarmListenAddr } from "../../../src/audit/collect-host";
+import { collectHost, containerdRootOf, flagValue, idNames, parseOsRelease, parseProcLimits, swarmListenAddr } from "../../../src/audit/collect-host";
+import { dataRootOwnFilesystem } from "../../../src/rules/section1-host";
+import { ctx } from "../../harness/fixtures";
 import type { HostAccess, ProcessInfo, RawStat } from "../../../src/audit/host-access";
 
 /** An in-memory host: files with modes/owners, processes, and optional `auditctl -l` output. */
@@ -42,6 +44,33 @@ const BASE = {
 };
 
 const dockerd = (pid: number, ...args: string[]): ProcessInfo => ({ pid, argv: ["/usr/bin/dockerd", ...args] });
+
+describe("collectHost: the containerd image store (Engine 29's default) keeps images under containerd's root", () => {
+  test("containerd's root (config.toml, else /var/lib/containerd) joins the data root for 1.1.1, and must be off / too", async () => {
+    const host = (files: Record<string, { text: string }>) => new FakeHost({ ...BASE, ...files }, [dockerd(100)]);
+    const graph = await collectHost({ access: host({}), socketPath: "/run/docker.sock", engine: { dataRoot: "/var/lib/docker", imageStore: "graphdriver" } });
+    expect(graph.host.locations.containerdRoot).toBeUndefined();
+    const byDefault = await collectHost({ access: host({}), socketPath: "/run/docker.sock", engine: { dataRoot: "/var/lib/docker", imageStore: "containerd" } });
+    expect(byDefault.host.locations.containerdRoot).toBe("/var/lib/containerd");
+    // /var/lib/docker has its own device in BASE's mount table, /var/lib/containerd does not.
+    expect(dataRootOwnFilesystem.check(byDefault.host, ctx())).toMatchObject({ status: "fail", detail: expect.stringContaining("/var/lib/containerd is on / (/dev/vda), the same filesystem as / (the engine keeps its images there") });
+    expect(dataRootOwnFilesystem.check(graph.host, ctx()).status).toBe("pass");
+    const configured = await collectHost({
+      access: host({ "/etc/containerd/config.toml": { text: 'version = 2\nroot = "/var/lib/docker/containerd"\n[plugins]\n  root = "/elsewhere"\n' } }),
+      socketPath: "/run/docker.sock",
+      engine: { dataRoot: "/var/lib/docker", imageStore: "containerd" },
+    });
+    expect(configured.host.locations.containerdRoot).toBe("/var/lib/docker/containerd");
+    expect(dataRootOwnFilesystem.check(configured.host, ctx()).status).toBe("pass");
+  });
+
+  test("containerdRootOf reads the top-level root only", () => {
+    expect(containerdRootOf('root = "/data/containerd"')).toBe("/data/containerd");
+    expect(containerdRootOf("  root='/d' # comment")).toBe("/d");
+    expect(containerdRootOf('[plugins]\nroot = "/x"')).toBeUndefined();
+    expect(containerdRootOf('state = "/run/c"')).toBeUndefined();
+  });
+});
 
 describe("collectHost: which dockerd", () => {
   const two = () =>
