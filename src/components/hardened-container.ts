@@ -19,12 +19,13 @@ import { parseImageRef } from "../facts/image-ref";
 import type { ContainerFacts } from "../facts/types";
 import { evaluate } from "../rules/evaluate";
 import { DEFAULT_SETTINGS, type RuleContext } from "../rules/types";
-import { renderHostPidsLimitCommand, renderPidsLimitCommand } from "../scripts/pids-limit";
+import { encodeClientTlsStdin, renderEnginePidsLimitCommand, renderHostPidsLimitCommand, renderPidsLimitCommand } from "../scripts/pids-limit";
 import { ALL_CAPABILITIES, SAFE_CAPABILITIES, type Capability } from "../rules/capabilities";
 import { exemptionSchema, HardenedArgsError, howToExempt, inputString, parseArgs, validateExemptions } from "./args";
 import { HardenedNetwork } from "./hardened-network";
 import { parseSize, SIZE_HINT } from "./sizes";
 import { CommandDigests } from "./command-digests";
+import { engineAccessOf, type EngineAccess } from "./engine-access";
 import { checkConnection, connectionSchema, hostCommand, remoteConnection, type ResolvedConnection, type SshConnection } from "./ssh-connection";
 
 export { COMPONENT_LABEL, HARDENED_CONTAINER_TYPE };
@@ -239,16 +240,19 @@ export interface HardenedContainerArgs {
    */
   ulimits?: { name: string; soft: number; hard: number }[];
   /**
-   * DOCKER_HOST for the PIDs-limit command when it runs on the deploying machine (default: the
-   * deploying environment's). Not with `hostConnection`.
+   * DOCKER_HOST for the PIDs-limit command when it runs on the deploying machine. Default: the
+   * engine of the container's docker provider when it is a SecureDaemon's (its ssh:// host with the
+   * pinned host key, or its tcp:// host with its TLS material), else the deploying environment's.
+   * Required with any other docker provider (its engine cannot be read from it), unless `hostConnection`
+   * is given. Not with `hostConnection`.
    * @cis 5.29
    */
   dockerHost?: pulumi.Input<string>;
   /**
    * Apply the PIDs limit on the Docker host itself, over SSH (the connection SecureDaemon and
    * HardenedHost take: secret private key, pinned host key), instead of running the docker CLI on
-   * the deploying machine. Use it when the engine is reached through a SecureDaemon's provider.
-   * @default unset (the command runs locally against `dockerHost`)
+   * the deploying machine; the command then waits for the host's lock (HardenedHost, SecureDaemon).
+   * @default unset (the command runs on the deploying machine against the provider's engine or `dockerHost`)
    * @cis 5.29
    */
   hostConnection?: SshConnection;
@@ -597,6 +601,36 @@ function stripUndefined<T extends object>(o: T): T {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 }
 
+/** The docker package's token the container is registered under (its provider is the docker provider in effect). */
+const DOCKER_CONTAINER_TOKEN = "docker:index/container:Container";
+
+type PidsLimitTarget = { kind: "local" } | { kind: "engine"; access: EngineAccess };
+
+/**
+ * Where the PIDs-limit command sends `docker update` when it runs on the deploying machine: the
+ * engine of the docker provider the container is created through (SecureDaemon's provider tells
+ * how it reaches it), or, with no provider (or with `dockerHost`), the deploying environment's
+ * DOCKER_HOST / `dockerHost`. A provider that does not tell is refused: the limit could land on
+ * another engine while the container runs without one.
+ */
+function pidsLimitTarget(name: string, args: HardenedContainerArgs, component: pulumi.ComponentResource, opts: pulumi.ComponentResourceOptions): PidsLimitTarget {
+  if (args.dockerHost !== undefined) return { kind: "local" };
+  const provider = component.getProvider(DOCKER_CONTAINER_TOKEN);
+  if (!provider) return { kind: "local" };
+  const access = engineAccessOf(provider);
+  if (access) return { kind: "engine", access };
+  const providerName = (provider as unknown as { __name?: string }).__name;
+  const given = opts.provider === provider ? "opts.provider" : opts.providers && Object.values(opts.providers).includes(provider) ? "opts.providers" : "opts.parent (its docker provider)";
+  throw new pulumi.ResourceError(
+    new HardenedArgsError(name, [
+      `${given}: the docker provider${providerName ? ` "${providerName}"` : ""} does not tell HardenedContainer which engine it reaches (only a SecureDaemon's provider does), ` +
+        "so the PIDs limit (CIS 5.29) would be applied to another engine than the container's. Give hostConnection (SSH to the Docker host: the limit is applied there) " +
+        'or dockerHost (that engine\'s DOCKER_HOST, e.g. "ssh://root@10.0.0.5" or "tcp://10.0.0.5:2376", for the docker CLI on the deploying machine).',
+    ]).message,
+    component,
+  );
+}
+
 /**
  * A hardened container. Child resources: the `docker.Container`, and a `command.local.Command`
  * applying the PIDs limit through the Engine API (the provider has no field for it).
@@ -638,26 +672,36 @@ export class HardenedContainer extends pulumi.ComponentResource {
     );
     const triggers = [this.container.id, plan.pidsLimit];
     const onHost = args.hostConnection && plan.hostConnection ? plan.hostConnection : undefined;
-    // On the Docker host: its own engine, whatever DOCKER_* the SSH session carries.
-    const pidsLimitCreate = this.container.id.apply((id) => (onHost ? hostCommand(renderHostPidsLimitCommand(id, plan.pidsLimit), onHost.sudo) : renderPidsLimitCommand(id, plan.pidsLimit)));
     const digests = new CommandDigests();
     const commandName = `${name}-pids-limit`;
+    const dependsOn = { parent: this, dependsOn: [this.container] };
     if (args.hostConnection && onHost) {
+      // On the Docker host: its own engine, whatever DOCKER_* the SSH session carries.
       const fail = (message: string): never => {
         throw new pulumi.ResourceError(`HardenedContainer "${name}": hostConnection.${message.replace(/^connection\./, "")}`, this);
       };
       const { connection } = remoteConnection(args.hostConnection, onHost, fail);
-      this.pidsLimitCommand = new command.remote.Command(
-        commandName,
-        digests.add(commandName, { connection, create: pidsLimitCreate, triggers, addPreviousOutputInEnv: false }),
-        { parent: this, dependsOn: [this.container] },
-      );
+      const create = this.container.id.apply((id) => hostCommand(renderHostPidsLimitCommand(id, plan.pidsLimit), onHost.sudo));
+      this.pidsLimitCommand = new command.remote.Command(commandName, digests.add(commandName, { connection, create, triggers, addPreviousOutputInEnv: false }), dependsOn);
     } else {
-      this.pidsLimitCommand = new command.local.Command(
-        commandName,
-        digests.add(commandName, { create: pidsLimitCreate, triggers, ...(args.dockerHost ? { environment: { DOCKER_HOST: args.dockerHost } } : {}) }),
-        { parent: this, dependsOn: [this.container] },
-      );
+      const target = pidsLimitTarget(name, args, this, opts);
+      const create =
+        target.kind === "local"
+          ? this.container.id.apply((id) => renderPidsLimitCommand(id, plan.pidsLimit))
+          : pulumi.all([this.container.id, target.access.dockerHost, target.access.via === "ssh" ? target.access.sshOpts : []]).apply(([id, dockerHost, sshOpts]) =>
+              renderEnginePidsLimitCommand(id, plan.pidsLimit, target.access.via === "ssh" ? { dockerHost, sshOpts } : { dockerHost, tls: true }),
+            );
+      if (target.kind === "engine" && target.access.via === "tcp") {
+        // The provider's TLS material travels on stdin, a secret: never in the command text.
+        this.pidsLimitCommand = new command.local.Command(
+          commandName,
+          digests.add(commandName, { create, stdin: pulumi.secret(target.access.tls.apply(encodeClientTlsStdin)), triggers, addPreviousOutputInEnv: false }),
+          { ...dependsOn, additionalSecretOutputs: ["stdin"] },
+        );
+      } else {
+        const environment = target.kind === "local" && args.dockerHost !== undefined ? { environment: { DOCKER_HOST: args.dockerHost } } : {};
+        this.pidsLimitCommand = new command.local.Command(commandName, digests.add(commandName, { create, triggers, ...environment }), dependsOn);
+      }
     }
     this.containerId = this.container.id;
     this.containerName = this.container.name;

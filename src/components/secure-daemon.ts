@@ -58,6 +58,7 @@ import { hostPathProblem, parentDir } from "../scripts/host-paths";
 import { DEFAULT_STATE_DIR, hostLockFile } from "../scripts/shell-prelude";
 import { exemptionSchema, HardenedArgsError, howToExempt, inputString, parseArgs, validateExemptions } from "./args";
 import { CommandDigests } from "./command-digests";
+import { attachEngineAccess } from "./engine-access";
 import { checkConnection, connectionSchema, HOST_KEY_ALGORITHMS, hostCommand, hostProblem, remoteConnection, SSH_HOST_KEY_EXEMPTION, type HostKey, type SshConnection } from "./ssh-connection";
 
 export { SECURE_DAEMON_TYPE };
@@ -781,10 +782,11 @@ export class SecureDaemon extends pulumi.ComponentResource {
     const dependsOn = [this.applyCommand, this.permissionsCommand];
     if (plan.provider.via === "tcp" && args.tls?.client) {
       const urlHost = host.apply((h) => (isIP(h) === 6 ? `[${h}]` : h));
+      const dockerHost = pulumi.interpolate`tcp://${urlHost}:${plan.provider.tcpPort}`;
       this.provider = new docker.Provider(
         `${name}-provider`,
         {
-          host: pulumi.interpolate`tcp://${urlHost}:${plan.provider.tcpPort}`,
+          host: dockerHost,
           caMaterial: args.tls.caCert,
           certMaterial: args.tls.client.cert,
           keyMaterial: pulumi.secret(args.tls.client.key),
@@ -792,14 +794,17 @@ export class SecureDaemon extends pulumi.ComponentResource {
         // The SDK does not mark provider key material secret; the typings omit this option for providers.
         { parent: this, dependsOn, additionalSecretOutputs: ["keyMaterial"] } as pulumi.CustomResourceOptions,
       );
+      const client = args.tls.client;
+      const tls = pulumi.secret(pulumi.all([args.tls.caCert, client.cert, client.key]).apply(([caCert, cert, key]) => ({ caCert, cert, key })));
+      // HardenedContainer's PIDs-limit command reaches the same engine the same way.
+      attachEngineAccess(this.provider, { via: "tcp", dockerHost, tls });
     } else {
       const urlHost = host.apply((h) => (isIP(h) === 6 ? `[${h}]` : h));
       const sshOpts = hostKey ? hostKey.apply((k) => providerSshOpts(k, plan.provider)) : providerSshOpts(undefined, plan.provider);
-      this.provider = new docker.Provider(
-        `${name}-provider`,
-        { host: pulumi.interpolate`ssh://${plan.connection.user}@${urlHost}:${plan.connection.port}`, sshOpts },
-        { parent: this, dependsOn },
-      );
+      const dockerHost = pulumi.interpolate`ssh://${plan.connection.user}@${urlHost}:${plan.connection.port}`;
+      this.provider = new docker.Provider(`${name}-provider`, { host: dockerHost, sshOpts }, { parent: this, dependsOn });
+      // HardenedContainer's PIDs-limit command reaches the same engine the same way.
+      attachEngineAccess(this.provider, { via: "ssh", dockerHost, sshOpts });
     }
     // The host-key exemption is the component's own (daemon.json labels carry the others): the pack lists it.
     const own = plan.exemptions.filter((e) => e.rule === SSH_HOST_KEY_EXEMPTION);

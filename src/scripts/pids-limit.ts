@@ -40,3 +40,83 @@ export function renderHostPidsLimitCommand(containerId: string, pidsLimit: numbe
   const update = `${LOCAL_ENGINE_ENV} docker --context default ${updateArgs(containerId, pidsLimit)}`;
   return `if [ -r ${lock} ] && command -v flock >/dev/null 2>&1; then flock -s -w ${DEFAULT_LOCK_WAIT_SECONDS} ${lock} ${update}; else ${update}; fi`;
 }
+
+/**
+ * The remote engine a docker.Provider reaches, as the deploying machine's docker CLI reaches it
+ * (HardenedContainer with SecureDaemon's provider and neither `hostConnection` nor `dockerHost`).
+ */
+export interface EngineTarget {
+  /** The provider's host: `ssh://user@host[:port]` or `tcp://host:port`. */
+  dockerHost: string;
+  /**
+   * ssh:// only: the options the provider's ssh runs with (host key pinned: providerSshOpts). The
+   * docker CLI's ssh transport takes none, so they reach `ssh` through a wrapper first on PATH.
+   */
+  sshOpts?: readonly string[];
+  /**
+   * tcp:// only: the provider's TLS material (CA, client certificate, client key) arrives on the
+   * command's stdin, one base64 line each (encodeTlsStdin's encoding), never in the command text.
+   */
+  tls?: boolean;
+}
+
+const DOCKER_HOST_URL = /^(ssh:\/\/[a-z_][a-z0-9_-]{0,31}@|tcp:\/\/)[^\s'"\\@/]+$/;
+
+/** The stdin of the TLS variant: one base64 line per PEM (CA certificate, client certificate, client key). */
+export function encodeClientTlsStdin(m: { caCert: string; cert: string; key: string }): string {
+  return [m.caCert, m.cert, m.key].map((pem) => Buffer.from(pem, "utf8").toString("base64")).join("\n") + "\n";
+}
+
+/**
+ * `docker update --pids-limit` run on the deploying machine against the engine `target` names,
+ * whatever DOCKER_* the deploying environment carries. ssh://: the docker CLI's ssh transport,
+ * through a wrapper that runs `ssh` with `sshOpts` (strict checking against the pinned key only)
+ * and in batch mode. tcp://: DOCKER_TLS_VERIFY=1 with a DOCKER_CERT_PATH made for this run
+ * (umask 077) from stdin, removed on exit. The engine's host lock is on that host: the command
+ * does not wait for it (use `hostConnection` for that).
+ */
+export function renderEnginePidsLimitCommand(containerId: string, pidsLimit: number, target: EngineTarget): string {
+  const update = `docker ${updateArgs(containerId, pidsLimit)}`;
+  const host = target.dockerHost;
+  if (!DOCKER_HOST_URL.test(host)) throw new Error(`pids-limit: the engine must be ssh://user@host[:port] or tcp://host:port (got ${JSON.stringify(host)})`);
+  const ssh = host.startsWith("ssh://");
+  if (ssh && target.tls) throw new Error("pids-limit: TLS material is for a tcp:// engine, not ssh://");
+  if (!ssh && target.sshOpts) throw new Error("pids-limit: ssh options are for an ssh:// engine, not tcp://");
+  const fail = (what: string) => `{ echo ${shellQuote(`pids-limit: ${what}`)} >&2; exit 1; }`;
+  const lines = [
+    "set -eu",
+    "umask 077",
+    `d=$(mktemp -d "\${TMPDIR:-/tmp}/hd-pids-limit.XXXXXX") || ${fail("cannot make a temporary directory")}`,
+    `trap 'rm -rf -- "$d"' EXIT`,
+    "trap 'exit 130' INT TERM HUP",
+    "unset DOCKER_CONTEXT DOCKER_TLS_VERIFY DOCKER_CERT_PATH",
+  ];
+  if (ssh) {
+    if ((target.sshOpts ?? []).some((o) => o.includes("\n"))) throw new Error("pids-limit: an ssh option cannot hold a newline");
+    const wrapper = `exec "$HD_REAL_SSH" -o BatchMode=yes ${(target.sshOpts ?? []).map(shellQuote).join(" ")} "$@"`.replace(/ {2}/g, " ");
+    lines.push(
+      `HD_REAL_SSH=$(command -v ssh) || ${fail("ssh is not installed on the deploying machine (the docker CLI's ssh transport runs it)")}`,
+      "export HD_REAL_SSH",
+      // A quoted here-document: the wrapper's text is written as is.
+      `cat >"$d/ssh" <<'HD_SSH_WRAPPER'`,
+      "#!/bin/sh",
+      wrapper,
+      "HD_SSH_WRAPPER",
+      `chmod 0700 "$d/ssh"`,
+      `PATH="$d:$PATH"`,
+    );
+  } else if (target.tls) {
+    lines.push(
+      "for f in ca.pem cert.pem key.pem; do",
+      "  line=",
+      `  IFS= read -r line || [ -n "$line" ] || ${fail("stdin: the TLS material is missing (expected three base64 lines: CA certificate, client certificate, client key)")}`,
+      `  printf '%s\\n' "$line" | base64 -d >"$d/$f" 2>/dev/null || ${fail("stdin: the TLS material is not base64")}`,
+      "done",
+      "line=",
+      `DOCKER_CERT_PATH=$d DOCKER_TLS_VERIFY=1`,
+      "export DOCKER_CERT_PATH DOCKER_TLS_VERIFY",
+    );
+  }
+  lines.push(`DOCKER_HOST=${shellQuote(host)}`, "export DOCKER_HOST", update);
+  return lines.join("\n");
+}

@@ -10,13 +10,15 @@
  * and a DOCKER_CONFIG whose current context is elsewhere too (sshd's SetEnv): the command reaches
  * the host's own engine only because it unsets the first two and asks for the default context.
  */
-import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { knownHostsLine } from "../../src/components/secure-daemon";
+import Docker from "dockerode";
+import { knownHostsLine, providerSshOpts } from "../../src/components/secure-daemon";
 import { hostCommand } from "../../src/components/ssh-connection";
-import { LOCAL_ENGINE_ENV, renderHostPidsLimitCommand, renderPidsLimitCommand } from "../../src/scripts/pids-limit";
-import { cleanupEngineObjects, createContainer, docker, engineSocketPath } from "../harness/engine";
+import { LOCAL_ENGINE_ENV, renderEnginePidsLimitCommand, renderHostPidsLimitCommand, renderPidsLimitCommand } from "../../src/scripts/pids-limit";
+import { cleanupEngineObjects, createContainer, docker, engineSocketPath, TEST_IMAGE, uniqueName } from "../harness/engine";
+import { ENGINE_ROOT, parseEngineEnv, TEST_ENGINE_SCRIPT } from "../harness/engine-env";
 import { HAVE_OPENSSH, SSHD, startOpenSshServer, type OpenSshServer } from "../harness/openssh-server";
 
 const PORT = 21000 + (process.pid % 10000);
@@ -85,5 +87,91 @@ maybe("HardenedContainer hostConnection: the PIDs limit applied on the Docker ho
     expect(refused.status).toBe(255);
     expect(refused.stderr).toContain("Host key verification failed");
     expect(await pidsLimit()).toBe(64);
+  });
+});
+
+/**
+ * HardenedContainer created through SecureDaemon's provider (ssh://root@host:port, host key pinned
+ * by its ssh options), without hostConnection or dockerHost: the PIDs-limit command runs on the
+ * deploying machine — here, with DOCKER_HOST pointing at the suite's engine (the "first" engine) —
+ * and must reach the provider's engine (a second engine, started here, whose socket is the
+ * default /run/docker.sock of sshd's namespace) through the docker CLI's ssh transport. The text
+ * run is the component's (renderEnginePidsLimitCommand with providerSshOpts, as the unit test shows
+ * it is built), through /bin/sh -c as command.local.Command runs it.
+ */
+const SECOND_PORT = PORT + 1;
+const SECOND_TAG = "pids-second";
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+maybe("HardenedContainer through a SecureDaemon's provider: the PIDs limit lands on the provider's engine", () => {
+  const dir = join(ENGINE_ROOT, `${SECOND_TAG}-${process.pid}`);
+  let server: OpenSshServer;
+  let second: Docker;
+  let onSecond = "";
+  let onFirst = "";
+
+  const limitOn = async (engine: Docker, id: string) => (await engine.getContainer(id).inspect()).HostConfig.PidsLimit ?? null;
+  /** The command as command.local.Command runs it: /bin/sh -c, the deploying environment's DOCKER_HOST (the first engine). */
+  const runLocally = (text: string) => spawnSync("/bin/sh", ["-c", text], { encoding: "utf8", timeout: 60_000, env: { ...process.env } });
+  const sshOpts = (key = server.hostKey) => providerSshOpts(key, { identityFile: server.clientKeyFile });
+  const dockerHost = () => `ssh://root@127.0.0.1:${SECOND_PORT}`;
+
+  beforeAll(async () => {
+    if (existsSync(ENGINE_ROOT))
+      for (const e of readdirSync(ENGINE_ROOT)) {
+        const m = new RegExp(`^${SECOND_TAG}-(\\d+)$`).exec(e);
+        if (m && !alive(Number(m[1]))) spawnSync("bash", [TEST_ENGINE_SCRIPT, "stop", join(ENGINE_ROOT, e)], { stdio: "ignore" });
+      }
+    execFileSync("bash", [TEST_ENGINE_SCRIPT, "start", dir], { stdio: ["ignore", "pipe", "pipe"], timeout: 180_000 });
+    const env = parseEngineEnv(readFileSync(join(dir, "env"), "utf8"));
+    const secondSocket = env.DOCKER_HOST.slice("unix://".length);
+    second = new Docker({ socketPath: secondSocket });
+    const c = await second.createContainer({ name: uniqueName("pids-second"), Image: TEST_IMAGE, Cmd: ["sleep", "3600"] });
+    await c.start();
+    onSecond = c.id;
+    onFirst = await createContainer({ hint: "pids-first", Cmd: ["sleep", "3600"], start: true });
+    server = await startOpenSshServer({ port: SECOND_PORT, namespaceSetup: `touch /run/docker.sock && mount --bind ${secondSocket} /run/docker.sock` });
+  }, 240_000);
+
+  afterAll(async () => {
+    server?.stop();
+    spawnSync("bash", [TEST_ENGINE_SCRIPT, "stop", dir], { stdio: "ignore", timeout: 120_000 });
+    await cleanupEngineObjects();
+  }, 180_000);
+
+  it("the deploying environment's engine is the first one: the old command targets it and misses the container (control)", async () => {
+    expect(process.env.DOCKER_HOST).toBe(`unix://${engineSocketPath()}`);
+    const old = runLocally(renderPidsLimitCommand(onSecond, 64));
+    expect(old.status).not.toBe(0);
+    expect(old.stderr).toMatch(/No such container/i);
+    expect([null, 0, -1]).toContain(await limitOn(second, onSecond));
+  });
+
+  it("nothing runs when the engine's host key is not the pinned one", async () => {
+    const refused = runLocally(renderEnginePidsLimitCommand(onSecond, 32, { dockerHost: dockerHost(), sshOpts: sshOpts(server.otherHostKey) }));
+    expect(refused.status).not.toBe(0);
+    expect(refused.stderr).toContain("Host key verification failed");
+    expect([null, 0, -1]).toContain(await limitOn(second, onSecond));
+  });
+
+  it("the component's command sets the limit on the provider's engine, and leaves the first engine alone", async () => {
+    const firstBefore = await docker().getContainer(onFirst).inspect();
+    const run = runLocally(renderEnginePidsLimitCommand(onSecond, 64, { dockerHost: dockerHost(), sshOpts: sshOpts() }));
+    expect({ status: run.status, stderr: run.stderr }).toEqual({ status: 0, stderr: "" });
+    expect(await limitOn(second, onSecond)).toBe(64);
+    // Again (a re-run or replace of the command): same result; the wrapper's directory is gone each time.
+    expect(runLocally(renderEnginePidsLimitCommand(onSecond, 64, { dockerHost: dockerHost(), sshOpts: sshOpts() })).status).toBe(0);
+    expect(await limitOn(second, onSecond)).toBe(64);
+    const firstAfter = await docker().getContainer(onFirst).inspect();
+    expect(firstAfter.HostConfig.PidsLimit ?? null).toEqual(firstBefore.HostConfig.PidsLimit ?? null);
+    // The container id exists on the second engine only.
+    await expect(docker().getContainer(onSecond).inspect()).rejects.toThrow(/no such container/i);
   });
 });

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { byType, installMocks, recorded, refusalOf, resetRecorded, SECRET_SIG, settle, SIG_KEY, valueOf } from "../../harness/pulumi-mocks";
+import { byType, installMocks, plainParts, recorded, refusalOf, resetRecorded, SECRET_SIG, settle, SIG_KEY, valueOf } from "../../harness/pulumi-mocks";
 
 installMocks();
 // Code under test is imported after setMocks (see design.md).
@@ -87,15 +87,35 @@ describe("HardenedContainer defaults", () => {
     expect(JSON.stringify(hc.facts)).not.toContain("hunter2");
   });
 
-  it("deploys through an explicit provider", async () => {
+  it("refuses a docker provider it cannot read unless told where the PIDs limit goes (dockerHost or hostConnection)", async () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const docker = require("@pulumi/docker") as typeof import("@pulumi/docker");
     const provider = new docker.Provider("remote", { host: "ssh://deploy@10.0.0.5" });
-    const hc = new HardenedContainer("api", base, { providers: { docker: provider } });
+    // Its ssh options (the pinned key) cannot be read from the resource: the limit would land on the deploying machine's engine.
+    for (const [opts, given] of [
+      [{ providers: { docker: provider } }, "opts.providers"],
+      [{ provider }, "opts.provider"],
+    ] as const) {
+      let message = "";
+      try {
+        new HardenedContainer("api", base, opts);
+      } catch (err) {
+        message = (err as Error).message;
+      }
+      expect(message).toContain(`api: invalid arguments:\n  - ${given}: the docker provider "remote" does not tell HardenedContainer which engine it reaches`);
+      expect(message).toMatch(/Give hostConnection .* or dockerHost /);
+    }
+    expect(byType("command:local:Command")).toEqual([]);
+
+    const hc = new HardenedContainer("api", { ...base, dockerHost: "ssh://deploy@10.0.0.5" }, { providers: { docker: provider } });
     await valueOf(hc.containerId);
+    await valueOf(hc.pidsLimitCommand.create as pulumi.Output<string>);
     await settle();
     const [container] = byType("docker:index/container:Container");
     expect(container.provider).toMatch(/pulumi:providers:docker::remote::/);
+    const [cmd] = byType("command:local:Command");
+    expect(cmd.inputs.environment).toEqual({ DOCKER_HOST: "ssh://deploy@10.0.0.5" });
+    expect(cmd.inputs.create).toBe(`docker update --pids-limit=256 -- '${container.id}' >/dev/null`);
   });
 
   it("refuses published ports when every network is internal (the engine would publish nothing)", async () => {
@@ -282,5 +302,91 @@ describe("HardenedContainer PIDs limit applied on the Docker host (hostConnectio
     expect(refusal({ hostConnection: { ...hostConnection, host: "10.0.0.5; rm -rf /" } })).toContain('hostConnection.host = "10.0.0.5; rm -rf /": must be a host name or an IP address');
     expect(refusal({ hostConnection, dockerHost: "ssh://root@10.0.0.5" })).toContain("dockerHost: not with hostConnection");
     expect(refusal({ hostConnection: { ...hostConnection, user: "deploy" } })).toContain('hostConnection.user = "deploy"');
+  });
+});
+
+describe("HardenedContainer through a SecureDaemon's provider: the PIDs limit goes to that provider's engine", () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { SecureDaemon, providerSshOpts } = require("../../../src/components/secure-daemon") as typeof import("../../../src/components/secure-daemon");
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { renderEnginePidsLimitCommand } = require("../../../src/scripts/pids-limit") as typeof import("../../../src/scripts/pids-limit");
+  const KEY_B64 = "AAAAC3NzaC1lZDI1NTE5AAAAIHy0sNXTPuKG7GmrOqjAuYexzDk+VfYMmvMAcPcjJ5z2";
+  const PRIVATE_KEY = "-----BEGIN OPENSSH PRIVATE KEY-----\nUFJJVkFURS1TU0gtS0VZLVRFWFQ=\n-----END OPENSSH PRIVATE KEY-----\n";
+  const CA = "-----BEGIN CERTIFICATE-----\nQ0E=\n-----END CERTIFICATE-----\n";
+  const CERT = "-----BEGIN CERTIFICATE-----\nU0VSVkVS\n-----END CERTIFICATE-----\n";
+  const TLS_KEY = "-----BEGIN PRIVATE KEY-----\nU0VSVkVSLVRMUy1LRVktVEVYVA==\n-----END PRIVATE KEY-----\n";
+  const CLIENT_KEY = "-----BEGIN PRIVATE KEY-----\nQ0xJRU5ULVRMUy1LRVktVEVYVA==\n-----END PRIVATE KEY-----\n";
+  const daemonArgs = (host: pulumi.Input<string> = "10.0.0.5") => ({
+    connection: { host, privateKey: PRIVATE_KEY, hostKey: `ssh-ed25519 ${KEY_B64} root@docker-1` },
+    authorizationPlugins: ["authz-broker"],
+  });
+
+  async function pidsCommand(hc: InstanceType<typeof HardenedContainer>) {
+    await valueOf(hc.containerId);
+    await valueOf(hc.pidsLimitCommand.create as pulumi.Output<string>);
+    await settle();
+    const [container] = byType("docker:index/container:Container");
+    const [cmd] = byType("command:local:Command");
+    return { container, cmd };
+  }
+
+  it("ssh: the docker CLI's ssh transport to the provider's host, with the provider's ssh options (host key pinned)", async () => {
+    const daemon = new SecureDaemon("docker-1", daemonArgs());
+    for (const opts of [{ provider: daemon.provider }, { providers: { docker: daemon.provider } }, { providers: [daemon.provider] }]) {
+      resetRecorded();
+      const { container, cmd } = await pidsCommand(new HardenedContainer("api", { ...base, pidsLimit: 64 }, opts));
+      expect(container.provider).toMatch(/pulumi:providers:docker::docker-1-provider::/);
+      const sshOpts = providerSshOpts({ type: "ssh-ed25519", base64: KEY_B64 });
+      expect(cmd.inputs.create).toBe(renderEnginePidsLimitCommand(container.id, 64, { dockerHost: "ssh://root@10.0.0.5:22", sshOpts }));
+      expect(cmd.inputs.create).toContain("DOCKER_HOST='ssh://root@10.0.0.5:22'");
+      expect(cmd.inputs.create).toContain(`'KnownHostsCommand=/bin/echo '\\''%H'\\'' ssh-ed25519 ${KEY_B64}'`);
+      expect(cmd.inputs.create).toContain("StrictHostKeyChecking=yes");
+      expect(cmd.inputs.environment).toBeUndefined();
+      expect(cmd.inputs.triggers).toEqual([container.id, 64]);
+    }
+  });
+
+  it("ssh: a provider inherited from the parent, and a host known only at apply (an Output)", async () => {
+    const daemon = new SecureDaemon("docker-1", daemonArgs(pulumi.output("docker-1.internal")));
+    const parent = new pulumi.ComponentResource("test:index:Stack", "app", {}, { providers: [daemon.provider] });
+    const { cmd, container } = await pidsCommand(new HardenedContainer("api", base, { parent }));
+    expect(container.provider).toMatch(/docker-1-provider/);
+    expect(cmd.inputs.create).toContain("DOCKER_HOST='ssh://root@docker-1.internal:22'");
+  });
+
+  it("tcp: tcp://host:port with the provider's TLS material on stdin as a secret, never in the command text", async () => {
+    const daemon = new SecureDaemon("docker-1", {
+      ...daemonArgs(),
+      tls: { listen: "10.0.0.5:2376", caCert: CA, cert: CERT, key: TLS_KEY, client: { cert: CERT, key: CLIENT_KEY } },
+      provider: { via: "tcp" },
+    });
+    const { container, cmd } = await pidsCommand(new HardenedContainer("api", base, { provider: daemon.provider }));
+    expect(cmd.inputs.create).toBe(renderEnginePidsLimitCommand(container.id, 256, { dockerHost: "tcp://10.0.0.5:2376", tls: true }));
+    expect(cmd.inputs.create).toContain("DOCKER_TLS_VERIFY=1");
+    expect(cmd.inputs.stdin[SIG_KEY]).toBe(SECRET_SIG);
+    expect(cmd.inputs.stdin.value).toBe([CA, CERT, CLIENT_KEY].map((p) => Buffer.from(p).toString("base64")).join("\n") + "\n");
+    const shown = JSON.stringify(recorded.filter((r) => r.type === "command:local:Command").map((r) => plainParts(r.inputs)));
+    for (const marker of ["Q0xJRU5ULVRMUy1LRVktVEVYVA", Buffer.from(CLIENT_KEY).toString("base64").slice(0, 40)]) expect(shown).not.toContain(marker);
+  });
+
+  it("hostConnection still wins: the limit is applied on the host over SSH", async () => {
+    const daemon = new SecureDaemon("docker-1", daemonArgs());
+    const hc = new HardenedContainer("api", { ...base, hostConnection: daemonArgs().connection }, { provider: daemon.provider });
+    await valueOf(hc.pidsLimitCommand.create as pulumi.Output<string>);
+    await settle();
+    expect(byType("command:local:Command")).toEqual([]);
+    expect(byType("command:remote:Command").map((c) => c.name)).toContain("api-pids-limit");
+  });
+});
+
+describe("renderEnginePidsLimitCommand", () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { renderEnginePidsLimitCommand } = require("../../../src/scripts/pids-limit") as typeof import("../../../src/scripts/pids-limit");
+  const ID = "a".repeat(64);
+  it("refuses an engine address that is neither ssh://user@host nor tcp://host:port, and mixed settings", () => {
+    for (const bad of ["unix:///var/run/docker.sock", "ssh://10.0.0.5", "tcp://10.0.0.5:2376/x", "ssh://root@h'; rm -rf /"])
+      expect(() => renderEnginePidsLimitCommand(ID, 64, { dockerHost: bad })).toThrow(/must be ssh:\/\/user@host\[:port\] or tcp:\/\/host:port/);
+    expect(() => renderEnginePidsLimitCommand(ID, 64, { dockerHost: "ssh://root@h", tls: true })).toThrow(/tcp/);
+    expect(() => renderEnginePidsLimitCommand(ID, 64, { dockerHost: "tcp://h:2376", sshOpts: [] })).toThrow(/ssh/);
   });
 });
