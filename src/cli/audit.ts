@@ -15,6 +15,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from "commander
 import type { AuditReport } from "../audit/run";
 import type { FailOn } from "../report/audit";
 import type { Benchmark } from "../rules/benchmarks";
+import { SETTING_KEYS } from "../rules/settings";
 import type { RuleSettings } from "../rules/types";
 import type { CliIo } from "./main";
 import { benchmarkOption, outputFile } from "./options";
@@ -68,17 +69,6 @@ function readText(path: string, what: string): string {
   }
 }
 
-const SETTING_KEYS: readonly (keyof RuleSettings)[] = [
-  "capabilityAllowList",
-  "trustedDockerUsers",
-  "trustedRegistries",
-  "minimumEngineVersion",
-  "dockerSocketPath",
-  "swarmNeeded",
-  "swarmFaultTolerance",
-  "cgroupParentConfirmed",
-  "localOnlyLogDrivers",
-];
 
 /** `--settings FILE`: a JSON object of RuleSettings fields (unknown keys are a usage error, not ignored). */
 function readSettings(path: string): Partial<RuleSettings> {

@@ -73,7 +73,7 @@ function ruleOf(f: AuditFinding, benchmark: Benchmark): ReportRule {
     title: f.title,
     catalogId: f.ruleId,
     ...(cis ? { cis: { id: rule ? benchmarkId(rule, benchmark) : f.ruleId, version: BENCHMARK_NAMES[benchmark].version, level: f.level, automated: f.automated } } : {}),
-    severity: ruleSeverity({ id: f.ruleId, automated: f.automated, level: f.level }),
+    severity: ruleSeverity(rule ?? { automated: f.automated, level: f.level }),
     ...(rule ? { remediation: rule.remediation } : {}),
     tags: [`section-${f.section}`, `level-${f.level}`, f.automated ? "automated" : "manual", `subject-${f.subject}`],
   };
@@ -204,9 +204,9 @@ export function renderAuditTable(report: AuditReport, failOn: FailOn, o: TableOp
       const t = new Table({ head: ["Rule", "Sev.", "Subject", "Field", "Observed", "Expected"], style, wordWrap: true, colWidths: [8, 10, 28, 28, 30, 40] });
       for (const f of failures.sort((a, b) => a.section - b.section || a.ruleId.localeCompare(b.ruleId, undefined, { numeric: true }) || a.subjectName.localeCompare(b.subjectName))) {
         const v = f.verdict.status === "fail" ? f.verdict : undefined;
-        const sev = ruleSeverity({ id: f.ruleId, automated: f.automated, level: f.level });
-        const mark = enforcementFor(sev, failOn) === "mandatory" ? p.red : p.yellow;
         const rule = ruleById(f.ruleId);
+        const sev = ruleSeverity(rule ?? { automated: f.automated, level: f.level });
+        const mark = enforcementFor(sev, failOn) === "mandatory" ? p.red : p.yellow;
         t.push([mark(rule ? benchmarkId(rule, report.benchmark ?? DEFAULT_BENCHMARK) : f.ruleId), sev, `${f.subject} ${f.subjectName}`, v?.field ?? "", v ? show(v.observed, 120) : "", v ? v.expected : ""]);
       }
       out.push(p.bold(`Failures (${failures.length})`), t.toString());

@@ -1,6 +1,7 @@
 /** Renderings of the rule catalog itself: for `hardened-docker rules` and docs/cis-coverage.md. */
 import Table from "cli-table3";
 import { BENCHMARK_NAMES, benchmarkId, DEFAULT_BENCHMARK, type Benchmark } from "../rules/benchmarks";
+import { policyName, ruleSeverity } from "../rules/naming";
 import type { AnyRule } from "../rules/types";
 
 export type ListingFormat = "table" | "json" | "markdown";
@@ -49,6 +50,11 @@ export function ruleToJson(rule: AnyRule, benchmark: Benchmark = DEFAULT_BENCHMA
     /** The stable key: exemptions, labels and policy names use it, whatever the version. */
     key: rule.id,
     benchmark,
+    /** The policy's name in the pack: what `--policy-pack-config` and `check --config` name. */
+    policy: policyName(rule),
+    severity: ruleSeverity(rule),
+    /** Settings it reads (a policy's config keys; `audit --settings`). */
+    settings: rule.settings ?? [],
     title: rule.title,
     section: rule.section,
     sectionTitle: sectionTitle(rule.section),
@@ -79,8 +85,8 @@ export function renderRules(rules: readonly AnyRule[], format: ListingFormat, be
 }
 
 function renderTable(rules: AnyRule[], benchmark: Benchmark): string {
-  const table = new Table({ head: ["ID", "Title", "Sec", "Lvl", "A/M", "Subject", "Where"], wordWrap: true, style: { head: [], border: [] }, colWidths: [22, 60, 5, 5, 5, 11, 7] });
-  for (const r of rules) table.push([shownId(r, benchmark), r.title, r.section, r.level, r.automated ? "A" : "M", r.subject, r.where]);
+  const table = new Table({ head: ["ID", "Title", "Policy (pack config name)", "Lvl", "A/M", "Subject", "Where"], wordWrap: true, style: { head: [], border: [] }, colWidths: [18, 48, 44, 5, 5, 11, 7] });
+  for (const r of rules) table.push([shownId(r, benchmark), r.title, policyName(r), r.level, r.automated ? "A" : "M", r.subject, r.where]);
   return table.toString() + `\n${rules.length} rules (CIS Docker Benchmark v${BENCHMARK_NAMES[benchmark].version} and the project's own)\n`;
 }
 

@@ -27,6 +27,7 @@ export const selinuxEnabled = defineRule({
 function exemptionRule<K extends "container" | "network" | "daemon">(kind: K, id: string): Rule<K> {
   return defineRule<K>({
     id,
+    slug: "valid",
     title: `Exemption labels on the ${kind} are valid and current`,
     section: kind === "daemon" ? 2 : 5,
     automated: true,

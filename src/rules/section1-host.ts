@@ -60,6 +60,7 @@ export const dataRootOwnFilesystem = defineRule({
 
 export const onlyTrustedDockerUsers = defineRule({
   id: "1.1.2",
+  settings: ["trustedDockerUsers"],
   title: "Only trusted users control the Docker daemon",
   section: 1,
   automated: true,
@@ -207,6 +208,7 @@ export function compareDottedVersions(a: { parts: number[]; prerelease: boolean 
 
 export const engineCurrent = defineRule({
   id: "1.2.2",
+  settings: ["minimumEngineVersion"],
   title: "Docker engine version current",
   section: 1,
   automated: false,

@@ -144,6 +144,7 @@ export const notAufs = defineRule({
 
 export const noDevicemapper = defineRule({
   id: "2.6.1",
+  slug: "no-devicemapper",
   title: "Storage driver is not devicemapper",
   section: 2,
   automated: true,
@@ -164,6 +165,8 @@ export const noDevicemapper = defineRule({
 
 export const tcpNeedsTls = defineRule({
   id: "2.7",
+  slug: "tcp-requires-tls",
+  severity: "critical",
   title: "Every TCP listener requires TLS client verification",
   section: 2,
   automated: true,
@@ -235,6 +238,7 @@ export const usernsRemap = defineRule({
 
 export const cgroupParent = defineRule({
   id: "2.10",
+  settings: ["cgroupParentConfirmed"],
   title: "Default cgroup parent is kept",
   section: 2,
   automated: true,
@@ -288,6 +292,7 @@ export const authorizationPlugin = defineRule({
 
 export const remoteLogging = defineRule({
   id: "2.13",
+  settings: ["localOnlyLogDrivers"],
   title: "Container logs are shipped off the host",
   section: 2,
   automated: true,

@@ -71,6 +71,7 @@ function imageProcessRule(
 
 export const nonRootUser = defineRule({
   id: "4.1",
+  slug: "run-as-non-root",
   title: "Container runs as a non-root user",
   section: 4,
   automated: true,
@@ -106,6 +107,8 @@ export const nonRootUser = defineRule({
 
 export const trustedRegistries = defineRule({
   id: "4.2",
+  slug: "trusted-registries",
+  settings: ["trustedRegistries"],
   title: "Images come from trusted registries",
   section: 4,
   automated: false,
@@ -145,6 +148,7 @@ export const trustedRegistries = defineRule({
 
 export const contentTrust = defineRule({
   id: "4.5",
+  slug: "verified-image",
   title: "Image is verified: pinned by digest or pulled with content trust",
   section: 4,
   automated: true,
@@ -170,6 +174,7 @@ export const contentTrust = defineRule({
 
 export const healthcheckDefined = defineRule({
   id: "4.6",
+  slug: "healthcheck-defined",
   title: "A healthcheck is defined (image or container)",
   section: 4,
   automated: true,

@@ -78,12 +78,14 @@ function capabilitySet(list: readonly string[]): ReadonlySet<string> {
 /** Rules that only forbid joining a host namespace (5.16, 5.17, 5.21, 5.31). */
 function hostNamespaceRule(
   id: string,
+  slug: string,
   title: string,
   field: "pidMode" | "ipcMode" | "utsMode" | "usernsMode",
   remediation: string,
 ): Rule<"container"> {
   return defineRule({
     id,
+    slug,
     title,
     section: 5,
     automated: true,
@@ -105,6 +107,7 @@ const swarmEnabled = (s: { active: boolean; state: string }): boolean => s.activ
 
 export const swarmModeInactive = defineRule({
   id: "5.1",
+  settings: ["swarmNeeded"],
   title: "Swarm mode is off unless the host needs it",
   section: 5,
   automated: true,
@@ -124,6 +127,7 @@ export const swarmModeInactive = defineRule({
 
 export const appArmorProfile = defineRule({
   id: "5.2",
+  slug: "apparmor-profile",
   title: "An AppArmor profile confines the container",
   section: 5,
   automated: true,
@@ -165,6 +169,7 @@ export const appArmorProfile = defineRule({
 
 export const selinuxOptions = defineRule({
   id: "5.3",
+  slug: "selinux-options",
   title: "SELinux labels confine the container",
   section: 5,
   automated: true,
@@ -216,6 +221,8 @@ const UNLISTED_CAPABILITY: Offence<string, ReadonlySet<string>> = {
 
 export const capabilitiesRestricted = defineRule({
   id: "5.4",
+  slug: "restrict-capabilities",
+  settings: ["capabilityAllowList"],
   title: "Linux capabilities are dropped to an allow-list",
   section: 5,
   automated: true,
@@ -236,6 +243,8 @@ export const capabilitiesRestricted = defineRule({
 
 export const notPrivileged = defineRule({
   id: "5.5",
+  slug: "no-privileged",
+  severity: "critical",
   title: "The container is not privileged",
   section: 5,
   automated: true,
@@ -270,6 +279,8 @@ const SENSITIVE_MOUNT: Offence<MountFacts> = {
 
 export const noSensitiveHostMounts = defineRule({
   id: "5.6",
+  slug: "no-sensitive-host-mounts",
+  severity: "critical",
   title: "No sensitive host directory is mounted read-write",
   section: 5,
   automated: true,
@@ -344,6 +355,7 @@ const PRIVILEGED_PORT: Offence<PortBinding> = {
 
 export const noPrivilegedPorts = defineRule({
   id: "5.8",
+  slug: "no-privileged-ports",
   title: "No privileged host port (below 1024) is published",
   section: 5,
   automated: true,
@@ -360,6 +372,7 @@ export const noPrivilegedPorts = defineRule({
 
 export const onlyNeededPorts = defineRule({
   id: "5.9",
+  slug: "only-needed-ports",
   title: "Only needed ports are published",
   section: 5,
   automated: false,
@@ -384,6 +397,7 @@ const HOST_NETWORK: Offence<string> = {
 
 export const networkNotHost = defineRule({
   id: "5.10",
+  slug: "no-host-network",
   title: "The container does not share the host's network stack",
   section: 5,
   automated: true,
@@ -402,6 +416,7 @@ export const networkNotHost = defineRule({
 
 export const memoryLimited = defineRule({
   id: "5.11",
+  slug: "memory-limit",
   title: "Memory is limited",
   section: 5,
   automated: true,
@@ -420,6 +435,7 @@ const DEFAULT_CPU_SHARES = 1024;
 
 export const cpuLimited = defineRule({
   id: "5.12",
+  slug: "cpu-limit",
   title: "CPU use is limited",
   section: 5,
   automated: true,
@@ -442,6 +458,7 @@ export const cpuLimited = defineRule({
 
 export const readOnlyRootfs = defineRule({
   id: "5.13",
+  slug: "read-only-rootfs",
   title: "The root filesystem is read-only",
   section: 5,
   automated: true,
@@ -465,6 +482,7 @@ const WILDCARD_PORT: Offence<PortBinding> = {
 
 export const portsBoundToAddress = defineRule({
   id: "5.14",
+  slug: "bind-ports-to-host-address",
   title: "Published ports are bound to a specific host address",
   section: 5,
   automated: true,
@@ -489,6 +507,7 @@ const MAX_RESTART_RETRIES = 5;
 
 export const restartPolicyBounded = defineRule({
   id: "5.15",
+  slug: "bounded-restarts",
   title: "Restarts are bounded (on-failure, at most 5 retries)",
   section: 5,
   automated: true,
@@ -518,6 +537,7 @@ export const restartPolicyBounded = defineRule({
 
 export const pidNotHost = hostNamespaceRule(
   "5.16",
+  "no-host-pid",
   "The container does not share the host's PID namespace",
   "pidMode",
   "Remove `--pid host` (Pulumi `pidMode`).",
@@ -525,6 +545,7 @@ export const pidNotHost = hostNamespaceRule(
 
 export const ipcNotHost = hostNamespaceRule(
   "5.17",
+  "no-host-ipc",
   "The container does not share the host's IPC namespace",
   "ipcMode",
   "Remove `--ipc host` (Pulumi `ipcMode`); use `private` or `shareable`.",
@@ -534,6 +555,7 @@ export const ipcNotHost = hostNamespaceRule(
 
 export const noHostDevices = defineRule({
   id: "5.18",
+  slug: "no-host-devices",
   title: "Host devices are not exposed to the container",
   section: 5,
   automated: false,
@@ -552,6 +574,7 @@ export const noHostDevices = defineRule({
 
 export const ulimitsSet = defineRule({
   id: "5.19",
+  slug: "ulimits-where-needed",
   title: "Per-container ulimits are set where needed",
   section: 5,
   automated: false,
@@ -583,6 +606,7 @@ const SHARED_PROPAGATION: Offence<MountFacts> = {
 
 export const noSharedPropagation = defineRule({
   id: "5.20",
+  slug: "no-shared-propagation",
   title: "No mount uses shared propagation",
   section: 5,
   automated: true,
@@ -598,6 +622,7 @@ export const noSharedPropagation = defineRule({
 
 export const utsNotHost = hostNamespaceRule(
   "5.21",
+  "no-host-uts",
   "The container does not share the host's UTS namespace",
   "utsMode",
   "Remove `--uts host` (the Pulumi docker.Container has no UTS setting, so only other tooling sets it).",
@@ -607,6 +632,7 @@ export const utsNotHost = hostNamespaceRule(
 
 export const seccompEnabled = defineRule({
   id: "5.22",
+  slug: "seccomp-enabled",
   title: "seccomp filtering is not disabled",
   section: 5,
   automated: true,
@@ -696,6 +722,7 @@ export const noRootExec = defineRule({
 
 export const noCgroupParent = defineRule({
   id: "5.25",
+  slug: "default-cgroup",
   title: "The container stays in the default cgroup",
   section: 5,
   automated: true,
@@ -711,6 +738,7 @@ export const noCgroupParent = defineRule({
 
 export const noNewPrivileges = defineRule({
   id: "5.26",
+  slug: "no-new-privileges",
   title: "The container cannot gain new privileges",
   section: 5,
   automated: true,
@@ -741,6 +769,7 @@ function effectiveHealthcheck(c: ContainerFacts): { field: string; test: string[
 
 export const healthChecked = defineRule({
   id: "5.27",
+  slug: "healthcheck",
   title: "A healthcheck is defined and the container is healthy",
   section: 5,
   automated: true,
@@ -773,6 +802,7 @@ export const healthChecked = defineRule({
 
 export const imagePinned = defineRule({
   id: "5.28",
+  slug: "image-pinned",
   title: "The image reference is pinned or pulled fresh",
   section: 5,
   automated: false,
@@ -794,6 +824,7 @@ export const imagePinned = defineRule({
 
 export const pidsLimited = defineRule({
   id: "5.29",
+  slug: "pids-limit",
   title: "The number of processes is limited",
   section: 5,
   automated: true,
@@ -819,6 +850,7 @@ function onDefaultBridge(c: ContainerFacts): boolean {
 
 export const notOnDefaultBridge = defineRule({
   id: "5.30",
+  slug: "not-default-bridge",
   title: "The container is not on the default bridge network",
   section: 5,
   automated: false,
@@ -842,6 +874,7 @@ export const notOnDefaultBridge = defineRule({
 
 export const usernsNotHost = hostNamespaceRule(
   "5.31",
+  "no-host-userns",
   "The container does not share the host's user namespace",
   "usernsMode",
   "Remove `--userns host` (Pulumi `usernsMode`) so the daemon's userns-remap applies.",
@@ -891,6 +924,9 @@ const DOCKER_SOCKET_MOUNT: Offence<MountFacts, ReadonlySet<string>> = {
 
 export const noDockerSocketMount = defineRule({
   id: "5.32",
+  slug: "no-docker-socket",
+  severity: "critical",
+  settings: ["dockerSocketPath"],
   title: "The Docker socket is not mounted into the container",
   section: 5,
   automated: true,

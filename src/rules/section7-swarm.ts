@@ -41,6 +41,7 @@ export function splitListenAddr(addr: string): { host: string; port: number } {
 
 export const minimalManagers = defineRule({
   id: "7.1",
+  settings: ["swarmFaultTolerance"],
   title: "Swarm has the minimal odd number of managers",
   section: 7,
   automated: true,
@@ -97,6 +98,7 @@ export const specificListenAddr = defineRule({
 
 export const encryptedOverlay = defineRule({
   id: "7.3",
+  slug: "encrypted-overlay",
   title: "Overlay networks are encrypted",
   section: 7,
   automated: true,

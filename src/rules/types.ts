@@ -96,8 +96,14 @@ export type CisLevel = 1 | 2;
 export type Decidable = "decl" | "live" | "both" | "none";
 
 export interface Rule<K extends SubjectKind = SubjectKind> {
-  /** CIS Docker Benchmark v1.6.0 id (e.g. "5.4"), or a project id prefixed `hd-`. */
+  /** The stable key: the CIS Docker Benchmark v1.6.0 id (e.g. "5.4"), or a project id prefixed `hd-` (./benchmarks.ts). */
   id: string;
+  /** The policy name's last part (`cis-5.4-<slug>`, what pack configs name); default: words of the title. */
+  slug?: string;
+  /** Where the usual severity (by level, automated or manual) is too low: a failure hands over the host. */
+  severity?: "critical";
+  /** The settings this rule reads (ctx.settings.*): the pack exposes exactly these in its policy's config. */
+  settings?: (keyof RuleSettings)[];
   /** Short title in our own words. */
   title: string;
   /** CIS section 1–7. */
