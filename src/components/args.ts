@@ -35,10 +35,33 @@ export function howToExempt(ruleId: string): string {
  * a malformed one is an error even if it would not be needed. Returns the exempted rule ids.
  */
 export function validateExemptions(resourceName: string, exemptions: readonly Exemption[], now: Date, extraIds: readonly string[] = []): Set<string> {
-  const known = extraIds.length ? new Set([...RULE_IDS, ...extraIds]) : RULE_IDS;
-  const errors = exemptions.flatMap((e, i) => exemptionProblems(e, known, now, `exemptions[${i}]`)).map((p) => `${p.source} (rule "${p.rule}"): ${p.problem}`);
+  const { errors, exempt } = checkExemptions(exemptions, now, extraIds);
   if (errors.length) throw new HardenedArgsError(resourceName, errors);
-  return new Set(exemptions.map((e) => e.rule));
+  return exempt;
+}
+
+/**
+ * The same check without throwing, for a component that reports every argument error at once:
+ * the errors, the rules validly exempted, and the rules named by a malformed exemption (`doubtful`:
+ * a refusal of such a rule would only repeat what its exemption's error says). `sources[i]` names
+ * exemption i in messages (default `exemptions[i]`).
+ */
+export function checkExemptions(
+  exemptions: readonly Exemption[],
+  now: Date,
+  extraIds: readonly string[] = [],
+  sources?: readonly string[],
+): { errors: string[]; exempt: Set<string>; doubtful: Set<string> } {
+  const known = extraIds.length ? new Set([...RULE_IDS, ...extraIds]) : RULE_IDS;
+  const errors: string[] = [];
+  const exempt = new Set<string>();
+  const doubtful = new Set<string>();
+  exemptions.forEach((e, i) => {
+    const problems = exemptionProblems(e, known, now, sources?.[i] ?? `exemptions[${i}]`);
+    errors.push(...problems.map((p) => `${p.source} (rule "${p.rule}"): ${p.problem}`));
+    (problems.length ? doubtful : exempt).add(e.rule);
+  });
+  return { errors, exempt, doubtful };
 }
 
 /** A component's exemption; a rule named by a benchmark version's id ("cis-1.8.0:2.13") is read as its stable key ("2.12"). */

@@ -17,11 +17,12 @@ import { COMMAND_DIGESTS_OUTPUT, COMPONENT_LABEL, HARDENED_CONTAINER_TYPE } from
 import { exemptionsToLabels, type Exemption } from "../exemptions";
 import { parseImageRef } from "../facts/image-ref";
 import type { ContainerFacts } from "../facts/types";
+import { resolveRuleReference } from "../rules/catalog";
 import { evaluate } from "../rules/evaluate";
 import { DEFAULT_SETTINGS, type RuleContext } from "../rules/types";
 import { encodeClientTlsStdin, renderEnginePidsLimitCommand, renderHostPidsLimitCommand, renderPidsLimitCommand } from "../scripts/pids-limit";
 import { ALL_CAPABILITIES, SAFE_CAPABILITIES, type Capability } from "../rules/capabilities";
-import { exemptionSchema, HardenedArgsError, howToExempt, inputString, parseArgs, validateExemptions } from "./args";
+import { checkExemptions, exemptionSchema, formatArgsIssue, HardenedArgsError, howToExempt, inputString } from "./args";
 import { HardenedNetwork } from "./hardened-network";
 import { parseSize, SIZE_HINT } from "./sizes";
 import { CommandDigests } from "./command-digests";
@@ -405,6 +406,63 @@ function argumentFor(field: string, mountOrigins: string[]): string {
   }
 }
 
+/** The arguments' shape, checked without stopping at the first bad argument. */
+interface LenientArgs {
+  /** The arguments that passed (a bad one is left out; a bad exemption too). */
+  args: Partial<HardenedContainerArgs>;
+  /** The shape errors, as parseArgs words them. */
+  problems: string[];
+  /** Top-level arguments whose value is in doubt: the self-check does not judge them. */
+  doubtful: Set<string>;
+  /** exemptions[i] of `args` is this one in the caller's list. */
+  exemptionSources: string[];
+  /** Rules named by a malformed exemption: not refused (the exemption's error says what to fix). */
+  doubtfulRules: Set<string>;
+  /** The exemptions could not be read at all: no refusal can be judged. */
+  exemptionsUnknown: boolean;
+}
+
+function parseLeniently(name: string, rawArgs: HardenedContainerArgs): LenientArgs {
+  const parsed = argsSchema.safeParse(rawArgs);
+  const sources = (n: number) => Array.from({ length: n }, (_, i) => `exemptions[${i}]`);
+  if (parsed.success) {
+    const args = parsed.data as HardenedContainerArgs;
+    return { args, problems: [], doubtful: new Set(), doubtfulRules: new Set(), exemptionSources: sources(args.exemptions?.length ?? 0), exemptionsUnknown: false };
+  }
+  const problems = parsed.error.issues.map((i) => formatArgsIssue(i, rawArgs));
+  if (rawArgs === null || typeof rawArgs !== "object" || Array.isArray(rawArgs)) throw new HardenedArgsError(name, problems);
+  const raw: Record<string, unknown> = { ...rawArgs };
+  const doubtful = new Set<string>();
+  const badExemptions = new Set<number>();
+  for (const issue of parsed.error.issues) {
+    if (issue.code === "unrecognized_keys" && issue.path.length === 0) {
+      for (const k of issue.keys) delete raw[k];
+      continue;
+    }
+    const [key, index] = issue.path;
+    if (key === "exemptions" && typeof index === "number" && Array.isArray(raw.exemptions)) badExemptions.add(index);
+    else if (typeof key === "string") {
+      doubtful.add(key);
+      delete raw[key];
+    }
+  }
+  let exemptionsUnknown = doubtful.has("exemptions");
+  let exemptionSources: string[] = [];
+  if (Array.isArray(raw.exemptions)) {
+    const all = raw.exemptions as unknown[];
+    exemptionSources = sources(all.length).filter((_, i) => !badExemptions.has(i));
+    raw.exemptions = all.filter((_, i) => !badExemptions.has(i));
+    // A malformed exemption of an unknown rule could excuse any refusal: none is judged.
+    if ([...badExemptions].some((i) => typeof (all[i] as { rule?: unknown } | null)?.rule !== "string")) exemptionsUnknown = true;
+  }
+  const again = argsSchema.partial().safeParse(raw);
+  if (!again.success) throw new HardenedArgsError(name, problems);
+  const args = again.data as Partial<HardenedContainerArgs>;
+  // A malformed exemption of a known rule is left out, and its rule not refused (its error says what to fix).
+  const doubtfulRules = new Set([...badExemptions].map((i) => String(((rawArgs.exemptions as unknown[])[i] as { rule: string }).rule)).map((r) => resolveRuleReference(r) ?? r));
+  return { args, problems, doubtful, doubtfulRules, exemptionSources, exemptionsUnknown };
+}
+
 const HOST_NS_RULES = { network: "5.10", pid: "5.16", ipc: "5.17", userns: "5.31" } as const;
 
 /**
@@ -413,17 +471,28 @@ const HOST_NS_RULES = { network: "5.10", pid: "5.16", ipc: "5.17", userns: "5.31
  */
 export function planHardenedContainer(name: string, rawArgs: HardenedContainerArgs, options: PlanOptions = {}): HardenedContainerPlan {
   const now = options.now ?? new Date();
-  const args = parseArgs(name, argsSchema, rawArgs);
+  // Every argument error is reported at once: the shape errors, the malformed exemptions, the
+  // values refused here, and the self-check's refusals of everything else. An argument with an
+  // error is left out of what the self-check judges (its refusal would repeat or contradict it).
+  const { args, problems, doubtful, doubtfulRules: malformedRules, exemptionSources, exemptionsUnknown } = parseLeniently(name, rawArgs);
 
-  // Exemptions first: a malformed one is an error even if it would not be needed.
+  // A malformed exemption is an error even if it would not be needed.
   const exemptions = args.exemptions ?? [];
-  const exempt = validateExemptions(name, exemptions, now);
+  const checked = checkExemptions(exemptions, now, [], exemptionSources);
+  problems.push(...checked.errors);
+  const exempt = checked.exempt;
+  const doubtfulRules = new Set([...checked.doubtful, ...malformedRules]);
+  for (const rule of doubtfulRules) exempt.delete(rule);
+  /** A refusal of this rule is due: not exempted, and no malformed exemption for it (its error says what to fix). */
+  const refuse = (rule: string) => !exempt.has(rule) && !doubtfulRules.has(rule);
 
-  const problems: string[] = [];
-  const memoryBytes = parseSize(args.memory);
   const MIB = 1024 * 1024;
-  if (memoryBytes === undefined) problems.push(`memory = ${JSON.stringify(args.memory)}: must be ${SIZE_HINT} (CIS 5.11)`);
+  const memoryBytes = args.memory === undefined ? undefined : parseSize(args.memory);
+  if (args.memory === undefined) {
+    // a shape error already names it
+  } else if (memoryBytes === undefined) problems.push(`memory = ${JSON.stringify(args.memory)}: must be ${SIZE_HINT} (CIS 5.11)`);
   else if (memoryBytes % MIB !== 0 || memoryBytes < 6 * MIB) problems.push(`memory = ${JSON.stringify(args.memory)}: must be a whole number of MiB, at least 6Mi (Docker's minimum) (CIS 5.11)`);
+  if (args.memory === undefined || memoryBytes === undefined || memoryBytes % MIB !== 0 || memoryBytes < 6 * MIB) doubtful.add("memory");
 
   const tmpfs: Record<string, string> = {};
   for (const [path, size] of Object.entries(args.tmpfs ?? {})) {
@@ -434,19 +503,21 @@ export function planHardenedContainer(name: string, rawArgs: HardenedContainerAr
 
   const hostNs = args.hostNamespaces ?? {};
   const networks = args.networks ?? [];
-  if (!hostNs.network && networks.length === 0)
+  const networksBefore = problems.length;
+  if (!hostNs.network && networks.length === 0 && !doubtful.has("networks"))
     problems.push("networks: at least one network is required (a HardenedNetwork or a network name); containers never go on the default bridge (CIS 5.30)");
   if (hostNs.network && networks.length > 0) problems.push("networks: must be empty when hostNamespaces.network is true (the host network replaces them)");
   networks.forEach((n, i) => {
-    if ((n === "bridge" || n === "default") && !exempt.has("5.30"))
+    if ((n === "bridge" || n === "default") && refuse("5.30"))
       problems.push(`networks[${i}] = "${n}": the default bridge shares one flat network with every container (CIS 5.30). ${howToExempt("5.30")}`);
   });
+  if (problems.length > networksBefore) doubtful.add("networks");
   // dockerd publishes nothing for a container whose only networks are internal (no gateway):
   // the ports would be declared but never reachable.
   if ((args.ports ?? []).length > 0 && networks.length > 0 && networks.every((n) => n instanceof HardenedNetwork && n.internal))
     problems.push("ports: published ports are unreachable when every network is internal; attach a HardenedNetwork with egress: true (or drop the ports)");
   (args.devices ?? []).forEach((d, i) => {
-    if (!exempt.has("5.18")) problems.push(`devices[${i}].hostPath = "${d.hostPath}": host devices are not mapped by default (CIS 5.18). ${howToExempt("5.18")}`);
+    if (refuse("5.18")) problems.push(`devices[${i}].hostPath = "${d.hostPath}": host devices are not mapped by default (CIS 5.18). ${howToExempt("5.18")}`);
   });
   let hostConnection: ResolvedConnection | undefined;
   if (args.hostConnection) {
@@ -455,7 +526,6 @@ export function planHardenedContainer(name: string, rawArgs: HardenedContainerAr
     problems.push(...checked.problems.map((p) => `hostConnection.${p.replace(/^connection\./, "")}`));
     hostConnection = checked.resolved;
   }
-  if (problems.length) throw new HardenedArgsError(name, problems);
 
   // ── render the docker.Container inputs ──
   const pidsLimit = args.pidsLimit ?? 256;
@@ -469,7 +539,8 @@ export function planHardenedContainer(name: string, rawArgs: HardenedContainerAr
     ...(args.labels ?? {}),
     [COMPONENT_LABEL]: "HardenedContainer",
     [PIDS_LIMIT_LABEL]: String(pidsLimit),
-    ...exemptionsToLabels(exemptions),
+    // Only the valid ones: a malformed one is reported as such (it would also fail hd-exemptions here).
+    ...exemptionsToLabels(exemptions.filter((e) => exempt.has(e.rule))),
   };
   const mountOrigins: string[] = [];
   const mounts = (args.binds ?? []).map((b, i) => {
@@ -530,13 +601,15 @@ export function planHardenedContainer(name: string, rawArgs: HardenedContainerAr
 
   // ── the self-check: the catalog decides ──
   const findings = selfCheck(facts, { now, contentTrust: options.contentTrust, checkImage: typeof args.image === "string" });
-  const refusals = findings.filter((f) => !exempt.has(f.ruleId)).map((f) => describeRefusal(f, mountOrigins));
+  // Judged only where the exemptions are known, and never for an argument whose error is reported already.
+  const judged = exemptionsUnknown ? [] : findings.filter((f) => refuse(f.ruleId) && !doubtful.has(argumentFor(f.field, mountOrigins).split(/[.[]/)[0]));
+  const refusals = judged.map((f) => describeRefusal(f, mountOrigins));
   // Host namespaces and privileged mode are named by their argument even when several rules object.
   for (const [ns, rule] of Object.entries(HOST_NS_RULES)) {
-    if (hostNs[ns as keyof typeof HOST_NS_RULES] && !exempt.has(rule) && !findings.some((f) => f.ruleId === rule))
+    if (!exemptionsUnknown && hostNs[ns as keyof typeof HOST_NS_RULES] && refuse(rule) && !findings.some((f) => f.ruleId === rule))
       refusals.push(`hostNamespaces.${ns} = true breaks CIS ${rule}. ${howToExempt(rule)}`);
   }
-  if (refusals.length) throw new HardenedArgsError(name, refusals);
+  if (problems.length || refusals.length) throw new HardenedArgsError(name, [...problems, ...refusals]);
   for (const e of exemptions) {
     if (!findings.some((f) => f.ruleId === e.rule) && !["5.18", "5.30"].includes(e.rule))
       pulumi.log.warn(`HardenedContainer "${name}": exemption for ${e.rule} is not needed by these arguments; remove it`);
@@ -544,7 +617,7 @@ export function planHardenedContainer(name: string, rawArgs: HardenedContainerAr
 
   const containerArgs: docker.ContainerArgs = {
     ...stripUndefined(common),
-    image: args.image,
+    image: args.image!, // present: nothing reaches here with an argument error
     networkMode: hostNs.network ? "host" : networkNames[0],
     networksAdvanced: networkNames.map((n) => ({ name: n })),
     volumes: (args.volumes ?? []).map((v) => ({ volumeName: v.volumeName, containerPath: v.containerPath, readOnly: v.readOnly ?? false })),

@@ -390,3 +390,63 @@ describe("renderEnginePidsLimitCommand", () => {
     expect(() => renderEnginePidsLimitCommand(ID, 64, { dockerHost: "tcp://h:2376", sshOpts: [] })).toThrow(/ssh/);
   });
 });
+
+describe("HardenedContainer reports every argument error in one round", () => {
+  const messy = {
+    ...base,
+    networks: ["bridge"], // refused before the self-check (CIS 5.30)
+    cpus: -1, // a shape error (zod)
+    bogus: true, // an unknown argument
+    user: "0",
+    readOnlyRootfs: false,
+    noNewPrivileges: false,
+    capAdd: ["SYS_ADMIN"],
+    ports: [{ internal: 80, external: 80, hostIp: "0.0.0.0" }],
+    exemptions: [
+      { rule: "5.4", reason: 12 }, // malformed shape: 5.4 is not refused (its error says what to fix)
+      { rule: "5.13", reason: "short" }, // malformed value: 5.13 is not refused either
+    ],
+  } as unknown as Args;
+
+  it("lists the shape errors, the malformed exemptions, the value refusals and the CIS refusals together", () => {
+    const message = refusal(messy);
+    const lines = message.split("\n").slice(1).map((l) => l.replace(/^ {2}- /, ""));
+    expect(lines).toEqual([
+      "cpus = -1: Too small: expected number to be >0",
+      "exemptions[0].reason = 12: expected string, got number",
+      'unknown argument(s) "bogus"',
+      'exemptions[1] (rule "5.13"): reason must be at least 10 characters explaining why (got "short")',
+      expect.stringMatching(/^networks\[0\] = "bridge": the default bridge .*\(CIS 5\.30\)/),
+      expect.stringMatching(/^user: "0" breaks CIS 4\.1 /),
+      expect.stringMatching(/^ports\[0\]\.external: 80 breaks CIS 5\.8 /),
+      expect.stringMatching(/^ports\[0\]\.hostIp: "0\.0\.0\.0" breaks CIS 5\.14 /),
+      expect.stringMatching(/^noNewPrivileges: false breaks CIS 5\.26 /),
+    ]);
+    // Fixing what the first round named leaves nothing the first round hid.
+    const fixed = { ...messy, networks: ["backend"], cpus: 1, exemptions: [] } as Args & { bogus?: boolean };
+    delete fixed.bogus;
+    const second = refusal(fixed);
+    for (const l of lines.slice(5)) expect(second).toContain(l);
+    expect(second).toContain("capAdd");
+    expect(second).toContain("readOnlyRootfs: false breaks CIS 5.13");
+  });
+
+  it("does not judge an argument again whose value is already refused (memory, networks)", () => {
+    const message = refusal({ memory: "lots", networks: [], readOnlyRootfs: false });
+    expect(message).toContain('memory = "lots": must be');
+    expect(message).toContain("networks: at least one network is required");
+    expect(message).toContain("readOnlyRootfs: false breaks CIS 5.13");
+    expect(message).not.toMatch(/CIS 5\.11 \(/);
+    expect(message.split("\n")).toHaveLength(4);
+  });
+
+  it("judges no CIS refusal when the exemptions cannot be read at all", () => {
+    const message = refusal({ exemptions: "5.13" as unknown as Args["exemptions"], readOnlyRootfs: false });
+    expect(message).toContain("exemptions");
+    expect(message).not.toContain("CIS 5.13");
+  });
+
+  it("raises it as one ResourceError from the component", () => {
+    expect(() => new HardenedContainer("api", messy)).toThrow(/cpus = -1[\s\S]*networks\[0\] = "bridge"[\s\S]*CIS 5\.26/);
+  });
+});
