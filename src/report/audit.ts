@@ -10,7 +10,7 @@ import Table from "cli-table3";
 import pc from "picocolors";
 import type { AuditFinding, AuditReport, HostAudit } from "../audit/run";
 import type { DriftEntry } from "../audit/drift";
-import { policyName, ruleSeverity } from "../policy/metadata";
+import { policyName, ruleSeverity } from "../rules/naming";
 import { BENCHMARK_NAMES, benchmarkId, DEFAULT_BENCHMARK, type Benchmark } from "../rules/benchmarks";
 import { ruleById } from "../rules/catalog";
 import { sectionTitle } from "./rules-listing";
