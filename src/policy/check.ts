@@ -25,8 +25,8 @@ export interface CheckOptions {
   now?: Date;
   stack?: string;
   timeoutMs?: number;
-  /** Keep the Pulumi SDK's per-promise leak tracking while the program runs (slow; see RunOptions). */
-  sdkPromiseTracking?: boolean;
+  /** Run the Pulumi SDK as it is, with its per-promise leak tracking (slow; see RunOptions.sdkDefaults). */
+  sdkDefaults?: boolean;
   /** Root for relative file locations (default: the current directory). */
   root?: string;
 }
@@ -121,7 +121,7 @@ export async function checkProgram(target: string, options: CheckOptions = {}): 
   const policies = createPolicies({ profile, benchmark, unknownValues: options.unknownValues ?? "report", observer: (o) => observations.push(o), ...(now ? { now: () => now } : {}) });
   const config = reconcileConfig(policies, "advisory", CHECK_INITIAL_CONFIG, options.config);
   // A stack named explicitly must have its stack file, as for `pulumi`; the default one needs none.
-  const run = await runProgramOffline(target, { ...(options.stack ? { stack: options.stack, requireStackFile: true } : {}), ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}), ...(options.sdkPromiseTracking ? { sdkPromiseTracking: true } : {}) });
+  const run = await runProgramOffline(target, { ...(options.stack ? { stack: options.stack, requireStackFile: true } : {}), ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}), ...(options.sdkDefaults ? { sdkDefaults: true } : {}) });
   const diagnostics: Diagnostic[] = [];
   for (const resource of engineResources(run, "inputs")) diagnostics.push(...(await analyzeResource(policies, resource, config)).diagnostics);
   diagnostics.push(...(await analyzeStack(policies, engineResources(run, "outputs"), config)).diagnostics);

@@ -70,14 +70,15 @@ export interface RunOptions {
   /** Give up after this long (default 60 s). */
   timeoutMs?: number;
   /**
-   * Keep the SDK's per-promise leak tracking while the program runs (default false). The SDK
-   * wraps each of its promises (~320 per docker.Container) in `debuggablePromise`, which captures
-   * and formats (source-mapped, under tsx) a stack trace for each, only for a leak report printed
-   * at process exit: ~80% of the time of a large program, and a third of its memory. `check`
-   * reports neither that message nor its exit code (a timeout names a program that never ends), so
-   * it runs without. Set PULUMI_DEBUG_PROMISE_LEAKS, or this, to keep the SDK's own behaviour.
+   * Run the Pulumi SDK as it is (default false: lean). The SDK wraps each of its promises (~320
+   * per docker.Container) in `debuggablePromise`, which captures and formats (source-mapped, under
+   * tsx) a stack trace for each, only for a leak report printed at process exit; and it sends a
+   * whole stack with every registration, which the mocks drop. Together ~80% of the time of a large
+   * program and a third of its memory. `check` reports neither the leak message nor its exit code
+   * (a timeout names a program that never ends), so it runs without both (see leanSdk). Set this,
+   * or PULUMI_DEBUG_PROMISE_LEAKS, to keep the SDK's own behaviour.
    */
-  sdkPromiseTracking?: boolean;
+  sdkDefaults?: boolean;
 }
 
 /** The program cannot be run by `check` as given (not a Node.js Pulumi project, a missing stack file): a usage error. */
@@ -197,27 +198,54 @@ interface RegisterResponse {
 }
 
 /**
- * While the program runs, the SDK's `debuggablePromise` (runtime/debuggable.js) hands back the
- * promise it is given, with no stack trace captured and no leak candidate recorded. Every SDK
- * module calls it through the module's exports, so replacing the export is enough; what the SDK
- * does with the promises is otherwise unchanged. The locations `check` reports do not come from
- * these traces (see the stack transformation below), nor do those of the program's own errors.
- * Returns the function that puts the SDK's own back; a no-op where the SDK is not shaped so.
+ * Two things the SDK does for every resource and promise that a run under mocks never uses, off
+ * while the program runs (each put back after; each a no-op where the SDK is not shaped so):
+ * - `debuggablePromise` (runtime/debuggable.js) hands back the promise it is given, with no stack
+ *   trace captured and no leak candidate recorded. Every SDK module calls it through the module's
+ *   exports, so replacing the export is enough; what the SDK does with the promises is unchanged.
+ * - `Resource.stackTrace`, the source position the SDK sends the engine with each registration
+ *   (a whole stack, source-mapped), is empty: the mocks drop it. Where each resource was declared
+ *   comes from the stack transformation below, once per resource, as before.
+ * The program's own errors keep their stacks (Error.stackTraceLimit is untouched).
  */
-function withoutPromiseTracking(pulumiPath: string): () => void {
-  let debuggable: { debuggablePromise?: unknown };
+function leanSdk(pulumiPath: string): () => void {
+  const restores: (() => void)[] = [];
+  const swap = (target: Record<string, unknown> | undefined, key: string, lean: unknown) => {
+    if (!target || typeof target[key] !== "function") return;
+    const original = target[key];
+    target[key] = lean;
+    restores.push(() => (target[key] = original));
+  };
+  const load = (file: string): Record<string, unknown> | undefined => {
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      return require(path.join(path.dirname(pulumiPath), file)) as Record<string, unknown>;
+    } catch {
+      return undefined;
+    }
+  };
+  swap(load(path.join("runtime", "debuggable.js")), "debuggablePromise", <T>(p: Promise<T>): Promise<T> => p);
+  swap(load("resource.js")?.Resource as Record<string, unknown> | undefined, "stackTrace", () => []);
+  return () => restores.forEach((restore) => restore());
+}
+
+/**
+ * A full garbage collection: a large program leaves hundreds of MB of settled promise chains, which
+ * V8 would otherwise carry into the policy analysis and collect late (or never, before exit).
+ * Through a fresh context, as jest-leak-detector does, since `gc` is exposed only to those.
+ */
+function collectGarbage(): void {
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    debuggable = require(path.join(path.dirname(pulumiPath), "runtime", "debuggable.js")) as { debuggablePromise?: unknown };
+    const v8 = require("v8") as typeof import("v8");
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const vm = require("vm") as typeof import("vm");
+    v8.setFlagsFromString("--expose-gc");
+    const gc = vm.runInNewContext("gc") as unknown;
+    if (typeof gc === "function") (gc as () => void)();
   } catch {
-    return () => undefined;
+    // Only the peak memory depends on it.
   }
-  const original = debuggable.debuggablePromise;
-  if (typeof original !== "function") return () => undefined;
-  debuggable.debuggablePromise = <T>(p: Promise<T>): Promise<T> => p;
-  return () => {
-    debuggable.debuggablePromise = original;
-  };
 }
 
 /** Engine-like, stable ids: 64 hex characters, as dockerd gives containers. */
@@ -345,7 +373,7 @@ export async function runProgramOffline(target: string, options: RunOptions = {}
   };
 
   const onRejection = (reason: unknown) => noteError(reason);
-  const restorePromiseTracking = options.sdkPromiseTracking || process.env.PULUMI_DEBUG_PROMISE_LEAKS ? () => undefined : withoutPromiseTracking(pulumiPath);
+  const restoreSdk = options.sdkDefaults || process.env.PULUMI_DEBUG_PROMISE_LEAKS ? () => undefined : leanSdk(pulumiPath);
   process.on("unhandledRejection", onRejection);
   process.on("uncaughtException", onRejection);
   let timer: NodeJS.Timeout | undefined;
@@ -394,13 +422,16 @@ export async function runProgramOffline(target: string, options: RunOptions = {}
       await Promise.race([pulumi.runtime.waitForRPCs?.(), timeout]).catch(noteError);
     }
   } finally {
-    restorePromiseTracking();
+    restoreSdk();
     if (timer) clearTimeout(timer);
     // Let rejections already queued reach the handler before it goes.
     await new Promise((r) => setImmediate(r));
     process.off("unhandledRejection", onRejection);
     process.off("uncaughtException", onRejection);
   }
+
+  // Hundreds of resources leave hundreds of MB of settled promise chains behind (a small run, too little to matter).
+  if (!options.sdkDefaults && raws.length >= 250) collectGarbage();
 
   // URNs as the engine forms them: the root stack's type does not prefix its children's.
   const qualified = new Map<Raw, string>();
