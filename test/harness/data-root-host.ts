@@ -63,7 +63,8 @@ export function writeDevice(dev: string, offset: number, bytes: Buffer): void {
 
 export const explain = (r: ScriptRun) => `status ${r.status}\n--- stdout ---\n${r.stdout}\n--- stderr ---\n${r.stderr}`;
 
-const alive = (pid: number) => {
+/** A process with this pid exists (signal 0). */
+export const processAlive = (pid: number) => {
   try {
     process.kill(pid, 0);
     return true;
@@ -99,13 +100,13 @@ export class DataRootHost {
     if (existsSync(ENGINE_ROOT)) {
       for (const e of readdirSync(ENGINE_ROOT)) {
         const m = new RegExp(`^${this.tag}-(\\d+)$`).exec(e);
-        if (m && !alive(Number(m[1]))) spawnSync("bash", [TEST_ENGINE_SCRIPT, "stop", join(ENGINE_ROOT, e)], { stdio: "ignore" });
+        if (m && !processAlive(Number(m[1]))) spawnSync("bash", [TEST_ENGINE_SCRIPT, "stop", join(ENGINE_ROOT, e)], { stdio: "ignore" });
       }
     }
     const list = JSON.parse(sh("losetup", ["-J", "-l"]) || '{"loopdevices":[]}') as { loopdevices: { name: string; "back-file": string | null }[] };
     for (const l of list.loopdevices) {
       const m = new RegExp(`/hd-${this.tag}-(\\d+)/`).exec(l["back-file"] ?? "");
-      if (m && !alive(Number(m[1]))) {
+      if (m && !processAlive(Number(m[1]))) {
         for (const mp of mountinfo().filter((x) => x.source === l.name).map((x) => x.mountPoint).reverse()) spawnSync("umount", [mp]);
         spawnSync("losetup", ["-d", l.name]);
       }

@@ -20,6 +20,7 @@ import { LOCAL_ENGINE_ENV, renderEnginePidsLimitCommand, renderHostPidsLimitComm
 import { cleanupEngineObjects, createContainer, docker, engineSocketPath, TEST_IMAGE, uniqueName } from "../harness/engine";
 import { ENGINE_ROOT, parseEngineEnv, TEST_ENGINE_SCRIPT } from "../harness/engine-env";
 import { HAVE_OPENSSH, SSHD, startOpenSshServer, type OpenSshServer } from "../harness/openssh-server";
+import { processAlive } from "../harness/data-root-host";
 
 const PORT = 21000 + (process.pid % 10000);
 if (!HAVE_OPENSSH) console.warn(`pids-limit-ssh: no sshd at ${SSHD} (install openssh-server or set HD_SSHD): the PIDs limit over SSH is not tested`);
@@ -101,14 +102,7 @@ maybe("HardenedContainer hostConnection: the PIDs limit applied on the Docker ho
  */
 const SECOND_PORT = PORT + 1;
 const SECOND_TAG = "pids-second";
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
+const alive = processAlive;
 
 maybe("HardenedContainer through a SecureDaemon's provider: the PIDs limit lands on the provider's engine", () => {
   const dir = join(ENGINE_ROOT, `${SECOND_TAG}-${process.pid}`);
