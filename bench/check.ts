@@ -88,7 +88,7 @@ runCli(process.argv.slice(1)).then((code) => {
 }
 
 const fmt = (m: Measure | undefined) => (m ? `${(m.ms / 1000).toFixed(2).padStart(7)} s ${m.rssMb.toFixed(0).padStart(6)} MB` : "        —         ");
-const ratio = (a: number | undefined, b: number) => (a === undefined ? "   —  " : `${(a / b).toFixed(2).padStart(5)}×`);
+const ratio = (check: number, baseline: number | undefined) => (baseline === undefined ? "    — " : `${(check / baseline).toFixed(2).padStart(5)}×`);
 
 async function main(): Promise<void> {
   if (!existsSync(CLI)) throw new Error(`${path.relative(process.cwd(), CLI)} is missing: npm run build first`);
@@ -102,7 +102,7 @@ async function main(): Promise<void> {
       const baseline = BASELINE ? await checkOnce(target, true, report) : undefined;
       const lean = await checkOnce(target, false, report);
       if (baseline && baseline.summary !== lean.summary) throw new Error(`${label}: the two runs disagree:\n  baseline: ${baseline.summary}\n  check:    ${lean.summary}`);
-      console.log(`${label.padEnd(22)} ${fmt(baseline).padEnd(26)} ${fmt(lean).padEnd(26)} ${ratio(lean.ms, baseline?.ms ?? NaN).padEnd(10)} ${ratio(lean.rssMb, baseline?.rssMb ?? NaN)}`);
+      console.log(`${label.padEnd(22)} ${fmt(baseline).padEnd(26)} ${fmt(lean).padEnd(26)} ${ratio(lean.ms, baseline?.ms).padEnd(10)} ${ratio(lean.rssMb, baseline?.rssMb)}`);
     }
     console.log("targets: 1,000 raw containers ≤ 5 s and ≤ 600 MB; examples/web-stack ≤ 2 s (time ratio = check / baseline)");
   } finally {
