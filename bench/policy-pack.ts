@@ -20,14 +20,15 @@
  */
 import type { Policies, ResourceValidation } from "@pulumi/policy";
 import * as path from "path";
-import type { EngineResource } from "../src/policy";
+import type { EngineResource } from "../src/check";
 import { compliantContainer } from "../test/harness/container-inputs";
 
 const args = process.argv.slice(2);
 const DIST = args.includes("--dist");
 const COUNT = Number(args.find((a) => /^\d+$/.test(a)) ?? 10_000);
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { analyzeResource, createPolicies, packRules, PACK_DEFAULT_SETTINGS, reconcileConfig } = require(DIST ? path.join(__dirname, "../dist/policy") : "../src/policy") as typeof import("../src/policy");
+const { createPolicies, packRules, PACK_DEFAULT_SETTINGS } = require(DIST ? path.join(__dirname, "../dist/policy") : "../src/policy") as typeof import("../src/policy");
+const { analyzeResource, reconcileConfig } = require(DIST ? path.join(__dirname, "../dist/check") : "../src/check") as typeof import("../src/check");
 const { judgeRule, resolveResource } = require(DIST ? path.join(__dirname, "../dist/policy/resources") : "../src/policy/resources") as typeof import("../src/policy/resources");
 const { outcomeMessage } = require(DIST ? path.join(__dirname, "../dist/policy/outcomes") : "../src/policy/outcomes") as typeof import("../src/policy/outcomes");
 const DIGEST = "sha256:" + "d".repeat(64);

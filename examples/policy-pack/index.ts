@@ -17,7 +17,7 @@
  * - Drift: `pulumi refresh`, then analyze the stack with this pack: hd-drift-refreshed-state
  *   re-checks the refreshed outputs.
  *
- * Outside this repository, import from the installed package instead: "hardened-docker/dist/policy".
+ * Outside this repository, import from the installed package instead: "hardened-docker/policy".
  */
 import { PolicyPack } from "@pulumi/policy";
 import { BENCHMARK_NAMES, benchmarkFromEnv, createPolicies, profileConfig, profileFromEnv } from "../../src/policy";

@@ -468,6 +468,7 @@ const HOST_NS_RULES = { network: "5.10", pid: "5.16", ipc: "5.17", userns: "5.31
 /**
  * Compute the docker.Container for these arguments and check it against the catalog.
  * Pure apart from reading Outputs' presence; throws HardenedArgsError on any refusal.
+ * @internal
  */
 export function planHardenedContainer(name: string, rawArgs: HardenedContainerArgs, options: PlanOptions = {}): HardenedContainerPlan {
   const now = options.now ?? new Date();

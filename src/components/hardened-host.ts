@@ -281,7 +281,9 @@ export interface HardenedHostPlanOptions {
 
 const AUDIT_RULE_IDS = Array.from({ length: 16 }, (_, i) => `1.1.${i + 3}`);
 
-/** Compute the host scripts for these arguments. Pure; throws HardenedArgsError on any refusal. */
+/** Compute the host scripts for these arguments. Pure; throws HardenedArgsError on any refusal.
+ * @internal
+ */
 export function planHardenedHost(name: string, rawArgs: HardenedHostArgs, options: HardenedHostPlanOptions = {}): HardenedHostPlan {
   const now = options.now ?? new Date();
   const a = parseArgs(name, argsSchema, rawArgs);

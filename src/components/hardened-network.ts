@@ -52,7 +52,9 @@ const schema = z.strictObject({
   labels: z.record(z.string(), z.string()).optional(),
 });
 
-/** The docker.Network inputs for these arguments (pure; throws HardenedArgsError). */
+/** The docker.Network inputs for these arguments (pure; throws HardenedArgsError).
+ * @internal
+ */
 export function planHardenedNetwork(name: string, args: HardenedNetworkArgs = {}): docker.NetworkArgs {
   const a = parseArgs(name, schema, args);
   return {

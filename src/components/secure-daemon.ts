@@ -508,6 +508,7 @@ function argumentFor(field: string, fromFlags: boolean): string {
 /**
  * Compute daemon.json and the host scripts for these arguments, and check the configuration
  * against the catalog. Pure; throws HardenedArgsError on any refusal.
+ * @internal
  */
 export function planSecureDaemon(name: string, rawArgs: SecureDaemonArgs, options: SecureDaemonPlanOptions = {}): SecureDaemonPlan {
   const now = options.now ?? new Date();

@@ -1,7 +1,8 @@
 /**
- * The CrossGuard policy pack, generated from the rule catalog, and the engine emulation that
- * runs it offline (`hardened-docker check`, tests, benchmark). Construct the pack with
- * `new PolicyPack("hardened-docker", { policies: createPolicies() })` in the pack's entry file only.
+ * `hardened-docker/policy`: the CrossGuard policy pack, generated from the rule catalog. Construct
+ * the pack with `new PolicyPack("hardened-docker", { policies: createPolicies() })` in the pack's
+ * entry file only. The engine emulation that runs it offline is `hardened-docker/check` (src/check):
+ * a pack does not load it.
  */
 import type { EnforcementLevel, PolicyPackConfig } from "@pulumi/policy";
 import { createPolicies } from "./policies";
@@ -22,18 +23,6 @@ export {
   type Profile,
   type UnknownMode,
 } from "./metadata";
-export {
-  analyzeResource,
-  analyzeStack,
-  effectiveLevel,
-  PolicyConfigError,
-  reconcileConfig,
-  type AnalysisResult,
-  type Diagnostic,
-  type EngineResource,
-  type PackConfig,
-  type ReconciledConfig,
-} from "./engine";
 export { DOCKER_CONTAINER, DOCKER_NETWORK, DOCKER_PROVIDER, DOCKER_SERVICE, LOCAL_COMMAND, RESOURCE_KINDS } from "./resources";
 export { COMPONENT_LABEL, HARDENED_CONTAINER_TYPE } from "./stack";
 export { UNKNOWN_STRING, unknownCheckingProxy } from "./unknowns";

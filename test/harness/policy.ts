@@ -8,7 +8,8 @@
  * Unknown values are the engine's sentinels (UNKNOWN), as during `pulumi preview`.
  */
 import type { Policies, Policy, PolicyResource, ReportViolation, ResourceValidationArgs, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
-import { createPolicies, reconcileConfig, UNKNOWN_STRING, unknownCheckingProxy, type PackConfig, type PackOptions } from "../../src/policy";
+import { createPolicies, UNKNOWN_STRING, unknownCheckingProxy, type PackOptions } from "../../src/policy";
+import { reconcileConfig, type PackConfig } from "../../src/check";
 import { UnknownValueError } from "../../src/policy/unknowns";
 import { NOW } from "./fixtures";
 export { compliantContainer } from "./container-inputs";

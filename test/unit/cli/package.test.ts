@@ -104,6 +104,7 @@ describe("npm pack of an unbuilt clone, installed into a strict TypeScript proje
       [
         'import * as pulumi from "@pulumi/pulumi";',
         'import { CATALOG, HardenedContainer, HardenedNetwork, runAudit, type HardenedContainerArgs } from "hardened-docker";',
+        'import { renderAuditTable } from "hardened-docker/audit";',
         "",
         'const backend = new HardenedNetwork("backend", { subnet: "10.42.1.0/24" });',
         'const args: HardenedContainerArgs = { image: `registry.example.com/app@sha256:${"0".repeat(64)}`, memory: "256Mi", networks: [backend], healthcheck: { test: ["CMD", "/app/health"], interval: "10s" } };',
@@ -111,6 +112,7 @@ describe("npm pack of an unbuilt clone, installed into a strict TypeScript proje
         "export const containerId: pulumi.Output<string> = app.containerId;",
         "export const rules: number = CATALOG.length;",
         "export const audit: typeof runAudit = runAudit;",
+        "export const table: typeof renderAuditTable = renderAuditTable;",
         "",
       ].join("\n"),
     );
@@ -121,6 +123,20 @@ describe("npm pack of an unbuilt clone, installed into a strict TypeScript proje
     const tsc = spawnSync(process.execPath, [path.join(project, "node_modules/typescript/bin/tsc"), "-p", project], { encoding: "utf8" });
     expect(tsc.stdout + tsc.stderr).toBe("");
     expect(tsc.status).toBe(0);
+
+    // The pack's and check's entries type-check too, but only with skipLibCheck: @pulumi/policy 1.21's
+    // own index.d.ts re-exports names its proxy.d.ts lacks (not this package's declarations).
+    writeFileSync(path.join(project, "pack.ts"), 'import { createPolicies } from "hardened-docker/policy";\nimport { checkProgram } from "hardened-docker/check";\nexport const n: number = createPolicies().length;\nexport const c: typeof checkProgram = checkProgram;\n');
+    writeFileSync(path.join(project, "tsconfig.pack.json"), JSON.stringify({ extends: "./tsconfig.json", compilerOptions: { skipLibCheck: true }, files: ["pack.ts"] }));
+    const tscPack = spawnSync(process.execPath, [path.join(project, "node_modules/typescript/bin/tsc"), "-p", path.join(project, "tsconfig.pack.json")], { encoding: "utf8" });
+    expect(tscPack.stdout + tscPack.stderr).toBe("");
+
+    // The entries Node resolves through the exports map; the pack's entry loads no engine emulation.
+    const probe = spawnSync(process.execPath, ["-e", 'for (const e of ["hardened-docker", "hardened-docker/policy", "hardened-docker/check", "hardened-docker/audit"]) require(e); process.stdout.write("ok")'], { cwd: project, encoding: "utf8" });
+    expect(probe.stderr).toBe("");
+    expect(probe.stdout).toBe("ok");
+    const packOnly = spawnSync(process.execPath, ["-e", 'require("hardened-docker/policy"); process.stdout.write(JSON.stringify(Object.keys(require.cache).filter((k) => /[\\/]policy[\\/](engine|check|program)\\.js$/.test(k))))'], { cwd: project, encoding: "utf8" });
+    expect(packOnly.stdout).toBe("[]");
 
     // The bin, as `npx hardened-docker`: its version, and a check of the user's program.
     const bin = path.join(project, "node_modules/.bin/hardened-docker");

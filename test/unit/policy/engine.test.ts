@@ -1,6 +1,6 @@
 /** The engine emulation used by `check`: configuration and enforcement as the Pulumi engine does them. */
 import type { Policies } from "@pulumi/policy";
-import { analyzeResource, analyzeStack, effectiveLevel, reconcileConfig } from "../../../src/policy";
+import { analyzeResource, analyzeStack, effectiveLevel, reconcileConfig } from "../../../src/check";
 
 const noop = () => undefined;
 const policies: Policies = [

@@ -6,7 +6,8 @@
 import { spawn, type ChildProcess } from "child_process";
 import * as path from "path";
 import { pathToFileURL } from "url";
-import { createPolicies, reconcileConfig, UNKNOWN_STRING } from "../../../src/policy";
+import { createPolicies, UNKNOWN_STRING } from "../../../src/policy";
+import { reconcileConfig } from "../../../src/check";
 import { commandDigest } from "../../../src/scripts/command-digest";
 
 /* eslint-disable @typescript-eslint/no-require-imports */

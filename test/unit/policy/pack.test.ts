@@ -4,16 +4,8 @@ import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/po
 import { COMPONENT_LABEL as COMPONENT_LABEL_OF_COMPONENT, HARDENED_CONTAINER_TYPE as TYPE_OF_COMPONENT } from "../../../src/components/hardened-container";
 import { HARDENED_NETWORK_TYPE } from "../../../src/components/hardened-network";
 import { SAFE_CAPABILITIES } from "../../../src/rules/capabilities";
-import {
-  COMPONENT_LABEL,
-  createPolicies,
-  HARDENED_CONTAINER_TYPE,
-  policyMeta,
-  profileConfig,
-  profileFromEnv,
-  reconcileConfig,
-  ruleEnforcement,
-} from "../../../src/policy";
+import { COMPONENT_LABEL, createPolicies, HARDENED_CONTAINER_TYPE, policyMeta, profileConfig, profileFromEnv, ruleEnforcement } from "../../../src/policy";
+import { reconcileConfig } from "../../../src/check";
 import { packRules } from "../../../src/policy/policies";
 import { RULE_SETTINGS } from "../../../src/policy/metadata";
 import { CATALOG, catalogFor, ruleById } from "../../../src/rules/catalog";

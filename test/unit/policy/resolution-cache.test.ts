@@ -5,7 +5,8 @@
  * a pack with another clock must be judged anew, exactly as a pack without any cache would.
  */
 import type { Policies } from "@pulumi/policy";
-import { analyzeResource, createPolicies, reconcileConfig, type EngineResource, type PackConfig } from "../../../src/policy";
+import { createPolicies } from "../../../src/policy";
+import { analyzeResource, reconcileConfig, type EngineResource, type PackConfig } from "../../../src/check";
 import { ResolutionCache } from "../../../src/policy/outcomes";
 import { defineRule, fail, pass } from "../../../src/rules/types";
 import { NOW } from "../../harness/fixtures";

@@ -2,7 +2,7 @@
  * Each resource policy called the way the engine calls it: type token, props through the SDK's
  * unknown-checking proxy (unknowns as at preview), notApplicable that throws, config defaults.
  */
-import { analyzeResource, reconcileConfig, PolicyConfigError } from "../../../src/policy";
+import { analyzeResource, reconcileConfig, PolicyConfigError } from "../../../src/check";
 import { NOW } from "../../harness/fixtures";
 import {
   compliantContainer,

@@ -5,7 +5,7 @@
  * daemon.json is hd-component-commands-intact's check (stack-policies.test.ts).
  */
 import { installMocks } from "../../harness/pulumi-mocks";
-import { analyzeResource, reconcileConfig } from "../../../src/policy";
+import { analyzeResource, reconcileConfig } from "../../../src/check";
 import { NOW } from "../../harness/fixtures";
 import { invoke, pack, UNKNOWN } from "../../harness/policy";
 

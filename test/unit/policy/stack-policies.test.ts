@@ -1,5 +1,5 @@
 /** Stack policies, called with PolicyResource objects linked as the analyzer links them (parent, dependencies). */
-import { analyzeStack, reconcileConfig } from "../../../src/policy";
+import { analyzeStack, reconcileConfig } from "../../../src/check";
 import { commandDigest } from "../../../src/scripts/command-digest";
 import { COMMAND, compliantContainer, CONTAINER, exemptionLabel, HARDENED, invokeStack, NETWORK, pack, UNKNOWN, type StackResourceInput } from "../../harness/policy";
 
