@@ -10,8 +10,8 @@
  * DockerRootDir; with no engine to match, a lone dockerd.
  */
 import { configFileFromArgv, daemonFactsFromConfig, DEFAULT_CONFIG_FILE } from "../adapters/daemon-config";
-import { parseExecAuditLog, type ExecAuditLog } from "../facts/exec-audit-log";
-import { nonRecursiveAuditPaths, parseAuditRuleWatches, parseGroupMembers, parseListeningSockets, parseMountInfo, type AuditWatch } from "../facts/host-parsers";
+import { parseExecAuditLog, type ExecAuditLog } from "../adapters/exec-audit-log";
+import { nonRecursiveAuditPaths, parseAuditRuleWatches, parseGroupMembers, parseListeningSockets, parseMountInfo, type AuditWatch } from "../adapters/host-parsers";
 import { isPathWithin, normalisePath } from "../facts/normalise";
 import type { DaemonFacts, FileStat, HostFacts, HostLocations, SwarmFacts } from "../facts/types";
 import { isWildcardAddress } from "../rules/predicates";

@@ -11,7 +11,7 @@
 import type { DaemonFacts, Facts, HostFacts, SubjectKind, SwarmFacts } from "../facts/types";
 import { DEFAULT_BENCHMARK, type Benchmark } from "../rules/benchmarks";
 import { catalogFor } from "../rules/catalog";
-import { withLoggedExecs, type LoggedDockerExec } from "../facts/exec-audit-log";
+import { withLoggedExecs, type LoggedDockerExec } from "../adapters/exec-audit-log";
 import { evaluate, type Finding } from "../rules/evaluate";
 import { isRootUser } from "../rules/predicates";
 import { DEFAULT_SETTINGS, type AnyRule, type RuleContext, type RuleSettings } from "../rules/types";

@@ -27,7 +27,7 @@ import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { WIPE_DEVICE_EXEMPTION, type Exemption } from "../exemptions";
-import { parseAuditRules } from "../facts/host-parsers";
+import { parseAuditRules } from "../adapters/host-parsers";
 import { AUDIT_KEY, DEFAULT_AUDIT_RULES_FILE, defaultAuditCandidates, renderAuditRulesScript, type AuditCandidate } from "../scripts/audit-rules";
 import { dataRootPathProblem, DEFAULT_DATA_LABEL, deviceProblem, labelProblem, lvmDevice, lvmNameProblem, renderDataRootScript, type DataRootSource } from "../scripts/data-root";
 import { renderDockerGroupScript, userNameProblem } from "../scripts/docker-group";

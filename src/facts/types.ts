@@ -390,7 +390,7 @@ export interface HostFacts {
   auditWatches?: string[];
   /**
    * The subset of `auditWatches` set only by `-F path=` rules (see `nonRecursiveAuditPaths` in
-   * ./host-parsers): such a rule matches that one inode, so it does not cover files below a
+   * ../adapters/host-parsers): such a rule matches that one inode, so it does not cover files below a
    * directory. Undefined = none (every watch may be a recursive `-w`/`-F dir=` watch).
    */
   auditNonRecursiveWatches?: string[];

@@ -14,7 +14,7 @@ import { createHash } from "node:crypto";
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, rmSync, writeFileSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { parseMountInfo } from "../../src/facts/host-parsers";
+import { parseMountInfo } from "../../src/adapters/host-parsers";
 import type { DataRootOptions } from "../../src/scripts/data-root";
 import { runScript, type ScriptRun } from "./daemon-host";
 import { ENGINE_ROOT, parseEngineEnv, TEST_ENGINE_SCRIPT } from "./engine-env";

@@ -4,7 +4,7 @@
  * CLI's spellings, and never lets a secret-named value through to the command it reports.
  */
 import fc from "fast-check";
-import { dockerExecFromArgv, parseExecAuditLog } from "../../src/facts/exec-audit-log";
+import { dockerExecFromArgv, parseExecAuditLog } from "../../src/adapters/exec-audit-log";
 import { redactCommandLine } from "../../src/facts/redact";
 
 const word = fc.oneof(

@@ -170,7 +170,7 @@ describe("collectHost: the facts", () => {
 });
 
 describe("collectHost: docker exec runs from the audit log (5.23, 5.24)", () => {
-  const LOG = readFileSync(join(__dirname, "../facts/fixtures/auditd-docker-exec.log"), "utf8");
+  const LOG = readFileSync(join(__dirname, "../adapters/fixtures/auditd-docker-exec.log"), "utf8");
   const host = (rules: string, extra: Record<string, { text?: string; type?: RawStat["type"] }> = {}) =>
     new FakeHost({ ...BASE, "/usr/bin/docker": { text: "" }, "/var/log/audit/audit.log": { text: LOG }, ...extra }, [dockerd(1)], { code: 0, stdout: rules });
 
@@ -209,7 +209,7 @@ describe("collectHost: docker exec runs from the audit log (5.23, 5.24)", () => 
     const unwatched = await collectHost({ access: host("-w /usr/bin/docker -p x -k docker\n", compose) });
     expect(unwatched.execLog).toBeUndefined();
     expect(unwatched.notes.join("\n")).toMatch(/does not record runs of \/usr\/local\/bin\/docker-compose \(add `-w \/usr\/local\/bin\/docker-compose -p x -k docker`/);
-    const COMPOSE_LOG = readFileSync(join(__dirname, "../facts/fixtures/auditd-compose-exec.log"), "utf8");
+    const COMPOSE_LOG = readFileSync(join(__dirname, "../adapters/fixtures/auditd-compose-exec.log"), "utf8");
     const watched = await collectHost({ access: host("-w /usr/bin/docker -p x -k docker\n-w /usr/local/bin/docker-compose -p x -k docker\n", { ...compose, "/var/log/audit/audit.log": { text: COMPOSE_LOG } }) });
     expect(watched.execLog!.execs.map((x) => x.compose?.service)).toEqual(["web", "worker", "app", "cron", "db"]);
   });

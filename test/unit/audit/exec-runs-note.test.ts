@@ -1,6 +1,6 @@
 /** The note for privileged or root `docker exec` runs whose container the engine no longer has (src/audit/run.ts). */
 import { execsIntoNoContainer } from "../../../src/audit/run";
-import { withLoggedExecs, type ExecAuditLog, type LoggedDockerExec } from "../../../src/facts/exec-audit-log";
+import { withLoggedExecs, type ExecAuditLog, type LoggedDockerExec } from "../../../src/adapters/exec-audit-log";
 import type { ContainerFacts } from "../../../src/facts/types";
 
 const here = { kind: "container", origin: "live", id: "a1b2c3d4e5f6", name: "/web", state: "running", labels: {}, envNames: [] } as unknown as ContainerFacts;

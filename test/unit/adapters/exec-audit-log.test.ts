@@ -15,7 +15,7 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { dockerExecFromArgv, parseExecAuditLog, withLoggedExecs, type ComposeExecTarget, type ExecAuditLog } from "../../../src/facts/exec-audit-log";
+import { dockerExecFromArgv, parseExecAuditLog, withLoggedExecs, type ComposeExecTarget, type ExecAuditLog } from "../../../src/adapters/exec-audit-log";
 import type { ContainerFacts, ExecAuditEvent } from "../../../src/facts/types";
 import { noPrivilegedExec, noRootExec } from "../../../src/rules/section5-runtime";
 import { DEFAULT_SETTINGS } from "../../../src/rules/types";

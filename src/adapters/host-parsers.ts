@@ -8,8 +8,8 @@
  * an Error naming the source and the 1-based line number (`/etc/group:3: …`). A half-parsed
  * security input must never look like a clean one, so we do not silently drop bad lines.
  */
-import { normalisePath } from "./normalise";
-import type { MountInfoEntry } from "./types";
+import { normalisePath } from "../facts/normalise";
+import type { MountInfoEntry } from "../facts/types";
 
 /** Error for a malformed input line; `source:line: problem: "text"`. */
 function lineError(source: string, lineNo: number, problem: string, line: string): Error {

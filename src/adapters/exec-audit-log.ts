@@ -18,9 +18,9 @@
  * are kept for reports with the secrets named on them hidden (redact.ts).
  */
 import { posix } from "node:path";
-import { parseGoBool } from "./normalise";
-import { redactCommandLine } from "./redact";
-import type { ContainerFacts, ExecAuditEvent } from "./types";
+import { parseGoBool } from "../facts/normalise";
+import { redactCommandLine } from "../facts/redact";
+import type { ContainerFacts, ExecAuditEvent } from "../facts/types";
 
 /**
  * A Compose service an exec names (`docker compose exec SERVICE`), and what the command line

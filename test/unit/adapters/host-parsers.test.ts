@@ -6,7 +6,7 @@ import {
   parseListeningSockets,
   parseMountInfo,
   parseOctalMode,
-} from "../../../src/facts/host-parsers";
+} from "../../../src/adapters/host-parsers";
 
 describe("parseMountInfo", () => {
   const sample = [
