@@ -20,7 +20,8 @@ import type { ContainerFacts } from "../facts/types";
 import { resolveRuleReference } from "../rules/catalog";
 import { evaluate } from "../rules/evaluate";
 import { DEFAULT_SETTINGS, type RuleContext } from "../rules/types";
-import { encodeClientTlsStdin, renderEnginePidsLimitCommand, renderHostPidsLimitCommand, renderPidsLimitCommand } from "../scripts/pids-limit";
+import { pemStdinLines } from "../scripts/daemon-tls";
+import { renderEnginePidsLimitCommand, renderHostPidsLimitCommand, renderPidsLimitCommand } from "../scripts/pids-limit";
 import { ALL_CAPABILITIES, SAFE_CAPABILITIES, type Capability } from "../rules/capabilities";
 import { checkExemptions, exemptionSchema, formatArgsIssue, HardenedArgsError, howToExempt, inputString } from "./args";
 import { HardenedNetwork } from "./hardened-network";
@@ -489,11 +490,13 @@ export function planHardenedContainer(name: string, rawArgs: HardenedContainerAr
 
   const MIB = 1024 * 1024;
   const memoryBytes = args.memory === undefined ? undefined : parseSize(args.memory);
-  if (args.memory === undefined) {
-    // a shape error already names it
-  } else if (memoryBytes === undefined) problems.push(`memory = ${JSON.stringify(args.memory)}: must be ${SIZE_HINT} (CIS 5.11)`);
-  else if (memoryBytes % MIB !== 0 || memoryBytes < 6 * MIB) problems.push(`memory = ${JSON.stringify(args.memory)}: must be a whole number of MiB, at least 6Mi (Docker's minimum) (CIS 5.11)`);
-  if (args.memory === undefined || memoryBytes === undefined || memoryBytes % MIB !== 0 || memoryBytes < 6 * MIB) doubtful.add("memory");
+  const memoryProblem =
+    args.memory === undefined ? undefined // a shape error already names it
+    : memoryBytes === undefined ? `must be ${SIZE_HINT}`
+    : memoryBytes % MIB !== 0 || memoryBytes < 6 * MIB ? "must be a whole number of MiB, at least 6Mi (Docker's minimum)"
+    : undefined;
+  if (memoryProblem) problems.push(`memory = ${JSON.stringify(args.memory)}: ${memoryProblem} (CIS 5.11)`);
+  if (args.memory === undefined || memoryProblem) doubtful.add("memory");
 
   const tmpfs: Record<string, string> = {};
   for (const [path, size] of Object.entries(args.tmpfs ?? {})) {
@@ -769,7 +772,7 @@ export class HardenedContainer extends pulumi.ComponentResource {
         // The provider's TLS material travels on stdin, a secret: never in the command text.
         this.pidsLimitCommand = new command.local.Command(
           commandName,
-          digests.add(commandName, { create, stdin: pulumi.secret(target.access.tls.apply(encodeClientTlsStdin)), triggers, addPreviousOutputInEnv: false }),
+          digests.add(commandName, { create, stdin: pulumi.secret(target.access.tls.apply(pemStdinLines)), triggers, addPreviousOutputInEnv: false }),
           { ...dependsOn, additionalSecretOutputs: ["stdin"] },
         );
       } else {

@@ -35,11 +35,16 @@ export function tlsMaterialProblems(m: TlsMaterial, prefix = "tls"): string[] {
   return problems;
 }
 
-/** The stdin of the TLS step: one base64 line per file, in TLS_FILES order. */
+/** CA certificate, certificate and key as stdin: one base64 line each, in TLS_FILES order (no check). */
+export function pemStdinLines(m: TlsMaterial): string {
+  return [m.caCert, m.cert, m.key].map((pem) => Buffer.from(pem, "utf8").toString("base64")).join("\n") + "\n";
+}
+
+/** The stdin of the TLS step (pemStdinLines), refused when the material is not PEM. */
 export function encodeTlsStdin(m: TlsMaterial): string {
   const problems = tlsMaterialProblems(m);
   if (problems.length) throw new Error(problems.join("; "));
-  return [m.caCert, m.cert, m.key].map((pem) => Buffer.from(pem, "utf8").toString("base64")).join("\n") + "\n";
+  return pemStdinLines(m);
 }
 
 export interface TlsStageOptions {

@@ -55,17 +55,12 @@ export interface EngineTarget {
   sshOpts?: readonly string[];
   /**
    * tcp:// only: the provider's TLS material (CA, client certificate, client key) arrives on the
-   * command's stdin, one base64 line each (encodeTlsStdin's encoding), never in the command text.
+   * command's stdin, one base64 line each (daemon-tls.ts pemStdinLines), never in the command text.
    */
   tls?: boolean;
 }
 
 const DOCKER_HOST_URL = /^(ssh:\/\/[a-z_][a-z0-9_-]{0,31}@|tcp:\/\/)[^\s'"\\@/]+$/;
-
-/** The stdin of the TLS variant: one base64 line per PEM (CA certificate, client certificate, client key). */
-export function encodeClientTlsStdin(m: { caCert: string; cert: string; key: string }): string {
-  return [m.caCert, m.cert, m.key].map((pem) => Buffer.from(pem, "utf8").toString("base64")).join("\n") + "\n";
-}
 
 /**
  * `docker update --pids-limit` run on the deploying machine against the engine `target` names,
