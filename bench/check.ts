@@ -71,7 +71,11 @@ runCli(process.argv.slice(1)).then((code) => {
   else delete env.PULUMI_DEBUG_PROMISE_LEAKS;
   return new Promise((resolve, reject) => {
     const start = process.hrtime.bigint();
-    const p = spawn(process.execPath, ["-e", child, "check", target, "-o", reportFile], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+    const p = spawn(process.execPath, ["-e", child, "check", target, "-o", reportFile], {
+      cwd: ROOT,
+      env,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let out = "";
     let err = "";
     p.stdout.on("data", (d: Buffer) => (out += d.toString()));
@@ -80,31 +84,48 @@ runCli(process.argv.slice(1)).then((code) => {
     p.on("close", (code) => {
       const ms = Number(process.hrtime.bigint() - start) / 1e6;
       const m = /^BENCH (.*)$/m.exec(err);
-      if (!m) return reject(new Error(`check ${target} ended without its measure (exit ${code}):\n${err.slice(-2000)}`));
+      if (!m)
+        return reject(new Error(`check ${target} ended without its measure (exit ${code}):\n${err.slice(-2000)}`));
       const { maxRssKb } = JSON.parse(m[1]!) as { maxRssKb: number };
       resolve({ ms, rssMb: maxRssKb / 1024, code, summary: out.split("\n").find((l) => /violation/.test(l)) ?? "" });
     });
   });
 }
 
-const fmt = (m: Measure | undefined) => (m ? `${(m.ms / 1000).toFixed(2).padStart(7)} s ${m.rssMb.toFixed(0).padStart(6)} MB` : "        —         ");
-const ratio = (check: number, baseline: number | undefined) => (baseline === undefined ? "    — " : `${(check / baseline).toFixed(2).padStart(5)}×`);
+const fmt = (m: Measure | undefined) =>
+  m ? `${(m.ms / 1000).toFixed(2).padStart(7)} s ${m.rssMb.toFixed(0).padStart(6)} MB` : "        —         ";
+const ratio = (check: number, baseline: number | undefined) =>
+  baseline === undefined ? "    — " : `${(check / baseline).toFixed(2).padStart(5)}×`;
 
 async function main(): Promise<void> {
   if (!existsSync(CLI)) throw new Error(`${path.relative(process.cwd(), CLI)} is missing: npm run build first`);
   const base = mkdtempSync(path.join(os.tmpdir(), "hd-bench-check-"));
   try {
     const report = path.join(base, "report.txt");
-    const targets: [string, string][] = [["examples/web-stack", path.join(ROOT, "examples", "web-stack")], ...SIZES.map((n): [string, string] => [`${n.toLocaleString("en")} raw containers`, rawProgram(base, n)])];
-    console.log(`check, each run a child process (node ${process.version}, ${os.cpus().length} CPUs); baseline = the Pulumi SDK as it is (PULUMI_DEBUG_PROMISE_LEAKS=1)`);
-    console.log(`${"program".padEnd(22)} ${"baseline: wall, peak RSS".padEnd(26)} ${"check: wall, peak RSS".padEnd(26)} time ratio  RSS ratio`);
+    const targets: [string, string][] = [
+      ["examples/web-stack", path.join(ROOT, "examples", "web-stack")],
+      ...SIZES.map((n): [string, string] => [`${n.toLocaleString("en")} raw containers`, rawProgram(base, n)]),
+    ];
+    console.log(
+      `check, each run a child process (node ${process.version}, ${os.cpus().length} CPUs); baseline = the Pulumi SDK as it is (PULUMI_DEBUG_PROMISE_LEAKS=1)`,
+    );
+    console.log(
+      `${"program".padEnd(22)} ${"baseline: wall, peak RSS".padEnd(26)} ${"check: wall, peak RSS".padEnd(26)} time ratio  RSS ratio`,
+    );
     for (const [label, target] of targets) {
       const baseline = BASELINE ? await checkOnce(target, true, report) : undefined;
       const lean = await checkOnce(target, false, report);
-      if (baseline && baseline.summary !== lean.summary) throw new Error(`${label}: the two runs disagree:\n  baseline: ${baseline.summary}\n  check:    ${lean.summary}`);
-      console.log(`${label.padEnd(22)} ${fmt(baseline).padEnd(26)} ${fmt(lean).padEnd(26)} ${ratio(lean.ms, baseline?.ms).padEnd(10)} ${ratio(lean.rssMb, baseline?.rssMb)}`);
+      if (baseline && baseline.summary !== lean.summary)
+        throw new Error(
+          `${label}: the two runs disagree:\n  baseline: ${baseline.summary}\n  check:    ${lean.summary}`,
+        );
+      console.log(
+        `${label.padEnd(22)} ${fmt(baseline).padEnd(26)} ${fmt(lean).padEnd(26)} ${ratio(lean.ms, baseline?.ms).padEnd(10)} ${ratio(lean.rssMb, baseline?.rssMb)}`,
+      );
     }
-    console.log("targets: 1,000 raw containers ≤ 5 s and ≤ 600 MB; examples/web-stack ≤ 2 s (time ratio = check / baseline)");
+    console.log(
+      "targets: 1,000 raw containers ≤ 5 s and ≤ 600 MB; examples/web-stack ≤ 2 s (time ratio = check / baseline)",
+    );
   } finally {
     rmSync(base, { recursive: true, force: true });
   }

@@ -25,7 +25,8 @@ pulumi.runtime.setMocks(
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const docker = require("@pulumi/docker") as typeof import("@pulumi/docker");
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { HardenedContainer } = require("../src/components/hardened-container") as typeof import("../src/components/hardened-container");
+const { HardenedContainer } =
+  require("../src/components/hardened-container") as typeof import("../src/components/hardened-container");
 
 const IMAGE = "registry.example.com/team/api@sha256:" + "d".repeat(64);
 
@@ -63,7 +64,9 @@ async function run(label: string, make: (i: number) => pulumi.Resource, count = 
     if (registered === n) break;
   }
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
-  console.log(`${label.padEnd(26)} ${count} in ${ms.toFixed(0)} ms (${(ms / count).toFixed(2)} ms each, ${registered - before} resources registered)`);
+  console.log(
+    `${label.padEnd(26)} ${count} in ${ms.toFixed(0)} ms (${(ms / count).toFixed(2)} ms each, ${registered - before} resources registered)`,
+  );
   return ms;
 }
 
@@ -80,5 +83,7 @@ const ROUNDS = 3;
     ratios.push(hcMs / rawMs);
   }
   ratios.sort((a, b) => a - b);
-  console.log(`ratio HardenedContainer / raw per round: ${ratios.map((x) => x.toFixed(2)).join(", ")}; median ${ratios[1].toFixed(2)}× (target ≤ 1.5×)`);
+  console.log(
+    `ratio HardenedContainer / raw per round: ${ratios.map((x) => x.toFixed(2)).join(", ")}; median ${ratios[1].toFixed(2)}× (target ≤ 1.5×)`,
+  );
 })();

@@ -27,10 +27,18 @@ const args = process.argv.slice(2);
 const DIST = args.includes("--dist");
 const COUNT = Number(args.find((a) => /^\d+$/.test(a)) ?? 10_000);
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { createPolicies, packRules, PACK_DEFAULT_SETTINGS } = require(DIST ? path.join(__dirname, "../dist/policy") : "../src/policy") as typeof import("../src/policy");
-const { analyzeResource, reconcileConfig } = require(DIST ? path.join(__dirname, "../dist/check") : "../src/check") as typeof import("../src/check");
-const { judgeRule, resolveResource } = require(DIST ? path.join(__dirname, "../dist/policy/resources") : "../src/policy/resources") as typeof import("../src/policy/resources");
-const { outcomeMessage } = require(DIST ? path.join(__dirname, "../dist/policy/outcomes") : "../src/policy/outcomes") as typeof import("../src/policy/outcomes");
+const { createPolicies, packRules, PACK_DEFAULT_SETTINGS } = require(
+  DIST ? path.join(__dirname, "../dist/policy") : "../src/policy",
+) as typeof import("../src/policy");
+const { analyzeResource, reconcileConfig } = require(
+  DIST ? path.join(__dirname, "../dist/check") : "../src/check",
+) as typeof import("../src/check");
+const { judgeRule, resolveResource } = require(
+  DIST ? path.join(__dirname, "../dist/policy/resources") : "../src/policy/resources",
+) as typeof import("../src/policy/resources");
+const { outcomeMessage } = require(
+  DIST ? path.join(__dirname, "../dist/policy/outcomes") : "../src/policy/outcomes",
+) as typeof import("../src/policy/outcomes");
 const DIGEST = "sha256:" + "d".repeat(64);
 
 /** A realistic mix: mostly compliant, some with typical violations, some with exemptions. */
@@ -47,9 +55,18 @@ function resource(i: number): EngineResource {
     envs: ["MODE=prod"],
   });
   if (i % 4 === 1) Object.assign(props, { privileged: true, ports: [{ internal: 80, external: 80 }], readOnly: false }); // typical violations
-  if (i % 8 === 3) (props.labels as { label: string; value: string }[]).push({ label: "hardened-docker.exemption.5.13", value: JSON.stringify({ reason: "writes its cache under /var/cache", expires: "2099-12-31" }) });
+  if (i % 8 === 3)
+    (props.labels as { label: string; value: string }[]).push({
+      label: "hardened-docker.exemption.5.13",
+      value: JSON.stringify({ reason: "writes its cache under /var/cache", expires: "2099-12-31" }),
+    });
   if (i % 8 === 3) props.readOnly = false;
-  return { type: "docker:index/container:Container", name: `svc-${i}`, urn: `urn:pulumi:bench::bench::docker:index/container:Container::svc-${i}`, props };
+  return {
+    type: "docker:index/container:Container",
+    name: `svc-${i}`,
+    urn: `urn:pulumi:bench::bench::docker:index/container:Container::svc-${i}`,
+    props,
+  };
 }
 
 /** The same pack shape with empty bodies (type filters kept, so the engine skips the same policies). */
@@ -63,13 +80,20 @@ function noopPack(pack: Policies): Policies {
   });
 }
 
-async function time(label: string, policies: Policies, resources: readonly EngineResource[]): Promise<{ ms: number; diagnostics: number }> {
+async function time(
+  label: string,
+  policies: Policies,
+  resources: readonly EngineResource[],
+): Promise<{ ms: number; diagnostics: number }> {
   const config = reconcileConfig(policies);
   const start = process.hrtime.bigint();
   let diagnostics = 0;
   for (const r of resources) diagnostics += (await analyzeResource(policies, r, config)).diagnostics.length;
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
-  if (label) console.log(`${label.padEnd(34)} ${resources.length} resources in ${ms.toFixed(0).padStart(5)} ms  (${Math.round(resources.length / (ms / 1000)).toLocaleString("en")} resources/s, ${diagnostics} diagnostics)`);
+  if (label)
+    console.log(
+      `${label.padEnd(34)} ${resources.length} resources in ${ms.toFixed(0).padStart(5)} ms  (${Math.round(resources.length / (ms / 1000)).toLocaleString("en")} resources/s, ${diagnostics} diagnostics)`,
+    );
   return { ms, diagnostics };
 }
 
@@ -81,7 +105,11 @@ async function time(label: string, policies: Policies, resources: readonly Engin
 function ownWork(resources: readonly EngineResource[]): { resolve: number; judge: number; word: number } {
   const rules = packRules();
   // The rules each kind of resource is judged by, picked once (as the pack does), not inside the timing.
-  const rulesOf = new Map(resources.map((r) => [r.type, rules.filter((e) => e.kinds.some((k) => k.type === r.type)).map((e) => e.rule)] as const));
+  const rulesOf = new Map(
+    resources.map(
+      (r) => [r.type, rules.filter((e) => e.kinds.some((k) => k.type === r.type)).map((e) => e.rule)] as const,
+    ),
+  );
   const ctx = { settings: PACK_DEFAULT_SETTINGS, now: new Date() };
   const best = { resolve: Infinity, judge: Infinity, word: Infinity };
   let chars = 0;
@@ -95,7 +123,8 @@ function ownWork(resources: readonly EngineResource[]): { resolve: number; judge
       const t1 = process.hrtime.bigint();
       const outcomes = rulesOf.get(r.type)!.map((rule) => [rule, judgeRule(res, rule, ctx)] as const);
       const t2 = process.hrtime.bigint();
-      for (const [rule, o] of outcomes) if (o.status === "fail" || o.status === "error") chars += outcomeMessage(o, rule, res).length;
+      for (const [rule, o] of outcomes)
+        if (o.status === "fail" || o.status === "error") chars += outcomeMessage(o, rule, res).length;
       const t3 = process.hrtime.bigint();
       resolve += t1 - t0;
       judge += t2 - t1;
@@ -113,7 +142,12 @@ function ownWork(resources: readonly EngineResource[]): { resolve: number; judge
 const analyzerPb = require("@pulumi/pulumi/proto/analyzer_pb");
 const { Struct } = require("google-protobuf/google/protobuf/struct_pb");
 const sdkServer = require("@pulumi/policy/server") as {
-  makeAnalyzeRpcFun(name: string, version: string, level: string, policies: Policies): (call: unknown, cb: (err: unknown, resp?: unknown) => void) => Promise<void>;
+  makeAnalyzeRpcFun(
+    name: string,
+    version: string,
+    level: string,
+    policies: Policies,
+  ): (call: unknown, cb: (err: unknown, resp?: unknown) => void) => Promise<void>;
 };
 /* eslint-enable @typescript-eslint/no-require-imports */
 
@@ -141,7 +175,10 @@ async function timeSdk(label: string, policies: Policies, reqs: readonly unknown
     });
   }
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
-  if (label) console.log(`${label.padEnd(34)} ${reqs.length} resources in ${ms.toFixed(0).padStart(5)} ms  (${Math.round(reqs.length / (ms / 1000)).toLocaleString("en")} resources/s, ${diagnostics} diagnostics)`);
+  if (label)
+    console.log(
+      `${label.padEnd(34)} ${reqs.length} resources in ${ms.toFixed(0).padStart(5)} ms  (${Math.round(reqs.length / (ms / 1000)).toLocaleString("en")} resources/s, ${diagnostics} diagnostics)`,
+    );
   return ms;
 }
 
@@ -149,7 +186,9 @@ async function timeSdk(label: string, policies: Policies, reqs: readonly unknown
   // Fresh resource objects per run: the pack's per-resource cache must not carry over.
   const make = () => Array.from({ length: COUNT }, (_, i) => resource(i));
   const single: Policies = [{ name: "noop", description: "no-op", validateResource: () => undefined }];
-  console.log(`policy pack benchmark: ${COUNT} docker.Container resources, Node ${process.version}, pack from ${DIST ? "dist/ (compiled)" : "src/ (tsx)"}`);
+  console.log(
+    `policy pack benchmark: ${COUNT} docker.Container resources, Node ${process.version}, pack from ${DIST ? "dist/ (compiled)" : "src/ (tsx)"}`,
+  );
   // Warm-up (JIT) on a slice, both sides.
   await time("", createPolicies(), make().slice(0, 2000));
   await time("", noopPack(createPolicies()), make().slice(0, 2000));
@@ -168,10 +207,18 @@ async function timeSdk(label: string, policies: Policies, reqs: readonly unknown
   const one = Math.min(...runs.map((r) => r.single));
   const per10k = (pack / COUNT) * 10_000;
   console.log("");
-  console.log(`pack: ${runs[0]!.policies} resource policies; best of ${runs.length}: ${pack.toFixed(0)} ms for ${COUNT} resources = ${Math.round(COUNT / (pack / 1000)).toLocaleString("en")} resources/s (${per10k.toFixed(0)} ms per 10,000; target ≤ 1000 ms: ${per10k <= 1000 ? "met" : "NOT met"})`);
-  console.log(`ratio to the no-op pack of the same shape: ${(pack / noop).toFixed(2)}× (target ≤ 2×: ${pack / noop <= 2 ? "met" : "NOT met"})`);
-  console.log(`ratio to a single no-op policy: ${(pack / one).toFixed(2)}× (for scale: the pack runs ${runs[0]!.policies} policies per resource)`);
-  console.log(`the pack's own cost (pack − no-op pack): ${(((pack - noop) / COUNT) * 10_000).toFixed(0)} ms per 10,000`);
+  console.log(
+    `pack: ${runs[0]!.policies} resource policies; best of ${runs.length}: ${pack.toFixed(0)} ms for ${COUNT} resources = ${Math.round(COUNT / (pack / 1000)).toLocaleString("en")} resources/s (${per10k.toFixed(0)} ms per 10,000; target ≤ 1000 ms: ${per10k <= 1000 ? "met" : "NOT met"})`,
+  );
+  console.log(
+    `ratio to the no-op pack of the same shape: ${(pack / noop).toFixed(2)}× (target ≤ 2×: ${pack / noop <= 2 ? "met" : "NOT met"})`,
+  );
+  console.log(
+    `ratio to a single no-op policy: ${(pack / one).toFixed(2)}× (for scale: the pack runs ${runs[0]!.policies} policies per resource)`,
+  );
+  console.log(
+    `the pack's own cost (pack − no-op pack): ${(((pack - noop) / COUNT) * 10_000).toFixed(0)} ms per 10,000`,
+  );
   const own = ownWork(make());
   const rest = pack - noop - own.resolve - own.judge - own.word;
   console.log(
@@ -188,10 +235,17 @@ async function timeSdk(label: string, policies: Policies, reqs: readonly unknown
   for (let round = 1; round <= 3; round++) {
     const reqs = requests(make());
     const pack = createPolicies();
-    sdk.push({ pack: await timeSdk(`round ${round}: hardened-docker pack`, pack, reqs), noop: await timeSdk(`round ${round}: no-op pack (same shape)`, noopPack(pack), reqs) });
+    sdk.push({
+      pack: await timeSdk(`round ${round}: hardened-docker pack`, pack, reqs),
+      noop: await timeSdk(`round ${round}: no-op pack (same shape)`, noopPack(pack), reqs),
+    });
   }
   const sdkPack = Math.min(...sdk.map((r) => r.pack));
   const sdkNoop = Math.min(...sdk.map((r) => r.noop));
-  console.log(`SDK analyzer: pack ${sdkPack.toFixed(0)} ms, no-op pack ${sdkNoop.toFixed(0)} ms for ${COUNT} resources: ratio ${(sdkPack / sdkNoop).toFixed(2)}× (target ≤ 2×: ${sdkPack / sdkNoop <= 2 ? "met" : "NOT met"})`);
-  console.log(`SDK analyzer: the pack's own cost (pack − no-op pack) ${(((sdkPack - sdkNoop) / COUNT) * 10_000).toFixed(0)} ms per 10,000; the no-op pack alone ${((sdkNoop / COUNT) * 10_000).toFixed(0)} ms (the SDK deserialises the props for every policy)`);
+  console.log(
+    `SDK analyzer: pack ${sdkPack.toFixed(0)} ms, no-op pack ${sdkNoop.toFixed(0)} ms for ${COUNT} resources: ratio ${(sdkPack / sdkNoop).toFixed(2)}× (target ≤ 2×: ${sdkPack / sdkNoop <= 2 ? "met" : "NOT met"})`,
+  );
+  console.log(
+    `SDK analyzer: the pack's own cost (pack − no-op pack) ${(((sdkPack - sdkNoop) / COUNT) * 10_000).toFixed(0)} ms per 10,000; the no-op pack alone ${((sdkNoop / COUNT) * 10_000).toFixed(0)} ms (the SDK deserialises the props for every policy)`,
+  );
 })();

@@ -108,13 +108,16 @@ function compilerHost(files: Record<string, string>): ts.CompilerHost {
   const { getSourceFile, fileExists, readFile } = host;
   host.getSourceFile = (fileName, languageVersion, onError, shouldCreate) => {
     const text = virtual.get(path.resolve(fileName));
-    return text !== undefined ? ts.createSourceFile(fileName, text, languageVersion, true) : getSourceFile.call(host, fileName, languageVersion, onError, shouldCreate);
+    return text !== undefined
+      ? ts.createSourceFile(fileName, text, languageVersion, true)
+      : getSourceFile.call(host, fileName, languageVersion, onError, shouldCreate);
   };
   host.fileExists = (f) => virtual.has(path.resolve(f)) || fileExists.call(host, f);
   host.readFile = (f) => virtual.get(path.resolve(f)) ?? readFile.call(host, f);
   // Module resolution asks whether a virtual file's folders exist.
   const dirs = new Set<string>();
-  for (const f of virtual.keys()) for (let d = path.dirname(f); !dirs.has(d) && d !== path.dirname(d); d = path.dirname(d)) dirs.add(d);
+  for (const f of virtual.keys())
+    for (let d = path.dirname(f); !dirs.has(d) && d !== path.dirname(d); d = path.dirname(d)) dirs.add(d);
   host.directoryExists = (d) => dirs.has(path.resolve(d)) || ts.sys.directoryExists(d);
   return host;
 }
@@ -135,7 +138,8 @@ export function collectApi(entryFile: string, options: CollectOptions = {}): Api
   for (const cls of exportedComponents(source, checker)) {
     const name = cls.name!.text;
     const ctor = cls.members.find(ts.isConstructorDeclaration);
-    const argsParam = ctor?.parameters.find((p) => ts.isIdentifier(p.name) && p.name.text === "args") ?? ctor?.parameters[1];
+    const argsParam =
+      ctor?.parameters.find((p) => ts.isIdentifier(p.name) && p.name.text === "args") ?? ctor?.parameters[1];
     const argsDecl = argsParam?.type ? interfacesIn(argsParam.type, checker)[0] : undefined;
     if (!argsDecl) api.problems.push(`${name}: the constructor has no args interface`);
     const component: ApiComponent = {
@@ -176,7 +180,8 @@ export function collectApi(entryFile: string, options: CollectOptions = {}): Api
       component.interfaces.push(iname);
       for (const member of decl.members) {
         if (!ts.isPropertySignature(member) || !member.type) continue;
-        for (const ref of interfacesIn(member.type, checker)) queue.push({ decl: ref, from: `${iname}.${member.name.getText()}` });
+        for (const ref of interfacesIn(member.type, checker))
+          queue.push({ decl: ref, from: `${iname}.${member.name.getText()}` });
       }
     }
   }
@@ -189,18 +194,21 @@ function exportedComponents(source: ts.SourceFile, checker: ts.TypeChecker): ts.
   const add = (symbol: ts.Symbol | undefined) => {
     if (!symbol) return;
     const target = symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol;
-    for (const d of target.declarations ?? []) if (ts.isClassDeclaration(d) && d.name && isComponent(d, checker) && !out.includes(d)) out.push(d);
+    for (const d of target.declarations ?? [])
+      if (ts.isClassDeclaration(d) && d.name && isComponent(d, checker) && !out.includes(d)) out.push(d);
   };
   for (const stmt of source.statements) {
     if (ts.isExportDeclaration(stmt)) {
       if (stmt.isTypeOnly) continue;
       if (stmt.exportClause && ts.isNamedExports(stmt.exportClause)) {
-        for (const spec of stmt.exportClause.elements) if (!spec.isTypeOnly) add(checker.getSymbolAtLocation(spec.name));
+        for (const spec of stmt.exportClause.elements)
+          if (!spec.isTypeOnly) add(checker.getSymbolAtLocation(spec.name));
       } else if (stmt.moduleSpecifier) {
         // `export * from …`: that module's exports in declaration order.
         const mod = checker.getSymbolAtLocation(stmt.moduleSpecifier);
         const exports = mod ? checker.getExportsOfModule(mod) : [];
-        const decl = (s: ts.Symbol) => (s.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(s) : s).declarations?.[0];
+        const decl = (s: ts.Symbol) =>
+          (s.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(s) : s).declarations?.[0];
         const byPosition = (a: ts.Symbol, b: ts.Symbol) => {
           const [da, db] = [decl(a), decl(b)];
           if (!da || !db) return da ? -1 : db ? 1 : 0;
@@ -217,7 +225,8 @@ function exportedComponents(source: ts.SourceFile, checker: ts.TypeChecker): ts.
 }
 
 function isComponent(cls: ts.ClassDeclaration, checker: ts.TypeChecker): boolean {
-  const visit = (t: ts.Type): boolean => (checker.getBaseTypes(t as ts.InterfaceType) ?? []).some((b) => b.symbol?.name === "ComponentResource" || visit(b));
+  const visit = (t: ts.Type): boolean =>
+    (checker.getBaseTypes(t as ts.InterfaceType) ?? []).some((b) => b.symbol?.name === "ComponentResource" || visit(b));
   const type = checker.getTypeAtLocation(cls);
   return type.isClassOrInterface() && visit(type);
 }
@@ -225,11 +234,20 @@ function isComponent(cls: ts.ClassDeclaration, checker: ts.TypeChecker): boolean
 function isPublicReadonlyProperty(m: ts.ClassElement): m is ts.PropertyDeclaration {
   if (!ts.isPropertyDeclaration(m) || ts.isPrivateIdentifier(m.name)) return false;
   const kinds = (m.modifiers ?? []).map((x) => x.kind);
-  return kinds.includes(ts.SyntaxKind.ReadonlyKeyword) && !kinds.includes(ts.SyntaxKind.PrivateKeyword) && !kinds.includes(ts.SyntaxKind.ProtectedKeyword) && !kinds.includes(ts.SyntaxKind.StaticKeyword);
+  return (
+    kinds.includes(ts.SyntaxKind.ReadonlyKeyword) &&
+    !kinds.includes(ts.SyntaxKind.PrivateKeyword) &&
+    !kinds.includes(ts.SyntaxKind.ProtectedKeyword) &&
+    !kinds.includes(ts.SyntaxKind.StaticKeyword)
+  );
 }
 
 /** The project's own interfaces a type node refers to, in source order (through type aliases). */
-function interfacesIn(typeNode: ts.Node, checker: ts.TypeChecker, seenAliases = new Set<ts.Node>()): ts.InterfaceDeclaration[] {
+function interfacesIn(
+  typeNode: ts.Node,
+  checker: ts.TypeChecker,
+  seenAliases = new Set<ts.Node>(),
+): ts.InterfaceDeclaration[] {
   const out: ts.InterfaceDeclaration[] = [];
   const visit = (node: ts.Node) => {
     if (ts.isTypeReferenceNode(node)) {
@@ -315,7 +333,8 @@ export function expandCisToken(token: string): { ids: string[] } | { problem: st
   const a = CATALOG_IDS.indexOf(from);
   const b = CATALOG_IDS.indexOf(to);
   if (a < 0 || b < 0) return { problem: `unknown rule id "${a < 0 ? from : to}" in range "${token}"` };
-  if (b <= a || from.split(".")[0] !== to.split(".")[0]) return { problem: `range "${token}" must run forwards within one section` };
+  if (b <= a || from.split(".")[0] !== to.split(".")[0])
+    return { problem: `range "${token}" must run forwards within one section` };
   return { ids: CATALOG_IDS.slice(a, b + 1) };
 }
 
@@ -375,7 +394,12 @@ const cell = (s: string) =>
 const code = (s: string) => "`" + s + "`";
 /** A code span in a table cell: only pipes need escaping there. */
 const codeCell = (s: string) => code(oneLine(s).replace(/\|/g, "\\|"));
-const anchor = (heading: string) => "#" + heading.toLowerCase().replace(/[^a-z0-9 _-]/g, "").replace(/ /g, "-");
+const anchor = (heading: string) =>
+  "#" +
+  heading
+    .toLowerCase()
+    .replace(/[^a-z0-9 _-]/g, "")
+    .replace(/ /g, "-");
 
 function renderCis(tag: CisTag | undefined): string {
   if (!tag) return "";
@@ -395,12 +419,20 @@ function renderInterface(iface: ApiInterface, lines: string[]): void {
   lines.push(`### ${iface.name}`, "");
   if (iface.doc) lines.push(oneLine(iface.doc), "");
   const meta = [`Declared in ${code(iface.file)}.`];
-  if (iface.usedBy.length) meta.push(`Used by ${iface.usedBy.map((u) => `[${code(u)}](${anchor(u.split(".")[0])})`).join(", ")}.`);
+  if (iface.usedBy.length)
+    meta.push(`Used by ${iface.usedBy.map((u) => `[${code(u)}](${anchor(u.split(".")[0])})`).join(", ")}.`);
   lines.push(meta.join(" "), "");
   lines.push("| Argument | Type | Required | Default | CIS rules | Description |", "|---|---|---|---|---|---|");
   for (const p of iface.properties) {
     const type = codeCell(p.type) + p.refs.map((r) => ` → [${r}](${anchor(r)})`).join("");
-    const row = [code(p.name), type, p.optional ? "optional" : "**required**", p.defaultValue ? cell(p.defaultValue) : "—", renderCis(p.cis[0]), cell(oneLine(p.doc))];
+    const row = [
+      code(p.name),
+      type,
+      p.optional ? "optional" : "**required**",
+      p.defaultValue ? cell(p.defaultValue) : "—",
+      renderCis(p.cis[0]),
+      cell(oneLine(p.doc)),
+    ];
     lines.push(`| ${row.join(" | ")} |`);
   }
   lines.push("");
@@ -420,26 +452,45 @@ export function renderApiMarkdown(api: Api): string {
     "",
     "The Pulumi components exported by `hardened-docker`, their arguments and outputs. Every argument",
     "names the CIS Docker Benchmark v1.6.0 rule(s) it serves (the `@cis` tag of its doc comment; ids",
-    "starting with `hd-` are the project's own rules); \"none\" marks a purely functional argument, with the",
+    'starting with `hd-` are the project\'s own rules); "none" marks a purely functional argument, with the',
     "reason. Weakening a CIS default needs an exemption for the rule listed (see [Exemption](#exemption)).",
     "The full rule list is in [cis-coverage.md](cis-coverage.md).",
     "",
     "## Contents",
     "",
     ...api.components.map((c) => `- [${c.name}](${anchor(c.name)})`),
-    ...(shared.length ? [`- [Shared argument types](${anchor("Shared argument types")}): ${shared.map((s) => `[${s}](${anchor(s)})`).join(", ")}`] : []),
+    ...(shared.length
+      ? [
+          `- [Shared argument types](${anchor("Shared argument types")}): ${shared.map((s) => `[${s}](${anchor(s)})`).join(", ")}`,
+        ]
+      : []),
     "",
   ];
   for (const c of api.components) {
-    lines.push(`## ${c.name}`, "", oneLine(c.doc) || "(no description)", "", "```ts", c.signature, "```", "", `Declared in ${code(c.file)}.`, "");
+    lines.push(
+      `## ${c.name}`,
+      "",
+      oneLine(c.doc) || "(no description)",
+      "",
+      "```ts",
+      c.signature,
+      "```",
+      "",
+      `Declared in ${code(c.file)}.`,
+      "",
+    );
     for (const i of c.interfaces) if (!shared.includes(i)) renderInterface(api.interfaces.get(i)!, lines);
     const sharedHere = c.interfaces.filter((i) => shared.includes(i));
-    if (sharedHere.length) lines.push(`Shared argument types used here: ${sharedHere.map((s) => `[${s}](${anchor(s)})`).join(", ")}.`, "");
+    if (sharedHere.length)
+      lines.push(`Shared argument types used here: ${sharedHere.map((s) => `[${s}](${anchor(s)})`).join(", ")}.`, "");
     lines.push(`### ${c.name} outputs`, "");
     if (c.outputs.length === 0) lines.push("None.", "");
     else {
       lines.push("| Property | Type | Description |", "|---|---|---|");
-      for (const o of c.outputs) lines.push(`| ${code(o.name)} | ${codeCell(o.type + (o.optional ? " | undefined" : ""))} | ${cell(oneLine(o.doc)) || "—"} |`);
+      for (const o of c.outputs)
+        lines.push(
+          `| ${code(o.name)} | ${codeCell(o.type + (o.optional ? " | undefined" : ""))} | ${cell(oneLine(o.doc)) || "—"} |`,
+        );
       lines.push("");
     }
   }
@@ -457,7 +508,9 @@ if (require.main === module) {
   process.stdout.write(renderApiMarkdown(api));
   const problems = checkApiDocs(api);
   if (problems.length) {
-    process.stderr.write(`api-reference: ${problems.length} documentation problem(s):\n  - ${problems.join("\n  - ")}\n`);
+    process.stderr.write(
+      `api-reference: ${problems.length} documentation problem(s):\n  - ${problems.join("\n  - ")}\n`,
+    );
     process.exitCode = 1;
   }
 }

@@ -49,7 +49,9 @@ export function coverageTable(api: Api): string {
   for (const section of [...new Set(cis.map((r) => r.section))].sort((a, b) => a - b)) {
     const rules = cis.filter((r) => r.section === section);
     const ids = new Set(rules.map((r) => r.id));
-    const applied = [...byComponent].map(([name, cited]) => [name, [...cited].filter((id) => ids.has(id)).length] as const).filter(([, n]) => n > 0);
+    const applied = [...byComponent]
+      .map(([name, cited]) => [name, [...cited].filter((id) => ids.has(id)).length] as const)
+      .filter(([, n]) => n > 0);
     const appliedIds = new Set([...byComponent.values()].flatMap((s) => [...s].filter((id) => ids.has(id))));
     const decl = rules.filter((r) => inPack.has(r.id)).length;
     const live = rules.filter((r) => r.where === "live" || r.where === "both").length;
@@ -63,7 +65,11 @@ export function coverageTable(api: Api): string {
       `| ${section} ${sectionTitle(section)} | ${rules.length} (${automated}) | ${applied.length ? `${appliedIds.size}: ${applied.map(([n, k]) => `${n} ${k}`).join(", ")}` : "—"} | ${decl || "—"} | ${live || "—"} |`,
     );
   }
-  lines.push(`| **All** | **${total.items} (${total.automated})** | **${total.applied.size}** | **${total.decl}** | **${total.live}** |`, "", END);
+  lines.push(
+    `| **All** | **${total.items} (${total.automated})** | **${total.applied.size}** | **${total.decl}** | **${total.live}** |`,
+    "",
+    END,
+  );
   return lines.join("\n");
 }
 
@@ -75,4 +81,5 @@ export function withCoverage(readme: string, table: string): string {
   return readme.slice(0, a) + table + readme.slice(b + END.length);
 }
 
-if (require.main === module) writeFileSync(README, withCoverage(readFileSync(README, "utf8"), coverageTable(collectApi(DEFAULT_ENTRY))));
+if (require.main === module)
+  writeFileSync(README, withCoverage(readFileSync(README, "utf8"), coverageTable(collectApi(DEFAULT_ENTRY))));

@@ -25,7 +25,8 @@ function newest(p) {
   const st = statSync(p);
   if (!st.isDirectory()) return st.mtimeMs;
   let max = 0;
-  for (const e of readdirSync(p)) if (e !== "node_modules" && e !== "dist") max = Math.max(max, newest(path.join(p, e)));
+  for (const e of readdirSync(p))
+    if (e !== "node_modules" && e !== "dist") max = Math.max(max, newest(path.join(p, e)));
   return max;
 }
 
@@ -34,9 +35,12 @@ function plan(root) {
   const modules = path.join(root, "node_modules");
   // npm writes node_modules/.package-lock.json on every install: older than the lock file means out of date.
   const installed = path.join(modules, ".package-lock.json");
-  const install = !existsSync(modules) || (existsSync(installed) && newest(path.join(root, "package-lock.json")) > newest(installed));
+  const install =
+    !existsSync(modules) || (existsSync(installed) && newest(path.join(root, "package-lock.json")) > newest(installed));
   const main = path.join(root, "dist", "cli", "main.js");
-  const sources = Math.max(...["src", "package.json", "tsconfig.json", "tsconfig.build.json"].map((p) => newest(path.join(root, p))));
+  const sources = Math.max(
+    ...["src", "package.json", "tsconfig.json", "tsconfig.build.json"].map((p) => newest(path.join(root, p))),
+  );
   const build = install || !existsSync(main) || sources > statSync(main).mtimeMs;
   return { install, build, main };
 }

@@ -64,7 +64,12 @@ export function parseExpiry(text: string): Date | undefined {
 }
 
 /** Every problem with one exemption (empty list = valid now). */
-export function exemptionProblems(e: unknown, knownRuleIds: ReadonlySet<string>, now: Date, source: string): ExemptionProblem[] {
+export function exemptionProblems(
+  e: unknown,
+  knownRuleIds: ReadonlySet<string>,
+  now: Date,
+  source: string,
+): ExemptionProblem[] {
   const rule = typeof (e as Exemption)?.rule === "string" ? (e as Exemption).rule : String((e as Exemption)?.rule);
   const out: ExemptionProblem[] = [];
   const add = (problem: string) => out.push({ rule, source, problem });
@@ -75,7 +80,9 @@ export function exemptionProblems(e: unknown, knownRuleIds: ReadonlySet<string>,
   const { reason, expires } = e as Partial<Exemption>;
   if (typeof (e as Exemption).rule !== "string" || !knownRuleIds.has(rule)) add(`unknown rule id "${rule}"`);
   if (typeof reason !== "string" || reason.trim().length < MIN_REASON_LENGTH)
-    add(`reason must be at least ${MIN_REASON_LENGTH} characters explaining why (got ${JSON.stringify(reason ?? null)})`);
+    add(
+      `reason must be at least ${MIN_REASON_LENGTH} characters explaining why (got ${JSON.stringify(reason ?? null)})`,
+    );
   if (expires !== undefined) {
     const end = typeof expires === "string" ? parseExpiry(expires) : undefined;
     if (!end) add(`expires must be a date YYYY-MM-DD (got ${JSON.stringify(expires)})`);
@@ -88,7 +95,9 @@ export function exemptionProblems(e: unknown, knownRuleIds: ReadonlySet<string>,
 export function exemptionsToLabels(exemptions: readonly Exemption[]): Record<string, string> {
   const labels: Record<string, string> = {};
   for (const e of exemptions) {
-    labels[EXEMPTION_LABEL_PREFIX + e.rule] = JSON.stringify(e.expires ? { reason: e.reason, expires: e.expires } : { reason: e.reason });
+    labels[EXEMPTION_LABEL_PREFIX + e.rule] = JSON.stringify(
+      e.expires ? { reason: e.reason, expires: e.expires } : { reason: e.reason },
+    );
   }
   return labels;
 }
@@ -118,7 +127,11 @@ export function exemptionsFromLabels(
     try {
       parsed = JSON.parse(value);
     } catch {
-      problems.push({ rule, source: `label ${key}`, problem: `value is not JSON {"reason": …}: ${JSON.stringify(value)}` });
+      problems.push({
+        rule,
+        source: `label ${key}`,
+        problem: `value is not JSON {"reason": …}: ${JSON.stringify(value)}`,
+      });
       continue;
     }
     const candidate = typeof parsed === "object" && parsed !== null ? { ...(parsed as object), rule } : parsed;

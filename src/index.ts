@@ -16,7 +16,14 @@ export * from "./rules/types";
 export { CATALOG, RULE_IDS, ruleById, CIS_ITEM_COUNT } from "./rules/catalog";
 export { evaluate, runRule, type Finding } from "./rules/evaluate";
 export * from "./exemptions";
-export { HardenedContainer, HARDENED_CONTAINER_TYPE, COMPONENT_LABEL, type HardenedContainerArgs, type HardenedPort, type HardenedHealthcheck } from "./components/hardened-container";
+export {
+  HardenedContainer,
+  HARDENED_CONTAINER_TYPE,
+  COMPONENT_LABEL,
+  type HardenedContainerArgs,
+  type HardenedPort,
+  type HardenedHealthcheck,
+} from "./components/hardened-container";
 export { HardenedNetwork, HARDENED_NETWORK_TYPE, type HardenedNetworkArgs } from "./components/hardened-network";
 export { SAFE_CAPABILITIES, PRIVILEGED_CAPABILITIES, type Capability, type SafeCapability } from "./rules/capabilities";
 export { containerFactsFromPulumiInputs, PIDS_LIMIT_LABEL } from "./adapters/pulumi-container";
@@ -24,5 +31,10 @@ export { daemonFactsFromConfig, configFileFromArgv, DaemonConfigError } from "./
 export { AdapterError } from "./adapters/errors";
 export { parseImageRef } from "./facts/image-ref";
 export { SecureDaemon, SECURE_DAEMON_TYPE, type SecureDaemonArgs } from "./components/secure-daemon";
-export { HardenedHost, HARDENED_HOST_TYPE, WIPE_DEVICE_EXEMPTION, type HardenedHostArgs } from "./components/hardened-host";
+export {
+  HardenedHost,
+  HARDENED_HOST_TYPE,
+  WIPE_DEVICE_EXEMPTION,
+  type HardenedHostArgs,
+} from "./components/hardened-host";
 export { runAudit } from "./audit/run";

@@ -53,7 +53,12 @@ export const agent = new docker.Container(
     user: "1000:1000",
     memory: 128,
     networkMode: "host",
-    labels: [{ label: "hardened-docker.exemption.5.10", value: JSON.stringify({ reason: "scrapes host interfaces", expires: "2024-01-31" }) }],
+    labels: [
+      {
+        label: "hardened-docker.exemption.5.10",
+        value: JSON.stringify({ reason: "scrapes host interfaces", expires: "2024-01-31" }),
+      },
+    ],
   },
   { provider: dockerHost },
 ).name;

@@ -31,7 +31,11 @@ new PolicyPack(
     description: `CIS Docker Benchmark ${BENCHMARK_NAMES[benchmark].version} for Pulumi Docker resources (hardened-docker).`,
     enforcementLevel: "advisory",
     tags: ["docker", "cis", "security"],
-    policies: createPolicies({ profile, benchmark, unknownValues: process.env.HARDENED_DOCKER_FAIL_CLOSED === "1" ? "fail" : "report" }),
+    policies: createPolicies({
+      profile,
+      benchmark,
+      unknownValues: process.env.HARDENED_DOCKER_FAIL_CLOSED === "1" ? "fail" : "report",
+    }),
   },
   profileConfig(profile, benchmark),
 );

@@ -32,5 +32,7 @@ export const cache = new HardenedContainer("cache", {
   volumes: [{ volumeName: "cache-data", containerPath: "/data" }],
   // Redis rewrites its append-only file in place under /data and also writes beside its binary.
   readOnlyRootfs: false,
-  exemptions: [{ rule: "5.13", reason: "redis writes temporary RDB files outside /data until 7.4", expires: "2031-06-30" }],
+  exemptions: [
+    { rule: "5.13", reason: "redis writes temporary RDB files outside /data until 7.4", expires: "2031-06-30" },
+  ],
 }).containerName;

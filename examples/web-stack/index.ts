@@ -48,7 +48,9 @@ const daemon = new SecureDaemon(
     exemptions: [
       {
         rule: "2.12",
-        reason: "No authorization plugin is packaged for this distribution yet; only root reaches the socket (1.1.2) and deploys go through Pulumi.",
+        reason:
+          "No authorization plugin is packaged for this distribution yet; " +
+          "only root reaches the socket (1.1.2) and deploys go through Pulumi.",
         expires: "2027-06-30",
       },
     ],
@@ -77,7 +79,17 @@ const redis = new HardenedContainer(
     networks: [backend], // internal only: no published port, no route out
     volumes: [{ volumeName: redisData.name, containerPath: "/data" }],
     tmpfs: { "/tmp": "16Mi" },
-    command: ["redis-server", "--appendonly", "yes", "--appendfsync", "everysec", "--dir", "/data", "--maxmemory", "192mb"],
+    command: [
+      "redis-server",
+      "--appendonly",
+      "yes",
+      "--appendfsync",
+      "everysec",
+      "--dir",
+      "/data",
+      "--maxmemory",
+      "192mb",
+    ],
     healthcheck: { test: ["CMD", "redis-cli", "ping"], interval: "10s" },
     // The PIDs limit is applied with `docker update` on the host, over the same pinned SSH connection.
     hostConnection: connection,

@@ -57,7 +57,11 @@ function show(value: unknown): string {
 }
 
 function badValue(source: string, field: string, observed: unknown, expected: string): DaemonConfigError {
-  return new DaemonConfigError(source, `${field} is ${show(observed)} (${typeName(observed)}); expected ${expected}`, field);
+  return new DaemonConfigError(
+    source,
+    `${field} is ${show(observed)} (${typeName(observed)}); expected ${expected}`,
+    field,
+  );
 }
 
 // ───────────────────────────── JSON with positions ─────────────────────────────
@@ -149,7 +153,10 @@ function parseConfigText(text: string, file: string): Record<string, unknown> {
     const before = body.slice(0, where.pos).split("\n");
     const line = before.length;
     const column = before[before.length - 1]!.length + 1;
-    throw new DaemonConfigError(file, `invalid JSON at line ${line}, column ${column} (offset ${where.pos}): ${where.reason}`);
+    throw new DaemonConfigError(
+      file,
+      `invalid JSON at line ${line}, column ${column} (offset ${where.pos}): ${where.reason}`,
+    );
   }
   if (value === null || typeof value !== "object" || Array.isArray(value))
     throw new DaemonConfigError(file, `expected a JSON object at the top level, got ${typeName(value)}`);
@@ -171,7 +178,11 @@ interface KeySpec {
   apply(value: unknown, into: Settings, bad: Bad): void;
 }
 
-function key<S extends z.ZodType>(schema: S, expected: string, apply: (value: z.output<S>, into: Settings, bad: Bad) => void): KeySpec {
+function key<S extends z.ZodType>(
+  schema: S,
+  expected: string,
+  apply: (value: z.output<S>, into: Settings, bad: Bad) => void,
+): KeySpec {
   return { schema, expected, apply: apply as KeySpec["apply"] };
 }
 
@@ -180,7 +191,8 @@ const STRING = "a string";
 const STRINGS = "an array of strings";
 const bool = (set: (s: Settings, v: boolean) => void) => key(z.boolean(), BOOL, (v, s) => set(s, v));
 /** A string key; "" means unset, as for dockerd. */
-const text = (set: (s: Settings, v: string | undefined) => void) => key(z.string(), STRING, (v, s) => set(s, v.trim() === "" ? undefined : v));
+const text = (set: (s: Settings, v: string | undefined) => void) =>
+  key(z.string(), STRING, (v, s) => set(s, v.trim() === "" ? undefined : v));
 const list = (set: (s: Settings, v: string[]) => void) => key(z.array(z.string()), STRINGS, (v, s) => set(s, v));
 
 /** logrus levels (dockerd parses log-level case-insensitively). */
@@ -307,7 +319,23 @@ const SHORT: Record<string, string> = { H: "host", D: "debug", l: "log-level", s
 /** Go's strconv.ParseBool, which pflag uses. */
 
 /** Ulimit names dockerd knows (go-units). */
-const ULIMIT_NAMES = new Set(["core", "cpu", "data", "fsize", "locks", "memlock", "msgqueue", "nice", "nofile", "nproc", "rss", "rtprio", "rttime", "sigpending", "stack"]);
+const ULIMIT_NAMES = new Set([
+  "core",
+  "cpu",
+  "data",
+  "fsize",
+  "locks",
+  "memlock",
+  "msgqueue",
+  "nice",
+  "nofile",
+  "nproc",
+  "rss",
+  "rtprio",
+  "rttime",
+  "sigpending",
+  "stack",
+]);
 
 interface FlagValue {
   flag: string;
@@ -355,7 +383,8 @@ function scanArgv(argv: readonly string[], strict: boolean): FlagValue[] {
     const previousBool = lastBool;
     lastBool = undefined;
     if (token === "--") {
-      if (i < argv.length) oops("", `unexpected argument ${show(argv[i])} after "--": dockerd accepts no positional arguments`);
+      if (i < argv.length)
+        oops("", `unexpected argument ${show(argv[i])} after "--": dockerd accepts no positional arguments`);
       break;
     }
     if (token.startsWith("--")) {
@@ -395,7 +424,8 @@ function scanArgv(argv: readonly string[], strict: boolean): FlagValue[] {
 
 /** `--default-ulimit nofile=1024:4096` (or `nofile=1024`: hard = soft), checked as go-units does. */
 function parseUlimitFlag(text: string): { Name: string; Soft: number; Hard: number } {
-  const bad = (why: string) => new DaemonConfigError(ARGV_SOURCE, `--default-ulimit ${show(text)}: ${why}`, "--default-ulimit");
+  const bad = (why: string) =>
+    new DaemonConfigError(ARGV_SOURCE, `--default-ulimit ${show(text)}: ${why}`, "--default-ulimit");
   const m = /^([a-z]+)=(-?\d+)(?::(-?\d+))?$/.exec(text.trim());
   if (!m) throw bad('expected NAME=SOFT[:HARD], e.g. "nofile=1024:4096"');
   const [, name, soft, hard = soft] = m;
@@ -475,7 +505,11 @@ export function daemonFactsFromConfig(input: DaemonConfigInput): DaemonFacts {
     const parsed = spec.schema.safeParse(value);
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
-      bad(issuePath([k, ...issue.path]), valueAt(value, issue.path), issue.path.length === 0 ? spec.expected : `"${k}" to be ${spec.expected}`);
+      bad(
+        issuePath([k, ...issue.path]),
+        valueAt(value, issue.path),
+        issue.path.length === 0 ? spec.expected : `"${k}" to be ${spec.expected}`,
+      );
     }
     spec.apply(parsed.data, s, bad);
   }
@@ -484,7 +518,10 @@ export function daemonFactsFromConfig(input: DaemonConfigInput): DaemonFacts {
   return {
     kind: "daemon",
     origin: input.origin ?? "declared",
-    source: { ...(configFile !== undefined && { configFile }), ...(input.argv !== undefined && { argv: [...input.argv] }) },
+    source: {
+      ...(configFile !== undefined && { configFile }),
+      ...(input.argv !== undefined && { argv: [...input.argv] }),
+    },
     rootless: s.rootless ?? false,
     icc: s.icc ?? true,
     logLevel: s.debug ? "debug" : (s.logLevel ?? "info"),

@@ -57,11 +57,18 @@ function unwrap(json: unknown, source: string): unknown {
     try {
       value = JSON.parse(value);
     } catch (err) {
-      throw new AdapterError(source, `not valid JSON (truncated or not an Engine API response?): ${(err as Error).message}`);
+      throw new AdapterError(
+        source,
+        `not valid JSON (truncated or not an Engine API response?): ${(err as Error).message}`,
+      );
     }
   }
   if (Array.isArray(value)) {
-    if (value.length !== 1) throw new AdapterError(source, `expected one object (or a one-element array as docker inspect prints), got an array of ${value.length}`);
+    if (value.length !== 1)
+      throw new AdapterError(
+        source,
+        `expected one object (or a one-element array as docker inspect prints), got an array of ${value.length}`,
+      );
     value = value[0];
   }
   return value;
@@ -95,7 +102,8 @@ function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
 function nameHint(value: unknown): string | undefined {
   if (value === null || typeof value !== "object" || Array.isArray(value)) return undefined;
   const o = value as Record<string, unknown>;
-  const name = typeof o.Name === "string" && o.Name !== "" ? o.Name : typeof o.Id === "string" ? o.Id.slice(0, 12) : undefined;
+  const name =
+    typeof o.Name === "string" && o.Name !== "" ? o.Name : typeof o.Id === "string" ? o.Id.slice(0, 12) : undefined;
   return name?.replace(/^\//, "");
 }
 
@@ -103,7 +111,6 @@ const sourceOf = (what: string, value: unknown): string => {
   const name = nameHint(value);
   return name === undefined ? what : `${what} "${name}"`;
 };
-
 
 const NS_PER_SECOND = 1e9;
 /** Engine durations are nanoseconds; 0/absent = engine default → undefined. */
@@ -277,12 +284,22 @@ export function containerFactsFromInspect(json: unknown, opts: ContainerInspectO
     ...(opts.processes ? { processes: [...opts.processes] } : {}),
     // An exec records no user when the container has none (Config.User holds the image's USER
     // too): it then runs as root, and says so.
-    ...(opts.execSessions ? { execAuditEvents: opts.execSessions.map((e) => (e.user || c.Config.User ? e : { ...e, user: "root" })), execAuditCoverage: "engine-sessions" as const } : {}),
+    ...(opts.execSessions
+      ? {
+          execAuditEvents: opts.execSessions.map((e) => (e.user || c.Config.User ? e : { ...e, user: "root" })),
+          execAuditCoverage: "engine-sessions" as const,
+        }
+      : {}),
   };
 }
 
-function pickImageConfig(ic: NonNullable<ContainerInspectOptions["imageConfig"]>): NonNullable<ContainerFacts["imageConfig"]> {
-  return { ...(ic.user !== undefined ? { user: ic.user } : {}), ...(ic.healthcheck ? { healthcheck: ic.healthcheck } : {}) };
+function pickImageConfig(
+  ic: NonNullable<ContainerInspectOptions["imageConfig"]>,
+): NonNullable<ContainerFacts["imageConfig"]> {
+  return {
+    ...(ic.user !== undefined ? { user: ic.user } : {}),
+    ...(ic.healthcheck ? { healthcheck: ic.healthcheck } : {}),
+  };
 }
 
 /**
@@ -293,7 +310,7 @@ function mountsOf(c: ContainerInspect): MountFacts[] {
   const mounts: MountFacts[] = (c.Mounts ?? []).map((m) => ({
     type: m.Type,
     // Volumes are named by volume name; Source would be the volume's directory under the data root.
-    source: m.Type === "volume" ? m.Name || m.Source || "" : m.Type === "tmpfs" ? "" : m.Source ?? "",
+    source: m.Type === "volume" ? m.Name || m.Source || "" : m.Type === "tmpfs" ? "" : (m.Source ?? ""),
     target: m.Destination,
     readOnly: m.RW === false,
     ...(m.Propagation ? { propagation: m.Propagation } : {}),
@@ -324,23 +341,37 @@ function portsOf(c: ContainerInspect, source: string): PortBinding[] {
   return declared;
 }
 
-function bindingsOf(map: Record<string, z.infer<typeof portBindingList>>, field: string, source: string): PortBinding[] {
+function bindingsOf(
+  map: Record<string, z.infer<typeof portBindingList>>,
+  field: string,
+  source: string,
+): PortBinding[] {
   const out: PortBinding[] = [];
   for (const [key, list] of Object.entries(map)) {
     const { containerPort, protocol } = parsePortKey(key, `${field}["${key}"]`, source);
     // null = exposed but not published
     (list ?? []).forEach((b, i) => {
-      out.push({ containerPort, protocol, hostIp: b.HostIp ?? "", hostPort: parseHostPort(b.HostPort ?? "", `${field}["${key}"][${i}].HostPort`, source) });
+      out.push({
+        containerPort,
+        protocol,
+        hostIp: b.HostIp ?? "",
+        hostPort: parseHostPort(b.HostPort ?? "", `${field}["${key}"][${i}].HostPort`, source),
+      });
     });
   }
   return out;
 }
 
 /** `8080/tcp` → 8080, tcp (a key without protocol is tcp, as the engine reads it). */
-function parsePortKey(key: string, field: string, source: string): { containerPort: number; protocol: PortBinding["protocol"] } {
+function parsePortKey(
+  key: string,
+  field: string,
+  source: string,
+): { containerPort: number; protocol: PortBinding["protocol"] } {
   const m = /^(\d{1,5})(?:\/(tcp|udp|sctp))?$/i.exec(key.trim());
   const port = m ? Number(m[1]) : NaN;
-  if (!m || port < 1 || port > 65535) throw new AdapterError(source, `${field}: expected "<port>/<tcp|udp|sctp>", got ${JSON.stringify(key)}`, field);
+  if (!m || port < 1 || port > 65535)
+    throw new AdapterError(source, `${field}: expected "<port>/<tcp|udp|sctp>", got ${JSON.stringify(key)}`, field);
   return { containerPort: port, protocol: (m[2] ?? "tcp").toLowerCase() as PortBinding["protocol"] };
 }
 
@@ -372,10 +403,16 @@ export function processesFromTop(json: unknown, containerName?: string): string[
   const source = containerName ? `container top "${containerName}"` : "container top";
   const top = validate(topSchema, unwrap(json, source), source);
   const column = top.Titles.findIndex((t) => ["CMD", "COMMAND", "ARGS"].includes(t.trim().toUpperCase()));
-  if (column < 0) throw new AdapterError(source, `Titles: no CMD/COMMAND/ARGS column in ${JSON.stringify(top.Titles)}`, "Titles");
+  if (column < 0)
+    throw new AdapterError(source, `Titles: no CMD/COMMAND/ARGS column in ${JSON.stringify(top.Titles)}`, "Titles");
   return (top.Processes ?? []).map((row, i) => {
     const cmd = row[column];
-    if (cmd === undefined) throw new AdapterError(source, `Processes[${i}]: row has ${row.length} columns, the command is column ${column + 1}`, `Processes[${i}]`);
+    if (cmd === undefined)
+      throw new AdapterError(
+        source,
+        `Processes[${i}]: row has ${row.length} columns, the command is column ${column + 1}`,
+        `Processes[${i}]`,
+      );
     return redactCommandLine(cmd);
   });
 }
@@ -385,7 +422,12 @@ export function processesFromTop(json: unknown, containerName?: string): string[
 const execInspectSchema = z.looseObject({
   ID: str.min(1),
   Running: opt(bool),
-  ProcessConfig: z.looseObject({ privileged: opt(bool), user: opt(str), entrypoint: opt(str), arguments: opt(z.array(str)) }),
+  ProcessConfig: z.looseObject({
+    privileged: opt(bool),
+    user: opt(str),
+    entrypoint: opt(str),
+    arguments: opt(z.array(str)),
+  }),
 });
 
 /** What identifies the engine's own health probes among a container's exec instances. */
@@ -411,7 +453,11 @@ function probeArgv(ctx: ExecContext): readonly string[] | undefined {
  * the engine records the container's user, and nothing when the container has none (root: see
  * containerFactsFromInspect).
  */
-export function execEventFromInspect(json: unknown, containerName?: string, ctx: ExecContext = {}): ExecAuditEvent | undefined {
+export function execEventFromInspect(
+  json: unknown,
+  containerName?: string,
+  ctx: ExecContext = {},
+): ExecAuditEvent | undefined {
   const source = containerName ? `exec inspect in "${containerName}"` : "exec inspect";
   const e = validate(execInspectSchema, unwrap(json, source), source);
   const pc = e.ProcessConfig;
@@ -458,7 +504,11 @@ export function networkFactsFromInspect(json: unknown): NetworkFacts {
     enableIcc = parseGoBool(options[ENABLE_ICC]);
     if (enableIcc === undefined) {
       const field = `Options["${ENABLE_ICC}"]`;
-      throw new AdapterError(source, `${field}: expected "true" or "false", got ${JSON.stringify(options[ENABLE_ICC])}`, field);
+      throw new AdapterError(
+        source,
+        `${field}: expected "true" or "false", got ${JSON.stringify(options[ENABLE_ICC])}`,
+        field,
+      );
     }
   }
 
@@ -473,7 +523,8 @@ export function networkFactsFromInspect(json: unknown): NetworkFacts {
     attachable: n.Attachable ?? false,
     ipv6: n.EnableIPv6 ?? false,
     // The engine marks docker0 with default_bridge=true; older engines only by name.
-    isDefaultBridge: parseGoBool(options[DEFAULT_BRIDGE] ?? "") === true || (n.Name === "bridge" && driver === "bridge"),
+    isDefaultBridge:
+      parseGoBool(options[DEFAULT_BRIDGE] ?? "") === true || (n.Name === "bridge" && driver === "bridge"),
     ...(enableIcc !== undefined ? { enableIcc } : {}),
     // The overlay driver encrypts when the option is present, whatever its value.
     encrypted: Object.prototype.hasOwnProperty.call(options, "encrypted"),
@@ -516,7 +567,11 @@ const infoSchema = z.looseObject({
       Nodes: opt(num),
       NodeID: opt(str),
       RemoteManagers: opt(z.array(z.looseObject({ NodeID: opt(str), Addr: opt(str) }))),
-      Cluster: opt(z.looseObject({ Spec: opt(z.looseObject({ EncryptionConfig: opt(z.looseObject({ AutoLockManagers: opt(bool) })) })) })),
+      Cluster: opt(
+        z.looseObject({
+          Spec: opt(z.looseObject({ EncryptionConfig: opt(z.looseObject({ AutoLockManagers: opt(bool) })) })),
+        }),
+      ),
     }),
   ),
 });
@@ -527,7 +582,13 @@ const infoSchema = z.looseObject({
  * sent bare names like `seccomp`, also accepted).
  */
 function parseInfoSecurityOptions(entries: readonly string[]): EngineFacts["security"] {
-  const security: EngineFacts["security"] = { apparmor: false, selinux: false, userns: false, rootless: false, cgroupns: false };
+  const security: EngineFacts["security"] = {
+    apparmor: false,
+    selinux: false,
+    userns: false,
+    rootless: false,
+    cgroupns: false,
+  };
   for (const entry of entries) {
     const fields = new Map(
       entry.split(",").map((kv) => {
@@ -586,7 +647,9 @@ export function engineFactsFromInfo(json: unknown, opts: InfoOptions = {}): Engi
     dataRoot: info.DockerRootDir,
     storageDriver: info.Driver,
     // The containerd image store reports its snapshotter as the driver, and says so here.
-    imageStore: (info.DriverStatus ?? []).some(([k, v]) => k === "driver-type" && v === "io.containerd.snapshotter.v1") ? "containerd" : "graphdriver",
+    imageStore: (info.DriverStatus ?? []).some(([k, v]) => k === "driver-type" && v === "io.containerd.snapshotter.v1")
+      ? "containerd"
+      : "graphdriver",
     loggingDriver: info.LoggingDriver ?? "json-file",
     ...(info.CgroupDriver ? { cgroupDriver: info.CgroupDriver } : {}),
     liveRestoreEnabled: info.LiveRestoreEnabled ?? false,
@@ -633,7 +696,12 @@ export function imageFactsFromInspect(json: unknown): ImageFacts {
   const value = unwrap(json, source);
   if (value !== null && typeof value === "object" && !Array.isArray(value)) {
     const o = value as Record<string, unknown>;
-    const tag = Array.isArray(o.RepoTags) && typeof o.RepoTags[0] === "string" ? o.RepoTags[0] : typeof o.Id === "string" ? o.Id.slice(0, 19) : undefined;
+    const tag =
+      Array.isArray(o.RepoTags) && typeof o.RepoTags[0] === "string"
+        ? o.RepoTags[0]
+        : typeof o.Id === "string"
+          ? o.Id.slice(0, 19)
+          : undefined;
     if (tag) source = `image inspect "${tag}"`;
   }
   const img = validate(imageInspectSchema, value, source);

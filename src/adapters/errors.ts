@@ -24,15 +24,22 @@ export function typeName(value: unknown): string {
 
 /** Path of a zod issue as `a.b[0].c`. */
 export function issuePath(path: readonly PropertyKey[]): string {
-  return path.map((k, i) => (typeof k === "number" ? `[${k}]` : i === 0 ? String(k) : `.${String(k)}`)).join("") || "(root)";
+  return (
+    path.map((k, i) => (typeof k === "number" ? `[${k}]` : i === 0 ? String(k) : `.${String(k)}`)).join("") || "(root)"
+  );
 }
 
 /** One zod issue → `field: expected X, got Y`. */
 export function describeZodIssue(issue: z.core.$ZodIssue, input?: unknown): string {
   const path = issuePath(issue.path);
   if (issue.code === "invalid_type") {
-    const got = input === undefined ? (issue.message.match(/received (\w+)/)?.[1] ?? "something else") : typeName(valueAt(input, issue.path));
-    return got === "undefined" ? `${path}: required field is missing (expected ${issue.expected})` : `${path}: expected ${issue.expected}, got ${got}`;
+    const got =
+      input === undefined
+        ? (issue.message.match(/received (\w+)/)?.[1] ?? "something else")
+        : typeName(valueAt(input, issue.path));
+    return got === "undefined"
+      ? `${path}: required field is missing (expected ${issue.expected})`
+      : `${path}: expected ${issue.expected}, got ${got}`;
   }
   return `${path}: ${issue.message}`;
 }

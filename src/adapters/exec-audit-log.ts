@@ -138,14 +138,26 @@ export function parseExecAuditLog(text: string): ExecAuditLog {
     const argv: string[] = [];
     for (let i = 0; i < ev.argc; i++) {
       const pieces = ev.pieces.get(i);
-      argv.push(pieces ? [...pieces.entries()].sort((x, y) => x[0] - y[0]).map(([, p]) => p).join("") : (ev.args.get(i) ?? ""));
+      argv.push(
+        pieces
+          ? [...pieces.entries()]
+              .sort((x, y) => x[0] - y[0])
+              .map(([, p]) => p)
+              .join("")
+          : (ev.args.get(i) ?? ""),
+      );
     }
     const exec = dockerExecFromArgv(argv, ev.cwd);
     if (!exec) continue;
     execs.push({
       ...(exec.container !== undefined ? { container: exec.container } : {}),
       ...(exec.compose ? { compose: exec.compose } : {}),
-      event: { privileged: exec.privileged, ...(exec.user !== undefined ? { user: exec.user } : {}), at: ev.at, command: redactCommandLine(exec.command.join(" ")) },
+      event: {
+        privileged: exec.privileged,
+        ...(exec.user !== undefined ? { user: exec.user } : {}),
+        at: ev.at,
+        command: redactCommandLine(exec.command.join(" ")),
+      },
       ...(ev.auid !== undefined ? { auid: ev.auid } : {}),
       ...(ev.uid !== undefined ? { uid: ev.uid } : {}),
       engineOptions: exec.engineOptions,
@@ -158,7 +170,18 @@ export function parseExecAuditLog(text: string): ExecAuditLog {
 // ───────────────────────────── the docker CLI's argv ─────────────────────────────
 
 /** Global options of the docker CLI (20.10–27) that take a value. */
-const GLOBAL_WITH_VALUE = new Set(["-H", "--host", "-c", "--context", "--config", "-l", "--log-level", "--tlscacert", "--tlscert", "--tlskey"]);
+const GLOBAL_WITH_VALUE = new Set([
+  "-H",
+  "--host",
+  "-c",
+  "--context",
+  "--config",
+  "-l",
+  "--log-level",
+  "--tlscacert",
+  "--tlscert",
+  "--tlskey",
+]);
 const ENGINE_OPTIONS = new Set(["-H", "--host", "-c", "--context"]);
 /** `docker exec` options that take a value (short letters: e, u, w). */
 const EXEC_WITH_VALUE = new Set(["-e", "--env", "--env-file", "-u", "--user", "-w", "--workdir", "--detach-keys"]);
@@ -194,7 +217,11 @@ export interface ParsedDockerExec {
 }
 
 /** Compose's project name rule: lower case, only [a-z0-9_-], no leading `_` or `-`. */
-export const composeProjectName = (name: string): string => name.toLowerCase().replace(/[^a-z0-9_-]/g, "").replace(/^[-_]+/, "");
+export const composeProjectName = (name: string): string =>
+  name
+    .toLowerCase()
+    .replace(/[^a-z0-9_-]/g, "")
+    .replace(/^[-_]+/, "");
 
 /**
  * Read an exec command line as the program does (cobra/pflag for the docker CLI and Compose v2):
@@ -224,7 +251,13 @@ export function dockerExecFromArgv(argv: readonly string[], cwd?: string): Parse
   const options = execOptions(argv, i + 1, EXEC_WITH_VALUE);
   const container = argv[options.next];
   if (container === undefined) return undefined;
-  return { container, privileged: options.privileged, ...(options.user !== undefined ? { user: options.user } : {}), command: argv.slice(options.next + 1), engineOptions };
+  return {
+    container,
+    privileged: options.privileged,
+    ...(options.user !== undefined ? { user: options.user } : {}),
+    command: argv.slice(options.next + 1),
+    engineOptions,
+  };
 }
 
 /**
@@ -232,12 +265,24 @@ export function dockerExecFromArgv(argv: readonly string[], cwd?: string): Parse
  * `-nvalue`): keeps those that point at an engine, hands each valued one to `seen`. Returns the
  * index of the first argument that is not an option.
  */
-function globalOptions(argv: readonly string[], i: number, withValue: ReadonlySet<string>, engineOptions: string[], seen?: (name: string, value: string) => void): number {
+function globalOptions(
+  argv: readonly string[],
+  i: number,
+  withValue: ReadonlySet<string>,
+  engineOptions: string[],
+  seen?: (name: string, value: string) => void,
+): number {
   for (; i < argv.length; i++) {
     const a = argv[i]!;
     if (!a.startsWith("-") || a === "-") break;
     const eq = a.indexOf("=");
-    const [name, attached] = a.startsWith("--") ? (eq < 0 ? [a, undefined] : [a.slice(0, eq), a.slice(eq + 1)]) : a.length > 2 ? [a.slice(0, 2), a.slice(a[2] === "=" ? 3 : 2)] : [a, undefined];
+    const [name, attached] = a.startsWith("--")
+      ? eq < 0
+        ? [a, undefined]
+        : [a.slice(0, eq), a.slice(eq + 1)]
+      : a.length > 2
+        ? [a.slice(0, 2), a.slice(a[2] === "=" ? 3 : 2)]
+        : [a, undefined];
     if (ENGINE_OPTIONS.has(name)) engineOptions.push(attached !== undefined ? a : `${a} ${argv[i + 1] ?? ""}`);
     if (!withValue.has(name)) continue;
     const value = attached ?? argv[++i] ?? "";
@@ -247,7 +292,12 @@ function globalOptions(argv: readonly string[], i: number, withValue: ReadonlySe
 }
 
 /** `docker compose [globals] exec [options] SERVICE COMMAND…`, from `i` (just after `compose`, or after the program for docker-compose). */
-function composeExec(argv: readonly string[], i: number, engineOptions: string[], cwd: string | undefined): ParsedDockerExec | undefined {
+function composeExec(
+  argv: readonly string[],
+  i: number,
+  engineOptions: string[],
+  cwd: string | undefined,
+): ParsedDockerExec | undefined {
   let project: string | undefined;
   let projectDirectory: string | undefined;
   let firstFile: string | undefined;
@@ -268,11 +318,21 @@ function composeExec(argv: readonly string[], i: number, engineOptions: string[]
     const absolute = dir.startsWith("/") || cwd?.startsWith("/") ? posix.resolve(cwd ?? "/", dir) : undefined;
     if (absolute !== undefined) target.projectDirectory = absolute;
   }
-  return { compose: target, privileged: options.privileged, ...(options.user !== undefined ? { user: options.user } : {}), command: argv.slice(options.next + 1), engineOptions };
+  return {
+    compose: target,
+    privileged: options.privileged,
+    ...(options.user !== undefined ? { user: options.user } : {}),
+    command: argv.slice(options.next + 1),
+    engineOptions,
+  };
 }
 
 /** An exec's own options from `i`, up to the container or service (`next`). */
-function execOptions(argv: readonly string[], i: number, withValue: ReadonlySet<string>): { next: number; privileged: boolean; user?: string; index?: number } {
+function execOptions(
+  argv: readonly string[],
+  i: number,
+  withValue: ReadonlySet<string>,
+): { next: number; privileged: boolean; user?: string; index?: number } {
   let privileged = false;
   let user: string | undefined;
   let index: number | undefined;
@@ -305,7 +365,12 @@ function execOptions(argv: readonly string[], i: number, withValue: ReadonlySet<
       break;
     }
   }
-  return { next: i, privileged, ...(user !== undefined ? { user } : {}), ...(index !== undefined && Number.isInteger(index) && index > 0 ? { index } : {}) };
+  return {
+    next: i,
+    privileged,
+    ...(user !== undefined ? { user } : {}),
+    ...(index !== undefined && Number.isInteger(index) && index > 0 ? { index } : {}),
+  };
 }
 
 // ───────────────────────────── onto the engine's containers ─────────────────────────────
@@ -335,9 +400,18 @@ const COMPOSE_ONEOFF = "com.docker.compose.oneoff";
  * container in every project is listed: the run went into one of them, so a privileged run fails
  * each.
  */
-function resolveComposeService(t: ComposeExecTarget, containers: readonly ContainerFacts[]): { containers: ContainerFacts[]; via: string } {
-  const ofService = containers.filter((c) => c.labels[COMPOSE_SERVICE] === t.service && c.labels[COMPOSE_PROJECT] !== undefined && c.labels[COMPOSE_ONEOFF] !== "True");
-  const dirProject = t.projectDirectory !== undefined ? composeProjectName(posix.basename(t.projectDirectory)) : undefined;
+function resolveComposeService(
+  t: ComposeExecTarget,
+  containers: readonly ContainerFacts[],
+): { containers: ContainerFacts[]; via: string } {
+  const ofService = containers.filter(
+    (c) =>
+      c.labels[COMPOSE_SERVICE] === t.service &&
+      c.labels[COMPOSE_PROJECT] !== undefined &&
+      c.labels[COMPOSE_ONEOFF] !== "True",
+  );
+  const dirProject =
+    t.projectDirectory !== undefined ? composeProjectName(posix.basename(t.projectDirectory)) : undefined;
   let candidates = ofService;
   let how: string;
   if (t.project !== undefined) {
@@ -353,15 +427,27 @@ function resolveComposeService(t: ComposeExecTarget, containers: readonly Contai
   const chosen: ContainerFacts[] = [];
   for (const project of new Set(candidates.map((c) => c.labels[COMPOSE_PROJECT]))) {
     const mine = candidates.filter((c) => c.labels[COMPOSE_PROJECT] === project);
-    const pick = t.index !== undefined ? mine.find((c) => number(c) === t.index) : [...mine].sort((a, b) => (number(a) || Infinity) - (number(b) || Infinity))[0];
+    const pick =
+      t.index !== undefined
+        ? mine.find((c) => number(c) === t.index)
+        : [...mine].sort((a, b) => (number(a) || Infinity) - (number(b) || Infinity))[0];
     if (pick) chosen.push(pick);
   }
-  const among = chosen.length > 1 ? `; ran in one of ${chosen.length} containers: ${chosen.map((c) => c.name.replace(/^\//, "")).join(", ")}` : "";
-  return { containers: chosen, via: `compose exec ${t.service}${t.index !== undefined ? ` --index ${t.index}` : ""} (${how}${among})` };
+  const among =
+    chosen.length > 1
+      ? `; ran in one of ${chosen.length} containers: ${chosen.map((c) => c.name.replace(/^\//, "")).join(", ")}`
+      : "";
+  return {
+    containers: chosen,
+    via: `compose exec ${t.service}${t.index !== undefined ? ` --index ${t.index}` : ""} (${how}${among})`,
+  };
 }
 
 /** The containers a logged run went into (none: removed since, or on another engine), and how a Compose run's were found. */
-function execTargets(x: LoggedDockerExec, containers: readonly ContainerFacts[]): { containers: ContainerFacts[]; via?: string } {
+function execTargets(
+  x: LoggedDockerExec,
+  containers: readonly ContainerFacts[],
+): { containers: ContainerFacts[]; via?: string } {
   if (x.compose !== undefined) return resolveComposeService(x.compose, containers);
   const c = resolveContainer(x.container ?? "", containers);
   return { containers: c ? [c] : [] };
@@ -374,7 +460,10 @@ function execTargets(x: LoggedDockerExec, containers: readonly ContainerFacts[])
  * as: the container's, else its image's, else root. A Compose run is listed with how its
  * container was found (`via`). `unplaced`: the runs into no container the engine has now.
  */
-export function withLoggedExecs(containers: readonly ContainerFacts[], log: ExecAuditLog): { containers: ContainerFacts[]; unplaced: LoggedDockerExec[] } {
+export function withLoggedExecs(
+  containers: readonly ContainerFacts[],
+  log: ExecAuditLog,
+): { containers: ContainerFacts[]; unplaced: LoggedDockerExec[] } {
   const byContainer = new Map<ContainerFacts, ExecAuditEvent[]>();
   const unplaced: LoggedDockerExec[] = [];
   for (const x of log.execs) {
@@ -382,14 +471,26 @@ export function withLoggedExecs(containers: readonly ContainerFacts[], log: Exec
     if (found.containers.length === 0) unplaced.push(x);
     for (const c of found.containers) {
       const user = x.event.user ?? (c.user || c.imageConfig?.user || "root");
-      (byContainer.get(c) ?? byContainer.set(c, []).get(c)!).push({ ...x.event, user, ...(found.via !== undefined ? { via: found.via } : {}) });
+      (byContainer.get(c) ?? byContainer.set(c, []).get(c)!).push({
+        ...x.event,
+        user,
+        ...(found.via !== undefined ? { via: found.via } : {}),
+      });
     }
   }
   const withRuns = containers.map((c): ContainerFacts => {
     const logged = byContainer.get(c) ?? [];
-    const sameRun = (s: ExecAuditEvent) => logged.some((l) => l.privileged === s.privileged && l.command === s.command?.replace(/ \(created, not started\)$/, ""));
+    const sameRun = (s: ExecAuditEvent) =>
+      logged.some(
+        (l) => l.privileged === s.privileged && l.command === s.command?.replace(/ \(created, not started\)$/, ""),
+      );
     const sessions = (c.execAuditEvents ?? []).filter((s) => !sameRun(s));
-    return { ...c, execAuditEvents: [...logged, ...sessions], execAuditCoverage: "audit-log", ...(log.since ? { execAuditSince: log.since } : {}) };
+    return {
+      ...c,
+      execAuditEvents: [...logged, ...sessions],
+      execAuditCoverage: "audit-log",
+      ...(log.since ? { execAuditSince: log.since } : {}),
+    };
   });
   return { containers: withRuns, unplaced };
 }

@@ -23,7 +23,6 @@ function numberedLines(text: string): { no: number; line: string }[] {
 
 // ───────────────────────────── paths ─────────────────────────────
 
-
 // ───────────────────────────── mountinfo ─────────────────────────────
 
 /** The kernel escapes space, tab, newline and backslash in mountinfo as `\ooo` octal. */
@@ -46,8 +45,8 @@ export function parseMountInfo(text: string, source = "/proc/self/mountinfo"): M
     const f = line.trim().split(/ +/);
     // The separator is a lone "-" after the six fixed fields; optional fields are tag[:value].
     const sep = f.indexOf("-", 6);
-    if (f.length < 6 || sep < 0) throw lineError(source, no, "expected six fields, optional fields, then \" - \"", line);
-    if (f.length < sep + 3) throw lineError(source, no, "expected filesystem type and source after \" - \"", line);
+    if (f.length < 6 || sep < 0) throw lineError(source, no, 'expected six fields, optional fields, then " - "', line);
+    if (f.length < sep + 3) throw lineError(source, no, 'expected filesystem type and source after " - "', line);
     if (!/^\d+$/.test(f[0]) || !/^\d+$/.test(f[1])) throw lineError(source, no, "mount ids are not numbers", line);
     if (!/^\d+:\d+$/.test(f[2])) throw lineError(source, no, "device is not major:minor", line);
     entries.push({
@@ -121,7 +120,9 @@ export function parseAuditRuleWatches(text: string, source = "audit rules"): Aud
     const tokens = trimmed.split(/\s+/);
     if (tokens[0] === "-D") {
       if (tokens.length === 1) continue;
-      const keys = ruleOptions(tokens.slice(1), source, no, line).filter(([o]) => o === "k").map(([, v]) => v);
+      const keys = ruleOptions(tokens.slice(1), source, no, line)
+        .filter(([o]) => o === "k")
+        .map(([, v]) => v);
       remove((w) => w.keys.some((k) => keys.includes(k)));
       continue;
     }
@@ -132,16 +133,24 @@ export function parseAuditRuleWatches(text: string, source = "audit rules"): Aud
     const keys = opts.flatMap(([o, v]) => (o === "k" ? [v] : o === "F" && v.startsWith("key=") ? [v.slice(4)] : []));
     if (kind === "w") {
       const perms = opts.find(([o]) => o === "p")?.[1];
-      watches.push({ path: normalisePath(arg), recursive: true, keys, executions: perms === undefined || perms.includes("x") });
-    }
-    else if (kind === "W") remove((w) => w.path === normalisePath(arg));
+      watches.push({
+        path: normalisePath(arg),
+        recursive: true,
+        keys,
+        executions: perms === undefined || perms.includes("x"),
+      });
+    } else if (kind === "W") remove((w) => w.path === normalisePath(arg));
     else {
       // -a / -A / -d LIST,ACTION (either order) with -F NAME OP VALUE fields.
       const listAction = arg.split(",");
       const adds = listAction.includes("always") && listAction.includes("exit");
       const perm = opts.find(([o, v]) => o === "F" && v.startsWith("perm="))?.[1].slice(5);
       const syscalls = opts.filter(([o]) => o === "S").flatMap(([, v]) => v.split(","));
-      const executions = perm !== undefined ? perm.includes("x") : syscalls.length === 0 || syscalls.some((c) => c === "execve" || c === "execveat" || c === "all" || c === "59");
+      const executions =
+        perm !== undefined
+          ? perm.includes("x")
+          : syscalls.length === 0 ||
+            syscalls.some((c) => c === "execve" || c === "execveat" || c === "all" || c === "59");
       for (const [o, v] of opts) {
         if (o !== "F") continue;
         const m = /^(\w+)(!=|<=|>=|&=|=|<|>|&)(.*)$/.exec(v);
@@ -180,7 +189,8 @@ function records(text: string, source: string, minFields: number): { no: number;
   for (const { no, line } of numberedLines(text)) {
     if (line.trim() === "" || line.startsWith("#") || line.startsWith("+") || line.startsWith("-")) continue;
     const f = line.split(":");
-    if (f.length < minFields || f[0] === "") throw lineError(source, no, `expected at least ${minFields} ":"-separated fields`, line);
+    if (f.length < minFields || f[0] === "")
+      throw lineError(source, no, `expected at least ${minFields} ":"-separated fields`, line);
     out.push({ no, line, f });
   }
   return out;
@@ -196,7 +206,10 @@ export function parseGroupMembers(groupFileText: string, passwdFileText: string,
   if (!entry) return [];
   const gid = entry.f[2];
   if (!/^\d+$/.test(gid)) throw lineError("/etc/group", entry.no, "gid is not a number", entry.line);
-  const explicit = entry.f[3].split(",").map((u) => u.trim()).filter((u) => u !== "");
+  const explicit = entry.f[3]
+    .split(",")
+    .map((u) => u.trim())
+    .filter((u) => u !== "");
   const primary: string[] = [];
   for (const r of records(passwdFileText, "/etc/passwd", 7)) {
     if (!/^\d+$/.test(r.f[3])) throw lineError("/etc/passwd", r.no, "gid is not a number", r.line);
@@ -236,20 +249,34 @@ export function parseListeningSockets(text: string): string[] {
     const port = parseInt(m[2]!, 16);
     const words = m[1]!.match(/.{8}/g)!.map((w) => w.match(/../g)!.reverse().join("")); // each word little-endian → network order
     if (words.length === 1) {
-      out.push(`${words[0]!.match(/../g)!.map((b) => parseInt(b, 16)).join(".")}:${port}`);
+      out.push(
+        `${words[0]!
+          .match(/../g)!
+          .map((b) => parseInt(b, 16))
+          .join(".")}:${port}`,
+      );
       continue;
     }
-    const groups = words.join("").match(/.{4}/g)!.map((g) => parseInt(g, 16).toString(16));
+    const groups = words
+      .join("")
+      .match(/.{4}/g)!
+      .map((g) => parseInt(g, 16).toString(16));
     // Collapse the longest run of zero groups, as IPv6 text does.
     let best = { at: -1, len: 0 };
-    for (let i = 0; i < 8; ) {
-      if (groups[i] !== "0") { i++; continue; }
+    for (let i = 0; i < 8;) {
+      if (groups[i] !== "0") {
+        i++;
+        continue;
+      }
       let j = i;
       while (j < 8 && groups[j] === "0") j++;
       if (j - i > best.len) best = { at: i, len: j - i };
       i = j;
     }
-    const text6 = best.len > 1 ? `${groups.slice(0, best.at).join(":")}::${groups.slice(best.at + best.len).join(":")}` : groups.join(":");
+    const text6 =
+      best.len > 1
+        ? `${groups.slice(0, best.at).join(":")}::${groups.slice(best.at + best.len).join(":")}`
+        : groups.join(":");
     out.push(`[${text6}]:${port}`);
   }
   return out;

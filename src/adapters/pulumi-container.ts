@@ -9,7 +9,13 @@
  * which this adapter reads (the policy pack checks the companion exists).
  */
 import { z } from "zod";
-import { cpusToNano, normaliseCapabilities, parseDurationSeconds, parseGoInt, parseSecurityOptions } from "../facts/normalise";
+import {
+  cpusToNano,
+  normaliseCapabilities,
+  parseDurationSeconds,
+  parseGoInt,
+  parseSecurityOptions,
+} from "../facts/normalise";
 import { parseImageRef } from "../facts/image-ref";
 import type { ContainerFacts, HealthcheckFacts, MountFacts, PortBinding } from "../facts/types";
 import { AdapterError, describeZodIssue, issuePath } from "./errors";
@@ -32,7 +38,13 @@ export const mountInput = z.object({
   readOnly: opt(z.boolean()),
   bindOptions: opt(z.object({ propagation: opt(str) })),
 });
-export const healthcheckInput = z.object({ tests: opt(z.array(str)), interval: opt(str), timeout: opt(str), startPeriod: opt(str), retries: opt(num) });
+export const healthcheckInput = z.object({
+  tests: opt(z.array(str)),
+  interval: opt(str),
+  timeout: opt(str),
+  startPeriod: opt(str),
+  retries: opt(num),
+});
 export const labelListInput = opt(z.array(z.object({ label: str, value: str })));
 
 /** Parse props against a schema; the first problem becomes an AdapterError naming `source` and the field. */
@@ -49,7 +61,8 @@ export function labelsFromInput(list: z.infer<typeof labelListInput>): Record<st
   const labels: Record<string, string> = {};
   for (const { label, value } of list ?? []) {
     // Defined, not assigned, like Object.fromEntries would: a label named __proto__ is a label like any other.
-    if (label === "__proto__") Object.defineProperty(labels, label, { value, enumerable: true, writable: true, configurable: true });
+    if (label === "__proto__")
+      Object.defineProperty(labels, label, { value, enumerable: true, writable: true, configurable: true });
     else labels[label] = value;
   }
   return labels;
@@ -71,7 +84,9 @@ export function mountFactsFromInput(m: z.infer<typeof mountInput>, knownTypes: r
 }
 
 /** A provider healthcheck (Go duration strings) → HealthcheckFacts; undefined when it has no test. */
-export function healthcheckFactsFromInput(hc: z.infer<typeof healthcheckInput> | null | undefined): HealthcheckFacts | undefined {
+export function healthcheckFactsFromInput(
+  hc: z.infer<typeof healthcheckInput> | null | undefined,
+): HealthcheckFacts | undefined {
   if (!hc?.tests || hc.tests.length === 0) return undefined;
   const facts: HealthcheckFacts = { test: hc.tests };
   const interval = parseDurationSeconds(hc.interval);
@@ -157,7 +172,12 @@ export function containerFactsFromPulumiInputs(props: unknown, logicalName: stri
   const mounts: MountFacts[] = [];
   for (const m of p.mounts ?? []) mounts.push(mountFactsFromInput(m, ["bind", "volume", "tmpfs", "npipe"]));
   for (const v of p.volumes ?? [])
-    mounts.push({ type: v.hostPath ? "bind" : "volume", source: v.hostPath ?? v.volumeName ?? "", target: v.containerPath ?? "", readOnly: v.readOnly ?? false });
+    mounts.push({
+      type: v.hostPath ? "bind" : "volume",
+      source: v.hostPath ?? v.volumeName ?? "",
+      target: v.containerPath ?? "",
+      readOnly: v.readOnly ?? false,
+    });
   for (const target of Object.keys(p.tmpfs ?? {})) mounts.push({ type: "tmpfs", source: "", target, readOnly: false });
 
   const ports: PortBinding[] = (p.ports ?? []).map((port) => ({
@@ -173,12 +193,22 @@ export function containerFactsFromPulumiInputs(props: unknown, logicalName: stri
   for (const n of p.networksAdvanced ?? []) if (!networks.includes(n.name)) networks.push(n.name);
   if (networkMode === "bridge" || networkMode === "default") networks.unshift("bridge");
 
-  const restartName = (RESTART_POLICIES as readonly string[]).includes(p.restart ?? "no") ? ((p.restart ?? "no") as RestartName) : undefined;
-  if (!restartName) throw new AdapterError(source, `restart: "${p.restart}" is not one of ${RESTART_POLICIES.join(", ")}`);
+  const restartName = (RESTART_POLICIES as readonly string[]).includes(p.restart ?? "no")
+    ? ((p.restart ?? "no") as RestartName)
+    : undefined;
+  if (!restartName)
+    throw new AdapterError(source, `restart: "${p.restart}" is not one of ${RESTART_POLICIES.join(", ")}`);
 
   const pidsLimit = pidsLimitFromLabels(labels);
   const healthcheck = healthcheckFactsFromInput(p.healthcheck);
-  const facts = { kind: "container", origin: "declared", id: logicalName, name: p.name ?? logicalName, state: "declared", image: parseImageRef(p.image) } as ContainerFacts;
+  const facts = {
+    kind: "container",
+    origin: "declared",
+    id: logicalName,
+    name: p.name ?? logicalName,
+    state: "declared",
+    image: parseImageRef(p.image),
+  } as ContainerFacts;
   if (p.user) facts.user = p.user;
   facts.privileged = p.privileged ?? false;
   facts.capAdd = normaliseCapabilities(p.capabilities?.adds);
@@ -202,7 +232,11 @@ export function containerFactsFromPulumiInputs(props: unknown, logicalName: stri
   if (pidsLimit !== undefined) facts.pidsLimit = pidsLimit;
   facts.readOnlyRootfs = p.readOnly ?? false;
   facts.restartPolicy = { name: restartName, maximumRetryCount: p.maxRetryCount ?? 0 };
-  facts.devices = (p.devices ?? []).map((d) => ({ pathOnHost: d.hostPath, pathInContainer: d.containerPath ?? d.hostPath, permissions: d.permissions ?? "rwm" }));
+  facts.devices = (p.devices ?? []).map((d) => ({
+    pathOnHost: d.hostPath,
+    pathInContainer: d.containerPath ?? d.hostPath,
+    permissions: d.permissions ?? "rwm",
+  }));
   facts.ulimits = (p.ulimits ?? []).map((u) => ({ name: u.name, soft: u.soft, hard: u.hard }));
   if (healthcheck) facts.healthcheck = healthcheck;
   facts.labels = labels;

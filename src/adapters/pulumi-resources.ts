@@ -12,12 +12,20 @@ import { parseImageRef } from "../facts/image-ref";
 import type { ContainerFacts, DaemonFacts, NetworkFacts, PortBinding, SecurityOptions } from "../facts/types";
 import { daemonFactsFromConfig } from "./daemon-config";
 import { AdapterError } from "./errors";
-import { healthcheckFactsFromInput, healthcheckInput, labelListInput, labelsFromInput, mountFactsFromInput, mountInput, parseInputs, pidsLimitFromLabels } from "./pulumi-container";
+import {
+  healthcheckFactsFromInput,
+  healthcheckInput,
+  labelListInput,
+  labelsFromInput,
+  mountFactsFromInput,
+  mountInput,
+  parseInputs,
+  pidsLimitFromLabels,
+} from "./pulumi-container";
 
 const str = z.string();
 const num = z.number();
 const opt = <T extends z.ZodType>(t: T) => t.nullish();
-
 
 // ───────────────────────────── docker.Container (input → facts map) ─────────────────────────────
 
@@ -93,7 +101,11 @@ export function networkFactsFromPulumiInputs(props: unknown, logicalName: string
   let enableIcc: boolean | undefined;
   if (options[ENABLE_ICC] !== undefined) {
     enableIcc = parseGoBool(options[ENABLE_ICC]);
-    if (enableIcc === undefined) throw new AdapterError(source, `options["${ENABLE_ICC}"]: expected "true" or "false", got ${JSON.stringify(options[ENABLE_ICC])}`);
+    if (enableIcc === undefined)
+      throw new AdapterError(
+        source,
+        `options["${ENABLE_ICC}"]: expected "true" or "false", got ${JSON.stringify(options[ENABLE_ICC])}`,
+      );
   }
   return {
     kind: "network",
@@ -130,7 +142,13 @@ const serviceInputs = z.looseObject({
       privileges: opt(
         z.looseObject({
           seLinuxContext: opt(
-            z.looseObject({ disable: opt(z.boolean()), user: opt(str), role: opt(str), type: opt(str), level: opt(str) }),
+            z.looseObject({
+              disable: opt(z.boolean()),
+              user: opt(str),
+              role: opt(str),
+              type: opt(str),
+              level: opt(str),
+            }),
           ),
         }),
       ),
@@ -145,7 +163,9 @@ const serviceInputs = z.looseObject({
   }),
   endpointSpec: opt(
     z.looseObject({
-      ports: opt(z.array(z.looseObject({ targetPort: num, publishedPort: opt(num), protocol: opt(str), publishMode: opt(str) }))),
+      ports: opt(
+        z.array(z.looseObject({ targetPort: num, publishedPort: opt(num), protocol: opt(str), publishMode: opt(str) })),
+      ),
     }),
   ),
 });
@@ -169,7 +189,11 @@ export const SERVICE_INPUT_FIELDS: Readonly<Record<string, readonly string[]>> =
   "endpointSpec.ports": ["ports"],
 };
 
-const SWARM_RESTART: Record<string, ContainerFacts["restartPolicy"]["name"]> = { none: "no", "on-failure": "on-failure", any: "always" };
+const SWARM_RESTART: Record<string, ContainerFacts["restartPolicy"]["name"]> = {
+  none: "no",
+  "on-failure": "on-failure",
+  any: "always",
+};
 
 /**
  * `docker.Service` inputs → the ContainerFacts of each of its tasks' containers. What a swarm
@@ -194,7 +218,9 @@ export function serviceFactsFromPulumiInputs(props: unknown, logicalName: string
     selinuxLabelDisabled: selinux?.disable ?? false,
     raw: [],
   };
-  const mounts = (spec.mounts ?? []).map((m) => mountFactsFromInput(m, ["bind", "volume", "tmpfs", "npipe", "cluster"]));
+  const mounts = (spec.mounts ?? []).map((m) =>
+    mountFactsFromInput(m, ["bind", "volume", "tmpfs", "npipe", "cluster"]),
+  );
   const ports: PortBinding[] = (p.endpointSpec?.ports ?? []).map((port) => ({
     containerPort: port.targetPort,
     protocol: (port.protocol ?? "tcp") as PortBinding["protocol"],
@@ -204,7 +230,11 @@ export function serviceFactsFromPulumiInputs(props: unknown, logicalName: string
   const networks = (p.taskSpec.networksAdvanceds ?? []).map((n) => n.name ?? n.id ?? "").filter((n) => n !== "");
   const condition = p.taskSpec.restartPolicy?.condition ?? "any";
   const restartName = SWARM_RESTART[condition];
-  if (!restartName) throw new AdapterError(source, `taskSpec.restartPolicy.condition: "${condition}" is not one of none, on-failure, any`);
+  if (!restartName)
+    throw new AdapterError(
+      source,
+      `taskSpec.restartPolicy.condition: "${condition}" is not one of none, on-failure, any`,
+    );
   const labels = labelsFromInput(spec.labels);
   const pidsLimit = pidsLimitFromLabels(labels);
   const healthcheck = healthcheckFactsFromInput(spec.healthcheck);
@@ -237,7 +267,10 @@ export function serviceFactsFromPulumiInputs(props: unknown, logicalName: string
     cpuPeriod: 0,
     ...(pidsLimit !== undefined ? { pidsLimit } : {}),
     readOnlyRootfs: spec.readOnly ?? false,
-    restartPolicy: { name: restartName, maximumRetryCount: restartName === "on-failure" ? (p.taskSpec.restartPolicy?.maxAttempts ?? 0) : 0 },
+    restartPolicy: {
+      name: restartName,
+      maximumRetryCount: restartName === "on-failure" ? (p.taskSpec.restartPolicy?.maxAttempts ?? 0) : 0,
+    },
     devices: [],
     ulimits: [],
     ...(healthcheck ? { healthcheck } : {}),
@@ -311,9 +344,34 @@ const secureDaemonInputs = z.looseObject({
 
 /** Every DaemonFacts field comes from daemon.json and the flags: an unknown one leaves them all undecided. */
 const ALL_DAEMON_FIELDS = [
-  "rootless", "icc", "logLevel", "iptables", "insecureRegistries", "storageDriver", "hosts", "tls", "tlsVerify", "tlsCaCert", "tlsCert", "tlsKey",
-  "defaultUlimits", "usernsRemap", "cgroupParent", "storageOpts", "authorizationPlugins", "logDriver", "logOpts", "noNewPrivileges", "liveRestore",
-  "userlandProxy", "seccompProfile", "experimental", "selinuxEnabled", "dataRoot", "labels", "extra",
+  "rootless",
+  "icc",
+  "logLevel",
+  "iptables",
+  "insecureRegistries",
+  "storageDriver",
+  "hosts",
+  "tls",
+  "tlsVerify",
+  "tlsCaCert",
+  "tlsCert",
+  "tlsKey",
+  "defaultUlimits",
+  "usernsRemap",
+  "cgroupParent",
+  "storageOpts",
+  "authorizationPlugins",
+  "logDriver",
+  "logOpts",
+  "noNewPrivileges",
+  "liveRestore",
+  "userlandProxy",
+  "seccompProfile",
+  "experimental",
+  "selinuxEnabled",
+  "dataRoot",
+  "labels",
+  "extra",
 ] as const satisfies readonly Exclude<keyof DaemonFacts, "kind" | "origin" | "source">[];
 
 export const SECURE_DAEMON_INPUT_FIELDS: Readonly<Record<string, readonly string[]>> = {
@@ -328,5 +386,10 @@ export const SECURE_DAEMON_INPUT_FIELDS: Readonly<Record<string, readonly string
  */
 export function secureDaemonFacts(props: unknown, logicalName: string): DaemonFacts {
   const p = parseInputs(secureDaemonInputs, props, `SecureDaemon "${logicalName}"`);
-  return daemonFactsFromConfig({ configText: p.daemonJson, ...(p.configFile ? { configFile: p.configFile } : {}), argv: ["dockerd", ...(p.dockerdFlags ?? [])], origin: "declared" });
+  return daemonFactsFromConfig({
+    configText: p.daemonJson,
+    ...(p.configFile ? { configFile: p.configFile } : {}),
+    argv: ["dockerd", ...(p.dockerdFlags ?? [])],
+    origin: "declared",
+  });
 }

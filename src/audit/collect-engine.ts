@@ -18,8 +18,24 @@
  * that ended before its inspect is left out (it is no longer open).
  */
 import type Docker from "dockerode";
-import { containerFactsFromInspect, engineFactsFromInfo, execEventFromInspect, type ExecContext, imageFactsFromInspect, networkFactsFromInspect, processesFromTop } from "../adapters/engine-api";
-import type { ContainerFacts, EngineFacts, ExecAuditEvent, ImageFacts, InventoryFacts, NetworkFacts, SwarmFacts } from "../facts/types";
+import {
+  containerFactsFromInspect,
+  engineFactsFromInfo,
+  execEventFromInspect,
+  type ExecContext,
+  imageFactsFromInspect,
+  networkFactsFromInspect,
+  processesFromTop,
+} from "../adapters/engine-api";
+import type {
+  ContainerFacts,
+  EngineFacts,
+  ExecAuditEvent,
+  ImageFacts,
+  InventoryFacts,
+  NetworkFacts,
+  SwarmFacts,
+} from "../facts/types";
 import { mapLimit } from "./limit";
 
 export interface EngineSnapshot {
@@ -68,7 +84,10 @@ export async function collectEngine(docker: Docker, opts: EngineCollectOptions =
         .inspect()
         .then((json) => {
           const img = imageFactsFromInspect(json);
-          return { ...(img.user !== undefined ? { user: img.user } : {}), ...(img.healthcheck ? { healthcheck: img.healthcheck } : {}) };
+          return {
+            ...(img.user !== undefined ? { user: img.user } : {}),
+            ...(img.healthcheck ? { healthcheck: img.healthcheck } : {}),
+          };
         })
         .catch((err) => {
           if (statusOf(err) !== 404) throw err;
@@ -89,12 +108,21 @@ export async function collectEngine(docker: Docker, opts: EngineCollectOptions =
       const [processes, imageConfig, execSessions] = await Promise.all([
         inspect.State.Running && !inspect.State.Paused ? topOf(container, name, notes) : Promise.resolve(undefined),
         inspect.Image ? imageConfigOf(inspect.Image) : Promise.resolve(undefined),
-        execSessionsOf(docker, inspect.ExecIDs ?? [], name, { healthcheckTest: inspect.Config.Healthcheck?.Test, shell: (inspect.Config as { Shell?: string[] }).Shell }),
+        execSessionsOf(docker, inspect.ExecIDs ?? [], name, {
+          healthcheckTest: inspect.Config.Healthcheck?.Test,
+          shell: (inspect.Config as { Shell?: string[] }).Shell,
+        }),
       ]);
-      return containerFactsFromInspect(inspect, { ...(processes ? { processes } : {}), ...(imageConfig ? { imageConfig } : {}), execSessions });
+      return containerFactsFromInspect(inspect, {
+        ...(processes ? { processes } : {}),
+        ...(imageConfig ? { imageConfig } : {}),
+        execSessions,
+      });
     } catch (err) {
       if (statusOf(err) !== 404) throw err;
-      notes.push(`container ${entry.Names?.[0]?.replace(/^\//, "") ?? entry.Id.slice(0, 12)} was removed during the audit`);
+      notes.push(
+        `container ${entry.Names?.[0]?.replace(/^\//, "") ?? entry.Id.slice(0, 12)} was removed during the audit`,
+      );
       return undefined;
     } finally {
       opts.onProgress?.(++done, list.length);
@@ -125,7 +153,9 @@ async function topOf(container: Docker.Container, name: string, notes: string[])
   } catch (err) {
     const status = statusOf(err);
     if (status === 404 || status === 409 || status === 500) {
-      notes.push(`container ${name}: no process list (${status === 500 ? "the engine could not list its processes" : "it stopped during the audit"})`);
+      notes.push(
+        `container ${name}: no process list (${status === 500 ? "the engine could not list its processes" : "it stopped during the audit"})`,
+      );
       return undefined;
     }
     throw err;
@@ -136,7 +166,12 @@ async function topOf(container: Docker.Container, name: string, notes: string[])
  * The exec instances the engine holds for a container, inspected one after another (a container
  * rarely has more than one); one that ended meanwhile, and the engine's own health probe, are left out.
  */
-async function execSessionsOf(docker: Docker, ids: readonly string[], name: string, ctx: ExecContext): Promise<ExecAuditEvent[]> {
+async function execSessionsOf(
+  docker: Docker,
+  ids: readonly string[],
+  name: string,
+  ctx: ExecContext,
+): Promise<ExecAuditEvent[]> {
   const sessions: ExecAuditEvent[] = [];
   for (const id of ids) {
     try {

@@ -11,7 +11,14 @@
  */
 import { configFileFromArgv, daemonFactsFromConfig, DEFAULT_CONFIG_FILE } from "../adapters/daemon-config";
 import { parseExecAuditLog, type ExecAuditLog } from "../adapters/exec-audit-log";
-import { nonRecursiveAuditPaths, parseAuditRuleWatches, parseGroupMembers, parseListeningSockets, parseMountInfo, type AuditWatch } from "../adapters/host-parsers";
+import {
+  nonRecursiveAuditPaths,
+  parseAuditRuleWatches,
+  parseGroupMembers,
+  parseListeningSockets,
+  parseMountInfo,
+  type AuditWatch,
+} from "../adapters/host-parsers";
 import { isPathWithin, normalisePath } from "../facts/normalise";
 import type { DaemonFacts, FileStat, HostFacts, HostLocations, SwarmFacts } from "../facts/types";
 import { isWildcardAddress } from "../rules/predicates";
@@ -128,9 +135,17 @@ async function readDaemon(access: HostAccess, proc: ProcessInfo): Promise<Docker
   try {
     const configText = await access.readFile(configFile);
     if (configText === undefined && configFile !== DEFAULT_CONFIG_FILE) {
-      return { proc, problem: `dockerd (pid ${proc.pid}) names config file ${configFile}, which does not exist (any more)` };
+      return {
+        proc,
+        problem: `dockerd (pid ${proc.pid}) names config file ${configFile}, which does not exist (any more)`,
+      };
     }
-    const daemon = daemonFactsFromConfig({ ...(configText !== undefined ? { configText } : {}), configFile, argv: proc.argv, origin: "live" });
+    const daemon = daemonFactsFromConfig({
+      ...(configText !== undefined ? { configText } : {}),
+      configFile,
+      argv: proc.argv,
+      origin: "live",
+    });
     return { proc, daemon };
   } catch (err) {
     return { proc, problem: `dockerd (pid ${proc.pid}): ${(err as Error).message}` };
@@ -139,7 +154,9 @@ async function readDaemon(access: HostAccess, proc: ProcessInfo): Promise<Docker
 
 function listensOn(daemon: DaemonFacts, socketPath: string): boolean {
   const want = normalisePath(socketPath).replace(/^\/var\/run\//, "/run/");
-  const unix = daemon.hosts.filter((h) => h.startsWith("unix://")).map((h) => normalisePath(h.slice(7) || "/var/run/docker.sock").replace(/^\/var\/run\//, "/run/"));
+  const unix = daemon.hosts
+    .filter((h) => h.startsWith("unix://"))
+    .map((h) => normalisePath(h.slice(7) || "/var/run/docker.sock").replace(/^\/var\/run\//, "/run/"));
   // No -H at all: dockerd's default socket. `fd://` (socket activation) is the default socket too.
   if (daemon.hosts.length === 0 || daemon.hosts.some((h) => h.startsWith("fd://"))) unix.push("/run/docker.sock");
   return unix.includes(want);
@@ -147,11 +164,17 @@ function listensOn(daemon: DaemonFacts, socketPath: string): boolean {
 
 function servesDataRoot(daemon: DaemonFacts, engineDataRoot: string): boolean {
   // Under userns-remap the engine reports <data-root>/<uid>.<gid>.
-  return isPathWithin(engineDataRoot, daemon.dataRoot) && normalisePath(engineDataRoot).split("/").length - normalisePath(daemon.dataRoot).split("/").length <= 1;
+  return (
+    isPathWithin(engineDataRoot, daemon.dataRoot) &&
+    normalisePath(engineDataRoot).split("/").length - normalisePath(daemon.dataRoot).split("/").length <= 1
+  );
 }
 
 /** The dockerd serving the engine (see the module comment), or why none could be chosen. */
-function chooseDockerd(cands: DockerdCandidate[], input: HostProbeInput): { chosen?: DockerdCandidate; problem?: string } {
+function chooseDockerd(
+  cands: DockerdCandidate[],
+  input: HostProbeInput,
+): { chosen?: DockerdCandidate; problem?: string } {
   if (cands.length === 0) return { problem: "no dockerd process found on the host" };
   const score = (c: DockerdCandidate): number => {
     if (!c.daemon) return 0;
@@ -165,11 +188,20 @@ function chooseDockerd(cands: DockerdCandidate[], input: HostProbeInput): { chos
   const top = scored.filter((x) => x.s === best).map((x) => x.c);
   if (best === 0) {
     // Nothing to match against (host-only probe): a lone dockerd is the one.
-    if (cands.length === 1 && !input.engine && !input.socketPath) return cands[0]!.daemon ? { chosen: cands[0] } : { problem: cands[0]!.problem };
-    const why = cands.map((c) => c.problem).filter(Boolean).join("; ");
-    return { problem: `none of the ${cands.length} dockerd process(es) serves this engine (socket ${input.socketPath ?? "-"}, data root ${input.engine?.dataRoot ?? "-"})${why ? `: ${why}` : ""}` };
+    if (cands.length === 1 && !input.engine && !input.socketPath)
+      return cands[0]!.daemon ? { chosen: cands[0] } : { problem: cands[0]!.problem };
+    const why = cands
+      .map((c) => c.problem)
+      .filter(Boolean)
+      .join("; ");
+    return {
+      problem: `none of the ${cands.length} dockerd process(es) serves this engine (socket ${input.socketPath ?? "-"}, data root ${input.engine?.dataRoot ?? "-"})${why ? `: ${why}` : ""}`,
+    };
   }
-  if (top.length > 1) return { problem: `${top.length} dockerd processes match this engine (pids ${top.map((c) => c.proc.pid).join(", ")}); cannot tell which one serves it` };
+  if (top.length > 1)
+    return {
+      problem: `${top.length} dockerd processes match this engine (pids ${top.map((c) => c.proc.pid).join(", ")}); cannot tell which one serves it`,
+    };
   return { chosen: top[0] };
 }
 
@@ -184,47 +216,95 @@ async function firstExisting(access: HostAccess, paths: readonly string[]): Prom
 const existing = async (access: HostAccess, path: string | undefined): Promise<string | undefined> =>
   path !== undefined && (await access.stat(path)) !== undefined ? path : undefined;
 
-const binary = (access: HostAccess, name: string) => firstExisting(access, BIN_DIRS.map((d) => `${d}/${name}`));
+const binary = (access: HostAccess, name: string) =>
+  firstExisting(
+    access,
+    BIN_DIRS.map((d) => `${d}/${name}`),
+  );
 
-async function resolveLocations(access: HostAccess, input: HostProbeInput, dockerd: ProcessInfo | undefined, daemon: DaemonFacts | undefined): Promise<HostLocations> {
+async function resolveLocations(
+  access: HostAccess,
+  input: HostProbeInput,
+  dockerd: ProcessInfo | undefined,
+  daemon: DaemonFacts | undefined,
+): Promise<HostLocations> {
   const argv = dockerd?.argv ?? [];
-  const execRoot = flagValue(argv, "exec-root") ?? (typeof daemon?.extra["exec-root"] === "string" ? (daemon.extra["exec-root"] as string) : DEFAULT_EXEC_ROOT);
-  const containerdFlag = flagValue(argv, "containerd") ?? (typeof daemon?.extra.containerd === "string" ? (daemon.extra.containerd as string) : undefined);
+  const execRoot =
+    flagValue(argv, "exec-root") ??
+    (typeof daemon?.extra["exec-root"] === "string" ? (daemon.extra["exec-root"] as string) : DEFAULT_EXEC_ROOT);
+  const containerdFlag =
+    flagValue(argv, "containerd") ??
+    (typeof daemon?.extra.containerd === "string" ? (daemon.extra.containerd as string) : undefined);
 
   // dockerd's binary: the process's executable (a " (deleted)" suffix means it was upgraded underneath).
   const exe = dockerd ? (await access.readlink(`/proc/${dockerd.pid}/exe`))?.replace(/ \(deleted\)$/, "") : undefined;
-  const dockerdBinary = (await existing(access, exe)) ?? (argv[0]?.startsWith("/") ? await existing(access, argv[0]) : undefined) ?? (await binary(access, "dockerd"));
+  const dockerdBinary =
+    (await existing(access, exe)) ??
+    (argv[0]?.startsWith("/") ? await existing(access, argv[0]) : undefined) ??
+    (await binary(access, "dockerd"));
 
   const unixHosts = (daemon?.hosts ?? []).filter((h) => h.startsWith("unix://")).map((h) => h.slice(7));
-  const dockerSocket = (await existing(access, input.socketPath)) ?? (await firstExisting(access, [...unixHosts, ...DEFAULT_SOCKETS]));
+  const dockerSocket =
+    (await existing(access, input.socketPath)) ?? (await firstExisting(access, [...unixHosts, ...DEFAULT_SOCKETS]));
 
   const etcDocker = await existing(access, "/etc/docker");
   const certsDir = `${etcDocker ?? "/etc/docker"}/certs.d`;
   const registryCertFiles: string[] = [];
   for (const registry of (await access.readdir(certsDir)) ?? []) {
-    for (const f of (await access.readdir(`${certsDir}/${registry}`)) ?? []) registryCertFiles.push(`${certsDir}/${registry}/${f}`);
+    for (const f of (await access.readdir(`${certsDir}/${registry}`)) ?? [])
+      registryCertFiles.push(`${certsDir}/${registry}/${f}`);
   }
 
   const tls = async (p: string | undefined) => (p ? existing(access, p) : undefined);
   const dataRoot = input.engine?.dataRoot ?? daemon?.dataRoot ?? "/var/lib/docker";
   // Probed concurrently: over SSH each one is a round trip.
-  const [containerdRunDir, dockerServiceUnit, dockerSocketUnit, containerdSocket, etcDefaultDocker, daemonConfig, containerdConfig, etcSysconfigDocker] = await Promise.all([
+  const [
+    containerdRunDir,
+    dockerServiceUnit,
+    dockerSocketUnit,
+    containerdSocket,
+    etcDefaultDocker,
+    daemonConfig,
+    containerdConfig,
+    etcSysconfigDocker,
+  ] = await Promise.all([
     firstExisting(access, ["/run/containerd", `${execRoot}/containerd`]),
-    firstExisting(access, UNIT_DIRS.map((d) => `${d}/docker.service`)),
-    firstExisting(access, UNIT_DIRS.map((d) => `${d}/docker.socket`)),
+    firstExisting(
+      access,
+      UNIT_DIRS.map((d) => `${d}/docker.service`),
+    ),
+    firstExisting(
+      access,
+      UNIT_DIRS.map((d) => `${d}/docker.socket`),
+    ),
     // An external containerd (--containerd), else the one dockerd supervises under its exec root, else the system one.
-    firstExisting(access, [...(containerdFlag ? [containerdFlag.replace(/^unix:\/\//, "")] : []), `${execRoot}/containerd/containerd.sock`, "/run/containerd/containerd.sock"]),
+    firstExisting(access, [
+      ...(containerdFlag ? [containerdFlag.replace(/^unix:\/\//, "")] : []),
+      `${execRoot}/containerd/containerd.sock`,
+      "/run/containerd/containerd.sock",
+    ]),
     existing(access, "/etc/default/docker"),
     existing(access, daemon?.source.configFile ?? (dockerd ? configFileFromArgv(argv) : DEFAULT_CONFIG_FILE)),
     existing(access, "/etc/containerd/config.toml"),
     existing(access, "/etc/sysconfig/docker"),
   ]);
-  const [containerdBinary, containerdShimBinary, containerdShimRuncV1Binary, containerdShimRuncV2Binary, runcBinary] = await Promise.all(
-    ["containerd", "containerd-shim", "containerd-shim-runc-v1", "containerd-shim-runc-v2", "runc"].map((b) => binary(access, b)),
-  );
-  const [tlsCaCert, tlsCert, tlsKey] = await Promise.all([tls(daemon?.tlsCaCert), tls(daemon?.tlsCert), tls(daemon?.tlsKey)]);
+  const [containerdBinary, containerdShimBinary, containerdShimRuncV1Binary, containerdShimRuncV2Binary, runcBinary] =
+    await Promise.all(
+      ["containerd", "containerd-shim", "containerd-shim-runc-v1", "containerd-shim-runc-v2", "runc"].map((b) =>
+        binary(access, b),
+      ),
+    );
+  const [tlsCaCert, tlsCert, tlsKey] = await Promise.all([
+    tls(daemon?.tlsCaCert),
+    tls(daemon?.tlsCert),
+    tls(daemon?.tlsKey),
+  ]);
   // With the containerd image store, images live under containerd's root (config.toml `root`).
-  const containerdRoot = input.engine?.imageStore === "containerd" ? (containerdRootOf((containerdConfig && (await access.readFile(containerdConfig))) || "") ?? DEFAULT_CONTAINERD_ROOT) : undefined;
+  const containerdRoot =
+    input.engine?.imageStore === "containerd"
+      ? (containerdRootOf((containerdConfig && (await access.readFile(containerdConfig))) || "") ??
+        DEFAULT_CONTAINERD_ROOT)
+      : undefined;
   return {
     dataRoot,
     ...(containerdRoot ? { containerdRoot } : {}),
@@ -264,19 +344,26 @@ function locationPaths(l: HostLocations): string[] {
 // ───────────────────────────── audit rules ─────────────────────────────
 
 /** Loaded rules (`auditctl -l`) when auditctl answers; else the persistent rules files. */
-async function readAuditRules(access: HostAccess, notes: string[]): Promise<{ text: string; source: string } | undefined> {
+async function readAuditRules(
+  access: HostAccess,
+  notes: string[],
+): Promise<{ text: string; source: string } | undefined> {
   const loaded = await access.run(["auditctl", "-l"]).catch(() => undefined);
   if (loaded && loaded.code === 0) return { text: loaded.stdout, source: "auditctl -l" };
   const dir = "/etc/audit/rules.d";
   const files = ((await access.readdir(dir)) ?? []).filter((f) => f.endsWith(".rules")).sort();
   if (files.length > 0) {
     const texts = await Promise.all(files.map((f) => access.readFile(`${dir}/${f}`)));
-    notes.push(`audit rules read from ${dir}/*.rules (${loaded ? "auditctl -l failed" : "auditctl not available"}): rules not loaded yet would count`);
+    notes.push(
+      `audit rules read from ${dir}/*.rules (${loaded ? "auditctl -l failed" : "auditctl not available"}): rules not loaded yet would count`,
+    );
     return { text: texts.map((t) => t ?? "").join("\n"), source: `${dir}/*.rules` };
   }
   const merged = await access.readFile("/etc/audit/audit.rules");
   if (merged !== undefined) return { text: merged, source: "/etc/audit/audit.rules" };
-  notes.push("no audit rules found (auditctl not available, no /etc/audit/rules.d): audit items 1.1.3–1.1.18 fail for lack of evidence");
+  notes.push(
+    "no audit rules found (auditctl not available, no /etc/audit/rules.d): audit items 1.1.3–1.1.18 fail for lack of evidence",
+  );
   return undefined;
 }
 
@@ -291,7 +378,11 @@ const EXEC_LOG_MAX_BYTES = 64 * 1024 * 1024;
 
 /** `log_file` and `num_logs` of auditd.conf (`key = value` lines). */
 function auditdLogFiles(conf: string | undefined): string[] {
-  const value = (key: string) => conf?.split("\n").map((l) => /^\s*(\w+)\s*=\s*(.*?)\s*$/.exec(l)).find((m) => m?.[1] === key)?.[2];
+  const value = (key: string) =>
+    conf
+      ?.split("\n")
+      .map((l) => /^\s*(\w+)\s*=\s*(.*?)\s*$/.exec(l))
+      .find((m) => m?.[1] === key)?.[2];
   const logFile = value("log_file") || DEFAULT_AUDIT_LOG;
   const num = Number(value("num_logs") ?? DEFAULT_NUM_LOGS);
   const count = Number.isInteger(num) && num > 1 ? Math.min(num, 99) : 1;
@@ -299,7 +390,8 @@ function auditdLogFiles(conf: string | undefined): string[] {
 }
 
 /** Where a symlink at `from` points: `target` as is when absolute, else relative to `from`'s directory. */
-const linkTarget = (from: string, target: string): string => normalisePath(target.startsWith("/") ? target : `${from.slice(0, from.lastIndexOf("/")) || "/"}/${target}`);
+const linkTarget = (from: string, target: string): string =>
+  normalisePath(target.startsWith("/") ? target : `${from.slice(0, from.lastIndexOf("/")) || "/"}/${target}`);
 
 /** A path with its directory's and its own symlinks followed (e.g. /bin/docker on a merged-/usr host → /usr/bin/docker). */
 async function realPath(access: HostAccess, path: string): Promise<string> {
@@ -322,18 +414,27 @@ async function realPath(access: HostAccess, path: string): Promise<string> {
  * executions, and the log is readable. Otherwise a note says why, and 5.23/5.24 rest on the
  * engine's open exec sessions alone.
  */
-async function readExecLog(access: HostAccess, watches: readonly AuditWatch[] | undefined, notes: string[]): Promise<HostProbeResult["execLog"]> {
+async function readExecLog(
+  access: HostAccess,
+  watches: readonly AuditWatch[] | undefined,
+  notes: string[],
+): Promise<HostProbeResult["execLog"]> {
   const skip = (why: string) => void notes.push(`docker exec runs (5.23, 5.24) not read from the audit log: ${why}`);
   // Optional evidence: whatever goes wrong reading it is a note, never the end of the host's facts.
   try {
     if (!watches) return skip("no audit rules were read");
     // docker-compose (standalone) talks to the engine itself: its execs are in the log only if its runs are.
     const paths = EXEC_CLIS.flatMap((cli) => BIN_DIRS.map((d) => `${d}/${cli}`));
-    const found = await Promise.all(paths.map(async (p) => ((await access.stat(p))?.type === "file" ? realPath(access, p) : undefined)));
+    const found = await Promise.all(
+      paths.map(async (p) => ((await access.stat(p))?.type === "file" ? realPath(access, p) : undefined)),
+    );
     const clis = [...new Set(found.filter((p): p is string => p !== undefined))];
     if (clis.length === 0) return skip(`no docker CLI in ${BIN_DIRS.join(", ")}`);
     const unwatched = clis.filter((cli) => !watches.some((w) => w.executions && w.path === cli));
-    if (unwatched.length) return skip(`auditd does not record runs of ${unwatched.join(", ")} (add \`-w ${unwatched[0]} -p x -k docker\` to the audit rules)`);
+    if (unwatched.length)
+      return skip(
+        `auditd does not record runs of ${unwatched.join(", ")} (add \`-w ${unwatched[0]} -p x -k docker\` to the audit rules)`,
+      );
     const logFiles = auditdLogFiles(await access.readFile(AUDITD_CONF));
     const files: string[] = [];
     let text = "";
@@ -368,7 +469,20 @@ export async function collectHost(input: HostProbeInput): Promise<HostProbeResul
   const dockerd = chosen?.proc;
   const daemon = chosen?.daemon;
 
-  const [passwd, group, mountinfo, hostnameText, osRelease, apparmor, selinuxEnforce, limits, audit, locations, tcp4, tcp6] = await Promise.all([
+  const [
+    passwd,
+    group,
+    mountinfo,
+    hostnameText,
+    osRelease,
+    apparmor,
+    selinuxEnforce,
+    limits,
+    audit,
+    locations,
+    tcp4,
+    tcp6,
+  ] = await Promise.all([
     access.readFile("/etc/passwd"),
     access.readFile("/etc/group"),
     access.readFile("/proc/self/mountinfo"),
@@ -408,20 +522,34 @@ export async function collectHost(input: HostProbeInput): Promise<HostProbeResul
     selinuxEnabled: selinuxEnforce !== undefined,
     ...(osRelease ? { os: parseOsRelease(osRelease) } : {}),
   };
-  const listening = tcp4 === undefined && tcp6 === undefined ? undefined : [...parseListeningSockets(tcp4 ?? ""), ...parseListeningSockets(tcp6 ?? "")];
+  const listening =
+    tcp4 === undefined && tcp6 === undefined
+      ? undefined
+      : [...parseListeningSockets(tcp4 ?? ""), ...parseListeningSockets(tcp6 ?? "")];
   const execLog = await readExecLog(access, watches, notes);
-  return { host, ...(daemon ? { daemon } : {}), ...(dockerd ? { dockerd } : {}), ...(listening ? { listening } : {}), ...(execLog ? { execLog } : {}), notes };
+  return {
+    host,
+    ...(daemon ? { daemon } : {}),
+    ...(dockerd ? { dockerd } : {}),
+    ...(listening ? { listening } : {}),
+    ...(execLog ? { execLog } : {}),
+    notes,
+  };
 }
 
 /** The port this manager takes swarm management on: its advertised address's, else 2377. */
-export const swarmManagementPort = (swarm: Pick<SwarmFacts, "managementAddr">): number => (swarm.managementAddr ? splitListenAddr(swarm.managementAddr).port : SWARM_PORT);
+export const swarmManagementPort = (swarm: Pick<SwarmFacts, "managementAddr">): number =>
+  swarm.managementAddr ? splitListenAddr(swarm.managementAddr).port : SWARM_PORT;
 
 /**
  * The swarm's management listen address, from the sockets dockerd listens on: the one on this
  * manager's management port (swarmManagementPort). A wildcard wins over a specific address (it
  * is what exposes the port). Undefined when no socket is on that port.
  */
-export function swarmListenAddr(swarm: Pick<SwarmFacts, "managementAddr">, listening: readonly string[]): string | undefined {
+export function swarmListenAddr(
+  swarm: Pick<SwarmFacts, "managementAddr">,
+  listening: readonly string[],
+): string | undefined {
   const port = swarmManagementPort(swarm);
   const onPort = listening.filter((a) => splitListenAddr(a).port === port);
   return onPort.find((a) => isWildcardAddress(splitListenAddr(a).host)) ?? onPort[0];
@@ -429,7 +557,13 @@ export function swarmListenAddr(swarm: Pick<SwarmFacts, "managementAddr">, liste
 
 function fileStat(path: string, s: RawStat, users: Map<number, string>, groups: Map<number, string>): FileStat {
   // An id without a name is reported as the number: it is still not "root".
-  return { path, type: s.type, owner: users.get(s.uid) ?? String(s.uid), group: groups.get(s.gid) ?? String(s.gid), mode: s.mode };
+  return {
+    path,
+    type: s.type,
+    owner: users.get(s.uid) ?? String(s.uid),
+    group: groups.get(s.gid) ?? String(s.gid),
+    mode: s.mode,
+  };
 }
 
 /** containerd's default root (where the containerd image store keeps images). */

@@ -105,7 +105,9 @@ export function parseTarget(address: string, opts: ConnectOptions = {}): EngineT
   try {
     url = new URL(withScheme);
   } catch {
-    throw new TargetError(`${address}: not a Docker host address (unix:///path, tcp://host:port or ssh://[user@]host[:port])`);
+    throw new TargetError(
+      `${address}: not a Docker host address (unix:///path, tcp://host:port or ssh://[user@]host[:port])`,
+    );
   }
   const host = url.hostname.replace(/^\[(.*)\]$/, "$1");
   if (host === "") throw new TargetError(`${address}: no host name`);
@@ -114,13 +116,15 @@ export function parseTarget(address: string, opts: ConnectOptions = {}): EngineT
     case "ssh:": {
       const port = portText ? Number(portText) : 22;
       const user = decodeURIComponent(url.username) || defaultSshUser(env);
-      if (url.password) throw new TargetError(`${address}: passwords in ssh:// addresses are not supported; use a key or an agent`);
+      if (url.password)
+        throw new TargetError(`${address}: passwords in ssh:// addresses are not supported; use a key or an agent`);
       return { label: `ssh://${user}@${url.hostname}${port === 22 ? "" : `:${port}`}`, kind: "ssh", host, port, user };
     }
     case "tcp:":
     case "http:":
     case "https:": {
-      if (!portText && url.protocol === "tcp:") throw new TargetError(`${address}: a tcp address needs a port (2376 with TLS, 2375 without)`);
+      if (!portText && url.protocol === "tcp:")
+        throw new TargetError(`${address}: a tcp address needs a port (2376 with TLS, 2375 without)`);
       const port = portText ? Number(portText) : url.protocol === "https:" ? 443 : 80;
       const tls = tlsFor(port, url.protocol === "https:", opts, env);
       return { label: `tcp://${url.hostname}:${port}`, kind: "tcp", host, port, ...(tls ? { tls } : {}) };
@@ -132,13 +136,22 @@ export function parseTarget(address: string, opts: ConnectOptions = {}): EngineT
 
 /** TLS settings as the docker CLI derives them: flags first, then DOCKER_TLS_VERIFY / DOCKER_CERT_PATH. */
 function tlsFor(port: number, https: boolean, o: ConnectOptions, env: NodeJS.ProcessEnv): TlsFiles | undefined {
-  const verify = o.tlsVerify ?? (env.DOCKER_TLS_VERIFY !== undefined && env.DOCKER_TLS_VERIFY !== "" && env.DOCKER_TLS_VERIFY !== "0");
+  const verify =
+    o.tlsVerify ??
+    (env.DOCKER_TLS_VERIFY !== undefined && env.DOCKER_TLS_VERIFY !== "" && env.DOCKER_TLS_VERIFY !== "0");
   const certPath = env.DOCKER_CERT_PATH || (verify || o.tls ? join(homedir(), ".docker") : undefined);
-  const wanted = verify || o.tls || https || port === 2376 || o.tlsCaCert || o.tlsCert || o.tlsKey || env.DOCKER_CERT_PATH;
+  const wanted =
+    verify || o.tls || https || port === 2376 || o.tlsCaCert || o.tlsCert || o.tlsKey || env.DOCKER_CERT_PATH;
   if (!wanted) return undefined;
   // Files named by a flag must exist; default ones are used when present (as the docker CLI does).
-  const file = (flag: string | undefined, name: string) => flag ?? (certPath && existsSync(join(certPath, name)) ? join(certPath, name) : undefined);
-  return { verify: verify || !!o.tlsCaCert, ca: file(o.tlsCaCert, "ca.pem"), cert: file(o.tlsCert, "cert.pem"), key: file(o.tlsKey, "key.pem") };
+  const file = (flag: string | undefined, name: string) =>
+    flag ?? (certPath && existsSync(join(certPath, name)) ? join(certPath, name) : undefined);
+  return {
+    verify: verify || !!o.tlsCaCert,
+    ca: file(o.tlsCaCert, "ca.pem"),
+    cert: file(o.tlsCert, "cert.pem"),
+    key: file(o.tlsKey, "key.pem"),
+  };
 }
 
 // ───────────────────────────── connecting ─────────────────────────────
@@ -152,7 +165,13 @@ export interface EngineConnection {
 }
 
 /** Env variables docker-modem reads in its constructor: cleared while we build the client, so only our options count. */
-const MODEM_ENV = ["DOCKER_HOST", "DOCKER_TLS_VERIFY", "DOCKER_CERT_PATH", "DOCKER_CLIENT_TIMEOUT", "DOCKER_PATH_PREFIX"];
+const MODEM_ENV = [
+  "DOCKER_HOST",
+  "DOCKER_TLS_VERIFY",
+  "DOCKER_CERT_PATH",
+  "DOCKER_CLIENT_TIMEOUT",
+  "DOCKER_PATH_PREFIX",
+];
 
 function newDocker(options: Docker.DockerOptions): Docker {
   const saved = MODEM_ENV.map((k) => [k, process.env[k]] as const);
@@ -169,7 +188,11 @@ function readTlsFile(target: EngineTarget, what: string, path: string | undefine
   try {
     return readFileSync(path);
   } catch (err) {
-    throw new AuditConnectionError(target.label, "tls", `cannot read the ${what} ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw new AuditConnectionError(
+      target.label,
+      "tls",
+      `cannot read the ${what} ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+    );
   }
 }
 
@@ -182,19 +205,50 @@ export async function connect(target: EngineTarget, o: ConnectOptions = {}): Pro
   // Every modem option is given, so nothing leaks in from the environment's DOCKER_* variables.
   // No http.Agent of our own where none is needed (see cheapToInspect for what one costs); callers
   // bound their own concurrency.
-  const base = { host: undefined, port: undefined, socketPath: undefined, ca: undefined, cert: undefined, key: undefined, protocol: undefined, timeout, headers: {} } as unknown as Docker.DockerOptions;
+  const base = {
+    host: undefined,
+    port: undefined,
+    socketPath: undefined,
+    ca: undefined,
+    cert: undefined,
+    key: undefined,
+    protocol: undefined,
+    timeout,
+    headers: {},
+  } as unknown as Docker.DockerOptions;
   switch (target.kind) {
     case "unix":
       return { target, docker: newDocker({ ...base, socketPath: target.socketPath }), close: () => {} };
     case "tcp": {
-      if (!target.tls) return { target, docker: newDocker({ ...base, host: target.host, port: target.port, protocol: "http" }), close: () => {} };
+      if (!target.tls)
+        return {
+          target,
+          docker: newDocker({ ...base, host: target.host, port: target.port, protocol: "http" }),
+          close: () => {},
+        };
       const ca = readTlsFile(target, "CA certificate", target.tls.ca);
       const cert = readTlsFile(target, "client certificate", target.tls.cert);
       const key = readTlsFile(target, "client key", target.tls.key);
-      if (target.tls.verify && !ca) throw new AuditConnectionError(target.label, "tls", "--tlsverify needs a CA certificate (--tlscacert or DOCKER_CERT_PATH/ca.pem)");
+      if (target.tls.verify && !ca)
+        throw new AuditConnectionError(
+          target.label,
+          "tls",
+          "--tlsverify needs a CA certificate (--tlscacert or DOCKER_CERT_PATH/ca.pem)",
+        );
       // --tls without verification (as the docker CLI's --tls) needs an agent that does not reject the server's certificate.
-      const agent = target.tls.verify ? undefined : cheapToInspect(new HttpsAgent({ keepAlive: true, ca, cert, key, rejectUnauthorized: false }));
-      const docker = newDocker({ ...base, host: target.host, port: target.port, protocol: "https", ca, cert, key, ...(agent ? { agent } : {}) } as Docker.DockerOptions);
+      const agent = target.tls.verify
+        ? undefined
+        : cheapToInspect(new HttpsAgent({ keepAlive: true, ca, cert, key, rejectUnauthorized: false }));
+      const docker = newDocker({
+        ...base,
+        host: target.host,
+        port: target.port,
+        protocol: "https",
+        ca,
+        cert,
+        key,
+        ...(agent ? { agent } : {}),
+      } as Docker.DockerOptions);
       return { target, docker, close: () => agent?.destroy() };
     }
     case "ssh": {
@@ -228,7 +282,19 @@ export async function connect(target: EngineTarget, o: ConnectOptions = {}): Pro
   }
 }
 
-const UNREACHABLE_CODES = new Set(["ECONNREFUSED", "ENOENT", "EHOSTUNREACH", "ENETUNREACH", "ENOTFOUND", "EAI_AGAIN", "ETIMEDOUT", "ECONNRESET", "EPIPE", "ENOTSOCK", "ESOCKETTIMEDOUT"]);
+const UNREACHABLE_CODES = new Set([
+  "ECONNREFUSED",
+  "ENOENT",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "ETIMEDOUT",
+  "ECONNRESET",
+  "EPIPE",
+  "ENOTSOCK",
+  "ESOCKETTIMEDOUT",
+]);
 const TLS_CODE = /^(ERR_SSL_|ERR_TLS_|CERT_|UNABLE_TO_|DEPTH_ZERO|SELF_SIGNED|EPROTO$|ERR_OSSL)/;
 
 /** Any error from talking to the engine → the one line the CLI prints (exit code 3). */
@@ -240,24 +306,55 @@ export function classifyError(target: EngineTarget, err: unknown): AuditConnecti
   // The label is already in the message: name the socket path only (it is the thing to check).
   const where = target.kind === "unix" ? `${target.socketPath}: ` : "";
   // The engine answered with something the adapters cannot read (a broken or foreign API).
-  if ((err as Error)?.name === "AdapterError" || (err as Error)?.name === "DaemonConfigError") return new AuditConnectionError(target.label, "engine", message);
-  if (err instanceof SshError || (target.kind === "ssh" && /dial-stdio|ssh/i.test(message))) return new AuditConnectionError(target.label, "ssh", message);
-  if (code === "EACCES" || code === "EPERM") return new AuditConnectionError(target.label, "permission", `${where}${code} (is this user root or in the docker group?)`);
+  if ((err as Error)?.name === "AdapterError" || (err as Error)?.name === "DaemonConfigError")
+    return new AuditConnectionError(target.label, "engine", message);
+  if (err instanceof SshError || (target.kind === "ssh" && /dial-stdio|ssh/i.test(message)))
+    return new AuditConnectionError(target.label, "ssh", message);
+  if (code === "EACCES" || code === "EPERM")
+    return new AuditConnectionError(
+      target.label,
+      "permission",
+      `${where}${code} (is this user root or in the docker group?)`,
+    );
   if (TLS_CODE.test(code) || /certificate|ssl|tls/i.test(message)) {
     // OpenSSL's own text is a long internal trace: keep its reason only.
     const reason = /SSL routines:[^:]*:([^:]+)/.exec(message)?.[1] ?? message;
     const hint = /wrong version number/.test(reason) ? " (the engine does not speak TLS on this port)" : "";
-    return new AuditConnectionError(target.label, "tls", `${code && !reason.includes(code) ? `${code}: ` : ""}${reason}${hint}`);
+    return new AuditConnectionError(
+      target.label,
+      "tls",
+      `${code && !reason.includes(code) ? `${code}: ` : ""}${reason}${hint}`,
+    );
   }
   if (e?.statusCode === 400 && /HTTPS server/i.test(`${message} ${JSON.stringify(e.json ?? "")}`)) {
-    return new AuditConnectionError(target.label, "tls", "the engine expects TLS (use --tlsverify, DOCKER_TLS_VERIFY=1 or port 2376)");
+    return new AuditConnectionError(
+      target.label,
+      "tls",
+      "the engine expects TLS (use --tlsverify, DOCKER_TLS_VERIFY=1 or port 2376)",
+    );
   }
-  if (e?.statusCode === 401 || e?.statusCode === 403) return new AuditConnectionError(target.label, "permission", `the engine refused the request (HTTP ${e.statusCode}): ${e.json?.message ?? message}`);
+  if (e?.statusCode === 401 || e?.statusCode === 403)
+    return new AuditConnectionError(
+      target.label,
+      "permission",
+      `the engine refused the request (HTTP ${e.statusCode}): ${e.json?.message ?? message}`,
+    );
   if (UNREACHABLE_CODES.has(code)) {
-    const hint = code === "ENOENT" ? " (no socket there: is dockerd running?)" : code === "ECONNREFUSED" ? " (nothing listens there)" : "";
+    const hint =
+      code === "ENOENT"
+        ? " (no socket there: is dockerd running?)"
+        : code === "ECONNREFUSED"
+          ? " (nothing listens there)"
+          : "";
     return new AuditConnectionError(target.label, "unreachable", `${where}${code}${hint}`);
   }
-  if (/timeout/i.test(message)) return new AuditConnectionError(target.label, "unreachable", `${where}no answer in time`);
-  if (typeof e?.statusCode === "number") return new AuditConnectionError(target.label, "engine", `HTTP ${e.statusCode}: ${e.json?.message ?? e.reason ?? message}`);
+  if (/timeout/i.test(message))
+    return new AuditConnectionError(target.label, "unreachable", `${where}no answer in time`);
+  if (typeof e?.statusCode === "number")
+    return new AuditConnectionError(
+      target.label,
+      "engine",
+      `HTTP ${e.statusCode}: ${e.json?.message ?? e.reason ?? message}`,
+    );
   return new AuditConnectionError(target.label, "unreachable", message);
 }

@@ -22,13 +22,23 @@
 import { z } from "zod";
 import { daemonFactsFromConfig } from "../adapters/daemon-config";
 import { containerFactsFromPulumiInputs } from "../adapters/pulumi-container";
-import { CONTAINER_INPUT_FIELDS, NETWORK_INPUT_FIELDS, networkFactsFromPulumiInputs } from "../adapters/pulumi-resources";
-import { DOCKER_CONTAINER, DOCKER_NETWORK, DOCKER_PROVIDER, SECRET_SIG, SECURE_DAEMON_TYPE, SIG_KEY } from "../adapters/pulumi-tokens";
+import {
+  CONTAINER_INPUT_FIELDS,
+  NETWORK_INPUT_FIELDS,
+  networkFactsFromPulumiInputs,
+} from "../adapters/pulumi-resources";
+import {
+  DOCKER_CONTAINER,
+  DOCKER_NETWORK,
+  DOCKER_PROVIDER,
+  SECRET_SIG,
+  SECURE_DAEMON_TYPE,
+  SIG_KEY,
+} from "../adapters/pulumi-tokens";
 import type { ContainerFacts, DaemonFacts, Facts, MountFacts, NetworkFacts, PortBinding } from "../facts/types";
 import { CATALOG } from "../rules/catalog";
 import { evaluate } from "../rules/evaluate";
 import type { AnyRule, RuleContext } from "../rules/types";
-
 
 /** A stack export that cannot be used: a usage error (exit code 2). */
 export class StackExportError extends Error {
@@ -107,7 +117,12 @@ function unwrapSecrets(value: unknown): unknown {
 }
 
 const containsUnknown = (v: unknown): boolean =>
-  v === UNKNOWN || (Array.isArray(v) ? v.some(containsUnknown) : v !== null && typeof v === "object" ? Object.values(v).some(containsUnknown) : false);
+  v === UNKNOWN ||
+  (Array.isArray(v)
+    ? v.some(containsUnknown)
+    : v !== null && typeof v === "object"
+      ? Object.values(v).some(containsUnknown)
+      : false);
 
 /** Top-level properties holding an unknown secret are removed; returns them. */
 function splitUnknown(props: Record<string, unknown>): { known: Record<string, unknown>; unknownKeys: string[] } {
@@ -132,7 +147,9 @@ const propsOf = (r: StackResource): Record<string, unknown> => {
 function hostNameOf(address: unknown): string | undefined {
   if (typeof address !== "string" || address === "") return undefined;
   try {
-    return new URL(/:\/\//.test(address) ? address : `ssh://${address}`).hostname.replace(/^\[(.*)\]$/, "$1") || undefined;
+    return (
+      new URL(/:\/\//.test(address) ? address : `ssh://${address}`).hostname.replace(/^\[(.*)\]$/, "$1") || undefined
+    );
   } catch {
     return undefined;
   }
@@ -145,13 +162,19 @@ export function parseStackExport(json: unknown, source: string): DeclaredState {
     try {
       value = JSON.parse(value);
     } catch (err) {
-      throw new StackExportError(source, `not JSON (expected the output of \`pulumi stack export\`): ${(err as Error).message}`);
+      throw new StackExportError(
+        source,
+        `not JSON (expected the output of \`pulumi stack export\`): ${(err as Error).message}`,
+      );
     }
   }
   const parsed = exportSchema.safeParse(value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    throw new StackExportError(source, `not a \`pulumi stack export\` document: ${issue.path.join(".") || "(root)"}: ${issue.message}`);
+    throw new StackExportError(
+      source,
+      `not a \`pulumi stack export\` document: ${issue.path.join(".") || "(root)"}: ${issue.message}`,
+    );
   }
   const resources = parsed.data.deployment.resources ?? [];
   const out: DeclaredState = { source, containers: [], networks: [], daemons: [], notes: [] };
@@ -165,24 +188,42 @@ export function parseStackExport(json: unknown, source: string): DeclaredState {
         const outputs = unwrapSecrets(r.outputs ?? {}) as Record<string, unknown>;
         if (known.name === undefined && typeof outputs.name === "string") known.name = outputs.name;
         const facts = containerFactsFromPulumiInputs(known, logical);
-        out.containers.push({ urn: r.urn, name: facts.name, facts, unknownFields: unknownKeys.flatMap((k) => [...(CONTAINER_INPUT_FIELDS[k] ?? [])]) });
+        out.containers.push({
+          urn: r.urn,
+          name: facts.name,
+          facts,
+          unknownFields: unknownKeys.flatMap((k) => [...(CONTAINER_INPUT_FIELDS[k] ?? [])]),
+        });
       } else if (r.type === DOCKER_NETWORK) {
         const { known, unknownKeys } = splitUnknown(propsOf(r));
         const facts = networkFactsFromPulumiInputs(known, logical);
-        out.networks.push({ urn: r.urn, name: facts.name, facts, unknownFields: unknownKeys.flatMap((k) => [...(NETWORK_INPUT_FIELDS[k] ?? [])]) });
+        out.networks.push({
+          urn: r.urn,
+          name: facts.name,
+          facts,
+          unknownFields: unknownKeys.flatMap((k) => [...(NETWORK_INPUT_FIELDS[k] ?? [])]),
+        });
       } else if (r.type === SECURE_DAEMON_TYPE) {
         const outputs = unwrapSecrets(r.outputs ?? {}) as Record<string, unknown>;
         const config = outputs.config;
         if (config === undefined || containsUnknown(config) || config === null || typeof config !== "object") {
-          out.notes.push(`SecureDaemon "${logical}": its config output is ${config === undefined ? "absent" : "an encrypted secret (export with --show-secrets)"}; not compared`);
+          out.notes.push(
+            `SecureDaemon "${logical}": its config output is ${config === undefined ? "absent" : "an encrypted secret (export with --show-secrets)"}; not compared`,
+          );
           continue;
         }
-        const facts = daemonFactsFromConfig({ configText: JSON.stringify(config), configFile: `${logical} (declared config)` });
+        const facts = daemonFactsFromConfig({
+          configText: JSON.stringify(config),
+          configFile: `${logical} (declared config)`,
+        });
         // The host: the provider it hands out, else a command's connection.
         const kids = children(r.urn);
         const provider = kids.find((k) => k.type === DOCKER_PROVIDER);
-        const connection = kids.map((k) => (unwrapSecrets(k.inputs ?? {}) as { connection?: { host?: unknown } }).connection?.host).find((h) => typeof h === "string");
-        const host = hostNameOf((unwrapSecrets(provider?.inputs ?? {}) as { host?: unknown }).host) ?? hostNameOf(connection);
+        const connection = kids
+          .map((k) => (unwrapSecrets(k.inputs ?? {}) as { connection?: { host?: unknown } }).connection?.host)
+          .find((h) => typeof h === "string");
+        const host =
+          hostNameOf((unwrapSecrets(provider?.inputs ?? {}) as { host?: unknown }).host) ?? hostNameOf(connection);
         out.daemons.push({ urn: r.urn, name: logical, facts, ...(host ? { host } : {}) });
       }
     } catch (err) {
@@ -244,10 +285,15 @@ const mountKey = (m: MountFacts): string =>
 const secondsOrUndefined = (n: number | undefined) => (n ? n : undefined);
 
 /** The fields of a live container that differ from its declaration. */
-export function diffContainer(declared: ContainerFacts, live: ContainerFacts, unknownFields: readonly string[] = []): FieldDrift[] {
+export function diffContainer(
+  declared: ContainerFacts,
+  live: ContainerFacts,
+  unknownFields: readonly string[] = [],
+): FieldDrift[] {
   const d = new Diff(new Set(unknownFields));
   // A reference and an image id cannot be compared without resolving the reference.
-  if (declared.image.isImageId === live.image.isImageId && !declared.image.raw.startsWith("placeholder.invalid/")) d.check("image", declared.image.raw, live.image.raw);
+  if (declared.image.isImageId === live.image.isImageId && !declared.image.raw.startsWith("placeholder.invalid/"))
+    d.check("image", declared.image.raw, live.image.raw);
   if (declared.user !== undefined) d.check("user", declared.user, live.user ?? "");
   d.check("privileged", declared.privileged, live.privileged);
   d.check("capAdd", sorted(declared.capAdd), sorted(live.capAdd));
@@ -258,9 +304,22 @@ export function diffContainer(declared: ContainerFacts, live: ContainerFacts, un
   d.check("securityOptions.apparmorProfile", so(declared).apparmorProfile ?? null, so(live).apparmorProfile ?? null);
   d.check("securityOptions.selinuxLabels", sorted(so(declared).selinuxLabels), sorted(so(live).selinuxLabels));
   d.check("securityOptions.selinuxLabelDisabled", so(declared).selinuxLabelDisabled, so(live).selinuxLabelDisabled);
-  d.check("mounts", sorted(declared.mounts.map(mountKey)), sorted(live.mounts.filter((m) => !isAnonymousVolume(m) || declared.mounts.some((x) => x.source === m.source)).map(mountKey)));
+  d.check(
+    "mounts",
+    sorted(declared.mounts.map(mountKey)),
+    sorted(
+      live.mounts
+        .filter((m) => !isAnonymousVolume(m) || declared.mounts.some((x) => x.source === m.source))
+        .map(mountKey),
+    ),
+  );
   // A declared host port 0 leaves the choice to the engine: any live port in that slot matches.
-  const ephemeral = new Set(portKeys(declared.ports.filter((p) => p.hostPort === 0), new Set()).map((k) => k.slice(k.indexOf("@") + 1)));
+  const ephemeral = new Set(
+    portKeys(
+      declared.ports.filter((p) => p.hostPort === 0),
+      new Set(),
+    ).map((k) => k.slice(k.indexOf("@") + 1)),
+  );
   d.check("ports", portKeys(declared.ports, ephemeral), portKeys(live.ports, ephemeral));
   const mode = (m: string) => (m === "default" ? "bridge" : m);
   d.check("networkMode", mode(declared.networkMode), mode(live.networkMode));
@@ -268,24 +327,49 @@ export function diffContainer(declared: ContainerFacts, live: ContainerFacts, un
   d.check("pidMode", declared.pidMode, live.pidMode);
   // An undeclared IPC mode is the engine's default (private or shareable, per daemon setting).
   if (declared.ipcMode !== "") d.check("ipcMode", declared.ipcMode, live.ipcMode);
-  d.fields(["utsMode", "usernsMode", "cgroupParent", "memoryBytes", "cpuShares", "nanoCpus", "cpuQuota", "cpuPeriod"], declared, live);
+  d.fields(
+    ["utsMode", "usernsMode", "cgroupParent", "memoryBytes", "cpuShares", "nanoCpus", "cpuQuota", "cpuPeriod"],
+    declared,
+    live,
+  );
   if (declared.pidsLimit !== undefined) d.check("pidsLimit", declared.pidsLimit, live.pidsLimit ?? null);
   d.fields(["readOnlyRootfs", "restartPolicy"], declared, live);
-  d.check("devices", sorted(declared.devices.map((x) => `${x.pathOnHost}:${x.pathInContainer}:${x.permissions}`)), sorted(live.devices.map((x) => `${x.pathOnHost}:${x.pathInContainer}:${x.permissions}`)));
-  d.check("ulimits", sorted(declared.ulimits.map((u) => `${u.name}=${u.soft}:${u.hard}`)), sorted(live.ulimits.map((u) => `${u.name}=${u.soft}:${u.hard}`)));
+  d.check(
+    "devices",
+    sorted(declared.devices.map((x) => `${x.pathOnHost}:${x.pathInContainer}:${x.permissions}`)),
+    sorted(live.devices.map((x) => `${x.pathOnHost}:${x.pathInContainer}:${x.permissions}`)),
+  );
+  d.check(
+    "ulimits",
+    sorted(declared.ulimits.map((u) => `${u.name}=${u.soft}:${u.hard}`)),
+    sorted(live.ulimits.map((u) => `${u.name}=${u.soft}:${u.hard}`)),
+  );
   if (declared.healthcheck) {
     const hc = (h: ContainerFacts["healthcheck"]) =>
-      h ? { test: h.test, interval: secondsOrUndefined(h.intervalSeconds), timeout: secondsOrUndefined(h.timeoutSeconds), startPeriod: secondsOrUndefined(h.startPeriodSeconds), retries: h.retries ?? undefined } : null;
+      h
+        ? {
+            test: h.test,
+            interval: secondsOrUndefined(h.intervalSeconds),
+            timeout: secondsOrUndefined(h.timeoutSeconds),
+            startPeriod: secondsOrUndefined(h.startPeriodSeconds),
+            retries: h.retries ?? undefined,
+          }
+        : null;
     d.check("healthcheck", hc(declared.healthcheck), hc(live.healthcheck));
   }
   d.subset("labels", declared.labels, live.labels);
   const missingEnv = declared.envNames.filter((n) => !live.envNames.includes(n));
-  if (missingEnv.length) d.check("envNames", sorted(declared.envNames), sorted(live.envNames.filter((n) => declared.envNames.includes(n))));
+  if (missingEnv.length)
+    d.check("envNames", sorted(declared.envNames), sorted(live.envNames.filter((n) => declared.envNames.includes(n))));
   return d.drifts;
 }
 
 /** The fields of a live network that differ from its declaration. */
-export function diffNetwork(declared: NetworkFacts, live: NetworkFacts, unknownFields: readonly string[] = []): FieldDrift[] {
+export function diffNetwork(
+  declared: NetworkFacts,
+  live: NetworkFacts,
+  unknownFields: readonly string[] = [],
+): FieldDrift[] {
   const d = new Diff(new Set(unknownFields));
   d.fields(["driver", "internal", "attachable", "ipv6", "encrypted"], declared, live);
   d.subset("options", declared.options, live.options);
@@ -298,16 +382,43 @@ const LOCAL_LISTENER = /^(unix|fd|npipe):\/\//;
 /** The fields of a live daemon configuration that differ from the declared daemon.json. */
 export function diffDaemon(declared: DaemonFacts, live: DaemonFacts): FieldDrift[] {
   const d = new Diff(new Set());
-  for (const k of ["rootless", "icc", "logLevel", "iptables", "tls", "tlsVerify", "usernsRemap", "cgroupParent", "logDriver", "noNewPrivileges", "liveRestore", "userlandProxy", "seccompProfile", "experimental", "selinuxEnabled", "dataRoot"] as const) {
+  for (const k of [
+    "rootless",
+    "icc",
+    "logLevel",
+    "iptables",
+    "tls",
+    "tlsVerify",
+    "usernsRemap",
+    "cgroupParent",
+    "logDriver",
+    "noNewPrivileges",
+    "liveRestore",
+    "userlandProxy",
+    "seccompProfile",
+    "experimental",
+    "selinuxEnabled",
+    "dataRoot",
+  ] as const) {
     d.check(k, declared[k] ?? null, live[k] ?? null);
   }
-  for (const k of ["storageDriver", "tlsCaCert", "tlsCert", "tlsKey"] as const) if (declared[k] !== undefined) d.check(k, declared[k], live[k] ?? null);
+  for (const k of ["storageDriver", "tlsCaCert", "tlsCert", "tlsKey"] as const)
+    if (declared[k] !== undefined) d.check(k, declared[k], live[k] ?? null);
   d.check("insecureRegistries", sorted(declared.insecureRegistries), sorted(live.insecureRegistries));
   d.check("authorizationPlugins", sorted(declared.authorizationPlugins), sorted(live.authorizationPlugins));
-  d.check("defaultUlimits", sorted(declared.defaultUlimits.map((u) => `${u.name}=${u.soft}:${u.hard}`)), sorted(live.defaultUlimits.map((u) => `${u.name}=${u.soft}:${u.hard}`)));
-  d.check("storageOpts", sorted(declared.storageOpts.map((o) => `${o.key}=${o.value}`)), sorted(live.storageOpts.map((o) => `${o.key}=${o.value}`)));
+  d.check(
+    "defaultUlimits",
+    sorted(declared.defaultUlimits.map((u) => `${u.name}=${u.soft}:${u.hard}`)),
+    sorted(live.defaultUlimits.map((u) => `${u.name}=${u.soft}:${u.hard}`)),
+  );
+  d.check(
+    "storageOpts",
+    sorted(declared.storageOpts.map((o) => `${o.key}=${o.value}`)),
+    sorted(live.storageOpts.map((o) => `${o.key}=${o.value}`)),
+  );
   // No listener declared = only the local socket; the service unit's `-H fd://` (or a unix socket) is that too.
-  if (declared.hosts.length > 0 || live.hosts.some((h) => !LOCAL_LISTENER.test(h))) d.check("hosts", sorted(declared.hosts), sorted(live.hosts));
+  if (declared.hosts.length > 0 || live.hosts.some((h) => !LOCAL_LISTENER.test(h)))
+    d.check("hosts", sorted(declared.hosts), sorted(live.hosts));
   d.subset("logOpts", declared.logOpts, live.logOpts);
   d.subset("labels", declared.labels, live.labels);
   return d.drifts;
@@ -369,12 +480,23 @@ export interface LiveHost {
 const fieldRoot = (f: string): string => f.split(/[.[]/)[0]!;
 
 /** Live failures split by whether a drifted field explains them (the rule reads it, or names it in its verdict). */
-function breaches(live: Facts, drifted: readonly FieldDrift[], ctx: RuleContext, rules: readonly AnyRule[]): { driftViolations: RuleBreach[]; nonCompliant: RuleBreach[] } {
+function breaches(
+  live: Facts,
+  drifted: readonly FieldDrift[],
+  ctx: RuleContext,
+  rules: readonly AnyRule[],
+): { driftViolations: RuleBreach[]; nonCompliant: RuleBreach[] } {
   const roots = new Set(drifted.map((x) => fieldRoot(x.field)));
   const out = { driftViolations: [] as RuleBreach[], nonCompliant: [] as RuleBreach[] };
   for (const f of evaluate([live], ctx, rules)) {
     if (f.status !== "fail" || f.verdict.status !== "fail") continue;
-    const b: RuleBreach = { ruleId: f.ruleId, title: f.title, field: f.verdict.field, observed: f.verdict.observed, expected: f.verdict.expected };
+    const b: RuleBreach = {
+      ruleId: f.ruleId,
+      title: f.title,
+      field: f.verdict.field,
+      observed: f.verdict.observed,
+      expected: f.verdict.expected,
+    };
     const reads = rules.find((r) => r.id === f.ruleId)?.reads ?? [];
     const explained = reads.some((r) => roots.has(fieldRoot(r))) || roots.has(fieldRoot(f.verdict.field));
     (explained ? out.driftViolations : out.nonCompliant).push(b);
@@ -382,12 +504,32 @@ function breaches(live: Facts, drifted: readonly FieldDrift[], ctx: RuleContext,
   return out;
 }
 
-function entry(kind: DriftEntry["kind"], decl: { urn: string; name: string }, stack: string, status: DriftEntry["status"], rest: Partial<DriftEntry> = {}): DriftEntry {
-  return { kind, urn: decl.urn, name: decl.name, stack, status, drifted: [], driftViolations: [], nonCompliant: [], ...rest };
+function entry(
+  kind: DriftEntry["kind"],
+  decl: { urn: string; name: string },
+  stack: string,
+  status: DriftEntry["status"],
+  rest: Partial<DriftEntry> = {},
+): DriftEntry {
+  return {
+    kind,
+    urn: decl.urn,
+    name: decl.name,
+    stack,
+    status,
+    drifted: [],
+    driftViolations: [],
+    nonCompliant: [],
+    ...rest,
+  };
 }
 
 /** Compare declared state (one or more stack exports) with the audited hosts. */
-export function computeDrift(stacks: readonly DeclaredState[], hosts: readonly LiveHost[], rules: readonly AnyRule[] = CATALOG): DriftReport {
+export function computeDrift(
+  stacks: readonly DeclaredState[],
+  hosts: readonly LiveHost[],
+  rules: readonly AnyRule[] = CATALOG,
+): DriftReport {
   const entries: DriftEntry[] = [];
   const notes = stacks.flatMap((s) => s.notes);
 
@@ -397,7 +539,14 @@ export function computeDrift(stacks: readonly DeclaredState[], hosts: readonly L
       if (found.length === 0) entries.push(entry("container", decl, stack.source, "missing"));
       for (const { h, c } of found) {
         const drifted = diffContainer(decl.facts, c, decl.unknownFields);
-        entries.push(entry("container", decl, stack.source, drifted.length ? "drifted" : "in-sync", { host: h.label, liveId: c.id, drifted, ...breaches(c, drifted, h.ctx, rules) }));
+        entries.push(
+          entry("container", decl, stack.source, drifted.length ? "drifted" : "in-sync", {
+            host: h.label,
+            liveId: c.id,
+            drifted,
+            ...breaches(c, drifted, h.ctx, rules),
+          }),
+        );
       }
     }
     for (const decl of stack.networks) {
@@ -405,7 +554,14 @@ export function computeDrift(stacks: readonly DeclaredState[], hosts: readonly L
       if (found.length === 0) entries.push(entry("network", decl, stack.source, "missing"));
       for (const { h, n } of found) {
         const drifted = diffNetwork(decl.facts, n, decl.unknownFields);
-        entries.push(entry("network", decl, stack.source, drifted.length ? "drifted" : "in-sync", { host: h.label, liveId: n.id, drifted, ...breaches(n, drifted, h.ctx, rules) }));
+        entries.push(
+          entry("network", decl, stack.source, drifted.length ? "drifted" : "in-sync", {
+            host: h.label,
+            liveId: n.id,
+            drifted,
+            ...breaches(n, drifted, h.ctx, rules),
+          }),
+        );
       }
     }
   }
@@ -418,15 +574,27 @@ export function computeDrift(stacks: readonly DeclaredState[], hosts: readonly L
     for (const h of match) {
       if (!h.daemon) {
         entries.push(entry("daemon", d, source, "unknown", { host: h.label }));
-        notes.push(`daemon "${d.name}" on ${h.label}: the live daemon configuration was not read (audit on the host itself or over ssh://)`);
+        notes.push(
+          `daemon "${d.name}" on ${h.label}: the live daemon configuration was not read (audit on the host itself or over ssh://)`,
+        );
         continue;
       }
       const drifted = diffDaemon(d.facts, h.daemon);
-      entries.push(entry("daemon", d, source, drifted.length ? "drifted" : "in-sync", { host: h.label, drifted, ...breaches(h.daemon, drifted, h.ctx, rules) }));
+      entries.push(
+        entry("daemon", d, source, drifted.length ? "drifted" : "in-sync", {
+          host: h.label,
+          drifted,
+          ...breaches(h.daemon, drifted, h.ctx, rules),
+        }),
+      );
     }
   }
 
   const declaredNames = new Set(stacks.flatMap((s) => s.containers.map((c) => c.name)));
-  const unmanaged = hosts.flatMap((h) => h.containers.filter((c) => !declaredNames.has(c.name)).map((c) => ({ host: h.label, id: c.id, name: c.name, state: c.state })));
+  const unmanaged = hosts.flatMap((h) =>
+    h.containers
+      .filter((c) => !declaredNames.has(c.name))
+      .map((c) => ({ host: h.label, id: c.id, name: c.name, state: c.state })),
+  );
   return { stacks: stacks.map((s) => s.source), entries, unmanaged, notes };
 }

@@ -42,7 +42,12 @@ export interface HostAccess {
 
 const isAbsent = (err: unknown): boolean => ["ENOENT", "ENOTDIR"].includes((err as NodeJS.ErrnoException).code ?? "");
 
-function typeOf(s: { isFile(): boolean; isDirectory(): boolean; isSocket(): boolean; isSymbolicLink(): boolean }): RawStat["type"] {
+function typeOf(s: {
+  isFile(): boolean;
+  isDirectory(): boolean;
+  isSocket(): boolean;
+  isSymbolicLink(): boolean;
+}): RawStat["type"] {
   if (s.isFile()) return "file";
   if (s.isDirectory()) return "directory";
   if (s.isSocket()) return "socket";
@@ -128,7 +133,13 @@ export class LocalHostAccess implements HostAccess {
         if (!err) return resolve({ code: 0, stdout });
         // A string code is a failure to start the program; a number is its exit status.
         const code = (err as { code?: unknown }).code;
-        resolve(typeof code === "number" ? { code, stdout } : code === "ENOENT" || code === "EACCES" ? undefined : { code: 1, stdout });
+        resolve(
+          typeof code === "number"
+            ? { code, stdout }
+            : code === "ENOENT" || code === "EACCES"
+              ? undefined
+              : { code: 1, stdout },
+        );
       });
     });
   }
@@ -179,7 +190,8 @@ export class SshHostAccess implements HostAccess {
   private async probe(command: string, path: string): Promise<string | undefined> {
     const r = await this.exec(`[ -e ${q(path)} ] || [ -L ${q(path)} ] || exit 2; ${command}`);
     if (r.code === 2) return undefined;
-    if (r.code !== 0) throw new Error(`${this.label}: ${command}: ${r.stderr.trim().split("\n")[0] || `exit status ${r.code}`}`);
+    if (r.code !== 0)
+      throw new Error(`${this.label}: ${command}: ${r.stderr.trim().split("\n")[0] || `exit status ${r.code}`}`);
     return r.stdout.toString("utf8");
   }
 

@@ -17,7 +17,18 @@ import { isRootUser } from "../rules/predicates";
 import { DEFAULT_SETTINGS, type AnyRule, type RuleContext, type RuleSettings } from "../rules/types";
 import { collectEngine, DEFAULT_CONCURRENCY, type EngineSnapshot } from "./collect-engine";
 import { collectHost, swarmListenAddr, swarmManagementPort } from "./collect-host";
-import { AuditConnectionError, classifyError, connect, defaultHost, parseTarget, type ConnectOptions, type ConnectionProblem, type EngineConnection, type EngineTarget, type TargetKind } from "./connect";
+import {
+  AuditConnectionError,
+  classifyError,
+  connect,
+  defaultHost,
+  parseTarget,
+  type ConnectOptions,
+  type ConnectionProblem,
+  type EngineConnection,
+  type EngineTarget,
+  type TargetKind,
+} from "./connect";
 import { computeDrift, parseStackExport, type DeclaredState, type DriftReport, type LiveHost } from "./drift";
 import { LocalHostAccess, SshHostAccess, type HostAccess } from "./host-access";
 
@@ -88,7 +99,11 @@ export interface AuditOptions {
 
 export const TOOL = { name: "hardened-docker", version: "0.1.0" };
 
-function hostAccessFor(target: EngineTarget, conn: EngineConnection, mode: AuditOptions["hostProbe"]): HostAccess | string {
+function hostAccessFor(
+  target: EngineTarget,
+  conn: EngineConnection,
+  mode: AuditOptions["hostProbe"],
+): HostAccess | string {
   if (mode === "none") return "host probes disabled (--no-host-probe)";
   if (typeof mode === "object") return new LocalHostAccess(mode.root);
   // A unix socket is on this machine. A loopback tcp address may be a tunnel to another host: not probed.
@@ -134,9 +149,18 @@ export function execsIntoNoContainer(unplaced: readonly LoggedDockerExec[]): str
   const gone = unplaced.filter((x) => x.event.privileged || isRootUser(x.event.user));
   if (gone.length === 0) return undefined;
   const shown = gone.slice(0, 5).map((x) => {
-    const into = x.container ?? `compose service ${x.compose!.service}${x.compose!.project ? ` (project ${x.compose!.project})` : ""}`;
-    const how = [x.event.privileged ? "--privileged" : "", x.event.user !== undefined ? `--user ${x.event.user}` : ""].filter(Boolean).join(" ");
-    const who = x.auid !== undefined && x.auid !== UNSET_AUID ? ` by login uid ${x.auid}` : x.uid !== undefined ? ` by uid ${x.uid}` : "";
+    const into =
+      x.container ??
+      `compose service ${x.compose!.service}${x.compose!.project ? ` (project ${x.compose!.project})` : ""}`;
+    const how = [x.event.privileged ? "--privileged" : "", x.event.user !== undefined ? `--user ${x.event.user}` : ""]
+      .filter(Boolean)
+      .join(" ");
+    const who =
+      x.auid !== undefined && x.auid !== UNSET_AUID
+        ? ` by login uid ${x.auid}`
+        : x.uid !== undefined
+          ? ` by uid ${x.uid}`
+          : "";
     return `${into}: ${how} \`${x.event.command}\` at ${x.event.at}${who}`;
   });
   const more = gone.length > shown.length ? `; and ${gone.length - shown.length} more` : "";
@@ -148,7 +172,15 @@ async function auditHost(address: string, o: AuditOptions, rules: readonly AnyRu
   const notes: string[] = [];
   const target = parseTarget(address, o.connect);
   const failed = (err: AuditConnectionError): HostResult => ({
-    audit: { target: target.label, kind: target.kind, error: { problem: err.problem, message: err.message }, hostProbe: "none", findings: [], notes, durationMs: Date.now() - started },
+    audit: {
+      target: target.label,
+      kind: target.kind,
+      error: { problem: err.problem, message: err.message },
+      hostProbe: "none",
+      findings: [],
+      notes,
+      durationMs: Date.now() - started,
+    },
   });
 
   let conn: EngineConnection;
@@ -166,7 +198,11 @@ async function auditHost(address: string, o: AuditOptions, rules: readonly AnyRu
         onProgress: (done, total) => o.onProgress?.({ target: target.label, done, total }),
       });
     } catch (err) {
-      return failed(conn.ssh?.dialFailure ? new AuditConnectionError(target.label, "ssh", conn.ssh.dialFailure) : classifyError(target, err));
+      return failed(
+        conn.ssh?.dialFailure
+          ? new AuditConnectionError(target.label, "ssh", conn.ssh.dialFailure)
+          : classifyError(target, err),
+      );
     }
     notes.push(...snap.notes);
 
@@ -180,7 +216,11 @@ async function auditHost(address: string, o: AuditOptions, rules: readonly AnyRu
       try {
         const probe = await collectHost({
           access,
-          engine: { dataRoot: snap.engine.dataRoot, serverVersion: snap.engine.serverVersion, imageStore: snap.engine.imageStore },
+          engine: {
+            dataRoot: snap.engine.dataRoot,
+            serverVersion: snap.engine.serverVersion,
+            imageStore: snap.engine.imageStore,
+          },
           ...(target.kind === "unix" ? { socketPath: target.socketPath } : {}),
         });
         host = probe.host;
@@ -193,7 +233,12 @@ async function auditHost(address: string, o: AuditOptions, rules: readonly AnyRu
           const gone = execsIntoNoContainer(unplaced);
           if (gone) notes.push(gone);
         }
-        if (probe.dockerd) dockerd = { pid: probe.dockerd.pid, argv: probe.dockerd.argv, ...(daemon?.source.configFile ? { configFile: daemon.source.configFile } : {}) };
+        if (probe.dockerd)
+          dockerd = {
+            pid: probe.dockerd.pid,
+            argv: probe.dockerd.argv,
+            ...(daemon?.source.configFile ? { configFile: daemon.source.configFile } : {}),
+          };
       } catch (err) {
         notes.push(`host probes failed (${access.label}): ${(err as Error).message.split("\n")[0]}`);
       }
@@ -201,7 +246,11 @@ async function auditHost(address: string, o: AuditOptions, rules: readonly AnyRu
 
     const settings: RuleSettings = {
       ...DEFAULT_SETTINGS,
-      ...(host?.locations.dockerSocket ? { dockerSocketPath: host.locations.dockerSocket } : target.kind === "unix" ? { dockerSocketPath: target.socketPath! } : {}),
+      ...(host?.locations.dockerSocket
+        ? { dockerSocketPath: host.locations.dockerSocket }
+        : target.kind === "unix"
+          ? { dockerSocketPath: target.socketPath! }
+          : {}),
       ...o.settings,
     };
     // The Engine API does not say where swarm management listens (7.2); dockerd's sockets do.
@@ -215,18 +264,45 @@ async function auditHost(address: string, o: AuditOptions, rules: readonly AnyRu
       swarm,
       now: o.now ?? new Date(),
     };
-    const subjects: Facts[] = [...(host ? [host] : []), ...(daemon ? [daemon] : []), swarm, ...snap.networks, ...snap.images, snap.inventory, ...snap.containers];
+    const subjects: Facts[] = [
+      ...(host ? [host] : []),
+      ...(daemon ? [daemon] : []),
+      swarm,
+      ...snap.networks,
+      ...snap.images,
+      snap.inventory,
+      ...snap.containers,
+    ];
     let findings: AuditFinding[] = evaluate(subjects, ctx, rules).map((f) => ({ ...f, target: target.label }));
     if (swarm.active && swarm.listenAddr === undefined) {
       // Not a failure: the address could not be seen.
       const why = listening
         ? `no socket of dockerd listens on the swarm management port ${swarmManagementPort(swarm)}`
         : "the swarm management listen address is read from dockerd's sockets on the host (/proc/PID/net/tcp), which were not read";
-      findings = findings.flatMap((f) => (f.ruleId === "7.2" ? unknownFindings(rules.filter((r) => r.id === "7.2"), "swarm", why, target.label) : [f]));
+      findings = findings.flatMap((f) =>
+        f.ruleId === "7.2"
+          ? unknownFindings(
+              rules.filter((r) => r.id === "7.2"),
+              "swarm",
+              why,
+              target.label,
+            )
+          : [f],
+      );
     }
-    if (!host) findings.unshift(...unknownFindings(rules, "host", `host facts not collected: ${notes.find((n) => n.startsWith("host")) ?? "see notes"}`, target.label));
+    if (!host)
+      findings.unshift(
+        ...unknownFindings(
+          rules,
+          "host",
+          `host facts not collected: ${notes.find((n) => n.startsWith("host")) ?? "see notes"}`,
+          target.label,
+        ),
+      );
     if (!daemon) {
-      const why = notes.find((n) => n.startsWith("daemon configuration")) ?? (typeof access === "string" ? access : "the daemon configuration was not read");
+      const why =
+        notes.find((n) => n.startsWith("daemon configuration")) ??
+        (typeof access === "string" ? access : "the daemon configuration was not read");
       findings.unshift(...unknownFindings(rules, "daemon", why, target.label));
     }
 
@@ -240,14 +316,26 @@ async function auditHost(address: string, o: AuditOptions, rules: readonly AnyRu
           ...(snap.engine.operatingSystem ? { operatingSystem: snap.engine.operatingSystem } : {}),
           ...(snap.engine.kernelVersion ? { kernelVersion: snap.engine.kernelVersion } : {}),
         },
-        counts: { containers: snap.containers.length, running: snap.inventory.runningContainers, networks: snap.networks.length, images: snap.images.length },
+        counts: {
+          containers: snap.containers.length,
+          running: snap.inventory.runningContainers,
+          networks: snap.networks.length,
+          images: snap.images.length,
+        },
         hostProbe: typeof access === "string" ? "none" : access.label,
         ...(dockerd ? { dockerd } : {}),
         findings,
         notes,
         durationMs: Date.now() - started,
       },
-      live: { label: target.label, ...(target.host ? { hostName: target.host } : {}), containers: snap.containers, networks: snap.networks, ...(daemon ? { daemon } : {}), ctx },
+      live: {
+        label: target.label,
+        ...(target.host ? { hostName: target.host } : {}),
+        containers: snap.containers,
+        networks: snap.networks,
+        ...(daemon ? { daemon } : {}),
+        ctx,
+      },
     };
   } finally {
     conn.close();
@@ -269,8 +357,19 @@ export async function runAudit(o: AuditOptions = {}): Promise<AuditReport> {
   const stacks = o.expect ? readStacks(o.expect) : undefined;
 
   const results = await Promise.all(addresses.map((a) => auditHost(a, o, rules)));
-  const report: AuditReport = { tool: TOOL, benchmark, startedAt: started.toISOString(), durationMs: 0, hosts: results.map((r) => r.audit) };
-  if (stacks) report.drift = computeDrift(stacks, results.flatMap((r) => (r.live ? [r.live] : [])), rules);
+  const report: AuditReport = {
+    tool: TOOL,
+    benchmark,
+    startedAt: started.toISOString(),
+    durationMs: 0,
+    hosts: results.map((r) => r.audit),
+  };
+  if (stacks)
+    report.drift = computeDrift(
+      stacks,
+      results.flatMap((r) => (r.live ? [r.live] : [])),
+      rules,
+    );
   report.durationMs = Date.now() - started.getTime();
   return report;
 }

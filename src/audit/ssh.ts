@@ -53,7 +53,15 @@ function patternMatches(pattern: string, name: string): boolean {
     if (!salt || !hash) return false;
     return createHmac("sha1", Buffer.from(salt, "base64")).update(name).digest("base64") === hash;
   }
-  const re = new RegExp("^" + pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".") + "$", "i");
+  const re = new RegExp(
+    "^" +
+      pattern
+        .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+        .replace(/\*/g, ".*")
+        .replace(/\?/g, ".") +
+      "$",
+    "i",
+  );
   return re.test(name);
 }
 
@@ -126,10 +134,14 @@ export class SshSession {
     try {
       known = knownHostKeys(readFileSync(knownHostsFile, "utf8"), o.host, o.port);
     } catch (err) {
-      throw new SshError(`cannot read known hosts file ${knownHostsFile}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message} (the host key must be verified; pass --ssh-known-hosts FILE)`);
+      throw new SshError(
+        `cannot read known hosts file ${knownHostsFile}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message} (the host key must be verified; pass --ssh-known-hosts FILE)`,
+      );
     }
     if (known.filter((k) => !k.revoked).length === 0) {
-      throw new SshError(`no host key for ${o.port === 22 ? o.host : `[${o.host}]:${o.port}`} in ${knownHostsFile} (add it, e.g. ssh-keyscan -p ${o.port} ${o.host} >> ${knownHostsFile}, after checking its fingerprint)`);
+      throw new SshError(
+        `no host key for ${o.port === 22 ? o.host : `[${o.host}]:${o.port}`} in ${knownHostsFile} (add it, e.g. ssh-keyscan -p ${o.port} ${o.host} >> ${knownHostsFile}, after checking its fingerprint)`,
+      );
     }
     let privateKey: Buffer | undefined;
     const identity = o.identityFile ?? (env.SSH_AUTH_SOCK ? undefined : defaultIdentity());
@@ -137,7 +149,9 @@ export class SshSession {
       try {
         privateKey = readFileSync(identity);
       } catch (err) {
-        throw new SshError(`cannot read identity file ${identity}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+        throw new SshError(
+          `cannot read identity file ${identity}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+        );
       }
     }
     let hostKeyProblem: string | undefined;
@@ -150,11 +164,14 @@ export class SshSession {
       ...(privateKey ? { privateKey } : {}),
       ...(env.SSH_AUTH_SOCK && !o.identityFile ? { agent: env.SSH_AUTH_SOCK } : {}),
       // Offer only the key types known_hosts has for this host, so the server presents one we can check.
-      algorithms: { serverHostKey: [...new Set(known.filter((k) => !k.revoked).flatMap((k) => hostKeyAlgorithms(k.type)))] as never },
+      algorithms: {
+        serverHostKey: [...new Set(known.filter((k) => !k.revoked).flatMap((k) => hostKeyAlgorithms(k.type)))] as never,
+      },
       hostVerifier: (key: Buffer) => {
         const match = known.find((k) => k.key.equals(key));
         if (match?.revoked) hostKeyProblem = `the host key (${blobType(key)}) is marked @revoked in ${knownHostsFile}`;
-        else if (!match) hostKeyProblem = `the host key (${blobType(key)}) does not match ${knownHostsFile} — possible man-in-the-middle, or the host was reinstalled`;
+        else if (!match)
+          hostKeyProblem = `the host key (${blobType(key)}) does not match ${knownHostsFile} — possible man-in-the-middle, or the host was reinstalled`;
         return match !== undefined && !match.revoked;
       },
     };
@@ -167,7 +184,12 @@ export class SshSession {
       });
       client.once("error", (err: Error & { level?: string; code?: string }) => {
         if (hostKeyProblem) return reject(new SshError(hostKeyProblem));
-        if (err.level === "client-authentication") return reject(new SshError(`authentication as ${o.user} failed (tried ${identity ? `key ${identity}` : env.SSH_AUTH_SOCK ? "the ssh agent" : "no key: pass --ssh-identity FILE or run an ssh agent"})`));
+        if (err.level === "client-authentication")
+          return reject(
+            new SshError(
+              `authentication as ${o.user} failed (tried ${identity ? `key ${identity}` : env.SSH_AUTH_SOCK ? "the ssh agent" : "no key: pass --ssh-identity FILE or run an ssh agent"})`,
+            ),
+          );
         if (err.level === "client-timeout") return reject(new SshError(`no SSH handshake within ${o.timeoutMs} ms`));
         reject(new SshError(err.code ? `${err.code} (${err.message})` : err.message));
       });
@@ -187,7 +209,9 @@ export class SshSession {
         channel.on("data", (d: Buffer) => out.push(d));
         channel.stderr.on("data", (d: Buffer) => errOut.push(d));
         channel.on("exit", (c: number | null) => (code = c ?? 255));
-        channel.on("close", () => resolve({ code, stdout: Buffer.concat(out), stderr: Buffer.concat(errOut).toString("utf8") }));
+        channel.on("close", () =>
+          resolve({ code, stdout: Buffer.concat(out), stderr: Buffer.concat(errOut).toString("utf8") }),
+        );
       });
     });
   }
@@ -216,8 +240,13 @@ export class SshSession {
    */
   httpAgent(maxSockets = 6): Agent {
     const agent = cheapToInspect(new Agent({ keepAlive: true, maxSockets } as AgentOptions));
-    (agent as unknown as { createConnection: (o: unknown, cb: (err: Error | null, s?: Duplex) => void) => void }).createConnection = (_opts, cb) => {
-      this.dialDocker().then((ch) => cb(null, asSocket(ch)), (err: Error) => cb(err));
+    (
+      agent as unknown as { createConnection: (o: unknown, cb: (err: Error | null, s?: Duplex) => void) => void }
+    ).createConnection = (_opts, cb) => {
+      this.dialDocker().then(
+        (ch) => cb(null, asSocket(ch)),
+        (err: Error) => cb(err),
+      );
     };
     return agent;
   }

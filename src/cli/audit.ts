@@ -56,7 +56,8 @@ const collect = (value: string, previous: string[]): string[] => [...previous, v
 function positiveInt(name: string, max: number) {
   return (value: string): number => {
     const n = Number(value);
-    if (!Number.isInteger(n) || n < 1 || n > max) throw new InvalidArgumentError(`${name} must be a whole number from 1 to ${max} (got "${value}")`);
+    if (!Number.isInteger(n) || n < 1 || n > max)
+      throw new InvalidArgumentError(`${name} must be a whole number from 1 to ${max} (got "${value}")`);
     return n;
   };
 }
@@ -69,7 +70,6 @@ function readText(path: string, what: string): string {
   }
 }
 
-
 /** `--settings FILE`: a JSON object of RuleSettings fields (unknown keys are a usage error, not ignored). */
 function readSettings(path: string): Partial<RuleSettings> {
   let value: unknown;
@@ -79,9 +79,13 @@ function readSettings(path: string): Partial<RuleSettings> {
     if (err instanceof UsageError) throw err;
     throw new UsageError(`settings file ${path}: not JSON: ${(err as Error).message}`);
   }
-  if (value === null || typeof value !== "object" || Array.isArray(value)) throw new UsageError(`settings file ${path}: expected a JSON object of rule settings`);
+  if (value === null || typeof value !== "object" || Array.isArray(value))
+    throw new UsageError(`settings file ${path}: expected a JSON object of rule settings`);
   const unknown = Object.keys(value).filter((k) => !(SETTING_KEYS as readonly string[]).includes(k));
-  if (unknown.length) throw new UsageError(`settings file ${path}: unknown setting(s) ${unknown.join(", ")} (known: ${SETTING_KEYS.join(", ")})`);
+  if (unknown.length)
+    throw new UsageError(
+      `settings file ${path}: unknown setting(s) ${unknown.join(", ")} (known: ${SETTING_KEYS.join(", ")})`,
+    );
   return value as Partial<RuleSettings>;
 }
 
@@ -122,7 +126,11 @@ async function runAuditCommand(o: AuditCliOptions, io: CliIo, stderr: ProgressSt
       hostProbe: !o.hostProbe ? "none" : o.hostRoot ? { root: o.hostRoot } : "auto",
       ...(expect.length ? { expect } : {}),
       // The bar appears only when there is enough to wait for.
-      ...(bar ? { onProgress: (p) => (p.total >= 20 || o.host.length > 1 ? bar.update(p.target, p.done, p.total) : undefined) } : {}),
+      ...(bar
+        ? {
+            onProgress: (p) => (p.total >= 20 || o.host.length > 1 ? bar.update(p.target, p.done, p.total) : undefined),
+          }
+        : {}),
     });
   } catch (err) {
     bar?.done();
@@ -154,7 +162,10 @@ async function runAuditCommand(o: AuditCliOptions, io: CliIo, stderr: ProgressSt
       break;
     }
     case "table":
-      text = report.renderAuditTable(result, o.failOn, { color: !o.output && process.stdout.isTTY === true && !process.env.NO_COLOR, verbose: o.verbose ?? false });
+      text = report.renderAuditTable(result, o.failOn, {
+        color: !o.output && process.stdout.isTTY === true && !process.env.NO_COLOR,
+        verbose: o.verbose ?? false,
+      });
       break;
   }
   // Nothing answered: the one-line errors above are the whole story for people.
@@ -163,7 +174,9 @@ async function runAuditCommand(o: AuditCliOptions, io: CliIo, stderr: ProgressSt
     try {
       writeFileSync(o.output, text);
     } catch (err) {
-      io.err(`hardened-docker audit: cannot write ${o.output}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}\n`);
+      io.err(
+        `hardened-docker audit: cannot write ${o.output}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}\n`,
+      );
       return EXIT.usage;
     }
   } else {
@@ -184,13 +197,34 @@ export function registerAudit(program: Command, io: CliIo, stderr: ProgressStrea
   const cmd = program
     .command("audit")
     .description("audit live Docker engines and hosts against the catalog; compare with Pulumi stack exports (drift)")
-    .option("-H, --host <address>", "engine to audit: unix:///path, tcp://host:port, ssh://[user@]host[:port] (repeatable; default DOCKER_HOST, else unix:///var/run/docker.sock)", collect, [])
-    .addOption(new Option("-f, --format <format>", "output format").choices(["table", "json", "sarif", "junit"]).default("table"))
+    .option(
+      "-H, --host <address>",
+      "engine to audit: unix:///path, tcp://host:port, ssh://[user@]host[:port] (repeatable; default DOCKER_HOST, else unix:///var/run/docker.sock)",
+      collect,
+      [],
+    )
+    .addOption(
+      new Option("-f, --format <format>", "output format")
+        .choices(["table", "json", "sarif", "junit"])
+        .default("table"),
+    )
     .addOption(benchmarkOption())
     .option("-o, --output <file>", "write the report to a file instead of stdout", outputFile)
-    .addOption(new Option("--fail-on <severity>", "exit 1 when a violation is at or above this severity").choices(["none", "low", "medium", "high", "critical"]).default("low"))
-    .option("--expect <stack-export.json>", "a `pulumi stack export` to compare live state with (repeatable): drifted fields, unmanaged containers", collect, [])
-    .option("--settings <file>", "rule settings as JSON (trustedDockerUsers, trustedRegistries, minimumEngineVersion, …)")
+    .addOption(
+      new Option("--fail-on <severity>", "exit 1 when a violation is at or above this severity")
+        .choices(["none", "low", "medium", "high", "critical"])
+        .default("low"),
+    )
+    .option(
+      "--expect <stack-export.json>",
+      "a `pulumi stack export` to compare live state with (repeatable): drifted fields, unmanaged containers",
+      collect,
+      [],
+    )
+    .option(
+      "--settings <file>",
+      "rule settings as JSON (trustedDockerUsers, trustedRegistries, minimumEngineVersion, …)",
+    )
     .option("--concurrency <n>", "Engine API requests in flight per host", positiveInt("--concurrency", 256), 16)
     .option("--timeout <seconds>", "connect and request timeout", positiveInt("--timeout", 3600), 10)
     .option("--tlsverify", "use TLS and verify the engine (as the docker CLI; DOCKER_TLS_VERIFY=1)")
@@ -200,7 +234,10 @@ export function registerAudit(program: Command, io: CliIo, stderr: ProgressStrea
     .option("--tlskey <file>", "client key (default DOCKER_CERT_PATH/key.pem)")
     .option("--ssh-identity <file>", "private key for ssh:// hosts (default: the ssh agent, else ~/.ssh/id_*)")
     .option("--ssh-known-hosts <file>", "known_hosts to verify ssh:// host keys (default ~/.ssh/known_hosts)")
-    .option("--no-host-probe", "do not read host files and processes (sections 1–3 and the daemon configuration are then not evaluated)")
+    .option(
+      "--no-host-probe",
+      "do not read host files and processes (sections 1–3 and the daemon configuration are then not evaluated)",
+    )
     .option("--host-root <dir>", "read host files under DIR (e.g. a mounted host root) instead of /")
     .option("--no-progress", "no progress bar on a terminal")
     .option("-v, --verbose", "list exempted findings in the table");

@@ -36,7 +36,10 @@ export class CliExit extends Error {
 }
 
 export function toolVersion(): string {
-  for (const candidate of [path.resolve(__dirname, "../../package.json"), path.resolve(__dirname, "../../../package.json")]) {
+  for (const candidate of [
+    path.resolve(__dirname, "../../package.json"),
+    path.resolve(__dirname, "../../../package.json"),
+  ]) {
     if (!existsSync(candidate)) continue;
     const pkg = JSON.parse(readFileSync(candidate, "utf8")) as { name?: string; version?: string };
     if (pkg.name === "hardened-docker" && pkg.version) return pkg.version;
@@ -46,7 +49,8 @@ export function toolVersion(): string {
 
 /** Pulumi stack names: letters, digits, `-`, `_`, `.` (optionally `org/project/` before). */
 function stackName(value: string): string {
-  if (!/^(?:[A-Za-z0-9][A-Za-z0-9._-]*\/){0,2}[A-Za-z0-9._-]+$/.test(value)) throw new InvalidArgumentError(`--stack must be a stack name (letters, digits, "-", "_", "."), got "${value}"`);
+  if (!/^(?:[A-Za-z0-9][A-Za-z0-9._-]*\/){0,2}[A-Za-z0-9._-]+$/.test(value))
+    throw new InvalidArgumentError(`--stack must be a stack name (letters, digits, "-", "_", "."), got "${value}"`);
   return value;
 }
 
@@ -57,7 +61,8 @@ function readConfig(file: string): PackConfig {
   } catch (err) {
     throw new InvalidArgumentError(`--config ${file}: ${(err as Error).message}`);
   }
-  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) throw new InvalidArgumentError(`--config ${file}: expected a JSON object keyed by policy name`);
+  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed))
+    throw new InvalidArgumentError(`--config ${file}: expected a JSON object keyed by policy name`);
   return parsed as PackConfig;
 }
 
@@ -77,16 +82,35 @@ interface CheckCommandOptions {
 export function registerCheck(program: Command, io: CheckIo): Command {
   return program
     .command("check")
-    .description("run a Pulumi TypeScript program offline (mock runtime: no backend, credentials or plugins) and check every resource with the policy pack")
+    .description(
+      "run a Pulumi TypeScript program offline (mock runtime: no backend, credentials or plugins) and check every resource with the policy pack",
+    )
     .argument("<program>", "the program: a directory (Pulumi.yaml / index.ts) or its entry file")
-    .addOption(new Option("-f, --format <format>", "report format").choices(["text", "json", "sarif", "junit"]).default("text"))
+    .addOption(
+      new Option("-f, --format <format>", "report format").choices(["text", "json", "sarif", "junit"]).default("text"),
+    )
     .option("-o, --output <file>", "write the report to a file (a summary still goes to stdout)", outputFile)
-    .addOption(new Option("-p, --profile <profile>", "enforcement profile").choices([...PROFILES]).default(DEFAULT_PROFILE))
+    .addOption(
+      new Option("-p, --profile <profile>", "enforcement profile").choices([...PROFILES]).default(DEFAULT_PROFILE),
+    )
     .option("-c, --config <file>", "policy pack configuration JSON (as for pulumi --policy-pack-config)")
-    .option("--fail-closed", "a value unknown before deploy is a violation (at its policy's level) instead of an advisory report")
-    .option("--now <date>", "evaluate exemption expiry at this date, YYYY-MM-DD or ISO 8601 (default: now)", (v: string) => parseDate(v, "--now"))
-    .option("--stack <name>", "stack name: used in URNs; its Pulumi.<name>.yaml must exist and supplies config (default \"check\", no stack file needed; secrets are never decrypted)", stackName)
-    .option("--timeout <seconds>", "give up on the program after this long (default 60)", (v: string) => parseSeconds(v, "--timeout"))
+    .option(
+      "--fail-closed",
+      "a value unknown before deploy is a violation (at its policy's level) instead of an advisory report",
+    )
+    .option(
+      "--now <date>",
+      "evaluate exemption expiry at this date, YYYY-MM-DD or ISO 8601 (default: now)",
+      (v: string) => parseDate(v, "--now"),
+    )
+    .option(
+      "--stack <name>",
+      'stack name: used in URNs; its Pulumi.<name>.yaml must exist and supplies config (default "check", no stack file needed; secrets are never decrypted)',
+      stackName,
+    )
+    .option("--timeout <seconds>", "give up on the program after this long (default 60)", (v: string) =>
+      parseSeconds(v, "--timeout"),
+    )
     .option("-v, --verbose", "list passing checks too (text format)")
     .addOption(benchmarkOption())
     .action(async (target: string, opts: CheckCommandOptions) => {
@@ -103,14 +127,21 @@ export function registerCheck(program: Command, io: CheckIo): Command {
         });
       } catch (err) {
         // The check could not run (no program, invalid configuration, …): not the same as "violations found".
-        const message = err instanceof PolicyConfigError || err instanceof InvalidArgumentError ? err.message : (err as Error).message;
+        const message =
+          err instanceof PolicyConfigError || err instanceof InvalidArgumentError
+            ? err.message
+            : (err as Error).message;
         io.err(`hardened-docker check: ${message}\n`);
         throw new CliExit(USAGE_EXIT);
       }
       const exitCode = result.run.errors.length ? 2 : result.mandatoryViolations > 0 ? 1 : 0;
       const root = process.cwd();
       // Each error of the program with the program's file:line:column (TypeScript positions), as compilers print them.
-      const errors = result.run.failures.map((f) => (f.location ? `${path.relative(root, f.location.file).split(path.sep).join("/")}:${f.location.line}:${f.location.column}: ${f.message}` : f.message));
+      const errors = result.run.failures.map((f) =>
+        f.location
+          ? `${path.relative(root, f.location.file).split(path.sep).join("/")}:${f.location.line}:${f.location.column}: ${f.message}`
+          : f.message,
+      );
       const meta: ReportMeta = {
         tool: { name: "hardened-docker", version: toolVersion() },
         target: path.relative(root, result.run.program).split(path.sep).join("/") || result.run.program,
@@ -120,7 +151,10 @@ export function registerCheck(program: Command, io: CheckIo): Command {
         errors,
         exitCode,
         // A resource that raised an error (a refused component) will not be deployed.
-        plan: deploymentTree({ ...result.run, resources: result.run.resources.filter((r) => !result.run.failures.some((f) => f.resource?.urn === r.urn)) }),
+        plan: deploymentTree({
+          ...result.run,
+          resources: result.run.resources.filter((r) => !result.run.failures.some((f) => f.resource?.urn === r.urn)),
+        }),
       };
       const report =
         opts.format === "json"
@@ -135,12 +169,15 @@ export function registerCheck(program: Command, io: CheckIo): Command {
           writeFileSync(opts.output, report);
         } catch (err) {
           // Checked before the run; it can still go away meanwhile.
-          io.err(`hardened-docker check: cannot write ${opts.output}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}\n`);
+          io.err(
+            `hardened-docker check: cannot write ${opts.output}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}\n`,
+          );
           throw new CliExit(USAGE_EXIT);
         }
         io.out(`${summaryLine(summarise(result.findings), meta.plan?.length)}\nreport written to ${opts.output}\n`);
       } else io.out(report);
-      for (const e of errors) io.err(`hardened-docker check: the program failed: ${printable(e, { keepNewlines: true })}\n`);
+      for (const e of errors)
+        io.err(`hardened-docker check: the program failed: ${printable(e, { keepNewlines: true })}\n`);
       if (exitCode !== 0) throw new CliExit(exitCode);
     });
 }

@@ -45,7 +45,8 @@ const defaultIo: CliIo = {
 
 function sectionNumber(value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 7) throw new InvalidArgumentError(`--section must be a number 1–7 (got "${value}")`);
+  if (!Number.isInteger(n) || n < 1 || n > 7)
+    throw new InvalidArgumentError(`--section must be a number 1–7 (got "${value}")`);
   return n;
 }
 
@@ -65,7 +66,9 @@ export function buildProgram(io: CliIo = defaultIo): Command {
     .description("list the rule catalog (a CIS Docker Benchmark version's items + project rules)")
     .option("-s, --section <n>", "only this CIS section (1–7)", sectionNumber)
     .addOption(benchmarkOption())
-    .addOption(new Option("-f, --format <format>", "output format").choices(["table", "json", "markdown"]).default("table"))
+    .addOption(
+      new Option("-f, --format <format>", "output format").choices(["table", "json", "markdown"]).default("table"),
+    )
     .action((opts: { section?: number; format: ListingFormat; benchmark: Benchmark }) => {
       const all = catalogFor(opts.benchmark);
       const rules = opts.section ? all.filter((r) => r.section === opts.section) : all;

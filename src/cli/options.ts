@@ -18,13 +18,19 @@ const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{
  */
 export function parseDate(value: string, option = "--now"): Date {
   const m = ISO_DATE.exec(value.trim());
-  const fail = (why: string) => new InvalidArgumentError(`${option} must be a real date, YYYY-MM-DD or ISO 8601 (e.g. 2031-02-28T12:00:00Z); ${why} (got "${value}")`);
+  const fail = (why: string) =>
+    new InvalidArgumentError(
+      `${option} must be a real date, YYYY-MM-DD or ISO 8601 (e.g. 2031-02-28T12:00:00Z); ${why} (got "${value}")`,
+    );
   if (!m) throw fail("not in that form");
   const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
   const calendar = new Date(Date.UTC(year, month - 1, day));
-  if (calendar.getUTCFullYear() !== year || calendar.getUTCMonth() !== month - 1 || calendar.getUTCDate() !== day) throw fail(`${m[1]}-${m[2]}-${m[3]} is not a day of the calendar`);
-  if (m[4] !== undefined && (Number(m[4]) > 23 || Number(m[5]) > 59 || Number(m[6] ?? 0) > 59)) throw fail("the time of day does not exist");
-  if (m[7] !== undefined && m[7] !== "Z" && (Number(m[7].slice(1, 3)) > 23 || Number(m[7].slice(4)) > 59)) throw fail("the UTC offset does not exist");
+  if (calendar.getUTCFullYear() !== year || calendar.getUTCMonth() !== month - 1 || calendar.getUTCDate() !== day)
+    throw fail(`${m[1]}-${m[2]}-${m[3]} is not a day of the calendar`);
+  if (m[4] !== undefined && (Number(m[4]) > 23 || Number(m[5]) > 59 || Number(m[6] ?? 0) > 59))
+    throw fail("the time of day does not exist");
+  if (m[7] !== undefined && m[7] !== "Z" && (Number(m[7].slice(1, 3)) > 23 || Number(m[7].slice(4)) > 59))
+    throw fail("the UTC offset does not exist");
   // A date-time without an offset would be local time: read it as UTC, like a bare date.
   const d = m[4] === undefined ? calendar : new Date(m[7] === undefined ? `${value.trim()}Z` : value.trim());
   if (Number.isNaN(d.getTime())) throw fail("not a date");
@@ -36,7 +42,10 @@ export const MAX_TIMEOUT_SECONDS = 86_400;
 
 export function parseSeconds(value: string, option = "--timeout"): number {
   const n = Number(value);
-  if (value.trim() === "" || !Number.isFinite(n) || n <= 0 || n > MAX_TIMEOUT_SECONDS) throw new InvalidArgumentError(`${option} must be a number of seconds above 0 and at most ${MAX_TIMEOUT_SECONDS} (got "${value}")`);
+  if (value.trim() === "" || !Number.isFinite(n) || n <= 0 || n > MAX_TIMEOUT_SECONDS)
+    throw new InvalidArgumentError(
+      `${option} must be a number of seconds above 0 and at most ${MAX_TIMEOUT_SECONDS} (got "${value}")`,
+    );
   return n;
 }
 
@@ -77,5 +86,7 @@ export function outputFile(value: string): string {
 
 /** `--benchmark cis-1.6.0|cis-1.8.0`: the CIS Docker Benchmark version a command follows (rules/benchmarks.ts). */
 export function benchmarkOption(): Option {
-  return new Option("-b, --benchmark <version>", "CIS Docker Benchmark version: its items and ids").choices([...BENCHMARKS]).default(DEFAULT_BENCHMARK);
+  return new Option("-b, --benchmark <version>", "CIS Docker Benchmark version: its items and ids")
+    .choices([...BENCHMARKS])
+    .default(DEFAULT_BENCHMARK);
 }

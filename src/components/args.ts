@@ -18,7 +18,10 @@ export class HardenedArgsError extends Error {
 
 /** A `pulumi.Input<string>`: a plain string (validated) or an Output (validated when it resolves). */
 export function inputString(what: string) {
-  return z.custom<pulumi.Input<string>>((v) => typeof v === "string" || pulumi.Output.isInstance(v) || isPromiseLike(v), { message: `must be ${what} (a string or a pulumi Output)` });
+  return z.custom<pulumi.Input<string>>(
+    (v) => typeof v === "string" || pulumi.Output.isInstance(v) || isPromiseLike(v),
+    { message: `must be ${what} (a string or a pulumi Output)` },
+  );
 }
 
 function isPromiseLike(v: unknown): boolean {
@@ -34,7 +37,12 @@ export function howToExempt(ruleId: string): string {
  * Validate a component's exemptions (catalog rule ids plus the component's own `extraIds`):
  * a malformed one is an error even if it would not be needed. Returns the exempted rule ids.
  */
-export function validateExemptions(resourceName: string, exemptions: readonly Exemption[], now: Date, extraIds: readonly string[] = []): Set<string> {
+export function validateExemptions(
+  resourceName: string,
+  exemptions: readonly Exemption[],
+  now: Date,
+  extraIds: readonly string[] = [],
+): Set<string> {
   const { errors, exempt } = checkExemptions(exemptions, now, extraIds);
   if (errors.length) throw new HardenedArgsError(resourceName, errors);
   return exempt;
@@ -76,7 +84,11 @@ export const exemptionSchema = z
 /** The arguments' shape checked against `schema`: the parsed value, or HardenedArgsError naming every bad field. */
 export function parseArgs<T>(resourceName: string, schema: z.ZodType, rawArgs: T): T {
   const parsed = schema.safeParse(rawArgs);
-  if (!parsed.success) throw new HardenedArgsError(resourceName, parsed.error.issues.map((i) => formatArgsIssue(i, rawArgs)));
+  if (!parsed.success)
+    throw new HardenedArgsError(
+      resourceName,
+      parsed.error.issues.map((i) => formatArgsIssue(i, rawArgs)),
+    );
   return parsed.data as T;
 }
 
@@ -84,16 +96,25 @@ export function parseArgs<T>(resourceName: string, schema: z.ZodType, rawArgs: T
 export function formatArgsIssue(issue: z.core.$ZodIssue, input: unknown): string {
   const path = issuePath(issue.path);
   let value: unknown = input;
-  for (const k of issue.path) value = value !== null && typeof value === "object" ? (value as Record<PropertyKey, unknown>)[k] : undefined;
-  if (issue.code === "unrecognized_keys") return `${path === "(root)" ? "" : path + ": "}unknown argument(s) ${issue.keys.map((k) => JSON.stringify(k)).join(", ")}`;
-  if (value === undefined && issue.code === "invalid_type") return `${path}: ${issue.message.startsWith("is required") ? issue.message : `is required (${issue.expected})`}`;
-  if (issue.code === "invalid_key") return `${path}: key ${JSON.stringify(issue.path[issue.path.length - 1])} ${issue.issues[0]?.message ?? "is not allowed"}`;
+  for (const k of issue.path)
+    value = value !== null && typeof value === "object" ? (value as Record<PropertyKey, unknown>)[k] : undefined;
+  if (issue.code === "unrecognized_keys")
+    return `${path === "(root)" ? "" : path + ": "}unknown argument(s) ${issue.keys.map((k) => JSON.stringify(k)).join(", ")}`;
+  if (value === undefined && issue.code === "invalid_type")
+    return `${path}: ${issue.message.startsWith("is required") ? issue.message : `is required (${issue.expected})`}`;
+  if (issue.code === "invalid_key")
+    return `${path}: key ${JSON.stringify(issue.path[issue.path.length - 1])} ${issue.issues[0]?.message ?? "is not allowed"}`;
   const shown = value === undefined ? "" : ` = ${short(value)}`;
   const message = issue.code === "invalid_type" ? `expected ${issue.expected}, got ${typeName(value)}` : issue.message;
   return `${path}${shown}: ${message}`;
 }
 
 function short(v: unknown): string {
-  const s = typeof v === "string" ? JSON.stringify(v) : pulumi.Output.isInstance(v) ? "<Output>" : JSON.stringify(v) ?? String(v);
+  const s =
+    typeof v === "string"
+      ? JSON.stringify(v)
+      : pulumi.Output.isInstance(v)
+        ? "<Output>"
+        : (JSON.stringify(v) ?? String(v));
   return s.length > 80 ? s.slice(0, 77) + "…" : s;
 }

@@ -16,9 +16,11 @@ class Slot {
 
 /** `value` with each Output (or promise) in it replaced by a Slot, the Outputs pushed to `outputs`. */
 function withSlots(value: unknown, outputs: pulumi.Output<unknown>[]): unknown {
-  if (pulumi.Output.isInstance(value) || value instanceof Promise) return new Slot(outputs.push(pulumi.output(value as pulumi.Input<unknown>)) - 1);
+  if (pulumi.Output.isInstance(value) || value instanceof Promise)
+    return new Slot(outputs.push(pulumi.output(value as pulumi.Input<unknown>)) - 1);
   if (Array.isArray(value)) return value.map((v) => withSlots(v, outputs));
-  if (value !== null && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withSlots(v, outputs)]));
+  if (value !== null && typeof value === "object")
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withSlots(v, outputs)]));
   return value;
 }
 
@@ -26,7 +28,8 @@ function withSlots(value: unknown, outputs: pulumi.Output<unknown>[]): unknown {
 function fillSlots(template: unknown, values: readonly unknown[]): unknown {
   if (template instanceof Slot) return values[template.index];
   if (Array.isArray(template)) return template.map((v) => fillSlots(v, values));
-  if (template !== null && typeof template === "object") return Object.fromEntries(Object.entries(template).map(([k, v]) => [k, fillSlots(v, values)]));
+  if (template !== null && typeof template === "object")
+    return Object.fromEntries(Object.entries(template).map(([k, v]) => [k, fillSlots(v, values)]));
   return template;
 }
 

@@ -21,14 +21,25 @@ import { resolveRuleReference } from "../rules/catalog";
 import { evaluate } from "../rules/evaluate";
 import { DEFAULT_SETTINGS, type RuleContext } from "../rules/types";
 import { pemStdinLines } from "../scripts/daemon-tls";
-import { renderEnginePidsLimitCommand, renderHostPidsLimitCommand, renderPidsLimitCommand } from "../scripts/pids-limit";
+import {
+  renderEnginePidsLimitCommand,
+  renderHostPidsLimitCommand,
+  renderPidsLimitCommand,
+} from "../scripts/pids-limit";
 import { ALL_CAPABILITIES, SAFE_CAPABILITIES, type Capability } from "../rules/capabilities";
 import { checkExemptions, exemptionSchema, formatArgsIssue, HardenedArgsError, howToExempt, inputString } from "./args";
 import { HardenedNetwork } from "./hardened-network";
 import { parseSize, SIZE_HINT } from "./sizes";
 import { CommandDigests } from "./command-digests";
 import { engineAccessOf, type EngineAccess } from "./engine-access";
-import { checkConnection, connectionSchema, hostCommand, remoteConnection, type ResolvedConnection, type SshConnection } from "./ssh-connection";
+import {
+  checkConnection,
+  connectionSchema,
+  hostCommand,
+  remoteConnection,
+  type ResolvedConnection,
+  type SshConnection,
+} from "./ssh-connection";
 
 export { COMPONENT_LABEL, HARDENED_CONTAINER_TYPE };
 
@@ -275,8 +286,14 @@ const argsSchema = z.strictObject({
   // A name, or a number as runc reads it (Go's Atoi: `+0` and `-0` are uid 0, for CIS 4.1 to judge).
   user: z
     .string()
-    .regex(/^([+-]?[0-9]+|[a-zA-Z0-9_][a-zA-Z0-9_.-]*)(:([+-]?[0-9]+|[a-zA-Z0-9_][a-zA-Z0-9_.-]*))?$/, "must be uid[:gid] or a user name")
-    .refine((u) => u.split(":").every((part) => !/^-[0-9]*[1-9]/.test(part)), "a numeric uid or gid must not be negative (runc refuses it)")
+    .regex(
+      /^([+-]?[0-9]+|[a-zA-Z0-9_][a-zA-Z0-9_.-]*)(:([+-]?[0-9]+|[a-zA-Z0-9_][a-zA-Z0-9_.-]*))?$/,
+      "must be uid[:gid] or a user name",
+    )
+    .refine(
+      (u) => u.split(":").every((part) => !/^-[0-9]*[1-9]/.test(part)),
+      "a numeric uid or gid must not be negative (runc refuses it)",
+    )
     .optional(),
   capAdd: z.array(z.enum(ALL_CAPABILITIES as [Capability, ...Capability[]])).optional(),
   networks: z.array(z.union([z.instanceof(HardenedNetwork), inputString("a network name")])).optional(),
@@ -285,14 +302,22 @@ const argsSchema = z.strictObject({
       z.strictObject({
         internal: z.number().int().min(1).max(65535),
         external: z.number().int().min(1).max(65535),
-        hostIp: z.string().refine((ip) => ip === "" || isIP(ip.replace(/^\[(.*)\]$/, "$1")) !== 0, "must be an IPv4 or IPv6 address"),
+        hostIp: z
+          .string()
+          .refine((ip) => ip === "" || isIP(ip.replace(/^\[(.*)\]$/, "$1")) !== 0, "must be an IPv4 or IPv6 address"),
         protocol: z.enum(["tcp", "udp"]).optional(),
       }),
     )
     .optional(),
   tmpfs: z.record(z.string().regex(ABS_PATH, "must be an absolute path"), z.string()).optional(),
   volumes: z
-    .array(z.strictObject({ volumeName: inputString("a volume name"), containerPath: z.string().regex(ABS_PATH, "must be an absolute path"), readOnly: z.boolean().optional() }))
+    .array(
+      z.strictObject({
+        volumeName: inputString("a volume name"),
+        containerPath: z.string().regex(ABS_PATH, "must be an absolute path"),
+        readOnly: z.boolean().optional(),
+      }),
+    )
     .optional(),
   binds: z
     .array(
@@ -312,35 +337,72 @@ const argsSchema = z.strictObject({
     .optional(),
   healthcheck: z
     .strictObject({
-      test: z.array(z.string()).min(1, "needs at least one element, e.g. [\"CMD\", \"/bin/check\"]"),
+      test: z.array(z.string()).min(1, 'needs at least one element, e.g. ["CMD", "/bin/check"]'),
       interval: z.string().regex(DURATION, "must be a Go duration like 30s").optional(),
       timeout: z.string().regex(DURATION, "must be a Go duration like 5s").optional(),
       startPeriod: z.string().regex(DURATION, "must be a Go duration like 10s").optional(),
       retries: z.number().int().min(0).optional(),
     })
     .optional(),
-  env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be a valid variable name"), inputString("a string value")).optional(),
+  env: z
+    .record(
+      z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be a valid variable name"),
+      inputString("a string value"),
+    )
+    .optional(),
   command: z.array(z.string()).optional(),
   entrypoint: z.array(z.string()).optional(),
   workingDir: z.string().regex(ABS_PATH, "must be an absolute path").optional(),
-  labels: z.record(z.string().refine((k) => !k.startsWith("hardened-docker."), "keys under hardened-docker. are reserved"), z.string()).optional(),
+  labels: z
+    .record(
+      z.string().refine((k) => !k.startsWith("hardened-docker."), "keys under hardened-docker. are reserved"),
+      z.string(),
+    )
+    .optional(),
   exemptions: z.array(exemptionSchema).optional(),
-  hostNamespaces: z.strictObject({ network: z.boolean().optional(), pid: z.boolean().optional(), ipc: z.boolean().optional(), userns: z.boolean().optional() }).optional(),
+  hostNamespaces: z
+    .strictObject({
+      network: z.boolean().optional(),
+      pid: z.boolean().optional(),
+      ipc: z.boolean().optional(),
+      userns: z.boolean().optional(),
+    })
+    .optional(),
   privileged: z.boolean().optional(),
-  seccompProfile: z.string().regex(/^(unconfined|\/[^\0\n,]*)$/, 'must be "unconfined" or an absolute path to a profile').optional(),
-  apparmorProfile: z.string().regex(/^[a-zA-Z0-9_.-]+$/, "must be an AppArmor profile name").optional(),
+  seccompProfile: z
+    .string()
+    .regex(/^(unconfined|\/[^\0\n,]*)$/, 'must be "unconfined" or an absolute path to a profile')
+    .optional(),
+  apparmorProfile: z
+    .string()
+    .regex(/^[a-zA-Z0-9_.-]+$/, "must be an AppArmor profile name")
+    .optional(),
   noNewPrivileges: z.boolean().optional(),
-  cgroupParent: z.string().regex(/^[a-zA-Z0-9_./-]+$/, "must be a cgroup path").optional(),
+  cgroupParent: z
+    .string()
+    .regex(/^[a-zA-Z0-9_./-]+$/, "must be a cgroup path")
+    .optional(),
   devices: z
     .array(
       z.strictObject({
         hostPath: z.string().regex(ABS_PATH, "must be an absolute path"),
         containerPath: z.string().regex(ABS_PATH, "must be an absolute path").optional(),
-        permissions: z.string().regex(/^[rwm]{1,3}$/, 'must be a combination of "r", "w", "m"').optional(),
+        permissions: z
+          .string()
+          .regex(/^[rwm]{1,3}$/, 'must be a combination of "r", "w", "m"')
+          .optional(),
       }),
     )
     .optional(),
-  ulimits: z.array(z.strictObject({ name: z.string().regex(/^[a-z]+$/), soft: z.number().int().min(0), hard: z.number().int().min(0) })).optional(),
+  ulimits: z
+    .array(
+      z.strictObject({
+        name: z.string().regex(/^[a-z]+$/),
+        soft: z.number().int().min(0),
+        hard: z.number().int().min(0),
+      }),
+    )
+    .optional(),
   dockerHost: inputString("a DOCKER_HOST URL").optional(),
   hostConnection: connectionSchema.optional(),
 });
@@ -396,7 +458,13 @@ function argumentFor(field: string, mountOrigins: string[]): string {
     case "capDrop":
       return "capAdd";
     case "securityOptions":
-      return field.includes("seccomp") ? "seccompProfile" : field.includes("apparmor") ? "apparmorProfile" : field.includes("noNewPrivileges") ? "noNewPrivileges" : "securityOptions";
+      return field.includes("seccomp")
+        ? "seccompProfile"
+        : field.includes("apparmor")
+          ? "apparmorProfile"
+          : field.includes("noNewPrivileges")
+            ? "noNewPrivileges"
+            : "securityOptions";
     case "user":
     case "imageConfig":
       return "user";
@@ -428,10 +496,18 @@ function parseLeniently(name: string, rawArgs: HardenedContainerArgs): LenientAr
   const sources = (n: number) => Array.from({ length: n }, (_, i) => `exemptions[${i}]`);
   if (parsed.success) {
     const args = parsed.data as HardenedContainerArgs;
-    return { args, problems: [], doubtful: new Set(), doubtfulRules: new Set(), exemptionSources: sources(args.exemptions?.length ?? 0), exemptionsUnknown: false };
+    return {
+      args,
+      problems: [],
+      doubtful: new Set(),
+      doubtfulRules: new Set(),
+      exemptionSources: sources(args.exemptions?.length ?? 0),
+      exemptionsUnknown: false,
+    };
   }
   const problems = parsed.error.issues.map((i) => formatArgsIssue(i, rawArgs));
-  if (rawArgs === null || typeof rawArgs !== "object" || Array.isArray(rawArgs)) throw new HardenedArgsError(name, problems);
+  if (rawArgs === null || typeof rawArgs !== "object" || Array.isArray(rawArgs))
+    throw new HardenedArgsError(name, problems);
   const raw: Record<string, unknown> = { ...rawArgs };
   const doubtful = new Set<string>();
   const badExemptions = new Set<number>();
@@ -454,13 +530,18 @@ function parseLeniently(name: string, rawArgs: HardenedContainerArgs): LenientAr
     exemptionSources = sources(all.length).filter((_, i) => !badExemptions.has(i));
     raw.exemptions = all.filter((_, i) => !badExemptions.has(i));
     // A malformed exemption of an unknown rule could excuse any refusal: none is judged.
-    if ([...badExemptions].some((i) => typeof (all[i] as { rule?: unknown } | null)?.rule !== "string")) exemptionsUnknown = true;
+    if ([...badExemptions].some((i) => typeof (all[i] as { rule?: unknown } | null)?.rule !== "string"))
+      exemptionsUnknown = true;
   }
   const again = argsSchema.partial().safeParse(raw);
   if (!again.success) throw new HardenedArgsError(name, problems);
   const args = again.data as Partial<HardenedContainerArgs>;
   // A malformed exemption of a known rule is left out, and its rule not refused (its error says what to fix).
-  const doubtfulRules = new Set([...badExemptions].map((i) => String(((rawArgs.exemptions as unknown[])[i] as { rule: string }).rule)).map((r) => resolveRuleReference(r) ?? r));
+  const doubtfulRules = new Set(
+    [...badExemptions]
+      .map((i) => String(((rawArgs.exemptions as unknown[])[i] as { rule: string }).rule))
+      .map((r) => resolveRuleReference(r) ?? r),
+  );
   return { args, problems, doubtful, doubtfulRules, exemptionSources, exemptionsUnknown };
 }
 
@@ -471,12 +552,23 @@ const HOST_NS_RULES = { network: "5.10", pid: "5.16", ipc: "5.17", userns: "5.31
  * Pure apart from reading Outputs' presence; throws HardenedArgsError on any refusal.
  * @internal
  */
-export function planHardenedContainer(name: string, rawArgs: HardenedContainerArgs, options: PlanOptions = {}): HardenedContainerPlan {
+export function planHardenedContainer(
+  name: string,
+  rawArgs: HardenedContainerArgs,
+  options: PlanOptions = {},
+): HardenedContainerPlan {
   const now = options.now ?? new Date();
   // Every argument error is reported at once: the shape errors, the malformed exemptions, the
   // values refused here, and the self-check's refusals of everything else. An argument with an
   // error is left out of what the self-check judges (its refusal would repeat or contradict it).
-  const { args, problems, doubtful, doubtfulRules: malformedRules, exemptionSources, exemptionsUnknown } = parseLeniently(name, rawArgs);
+  const {
+    args,
+    problems,
+    doubtful,
+    doubtfulRules: malformedRules,
+    exemptionSources,
+    exemptionsUnknown,
+  } = parseLeniently(name, rawArgs);
 
   // A malformed exemption is an error even if it would not be needed.
   const exemptions = args.exemptions ?? [];
@@ -491,17 +583,21 @@ export function planHardenedContainer(name: string, rawArgs: HardenedContainerAr
   const MIB = 1024 * 1024;
   const memoryBytes = args.memory === undefined ? undefined : parseSize(args.memory);
   const memoryProblem =
-    args.memory === undefined ? undefined // a shape error already names it
-    : memoryBytes === undefined ? `must be ${SIZE_HINT}`
-    : memoryBytes % MIB !== 0 || memoryBytes < 6 * MIB ? "must be a whole number of MiB, at least 6Mi (Docker's minimum)"
-    : undefined;
+    args.memory === undefined
+      ? undefined // a shape error already names it
+      : memoryBytes === undefined
+        ? `must be ${SIZE_HINT}`
+        : memoryBytes % MIB !== 0 || memoryBytes < 6 * MIB
+          ? "must be a whole number of MiB, at least 6Mi (Docker's minimum)"
+          : undefined;
   if (memoryProblem) problems.push(`memory = ${JSON.stringify(args.memory)}: ${memoryProblem} (CIS 5.11)`);
   if (args.memory === undefined || memoryProblem) doubtful.add("memory");
 
   const tmpfs: Record<string, string> = {};
   for (const [path, size] of Object.entries(args.tmpfs ?? {})) {
     const bytes = parseSize(size);
-    if (bytes === undefined || bytes === 0) problems.push(`tmpfs["${path}"] = ${JSON.stringify(size)}: must be ${SIZE_HINT}`);
+    if (bytes === undefined || bytes === 0)
+      problems.push(`tmpfs["${path}"] = ${JSON.stringify(size)}: must be ${SIZE_HINT}`);
     else tmpfs[path] = `rw,noexec,nosuid,nodev,size=${bytes}`;
   }
 
@@ -509,23 +605,40 @@ export function planHardenedContainer(name: string, rawArgs: HardenedContainerAr
   const networks = args.networks ?? [];
   const networksBefore = problems.length;
   if (!hostNs.network && networks.length === 0 && !doubtful.has("networks"))
-    problems.push("networks: at least one network is required (a HardenedNetwork or a network name); containers never go on the default bridge (CIS 5.30)");
-  if (hostNs.network && networks.length > 0) problems.push("networks: must be empty when hostNamespaces.network is true (the host network replaces them)");
+    problems.push(
+      "networks: at least one network is required (a HardenedNetwork or a network name); containers never go on the default bridge (CIS 5.30)",
+    );
+  if (hostNs.network && networks.length > 0)
+    problems.push("networks: must be empty when hostNamespaces.network is true (the host network replaces them)");
   networks.forEach((n, i) => {
     if ((n === "bridge" || n === "default") && refuse("5.30"))
-      problems.push(`networks[${i}] = "${n}": the default bridge shares one flat network with every container (CIS 5.30). ${howToExempt("5.30")}`);
+      problems.push(
+        `networks[${i}] = "${n}": the default bridge shares one flat network with every container (CIS 5.30). ${howToExempt("5.30")}`,
+      );
   });
   if (problems.length > networksBefore) doubtful.add("networks");
   // dockerd publishes nothing for a container whose only networks are internal (no gateway):
   // the ports would be declared but never reachable.
-  if ((args.ports ?? []).length > 0 && networks.length > 0 && networks.every((n) => n instanceof HardenedNetwork && n.internal))
-    problems.push("ports: published ports are unreachable when every network is internal; attach a HardenedNetwork with egress: true (or drop the ports)");
+  if (
+    (args.ports ?? []).length > 0 &&
+    networks.length > 0 &&
+    networks.every((n) => n instanceof HardenedNetwork && n.internal)
+  )
+    problems.push(
+      "ports: published ports are unreachable when every network is internal; attach a HardenedNetwork with egress: true (or drop the ports)",
+    );
   (args.devices ?? []).forEach((d, i) => {
-    if (refuse("5.18")) problems.push(`devices[${i}].hostPath = "${d.hostPath}": host devices are not mapped by default (CIS 5.18). ${howToExempt("5.18")}`);
+    if (refuse("5.18"))
+      problems.push(
+        `devices[${i}].hostPath = "${d.hostPath}": host devices are not mapped by default (CIS 5.18). ${howToExempt("5.18")}`,
+      );
   });
   let hostConnection: ResolvedConnection | undefined;
   if (args.hostConnection) {
-    if (args.dockerHost !== undefined) problems.push("dockerHost: not with hostConnection (the command then runs on the Docker host, against its own socket)");
+    if (args.dockerHost !== undefined)
+      problems.push(
+        "dockerHost: not with hostConnection (the command then runs on the Docker host, against its own socket)",
+      );
     const checked = checkConnection(args.hostConnection, exempt, "run commands there as root", false);
     problems.push(...checked.problems.map((p) => `hostConnection.${p.replace(/^connection\./, "")}`));
     hostConnection = checked.resolved;
@@ -549,7 +662,13 @@ export function planHardenedContainer(name: string, rawArgs: HardenedContainerAr
   const mountOrigins: string[] = [];
   const mounts = (args.binds ?? []).map((b, i) => {
     mountOrigins.push(`binds[${i}]`);
-    return { type: "bind", source: b.hostPath, target: b.containerPath, readOnly: b.readOnly ?? true, bindOptions: { propagation: "rprivate" as string } };
+    return {
+      type: "bind",
+      source: b.hostPath,
+      target: b.containerPath,
+      readOnly: b.readOnly ?? true,
+      bindOptions: { propagation: "rprivate" as string },
+    };
   });
   (args.volumes ?? []).forEach((_, i) => mountOrigins.push(`volumes[${i}]`));
   Object.keys(tmpfs).forEach((p) => mountOrigins.push(`tmpfs["${p}"]`));
@@ -566,7 +685,12 @@ export function planHardenedContainer(name: string, rawArgs: HardenedContainerAr
     securityOpts,
     mounts,
     tmpfs,
-    ports: (args.ports ?? []).map((p) => ({ internal: p.internal, external: p.external, ip: p.hostIp, protocol: p.protocol ?? "tcp" })),
+    ports: (args.ports ?? []).map((p) => ({
+      internal: p.internal,
+      external: p.external,
+      ip: p.hostIp,
+      protocol: p.protocol ?? "tcp",
+    })),
     networkMode,
     pidMode: hostNs.pid ? "host" : undefined,
     ipcMode: hostNs.ipc ? "host" : "private",
@@ -577,7 +701,11 @@ export function planHardenedContainer(name: string, rawArgs: HardenedContainerAr
     readOnly: args.readOnlyRootfs ?? true,
     restart: restart.policy,
     maxRetryCount: restart.policy === "on-failure" ? (restart.maxRetries ?? 5) : undefined,
-    devices: args.devices?.map((d) => ({ hostPath: d.hostPath, containerPath: d.containerPath ?? d.hostPath, permissions: d.permissions ?? "rwm" })),
+    devices: args.devices?.map((d) => ({
+      hostPath: d.hostPath,
+      containerPath: d.containerPath ?? d.hostPath,
+      permissions: d.permissions ?? "rwm",
+    })),
     ulimits: args.ulimits,
     healthcheck: args.healthcheck
       ? {
@@ -598,25 +726,42 @@ export function planHardenedContainer(name: string, rawArgs: HardenedContainerAr
     ...stripUndefined(common),
     image: typeof args.image === "string" ? args.image : PLACEHOLDER_IMAGE,
     networksAdvanced: networkNames.map((n, i) => ({ name: plainNetworkName(n, i) })),
-    volumes: (args.volumes ?? []).map((v, i) => ({ volumeName: typeof v.volumeName === "string" ? v.volumeName : `volume-${i}`, containerPath: v.containerPath, readOnly: v.readOnly ?? false })),
+    volumes: (args.volumes ?? []).map((v, i) => ({
+      volumeName: typeof v.volumeName === "string" ? v.volumeName : `volume-${i}`,
+      containerPath: v.containerPath,
+      readOnly: v.readOnly ?? false,
+    })),
     envs: Object.keys(args.env ?? {}).map((k) => `${k}=`),
   };
   const facts = containerFactsFromPulumiInputs(plainInputs, name);
 
   // ── the self-check: the catalog decides ──
-  const findings = selfCheck(facts, { now, contentTrust: options.contentTrust, checkImage: typeof args.image === "string" });
+  const findings = selfCheck(facts, {
+    now,
+    contentTrust: options.contentTrust,
+    checkImage: typeof args.image === "string",
+  });
   // Judged only where the exemptions are known, and never for an argument whose error is reported already.
-  const judged = exemptionsUnknown ? [] : findings.filter((f) => refuse(f.ruleId) && !doubtful.has(argumentFor(f.field, mountOrigins).split(/[.[]/)[0]));
+  const judged = exemptionsUnknown
+    ? []
+    : findings.filter((f) => refuse(f.ruleId) && !doubtful.has(argumentFor(f.field, mountOrigins).split(/[.[]/)[0]));
   const refusals = judged.map((f) => describeRefusal(f, mountOrigins));
   // Host namespaces and privileged mode are named by their argument even when several rules object.
   for (const [ns, rule] of Object.entries(HOST_NS_RULES)) {
-    if (!exemptionsUnknown && hostNs[ns as keyof typeof HOST_NS_RULES] && refuse(rule) && !findings.some((f) => f.ruleId === rule))
+    if (
+      !exemptionsUnknown &&
+      hostNs[ns as keyof typeof HOST_NS_RULES] &&
+      refuse(rule) &&
+      !findings.some((f) => f.ruleId === rule)
+    )
       refusals.push(`hostNamespaces.${ns} = true breaks CIS ${rule}. ${howToExempt(rule)}`);
   }
   if (problems.length || refusals.length) throw new HardenedArgsError(name, [...problems, ...refusals]);
   for (const e of exemptions) {
     if (!findings.some((f) => f.ruleId === e.rule) && !["5.18", "5.30"].includes(e.rule))
-      pulumi.log.warn(`HardenedContainer "${name}": exemption for ${e.rule} is not needed by these arguments; remove it`);
+      pulumi.log.warn(
+        `HardenedContainer "${name}": exemption for ${e.rule} is not needed by these arguments; remove it`,
+      );
   }
 
   const containerArgs: docker.ContainerArgs = {
@@ -624,7 +769,11 @@ export function planHardenedContainer(name: string, rawArgs: HardenedContainerAr
     image: args.image!, // present: nothing reaches here with an argument error
     networkMode: hostNs.network ? "host" : networkNames[0],
     networksAdvanced: networkNames.map((n) => ({ name: n })),
-    volumes: (args.volumes ?? []).map((v) => ({ volumeName: v.volumeName, containerPath: v.containerPath, readOnly: v.readOnly ?? false })),
+    volumes: (args.volumes ?? []).map((v) => ({
+      volumeName: v.volumeName,
+      containerPath: v.containerPath,
+      readOnly: v.readOnly ?? false,
+    })),
     envs: envInputs(args.env ?? {}),
   };
   return { containerArgs, plainInputs, facts, pidsLimit, exemptions, ...(hostConnection ? { hostConnection } : {}) };
@@ -641,7 +790,10 @@ interface SelfCheckFinding {
 }
 
 /** Automated container rules that fail on these facts. */
-export function selfCheck(facts: ContainerFacts, opts: { now: Date; contentTrust?: boolean; checkImage?: boolean }): SelfCheckFinding[] {
+export function selfCheck(
+  facts: ContainerFacts,
+  opts: { now: Date; contentTrust?: boolean; checkImage?: boolean },
+): SelfCheckFinding[] {
   const ctx: RuleContext = {
     settings: DEFAULT_SETTINGS,
     now: opts.now,
@@ -651,13 +803,24 @@ export function selfCheck(facts: ContainerFacts, opts: { now: Date; contentTrust
   for (const f of evaluate([facts], ctx)) {
     if (!f.automated || f.verdict.status !== "fail") continue;
     if (!opts.checkImage && (f.ruleId === "4.5" || f.ruleId === "5.28")) continue; // checked when the Output resolves
-    out.push({ ruleId: f.ruleId, title: f.title, field: f.verdict.field, observed: f.verdict.observed, expected: f.verdict.expected });
+    out.push({
+      ruleId: f.ruleId,
+      title: f.title,
+      field: f.verdict.field,
+      observed: f.verdict.observed,
+      expected: f.verdict.expected,
+    });
   }
   return out;
 }
 
 /** The 4.5/5.28 check on an image reference resolved at deploy time; returns the refusal, if any. */
-export function checkResolvedImage(name: string, plan: HardenedContainerPlan, ref: string, opts: { now: Date; contentTrust?: boolean }): string | undefined {
+export function checkResolvedImage(
+  name: string,
+  plan: HardenedContainerPlan,
+  ref: string,
+  opts: { now: Date; contentTrust?: boolean },
+): string | undefined {
   const facts = { ...plan.facts, image: parseImageRef(ref) };
   const late = selfCheck(facts, { ...opts, checkImage: true }).filter(
     (f) => (f.ruleId === "4.5" || f.ruleId === "5.28") && !plan.exemptions.some((e) => e.rule === f.ruleId),
@@ -690,14 +853,24 @@ type PidsLimitTarget = { kind: "local" } | { kind: "engine"; access: EngineAcces
  * DOCKER_HOST / `dockerHost`. A provider that does not tell is refused: the limit could land on
  * another engine while the container runs without one.
  */
-function pidsLimitTarget(name: string, args: HardenedContainerArgs, component: pulumi.ComponentResource, opts: pulumi.ComponentResourceOptions): PidsLimitTarget {
+function pidsLimitTarget(
+  name: string,
+  args: HardenedContainerArgs,
+  component: pulumi.ComponentResource,
+  opts: pulumi.ComponentResourceOptions,
+): PidsLimitTarget {
   if (args.dockerHost !== undefined) return { kind: "local" };
   const provider = component.getProvider(DOCKER_CONTAINER_TOKEN);
   if (!provider) return { kind: "local" };
   const access = engineAccessOf(provider);
   if (access) return { kind: "engine", access };
   const providerName = (provider as unknown as { __name?: string }).__name;
-  const given = opts.provider === provider ? "opts.provider" : opts.providers && Object.values(opts.providers).includes(provider) ? "opts.providers" : "opts.parent (its docker provider)";
+  const given =
+    opts.provider === provider
+      ? "opts.provider"
+      : opts.providers && Object.values(opts.providers).includes(provider)
+        ? "opts.providers"
+        : "opts.parent (its docker provider)";
   throw new pulumi.ResourceError(
     new HardenedArgsError(name, [
       `${given}: the docker provider${providerName ? ` "${providerName}"` : ""} does not tell HardenedContainer which engine it reaches (only a SecureDaemon's provider does), ` +
@@ -737,7 +910,10 @@ export class HardenedContainer extends pulumi.ComponentResource {
 
     // An image known only at deploy time (an Output) is checked when it resolves.
     const image = pulumi.output(args.image).apply((ref) => {
-      const refusal = checkResolvedImage(name, plan, ref, { now: new Date(), contentTrust: process.env.DOCKER_CONTENT_TRUST === "1" });
+      const refusal = checkResolvedImage(name, plan, ref, {
+        now: new Date(),
+        contentTrust: process.env.DOCKER_CONTENT_TRUST === "1",
+      });
       if (refusal) throw new pulumi.ResourceError(refusal, this);
       return ref;
     });
@@ -755,34 +931,69 @@ export class HardenedContainer extends pulumi.ComponentResource {
     if (args.hostConnection && onHost) {
       // On the Docker host: its own engine, whatever DOCKER_* the SSH session carries.
       const fail = (message: string): never => {
-        throw new pulumi.ResourceError(`HardenedContainer "${name}": hostConnection.${message.replace(/^connection\./, "")}`, this);
+        throw new pulumi.ResourceError(
+          `HardenedContainer "${name}": hostConnection.${message.replace(/^connection\./, "")}`,
+          this,
+        );
       };
       const { connection } = remoteConnection(args.hostConnection, onHost, fail);
-      const create = this.container.id.apply((id) => hostCommand(renderHostPidsLimitCommand(id, plan.pidsLimit), onHost.sudo));
-      this.pidsLimitCommand = new command.remote.Command(commandName, digests.add(commandName, { connection, create, triggers, addPreviousOutputInEnv: false }), dependsOn);
+      const create = this.container.id.apply((id) =>
+        hostCommand(renderHostPidsLimitCommand(id, plan.pidsLimit), onHost.sudo),
+      );
+      this.pidsLimitCommand = new command.remote.Command(
+        commandName,
+        digests.add(commandName, { connection, create, triggers, addPreviousOutputInEnv: false }),
+        dependsOn,
+      );
     } else {
       const target = pidsLimitTarget(name, args, this, opts);
       const create =
         target.kind === "local"
           ? this.container.id.apply((id) => renderPidsLimitCommand(id, plan.pidsLimit))
-          : pulumi.all([this.container.id, target.access.dockerHost, target.access.via === "ssh" ? target.access.sshOpts : []]).apply(([id, dockerHost, sshOpts]) =>
-              renderEnginePidsLimitCommand(id, plan.pidsLimit, target.access.via === "ssh" ? { dockerHost, sshOpts } : { dockerHost, tls: true }),
-            );
+          : pulumi
+              .all([
+                this.container.id,
+                target.access.dockerHost,
+                target.access.via === "ssh" ? target.access.sshOpts : [],
+              ])
+              .apply(([id, dockerHost, sshOpts]) =>
+                renderEnginePidsLimitCommand(
+                  id,
+                  plan.pidsLimit,
+                  target.access.via === "ssh" ? { dockerHost, sshOpts } : { dockerHost, tls: true },
+                ),
+              );
       if (target.kind === "engine" && target.access.via === "tcp") {
         // The provider's TLS material travels on stdin, a secret: never in the command text.
         this.pidsLimitCommand = new command.local.Command(
           commandName,
-          digests.add(commandName, { create, stdin: pulumi.secret(target.access.tls.apply(pemStdinLines)), triggers, addPreviousOutputInEnv: false }),
+          digests.add(commandName, {
+            create,
+            stdin: pulumi.secret(target.access.tls.apply(pemStdinLines)),
+            triggers,
+            addPreviousOutputInEnv: false,
+          }),
           { ...dependsOn, additionalSecretOutputs: ["stdin"] },
         );
       } else {
-        const environment = target.kind === "local" && args.dockerHost !== undefined ? { environment: { DOCKER_HOST: args.dockerHost } } : {};
-        this.pidsLimitCommand = new command.local.Command(commandName, digests.add(commandName, { create, triggers, ...environment }), dependsOn);
+        const environment =
+          target.kind === "local" && args.dockerHost !== undefined
+            ? { environment: { DOCKER_HOST: args.dockerHost } }
+            : {};
+        this.pidsLimitCommand = new command.local.Command(
+          commandName,
+          digests.add(commandName, { create, triggers, ...environment }),
+          dependsOn,
+        );
       }
     }
     this.containerId = this.container.id;
     this.containerName = this.container.name;
     // The command as built here, before any transformation could touch it: the pack sees one changed afterwards.
-    this.registerOutputs({ containerId: this.containerId, containerName: this.containerName, [COMMAND_DIGESTS_OUTPUT]: digests.output });
+    this.registerOutputs({
+      containerId: this.containerId,
+      containerName: this.containerName,
+      [COMMAND_DIGESTS_OUTPUT]: digests.output,
+    });
   }
 }

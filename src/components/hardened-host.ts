@@ -28,8 +28,23 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { WIPE_DEVICE_EXEMPTION, type Exemption } from "../exemptions";
 import { parseAuditRules } from "../adapters/host-parsers";
-import { AUDIT_KEY, DEFAULT_AUDIT_RULES_FILE, defaultAuditCandidates, renderAuditRulesScript, type AuditCandidate } from "../scripts/audit-rules";
-import { dataRootPathProblem, DEFAULT_DATA_LABEL, deviceProblem, labelProblem, lvmDevice, lvmNameProblem, renderDataRootScript, type DataRootSource } from "../scripts/data-root";
+import {
+  AUDIT_KEY,
+  DEFAULT_AUDIT_RULES_FILE,
+  defaultAuditCandidates,
+  renderAuditRulesScript,
+  type AuditCandidate,
+} from "../scripts/audit-rules";
+import {
+  dataRootPathProblem,
+  DEFAULT_DATA_LABEL,
+  deviceProblem,
+  labelProblem,
+  lvmDevice,
+  lvmNameProblem,
+  renderDataRootScript,
+  type DataRootSource,
+} from "../scripts/data-root";
 import { renderDockerGroupScript, userNameProblem } from "../scripts/docker-group";
 import { hostPathProblem } from "../scripts/host-paths";
 import { factValue, parseHostReport, type HostReport } from "../scripts/host-report";
@@ -38,7 +53,14 @@ import { DEFAULT_UNATTENDED_FILE, renderUnattendedUpgradesScript } from "../scri
 import { COMMAND_DIGESTS_OUTPUT, COMPONENT_EXEMPTIONS_OUTPUT, HARDENED_HOST_TYPE } from "../adapters/pulumi-tokens";
 import { exemptionSchema, HardenedArgsError, howToExempt, parseArgs, validateExemptions } from "./args";
 import { CommandDigests } from "./command-digests";
-import { checkConnection, connectionSchema, hostCommand, remoteConnection, SSH_HOST_KEY_EXEMPTION, type SshConnection } from "./ssh-connection";
+import {
+  checkConnection,
+  connectionSchema,
+  hostCommand,
+  remoteConnection,
+  SSH_HOST_KEY_EXEMPTION,
+  type SshConnection,
+} from "./ssh-connection";
 
 export { HARDENED_HOST_TYPE };
 
@@ -243,7 +265,11 @@ const argsSchema = z.strictObject({
   unattendedUpgrades: z
     .union([
       z.boolean(),
-      z.strictObject({ includeEngine: z.boolean().optional(), installPackage: z.boolean().optional(), confFile: refine(hostPathProblem).optional() }),
+      z.strictObject({
+        includeEngine: z.boolean().optional(),
+        installPackage: z.boolean().optional(),
+        confFile: refine(hostPathProblem).optional(),
+      }),
     ])
     .optional(),
   exemptions: z.array(exemptionSchema).optional(),
@@ -284,7 +310,11 @@ const AUDIT_RULE_IDS = Array.from({ length: 16 }, (_, i) => `1.1.${i + 3}`);
 /** Compute the host scripts for these arguments. Pure; throws HardenedArgsError on any refusal.
  * @internal
  */
-export function planHardenedHost(name: string, rawArgs: HardenedHostArgs, options: HardenedHostPlanOptions = {}): HardenedHostPlan {
+export function planHardenedHost(
+  name: string,
+  rawArgs: HardenedHostArgs,
+  options: HardenedHostPlanOptions = {},
+): HardenedHostPlan {
   const now = options.now ?? new Date();
   const a = parseArgs(name, argsSchema, rawArgs);
 
@@ -302,32 +332,49 @@ export function planHardenedHost(name: string, rawArgs: HardenedHostArgs, option
   if (d) {
     const given = (["device", "lvm", "mount"] as const).filter((k) => d[k] !== undefined);
     if (given.length !== 1)
-      problems.push(`dataRoot: give exactly one of device, lvm, mount (got ${given.length ? given.join(", ") : "none"})`);
+      problems.push(
+        `dataRoot: give exactly one of device, lvm, mount (got ${given.length ? given.join(", ") : "none"})`,
+      );
     else if (d.device !== undefined) source = { kind: "device", device: d.device };
     else if (d.lvm) source = { kind: "device", device: lvmDevice(d.lvm.volumeGroup, d.lvm.logicalVolume) };
     else if (d.mount !== undefined) {
-      if (d.mount !== dataRootPath && (dataRootPath.startsWith(d.mount + "/") || d.mount.startsWith(dataRootPath + "/")))
-        problems.push(`dataRoot.mount = ${JSON.stringify(d.mount)}: must not contain, or lie inside, the data root ${dataRootPath}`);
+      if (
+        d.mount !== dataRootPath &&
+        (dataRootPath.startsWith(d.mount + "/") || d.mount.startsWith(dataRootPath + "/"))
+      )
+        problems.push(
+          `dataRoot.mount = ${JSON.stringify(d.mount)}: must not contain, or lie inside, the data root ${dataRootPath}`,
+        );
       else source = { kind: "mount", mount: d.mount };
     }
-    if (d.label !== undefined && source?.kind === "mount") problems.push("dataRoot.label: only used with device or lvm");
+    if (d.label !== undefined && source?.kind === "mount")
+      problems.push("dataRoot.label: only used with device or lvm");
   } else if (!exempt.has("1.1.1")) {
-    problems.push(`dataRoot: required (CIS 1.1.1, Docker's data root on a filesystem of its own): give a device, an LVM volume or an existing mount. ${howToExempt("1.1.1")}`);
+    problems.push(
+      `dataRoot: required (CIS 1.1.1, Docker's data root on a filesystem of its own): give a device, an LVM volume or an existing mount. ${howToExempt("1.1.1")}`,
+    );
   }
 
   // ── 1.1.2 ──
   if (a.trustedDockerUsers === undefined && !exempt.has("1.1.2"))
-    problems.push(`trustedDockerUsers: required (CIS 1.1.2): the users allowed in the docker group, which is root-equivalent ([] = nobody). ${howToExempt("1.1.2")}`);
+    problems.push(
+      `trustedDockerUsers: required (CIS 1.1.2): the users allowed in the docker group, which is root-equivalent ([] = nobody). ${howToExempt("1.1.2")}`,
+    );
   if (problems.length) throw new HardenedArgsError(name, problems);
 
   for (const e of exemptions) {
     const needed =
-      e.rule === SSH_HOST_KEY_EXEMPTION ? c.hostKey === undefined
-      : e.rule === WIPE_DEVICE_EXEMPTION ? source?.kind === "device"
-      : e.rule === "1.1.1" ? d === undefined
-      : e.rule === "1.1.2" ? a.trustedDockerUsers === undefined
-      : AUDIT_RULE_IDS.includes(e.rule);
-    if (!needed) pulumi.log.warn(`HardenedHost "${name}": exemption for ${e.rule} is not needed by these arguments; remove it`);
+      e.rule === SSH_HOST_KEY_EXEMPTION
+        ? c.hostKey === undefined
+        : e.rule === WIPE_DEVICE_EXEMPTION
+          ? source?.kind === "device"
+          : e.rule === "1.1.1"
+            ? d === undefined
+            : e.rule === "1.1.2"
+              ? a.trustedDockerUsers === undefined
+              : AUDIT_RULE_IDS.includes(e.rule);
+    if (!needed)
+      pulumi.log.warn(`HardenedHost "${name}": exemption for ${e.rule} is not needed by these arguments; remove it`);
   }
 
   const p = a.paths ?? {};
@@ -360,7 +407,11 @@ export function planHardenedHost(name: string, rawArgs: HardenedHostArgs, option
 
   const au = a.audit ?? {};
   const auditCandidates: AuditCandidate[] = [
-    ...defaultAuditCandidates({ dataRoot: dataRootPath, ...(au.daemonConfig ? { daemonConfig: au.daemonConfig } : {}), skip: exempt }),
+    ...defaultAuditCandidates({
+      dataRoot: dataRootPath,
+      ...(au.daemonConfig ? { daemonConfig: au.daemonConfig } : {}),
+      skip: exempt,
+    }),
     ...(au.extraPaths ?? []).map((path) => ({ rule: "extra", path })),
   ];
   const auditScript = render("audit", () =>
@@ -373,12 +424,25 @@ export function planHardenedHost(name: string, rawArgs: HardenedHostArgs, option
     }),
   );
 
-  const dockerGroupScript = a.trustedDockerUsers !== undefined ? render("trustedDockerUsers", () => renderDockerGroupScript({ trustedUsers: a.trustedDockerUsers!, lockFile })) : undefined;
+  const dockerGroupScript =
+    a.trustedDockerUsers !== undefined
+      ? render("trustedDockerUsers", () => renderDockerGroupScript({ trustedUsers: a.trustedDockerUsers!, lockFile }))
+      : undefined;
 
-  const uu = a.unattendedUpgrades === true ? {} : a.unattendedUpgrades === false || a.unattendedUpgrades === undefined ? undefined : a.unattendedUpgrades;
+  const uu =
+    a.unattendedUpgrades === true
+      ? {}
+      : a.unattendedUpgrades === false || a.unattendedUpgrades === undefined
+        ? undefined
+        : a.unattendedUpgrades;
   const unattendedUpgradesScript = uu
     ? render("unattendedUpgrades", () =>
-        renderUnattendedUpgradesScript({ includeEngine: uu.includeEngine ?? true, installPackage: uu.installPackage ?? true, confFile: uu.confFile ?? DEFAULT_UNATTENDED_FILE, lockFile }),
+        renderUnattendedUpgradesScript({
+          includeEngine: uu.includeEngine ?? true,
+          installPackage: uu.installPackage ?? true,
+          confFile: uu.confFile ?? DEFAULT_UNATTENDED_FILE,
+          lockFile,
+        }),
       )
     : undefined;
 
@@ -426,14 +490,20 @@ export interface HardenedHostFacts {
 }
 
 /** The facts and actions of the scripts' stdout (pure: the unit tests feed it script output). */
-export function hostFactsFromReports(r: { dataRoot?: string; audit: string; dockerGroup?: string; unattendedUpgrades?: string }): { facts: HardenedHostFacts; actions: string[] } {
+export function hostFactsFromReports(r: {
+  dataRoot?: string;
+  audit: string;
+  dockerGroup?: string;
+  unattendedUpgrades?: string;
+}): { facts: HardenedHostFacts; actions: string[] } {
   const dr = r.dataRoot !== undefined ? parseHostReport(r.dataRoot) : undefined;
   const au = parseHostReport(r.audit);
   const dg = r.dockerGroup !== undefined ? parseHostReport(r.dockerGroup) : undefined;
   const uu = r.unattendedUpgrades !== undefined ? parseHostReport(r.unattendedUpgrades) : undefined;
   const loaded = factValue(au, "loaded") === "yes";
   const inForce = loaded ? parseAuditRules((au.facts.rule ?? []).join("\n"), "auditctl -l") : (au.facts.watch ?? []);
-  const optional = <K extends string>(key: K, v: string | undefined) => (v === undefined ? {} : ({ [key]: v } as Record<K, string>));
+  const optional = <K extends string>(key: K, v: string | undefined) =>
+    v === undefined ? {} : ({ [key]: v } as Record<K, string>);
   const facts: HardenedHostFacts = {
     ...(dr
       ? {
@@ -500,18 +570,28 @@ export class HardenedHost extends pulumi.ComponentResource {
     const remote = (suffix: string, script: string, dependsOn: pulumi.Resource[] = []) =>
       new command.remote.Command(
         `${name}-${suffix}`,
-        digests.add(`${name}-${suffix}`, { connection, create: hostCommand(script, plan.connection.sudo), addPreviousOutputInEnv: false }),
+        digests.add(`${name}-${suffix}`, {
+          connection,
+          create: hostCommand(script, plan.connection.sudo),
+          addPreviousOutputInEnv: false,
+        }),
         { parent: this, dependsOn },
       );
 
     if (plan.dataRootScript) this.dataRootCommand = remote("data-root", plan.dataRootScript);
     this.auditCommand = remote("audit", plan.auditScript, this.dataRootCommand ? [this.dataRootCommand] : []);
     if (plan.dockerGroupScript) this.dockerGroupCommand = remote("docker-group", plan.dockerGroupScript);
-    if (plan.unattendedUpgradesScript) this.unattendedUpgradesCommand = remote("unattended-upgrades", plan.unattendedUpgradesScript);
+    if (plan.unattendedUpgradesScript)
+      this.unattendedUpgradesCommand = remote("unattended-upgrades", plan.unattendedUpgradesScript);
 
     const stdout = (c?: command.remote.Command) => (c ? c.stdout.apply((s) => s ?? "") : pulumi.output(undefined));
     const reports = pulumi
-      .all([stdout(this.dataRootCommand), stdout(this.auditCommand), stdout(this.dockerGroupCommand), stdout(this.unattendedUpgradesCommand)])
+      .all([
+        stdout(this.dataRootCommand),
+        stdout(this.auditCommand),
+        stdout(this.dockerGroupCommand),
+        stdout(this.unattendedUpgradesCommand),
+      ])
       .apply(([dataRoot, audit, dockerGroup, unattendedUpgrades]) =>
         hostFactsFromReports({
           audit: audit ?? "",

@@ -40,7 +40,11 @@ const NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}$/;
 const CIDR4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
 
 const schema = z.strictObject({
-  name: z.string().regex(NAME, "must be 1–64 of [a-zA-Z0-9_.-], starting with a letter or digit").refine((n) => !["bridge", "host", "none", "default"].includes(n), "is reserved by Docker").optional(),
+  name: z
+    .string()
+    .regex(NAME, "must be 1–64 of [a-zA-Z0-9_.-], starting with a letter or digit")
+    .refine((n) => !["bridge", "host", "none", "default"].includes(n), "is reserved by Docker")
+    .optional(),
   egress: z.boolean().optional(),
   subnet: z
     .string()
@@ -65,7 +69,9 @@ export function planHardenedNetwork(name: string, args: HardenedNetworkArgs = {}
     // Traffic between containers of this network only; iptables keeps networks apart.
     options: { "com.docker.network.bridge.enable_icc": "true" },
     ...(a.subnet ? { ipamConfigs: [{ subnet: a.subnet }] } : {}),
-    labels: Object.entries({ ...(a.labels ?? {}), "hardened-docker.component": "HardenedNetwork" }).map(([label, value]) => ({ label, value })),
+    labels: Object.entries({ ...(a.labels ?? {}), "hardened-docker.component": "HardenedNetwork" }).map(
+      ([label, value]) => ({ label, value }),
+    ),
   };
 }
 

@@ -51,7 +51,13 @@ import { exemptionsToLabels, type Exemption } from "../exemptions";
 import type { DaemonFacts } from "../facts/types";
 import { evaluate } from "../rules/evaluate";
 import { DEFAULT_SETTINGS, type RuleContext } from "../rules/types";
-import { configSha256, daemonApplyStateFile, PROC_LIMIT_LABELS, renderDaemonApplyScript, TLS_FILES } from "../scripts/daemon-apply";
+import {
+  configSha256,
+  daemonApplyStateFile,
+  PROC_LIMIT_LABELS,
+  renderDaemonApplyScript,
+  TLS_FILES,
+} from "../scripts/daemon-apply";
 import { renderDaemonPermissionsScript } from "../scripts/daemon-permissions";
 import { encodeTlsStdin, renderTlsStageScript, tlsMaterialProblems, type TlsMaterial } from "../scripts/daemon-tls";
 import { hostPathProblem, parentDir } from "../scripts/host-paths";
@@ -59,7 +65,17 @@ import { DEFAULT_STATE_DIR, hostLockFile } from "../scripts/shell-prelude";
 import { exemptionSchema, HardenedArgsError, howToExempt, inputString, parseArgs, validateExemptions } from "./args";
 import { CommandDigests } from "./command-digests";
 import { attachEngineAccess } from "./engine-access";
-import { checkConnection, connectionSchema, HOST_KEY_ALGORITHMS, hostCommand, hostProblem, remoteConnection, SSH_HOST_KEY_EXEMPTION, type HostKey, type SshConnection } from "./ssh-connection";
+import {
+  checkConnection,
+  connectionSchema,
+  HOST_KEY_ALGORITHMS,
+  hostCommand,
+  hostProblem,
+  remoteConnection,
+  SSH_HOST_KEY_EXEMPTION,
+  type HostKey,
+  type SshConnection,
+} from "./ssh-connection";
 
 export { SECURE_DAEMON_TYPE };
 
@@ -325,10 +341,11 @@ const CONFIG_KEY = /^[a-z][a-z0-9-]{0,63}$/;
 const LABEL_KEY = /^[a-z0-9][a-z0-9._-]{0,127}$/;
 const OPT_KEY = /^[a-z0-9][a-z0-9_.-]{0,63}$/;
 
-const hostPath = () => z.string().superRefine((p, ctx) => {
-  const problem = hostPathProblem(p);
-  if (problem) ctx.addIssue({ code: "custom", message: problem });
-});
+const hostPath = () =>
+  z.string().superRefine((p, ctx) => {
+    const problem = hostPathProblem(p);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  });
 const noNul = z.string().refine((s) => !s.includes("\0"), "must not contain NUL bytes");
 const listen = z.string().refine((s) => {
   const m = /^(?:\[([0-9A-Fa-f:.]+)\]|([^:[\]]+)):(\d{1,5})$/.exec(s);
@@ -340,14 +357,33 @@ const listen = z.string().refine((s) => {
 const argsSchema = z.strictObject({
   connection: connectionSchema,
   logDriver: z.string().regex(NAME_REF, "must be a log driver name (letters, digits, _ . : / -)").optional(),
-  logOpts: z.record(z.string().regex(OPT_KEY, "must be a log option name ([a-z0-9_.-])"), inputString("a string value")).optional(),
-  defaultUlimits: z.partialRecord(z.enum(ULIMIT_NAMES), z.strictObject({ soft: z.number().int().min(0), hard: z.number().int().min(0) })).optional(),
+  logOpts: z
+    .record(z.string().regex(OPT_KEY, "must be a log option name ([a-z0-9_.-])"), inputString("a string value"))
+    .optional(),
+  defaultUlimits: z
+    .partialRecord(
+      z.enum(ULIMIT_NAMES),
+      z.strictObject({ soft: z.number().int().min(0), hard: z.number().int().min(0) }),
+    )
+    .optional(),
   hostHardLimits: z.partialRecord(z.enum(ULIMIT_NAMES), z.number().int().min(0)).optional(),
-  usernsRemap: z.union([z.literal(false), z.string().regex(/^[a-z_][a-z0-9_-]{0,31}(:[a-z_][a-z0-9_-]{0,31})?$/, "must be a user[:group] name or \"default\"")]).optional(),
-  authorizationPlugins: z.array(z.string().regex(NAME_REF, "must be a plugin name (letters, digits, _ . : / -)")).optional(),
+  usernsRemap: z
+    .union([
+      z.literal(false),
+      z
+        .string()
+        .regex(/^[a-z_][a-z0-9_-]{0,31}(:[a-z_][a-z0-9_-]{0,31})?$/, 'must be a user[:group] name or "default"'),
+    ])
+    .optional(),
+  authorizationPlugins: z
+    .array(z.string().regex(NAME_REF, "must be a plugin name (letters, digits, _ . : / -)"))
+    .optional(),
   selinuxEnabled: z.boolean().optional(),
   seccompProfile: z.union([z.literal("unconfined"), hostPath()]).optional(),
-  storageDriver: z.string().regex(/^[a-z0-9]{1,32}$/, "must be a storage driver name").optional(),
+  storageDriver: z
+    .string()
+    .regex(/^[a-z0-9]{1,32}$/, "must be a storage driver name")
+    .optional(),
   dataRoot: hostPath().optional(),
   tls: z
     .strictObject({
@@ -355,10 +391,20 @@ const argsSchema = z.strictObject({
       caCert: inputString("a PEM certificate"),
       cert: inputString("a PEM certificate"),
       key: inputString("a PEM private key"),
-      client: z.strictObject({ cert: inputString("a PEM certificate"), key: inputString("a PEM private key") }).optional(),
+      client: z
+        .strictObject({ cert: inputString("a PEM certificate"), key: inputString("a PEM private key") })
+        .optional(),
     })
     .optional(),
-  labels: z.record(z.string().regex(LABEL_KEY, "must be a label key ([a-z0-9._-])").refine((k) => !k.startsWith("hardened-docker."), "keys under hardened-docker. are reserved"), noNul).optional(),
+  labels: z
+    .record(
+      z
+        .string()
+        .regex(LABEL_KEY, "must be a label key ([a-z0-9._-])")
+        .refine((k) => !k.startsWith("hardened-docker."), "keys under hardened-docker. are reserved"),
+      noNul,
+    )
+    .optional(),
   extraConfig: z.record(z.string().regex(CONFIG_KEY, "must be a daemon.json key ([a-z0-9-])"), z.json()).optional(),
   dockerdFlags: z.array(noNul).optional(),
   exemptions: z.array(exemptionSchema).optional(),
@@ -407,20 +453,40 @@ export function knownHostsLine(host: string, port: number, key: HostKey): string
  * no known_hosts file is read (or only `knownHostsFile`), the key comes from KnownHostsCommand
  * (OpenSSH ≥ 8.5; `%H` is the name ssh looks up), and only that key type is negotiated.
  */
-export function providerSshOpts(key: HostKey | undefined, o: { identityFile?: string; knownHostsFile?: string } = {}): string[] {
+export function providerSshOpts(
+  key: HostKey | undefined,
+  o: { identityFile?: string; knownHostsFile?: string } = {},
+): string[] {
   const opts: string[] = [];
   if (o.identityFile) opts.push("-i", o.identityFile, "-o", "IdentitiesOnly=yes");
   if (!key) return opts;
-  opts.push("-o", "StrictHostKeyChecking=yes", "-o", `HostKeyAlgorithms=${HOST_KEY_ALGORITHMS[key.type]}`, "-o", "CheckHostIP=no", "-o", "UpdateHostKeys=no", "-o", "GlobalKnownHostsFile=/dev/null");
+  opts.push(
+    "-o",
+    "StrictHostKeyChecking=yes",
+    "-o",
+    `HostKeyAlgorithms=${HOST_KEY_ALGORITHMS[key.type]}`,
+    "-o",
+    "CheckHostIP=no",
+    "-o",
+    "UpdateHostKeys=no",
+    "-o",
+    "GlobalKnownHostsFile=/dev/null",
+  );
   if (o.knownHostsFile) opts.push("-o", `UserKnownHostsFile=${o.knownHostsFile}`);
-  else opts.push("-o", "UserKnownHostsFile=/dev/null", "-o", `KnownHostsCommand=/bin/echo '%H' ${key.type} ${key.base64}`);
+  else
+    opts.push("-o", "UserKnownHostsFile=/dev/null", "-o", `KnownHostsCommand=/bin/echo '%H' ${key.type} ${key.base64}`);
   return opts;
 }
 
 // ───────────── the plan ─────────────
 
-const DEFAULT_ULIMITS: Partial<Record<UlimitName, { soft: number; hard: number }>> = { nofile: { soft: 1024, hard: 4096 } };
-const DEFAULT_UNIT_FILES = ["/lib/systemd/system", "/usr/lib/systemd/system", "/etc/systemd/system"].flatMap((d) => [`${d}/docker.service`, `${d}/docker.socket`]);
+const DEFAULT_ULIMITS: Partial<Record<UlimitName, { soft: number; hard: number }>> = {
+  nofile: { soft: 1024, hard: 4096 },
+};
+const DEFAULT_UNIT_FILES = ["/lib/systemd/system", "/usr/lib/systemd/system", "/etc/systemd/system"].flatMap((d) => [
+  `${d}/docker.service`,
+  `${d}/docker.socket`,
+]);
 
 export interface ResolvedPaths {
   configFile: string;
@@ -510,7 +576,11 @@ function argumentFor(field: string, fromFlags: boolean): string {
  * against the catalog. Pure; throws HardenedArgsError on any refusal.
  * @internal
  */
-export function planSecureDaemon(name: string, rawArgs: SecureDaemonArgs, options: SecureDaemonPlanOptions = {}): SecureDaemonPlan {
+export function planSecureDaemon(
+  name: string,
+  rawArgs: SecureDaemonArgs,
+  options: SecureDaemonPlanOptions = {},
+): SecureDaemonPlan {
   const now = options.now ?? new Date();
   const a = parseArgs(name, argsSchema, rawArgs);
 
@@ -523,12 +593,15 @@ export function planSecureDaemon(name: string, rawArgs: SecureDaemonArgs, option
   const { user, sudo, port } = resolved;
 
   const via = a.provider?.via ?? "ssh";
-  if (via === "tcp" && !a.tls?.client) problems.push('provider.via = "tcp": needs tls.client (a client certificate and key signed by tls.caCert)');
-  if (via === "tcp" && a.provider?.knownHostsFile) problems.push('provider.knownHostsFile: only used when provider.via is "ssh"');
+  if (via === "tcp" && !a.tls?.client)
+    problems.push('provider.via = "tcp": needs tls.client (a client certificate and key signed by tls.caCert)');
+  if (via === "tcp" && a.provider?.knownHostsFile)
+    problems.push('provider.knownHostsFile: only used when provider.via is "ssh"');
   if (a.tls && typeof a.tls.key === "string") {
     // Plain PEM text can be checked now (Outputs are checked when they resolve); the messages never quote the material.
     const plain = { caCert: a.tls.caCert, cert: a.tls.cert, key: a.tls.key };
-    if (Object.values(plain).every((v) => typeof v === "string")) problems.push(...tlsMaterialProblems(plain as TlsMaterial));
+    if (Object.values(plain).every((v) => typeof v === "string"))
+      problems.push(...tlsMaterialProblems(plain as TlsMaterial));
   }
 
   const p = a.paths ?? {};
@@ -546,7 +619,8 @@ export function planSecureDaemon(name: string, rawArgs: SecureDaemonArgs, option
     stateDir: p.stateDir ?? DEFAULT_STATE_DIR,
   };
   const lockFile = hostLockFile(paths.stateDir);
-  if (a.tls && parentDir(paths.configFile) === paths.tlsDir) problems.push("paths.tlsDir: must not be the directory of daemon.json");
+  if (a.tls && parentDir(paths.configFile) === paths.tlsDir)
+    problems.push("paths.tlsDir: must not be the directory of daemon.json");
 
   const flags = a.dockerdFlags ?? [];
   let flagFacts: DaemonFacts | undefined;
@@ -557,7 +631,9 @@ export function planSecureDaemon(name: string, rawArgs: SecureDaemonArgs, option
     problems.push(`dockerdFlags: ${err.problem}`);
   }
   if (a.tls && flagFacts && flagFacts.hosts.length > 0)
-    problems.push(`dockerdFlags: ${JSON.stringify(flagFacts.hosts)} — with tls, daemon.json lists the listeners, and dockerd refuses -H on its command line as well; remove -H from docker.service (a drop-in that clears ExecStart)`);
+    problems.push(
+      `dockerdFlags: ${JSON.stringify(flagFacts.hosts)} — with tls, daemon.json lists the listeners, and dockerd refuses -H on its command line as well; remove -H from docker.service (a drop-in that clears ExecStart)`,
+    );
   if (problems.length) throw new HardenedArgsError(name, problems);
 
   // ── daemon.json ──
@@ -575,19 +651,32 @@ export function planSecureDaemon(name: string, rawArgs: SecureDaemonArgs, option
     iptables: a.iptables ?? true,
     "log-level": a.logLevel ?? "info",
     "log-driver": a.logDriver ?? "journald",
-    "default-ulimits": sortedObject(Object.fromEntries(Object.entries(ulimits).map(([n, u]) => [n, { Name: n, Soft: u!.soft, Hard: u!.hard }]))),
+    "default-ulimits": sortedObject(
+      Object.fromEntries(Object.entries(ulimits).map(([n, u]) => [n, { Name: n, Soft: u!.soft, Hard: u!.hard }])),
+    ),
     "insecure-registries": a.insecureRegistries ?? [],
     experimental: a.experimental ?? false,
     ...(a.authorizationPlugins?.length ? { "authorization-plugins": a.authorizationPlugins } : {}),
-    ...(a.tls ? { hosts: [`unix://${paths.dockerSocket}`, `tcp://${a.tls.listen}`], tls: true, tlsverify: true, ...tlsPaths } : {}),
+    ...(a.tls
+      ? { hosts: [`unix://${paths.dockerSocket}`, `tcp://${a.tls.listen}`], tls: true, tlsverify: true, ...tlsPaths }
+      : {}),
     ...(a.storageDriver ? { "storage-driver": a.storageDriver } : {}),
     ...(a.dataRoot ? { "data-root": a.dataRoot } : {}),
     ...(a.seccompProfile ? { "seccomp-profile": a.seccompProfile } : {}),
-    ...(Object.keys(labels).length ? { labels: Object.entries(sortedObject(labels)).map(([k, v]) => `${k}=${v}`) } : {}),
+    ...(Object.keys(labels).length
+      ? { labels: Object.entries(sortedObject(labels)).map(([k, v]) => `${k}=${v}`) }
+      : {}),
   };
   const extra = a.extraConfig ?? {};
-  const clashes = Object.keys(extra).filter((k) => k in managed || k === "log-opts" || ["hosts", "tls", "tlsverify", "tlscacert", "tlscert", "tlskey"].includes(k));
-  if (clashes.length) throw new HardenedArgsError(name, clashes.map((k) => `extraConfig["${k}"]: set by SecureDaemon itself; use its typed argument`));
+  const clashes = Object.keys(extra).filter(
+    (k) =>
+      k in managed || k === "log-opts" || ["hosts", "tls", "tlsverify", "tlscacert", "tlscert", "tlskey"].includes(k),
+  );
+  if (clashes.length)
+    throw new HardenedArgsError(
+      name,
+      clashes.map((k) => `extraConfig["${k}"]: set by SecureDaemon itself; use its typed argument`),
+    );
   const ulimitChecks = Object.entries(ulimits).map(([n, u]) => ({ name: n, hard: u!.hard }));
 
   const render = (logOpts: Record<string, string>): RenderedConfig => {
@@ -615,11 +704,18 @@ export function planSecureDaemon(name: string, rawArgs: SecureDaemonArgs, option
     });
     return { config, configText, configHash: configSha256(configText), applyScript };
   };
-  const plainLogOpts = Object.fromEntries(Object.entries(a.logOpts ?? {}).map(([k, v]) => [k, typeof v === "string" ? v : "<output>"]));
+  const plainLogOpts = Object.fromEntries(
+    Object.entries(a.logOpts ?? {}).map(([k, v]) => [k, typeof v === "string" ? v : "<output>"]),
+  );
   const rendered = render(plainLogOpts);
 
   // ── the self-check: the catalog decides ──
-  const facts = daemonFactsFromConfig({ configText: rendered.configText, configFile: paths.configFile, argv: ["dockerd", ...flags], origin: "declared" });
+  const facts = daemonFactsFromConfig({
+    configText: rendered.configText,
+    configFile: paths.configFile,
+    argv: ["dockerd", ...flags],
+    origin: "declared",
+  });
   const ctx: RuleContext = {
     settings: DEFAULT_SETTINGS,
     now,
@@ -639,8 +735,12 @@ export function planSecureDaemon(name: string, rawArgs: SecureDaemonArgs, option
     });
   if (refusals.length) throw new HardenedArgsError(name, refusals);
   for (const e of exemptions) {
-    const needed = e.rule === SSH_HOST_KEY_EXEMPTION ? c.hostKey === undefined : findings.some((f) => f.ruleId === e.rule && f.status === "exempted");
-    if (!needed) pulumi.log.warn(`SecureDaemon "${name}": exemption for ${e.rule} is not needed by these arguments; remove it`);
+    const needed =
+      e.rule === SSH_HOST_KEY_EXEMPTION
+        ? c.hostKey === undefined
+        : findings.some((f) => f.ruleId === e.rule && f.status === "exempted");
+    if (!needed)
+      pulumi.log.warn(`SecureDaemon "${name}": exemption for ${e.rule} is not needed by these arguments; remove it`);
   }
 
   return {
@@ -673,7 +773,11 @@ export function planSecureDaemon(name: string, rawArgs: SecureDaemonArgs, option
 
 /** The same entries with keys in code-point order (stable daemon.json text, whatever the argument order). */
 function sortedObject<T>(o: Record<string, T>): Record<string, T> {
-  return Object.fromEntries(Object.keys(o).sort().map((k) => [k, o[k]!]));
+  return Object.fromEntries(
+    Object.keys(o)
+      .sort()
+      .map((k) => [k, o[k]!]),
+  );
 }
 
 function sha256(parts: string[]): string {
@@ -750,7 +854,9 @@ export class SecureDaemon extends pulumi.ComponentResource {
       );
     }
 
-    const rendered = pulumi.output(args.logOpts ?? {}).apply((logOpts) => plan.render(logOpts as Record<string, string>));
+    const rendered = pulumi
+      .output(args.logOpts ?? {})
+      .apply((logOpts) => plan.render(logOpts as Record<string, string>));
     this.config = rendered.apply((r) => r.config);
     this.configHash = rendered.apply((r) => r.configHash);
     this.applyCommand = new command.remote.Command(
@@ -765,7 +871,9 @@ export class SecureDaemon extends pulumi.ComponentResource {
         parent: this,
         ...(this.tlsCommand ? { dependsOn: [this.tlsCommand] } : {}),
         // A log option given as an Output may be a secret (a splunk token) that dockerd could echo in an error.
-        ...(Object.values(args.logOpts ?? {}).some((v) => typeof v !== "string") ? { additionalSecretOutputs: ["stdout", "stderr"] } : {}),
+        ...(Object.values(args.logOpts ?? {}).some((v) => typeof v !== "string")
+          ? { additionalSecretOutputs: ["stdout", "stderr"] }
+          : {}),
       },
     );
     this.permissionsCommand = new command.remote.Command(
@@ -779,7 +887,8 @@ export class SecureDaemon extends pulumi.ComponentResource {
       { parent: this, dependsOn: [this.applyCommand] },
     );
 
-    if (hostKey) this.knownHostsLine = pulumi.all([host, hostKey]).apply(([h, k]) => knownHostsLine(h, plan.connection.port, k));
+    if (hostKey)
+      this.knownHostsLine = pulumi.all([host, hostKey]).apply(([h, k]) => knownHostsLine(h, plan.connection.port, k));
     const dependsOn = [this.applyCommand, this.permissionsCommand];
     if (plan.provider.via === "tcp" && args.tls?.client) {
       const urlHost = host.apply((h) => (isIP(h) === 6 ? `[${h}]` : h));
@@ -796,14 +905,22 @@ export class SecureDaemon extends pulumi.ComponentResource {
         { parent: this, dependsOn, additionalSecretOutputs: ["keyMaterial"] } as pulumi.CustomResourceOptions,
       );
       const client = args.tls.client;
-      const tls = pulumi.secret(pulumi.all([args.tls.caCert, client.cert, client.key]).apply(([caCert, cert, key]) => ({ caCert, cert, key })));
+      const tls = pulumi.secret(
+        pulumi.all([args.tls.caCert, client.cert, client.key]).apply(([caCert, cert, key]) => ({ caCert, cert, key })),
+      );
       // HardenedContainer's PIDs-limit command reaches the same engine the same way.
       attachEngineAccess(this.provider, { via: "tcp", dockerHost, tls });
     } else {
       const urlHost = host.apply((h) => (isIP(h) === 6 ? `[${h}]` : h));
-      const sshOpts = hostKey ? hostKey.apply((k) => providerSshOpts(k, plan.provider)) : providerSshOpts(undefined, plan.provider);
+      const sshOpts = hostKey
+        ? hostKey.apply((k) => providerSshOpts(k, plan.provider))
+        : providerSshOpts(undefined, plan.provider);
       const dockerHost = pulumi.interpolate`ssh://${plan.connection.user}@${urlHost}:${plan.connection.port}`;
-      this.provider = new docker.Provider(`${name}-provider`, { host: dockerHost, sshOpts }, { parent: this, dependsOn });
+      this.provider = new docker.Provider(
+        `${name}-provider`,
+        { host: dockerHost, sshOpts },
+        { parent: this, dependsOn },
+      );
       // HardenedContainer's PIDs-limit command reaches the same engine the same way.
       attachEngineAccess(this.provider, { via: "ssh", dockerHost, sshOpts });
     }

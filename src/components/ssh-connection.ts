@@ -50,7 +50,8 @@ export interface SshConnection {
   sudo?: boolean;
 }
 
-const HOSTNAME = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+const HOSTNAME =
+  /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
 /** A POSIX user name as useradd accepts it. */
 export const USER = /^[a-z_][a-z0-9_-]{0,31}$/;
 
@@ -90,11 +91,14 @@ export interface HostKey {
 export function parseHostKey(text: string): HostKey | string {
   if (typeof text !== "string") return "must be a string";
   const [type, b64] = text.trim().split(/[ \t]+/);
-  if (!type || !(type in HOST_KEY_ALGORITHMS)) return `must start with a key type (${Object.keys(HOST_KEY_ALGORITHMS).join(", ")}), like "ssh-ed25519 AAAA…"`;
-  if (!b64 || !/^[A-Za-z0-9+/]+={0,2}$/.test(b64) || b64.length % 4 !== 0) return "must have the key in base64 after the type";
+  if (!type || !(type in HOST_KEY_ALGORITHMS))
+    return `must start with a key type (${Object.keys(HOST_KEY_ALGORITHMS).join(", ")}), like "ssh-ed25519 AAAA…"`;
+  if (!b64 || !/^[A-Za-z0-9+/]+={0,2}$/.test(b64) || b64.length % 4 !== 0)
+    return "must have the key in base64 after the type";
   const blob = Buffer.from(b64, "base64");
   const len = blob.length >= 4 ? blob.readUInt32BE(0) : -1;
-  if (len !== type.length || blob.subarray(4, 4 + len).toString("latin1") !== type) return `the base64 key is not a ${type} key`;
+  if (len !== type.length || blob.subarray(4, 4 + len).toString("latin1") !== type)
+    return `the base64 key is not a ${type} key`;
   return { type, base64: b64 };
 }
 
@@ -116,10 +120,16 @@ export interface ResolvedConnection {
  * `hostKeyExemptable` is false where no exemption can be carried for it (a container's labels
  * hold catalog rules only): the host key is then required.
  */
-export function checkConnection(c: SshConnection, exempt: ReadonlySet<string>, risk: string, hostKeyExemptable = true): { problems: string[]; resolved: ResolvedConnection } {
+export function checkConnection(
+  c: SshConnection,
+  exempt: ReadonlySet<string>,
+  risk: string,
+  hostKeyExemptable = true,
+): { problems: string[]; resolved: ResolvedConnection } {
   const problems: string[] = [];
   const resolved = { user: c.user ?? "root", sudo: c.sudo ?? false, port: c.port ?? 22 };
-  if (typeof c.host === "string" && hostProblem(c.host)) problems.push(`connection.host = ${JSON.stringify(c.host)}: ${hostProblem(c.host)}`);
+  if (typeof c.host === "string" && hostProblem(c.host))
+    problems.push(`connection.host = ${JSON.stringify(c.host)}: ${hostProblem(c.host)}`);
   if (typeof c.hostKey === "string") {
     const key = parseHostKey(c.hostKey);
     if (typeof key === "string") problems.push(`connection.hostKey: ${key}`);
@@ -130,7 +140,9 @@ export function checkConnection(c: SshConnection, exempt: ReadonlySet<string>, r
         (hostKeyExemptable ? ` ${howToExempt(SSH_HOST_KEY_EXEMPTION)}` : ""),
     );
   if (resolved.user !== "root" && !resolved.sudo)
-    problems.push(`connection.user = ${JSON.stringify(resolved.user)}: the host scripts run as root; connect as root or set connection.sudo: true`);
+    problems.push(
+      `connection.user = ${JSON.stringify(resolved.user)}: the host scripts run as root; connect as root or set connection.sudo: true`,
+    );
   return { problems, resolved };
 }
 
@@ -143,7 +155,9 @@ export function remoteConnection(
   resolved: ResolvedConnection,
   fail: (message: string) => never,
 ): { connection: command.types.input.remote.ConnectionArgs; hostKey?: pulumi.Output<HostKey> } {
-  const host = pulumi.output(c.host).apply((h) => (hostProblem(h) ? fail(`connection.host = ${JSON.stringify(h)}: ${hostProblem(h)}`) : h));
+  const host = pulumi
+    .output(c.host)
+    .apply((h) => (hostProblem(h) ? fail(`connection.host = ${JSON.stringify(h)}: ${hostProblem(h)}`) : h));
   const hostKey =
     c.hostKey === undefined
       ? undefined

@@ -26,7 +26,12 @@ const IMAGE_ID = /^(?:sha256:[a-f0-9]{1,64}|[a-f0-9]{12,64})$/;
  * component can only be a host).
  */
 function isRegistryHost(component: string): boolean {
-  return component.includes(".") || component.includes(":") || component === "localhost" || component !== component.toLowerCase();
+  return (
+    component.includes(".") ||
+    component.includes(":") ||
+    component === "localhost" ||
+    component !== component.toLowerCase()
+  );
 }
 
 export function parseImageRef(raw: string): ImageRef {
@@ -64,7 +69,8 @@ export function parseImageRef(raw: string): ImageRef {
   }
   if (DOCKER_HUB_ALIASES.has(registry.toLowerCase())) registry = DEFAULT_REGISTRY;
   // Official images on Docker Hub live under `library/`.
-  if (registry === DEFAULT_REGISTRY && repository !== "" && !repository.includes("/")) repository = `library/${repository}`;
+  if (registry === DEFAULT_REGISTRY && repository !== "" && !repository.includes("/"))
+    repository = `library/${repository}`;
 
   return {
     raw,

@@ -104,12 +104,18 @@ function goUnderscoresOk(s: string): boolean {
  * Go's ParseBool (`no-new-privileges=1` is on; `=0`/`=false` an explicit opt-out).
  */
 export function parseSecurityOptions(raw: readonly string[] | null | undefined): SecurityOptions {
-  const out: SecurityOptions = { noNewPrivileges: false, selinuxLabels: [], selinuxLabelDisabled: false, raw: [...(raw ?? [])] };
+  const out: SecurityOptions = {
+    noNewPrivileges: false,
+    selinuxLabels: [],
+    selinuxLabelDisabled: false,
+    raw: [...(raw ?? [])],
+  };
   for (const opt of raw ?? []) {
     const text = opt.trim();
     const sep = text.includes("=") ? "=" : ":";
     const cut = text.indexOf(sep);
-    const [key, value] = text === "no-new-privileges" ? [text, "true"] : cut < 0 ? [text, ""] : [text.slice(0, cut), text.slice(cut + 1)];
+    const [key, value] =
+      text === "no-new-privileges" ? [text, "true"] : cut < 0 ? [text, ""] : [text.slice(0, cut), text.slice(cut + 1)];
     switch (key) {
       case "no-new-privileges": {
         // A value ParseBool refuses makes the engine refuse the container: it is not on.

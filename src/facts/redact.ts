@@ -15,7 +15,8 @@
 
 export const REDACTED = "***";
 
-const SECRET_NAME = /(?:^|[-_.])(?:pass|pwd|api[-_]?key|access[-_]?key|private[-_]?key|credentials?)(?:$|[-_.])|(?:password|passwd|secret|token)(?:$|[-_.])/i;
+const SECRET_NAME =
+  /(?:^|[-_.])(?:pass|pwd|api[-_]?key|access[-_]?key|private[-_]?key|credentials?)(?:$|[-_.])|(?:password|passwd|secret|token)(?:$|[-_.])/i;
 
 /** `scheme://user:password@` → `scheme://user:***@`. */
 const URL_PASSWORD = /\b([a-z][a-z0-9+.-]*:\/\/[^\s:/@]*):[^\s@/]+@/gi;
@@ -30,11 +31,23 @@ const isSecretName = (name: string): boolean => SECRET_NAME.test(name.replace(/^
 export function redactCommandLine(text: string): string {
   return text
     .replace(URL_PASSWORD, `$1:${REDACTED}@`)
-    .replace(OPTION, (whole, lead: string, name: string, attached: string | undefined, gap: string | undefined, next: string | undefined) => {
-      if (!isSecretName(name)) return whole;
-      if (attached !== undefined) return `${lead}${name}=${REDACTED}`;
-      if (next !== undefined) return `${lead}${name}${gap}${REDACTED}`;
-      return whole;
-    })
-    .replace(ASSIGNMENT, (whole, lead: string, name: string) => (isSecretName(name) ? `${lead}${name}=${REDACTED}` : whole));
+    .replace(
+      OPTION,
+      (
+        whole,
+        lead: string,
+        name: string,
+        attached: string | undefined,
+        gap: string | undefined,
+        next: string | undefined,
+      ) => {
+        if (!isSecretName(name)) return whole;
+        if (attached !== undefined) return `${lead}${name}=${REDACTED}`;
+        if (next !== undefined) return `${lead}${name}${gap}${REDACTED}`;
+        return whole;
+      },
+    )
+    .replace(ASSIGNMENT, (whole, lead: string, name: string) =>
+      isSecretName(name) ? `${lead}${name}=${REDACTED}` : whole,
+    );
 }

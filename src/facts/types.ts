@@ -15,7 +15,8 @@ export type FactOrigin = "declared" | "live";
 
 // ───────────────────────────── containers ─────────────────────────────
 
-export type ContainerState = "declared" | "created" | "running" | "paused" | "restarting" | "exited" | "removing" | "dead";
+export type ContainerState =
+  "declared" | "created" | "running" | "paused" | "restarting" | "exited" | "removing" | "dead";
 
 export interface ImageRef {
   /** The reference exactly as written, e.g. `registry.example.com:5000/team/app:1.2@sha256:…`. */
@@ -256,7 +257,14 @@ export interface EngineFacts {
   liveRestoreEnabled: boolean;
   experimental: boolean;
   /** Parsed `SecurityOptions` of `docker info`. */
-  security: { apparmor: boolean; selinux: boolean; seccompProfile?: string; userns: boolean; rootless: boolean; cgroupns: boolean };
+  security: {
+    apparmor: boolean;
+    selinux: boolean;
+    seccompProfile?: string;
+    userns: boolean;
+    rootless: boolean;
+    cgroupns: boolean;
+  };
   insecureRegistryCidrs: string[];
   /** Registries (from IndexConfigs) marked insecure. */
   insecureRegistries: string[];
@@ -413,14 +421,7 @@ export interface HostFacts {
 }
 
 export type Facts =
-  | ContainerFacts
-  | DaemonFacts
-  | EngineFacts
-  | SwarmFacts
-  | NetworkFacts
-  | ImageFacts
-  | InventoryFacts
-  | HostFacts;
+  ContainerFacts | DaemonFacts | EngineFacts | SwarmFacts | NetworkFacts | ImageFacts | InventoryFacts | HostFacts;
 
 export type SubjectKind = Facts["kind"];
 export type FactsOf<K extends SubjectKind> = Extract<Facts, { kind: K }>;

@@ -7,7 +7,14 @@
 import * as path from "path";
 import type { Policies } from "@pulumi/policy";
 import type { ReportFinding, ReportRule } from "../report/findings";
-import { analyzeResource, analyzeStack, effectiveLevel, reconcileConfig, type Diagnostic, type PackConfig } from "./engine";
+import {
+  analyzeResource,
+  analyzeStack,
+  effectiveLevel,
+  reconcileConfig,
+  type Diagnostic,
+  type PackConfig,
+} from "./engine";
 import { DEFAULT_BENCHMARK, type Benchmark } from "../rules/benchmarks";
 import { DEFAULT_PROFILE, isCisRule, ruleSeverity, ruleTags, type Profile, type UnknownMode } from "./metadata";
 import { policyMeta, type Observation } from "./outcomes";
@@ -56,7 +63,16 @@ function reportRule(policies: Policies, policyName: string): ReportRule {
     title: meta?.title ?? policy?.description ?? policyName,
     ...(meta?.ruleId ? { catalogId: meta.ruleId } : {}),
     // The id and version of the benchmark the pack was built for (its compliance metadata).
-    ...(rule && isCisRule(rule) && policy?.framework?.reference ? { cis: { id: policy.framework.reference, version: policy.framework.version ?? "", level: rule.level, automated: rule.automated } } : {}),
+    ...(rule && isCisRule(rule) && policy?.framework?.reference
+      ? {
+          cis: {
+            id: policy.framework.reference,
+            version: policy.framework.version ?? "",
+            level: rule.level,
+            automated: rule.automated,
+          },
+        }
+      : {}),
     severity: policy?.severity ?? (rule ? ruleSeverity(rule) : "medium"),
     ...(policy?.remediationSteps ? { remediation: policy.remediationSteps } : {}),
     tags: rule ? ruleTags(rule) : (policy?.tags ?? []),
@@ -64,18 +80,32 @@ function reportRule(policies: Policies, policyName: string): ReportRule {
 }
 
 /** The violation text without the policy description the engine puts first. */
-const diagnosticText = (d: Diagnostic): string => (d.message.startsWith(d.description + "\n") ? d.message.slice(d.description.length + 1) : d.message);
+const diagnosticText = (d: Diagnostic): string =>
+  d.message.startsWith(d.description + "\n") ? d.message.slice(d.description.length + 1) : d.message;
 
 /** Findings from an analysed program: every observation, plus engine diagnostics no observation explains. */
-export function toFindings(run: ProgramRun, policies: Policies, observations: readonly Observation[], diagnostics: readonly Diagnostic[], level: (policyName: string) => ReportFinding["enforcement"], root: string): ReportFinding[] {
+export function toFindings(
+  run: ProgramRun,
+  policies: Policies,
+  observations: readonly Observation[],
+  diagnostics: readonly Diagnostic[],
+  level: (policyName: string) => ReportFinding["enforcement"],
+  root: string,
+): ReportFinding[] {
   const byUrn = new Map(run.resources.map((r) => [r.urn, r] as const));
   const locate = (urn: string | undefined) => {
     const loc = urn ? byUrn.get(urn)?.location : undefined;
-    return loc ? { uri: path.relative(root, loc.file).split(path.sep).join("/"), line: loc.line, column: loc.column } : undefined;
+    return loc
+      ? { uri: path.relative(root, loc.file).split(path.sep).join("/"), line: loc.line, column: loc.column }
+      : undefined;
   };
   const subject = (urn: string | undefined, type?: string, name?: string) => {
     const r = urn ? byUrn.get(urn) : undefined;
-    return { id: urn ?? `stack:${run.project}/${run.stack}`, name: name ?? r?.name ?? run.stack, type: type ?? r?.type ?? "pulumi:pulumi:Stack" };
+    return {
+      id: urn ?? `stack:${run.project}/${run.stack}`,
+      name: name ?? r?.name ?? run.stack,
+      type: type ?? r?.type ?? "pulumi:pulumi:Stack",
+    };
   };
   const rules = new Map<string, ReportRule>();
   const ruleOf = (name: string) => rules.get(name) ?? rules.set(name, reportRule(policies, name)).get(name)!;
@@ -91,7 +121,11 @@ export function toFindings(run: ProgramRun, policies: Policies, observations: re
       enforcement: level(o.policyName),
       message: o.message,
       ...(location ? { location } : {}),
-      ...(o.exemption ? { exemption: { reason: o.exemption.reason, ...(o.exemption.expires ? { expires: o.exemption.expires } : {}) } } : {}),
+      ...(o.exemption
+        ? {
+            exemption: { reason: o.exemption.reason, ...(o.exemption.expires ? { expires: o.exemption.expires } : {}) },
+          }
+        : {}),
       source: o.source,
     });
   }
@@ -118,18 +152,39 @@ export async function checkProgram(target: string, options: CheckOptions = {}): 
   const benchmark = options.benchmark ?? DEFAULT_BENCHMARK;
   const now = options.now;
   const observations: Observation[] = [];
-  const policies = createPolicies({ profile, benchmark, unknownValues: options.unknownValues ?? "report", observer: (o) => observations.push(o), ...(now ? { now: () => now } : {}) });
+  const policies = createPolicies({
+    profile,
+    benchmark,
+    unknownValues: options.unknownValues ?? "report",
+    observer: (o) => observations.push(o),
+    ...(now ? { now: () => now } : {}),
+  });
   const config = reconcileConfig(policies, "advisory", CHECK_INITIAL_CONFIG, options.config);
   // A stack named explicitly must have its stack file, as for `pulumi`; the default one needs none.
-  const run = await runProgramOffline(target, { ...(options.stack ? { stack: options.stack, requireStackFile: true } : {}), ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}), ...(options.sdkDefaults ? { sdkDefaults: true } : {}) });
+  const run = await runProgramOffline(target, {
+    ...(options.stack ? { stack: options.stack, requireStackFile: true } : {}),
+    ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+    ...(options.sdkDefaults ? { sdkDefaults: true } : {}),
+  });
   const diagnostics: Diagnostic[] = [];
-  for (const resource of engineResources(run, "inputs")) diagnostics.push(...(await analyzeResource(policies, resource, config)).diagnostics);
+  for (const resource of engineResources(run, "inputs"))
+    diagnostics.push(...(await analyzeResource(policies, resource, config)).diagnostics);
   diagnostics.push(...(await analyzeStack(policies, engineResources(run, "outputs"), config)).diagnostics);
   const level = (name: string) => effectiveLevel(name, policies, config) as ReportFinding["enforcement"];
   // A resource that raised an error (a component that refused its arguments) is reported by that
   // error alone: what it left half-registered (a component without its children) will never be
   // deployed, and judging it would only add misleading findings.
   const failed = new Set(run.failures.flatMap((f) => (f.resource?.urn ? [f.resource.urn] : [])));
-  const findings = toFindings(run, policies, observations, diagnostics, level, options.root ?? process.cwd()).filter((f) => !failed.has(f.subject.id));
-  return { run, findings, diagnostics, mandatoryViolations: diagnostics.filter((d) => d.enforcementLevel === "mandatory" && !failed.has(d.urn ?? "")).length, profile, benchmark };
+  const findings = toFindings(run, policies, observations, diagnostics, level, options.root ?? process.cwd()).filter(
+    (f) => !failed.has(f.subject.id),
+  );
+  return {
+    run,
+    findings,
+    diagnostics,
+    mandatoryViolations: diagnostics.filter((d) => d.enforcementLevel === "mandatory" && !failed.has(d.urn ?? ""))
+      .length,
+    profile,
+    benchmark,
+  };
 }

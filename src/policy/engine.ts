@@ -57,7 +57,10 @@ export interface AnalysisResult {
 }
 
 /** User-facing pack config: `{ "all": "mandatory", "cis-5.4-…": { "enforcementLevel": "advisory", "capabilityAllowList": [...] } }`. */
-export type PackConfig = Record<string, EnforcementLevel | ({ enforcementLevel?: EnforcementLevel } & Record<string, unknown>)>;
+export type PackConfig = Record<
+  string,
+  EnforcementLevel | ({ enforcementLevel?: EnforcementLevel } & Record<string, unknown>)
+>;
 
 export interface EffectiveConfig {
   enforcementLevel: EnforcementLevel;
@@ -83,7 +86,9 @@ export class PolicyConfigError extends Error {
   }
 }
 
-function normalise(config: PackConfig | undefined): Record<string, { enforcementLevel?: EnforcementLevel; properties: Record<string, unknown> }> {
+function normalise(
+  config: PackConfig | undefined,
+): Record<string, { enforcementLevel?: EnforcementLevel; properties: Record<string, unknown> }> {
   const out: Record<string, { enforcementLevel?: EnforcementLevel; properties: Record<string, unknown> }> = {};
   for (const [name, value] of Object.entries(config ?? {})) {
     if (typeof value === "string") out[name] = { enforcementLevel: value, properties: {} };
@@ -100,11 +105,17 @@ function normalise(config: PackConfig | undefined): Record<string, { enforcement
  * pack's initial config, then the user's; `all` sets every policy's enforcement level. The
  * result is validated against the schemas (types, enums, unknown policy names).
  */
-export function reconcileConfig(policies: Policies, packLevel: EnforcementLevel = "advisory", initial?: PackConfig, user?: PackConfig): ReconciledConfig {
+export function reconcileConfig(
+  policies: Policies,
+  packLevel: EnforcementLevel = "advisory",
+  initial?: PackConfig,
+  user?: PackConfig,
+): ReconciledConfig {
   const result: ReconciledConfig = {};
   for (const p of policies) {
     const properties: Record<string, unknown> = {};
-    for (const [k, schema] of Object.entries(p.configSchema?.properties ?? {})) if (schema.default !== undefined) properties[k] = structuredClone(schema.default);
+    for (const [k, schema] of Object.entries(p.configSchema?.properties ?? {}))
+      if (schema.default !== undefined) properties[k] = structuredClone(schema.default);
     result[p.name] = { enforcementLevel: p.enforcementLevel ?? packLevel, properties };
   }
   const problems: string[] = [];
@@ -120,12 +131,23 @@ export function reconcileConfig(policies: Policies, packLevel: EnforcementLevel 
       }
       if (given.enforcementLevel) {
         if (ENFORCEMENT_LEVELS.has(given.enforcementLevel)) current.enforcementLevel = given.enforcementLevel;
-        else problems.push(`${name}: enforcementLevel "${given.enforcementLevel}" is not one of ${[...ENFORCEMENT_LEVELS].join(", ")}`);
+        else
+          problems.push(
+            `${name}: enforcementLevel "${given.enforcementLevel}" is not one of ${[...ENFORCEMENT_LEVELS].join(", ")}`,
+          );
       }
       Object.assign(current.properties, given.properties);
     }
   }
-  for (const p of policies) problems.push(...validateProperties(p.name, result[p.name]!.properties, p.configSchema?.properties ?? {}, p.configSchema?.required ?? []));
+  for (const p of policies)
+    problems.push(
+      ...validateProperties(
+        p.name,
+        result[p.name]!.properties,
+        p.configSchema?.properties ?? {},
+        p.configSchema?.required ?? [],
+      ),
+    );
   if (problems.length) throw new PolicyConfigError(problems);
   return result;
 }
@@ -133,7 +155,12 @@ export function reconcileConfig(policies: Policies, packLevel: EnforcementLevel 
 type Schema = { type?: string | string[]; enum?: unknown[]; items?: unknown; minimum?: number; pattern?: string };
 
 /** The subset of JSON Schema the pack's config schemas use. */
-function validateProperties(policy: string, props: Record<string, unknown>, schemas: Record<string, unknown>, required: string[]): string[] {
+function validateProperties(
+  policy: string,
+  props: Record<string, unknown>,
+  schemas: Record<string, unknown>,
+  required: string[],
+): string[] {
   const problems: string[] = [];
   for (const r of required) if (props[r] === undefined) problems.push(`${policy}: "${r}" is required`);
   for (const [k, v] of Object.entries(props)) {
@@ -149,17 +176,21 @@ function validateProperties(policy: string, props: Record<string, unknown>, sche
 }
 
 function checkValue(v: unknown, schema: Schema): string | undefined {
-  if (schema.enum && !schema.enum.includes(v)) return `${JSON.stringify(v)} is not one of ${schema.enum.map((e) => JSON.stringify(e)).join(", ")}`;
+  if (schema.enum && !schema.enum.includes(v))
+    return `${JSON.stringify(v)} is not one of ${schema.enum.map((e) => JSON.stringify(e)).join(", ")}`;
   switch (schema.type) {
     case "string":
       if (typeof v !== "string") return `expected a string, got ${JSON.stringify(v)}`;
-      if (schema.pattern && !new RegExp(schema.pattern).test(v)) return `${JSON.stringify(v)} does not match ${schema.pattern}`;
+      if (schema.pattern && !new RegExp(schema.pattern).test(v))
+        return `${JSON.stringify(v)} does not match ${schema.pattern}`;
       return undefined;
     case "boolean":
       return typeof v === "boolean" ? undefined : `expected a boolean, got ${JSON.stringify(v)}`;
     case "integer":
       if (!Number.isInteger(v)) return `expected an integer, got ${JSON.stringify(v)}`;
-      return schema.minimum !== undefined && (v as number) < schema.minimum ? `must be at least ${schema.minimum}` : undefined;
+      return schema.minimum !== undefined && (v as number) < schema.minimum
+        ? `must be at least ${schema.minimum}`
+        : undefined;
     case "number":
       return typeof v === "number" ? undefined : `expected a number, got ${JSON.stringify(v)}`;
     case "array":
@@ -199,38 +230,75 @@ const getPulumiType = (fn: unknown): string | undefined => {
 };
 
 /** The level a policy runs at: configured, else declared, else the pack's; `remediate` reports as mandatory when validating. */
-function levelOf(name: string, declared: EnforcementLevel | undefined, config: ReconciledConfig, packLevel: EnforcementLevel): EnforcementLevel {
+function levelOf(
+  name: string,
+  declared: EnforcementLevel | undefined,
+  config: ReconciledConfig,
+  packLevel: EnforcementLevel,
+): EnforcementLevel {
   const level = config[name]?.enforcementLevel || declared || packLevel;
   return level === "remediate" ? "mandatory" : level;
 }
 
 /** A violation as the engine reports it: the policy's description, then the message. */
-function violation(p: { name: string; description: string; severity?: Diagnostic["severity"] }, level: EnforcementLevel, message: string, urn: string | undefined): Diagnostic {
-  return { policyName: p.name, description: p.description, message: message ? `${p.description}\n${message}` : p.description, ...(urn ? { urn } : {}), enforcementLevel: level, ...(p.severity ? { severity: p.severity } : {}) };
+function violation(
+  p: { name: string; description: string; severity?: Diagnostic["severity"] },
+  level: EnforcementLevel,
+  message: string,
+  urn: string | undefined,
+): Diagnostic {
+  return {
+    policyName: p.name,
+    description: p.description,
+    message: message ? `${p.description}\n${message}` : p.description,
+    ...(urn ? { urn } : {}),
+    enforcementLevel: level,
+    ...(p.severity ? { severity: p.severity } : {}),
+  };
 }
 
 function cantRun(policyName: string, description: string, opts: EngineOptions, e: Error, urn?: string): Diagnostic {
   const pack = `'${opts.packName ?? "hardened-docker"}@v${opts.packVersion ?? "0.0.0"}'`;
-  return { policyName, description, message: `can't run policy '${policyName}' from policy pack ${pack} during preview: ${e.message}`, ...(urn ? { urn } : {}), enforcementLevel: "advisory" };
+  return {
+    policyName,
+    description,
+    message: `can't run policy '${policyName}' from policy pack ${pack} during preview: ${e.message}`,
+    ...(urn ? { urn } : {}),
+    enforcementLevel: "advisory",
+  };
 }
 
-const isolate = (props: Record<string, unknown>, fresh: boolean | undefined) => unknownCheckingProxy(fresh ? structuredClone(props) : props);
+const isolate = (props: Record<string, unknown>, fresh: boolean | undefined) =>
+  unknownCheckingProxy(fresh ? structuredClone(props) : props);
 
 /** The engine's Analyze call for one resource (its inputs, before create or update). */
-export async function analyzeResource(policies: Policies, resource: EngineResource, config: ReconciledConfig, opts: EngineOptions = {}, packLevel: EnforcementLevel = "advisory"): Promise<AnalysisResult> {
+export async function analyzeResource(
+  policies: Policies,
+  resource: EngineResource,
+  config: ReconciledConfig,
+  opts: EngineOptions = {},
+  packLevel: EnforcementLevel = "advisory",
+): Promise<AnalysisResult> {
   const diagnostics: Diagnostic[] = [];
   const notApplicable: NotApplicable[] = [];
   for (const p of policies) {
     if (!("validateResource" in p) || !p.validateResource) continue;
     const level = levelOf(p.name, p.enforcementLevel, config, packLevel);
     if (level === "disabled") continue;
-    const validations: ResourceValidation[] = Array.isArray(p.validateResource) ? p.validateResource : [p.validateResource];
+    const validations: ResourceValidation[] = Array.isArray(p.validateResource)
+      ? p.validateResource
+      : [p.validateResource];
     const only = !Array.isArray(p.validateResource) ? getPulumiType(p.validateResource) : undefined;
     if (only && only !== resource.type) {
-      notApplicable.push({ policyName: p.name, urn: resource.urn, reason: `Policy only applies to resources of type '${only}'` });
+      notApplicable.push({
+        policyName: p.name,
+        urn: resource.urn,
+        reason: `Policy only applies to resources of type '${only}'`,
+      });
       continue;
     }
-    const report = (message: string, urn?: string) => void diagnostics.push(violation(p, level, message, urn ?? resource.urn));
+    const report = (message: string, urn?: string) =>
+      void diagnostics.push(violation(p, level, message, urn ?? resource.urn));
     for (const validation of validations) {
       const props = isolate(resource.props, opts.freshPropsPerPolicy);
       const args: ResourceValidationArgs = {
@@ -241,16 +309,20 @@ export async function analyzeResource(policies: Policies, resource: EngineResour
         opts: defaultOpts(resource.opts),
         stackTags: opts.stackTags ?? new Map(),
         isType: (cls) => getPulumiType(cls) === resource.type,
-        asType: ((cls: unknown) => (getPulumiType(cls) === resource.type ? props : undefined)) as ResourceValidationArgs["asType"],
+        asType: ((cls: unknown) =>
+          getPulumiType(cls) === resource.type ? props : undefined) as ResourceValidationArgs["asType"],
         getConfig: <T extends object>() => ({ ...(config[p.name]?.properties ?? {}) }) as T,
         notApplicable: throwNotApplicable,
-        ...(resource.provider ? { provider: { ...resource.provider, props: unknownCheckingProxy(resource.provider.props) } } : {}),
+        ...(resource.provider
+          ? { provider: { ...resource.provider, props: unknownCheckingProxy(resource.provider.props) } }
+          : {}),
       };
       try {
         await validation(args, report);
       } catch (e) {
         if (e instanceof UnknownValueError) diagnostics.push(cantRun(p.name, p.description, opts, e, resource.urn));
-        else if (e instanceof NotApplicableError) notApplicable.push({ policyName: p.name, urn: resource.urn, ...(e.reason ? { reason: e.reason } : {}) });
+        else if (e instanceof NotApplicableError)
+          notApplicable.push({ policyName: p.name, urn: resource.urn, ...(e.reason ? { reason: e.reason } : {}) });
         else throw new Error(`Error validating resource with policy '${p.name}': ${(e as Error).stack ?? e}`);
       }
     }
@@ -259,7 +331,13 @@ export async function analyzeResource(policies: Policies, resource: EngineResour
 }
 
 /** The engine's AnalyzeStack call (the resources' outputs, after a preview or update). */
-export async function analyzeStack(policies: Policies, resources: readonly EngineResource[], config: ReconciledConfig, opts: EngineOptions = {}, packLevel: EnforcementLevel = "advisory"): Promise<AnalysisResult> {
+export async function analyzeStack(
+  policies: Policies,
+  resources: readonly EngineResource[],
+  config: ReconciledConfig,
+  opts: EngineOptions = {},
+  packLevel: EnforcementLevel = "advisory",
+): Promise<AnalysisResult> {
   const diagnostics: Diagnostic[] = [];
   const notApplicable: NotApplicable[] = [];
   for (const p of policies) {
@@ -287,8 +365,11 @@ export async function analyzeStack(policies: Policies, resources: readonly Engin
     });
     for (const { pr, r } of built) {
       if (r.parent && byUrn.has(r.parent)) pr.parent = byUrn.get(r.parent);
-      pr.dependencies = (r.dependencies ?? []).map((d) => byUrn.get(d)).filter((d): d is PolicyResource => d !== undefined);
-      for (const [k, urns] of Object.entries(r.propertyDependencies ?? {})) pr.propertyDependencies[k] = urns.map((d) => byUrn.get(d)).filter((d): d is PolicyResource => d !== undefined);
+      pr.dependencies = (r.dependencies ?? [])
+        .map((d) => byUrn.get(d))
+        .filter((d): d is PolicyResource => d !== undefined);
+      for (const [k, urns] of Object.entries(r.propertyDependencies ?? {}))
+        pr.propertyDependencies[k] = urns.map((d) => byUrn.get(d)).filter((d): d is PolicyResource => d !== undefined);
     }
     const report = (message: string, urn?: string) => void diagnostics.push(violation(sp, level, message, urn));
     const args: StackValidationArgs = {
@@ -301,7 +382,8 @@ export async function analyzeStack(policies: Policies, resources: readonly Engin
       await sp.validateStack(args, report);
     } catch (e) {
       if (e instanceof UnknownValueError) diagnostics.push(cantRun(sp.name, sp.description, opts, e));
-      else if (e instanceof NotApplicableError) notApplicable.push({ policyName: sp.name, ...(e.reason ? { reason: e.reason } : {}) });
+      else if (e instanceof NotApplicableError)
+        notApplicable.push({ policyName: sp.name, ...(e.reason ? { reason: e.reason } : {}) });
       else throw new Error(`Error validating stack with policy '${sp.name}': ${(e as Error).stack ?? e}`);
     }
   }
@@ -309,6 +391,11 @@ export async function analyzeStack(policies: Policies, resources: readonly Engin
 }
 
 /** The enforcement level each policy runs at under this config. */
-export function effectiveLevel(policyName: string, policies: Policies, config: ReconciledConfig, packLevel: EnforcementLevel = "advisory"): EnforcementLevel {
+export function effectiveLevel(
+  policyName: string,
+  policies: Policies,
+  config: ReconciledConfig,
+  packLevel: EnforcementLevel = "advisory",
+): EnforcementLevel {
   return levelOf(policyName, policies.find((x) => x.name === policyName)?.enforcementLevel, config, packLevel);
 }

@@ -23,10 +23,16 @@ export {
   type Profile,
   type UnknownMode,
 } from "./metadata";
-export { DOCKER_CONTAINER, DOCKER_NETWORK, DOCKER_PROVIDER, DOCKER_SERVICE, LOCAL_COMMAND, RESOURCE_KINDS } from "./resources";
+export {
+  DOCKER_CONTAINER,
+  DOCKER_NETWORK,
+  DOCKER_PROVIDER,
+  DOCKER_SERVICE,
+  LOCAL_COMMAND,
+  RESOURCE_KINDS,
+} from "./resources";
 export { COMPONENT_LABEL, HARDENED_CONTAINER_TYPE } from "./stack";
 export { UNKNOWN_STRING, unknownCheckingProxy } from "./unknowns";
-
 
 /**
  * Per-policy enforcement levels of a profile, as a pack's initial config (the third argument of
@@ -42,7 +48,8 @@ export function profileConfig(profile: Profile, benchmark: Benchmark = DEFAULT_B
 export function benchmarkFromEnv(env: NodeJS.ProcessEnv = process.env): Benchmark {
   const name = env.HARDENED_DOCKER_BENCHMARK;
   if (name === undefined || name === "") return DEFAULT_BENCHMARK;
-  if (!isBenchmark(name)) throw new Error(`HARDENED_DOCKER_BENCHMARK="${name}" is not a benchmark version (${BENCHMARKS.join(", ")})`);
+  if (!isBenchmark(name))
+    throw new Error(`HARDENED_DOCKER_BENCHMARK="${name}" is not a benchmark version (${BENCHMARKS.join(", ")})`);
   return name;
 }
 
@@ -50,6 +57,7 @@ export function benchmarkFromEnv(env: NodeJS.ProcessEnv = process.env): Benchmar
 export function profileFromEnv(env: NodeJS.ProcessEnv = process.env): Profile {
   const name = env.HARDENED_DOCKER_PROFILE;
   if (name === undefined || name === "") return DEFAULT_PROFILE;
-  if (!isProfile(name)) throw new Error(`HARDENED_DOCKER_PROFILE="${name}" is not a profile (cis-level1, cis-level2, advisory)`);
+  if (!isProfile(name))
+    throw new Error(`HARDENED_DOCKER_PROFILE="${name}" is not a profile (cis-level1, cis-level2, advisory)`);
   return name;
 }

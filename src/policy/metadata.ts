@@ -43,8 +43,13 @@ export function ruleEnforcement(rule: Pick<AnyRule, "automated" | "level">, prof
 export { isCisRule, policyName, ruleSeverity } from "../rules/naming";
 
 /** The rule's place in a benchmark version: its id there (`reference`) and title. */
-export function ruleFramework(rule: Pick<AnyRule, "id" | "title" | "aliases">, benchmark: Benchmark = DEFAULT_BENCHMARK): PolicyComplianceFramework | undefined {
-  return isCisRule(rule) ? { ...BENCHMARK_NAMES[benchmark], reference: benchmarkId(rule, benchmark), specification: rule.title } : undefined;
+export function ruleFramework(
+  rule: Pick<AnyRule, "id" | "title" | "aliases">,
+  benchmark: Benchmark = DEFAULT_BENCHMARK,
+): PolicyComplianceFramework | undefined {
+  return isCisRule(rule)
+    ? { ...BENCHMARK_NAMES[benchmark], reference: benchmarkId(rule, benchmark), specification: rule.title }
+    : undefined;
 }
 
 export function ruleTags(rule: AnyRule): string[] {
@@ -68,7 +73,8 @@ export const RULE_SETTINGS: Readonly<Record<string, readonly (keyof RuleSettings
 export const PACK_DEFAULT_SETTINGS: RuleSettings = DEFAULT_SETTINGS;
 
 /** Each setting's schema in the pack's policy configs (rules/settings.ts). */
-export const SETTING_SCHEMAS: Record<keyof RuleSettings, PolicyConfigSchema["properties"][string]> = RULE_SETTING_SCHEMAS;
+export const SETTING_SCHEMAS: Record<keyof RuleSettings, PolicyConfigSchema["properties"][string]> =
+  RULE_SETTING_SCHEMAS;
 
 /** How a policy treats a value unknown at preview. */
 export const UNKNOWN_MODES = ["report", "fail"] as const;

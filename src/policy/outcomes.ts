@@ -5,7 +5,13 @@
 import type { Policy, ResourceValidationArgs } from "@pulumi/policy";
 import { EXEMPTION_LABEL_PREFIX, type Exemption } from "../exemptions";
 import type { AnyRule, Verdict } from "../rules/types";
-import { describeUnknowns, resolveResource, type ResolvedResource, type ResourceKind, type RuleOutcome } from "./resources";
+import {
+  describeUnknowns,
+  resolveResource,
+  type ResolvedResource,
+  type ResourceKind,
+  type RuleOutcome,
+} from "./resources";
 import { rawTarget } from "./unknowns";
 
 export type ObservedStatus = RuleOutcome["status"];
@@ -54,13 +60,25 @@ export class ResolutionCache {
     for (; i < recent.length; i++) {
       const entry = recent[i]!;
       // Names first: they tell resources apart soonest (and are the shortest strings to compare).
-      if (entry.name === args.name && entry.urn === args.urn && entry.type === args.type && (entry.props === raw || samePlain(entry.props, raw))) break;
+      if (
+        entry.name === args.name &&
+        entry.urn === args.urn &&
+        entry.type === args.type &&
+        (entry.props === raw || samePlain(entry.props, raw))
+      )
+        break;
     }
     if (i === 0 && recent.length) return recent[0]!.res ?? undefined; // the resource the last policy read: the common case
     let entry: CacheEntry;
     if (i < recent.length) entry = recent[i]!;
     else {
-      entry = { type: args.type, urn: args.urn, name: args.name, props: raw, res: resolveResource(args.type, args.name, raw, this.now()) ?? null };
+      entry = {
+        type: args.type,
+        urn: args.urn,
+        name: args.name,
+        props: raw,
+        res: resolveResource(args.type, args.name, raw, this.now()) ?? null,
+      };
       if (recent.length < this.capacity) recent.push(entry);
       i = recent.length - 1;
     }
@@ -92,7 +110,11 @@ export function samePlain(a: unknown, b: unknown): boolean {
   for (const k in a) {
     if (!Object.prototype.hasOwnProperty.call(a, k)) continue;
     count++;
-    if (!Object.prototype.hasOwnProperty.call(b, k) || !samePlain((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])) return false;
+    if (
+      !Object.prototype.hasOwnProperty.call(b, k) ||
+      !samePlain((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])
+    )
+      return false;
   }
   for (const k in b) if (Object.prototype.hasOwnProperty.call(b, k)) count--;
   return count === 0;
@@ -164,4 +186,3 @@ export function registerMeta<P extends Policy>(policy: P, meta: PolicyMeta): P {
   META.set(policy, meta);
   return policy;
 }
-

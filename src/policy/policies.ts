@@ -35,7 +35,14 @@ import {
   type UnknownMode,
 } from "./metadata";
 import { outcomeMessage, registerMeta, ResolutionCache, type Observer } from "./outcomes";
-import { judgeRule, kindCanDecide, RESOURCE_KINDS, type ResolvedResource, type ResourceKind, type RuleOutcome } from "./resources";
+import {
+  judgeRule,
+  kindCanDecide,
+  RESOURCE_KINDS,
+  type ResolvedResource,
+  type ResourceKind,
+  type RuleOutcome,
+} from "./resources";
 import { stackPolicies } from "./stack";
 import { UnknownValueError } from "./unknowns";
 
@@ -89,11 +96,16 @@ function ruleConfigSchema(rule: AnyRule, unknownDefault: UnknownMode): PolicyCon
     properties.reportManual = {
       type: "boolean",
       default: false,
-      description: "Report the rule's manual-review guidance (and the data it found) as a violation at this policy's level. Off by default: a manual item is a question for a person, not a failure.",
+      description:
+        "Report the rule's manual-review guidance (and the data it found) as a violation at this policy's level. Off by default: a manual item is a question for a person, not a failure.",
     };
   for (const key of RULE_SETTINGS[rule.id] ?? []) properties[key] = SETTING_SCHEMAS[key];
   if (rule.id === "4.5")
-    properties.contentTrust = { type: "boolean", default: false, description: "Images are pulled with Docker Content Trust (DOCKER_CONTENT_TRUST=1), so a tag alone is verified." };
+    properties.contentTrust = {
+      type: "boolean",
+      default: false,
+      description: "Images are pulled with Docker Content Trust (DOCKER_CONTENT_TRUST=1), so a tag alone is verified.",
+    };
   return { properties };
 }
 
@@ -142,14 +154,20 @@ function judgingFactory(slot: Slot): ((config: RulePolicyConfig) => Judging) | u
 }
 
 /** The config holds the same value objects as last time (compared without allocating: this runs per call). */
-function sameValues(keys: readonly (keyof RuleSettings)[], config: RulePolicyConfig, values: readonly unknown[]): boolean {
+function sameValues(
+  keys: readonly (keyof RuleSettings)[],
+  config: RulePolicyConfig,
+  values: readonly unknown[],
+): boolean {
   for (let i = 0; i < keys.length; i++) if (config[keys[i]!] !== values[i]) return false;
   return true;
 }
 
 function contextOf(res: ResolvedResource, judging: Judging): RuleContext {
   if (judging === DEFAULT_JUDGING) return (res.baseCtx ??= { settings: PACK_DEFAULT_SETTINGS, now: res.now });
-  return judging.contentTrust ? { settings: judging.settings, now: res.now, contentTrust: true } : { settings: judging.settings, now: res.now };
+  return judging.contentTrust
+    ? { settings: judging.settings, now: res.now, contentTrust: true }
+    : { settings: judging.settings, now: res.now };
 }
 
 type Judged = NonNullable<ResolvedResource["judged"]>;
@@ -194,7 +212,12 @@ function notApplicableQuietly(args: ResourceValidationArgs, reason: string): nev
 }
 
 /** Act on an outcome as the engine expects: a violation, `notApplicable` (throws), or the SDK's UnknownValueError (throws). */
-export function enact(outcome: RuleOutcome, message: string, args: ResourceValidationArgs, report: ReportViolation): void {
+export function enact(
+  outcome: RuleOutcome,
+  message: string,
+  args: ResourceValidationArgs,
+  report: ReportViolation,
+): void {
   switch (outcome.status) {
     case "fail":
     case "error":
@@ -203,7 +226,8 @@ export function enact(outcome: RuleOutcome, message: string, args: ResourceValid
       if (args.getConfig<RulePolicyConfig>().reportManual === true) report(message);
       return;
     case "unknown": {
-      if (args.getConfig<RulePolicyConfig>().unknownValues === "fail") return report(`${message} Failing closed (unknownValues: "fail").`);
+      if (args.getConfig<RulePolicyConfig>().unknownValues === "fail")
+        return report(`${message} Failing closed (unknownValues: "fail").`);
       const first = outcome.unknowns[0]!;
       // The engine turns this into "can't run policy … during preview" (advisory): reported, never a silent pass.
       throw new UnknownValueError(first.sentinel, first.path);
@@ -216,7 +240,12 @@ export function enact(outcome: RuleOutcome, message: string, args: ResourceValid
   }
 }
 
-function rulePolicy(slot: Slot, judgeEvery: (res: ResolvedResource) => Judged, options: Required<Pick<PackOptions, "profile" | "unknownValues" | "benchmark">> & PackOptions, cache: ResolutionCache): ResourceValidationPolicy {
+function rulePolicy(
+  slot: Slot,
+  judgeEvery: (res: ResolvedResource) => Judged,
+  options: Required<Pick<PackOptions, "profile" | "unknownValues" | "benchmark">> & PackOptions,
+  cache: ResolutionCache,
+): ResourceValidationPolicy {
   const { rule, kinds, index } = slot;
   const name = policyName(rule);
   const types = kinds.map((k) => k.type);
@@ -230,16 +259,36 @@ function rulePolicy(slot: Slot, judgeEvery: (res: ResolvedResource) => Judged, o
     const config = judgingOf ? args.getConfig<RulePolicyConfig>() : undefined;
     const judging = judgingOf && config ? judgingOf(config) : DEFAULT_JUDGING;
     const judged = res.judged ?? judgeEvery(res);
-    const outcome = judged.with[index] === judging ? judged.outcomes[index]! : judgeRule(res, rule, contextOf(res, judging));
+    const outcome =
+      judged.with[index] === judging ? judged.outcomes[index]! : judgeRule(res, rule, contextOf(res, judging));
     // Kept for the exemptions report, which needs them only where exemptions exist.
     if (res.exemptions.valid.size) (res.outcomes ??= new Map()).set(rule.id, outcome);
     // Cheap path for the common case: nothing to say and nobody listening.
-    if (!observer && (outcome.status === "pass" || outcome.status === "exempted" || (outcome.status === "manual" && (config ?? args.getConfig<RulePolicyConfig>()).reportManual !== true))) return;
+    if (
+      !observer &&
+      (outcome.status === "pass" ||
+        outcome.status === "exempted" ||
+        (outcome.status === "manual" && (config ?? args.getConfig<RulePolicyConfig>()).reportManual !== true))
+    )
+      return;
     const message = outcomeMessage(outcome, rule, res);
     if (observer) {
       // Failing closed turns an undecided rule into a violation: report it as one.
-      const status = outcome.status === "unknown" && args.getConfig<RulePolicyConfig>().unknownValues === "fail" ? "fail" : outcome.status;
-      observer({ policyName: name, ruleId: rule.id, urn: args.urn, type: args.type, name: args.name, status, message, ...(outcome.status === "exempted" ? { exemption: outcome.exemption } : {}), source: "inputs" });
+      const status =
+        outcome.status === "unknown" && args.getConfig<RulePolicyConfig>().unknownValues === "fail"
+          ? "fail"
+          : outcome.status;
+      observer({
+        policyName: name,
+        ruleId: rule.id,
+        urn: args.urn,
+        type: args.type,
+        name: args.name,
+        status,
+        message,
+        ...(outcome.status === "exempted" ? { exemption: outcome.exemption } : {}),
+        source: "inputs",
+      });
     }
     enact(outcome, message, args, report);
   };
@@ -266,12 +315,16 @@ function rulePolicy(slot: Slot, judgeEvery: (res: ResolvedResource) => Judged, o
 }
 
 /** Reports each exemption label in use (what it excuses) and the ones nothing needs. Advisory. */
-function exemptionsReport(rules: { rule: AnyRule; kinds: ResourceKind[] }[], cache: ResolutionCache): ResourceValidationPolicy {
+function exemptionsReport(
+  rules: { rule: AnyRule; kinds: ResourceKind[] }[],
+  cache: ResolutionCache,
+): ResourceValidationPolicy {
   const name = "hd-exemptions-in-use";
   const kinds = Object.values(RESOURCE_KINDS).filter((k) => k.labels);
   const byId = new Map(rules.map((e) => [e.rule.id, e] as const));
   const validate: ResourceValidation = (args, report) => {
-    if (!kinds.some((k) => k.type === args.type)) return notApplicableQuietly(args, "Policy only applies to resources that carry exemption labels");
+    if (!kinds.some((k) => k.type === args.type))
+      return notApplicableQuietly(args, "Policy only applies to resources that carry exemption labels");
     const res = cache.get(args)!;
     if (res.exemptions.valid.size === 0) return;
     const outcomes = res.outcomes;
@@ -283,23 +336,32 @@ function exemptionsReport(rules: { rule: AnyRule; kinds: ResourceKind[] }[], cac
         report(`${head}: the rule is checked on the running container by the live audit, not before deploy.`);
         continue;
       }
-      const outcome = outcomes?.get(ruleId) ?? judgeRule(res, entry.rule, { settings: PACK_DEFAULT_SETTINGS, now: res.now });
+      const outcome =
+        outcomes?.get(ruleId) ?? judgeRule(res, entry.rule, { settings: PACK_DEFAULT_SETTINGS, now: res.now });
       if (outcome.status === "exempted") report(`${head} excuses: ${outcomeMessage(outcome, entry.rule, res)}`);
-      else if (outcome.status === "pass" || outcome.status === "not-applicable") report(`${head} is not needed: the resource complies. Remove it.`);
+      else if (outcome.status === "pass" || outcome.status === "not-applicable")
+        report(`${head} is not needed: the resource complies. Remove it.`);
     }
   };
   return registerMeta(
     {
       name,
       displayName: "Exemptions in use",
-      description: "Lists the documented exemptions (hardened-docker.exemption.* labels) each resource relies on, and those it does not need.",
+      description:
+        "Lists the documented exemptions (hardened-docker.exemption.* labels) each resource relies on, and those it does not need.",
       enforcementLevel: "advisory" as EnforcementLevel,
       severity: "low",
       tags: ["exemptions"],
       remediationSteps: "Review each exemption's reason and expiry; remove exemptions the resource no longer needs.",
       validateResource: validate,
     },
-    { kind: "report", ruleId: name, title: "Exemptions in use", remediation: "Review exemptions.", types: kinds.map((k) => k.type) },
+    {
+      kind: "report",
+      ruleId: name,
+      title: "Exemptions in use",
+      remediation: "Review exemptions.",
+      types: kinds.map((k) => k.type),
+    },
   );
 }
 
@@ -308,11 +370,18 @@ function exemptionsReport(rules: { rule: AnyRule; kinds: ResourceKind[] }[], cac
  * report, then the stack policies.
  */
 export function createPolicies(options: PackOptions = {}): Policies {
-  const opts = { profile: DEFAULT_PROFILE, unknownValues: "report" as UnknownMode, benchmark: DEFAULT_BENCHMARK as Benchmark, ...options };
+  const opts = {
+    profile: DEFAULT_PROFILE,
+    unknownValues: "report" as UnknownMode,
+    benchmark: DEFAULT_BENCHMARK as Benchmark,
+    ...options,
+  };
   const cache = new ResolutionCache(opts.now ?? (() => new Date()));
   const rules = packRules(opts.rules ?? catalogFor(opts.benchmark));
   const slots: Slot[] = rules.map(({ rule, kinds }, index) => ({ index, rule, kinds, judging: DEFAULT_JUDGING }));
-  const slotsByKind = new Map(Object.values(RESOURCE_KINDS).map((kind) => [kind, slots.filter((s) => s.kinds.includes(kind))] as const));
+  const slotsByKind = new Map(
+    Object.values(RESOURCE_KINDS).map((kind) => [kind, slots.filter((s) => s.kinds.includes(kind))] as const),
+  );
   const judgeEvery = (res: ResolvedResource) => judgeAll(res, slotsByKind.get(res.kind)!, slots.length);
   return [
     ...slots.map((slot) => rulePolicy(slot, judgeEvery, opts, cache)),

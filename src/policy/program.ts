@@ -88,17 +88,28 @@ export class ProgramSetupError extends Error {}
 function runtimeName(doc: Record<string, unknown>): string | undefined {
   const r = doc.runtime;
   if (typeof r === "string") return r;
-  if (r !== null && typeof r === "object" && typeof (r as { name?: unknown }).name === "string") return (r as { name: string }).name;
+  if (r !== null && typeof r === "object" && typeof (r as { name?: unknown }).name === "string")
+    return (r as { name: string }).name;
   return undefined;
 }
 
-const RUNTIME_LANGUAGES: Record<string, string> = { python: "Python", go: "Go", dotnet: ".NET", java: "Java", yaml: "Pulumi YAML" };
+const RUNTIME_LANGUAGES: Record<string, string> = {
+  python: "Python",
+  go: "Go",
+  dotnet: ".NET",
+  java: "Java",
+  yaml: "Pulumi YAML",
+};
 
 const ROOT_STACK_TYPE = "pulumi:pulumi:Stack";
 
-
 /** A program path (a file, or a directory with Pulumi.yaml / index.ts) → entry file and project name. */
-export function resolveProgram(target: string): { entry: string; project: string; projectDir: string; projectFile: ProjectFile } {
+export function resolveProgram(target: string): {
+  entry: string;
+  project: string;
+  projectDir: string;
+  projectFile: ProjectFile;
+} {
   const abs = path.resolve(target);
   if (!existsSync(abs)) throw new Error(`program not found: ${target}`);
   const dir = statSync(abs).isDirectory() ? abs : path.dirname(abs);
@@ -106,20 +117,29 @@ export function resolveProgram(target: string): { entry: string; project: string
   // A directory is a Pulumi project only with its Pulumi.yaml: without one, `pulumi` would refuse it,
   // and whatever index.ts happens to be there is no program to judge.
   if (statSync(abs).isDirectory() && !projectFile.file)
-    throw new ProgramSetupError(`${target} has no Pulumi.yaml: not a Pulumi project (check takes a project directory with Pulumi.yaml, runtime nodejs, or a program's entry file)`);
+    throw new ProgramSetupError(
+      `${target} has no Pulumi.yaml: not a Pulumi project (check takes a project directory with Pulumi.yaml, runtime nodejs, or a program's entry file)`,
+    );
   const runtime = runtimeName(projectFile.doc);
   if (projectFile.file && runtime !== undefined && runtime !== "nodejs")
     throw new ProgramSetupError(
       `${path.relative(process.cwd(), projectFile.file) || projectFile.file} declares runtime "${runtime}"${RUNTIME_LANGUAGES[runtime] ? ` (${RUNTIME_LANGUAGES[runtime]})` : ""}: check runs Node.js Pulumi programs only (runtime nodejs: TypeScript or JavaScript)`,
     );
-  if (projectFile.file && runtime === undefined) throw new ProgramSetupError(`${path.relative(process.cwd(), projectFile.file) || projectFile.file} declares no runtime: check runs Node.js Pulumi programs (runtime: nodejs)`);
+  if (projectFile.file && runtime === undefined)
+    throw new ProgramSetupError(
+      `${path.relative(process.cwd(), projectFile.file) || projectFile.file} declares no runtime: check runs Node.js Pulumi programs (runtime: nodejs)`,
+    );
   const project = typeof projectFile.doc.name === "string" ? projectFile.doc.name : path.basename(dir);
   if (!statSync(abs).isDirectory()) return { entry: abs, project, projectDir: dir, projectFile };
   const main = typeof projectFile.doc.main === "string" ? projectFile.doc.main : undefined;
   const base = main ? path.resolve(dir, main) : dir;
-  const candidates = existsSync(base) && statSync(base).isFile() ? [base] : ["index.ts", "index.js"].map((f) => path.join(base, f));
+  const candidates =
+    existsSync(base) && statSync(base).isFile() ? [base] : ["index.ts", "index.js"].map((f) => path.join(base, f));
   const entry = candidates.find(existsSync);
-  if (!entry) throw new Error(`no program entry in ${target} (looked for ${candidates.map((c) => path.relative(process.cwd(), c)).join(", ")})`);
+  if (!entry)
+    throw new Error(
+      `no program entry in ${target} (looked for ${candidates.map((c) => path.relative(process.cwd(), c)).join(", ")})`,
+    );
   return { entry, project, projectDir: dir, projectFile };
 }
 
@@ -149,7 +169,9 @@ function ensureTypeScriptLoader(entry: string): void {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     (require("tsx/cjs/api") as { register(): unknown }).register();
   } catch (err) {
-    throw new Error(`cannot load the TypeScript program ${entry}: install tsx (npm i -D tsx) or run hardened-docker through tsx (${(err as Error).message})`);
+    throw new Error(
+      `cannot load the TypeScript program ${entry}: install tsx (npm i -D tsx) or run hardened-docker through tsx (${(err as Error).message})`,
+    );
   }
 }
 
@@ -159,7 +181,8 @@ function programFrame(stack: string, dir: string): SourceLocation | undefined {
     const m = /\(?((?:file:\/\/)?\/[^():]+):(\d+):(\d+)\)?\s*$/.exec(line);
     if (!m) continue;
     const file = m[1]!.replace(/^file:\/\//, "");
-    if (file.startsWith(dir + path.sep) && !file.includes(`${path.sep}node_modules${path.sep}`)) return { file, line: Number(m[2]), column: Number(m[3]) };
+    if (file.startsWith(dir + path.sep) && !file.includes(`${path.sep}node_modules${path.sep}`))
+      return { file, line: Number(m[2]), column: Number(m[3]) };
   }
   return undefined;
 }
@@ -253,7 +276,12 @@ const engineId = (type: string, name: string): string => createHash("sha256").up
 
 function mockState(type: string, name: string, inputs: Record<string, unknown>, id: string): Record<string, unknown> {
   const state: Record<string, unknown> = { ...inputs };
-  if (type === "docker:index/container:Container" || type === "docker:index/network:Network" || type === "docker:index/service:Service") state.name ??= name;
+  if (
+    type === "docker:index/container:Container" ||
+    type === "docker:index/network:Network" ||
+    type === "docker:index/service:Service"
+  )
+    state.name ??= name;
   if (type === "docker:index/remoteImage:RemoteImage" && typeof inputs.name === "string") {
     state.imageId ??= `sha256:${id}`;
     state.repoDigest ??= `${inputs.name.replace(/[:@].*$/, "")}@sha256:${id}`;
@@ -271,8 +299,13 @@ export async function runProgramOffline(target: string, options: RunOptions = {}
   const stack = options.stack ?? "check";
   const config = loadProgramConfig(projectDir, projectFile, project, stack);
   if (options.requireStackFile && !config.stackFile) {
-    const stackDir = typeof projectFile.doc.stackConfigDir === "string" ? path.resolve(projectDir, projectFile.doc.stackConfigDir) : projectDir;
-    throw new ProgramSetupError(`stack "${stack}": no ${path.relative(process.cwd(), path.join(stackDir, `Pulumi.${stack}.yaml`))} (create it with \`pulumi stack init ${stack}\` and \`pulumi config set\`, or leave --stack out to check with the project's defaults)`);
+    const stackDir =
+      typeof projectFile.doc.stackConfigDir === "string"
+        ? path.resolve(projectDir, projectFile.doc.stackConfigDir)
+        : projectDir;
+    throw new ProgramSetupError(
+      `stack "${stack}": no ${path.relative(process.cwd(), path.join(stackDir, `Pulumi.${stack}.yaml`))} (create it with \`pulumi stack init ${stack}\` and \`pulumi config set\`, or leave --stack out to check with the project's defaults)`,
+    );
   }
   ensureTypeScriptLoader(entry);
   let pulumiPath: string;
@@ -310,10 +343,19 @@ export async function runProgramOffline(target: string, options: RunOptions = {}
     errors.push(text);
     // Where: the program's own frame in the error's stack (source-mapped to the .ts line), else
     // the declaration of the resource a ResourceError names (an error raised in an apply).
-    const named = e !== null && typeof e === "object" ? (e as { resource?: { __pulumiType?: unknown; __name?: unknown } }).resource : undefined;
-    const resource = named && typeof named.__pulumiType === "string" && typeof named.__name === "string" ? { type: named.__pulumiType, name: named.__name } : undefined;
+    const named =
+      e !== null && typeof e === "object"
+        ? (e as { resource?: { __pulumiType?: unknown; __name?: unknown } }).resource
+        : undefined;
+    const resource =
+      named && typeof named.__pulumiType === "string" && typeof named.__name === "string"
+        ? { type: named.__pulumiType, name: named.__name }
+        : undefined;
     const raw = resource ? raws.find((r) => r.type === resource.type && r.name === resource.name) : undefined;
-    const location = (e instanceof Error && e.stack ? programFrame(e.stack, dir) : undefined) ?? raw?.location ?? (resource ? locations.get(`${resource.type}::${resource.name}`)?.[0] : undefined);
+    const location =
+      (e instanceof Error && e.stack ? programFrame(e.stack, dir) : undefined) ??
+      raw?.location ??
+      (resource ? locations.get(`${resource.type}::${resource.name}`)?.[0] : undefined);
     failures.push({ message: text, ...(location ? { location } : {}), ...(resource ? { resource } : {}) });
   };
 
@@ -373,7 +415,8 @@ export async function runProgramOffline(target: string, options: RunOptions = {}
   };
 
   const onRejection = (reason: unknown) => noteError(reason);
-  const restoreSdk = options.sdkDefaults || process.env.PULUMI_DEBUG_PROMISE_LEAKS ? () => undefined : leanSdk(pulumiPath);
+  const restoreSdk =
+    options.sdkDefaults || process.env.PULUMI_DEBUG_PROMISE_LEAKS ? () => undefined : leanSdk(pulumiPath);
   process.on("unhandledRejection", onRejection);
   process.on("uncaughtException", onRejection);
   let timer: NodeJS.Timeout | undefined;
@@ -395,13 +438,20 @@ export async function runProgramOffline(target: string, options: RunOptions = {}
         return undefined;
       });
       // A second run in this process must execute the program again, not reuse its modules.
-      for (const file of Object.keys(require.cache ?? {})) if (file.startsWith(dir + path.sep) && !file.includes(`${path.sep}node_modules${path.sep}`)) delete require.cache[file];
+      for (const file of Object.keys(require.cache ?? {}))
+        if (file.startsWith(dir + path.sep) && !file.includes(`${path.sep}node_modules${path.sep}`))
+          delete require.cache[file];
       // The program's own errors are caught here: thrown inside the stack's init they would
       // also reject the SDK's internal promises, with nobody to handle them.
       try {
         // eslint-disable-next-line @typescript-eslint/no-require-imports
         const mod = require(entry) as unknown;
-        const main = typeof mod === "function" ? mod : typeof (mod as { default?: unknown })?.default === "function" ? (mod as { default: () => unknown }).default : undefined;
+        const main =
+          typeof mod === "function"
+            ? mod
+            : typeof (mod as { default?: unknown })?.default === "function"
+              ? (mod as { default: () => unknown }).default
+              : undefined;
         return main ? await (main as () => unknown)() : undefined;
       } catch (err) {
         noteError(err);
@@ -410,13 +460,18 @@ export async function runProgramOffline(target: string, options: RunOptions = {}
     });
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(
-        () => reject(new Error(`the program did not finish within ${timeoutMs / 1000} s (note: resource option \`transforms\` never completes under the mock runtime; use \`transformations\`)`)),
+        () =>
+          reject(
+            new Error(
+              `the program did not finish within ${timeoutMs / 1000} s (note: resource option \`transforms\` never completes under the mock runtime; use \`transformations\`)`,
+            ),
+          ),
         timeoutMs,
       );
     });
     await Promise.race([run.then(() => pulumi.runtime.waitForRPCs?.()), timeout]).catch(noteError);
     // Registrations scheduled by late `apply`s: wait until nothing new arrives.
-    for (let seen = -1; seen !== raws.length; ) {
+    for (let seen = -1; seen !== raws.length;) {
       seen = raws.length;
       await new Promise((r) => setTimeout(r, 10));
       await Promise.race([pulumi.runtime.waitForRPCs?.(), timeout]).catch(noteError);
@@ -460,7 +515,12 @@ export async function runProgramOffline(target: string, options: RunOptions = {}
         ...(parent ? { parent } : {}),
         ...(providerUrn ? { provider: providerUrn } : {}),
         dependencies: r.dependencies.map(mapUrn).filter((u): u is string => u !== undefined),
-        propertyDependencies: Object.fromEntries(Object.entries(r.propertyDependencies).map(([k, v]) => [k, v.map(mapUrn).filter((u): u is string => u !== undefined)])),
+        propertyDependencies: Object.fromEntries(
+          Object.entries(r.propertyDependencies).map(([k, v]) => [
+            k,
+            v.map(mapUrn).filter((u): u is string => u !== undefined),
+          ]),
+        ),
         protect: r.protect,
         inputs: r.inputs,
         outputs: r.outputs,
@@ -493,7 +553,9 @@ export function engineResources(run: ProgramRun, which: "inputs" | "outputs"): E
       dependencies: r.dependencies,
       propertyDependencies: r.propertyDependencies,
       opts: { protect: r.protect, ...(r.parent ? { parent: r.parent } : {}) },
-      ...(provider ? { provider: { type: provider.type, name: provider.name, urn: provider.urn, props: provider.inputs } } : {}),
+      ...(provider
+        ? { provider: { type: provider.type, name: provider.name, urn: provider.urn, props: provider.inputs } }
+        : {}),
     };
   });
 }

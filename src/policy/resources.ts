@@ -16,14 +16,21 @@ import {
   SERVICE_INPUT_FIELDS,
   serviceFactsFromPulumiInputs,
 } from "../adapters/pulumi-resources";
-import { DOCKER_CONTAINER, DOCKER_NETWORK, DOCKER_PROVIDER, DOCKER_SERVICE, LOCAL_COMMAND, REMOTE_COMMAND, SECURE_DAEMON_TYPE } from "../adapters/pulumi-tokens";
+import {
+  DOCKER_CONTAINER,
+  DOCKER_NETWORK,
+  DOCKER_PROVIDER,
+  DOCKER_SERVICE,
+  LOCAL_COMMAND,
+  REMOTE_COMMAND,
+  SECURE_DAEMON_TYPE,
+} from "../adapters/pulumi-tokens";
 import { EXEMPTION_LABEL_PREFIX, type Exemption, type LabelExemptions } from "../exemptions";
 import type { Facts, SubjectKind } from "../facts/types";
 import { exemptionsOfLabels } from "../rules/catalog";
 import { labelsOf, runRule } from "../rules/evaluate";
 import type { AnyRule, RuleContext, Verdict } from "../rules/types";
 import { displayPath, factFieldsAt, resolveProps, type UnknownAt } from "./unknowns";
-
 
 export { DOCKER_CONTAINER, DOCKER_NETWORK, DOCKER_PROVIDER, DOCKER_SERVICE, LOCAL_COMMAND, REMOTE_COMMAND };
 /** The command resources the components create (HardenedContainer's PIDs limit: local, or on the Docker host over SSH). */
@@ -84,7 +91,10 @@ export const RESOURCE_KINDS: Readonly<Record<string, ResourceKind>> = {
     subject: "daemon",
     fields: PROVIDER_INPUT_FIELDS,
     toFacts: (props, name) =>
-      providerDaemonFacts(props, name) ?? { notJudged: "the provider sets no host: it connects to DOCKER_HOST of the deploying environment, which the stack does not show" },
+      providerDaemonFacts(props, name) ?? {
+        notJudged:
+          "the provider sets no host: it connects to DOCKER_HOST of the deploying environment, which the stack does not show",
+      },
     knownFields: PROVIDER_KNOWN_FIELDS,
     labels: false,
   },
@@ -97,7 +107,12 @@ export const RESOURCE_KINDS: Readonly<Record<string, ResourceKind>> = {
     // No inputs at all: the component refused its arguments (the deployment stops at its error),
     // so nothing of it will be deployed to judge. Inputs without daemonJson are unreadable: judged so.
     toFacts: (props, name) =>
-      Object.keys(props).length > 0 ? secureDaemonFacts(props, name) : { notJudged: "the component registered no inputs: its arguments were refused (see its error), so nothing of it is deployed" },
+      Object.keys(props).length > 0
+        ? secureDaemonFacts(props, name)
+        : {
+            notJudged:
+              "the component registered no inputs: its arguments were refused (see its error), so nothing of it is deployed",
+          },
     labels: true,
     declarationOnly: true,
   },
@@ -113,7 +128,11 @@ export function typesForSubject(subject: SubjectKind): string[] {
 /** The fact fields a rule reads, by their root (`securityOptions.apparmorProfile` → `securityOptions`). */
 const readRootsCache = new WeakMap<object, readonly string[] | undefined>();
 export function readRoots(rule: AnyRule): readonly string[] | undefined {
-  if (!readRootsCache.has(rule)) readRootsCache.set(rule, rule.reads?.map((r) => r.split(/[.[]/)[0]!));
+  if (!readRootsCache.has(rule))
+    readRootsCache.set(
+      rule,
+      rule.reads?.map((r) => r.split(/[.[]/)[0]!),
+    );
   return readRootsCache.get(rule);
 }
 
@@ -151,7 +170,12 @@ export interface ResolvedResource {
 }
 
 /** Read a resource's props (plain, or the SDK's unknown-checking proxy) into facts. Undefined for types the pack does not judge. */
-export function resolveResource(type: string, name: string, props: Record<string, unknown>, now: Date): ResolvedResource | undefined {
+export function resolveResource(
+  type: string,
+  name: string,
+  props: Record<string, unknown>,
+  now: Date,
+): ResolvedResource | undefined {
   const kind = RESOURCE_KINDS[type];
   if (!kind) return undefined;
   const { known, unknowns } = resolveProps(props);
@@ -159,7 +183,12 @@ export function resolveResource(type: string, name: string, props: Record<string
   const unknownFields = new Set(withFields.flatMap((u) => u.fields));
   const input = unknowns.length && kind.placeholders ? withPlaceholders(known, unknowns, kind.placeholders) : known;
   // One literal, every field present: one object shape for all resources (no spreads: this runs per resource).
-  const resolved = (facts: Facts | undefined, problem: ResolvedResource["problem"], fields: ReadonlySet<string>, exemptions: LabelExemptions): ResolvedResource => ({
+  const resolved = (
+    facts: Facts | undefined,
+    problem: ResolvedResource["problem"],
+    fields: ReadonlySet<string>,
+    exemptions: LabelExemptions,
+  ): ResolvedResource => ({
     kind,
     name,
     facts,
@@ -183,7 +212,8 @@ export function resolveResource(type: string, name: string, props: Record<string
   }
   // Without the unknown values it may only look unjudgeable (e.g. a provider whose host is unknown).
   if ("notJudged" in facts && unknowns.length) return resolved(undefined, undefined, new Set(["*"]), noExemptions());
-  if ("notJudged" in facts) return resolved(undefined, { kind: "not-judged", message: facts.notJudged }, unknownFields, noExemptions());
+  if ("notJudged" in facts)
+    return resolved(undefined, { kind: "not-judged", message: facts.notJudged }, unknownFields, noExemptions());
   return resolved(facts, undefined, unknownFields, exemptionsOf(labelsOf(facts), now));
 }
 
@@ -193,7 +223,11 @@ function exemptionsOf(labels: Record<string, string>, now: Date): LabelExemption
   return { valid: new Map(), problems: [] };
 }
 
-function withPlaceholders(known: Record<string, unknown>, unknowns: UnknownAt[], placeholders: Readonly<Record<string, unknown>>): Record<string, unknown> {
+function withPlaceholders(
+  known: Record<string, unknown>,
+  unknowns: UnknownAt[],
+  placeholders: Readonly<Record<string, unknown>>,
+): Record<string, unknown> {
   const copy = structuredClone(known);
   for (const u of unknowns) {
     const key = u.path.join(".");
@@ -223,10 +257,16 @@ export type RuleOutcome =
  * exemption label, and `unknown` while the labels themselves are unknown.
  */
 export function judgeRule(res: ResolvedResource, rule: AnyRule, ctx: RuleContext): RuleOutcome {
-  if (res.problem) return res.problem.kind === "error" ? { status: "error", message: res.problem.message } : { status: "not-applicable", why: res.problem.message };
+  if (res.problem)
+    return res.problem.kind === "error"
+      ? { status: "error", message: res.problem.message }
+      : { status: "not-applicable", why: res.problem.message };
   if (res.unknownFields.size) {
     const roots = readRoots(rule);
-    const hit = res.unknownFields.has("*") || roots === undefined ? res.unknowns : res.unknowns.filter((u) => u.fields.some((f) => roots.includes(f)));
+    const hit =
+      res.unknownFields.has("*") || roots === undefined
+        ? res.unknowns
+        : res.unknowns.filter((u) => u.fields.some((f) => roots.includes(f)));
     if (hit.length) return { status: "unknown", unknowns: hit };
   }
   const verdict = runRule(rule, res.facts!, ctx);
@@ -251,4 +291,5 @@ export function judgeRule(res: ResolvedResource, rule: AnyRule, ctx: RuleContext
 const PLAIN_PASS: RuleOutcome = Object.freeze({ status: "pass", verdict: Object.freeze({ status: "pass" }) });
 
 /** `ports[0].ip, image` — the unknown inputs, for messages. */
-export const describeUnknowns = (unknowns: readonly UnknownAt[]): string => [...new Set(unknowns.map((u) => displayPath(u.path)))].join(", ");
+export const describeUnknowns = (unknowns: readonly UnknownAt[]): string =>
+  [...new Set(unknowns.map((u) => displayPath(u.path)))].join(", ");

@@ -26,10 +26,18 @@ const DECLARATION_KEYS = new Set(["type", "description", "default", "secret", "i
 
 /** A Pulumi.yaml config entry that declares a key (`{ type, default, secret, … }`) rather than giving a value. */
 function isDeclaration(v: unknown): v is { default?: unknown; value?: unknown; secret?: boolean } {
-  return v !== null && typeof v === "object" && !Array.isArray(v) && Object.keys(v).length > 0 && Object.keys(v).every((k) => DECLARATION_KEYS.has(k)) && ("type" in v || "default" in v || "secret" in v || "value" in v);
+  return (
+    v !== null &&
+    typeof v === "object" &&
+    !Array.isArray(v) &&
+    Object.keys(v).length > 0 &&
+    Object.keys(v).every((k) => DECLARATION_KEYS.has(k)) &&
+    ("type" in v || "default" in v || "secret" in v || "value" in v)
+  );
 }
 
-const isSecure = (v: unknown): boolean => v !== null && typeof v === "object" && !Array.isArray(v) && Object.keys(v).length === 1 && "secure" in v;
+const isSecure = (v: unknown): boolean =>
+  v !== null && typeof v === "object" && !Array.isArray(v) && Object.keys(v).length === 1 && "secure" in v;
 
 const asConfigString = (v: unknown): string => (typeof v === "string" ? v : JSON.stringify(v));
 
@@ -41,14 +49,16 @@ function readYaml(file: string): Record<string, unknown> {
     throw new Error(`${file}: not valid YAML (${(err as Error).message.split("\n")[0]})`);
   }
   if (doc === undefined || doc === null) return {};
-  if (typeof doc !== "object" || Array.isArray(doc)) throw new Error(`${file}: expected a YAML mapping at the top level`);
+  if (typeof doc !== "object" || Array.isArray(doc))
+    throw new Error(`${file}: expected a YAML mapping at the top level`);
   return doc as Record<string, unknown>;
 }
 
 function configBlock(file: string, doc: Record<string, unknown>): Record<string, unknown> {
   const block = doc.config;
   if (block === undefined || block === null) return {};
-  if (typeof block !== "object" || Array.isArray(block)) throw new Error(`${file}: "config" must be a mapping of keys to values`);
+  if (typeof block !== "object" || Array.isArray(block))
+    throw new Error(`${file}: "config" must be a mapping of keys to values`);
   return block as Record<string, unknown>;
 }
 
@@ -69,7 +79,12 @@ export function readProjectFile(projectDir: string): ProjectFile {
 }
 
 /** The config of `project`'s `stack`: the project file's config block, then the stack file beside it (or in stackConfigDir). */
-export function loadProgramConfig(projectDir: string, projectFile: ProjectFile, project: string, stack: string): ProgramConfig {
+export function loadProgramConfig(
+  projectDir: string,
+  projectFile: ProjectFile,
+  project: string,
+  stack: string,
+): ProgramConfig {
   const values: Record<string, string> = {};
   const secret = new Set<string>();
   const declaredSecret: string[] = [];
@@ -84,7 +99,8 @@ export function loadProgramConfig(projectDir: string, projectFile: ProjectFile, 
     } else values[k] = asConfigString(entry);
   }
 
-  const stackDir = typeof projectDoc.stackConfigDir === "string" ? path.resolve(projectDir, projectDoc.stackConfigDir) : projectDir;
+  const stackDir =
+    typeof projectDoc.stackConfigDir === "string" ? path.resolve(projectDir, projectDoc.stackConfigDir) : projectDir;
   const stackFile = [`Pulumi.${stack}.yaml`, `Pulumi.${stack}.yml`].map((f) => path.join(stackDir, f)).find(existsSync);
   if (stackFile) {
     for (const [key, entry] of Object.entries(configBlock(stackFile, readYaml(stackFile)))) {

@@ -12,17 +12,52 @@
  *   and runs exactly what the component built and checked — script, input, environment, triggers,
  *   connection (its `commandDigests` output).
  */
-import type { EnforcementLevel, PolicyConfigSchema, PolicyResource, ReportViolation, StackValidationPolicy } from "@pulumi/policy";
+import type {
+  EnforcementLevel,
+  PolicyConfigSchema,
+  PolicyResource,
+  ReportViolation,
+  StackValidationPolicy,
+} from "@pulumi/policy";
 import { PIDS_LIMIT_LABEL } from "../adapters/pulumi-container";
-import { COMMAND_DIGESTS_OUTPUT, COMPONENT_EXEMPTIONS_OUTPUT, COMPONENT_LABEL, HARDENED_CONTAINER_TYPE } from "../adapters/pulumi-tokens";
-import { commandDigest, DIGESTED_COMMAND_PROPS, DIGESTED_CONNECTION_FIELDS, type CommandProps } from "../scripts/command-digest";
+import {
+  COMMAND_DIGESTS_OUTPUT,
+  COMPONENT_EXEMPTIONS_OUTPUT,
+  COMPONENT_LABEL,
+  HARDENED_CONTAINER_TYPE,
+} from "../adapters/pulumi-tokens";
+import {
+  commandDigest,
+  DIGESTED_COMMAND_PROPS,
+  DIGESTED_CONNECTION_FIELDS,
+  type CommandProps,
+} from "../scripts/command-digest";
 import { COMPONENT_SAFEGUARDS, exemptionProblems, type Exemption } from "../exemptions";
 import { exemptionsOfLabels, ruleById, RULE_IDS } from "../rules/catalog";
 import type { Benchmark } from "../rules/benchmarks";
 import type { AnyRule, RuleSettings } from "../rules/types";
-import { PACK_DEFAULT_SETTINGS, policyName, ruleEnforcement, ruleFramework, RULE_SETTINGS, SETTING_SCHEMAS, UNKNOWN_MODES, type Profile, type UnknownMode } from "./metadata";
+import {
+  PACK_DEFAULT_SETTINGS,
+  policyName,
+  ruleEnforcement,
+  ruleFramework,
+  RULE_SETTINGS,
+  SETTING_SCHEMAS,
+  UNKNOWN_MODES,
+  type Profile,
+  type UnknownMode,
+} from "./metadata";
 import { outcomeMessage, registerMeta, show, type Observer } from "./outcomes";
-import { COMMAND_TYPES, DOCKER_CONTAINER, judgeRule, LOCAL_COMMAND, REMOTE_COMMAND, RESOURCE_KINDS, resolveResource, type ResourceKind } from "./resources";
+import {
+  COMMAND_TYPES,
+  DOCKER_CONTAINER,
+  judgeRule,
+  LOCAL_COMMAND,
+  REMOTE_COMMAND,
+  RESOURCE_KINDS,
+  resolveResource,
+  type ResourceKind,
+} from "./resources";
 import { displayPath, isUnknownSentinel, rawTarget, resolveProps, UnknownValueError, type UnknownAt } from "./unknowns";
 
 export { COMPONENT_LABEL, HARDENED_CONTAINER_TYPE };
@@ -44,7 +79,8 @@ const unknownProperty = (dflt: UnknownMode) => ({
   type: "string" as const,
   enum: [...UNKNOWN_MODES],
   default: dflt,
-  description: 'Values unknown at preview: "report" (advisory: the policy could not run) or "fail" (a violation at this policy\'s level).',
+  description:
+    'Values unknown at preview: "report" (advisory: the policy could not run) or "fail" (a violation at this policy\'s level).',
 });
 
 const parentUrn = (r: PolicyResource): string | undefined => r.parent?.urn ?? r.opts?.parent;
@@ -52,14 +88,26 @@ const parentUrn = (r: PolicyResource): string | undefined => r.parent?.urn ?? r.
 function labelMap(list: unknown): Record<string, string> {
   if (!Array.isArray(list)) return {};
   return Object.fromEntries(
-    list.filter((l): l is { label: string; value: string } => typeof l?.label === "string" && typeof l?.value === "string").map((l) => [l.label, l.value]),
+    list
+      .filter(
+        (l): l is { label: string; value: string } => typeof l?.label === "string" && typeof l?.value === "string",
+      )
+      .map((l) => [l.label, l.value]),
   );
 }
 
 /** Report what could not be decided, the way the pack's `unknownValues` setting asks. */
-function settleUnknown(first: UnknownAt | undefined, what: string, mode: UnknownMode | undefined, report: ReportViolation): void {
+function settleUnknown(
+  first: UnknownAt | undefined,
+  what: string,
+  mode: UnknownMode | undefined,
+  report: ReportViolation,
+): void {
   if (!first) return;
-  if (mode === "fail") report(`${what}: cannot be decided at preview (${displayPath(first.path)} unknown). Failing closed (unknownValues: "fail").`);
+  if (mode === "fail")
+    report(
+      `${what}: cannot be decided at preview (${displayPath(first.path)} unknown). Failing closed (unknownValues: "fail").`,
+    );
   else throw new UnknownValueError(first.sentinel, first.path);
 }
 
@@ -87,7 +135,16 @@ function pidsLimitApplied(options: StackOptions): StackValidationPolicy {
         let undecided: UnknownAt | undefined;
         for (const c of containers) {
           const observe = (status: "pass" | "fail" | "unknown" | "exempted", message: string) =>
-            options.observer?.({ policyName: name, ruleId: rule.id, urn: c.urn, type: c.type, name: c.name, status, message, source: "state" });
+            options.observer?.({
+              policyName: name,
+              ruleId: rule.id,
+              urn: c.urn,
+              type: c.type,
+              name: c.name,
+              status,
+              message,
+              source: "state",
+            });
           const { known, unknowns } = resolveProps(c.props);
           const labelsUnknown = unknowns.find((u) => u.path[0] === "labels");
           if (labelsUnknown) {
@@ -119,10 +176,22 @@ function pidsLimitApplied(options: StackOptions): StackValidationPolicy {
           observe("fail", message);
           report(message, c.urn);
         }
-        settleUnknown(undecided, "the companion command of a container", args.getConfig<StackConfig>().unknownValues, report);
+        settleUnknown(
+          undecided,
+          "the companion command of a container",
+          args.getConfig<StackConfig>().unknownValues,
+          report,
+        );
       },
     },
-    { kind: "stack", ruleId: rule.id, rule, title: "The declared PIDs limit is applied", remediation: rule.remediation, types: [DOCKER_CONTAINER, LOCAL_COMMAND, REMOTE_COMMAND] },
+    {
+      kind: "stack",
+      ruleId: rule.id,
+      rule,
+      title: "The declared PIDs limit is applied",
+      remediation: rule.remediation,
+      types: [DOCKER_CONTAINER, LOCAL_COMMAND, REMOTE_COMMAND],
+    },
   );
 }
 
@@ -131,15 +200,26 @@ type CompanionCheck = { ok: true } | { problem: string } | { unknown: UnknownAt 
 /** Does the companion command apply `claim` to container `c`? (`unknown` at preview when neither script nor triggers tell.) */
 function checkCompanion(c: PolicyResource, claim: string, resources: PolicyResource[]): CompanionCheck {
   const commandName = `${c.name}-pids-limit`;
-  const command = resources.find((r) => COMMAND_TYPES.includes(r.type) && r.name === commandName && parentUrn(r) === parentUrn(c));
-  if (!command) return { problem: `there is no command "${commandName}" (command:local or command:remote) beside it to apply it` };
-  if (!command.dependencies.some((d) => d.urn === c.urn)) return { problem: `the command "${commandName}" does not depend on the container, so it cannot apply the limit to it` };
+  const command = resources.find(
+    (r) => COMMAND_TYPES.includes(r.type) && r.name === commandName && parentUrn(r) === parentUrn(c),
+  );
+  if (!command)
+    return { problem: `there is no command "${commandName}" (command:local or command:remote) beside it to apply it` };
+  if (!command.dependencies.some((d) => d.urn === c.urn))
+    return {
+      problem: `the command "${commandName}" does not depend on the container, so it cannot apply the limit to it`,
+    };
   const props = rawTarget(command.props);
   const create: unknown = props.create;
   if (typeof create === "string" && !isUnknownSentinel(create)) {
     const applied = /--pids-limit[= ](\d+)\b/.exec(create)?.[1];
-    if (applied === undefined) return { problem: `the command "${commandName}" does not run docker update --pids-limit (create: ${show(create)})` };
-    return applied === claim ? { ok: true } : { problem: `the command "${commandName}" applies ${applied}, not ${claim}` };
+    if (applied === undefined)
+      return {
+        problem: `the command "${commandName}" does not run docker update --pids-limit (create: ${show(create)})`,
+      };
+    return applied === claim
+      ? { ok: true }
+      : { problem: `the command "${commandName}" applies ${applied}, not ${claim}` };
   }
   // At preview the script embeds the container id (unknown); the triggers carry the limit.
   const triggers: unknown[] = Array.isArray(props.triggers) ? props.triggers : [];
@@ -161,28 +241,42 @@ function containersViaComponent(): StackValidationPolicy {
       enforcementLevel: "advisory" as EnforcementLevel,
       severity: "medium",
       tags: ["components", "stack"],
-      remediationSteps: "Replace `new docker.Container(...)` with `new HardenedContainer(...)`; keep its children (do not remove them with transformations).",
+      remediationSteps:
+        "Replace `new docker.Container(...)` with `new HardenedContainer(...)`; keep its children (do not remove them with transformations).",
       validateStack: (args, report) => {
         const containers = args.resources.filter((r) => r.type === DOCKER_CONTAINER);
         const components = args.resources.filter((r) => r.type === HARDENED_CONTAINER_TYPE);
-        if (containers.length === 0 && components.length === 0) return args.notApplicable("no docker.Container or HardenedContainer in the stack");
+        if (containers.length === 0 && components.length === 0)
+          return args.notApplicable("no docker.Container or HardenedContainer in the stack");
         for (const c of containers) {
           if (c.parent?.type === HARDENED_CONTAINER_TYPE) continue;
           const claimsComponent = labelMap(resolveProps(c.props).known.labels)[COMPONENT_LABEL] === "HardenedContainer";
           report(
             `docker.Container "${c.name}" is not created through HardenedContainer: no secure default applies by construction (the resource policies still judge it).` +
-              (claimsComponent ? ` Its label ${COMPONENT_LABEL}=HardenedContainer is not backed by the component.` : ""),
+              (claimsComponent
+                ? ` Its label ${COMPONENT_LABEL}=HardenedContainer is not backed by the component.`
+                : ""),
             c.urn,
           );
         }
         // (Its PIDs-limit command is checked with every component command by hd-component-commands-intact.)
         for (const h of components) {
           const children = args.resources.filter((r) => r.parent?.urn === h.urn);
-          if (!children.some((r) => r.type === DOCKER_CONTAINER)) report(`HardenedContainer "${h.name}" has no docker.Container child (removed or replaced by a transformation?).`, h.urn);
+          if (!children.some((r) => r.type === DOCKER_CONTAINER))
+            report(
+              `HardenedContainer "${h.name}" has no docker.Container child (removed or replaced by a transformation?).`,
+              h.urn,
+            );
         }
       },
     },
-    { kind: "stack", ruleId: name, title: "Containers are created through HardenedContainer", remediation: "Use HardenedContainer.", types: [DOCKER_CONTAINER, HARDENED_CONTAINER_TYPE] },
+    {
+      kind: "stack",
+      ruleId: name,
+      title: "Containers are created through HardenedContainer",
+      remediation: "Use HardenedContainer.",
+      types: [DOCKER_CONTAINER, HARDENED_CONTAINER_TYPE],
+    },
   );
 }
 
@@ -192,7 +286,10 @@ function containersViaComponent(): StackValidationPolicy {
  * The resources whose props (outputs) carry `key`, with its value; the first value unknown at
  * preview is returned as `undecided` instead (its resource is left out).
  */
-function carrying(resources: readonly PolicyResource[], key: string): { holders: { resource: PolicyResource; value: unknown }[]; undecided?: UnknownAt } {
+function carrying(
+  resources: readonly PolicyResource[],
+  key: string,
+): { holders: { resource: PolicyResource; value: unknown }[]; undecided?: UnknownAt } {
   const holders: { resource: PolicyResource; value: unknown }[] = [];
   let undecided: UnknownAt | undefined;
   for (const resource of resources) {
@@ -209,7 +306,9 @@ function carrying(resources: readonly PolicyResource[], key: string): { holders:
 function isDigested(path: readonly (string | number)[]): boolean {
   const [root, field] = path;
   if (!(DIGESTED_COMMAND_PROPS as readonly unknown[]).includes(root)) return false;
-  return root !== "connection" || field === undefined || (DIGESTED_CONNECTION_FIELDS as readonly unknown[]).includes(field);
+  return (
+    root !== "connection" || field === undefined || (DIGESTED_CONNECTION_FIELDS as readonly unknown[]).includes(field)
+  );
 }
 
 /** `hardened-docker:index:HardenedHost` → `HardenedHost`. */
@@ -224,7 +323,9 @@ function liftedWhat(id: string): string {
   const safeguard = COMPONENT_SAFEGUARDS[id];
   if (safeguard) return safeguard;
   const rule = ruleById(id);
-  return rule ? `${rule.id.startsWith("hd-") ? "" : "CIS "}${rule.id} "${rule.title}" is not applied by the component (the live audit judges the result)` : `unknown rule ${id}`;
+  return rule
+    ? `${rule.id.startsWith("hd-") ? "" : "CIS "}${rule.id} "${rule.title}" is not applied by the component (the live audit judges the result)`
+    : `unknown rule ${id}`;
 }
 
 function componentExemptions(options: StackOptions): StackValidationPolicy {
@@ -238,19 +339,36 @@ function componentExemptions(options: StackOptions): StackValidationPolicy {
       enforcementLevel: "advisory" as EnforcementLevel,
       severity: "medium",
       tags: ["exemptions", "components", "stack"],
-      remediationSteps: "Review each exemption's reason and expiry; give what it leaves out (a data device, a pinned host key, …) and remove the exemption when you can.",
+      remediationSteps:
+        "Review each exemption's reason and expiry; give what it leaves out (a data device, a pinned host key, …) and remove the exemption when you can.",
       configSchema: { properties: { unknownValues: unknownProperty(options.unknownValues) } },
       validateStack: (args, report) => {
         const { holders, undecided } = carrying(args.resources, COMPONENT_EXEMPTIONS_OUTPUT);
-        if (holders.length === 0 && !undecided) return args.notApplicable("no component in the stack declares its own exemptions");
+        if (holders.length === 0 && !undecided)
+          return args.notApplicable("no component in the stack declares its own exemptions");
         for (const { resource: r, value: list } of holders) {
           const exemptions: unknown[] = Array.isArray(list) ? list : [list];
           exemptions.forEach((e, i) => {
-            const problems = exemptionProblems(e, KNOWN_COMPONENT_EXEMPTIONS, now(), `${COMPONENT_EXEMPTIONS_OUTPUT}[${i}]`);
+            const problems = exemptionProblems(
+              e,
+              KNOWN_COMPONENT_EXEMPTIONS,
+              now(),
+              `${COMPONENT_EXEMPTIONS_OUTPUT}[${i}]`,
+            );
             const { rule, reason, expires } = (e ?? {}) as Partial<Exemption>;
             const head = `${shortType(r.type)} "${r.name}": exemption for ${rule}`;
             const observe = (status: "exempted" | "fail", message: string) =>
-              options.observer?.({ policyName: name, ruleId: String(rule), urn: r.urn, type: r.type, name: r.name, status, message, ...(status === "exempted" ? { exemption: e as Exemption } : {}), source: "state" });
+              options.observer?.({
+                policyName: name,
+                ruleId: String(rule),
+                urn: r.urn,
+                type: r.type,
+                name: r.name,
+                status,
+                message,
+                ...(status === "exempted" ? { exemption: e as Exemption } : {}),
+                source: "state",
+              });
             if (problems.length) {
               const message = `${head} is invalid: ${problems.map((p) => p.problem).join("; ")}. It excuses nothing.`;
               observe("fail", message);
@@ -264,7 +382,13 @@ function componentExemptions(options: StackOptions): StackValidationPolicy {
         settleUnknown(undecided, "the exemptions of a component", args.getConfig<StackConfig>().unknownValues, report);
       },
     },
-    { kind: "stack", ruleId: name, title: "Exemptions the components honour themselves", remediation: "Review component exemptions.", types: [] },
+    {
+      kind: "stack",
+      ruleId: name,
+      title: "Exemptions the components honour themselves",
+      remediation: "Review component exemptions.",
+      types: [],
+    },
   );
 }
 
@@ -280,20 +404,33 @@ function componentCommandsIntact(options: StackOptions): StackValidationPolicy {
       enforcementLevel: "advisory" as EnforcementLevel,
       severity: "high",
       tags: ["components", "integrity", "stack"],
-      remediationSteps: "Remove the transformation (or other code) that changes or drops the component's commands; change the component's arguments instead, so its checks see the change.",
+      remediationSteps:
+        "Remove the transformation (or other code) that changes or drops the component's commands; change the component's arguments instead, so its checks see the change.",
       configSchema: { properties: { unknownValues: unknownProperty(options.unknownValues) } },
       validateStack: (args, report) => {
         const { holders, undecided: unknownDigests } = carrying(args.resources, COMMAND_DIGESTS_OUTPUT);
-        if (holders.length === 0 && !unknownDigests) return args.notApplicable("no component in the stack created commands");
+        if (holders.length === 0 && !unknownDigests)
+          return args.notApplicable("no component in the stack created commands");
         let undecided = unknownDigests;
         for (const { resource: c, value: digests } of holders) {
           for (const [commandName, digest] of Object.entries((digests ?? {}) as Record<string, unknown>)) {
             const head = `${shortType(c.type)} "${c.name}"`;
-            const child = args.resources.find((r) => parentUrn(r) === c.urn && r.name === commandName && COMMAND_TYPES.includes(r.type));
+            const child = args.resources.find(
+              (r) => parentUrn(r) === c.urn && r.name === commandName && COMMAND_TYPES.includes(r.type),
+            );
             // Said of the command where there is one (where a violation is reported), else of the component.
             const at = child ?? c;
             const observe = (status: "pass" | "fail" | "unknown", message: string) =>
-              options.observer?.({ policyName: name, ruleId: name, urn: at.urn, type: at.type, name: at.name, status, message, source: "state" });
+              options.observer?.({
+                policyName: name,
+                ruleId: name,
+                urn: at.urn,
+                type: at.type,
+                name: at.name,
+                status,
+                message,
+                source: "state",
+              });
             if (!child) {
               const message = `${head} has no "${commandName}" command (removed by a transformation?): what it does is not done.`;
               observe("fail", message);
@@ -304,11 +441,18 @@ function componentCommandsIntact(options: StackOptions): StackValidationPolicy {
             if (isUnknownSentinel(digest) && unknownInCommand) {
               // Both sides wait for the same value (a container id, say): decided once it is known.
               undecided ??= unknownInCommand;
-              observe("unknown", `${head}: "${commandName}" depends on values unknown at preview (${displayPath(unknownInCommand.path)})`);
+              observe(
+                "unknown",
+                `${head}: "${commandName}" depends on values unknown at preview (${displayPath(unknownInCommand.path)})`,
+              );
               continue;
             }
             // A side known while the other is not can only be a command given other values than the component's.
-            if (isUnknownSentinel(digest) || unknownInCommand || commandDigest(rawTarget(child.props) as CommandProps) !== digest) {
+            if (
+              isUnknownSentinel(digest) ||
+              unknownInCommand ||
+              commandDigest(rawTarget(child.props) as CommandProps) !== digest
+            ) {
               const message = `${head}: its command "${commandName}" does not run what the component built and checked (its script, input, environment, triggers or connection changed — by a transformation?): what it deploys was not judged.`;
               observe("fail", message);
               report(message, child.urn);
@@ -320,7 +464,13 @@ function componentCommandsIntact(options: StackOptions): StackValidationPolicy {
         settleUnknown(undecided, "a component's command", args.getConfig<StackConfig>().unknownValues, report);
       },
     },
-    { kind: "stack", ruleId: name, title: "The components' commands run what they built", remediation: "Do not change a component's commands.", types: [LOCAL_COMMAND, REMOTE_COMMAND] },
+    {
+      kind: "stack",
+      ruleId: name,
+      title: "The components' commands run what they built",
+      remediation: "Do not change a component's commands.",
+      types: [LOCAL_COMMAND, REMOTE_COMMAND],
+    },
   );
 }
 
@@ -342,7 +492,8 @@ function drift(rules: { rule: AnyRule; kinds: ResourceKind[] }[], options: Stack
       enforcementLevel: "advisory" as EnforcementLevel,
       severity: "high",
       tags: ["drift", "stack"],
-      remediationSteps: "Find out who changed the container outside Pulumi; run `pulumi up` to restore the declared state (or update the program and its exemptions).",
+      remediationSteps:
+        "Find out who changed the container outside Pulumi; run `pulumi up` to restore the declared state (or update the program and its exemptions).",
       configSchema: { properties },
       validateStack: (args, report) => {
         const config = args.getConfig<StackConfig>();
@@ -364,7 +515,16 @@ function drift(rules: { rule: AnyRule; kinds: ResourceKind[] }[], options: Stack
             if (outcome.status === "unknown") undecided ??= outcome.unknowns[0];
             if (outcome.status !== "fail" && outcome.status !== "exempted" && outcome.status !== "unknown") continue;
             const message = `[drift] CIS ${rule.id}: ${outcomeMessage(outcome, rule, res)}`;
-            options.observer?.({ policyName: name, ruleId: rule.id, urn: r.urn, type: r.type, name: r.name, status: outcome.status, message, source: "state" });
+            options.observer?.({
+              policyName: name,
+              ruleId: rule.id,
+              urn: r.urn,
+              type: r.type,
+              name: r.name,
+              status: outcome.status,
+              message,
+              source: "state",
+            });
             if (outcome.status === "fail") report(message, r.urn);
           }
         }
@@ -372,10 +532,25 @@ function drift(rules: { rule: AnyRule; kinds: ResourceKind[] }[], options: Stack
         settleUnknown(undecided, "the refreshed state", config.unknownValues, report);
       },
     },
-    { kind: "stack", ruleId: name, title: "Refreshed state still complies (drift)", remediation: "Restore the declared state.", types: Object.keys(RESOURCE_KINDS) },
+    {
+      kind: "stack",
+      ruleId: name,
+      title: "Refreshed state still complies (drift)",
+      remediation: "Restore the declared state.",
+      types: Object.keys(RESOURCE_KINDS),
+    },
   );
 }
 
-export function stackPolicies(rules: { rule: AnyRule; kinds: ResourceKind[] }[], options: StackOptions): StackValidationPolicy[] {
-  return [pidsLimitApplied(options), containersViaComponent(), componentCommandsIntact(options), drift(rules, options), componentExemptions(options)];
+export function stackPolicies(
+  rules: { rule: AnyRule; kinds: ResourceKind[] }[],
+  options: StackOptions,
+): StackValidationPolicy[] {
+  return [
+    pidsLimitApplied(options),
+    containersViaComponent(),
+    componentCommandsIntact(options),
+    drift(rules, options),
+    componentExemptions(options),
+  ];
 }

@@ -12,7 +12,10 @@
 
 interface PolicyProxyModule {
   unknownCheckingProxy<T extends object>(toProxy: T): T;
-  UnknownValueError: new (sentinel: string, props: (string | number | symbol)[]) => Error & { props: (string | number | symbol)[] };
+  UnknownValueError: new (
+    sentinel: string,
+    props: (string | number | symbol)[],
+  ) => Error & { props: (string | number | symbol)[] };
   getSpecialProxyTarget: string;
   unknownBooleanValue: string;
   unknownNumberValue: string;
@@ -45,7 +48,8 @@ const SENTINELS: ReadonlySet<unknown> = new Set([
 const SENTINEL_LENGTH = sdk.unknownStringValue.length;
 const ONE_LENGTH = [...SENTINELS].every((s) => (s as string).length === SENTINEL_LENGTH);
 
-export const isUnknownSentinel = (v: unknown): boolean => typeof v === "string" && (v.length === SENTINEL_LENGTH || !ONE_LENGTH) && SENTINELS.has(v);
+export const isUnknownSentinel = (v: unknown): boolean =>
+  typeof v === "string" && (v.length === SENTINEL_LENGTH || !ONE_LENGTH) && SENTINELS.has(v);
 
 const PROXY_TARGET = sdk.getSpecialProxyTarget;
 
@@ -136,7 +140,8 @@ export function factFieldsAt(path: PropPath, table: Readonly<Record<string, read
   const key = tablePath(path);
   const fields = new Set<string>();
   for (const [entry, facts] of Object.entries(table)) {
-    if (key === entry || key.startsWith(entry + ".") || entry.startsWith(key + ".") || key === "") facts.forEach((f) => fields.add(f));
+    if (key === entry || key.startsWith(entry + ".") || entry.startsWith(key + ".") || key === "")
+      facts.forEach((f) => fields.add(f));
   }
   return [...fields];
 }

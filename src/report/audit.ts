@@ -14,20 +14,29 @@ import { policyName, ruleSeverity } from "../rules/naming";
 import { BENCHMARK_NAMES, benchmarkId, DEFAULT_BENCHMARK, type Benchmark } from "../rules/benchmarks";
 import { ruleById } from "../rules/catalog";
 import { sectionTitle } from "./rules-listing";
-import { summarise, type Enforcement, type ReportFinding, type ReportMeta, type ReportRule, type Severity } from "./findings";
+import {
+  summarise,
+  type Enforcement,
+  type ReportFinding,
+  type ReportMeta,
+  type ReportRule,
+  type Severity,
+} from "./findings";
 
 export type FailOn = Severity | "none";
 export const FAIL_ON_LEVELS: readonly FailOn[] = ["none", "low", "medium", "high", "critical"];
 const RANK: Record<Severity, number> = { low: 1, medium: 2, high: 3, critical: 4 };
 
 /** Mandatory when the severity is at or above `--fail-on` (nothing is, with `none`). */
-export const enforcementFor = (severity: Severity, failOn: FailOn): Enforcement => (failOn !== "none" && RANK[severity] >= RANK[failOn] ? "mandatory" : "advisory");
+export const enforcementFor = (severity: Severity, failOn: FailOn): Enforcement =>
+  failOn !== "none" && RANK[severity] >= RANK[failOn] ? "mandatory" : "advisory";
 
 const DRIFT_RULE: ReportRule = {
   id: "hd-drift",
   title: "Live object matches its Pulumi declaration",
   severity: "high",
-  remediation: "Re-deploy the stack (pulumi up) to restore the declared values, or change the declaration and deploy it; do not change managed objects by hand (docker update).",
+  remediation:
+    "Re-deploy the stack (pulumi up) to restore the declared values, or change the declaration and deploy it; do not change managed objects by hand (docker update).",
   tags: ["drift"],
 };
 const UNMANAGED_RULE: ReportRule = {
@@ -49,14 +58,20 @@ function messageOf(f: AuditFinding): string {
   switch (v.status) {
     case "fail": {
       const text = `${v.field} = ${show(v.observed, 200)}; expected ${v.expected}${v.detail ? ` (${v.detail})` : ""}`;
-      return f.exemption ? `exempted (${f.exemption.reason}${f.exemption.expires ? `, until ${f.exemption.expires}` : ""}): ${text}` : text;
+      return f.exemption
+        ? `exempted (${f.exemption.reason}${f.exemption.expires ? `, until ${f.exemption.expires}` : ""}): ${text}`
+        : text;
     }
     case "pass":
       return v.detail ?? "compliant";
     case "not-applicable":
       return `not applicable: ${v.why}`;
     case "manual":
-      return f.status === "unknown" ? `not evaluated: ${v.guidance}` : v.report === undefined ? v.guidance : `${v.guidance}\n${show(v.report, 400)}`;
+      return f.status === "unknown"
+        ? `not evaluated: ${v.guidance}`
+        : v.report === undefined
+          ? v.guidance
+          : `${v.guidance}\n${show(v.report, 400)}`;
   }
 }
 
@@ -72,7 +87,16 @@ function ruleOf(f: AuditFinding, benchmark: Benchmark): ReportRule {
     id: rule ? policyName(rule) : f.ruleId,
     title: f.title,
     catalogId: f.ruleId,
-    ...(cis ? { cis: { id: rule ? benchmarkId(rule, benchmark) : f.ruleId, version: BENCHMARK_NAMES[benchmark].version, level: f.level, automated: f.automated } } : {}),
+    ...(cis
+      ? {
+          cis: {
+            id: rule ? benchmarkId(rule, benchmark) : f.ruleId,
+            version: BENCHMARK_NAMES[benchmark].version,
+            level: f.level,
+            automated: f.automated,
+          },
+        }
+      : {}),
     severity: ruleSeverity(rule ?? { automated: f.automated, level: f.level }),
     ...(rule ? { remediation: rule.remediation } : {}),
     tags: [`section-${f.section}`, `level-${f.level}`, f.automated ? "automated" : "manual", `subject-${f.subject}`],
@@ -83,7 +107,8 @@ function driftMessage(e: DriftEntry): string {
   if (e.status === "missing") return `declared in ${e.stack} (${e.urn}) but found on no audited engine`;
   if (e.status === "unknown") return `the live ${e.kind} could not be read`;
   const lines = e.drifted.map((d) => `${d.field}: declared ${show(d.declared)}, live ${show(d.live)}`);
-  for (const b of e.driftViolations) lines.push(`breaks CIS ${b.ruleId} (${b.title}) because of the drift: ${b.field} = ${show(b.observed)}`);
+  for (const b of e.driftViolations)
+    lines.push(`breaks CIS ${b.ruleId} (${b.title}) because of the drift: ${b.field} = ${show(b.observed)}`);
   return lines.join("\n");
 }
 
@@ -101,7 +126,14 @@ export function auditFindings(report: AuditReport, failOn: FailOn): ReportFindin
         // A manual item is for review: it never fails the run (the shared summary counts a mandatory one as a violation).
         enforcement: f.status === "manual" ? "advisory" : enforcementFor(rule.severity, failOn),
         message: messageOf(f),
-        ...(f.exemption ? { exemption: { reason: f.exemption.reason, ...(f.exemption.expires ? { expires: f.exemption.expires } : {}) } } : {}),
+        ...(f.exemption
+          ? {
+              exemption: {
+                reason: f.exemption.reason,
+                ...(f.exemption.expires ? { expires: f.exemption.expires } : {}),
+              },
+            }
+          : {}),
         source: "live",
       });
     }
@@ -110,7 +142,11 @@ export function auditFindings(report: AuditReport, failOn: FailOn): ReportFindin
     if (e.status === "in-sync") continue;
     out.push({
       rule: DRIFT_RULE,
-      subject: { id: e.urn + (e.host ? `@${e.host}` : ""), name: multi && e.host ? `${e.host} ${e.name}` : e.name, type: e.kind },
+      subject: {
+        id: e.urn + (e.host ? `@${e.host}` : ""),
+        name: multi && e.host ? `${e.host} ${e.name}` : e.name,
+        type: e.kind,
+      },
       status: e.status === "unknown" ? "unknown" : "fail",
       enforcement: enforcementFor(DRIFT_RULE.severity, failOn),
       message: driftMessage(e),
@@ -146,7 +182,15 @@ export function renderAuditJson(report: AuditReport, findings: readonly ReportFi
   const hosts = report.hosts.map(({ findings: _f, ...h }) => h);
   return (
     JSON.stringify(
-      { ...meta, startedAt: report.startedAt, durationMs: report.durationMs, summary: summarise(findings), hosts, ...(report.drift ? { drift: report.drift } : {}), findings },
+      {
+        ...meta,
+        startedAt: report.startedAt,
+        durationMs: report.durationMs,
+        summary: summarise(findings),
+        hosts,
+        ...(report.drift ? { drift: report.drift } : {}),
+        findings,
+      },
       null,
       2,
     ) + "\n"
@@ -185,29 +229,67 @@ export function renderAuditTable(report: AuditReport, failOn: FailOn, o: TableOp
   const p = o.color ? pc : { red: String, green: String, yellow: String, dim: String, bold: String, cyan: String };
   const style = { head: [], border: [], compact: true };
   const benchmark = BENCHMARK_NAMES[report.benchmark ?? DEFAULT_BENCHMARK];
-  const out: string[] = [p.bold(`${report.tool.name} audit — CIS Docker Benchmark v${benchmark.version} — ${report.hosts.length} host(s), ${(report.durationMs / 1000).toFixed(2)} s`), ""];
+  const out: string[] = [
+    p.bold(
+      `${report.tool.name} audit — CIS Docker Benchmark v${benchmark.version} — ${report.hosts.length} host(s), ${(report.durationMs / 1000).toFixed(2)} s`,
+    ),
+    "",
+  ];
   for (const h of report.hosts) {
     out.push(p.bold(hostHeader(h)));
     if (h.error) {
       out.push("");
       continue;
     }
-    out.push(p.dim(`host probe: ${h.hostProbe}${h.dockerd ? `; dockerd pid ${h.dockerd.pid}, config ${h.dockerd.configFile ?? "(none)"}` : ""}`));
-    const sections = new Table({ head: ["Section", "Pass", "Fail", "Exempted", "N/A", "Manual", "Unknown"], style, colAligns: ["left", "right", "right", "right", "right", "right", "right"] });
+    out.push(
+      p.dim(
+        `host probe: ${h.hostProbe}${h.dockerd ? `; dockerd pid ${h.dockerd.pid}, config ${h.dockerd.configFile ?? "(none)"}` : ""}`,
+      ),
+    );
+    const sections = new Table({
+      head: ["Section", "Pass", "Fail", "Exempted", "N/A", "Manual", "Unknown"],
+      style,
+      colAligns: ["left", "right", "right", "right", "right", "right", "right"],
+    });
     for (const [s, c] of sectionCounts(h.findings)) {
-      sections.push([`${s} ${sectionTitle(s)}`, c.pass, c.fail ? p.red(String(c.fail)) : 0, c.exempted, c["not-applicable"], c.manual, c.unknown ? p.yellow(String(c.unknown)) : 0]);
+      sections.push([
+        `${s} ${sectionTitle(s)}`,
+        c.pass,
+        c.fail ? p.red(String(c.fail)) : 0,
+        c.exempted,
+        c["not-applicable"],
+        c.manual,
+        c.unknown ? p.yellow(String(c.unknown)) : 0,
+      ]);
     }
     out.push(sections.toString());
 
     const failures = h.findings.filter((f) => f.status === "fail" || (o.verbose && f.status === "exempted"));
     if (failures.length) {
-      const t = new Table({ head: ["Rule", "Sev.", "Subject", "Field", "Observed", "Expected"], style, wordWrap: true, colWidths: [8, 10, 28, 28, 30, 40] });
-      for (const f of failures.sort((a, b) => a.section - b.section || a.ruleId.localeCompare(b.ruleId, undefined, { numeric: true }) || a.subjectName.localeCompare(b.subjectName))) {
+      const t = new Table({
+        head: ["Rule", "Sev.", "Subject", "Field", "Observed", "Expected"],
+        style,
+        wordWrap: true,
+        colWidths: [8, 10, 28, 28, 30, 40],
+      });
+      for (const f of failures.sort(
+        (a, b) =>
+          a.section - b.section ||
+          a.ruleId.localeCompare(b.ruleId, undefined, { numeric: true }) ||
+          a.subjectName.localeCompare(b.subjectName),
+      )) {
         const v = f.verdict.status === "fail" ? f.verdict : undefined;
         const rule = ruleById(f.ruleId);
         const sev = ruleSeverity(rule ?? { automated: f.automated, level: f.level });
         const mark = enforcementFor(sev, failOn) === "mandatory" ? p.red : p.yellow;
-        t.push([mark(rule ? benchmarkId(rule, report.benchmark ?? DEFAULT_BENCHMARK) : f.ruleId), sev, `${f.subject} ${f.subjectName}`, v?.field ?? "", v ? show(v.observed, 120) : "", v ? v.expected : ""]);
+        t.push([
+          mark(rule ? benchmarkId(rule, report.benchmark ?? DEFAULT_BENCHMARK) : f.ruleId),
+          sev,
+          `${f.subject} ${f.subjectName}`,
+          v?.field ?? "",
+          v ? show(v.observed, 120) : "",
+          v ? v.expected : "",
+        ]);
       }
       out.push(p.bold(`Failures (${failures.length})`), t.toString());
     } else out.push(p.green("No failures."));
@@ -222,19 +304,33 @@ export function renderAuditTable(report: AuditReport, failOn: FailOn, o: TableOp
   const drift = report.drift;
   if (drift) {
     out.push(p.bold(`Drift against ${drift.stacks.join(", ")}`));
-    const t = new Table({ head: ["Kind", "Name", "Host", "Status", "Field", "Declared", "Live"], style, wordWrap: true, colWidths: [11, 26, 24, 10, 24, 26, 26] });
+    const t = new Table({
+      head: ["Kind", "Name", "Host", "Status", "Field", "Declared", "Live"],
+      style,
+      wordWrap: true,
+      colWidths: [11, 26, 24, 10, 24, 26, 26],
+    });
     for (const e of drift.entries) {
-      const status = e.status === "in-sync" ? p.green(e.status) : e.status === "drifted" ? p.red(e.status) : p.yellow(e.status);
+      const status =
+        e.status === "in-sync" ? p.green(e.status) : e.status === "drifted" ? p.red(e.status) : p.yellow(e.status);
       if (e.drifted.length === 0) t.push([e.kind, e.name, e.host ?? "", status, "", "", ""]);
-      for (const d of e.drifted) t.push([e.kind, e.name, e.host ?? "", status, d.field, show(d.declared, 60), show(d.live, 60)]);
+      for (const d of e.drifted)
+        t.push([e.kind, e.name, e.host ?? "", status, d.field, show(d.declared, 60), show(d.live, 60)]);
     }
     out.push(t.toString());
     const nonCompliant = drift.entries.filter((e) => e.nonCompliant.length || e.driftViolations.length);
     for (const e of nonCompliant) {
-      if (e.driftViolations.length) out.push(`${e.kind} ${e.name}: broken by drift: ${e.driftViolations.map((b) => b.ruleId).join(", ")}`);
-      if (e.nonCompliant.length) out.push(`${e.kind} ${e.name}: non-compliant (never met): ${e.nonCompliant.map((b) => b.ruleId).join(", ")}`);
+      if (e.driftViolations.length)
+        out.push(`${e.kind} ${e.name}: broken by drift: ${e.driftViolations.map((b) => b.ruleId).join(", ")}`);
+      if (e.nonCompliant.length)
+        out.push(`${e.kind} ${e.name}: non-compliant (never met): ${e.nonCompliant.map((b) => b.ruleId).join(", ")}`);
     }
-    if (drift.unmanaged.length) out.push(p.yellow(`Unmanaged containers (declared by no stack): ${drift.unmanaged.map((u) => `${u.name} (${u.state}${report.hosts.length > 1 ? ` on ${u.host}` : ""})`).join(", ")}`));
+    if (drift.unmanaged.length)
+      out.push(
+        p.yellow(
+          `Unmanaged containers (declared by no stack): ${drift.unmanaged.map((u) => `${u.name} (${u.state}${report.hosts.length > 1 ? ` on ${u.host}` : ""})`).join(", ")}`,
+        ),
+      );
     for (const n of drift.notes) out.push(p.dim(`note: ${n}`));
     out.push("");
   }

@@ -1,5 +1,12 @@
 /** Human-readable renderings of findings: a text report (the default) and JSON. */
-import { sortFindings, summarise, type FindingStatus, type ReportFinding, type ReportMeta, type Summary } from "./findings";
+import {
+  sortFindings,
+  summarise,
+  type FindingStatus,
+  type ReportFinding,
+  type ReportMeta,
+  type Summary,
+} from "./findings";
 
 /**
  * Text as one visible run of characters: control characters (C0, DEL, C1), line and paragraph
@@ -18,9 +25,18 @@ export function printable(text: string, options: { keepNewlines?: boolean } = {}
 }
 
 /** A multi-line text under a heading: every line after the first indented by `indent`. */
-const indented = (text: string, indent: string): string => printable(text, { keepNewlines: true }).replace(/\n/g, `\n${indent}`);
+const indented = (text: string, indent: string): string =>
+  printable(text, { keepNewlines: true }).replace(/\n/g, `\n${indent}`);
 
-const MARK: Record<FindingStatus, string> = { fail: "✗", error: "✗", unknown: "?", exempted: "~", manual: "!", pass: "✓", "not-applicable": "-" };
+const MARK: Record<FindingStatus, string> = {
+  fail: "✗",
+  error: "✗",
+  unknown: "?",
+  exempted: "~",
+  manual: "!",
+  pass: "✓",
+  "not-applicable": "-",
+};
 
 function where(f: ReportFinding): string {
   if (!f.location) return "";
@@ -29,7 +45,13 @@ function where(f: ReportFinding): string {
 
 function heading(f: ReportFinding): string {
   const status =
-    f.status === "fail" || f.status === "error" ? (f.enforcement === "mandatory" ? "MANDATORY" : "advisory") : f.status === "manual" ? "review" : f.status;
+    f.status === "fail" || f.status === "error"
+      ? f.enforcement === "mandatory"
+        ? "MANDATORY"
+        : "advisory"
+      : f.status === "manual"
+        ? "review"
+        : f.status;
   return `${MARK[f.status]} ${status.padEnd(9)} ${printable(f.rule.id)}  ${printable(f.subject.name)} [${printable(f.subject.type)}]${where(f)}`;
 }
 
@@ -52,7 +74,9 @@ export const PLAN_TREE_LIMIT = 100;
 
 /** The plan counts every resource the program declares (components, children, providers), not only what the policies judge. */
 const planHead = (n: number, failed: boolean) =>
-  failed ? `Declared before the program failed (nothing deploys while it fails): ${n} resource(s)` : `Would deploy ${n} resource(s) (all declared: components, their children, providers)`;
+  failed
+    ? `Declared before the program failed (nothing deploys while it fails): ${n} resource(s)`
+    : `Would deploy ${n} resource(s) (all declared: components, their children, providers)`;
 
 /** What would be deployed: the component tree, or counts by type for a large program. */
 function planLines(plan: NonNullable<ReportMeta["plan"]>, failed: boolean): string[] {
@@ -60,16 +84,38 @@ function planLines(plan: NonNullable<ReportMeta["plan"]>, failed: boolean): stri
     const counts = new Map<string, number>();
     for (const r of plan) counts.set(r.type, (counts.get(r.type) ?? 0) + 1);
     const width = Math.max(...[...counts.keys()].map((t) => printable(t).length));
-    return [`${planHead(plan.length, failed)}, by type:`, ...[...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([t, n]) => `  ${printable(t).padEnd(width)}  ${n}`)];
+    return [
+      `${planHead(plan.length, failed)}, by type:`,
+      ...[...counts]
+        .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+        .map(([t, n]) => `  ${printable(t).padEnd(width)}  ${n}`),
+    ];
   }
   const width = Math.max(...plan.map((r) => 2 * r.depth + printable(r.type).length));
-  return [`${planHead(plan.length, failed)}:`, ...plan.map((r) => `  ${"  ".repeat(r.depth)}${printable(r.type).padEnd(width - 2 * r.depth)}  ${printable(r.name)}`)];
+  return [
+    `${planHead(plan.length, failed)}:`,
+    ...plan.map(
+      (r) => `  ${"  ".repeat(r.depth)}${printable(r.type).padEnd(width - 2 * r.depth)}  ${printable(r.name)}`,
+    ),
+  ];
 }
 
 /** Text report: everything that needs attention, most important first; passes only counted (or listed with `verbose`). */
-export function renderText(findings: readonly ReportFinding[], meta: ReportMeta, options: { verbose?: boolean } = {}): string {
-  const judged = [meta.benchmark ? `CIS Docker Benchmark v${meta.benchmark.version}` : "", meta.profile ? `profile ${meta.profile}` : ""].filter(Boolean).join(", ");
-  const lines = [`${meta.tool.name} ${meta.tool.version} — ${printable(meta.target)}${judged ? ` (${judged})` : ""}`, ""];
+export function renderText(
+  findings: readonly ReportFinding[],
+  meta: ReportMeta,
+  options: { verbose?: boolean } = {},
+): string {
+  const judged = [
+    meta.benchmark ? `CIS Docker Benchmark v${meta.benchmark.version}` : "",
+    meta.profile ? `profile ${meta.profile}` : "",
+  ]
+    .filter(Boolean)
+    .join(", ");
+  const lines = [
+    `${meta.tool.name} ${meta.tool.version} — ${printable(meta.target)}${judged ? ` (${judged})` : ""}`,
+    "",
+  ];
   for (const e of meta.errors ?? []) lines.push(`ERROR ${indented(e, "  ")}`);
   if (meta.errors?.length) lines.push("");
   if (meta.plan?.length) lines.push(...planLines(meta.plan, (meta.errors?.length ?? 0) > 0), "");

@@ -80,11 +80,22 @@ export interface Summary {
 
 /** A failure (or unreadable input) under an enabled policy; a manual item counts only when its policy was made mandatory. */
 export const isViolation = (f: ReportFinding): boolean =>
-  f.enforcement !== "disabled" && (f.status === "fail" || f.status === "error" || (f.status === "manual" && f.enforcement === "mandatory"));
+  f.enforcement !== "disabled" &&
+  (f.status === "fail" || f.status === "error" || (f.status === "manual" && f.enforcement === "mandatory"));
 export const isMandatoryViolation = (f: ReportFinding): boolean => isViolation(f) && f.enforcement === "mandatory";
 
 export function summarise(findings: readonly ReportFinding[]): Summary {
-  const s: Summary = { mandatoryFailures: 0, advisoryFailures: 0, exempted: 0, manual: 0, unknown: 0, errors: 0, passed: 0, notApplicable: 0, subjects: new Set(findings.map((f) => f.subject.id)).size };
+  const s: Summary = {
+    mandatoryFailures: 0,
+    advisoryFailures: 0,
+    exempted: 0,
+    manual: 0,
+    unknown: 0,
+    errors: 0,
+    passed: 0,
+    notApplicable: 0,
+    subjects: new Set(findings.map((f) => f.subject.id)).size,
+  };
   for (const f of findings) {
     if (f.status === "error") s.errors++;
     if (isViolation(f)) {
@@ -99,7 +110,15 @@ export function summarise(findings: readonly ReportFinding[]): Summary {
   return s;
 }
 
-const STATUS_ORDER: Record<FindingStatus, number> = { error: 0, fail: 1, unknown: 2, exempted: 3, manual: 4, pass: 5, "not-applicable": 6 };
+const STATUS_ORDER: Record<FindingStatus, number> = {
+  error: 0,
+  fail: 1,
+  unknown: 2,
+  exempted: 3,
+  manual: 4,
+  pass: 5,
+  "not-applicable": 6,
+};
 const ENFORCEMENT_ORDER: Record<Enforcement, number> = { mandatory: 0, advisory: 1, disabled: 2 };
 
 /** Most important first: mandatory failures, advisory failures, unknowns, exemptions, manual items, passes; then by subject and rule. */

@@ -35,7 +35,11 @@ export function renderJunit(findings: readonly ReportFinding[], meta: ReportMeta
   for (const f of sorted) bySubject.set(f.subject.id, [...(bySubject.get(f.subject.id) ?? []), f]);
   const count = (list: readonly ReportFinding[]) => {
     const s = summarise(list);
-    return { tests: list.length, failures: s.mandatoryFailures + s.advisoryFailures, skipped: list.length - s.mandatoryFailures - s.advisoryFailures - s.passed };
+    return {
+      tests: list.length,
+      failures: s.mandatoryFailures + s.advisoryFailures,
+      skipped: list.length - s.mandatoryFailures - s.advisoryFailures - s.passed,
+    };
   };
   const total = count(sorted);
   const suites = [...bySubject.entries()].map(([id, list]) => {

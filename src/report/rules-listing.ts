@@ -33,7 +33,9 @@ export function compareRuleIds(a: string, b: string): number {
 
 /** In a benchmark version's order (its ids). */
 export function sortRules(rules: readonly AnyRule[], benchmark: Benchmark = DEFAULT_BENCHMARK): AnyRule[] {
-  return [...rules].sort((x, y) => x.section - y.section || compareRuleIds(benchmarkId(x, benchmark), benchmarkId(y, benchmark)));
+  return [...rules].sort(
+    (x, y) => x.section - y.section || compareRuleIds(benchmarkId(x, benchmark), benchmarkId(y, benchmark)),
+  );
 }
 
 /** The id a listing shows: the version's, with the stable key (what exemptions and policy names use) when it differs. */
@@ -72,11 +74,21 @@ export function ruleToJson(rule: AnyRule, benchmark: Benchmark = DEFAULT_BENCHMA
 }
 
 /** `rules` of one benchmark version (catalog.ts catalogFor), listed with that version's ids. */
-export function renderRules(rules: readonly AnyRule[], format: ListingFormat, benchmark: Benchmark = DEFAULT_BENCHMARK): string {
+export function renderRules(
+  rules: readonly AnyRule[],
+  format: ListingFormat,
+  benchmark: Benchmark = DEFAULT_BENCHMARK,
+): string {
   const sorted = sortRules(rules, benchmark);
   switch (format) {
     case "json":
-      return JSON.stringify(sorted.map((r) => ruleToJson(r, benchmark)), null, 2) + "\n";
+      return (
+        JSON.stringify(
+          sorted.map((r) => ruleToJson(r, benchmark)),
+          null,
+          2,
+        ) + "\n"
+      );
     case "markdown":
       return renderMarkdown(sorted, benchmark);
     case "table":
@@ -85,9 +97,18 @@ export function renderRules(rules: readonly AnyRule[], format: ListingFormat, be
 }
 
 function renderTable(rules: AnyRule[], benchmark: Benchmark): string {
-  const table = new Table({ head: ["ID", "Title", "Policy (pack config name)", "Lvl", "A/M", "Subject", "Where"], wordWrap: true, style: { head: [], border: [] }, colWidths: [18, 48, 44, 5, 5, 11, 7] });
-  for (const r of rules) table.push([shownId(r, benchmark), r.title, policyName(r), r.level, r.automated ? "A" : "M", r.subject, r.where]);
-  return table.toString() + `\n${rules.length} rules (CIS Docker Benchmark v${BENCHMARK_NAMES[benchmark].version} and the project's own)\n`;
+  const table = new Table({
+    head: ["ID", "Title", "Policy (pack config name)", "Lvl", "A/M", "Subject", "Where"],
+    wordWrap: true,
+    style: { head: [], border: [] },
+    colWidths: [18, 48, 44, 5, 5, 11, 7],
+  });
+  for (const r of rules)
+    table.push([shownId(r, benchmark), r.title, policyName(r), r.level, r.automated ? "A" : "M", r.subject, r.where]);
+  return (
+    table.toString() +
+    `\n${rules.length} rules (CIS Docker Benchmark v${BENCHMARK_NAMES[benchmark].version} and the project's own)\n`
+  );
 }
 
 const cell = (text: string) => text.replace(/\|/g, "\\|").replace(/\n/g, " ");
@@ -106,9 +127,16 @@ function renderMarkdown(rules: AnyRule[], benchmark: Benchmark): string {
   ];
   const sections = [...new Set(rules.map((r) => r.section))].sort((a, b) => a - b);
   for (const s of sections) {
-    lines.push(`## ${s} ${sectionTitle(s)}`, "", "| ID | Title | Level | A/M | Subject | Where | Remediation |", "|---|---|---|---|---|---|---|");
+    lines.push(
+      `## ${s} ${sectionTitle(s)}`,
+      "",
+      "| ID | Title | Level | A/M | Subject | Where | Remediation |",
+      "|---|---|---|---|---|---|---|",
+    );
     for (const r of rules.filter((x) => x.section === s)) {
-      lines.push(`| ${shownId(r, benchmark)} | ${cell(r.title)} | ${r.level} | ${r.automated ? "A" : "M"} | ${r.subject} | ${r.where} | ${cell(r.remediation)} |`);
+      lines.push(
+        `| ${shownId(r, benchmark)} | ${cell(r.title)} | ${r.level} | ${r.automated ? "A" : "M"} | ${r.subject} | ${r.where} | ${cell(r.remediation)} |`,
+      );
     }
     lines.push("");
   }

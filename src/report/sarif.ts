@@ -37,7 +37,8 @@ function thisPackage(): PackageInfo {
   const file = path.join(root, "package.json");
   if (existsSync(file)) {
     const pkg = JSON.parse(readFileSync(file, "utf8")) as { homepage?: unknown };
-    if (typeof pkg.homepage === "string" && /^https:\/\/[^\s]+$/.test(pkg.homepage)) homepage = pkg.homepage.replace(/#.*$/, "").replace(/\/?$/, "/");
+    if (typeof pkg.homepage === "string" && /^https:\/\/[^\s]+$/.test(pkg.homepage))
+      homepage = pkg.homepage.replace(/#.*$/, "").replace(/\/?$/, "/");
   }
   return (packageInfo = { root, ...(homepage ? { homepage } : {}) });
 }
@@ -76,10 +77,16 @@ function descriptor(rule: ReportRule): Sarif.ReportingDescriptor {
     id: rule.id,
     name: rule.id.replace(/(^|[-.])(\w)/g, (_, __, c: string) => c.toUpperCase()).replace(/[^A-Za-z0-9]/g, ""),
     shortDescription: { text: rule.title },
-    fullDescription: { text: rule.cis ? `${rule.title} (CIS Docker Benchmark ${rule.cis.version} ${rule.cis.id}, Level ${rule.cis.level})` : rule.title },
+    fullDescription: {
+      text: rule.cis
+        ? `${rule.title} (CIS Docker Benchmark ${rule.cis.version} ${rule.cis.id}, Level ${rule.cis.level})`
+        : rule.title,
+    },
     helpUri: helpUri(rule),
     ...(rule.remediation ? { help: { text: rule.remediation, markdown: `**Remediation:** ${rule.remediation}` } } : {}),
-    defaultConfiguration: { level: rule.severity === "low" ? "note" : rule.severity === "medium" ? "warning" : "error" },
+    defaultConfiguration: {
+      level: rule.severity === "low" ? "note" : rule.severity === "medium" ? "warning" : "error",
+    },
     properties: {
       tags: ruleTags(rule),
       precision: "very-high",
@@ -114,8 +121,14 @@ function resultKind(f: ReportFinding): Sarif.Result.kind {
 const toUri = (p: string) => p.split(path.sep).join("/");
 
 /** Render findings as a SARIF log. Passing and not-applicable findings are left out unless `includePasses`. */
-export function renderSarif(findings: readonly ReportFinding[], meta: ReportMeta, options: { includePasses?: boolean } = {}): Sarif.Log {
-  const shown = sortFindings(findings).filter((f) => options.includePasses || (f.status !== "pass" && f.status !== "not-applicable"));
+export function renderSarif(
+  findings: readonly ReportFinding[],
+  meta: ReportMeta,
+  options: { includePasses?: boolean } = {},
+): Sarif.Log {
+  const shown = sortFindings(findings).filter(
+    (f) => options.includePasses || (f.status !== "pass" && f.status !== "not-applicable"),
+  );
   const rules: ReportRule[] = [];
   const index = new Map<string, number>();
   for (const f of shown) {
@@ -126,7 +139,9 @@ export function renderSarif(findings: readonly ReportFinding[], meta: ReportMeta
   const targetUri = toUri(meta.root ? path.relative(meta.root, path.resolve(meta.root, meta.target)) : meta.target);
   const results: Sarif.Result[] = shown.map((f) => {
     const uri = f.location?.uri ?? targetUri;
-    const region = f.location?.line ? { startLine: f.location.line, ...(f.location.column ? { startColumn: f.location.column } : {}) } : undefined;
+    const region = f.location?.line
+      ? { startLine: f.location.line, ...(f.location.column ? { startColumn: f.location.column } : {}) }
+      : undefined;
     return {
       ruleId: f.rule.id,
       ruleIndex: index.get(f.rule.id)!,
@@ -135,13 +150,26 @@ export function renderSarif(findings: readonly ReportFinding[], meta: ReportMeta
       message: { text: f.message },
       locations: [
         {
-          physicalLocation: { artifactLocation: { uri, ...(meta.root ? { uriBaseId: "%SRCROOT%" } : {}) }, ...(region ? { region } : {}) },
+          physicalLocation: {
+            artifactLocation: { uri, ...(meta.root ? { uriBaseId: "%SRCROOT%" } : {}) },
+            ...(region ? { region } : {}),
+          },
           logicalLocations: [{ name: f.subject.name, fullyQualifiedName: f.subject.id, kind: "resource" }],
         },
       ],
       partialFingerprints: { [FINGERPRINT_KEY]: fingerprint(f.subject.id, f.rule.id) },
       ...(f.status === "exempted" && f.exemption
-        ? { suppressions: [{ kind: "external" as const, status: "accepted" as const, justification: f.exemption.expires ? `${f.exemption.reason} (expires ${f.exemption.expires})` : f.exemption.reason }] }
+        ? {
+            suppressions: [
+              {
+                kind: "external" as const,
+                status: "accepted" as const,
+                justification: f.exemption.expires
+                  ? `${f.exemption.reason} (expires ${f.exemption.expires})`
+                  : f.exemption.reason,
+              },
+            ],
+          }
         : {}),
       properties: {
         tags: ruleTags(f.rule).filter((t) => t !== "security"),
@@ -157,17 +185,38 @@ export function renderSarif(findings: readonly ReportFinding[], meta: ReportMeta
     version: "2.1.0",
     runs: [
       {
-        tool: { driver: { name: meta.tool.name, version: meta.tool.version, semanticVersion: meta.tool.version, informationUri: packageDocUri("README.md"), rules: rules.map(descriptor) } },
-        ...(meta.root ? { originalUriBaseIds: { "%SRCROOT%": { uri: `file://${toUri(meta.root).replace(/\/?$/, "/")}` } } } : {}),
+        tool: {
+          driver: {
+            name: meta.tool.name,
+            version: meta.tool.version,
+            semanticVersion: meta.tool.version,
+            informationUri: packageDocUri("README.md"),
+            rules: rules.map(descriptor),
+          },
+        },
+        ...(meta.root
+          ? { originalUriBaseIds: { "%SRCROOT%": { uri: `file://${toUri(meta.root).replace(/\/?$/, "/")}` } } }
+          : {}),
         invocations: [
           {
             executionSuccessful: !(meta.errors && meta.errors.length),
             ...(meta.exitCode !== undefined ? { exitCode: meta.exitCode } : {}),
-            ...(meta.errors?.length ? { toolExecutionNotifications: meta.errors.map((e) => ({ level: "error" as const, message: { text: e } })) } : {}),
+            ...(meta.errors?.length
+              ? {
+                  toolExecutionNotifications: meta.errors.map((e) => ({
+                    level: "error" as const,
+                    message: { text: e },
+                  })),
+                }
+              : {}),
           },
         ],
         results,
-        properties: { target: meta.target, ...(meta.profile ? { profile: meta.profile } : {}), ...(meta.benchmark ? { benchmark: meta.benchmark.id } : {}) },
+        properties: {
+          target: meta.target,
+          ...(meta.profile ? { profile: meta.profile } : {}),
+          ...(meta.benchmark ? { benchmark: meta.benchmark.id } : {}),
+        },
       },
     ],
   };

@@ -23,7 +23,10 @@ export type Benchmark = (typeof BENCHMARKS)[number];
 export const DEFAULT_BENCHMARK: Benchmark = "cis-1.6.0";
 
 /** The alias prefix a rule uses for its id in each version (v1.6.0: none, the key itself). */
-const ALIAS_PREFIX: Readonly<Record<Benchmark, string | undefined>> = { "cis-1.6.0": undefined, "cis-1.8.0": "cis-1.8:" };
+const ALIAS_PREFIX: Readonly<Record<Benchmark, string | undefined>> = {
+  "cis-1.6.0": undefined,
+  "cis-1.8.0": "cis-1.8:",
+};
 
 /** Title and version as a report states them. */
 export const BENCHMARK_NAMES: Readonly<Record<Benchmark, { name: string; version: string }>> = {

@@ -53,7 +53,11 @@ export function runRule(rule: AnyRule | Rule, subject: Facts, ctx: RuleContext):
  * a failure covered by a valid, current exemption becomes `exempted`; a malformed or expired
  * exemption never excuses anything (and the `hd-exemptions*` rules report it as a failure).
  */
-export function evaluate(subjects: readonly Facts[], ctx: RuleContext, rules: readonly AnyRule[] = ctx.benchmark ? catalogFor(ctx.benchmark) : CATALOG): Finding[] {
+export function evaluate(
+  subjects: readonly Facts[],
+  ctx: RuleContext,
+  rules: readonly AnyRule[] = ctx.benchmark ? catalogFor(ctx.benchmark) : CATALOG,
+): Finding[] {
   const findings: Finding[] = [];
   for (const subject of subjects) {
     const { id, name } = subjectIdentity(subject);

@@ -9,7 +9,24 @@ export type Severity = "low" | "medium" | "high" | "critical";
 
 export const isCisRule = (rule: Pick<AnyRule, "id">): boolean => !rule.id.startsWith("hd-");
 
-const STOP_WORDS = new Set(["a", "an", "the", "is", "are", "of", "to", "on", "in", "into", "and", "or", "be", "by", "where", "its"]);
+const STOP_WORDS = new Set([
+  "a",
+  "an",
+  "the",
+  "is",
+  "are",
+  "of",
+  "to",
+  "on",
+  "in",
+  "into",
+  "and",
+  "or",
+  "be",
+  "by",
+  "where",
+  "its",
+]);
 
 function slugOfTitle(title: string): string {
   return title

@@ -35,7 +35,8 @@ function exemptionRule<K extends "container" | "network" | "daemon">(kind: K, id
     subject: kind as K,
     where: "both",
     reads: ["labels"],
-    remediation: 'Fix or renew the exemption: {"reason": "at least 10 characters", "expires": "YYYY-MM-DD"} on a known rule id.',
+    remediation:
+      'Fix or renew the exemption: {"reason": "at least 10 characters", "expires": "YYYY-MM-DD"} on a known rule id.',
     check(facts, ctx) {
       const { problems } = exemptionsOfLabels((facts as { labels: Record<string, string> }).labels, ctx.now);
       if (problems.length === 0) return pass();
@@ -54,4 +55,3 @@ export const PROJECT_RULES = [
   exemptionRule("network", "hd-exemptions-network"),
   exemptionRule("daemon", "hd-exemptions-daemon"),
 ] as const;
-

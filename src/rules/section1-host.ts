@@ -13,11 +13,15 @@ import { defineRule, fail, manual, notApplicable, pass, type CisLevel, type Rule
  * The mount `path` lives on: the entry whose mount point is the longest path-boundary prefix
  * of `path`. Of several entries at that mount point the last wins (it is mounted on top).
  */
-export function mountContaining(mounts: readonly MountInfoEntry[], path: string): { entry: MountInfoEntry; index: number } | undefined {
+export function mountContaining(
+  mounts: readonly MountInfoEntry[],
+  path: string,
+): { entry: MountInfoEntry; index: number } | undefined {
   let best: { entry: MountInfoEntry; index: number } | undefined;
   mounts.forEach((entry, index) => {
     if (!isPathWithin(path, entry.mountPoint)) return;
-    if (!best || normalisePath(entry.mountPoint).length >= normalisePath(best.entry.mountPoint).length) best = { entry, index };
+    if (!best || normalisePath(entry.mountPoint).length >= normalisePath(best.entry.mountPoint).length)
+      best = { entry, index };
   });
   return best;
 }
@@ -35,9 +39,19 @@ export const dataRootOwnFilesystem = defineRule({
     "Put the data root (docker info: DockerRootDir, daemon.json \"data-root\") on a dedicated partition or volume, e.g. an ext4/xfs volume mounted at /var/lib/docker via /etc/fstab, before starting dockerd. With the containerd image store (Engine 29's default), images live under containerd's root (/var/lib/containerd): give it a filesystem of its own too.",
   check(h) {
     const root = mountContaining(h.mounts, "/");
-    if (!root) return fail("mounts", h.mounts.length === 0 ? "empty" : "no entry for /", "the host mount table (/proc/self/mountinfo) with an entry for /");
+    if (!root)
+      return fail(
+        "mounts",
+        h.mounts.length === 0 ? "empty" : "no entry for /",
+        "the host mount table (/proc/self/mountinfo) with an entry for /",
+      );
     // With the containerd image store the images fill containerd's root, not the data root: both count.
-    const places: [string, string][] = [["locations.dataRoot", h.locations.dataRoot], ...(h.locations.containerdRoot ? [["locations.containerdRoot", h.locations.containerdRoot] as [string, string]] : [])];
+    const places: [string, string][] = [
+      ["locations.dataRoot", h.locations.dataRoot],
+      ...(h.locations.containerdRoot
+        ? [["locations.containerdRoot", h.locations.containerdRoot] as [string, string]]
+        : []),
+    ];
     const found: string[] = [];
     for (const [, path] of places) {
       const on = mountContaining(h.mounts, path)!;
@@ -91,7 +105,9 @@ export const onlyTrustedDockerUsers = defineRule({
 // ───────────────────────────── 1.1.3–1.1.18 audit watches ─────────────────────────────
 
 /** Locations holding a single path (everything but the list of registry certificates). */
-type PathLocation = { [K in keyof HostLocations]-?: HostLocations[K] extends string | undefined ? K : never }[keyof HostLocations];
+type PathLocation = {
+  [K in keyof HostLocations]-?: HostLocations[K] extends string | undefined ? K : never;
+}[keyof HostLocations];
 
 /**
  * /var/run is a symlink to /run on every current distribution, and the kernel resolves it
@@ -106,7 +122,10 @@ function canonical(path: string): string {
  * watches are recursive), on path boundaries. A `-F path=` rule on an ancestor covers only
  * that directory's own inode, so it does not count for what lies below it.
  */
-export function watchCovering(h: Pick<HostFacts, "auditWatches" | "auditNonRecursiveWatches">, path: string): string | undefined {
+export function watchCovering(
+  h: Pick<HostFacts, "auditWatches" | "auditNonRecursiveWatches">,
+  path: string,
+): string | undefined {
   const target = canonical(path);
   const exactOnly = new Set((h.auditNonRecursiveWatches ?? []).map(canonical));
   return (h.auditWatches ?? []).find((w) => {
@@ -130,17 +149,77 @@ const AUDIT_ITEMS: AuditItem[] = [
   { id: "1.1.4", level: 1, what: "/run/containerd", location: "containerdRunDir", typical: "/run/containerd" },
   { id: "1.1.5", level: 1, what: "the Docker data root", location: "dataRoot", typical: "/var/lib/docker" },
   { id: "1.1.6", level: 1, what: "/etc/docker", location: "etcDocker", typical: "/etc/docker" },
-  { id: "1.1.7", level: 2, what: "the docker.service unit", location: "dockerServiceUnit", typical: "/lib/systemd/system/docker.service" },
-  { id: "1.1.8", level: 2, what: "containerd.sock", location: "containerdSocket", typical: "/run/containerd/containerd.sock" },
-  { id: "1.1.9", level: 2, what: "the docker.socket unit", location: "dockerSocketUnit", typical: "/lib/systemd/system/docker.socket" },
+  {
+    id: "1.1.7",
+    level: 2,
+    what: "the docker.service unit",
+    location: "dockerServiceUnit",
+    typical: "/lib/systemd/system/docker.service",
+  },
+  {
+    id: "1.1.8",
+    level: 2,
+    what: "containerd.sock",
+    location: "containerdSocket",
+    typical: "/run/containerd/containerd.sock",
+  },
+  {
+    id: "1.1.9",
+    level: 2,
+    what: "the docker.socket unit",
+    location: "dockerSocketUnit",
+    typical: "/lib/systemd/system/docker.socket",
+  },
   { id: "1.1.10", level: 2, what: "/etc/default/docker", location: "etcDefaultDocker", typical: "/etc/default/docker" },
-  { id: "1.1.11", level: 2, what: "the daemon config file in use", location: "daemonConfig", typical: "/etc/docker/daemon.json" },
-  { id: "1.1.12", level: 2, what: "/etc/containerd/config.toml", location: "containerdConfig", typical: "/etc/containerd/config.toml" },
-  { id: "1.1.13", level: 2, what: "/etc/sysconfig/docker", location: "etcSysconfigDocker", typical: "/etc/sysconfig/docker" },
-  { id: "1.1.14", level: 2, what: "the containerd binary", location: "containerdBinary", typical: "/usr/bin/containerd" },
-  { id: "1.1.15", level: 2, what: "the containerd-shim binary", location: "containerdShimBinary", typical: "/usr/bin/containerd-shim" },
-  { id: "1.1.16", level: 2, what: "the containerd-shim-runc-v1 binary", location: "containerdShimRuncV1Binary", typical: "/usr/bin/containerd-shim-runc-v1" },
-  { id: "1.1.17", level: 2, what: "the containerd-shim-runc-v2 binary", location: "containerdShimRuncV2Binary", typical: "/usr/bin/containerd-shim-runc-v2" },
+  {
+    id: "1.1.11",
+    level: 2,
+    what: "the daemon config file in use",
+    location: "daemonConfig",
+    typical: "/etc/docker/daemon.json",
+  },
+  {
+    id: "1.1.12",
+    level: 2,
+    what: "/etc/containerd/config.toml",
+    location: "containerdConfig",
+    typical: "/etc/containerd/config.toml",
+  },
+  {
+    id: "1.1.13",
+    level: 2,
+    what: "/etc/sysconfig/docker",
+    location: "etcSysconfigDocker",
+    typical: "/etc/sysconfig/docker",
+  },
+  {
+    id: "1.1.14",
+    level: 2,
+    what: "the containerd binary",
+    location: "containerdBinary",
+    typical: "/usr/bin/containerd",
+  },
+  {
+    id: "1.1.15",
+    level: 2,
+    what: "the containerd-shim binary",
+    location: "containerdShimBinary",
+    typical: "/usr/bin/containerd-shim",
+  },
+  {
+    id: "1.1.16",
+    level: 2,
+    what: "the containerd-shim-runc-v1 binary",
+    location: "containerdShimRuncV1Binary",
+    typical: "/usr/bin/containerd-shim-runc-v1",
+  },
+  {
+    id: "1.1.17",
+    level: 2,
+    what: "the containerd-shim-runc-v2 binary",
+    location: "containerdShimRuncV2Binary",
+    typical: "/usr/bin/containerd-shim-runc-v2",
+  },
   { id: "1.1.18", level: 2, what: "the runc binary", location: "runcBinary", typical: "/usr/bin/runc" },
 ];
 
@@ -162,9 +241,11 @@ function auditWatchRule(item: AuditItem): Rule<"host"> {
     check(h) {
       const path = h.locations[item.location];
       if (path === undefined) return notApplicable(`${item.what} not present on this host`);
-      if (h.auditWatches === undefined) return fail("auditWatches", null, "audit rules readable (auditctl -l or /etc/audit/rules.d)");
+      if (h.auditWatches === undefined)
+        return fail("auditWatches", null, "audit rules readable (auditctl -l or /etc/audit/rules.d)");
       const watch = watchCovering(h, path);
-      if (watch === undefined) return fail("auditWatches", h.auditWatches, `a watch on ${path} or a directory above it`);
+      if (watch === undefined)
+        return fail("auditWatches", h.auditWatches, `a watch on ${path} or a directory above it`);
       return pass(watch === path ? `${path} is watched` : `${path} is covered by the watch on ${watch}`);
     },
   });
@@ -181,9 +262,13 @@ export const hostHardened = defineRule({
   subject: "host",
   where: "live",
   reads: ["os"],
-  remediation: "Harden the host OS (e.g. the CIS benchmark for the distribution): minimal packages, patched kernel, restricted SSH, host firewall.",
+  remediation:
+    "Harden the host OS (e.g. the CIS benchmark for the distribution): minimal packages, patched kernel, restricted SSH, host firewall.",
   check(h) {
-    return manual("Check that the host OS follows a hardening guide (e.g. the CIS benchmark for this distribution).", h.os);
+    return manual(
+      "Check that the host OS follows a hardening guide (e.g. the CIS benchmark for this distribution).",
+      h.os,
+    );
   },
 });
 
@@ -198,7 +283,10 @@ export function parseDottedVersion(v: string): { parts: number[]; prerelease: bo
  * Compare dotted versions numerically (missing parts count as 0; a pre-release sorts before
  * its release; other suffixes such as "+dfsg1" or "-0ubuntu1" are ignored). Negative: a < b.
  */
-export function compareDottedVersions(a: { parts: number[]; prerelease: boolean }, b: { parts: number[]; prerelease: boolean }): number {
+export function compareDottedVersions(
+  a: { parts: number[]; prerelease: boolean },
+  b: { parts: number[]; prerelease: boolean },
+): number {
   for (let i = 0; i < Math.max(a.parts.length, b.parts.length); i++) {
     const d = (a.parts[i] ?? 0) - (b.parts[i] ?? 0);
     if (d !== 0) return d;
@@ -224,10 +312,16 @@ export const engineCurrent = defineRule({
     if (min === undefined) return manual(guidance, h.engineVersion);
     const wanted = parseDottedVersion(min);
     // A bad setting is a configuration error: loud, never a silent pass or manual.
-    if (!wanted) throw new Error(`settings.minimumEngineVersion ${JSON.stringify(min)} is not a dotted numeric version`);
+    if (!wanted)
+      throw new Error(`settings.minimumEngineVersion ${JSON.stringify(min)} is not a dotted numeric version`);
     const have = parseDottedVersion(h.engineVersion);
-    if (!have) return manual(`${guidance} (version ${JSON.stringify(h.engineVersion)} is not numeric; compare with ${min} by hand)`, h.engineVersion);
-    if (compareDottedVersions(have, wanted) < 0) return fail("engineVersion", h.engineVersion, `${min} or newer (settings.minimumEngineVersion)`);
+    if (!have)
+      return manual(
+        `${guidance} (version ${JSON.stringify(h.engineVersion)} is not numeric; compare with ${min} by hand)`,
+        h.engineVersion,
+      );
+    if (compareDottedVersions(have, wanted) < 0)
+      return fail("engineVersion", h.engineVersion, `${min} or newer (settings.minimumEngineVersion)`);
     return manual(`${guidance} It meets the configured minimum ${min}.`, h.engineVersion);
   },
 });

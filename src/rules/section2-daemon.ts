@@ -71,7 +71,8 @@ export const iccDisabled = defineRule({
   subject: "daemon",
   where: "both",
   reads: ["icc"],
-  remediation: 'Set "icc": false in daemon.json (or dockerd --icc=false); give containers that must talk a user-defined network.',
+  remediation:
+    'Set "icc": false in daemon.json (or dockerd --icc=false); give containers that must talk a user-defined network.',
   check(d) {
     return d.icc ? fail("icc", d.icc, "false") : pass();
   },
@@ -118,9 +119,12 @@ export const noInsecureRegistries = defineRule({
   subject: "daemon",
   where: "both",
   reads: ["insecureRegistries"],
-  remediation: 'Remove "insecure-registries" from daemon.json (and every --insecure-registry flag); give those registries TLS certificates.',
+  remediation:
+    'Remove "insecure-registries" from daemon.json (and every --insecure-registry flag); give those registries TLS certificates.',
   check(d) {
-    const configured = d.insecureRegistries.filter((r) => r.trim() !== "" && !IMPLICIT_INSECURE_REGISTRIES.has(r.trim()));
+    const configured = d.insecureRegistries.filter(
+      (r) => r.trim() !== "" && !IMPLICIT_INSECURE_REGISTRIES.has(r.trim()),
+    );
     return configured.length === 0 ? pass() : fail("insecureRegistries", configured, "no insecure registries");
   },
 });
@@ -138,7 +142,9 @@ export const notAufs = defineRule({
   check(d) {
     if (d.storageDriver === undefined || d.storageDriver.trim() === "")
       return pass("no storage driver configured: dockerd picks one (aufs was removed in Engine 24)");
-    return d.storageDriver.trim().toLowerCase() === "aufs" ? fail("storageDriver", d.storageDriver, "a driver other than aufs (overlay2)") : pass();
+    return d.storageDriver.trim().toLowerCase() === "aufs"
+      ? fail("storageDriver", d.storageDriver, "a driver other than aufs (overlay2)")
+      : pass();
   },
 });
 
@@ -155,11 +161,15 @@ export const noDevicemapper = defineRule({
   aliases: ["cis-1.8:2.7"],
   benchmarks: ["cis-1.8.0"],
   reads: ["storageDriver"],
-  remediation: 'Set "storage-driver": "overlay2" in daemon.json (or drop --storage-driver devicemapper); Engine 25 removed devicemapper.',
+  remediation:
+    'Set "storage-driver": "overlay2" in daemon.json (or drop --storage-driver devicemapper); Engine 25 removed devicemapper.',
   check(d) {
     const driver = d.storageDriver?.trim().toLowerCase();
-    if (driver === undefined || driver === "") return pass("no storage driver configured: dockerd picks one (devicemapper was removed in Engine 25)");
-    return driver === "devicemapper" ? fail("storageDriver", d.storageDriver, "a driver other than devicemapper (overlay2)") : pass();
+    if (driver === undefined || driver === "")
+      return pass("no storage driver configured: dockerd picks one (devicemapper was removed in Engine 25)");
+    return driver === "devicemapper"
+      ? fail("storageDriver", d.storageDriver, "a driver other than devicemapper (overlay2)")
+      : pass();
   },
 });
 
@@ -186,7 +196,8 @@ export const tcpNeedsTls = defineRule({
     // Unset paths fall back to ~/.docker/*.pem of the daemon's user: require them explicitly, so
     // 3.9–3.14 can check their ownership and modes.
     const missing = (["tlsCaCert", "tlsCert", "tlsKey"] as const).filter((k) => !d[k]?.trim());
-    if (missing.length > 0) return fail(missing[0]!, d[missing[0]!] ?? null, `set (missing: ${missing.join(", ")})`, detail);
+    if (missing.length > 0)
+      return fail(missing[0]!, d[missing[0]!] ?? null, `set (missing: ${missing.join(", ")})`, detail);
     return pass(detail + " with TLS client verification");
   },
 });
@@ -227,7 +238,8 @@ export const usernsRemap = defineRule({
   where: "both",
   aliases: ["cis-1.8:2.10"],
   reads: ["usernsRemap", "rootless"],
-  remediation: 'Set "userns-remap": "default" in daemon.json (with /etc/subuid and /etc/subgid entries), or run the daemon rootless.',
+  remediation:
+    'Set "userns-remap": "default" in daemon.json (with /etc/subuid and /etc/subgid entries), or run the daemon rootless.',
   check(d) {
     if (d.usernsRemap?.trim()) return pass();
     // Rootless mode runs the daemon and its containers inside a user namespace already.
@@ -247,7 +259,8 @@ export const cgroupParent = defineRule({
   where: "both",
   aliases: ["cis-1.8:2.11"],
   reads: ["cgroupParent"],
-  remediation: 'Remove "cgroup-parent" from daemon.json (or --cgroup-parent), or confirm it with settings.cgroupParentConfirmed.',
+  remediation:
+    'Remove "cgroup-parent" from daemon.json (or --cgroup-parent), or confirm it with settings.cgroupParentConfirmed.',
   check(d, ctx) {
     if (!d.cgroupParent?.trim()) return pass();
     if (ctx.settings.cgroupParentConfirmed) return pass(`cgroup parent ${d.cgroupParent} confirmed in settings`);
@@ -269,7 +282,9 @@ export const noBaseDeviceSize = defineRule({
   check(d) {
     // The devicemapper driver lower-cases option keys, so `DM.BaseSize` counts too.
     const i = d.storageOpts.findIndex((o) => o.key.trim().toLowerCase() === "dm.basesize");
-    return i < 0 ? pass() : fail(`storageOpts[${i}]`, `${d.storageOpts[i]!.key}=${d.storageOpts[i]!.value}`, "no dm.basesize option");
+    return i < 0
+      ? pass()
+      : fail(`storageOpts[${i}]`, `${d.storageOpts[i]!.key}=${d.storageOpts[i]!.value}`, "no dm.basesize option");
   },
 });
 
@@ -283,10 +298,13 @@ export const authorizationPlugin = defineRule({
   where: "both",
   aliases: ["cis-1.8:2.13"],
   reads: ["authorizationPlugins"],
-  remediation: 'Install an authorization plugin and list it in "authorization-plugins" in daemon.json (or --authorization-plugin=NAME).',
+  remediation:
+    'Install an authorization plugin and list it in "authorization-plugins" in daemon.json (or --authorization-plugin=NAME).',
   check(d) {
     const plugins = d.authorizationPlugins.filter((p) => p.trim() !== "");
-    return plugins.length > 0 ? pass() : fail("authorizationPlugins", d.authorizationPlugins, "at least one authorization plugin");
+    return plugins.length > 0
+      ? pass()
+      : fail("authorizationPlugins", d.authorizationPlugins, "at least one authorization plugin");
   },
 });
 
@@ -371,14 +389,19 @@ export const seccompProfile = defineRule({
   where: "both",
   aliases: ["cis-1.8:2.18"],
   reads: ["seccompProfile"],
-  remediation: 'Remove "seccomp-profile": "unconfined" from daemon.json (or --seccomp-profile); keep the default or point it at a reviewed custom profile.',
+  remediation:
+    'Remove "seccomp-profile": "unconfined" from daemon.json (or --seccomp-profile); keep the default or point it at a reviewed custom profile.',
   check(d) {
     const profile = d.seccompProfile?.trim() ?? "";
-    if (profile.toLowerCase() === "unconfined") return fail("seccompProfile", d.seccompProfile, "the default or a custom profile, not unconfined");
+    if (profile.toLowerCase() === "unconfined")
+      return fail("seccompProfile", d.seccompProfile, "the default or a custom profile, not unconfined");
     if (profile === "" || profile === "builtin") return pass("Docker's default seccomp profile applies");
-    return manual("A custom daemon-wide seccomp profile is set: review that it is at least as strict as Docker's default.", {
-      seccompProfile: profile,
-    });
+    return manual(
+      "A custom daemon-wide seccomp profile is set: review that it is at least as strict as Docker's default.",
+      {
+        seccompProfile: profile,
+      },
+    );
   },
 });
 

@@ -26,18 +26,127 @@ interface FileItem {
 }
 
 const FILE_ITEMS: FileItem[] = [
-  { ids: ["3.1", "3.2"], level: 1, what: "the docker.service unit", location: "dockerServiceUnit", typical: "/lib/systemd/system/docker.service", owner: "root", group: "root", mode: 0o644 },
-  { ids: ["3.3", "3.4"], level: 1, what: "the docker.socket unit", location: "dockerSocketUnit", typical: "/lib/systemd/system/docker.socket", owner: "root", group: "root", mode: 0o644 },
-  { ids: ["3.5", "3.6"], level: 1, what: "/etc/docker", location: "etcDocker", typical: "/etc/docker", owner: "root", group: "root", mode: 0o755 },
-  { ids: ["3.7", "3.8"], level: 1, what: "registry certificates under /etc/docker/certs.d", location: "registryCertFiles", typical: "/etc/docker/certs.d/*/*", owner: "root", group: "root", mode: 0o444 },
-  { ids: ["3.9", "3.10"], level: 1, what: "the TLS CA certificate", location: "tlsCaCert", typical: "/etc/docker/tls/ca.pem", owner: "root", group: "root", mode: 0o444 },
-  { ids: ["3.11", "3.12"], level: 1, what: "the TLS server certificate", location: "tlsCert", typical: "/etc/docker/tls/server-cert.pem", owner: "root", group: "root", mode: 0o444 },
-  { ids: ["3.13", "3.14"], level: 1, what: "the TLS server key", location: "tlsKey", typical: "/etc/docker/tls/server-key.pem", owner: "root", group: "root", mode: 0o400, exactMode: true },
-  { ids: ["3.15", "3.16"], level: 1, what: "the Docker socket", location: "dockerSocket", typical: "/var/run/docker.sock", owner: "root", group: "docker", mode: 0o660 },
-  { ids: ["3.17", "3.18"], level: 2, what: "the daemon config file", location: "daemonConfig", typical: "/etc/docker/daemon.json", owner: "root", group: "root", mode: 0o644 },
-  { ids: ["3.19", "3.20"], level: 2, what: "/etc/default/docker", location: "etcDefaultDocker", typical: "/etc/default/docker", owner: "root", group: "root", mode: 0o644 },
-  { ids: ["3.21", "3.22"], level: 2, what: "/etc/sysconfig/docker", location: "etcSysconfigDocker", typical: "/etc/sysconfig/docker", owner: "root", group: "root", mode: 0o644 },
-  { ids: ["3.23", "3.24"], level: 1, what: "the containerd socket", location: "containerdSocket", typical: "/run/containerd/containerd.sock", owner: "root", group: "root", mode: 0o660 },
+  {
+    ids: ["3.1", "3.2"],
+    level: 1,
+    what: "the docker.service unit",
+    location: "dockerServiceUnit",
+    typical: "/lib/systemd/system/docker.service",
+    owner: "root",
+    group: "root",
+    mode: 0o644,
+  },
+  {
+    ids: ["3.3", "3.4"],
+    level: 1,
+    what: "the docker.socket unit",
+    location: "dockerSocketUnit",
+    typical: "/lib/systemd/system/docker.socket",
+    owner: "root",
+    group: "root",
+    mode: 0o644,
+  },
+  {
+    ids: ["3.5", "3.6"],
+    level: 1,
+    what: "/etc/docker",
+    location: "etcDocker",
+    typical: "/etc/docker",
+    owner: "root",
+    group: "root",
+    mode: 0o755,
+  },
+  {
+    ids: ["3.7", "3.8"],
+    level: 1,
+    what: "registry certificates under /etc/docker/certs.d",
+    location: "registryCertFiles",
+    typical: "/etc/docker/certs.d/*/*",
+    owner: "root",
+    group: "root",
+    mode: 0o444,
+  },
+  {
+    ids: ["3.9", "3.10"],
+    level: 1,
+    what: "the TLS CA certificate",
+    location: "tlsCaCert",
+    typical: "/etc/docker/tls/ca.pem",
+    owner: "root",
+    group: "root",
+    mode: 0o444,
+  },
+  {
+    ids: ["3.11", "3.12"],
+    level: 1,
+    what: "the TLS server certificate",
+    location: "tlsCert",
+    typical: "/etc/docker/tls/server-cert.pem",
+    owner: "root",
+    group: "root",
+    mode: 0o444,
+  },
+  {
+    ids: ["3.13", "3.14"],
+    level: 1,
+    what: "the TLS server key",
+    location: "tlsKey",
+    typical: "/etc/docker/tls/server-key.pem",
+    owner: "root",
+    group: "root",
+    mode: 0o400,
+    exactMode: true,
+  },
+  {
+    ids: ["3.15", "3.16"],
+    level: 1,
+    what: "the Docker socket",
+    location: "dockerSocket",
+    typical: "/var/run/docker.sock",
+    owner: "root",
+    group: "docker",
+    mode: 0o660,
+  },
+  {
+    ids: ["3.17", "3.18"],
+    level: 2,
+    what: "the daemon config file",
+    location: "daemonConfig",
+    typical: "/etc/docker/daemon.json",
+    owner: "root",
+    group: "root",
+    mode: 0o644,
+  },
+  {
+    ids: ["3.19", "3.20"],
+    level: 2,
+    what: "/etc/default/docker",
+    location: "etcDefaultDocker",
+    typical: "/etc/default/docker",
+    owner: "root",
+    group: "root",
+    mode: 0o644,
+  },
+  {
+    ids: ["3.21", "3.22"],
+    level: 2,
+    what: "/etc/sysconfig/docker",
+    location: "etcSysconfigDocker",
+    typical: "/etc/sysconfig/docker",
+    owner: "root",
+    group: "root",
+    mode: 0o644,
+  },
+  {
+    ids: ["3.23", "3.24"],
+    level: 1,
+    what: "the containerd socket",
+    location: "containerdSocket",
+    typical: "/run/containerd/containerd.sock",
+    owner: "root",
+    group: "root",
+    mode: 0o660,
+  },
 ];
 
 /** 0o644 → "0644", 0o2755 → "02755": modes are shown in octal, never as decimal numbers. */
@@ -67,12 +176,20 @@ function presentFiles(h: HostFacts, item: FileItem): FileStat[] | string {
  * complies. One offender on a single location names `files["PATH"].<attr>`; a list location
  * (registry certificates) names the location and lists every offender.
  */
-function checkFiles(h: HostFacts, item: FileItem, attr: "owner" | "mode", observe: (s: FileStat) => string, ok: (s: FileStat) => boolean, expected: string): Verdict {
+function checkFiles(
+  h: HostFacts,
+  item: FileItem,
+  attr: "owner" | "mode",
+  observe: (s: FileStat) => string,
+  ok: (s: FileStat) => boolean,
+  expected: string,
+): Verdict {
   const stats = presentFiles(h, item);
   if (typeof stats === "string") return notApplicable(stats);
   const bad = stats.filter((s) => !ok(s));
   if (bad.length === 0) return pass(stats.map((s) => `${s.path}: ${observe(s)}`).join(", "));
-  if (!Array.isArray(h.locations[item.location])) return fail(`files["${bad[0].path}"].${attr}`, observe(bad[0]), expected);
+  if (!Array.isArray(h.locations[item.location]))
+    return fail(`files["${bad[0].path}"].${attr}`, observe(bad[0]), expected);
   return fail(
     `locations.${item.location}`,
     bad.map((s) => ({ path: s.path, [attr]: observe(s) })),
@@ -93,7 +210,15 @@ function ownershipRule(item: FileItem): Rule<"host"> {
     where: "live",
     reads: [`locations.${item.location}`, "files"],
     remediation: `chown ${want} ${item.typical} (the host's real path).`,
-    check: (h) => checkFiles(h, item, "owner", (s) => `${s.owner}:${s.group}`, (s) => ownedBy(s, item.owner, item.group), `owned by ${want}`),
+    check: (h) =>
+      checkFiles(
+        h,
+        item,
+        "owner",
+        (s) => `${s.owner}:${s.group}`,
+        (s) => ownedBy(s, item.owner, item.group),
+        `owned by ${want}`,
+      ),
   });
 }
 
@@ -101,7 +226,9 @@ function permissionRule(item: FileItem): Rule<"host"> {
   const m = formatMode(item.mode).slice(1);
   return defineRule({
     id: item.ids[1],
-    title: item.exactMode ? `${capitalise(item.what)} mode exactly ${m}` : `${capitalise(item.what)} mode ${m} or stricter`,
+    title: item.exactMode
+      ? `${capitalise(item.what)} mode exactly ${m}`
+      : `${capitalise(item.what)} mode ${m} or stricter`,
     section: 3,
     automated: true,
     level: item.level,

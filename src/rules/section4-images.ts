@@ -14,7 +14,6 @@ import { defineRule, fail, manual, pass, type AnyRule, type Verdict } from "./ty
 
 // ───────────────────────────── helpers ─────────────────────────────
 
-
 /** Healthcheck `test: ["NONE"]` disables a check (`--no-healthcheck`, `HEALTHCHECK NONE`). */
 const isDisabled = (hc: HealthcheckFacts): boolean => hc.test[0] === "NONE";
 
@@ -84,7 +83,9 @@ export const nonRootUser = defineRule({
   check(c: ContainerFacts) {
     // The container's `user` overrides the image's USER; an empty string means "not set".
     if (c.user !== undefined && c.user.trim() !== "") {
-      return isRootUser(c.user) ? fail("user", c.user, "a non-root user (not root, 0 or 0:…)") : pass(`runs as ${c.user}`);
+      return isRootUser(c.user)
+        ? fail("user", c.user, "a non-root user (not root, 0 or 0:…)")
+        : pass(`runs as ${c.user}`);
     }
     const imageUser = c.imageConfig?.user;
     if (c.imageConfig === undefined) {
@@ -97,10 +98,20 @@ export const nonRootUser = defineRule({
       );
     }
     if (imageUser === undefined || imageUser.trim() === "") {
-      return fail("imageConfig.user", imageUser ?? "", "a non-root user", "neither the container nor the image sets a user, so the process runs as root");
+      return fail(
+        "imageConfig.user",
+        imageUser ?? "",
+        "a non-root user",
+        "neither the container nor the image sets a user, so the process runs as root",
+      );
     }
     return isRootUser(imageUser)
-      ? fail("imageConfig.user", imageUser, "a non-root user (not root, 0 or 0:…)", "the container sets no user and the image's USER is root")
+      ? fail(
+          "imageConfig.user",
+          imageUser,
+          "a non-root user (not root, 0 or 0:…)",
+          "the container sets no user and the image's USER is root",
+        )
       : pass(`runs as the image's user ${imageUser}`);
   },
 });
@@ -130,11 +141,14 @@ export const trustedRegistries = defineRule({
       );
     }
     if (c.image.isImageId) {
-      return manual("The image is referenced by ID, so its registry is unknown: confirm where it came from, or reference it by name and digest.", {
-        image,
-        allowList,
-        matchedEntry: null,
-      });
+      return manual(
+        "The image is referenced by ID, so its registry is unknown: confirm where it came from, or reference it by name and digest.",
+        {
+          image,
+          allowList,
+          matchedEntry: null,
+        },
+      );
     }
     const matchedEntry = matchAllowList(c.image, allowList) ?? null;
     return manual(
@@ -183,13 +197,18 @@ export const healthcheckDefined = defineRule({
   where: "both",
   reads: ["healthcheck", "imageConfig.healthcheck"],
   remediation:
-    "Add a HEALTHCHECK instruction to the Dockerfile, or set `--health-cmd` (Pulumi docker.Container `healthcheck: { tests: [\"CMD\", …] }`); do not use `--no-healthcheck`.",
+    'Add a HEALTHCHECK instruction to the Dockerfile, or set `--health-cmd` (Pulumi docker.Container `healthcheck: { tests: ["CMD", …] }`); do not use `--no-healthcheck`.',
   check(c) {
     // The container's check overrides the image's; an empty test means "inherit the image's".
     const own = c.healthcheck && c.healthcheck.test.length > 0 ? c.healthcheck : undefined;
     if (own) {
       return isDisabled(own)
-        ? fail("healthcheck.test", own.test, "a healthcheck command", "the container disables the healthcheck (--no-healthcheck)")
+        ? fail(
+            "healthcheck.test",
+            own.test,
+            "a healthcheck command",
+            "the container disables the healthcheck (--no-healthcheck)",
+          )
         : pass("healthcheck defined on the container");
     }
     if (c.imageConfig === undefined) {
@@ -202,10 +221,20 @@ export const healthcheckDefined = defineRule({
     }
     const inherited = c.imageConfig.healthcheck;
     if (!inherited || inherited.test.length === 0) {
-      return fail("imageConfig.healthcheck", null, "a healthcheck in the image or on the container", "neither the image nor the container defines one");
+      return fail(
+        "imageConfig.healthcheck",
+        null,
+        "a healthcheck in the image or on the container",
+        "neither the image nor the container defines one",
+      );
     }
     return isDisabled(inherited)
-      ? fail("imageConfig.healthcheck.test", inherited.test, "a healthcheck command", "the image disables its healthcheck (HEALTHCHECK NONE)")
+      ? fail(
+          "imageConfig.healthcheck.test",
+          inherited.test,
+          "a healthcheck command",
+          "the image disables its healthcheck (HEALTHCHECK NONE)",
+        )
       : pass("healthcheck inherited from the image");
   },
 });

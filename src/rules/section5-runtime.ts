@@ -10,7 +10,17 @@
 import { isPathWithin, normalisePath } from "../facts/normalise";
 import type { ContainerFacts, ExecAuditEvent, MountFacts, PortBinding } from "../facts/types";
 import { bareAddress, isRootUser, isWildcardAddress } from "./predicates";
-import { defineRule, fail, manual, notApplicable, pass, type AnyRule, type Rule, type RuleContext, type Verdict } from "./types";
+import {
+  defineRule,
+  fail,
+  manual,
+  notApplicable,
+  pass,
+  type AnyRule,
+  type Rule,
+  type RuleContext,
+  type Verdict,
+} from "./types";
 
 // ───────────────────────────── shared helpers ─────────────────────────────
 
@@ -42,7 +52,10 @@ function failOnOffenders<T, X = undefined>(items: readonly T[], offence: Offence
   }
   if (!bad) return pass();
   const first = bad[0]!;
-  const detail = bad.length > 1 ? `${bad.length} offending entries: ${bad.map((b) => offence.describe(b, x as X)).join("; ")}` : offence.describe(first, x as X);
+  const detail =
+    bad.length > 1
+      ? `${bad.length} offending entries: ${bad.map((b) => offence.describe(b, x as X)).join("; ")}`
+      : offence.describe(first, x as X);
   const expected = typeof offence.expected === "string" ? offence.expected : offence.expected(x as X);
   return fail(offence.field(firstIndex), offence.observed(first), expected, detail);
 }
@@ -57,7 +70,8 @@ function formatPort(p: PortBinding): string {
   return `${host}:${p.hostPort}->${p.containerPort}/${p.protocol}`;
 }
 
-const describeMount = (m: MountFacts): string => `${m.type} ${m.source || "(none)"} -> ${m.target}${m.readOnly ? " (ro)" : " (rw)"}`;
+const describeMount = (m: MountFacts): string =>
+  `${m.type} ${m.source || "(none)"} -> ${m.target}${m.readOnly ? " (ro)" : " (rw)"}`;
 
 /** Capability names as the facts carry them: upper-case, no `CAP_` prefix. */
 const normaliseCapability = (cap: string): string => cap.trim().toUpperCase().replace(/^CAP_/, "");
@@ -95,7 +109,9 @@ function hostNamespaceRule(
     reads: [field],
     remediation,
     check(c) {
-      return isHostMode(c[field]) ? fail(field, c[field], "not \"host\" (a private or container-shared namespace)") : pass();
+      return isHostMode(c[field])
+        ? fail(field, c[field], 'not "host" (a private or container-shared namespace)')
+        : pass();
     },
   });
 }
@@ -103,7 +119,8 @@ function hostNamespaceRule(
 // ───────────────────────────── 5.1 swarm ─────────────────────────────
 
 /** Any state but `inactive` means the node takes part in a swarm (`locked` and `pending` included). */
-const swarmEnabled = (s: { active: boolean; state: string }): boolean => s.active || !["", "inactive"].includes(s.state.trim().toLowerCase());
+const swarmEnabled = (s: { active: boolean; state: string }): boolean =>
+  s.active || !["", "inactive"].includes(s.state.trim().toLowerCase());
 
 export const swarmModeInactive = defineRule({
   id: "5.1",
@@ -115,11 +132,16 @@ export const swarmModeInactive = defineRule({
   subject: "swarm",
   where: "both",
   reads: ["state", "active"],
-  remediation: "Run `docker swarm leave` on hosts that are not meant to be swarm nodes, or set settings.swarmNeeded where swarm is intended.",
+  remediation:
+    "Run `docker swarm leave` on hosts that are not meant to be swarm nodes, or set settings.swarmNeeded where swarm is intended.",
   check(s, ctx) {
     if (!swarmEnabled(s)) return pass();
     if (ctx.settings.swarmNeeded) return pass(`swarm is ${s.state} and declared as needed (settings.swarmNeeded)`);
-    return fail(s.active ? "active" : "state", s.active ? s.active : s.state, "swarm inactive (swarm is not declared as needed: settings.swarmNeeded is false)");
+    return fail(
+      s.active ? "active" : "state",
+      s.active ? s.active : s.state,
+      "swarm inactive (swarm is not declared as needed: settings.swarmNeeded is false)",
+    );
   },
 });
 
@@ -141,7 +163,11 @@ export const appArmorProfile = defineRule({
     // ⚠ A host without AppArmor cannot apply any profile: not a failure of every container.
     if (ctx.host?.apparmorEnabled === false) return notApplicable("the host does not support AppArmor");
     if (c.securityOptions.apparmorProfile === "unconfined") {
-      return fail("securityOptions.apparmorProfile", "unconfined", "a profile other than unconfined (docker-default or a custom profile)");
+      return fail(
+        "securityOptions.apparmorProfile",
+        "unconfined",
+        "a profile other than unconfined (docker-default or a custom profile)",
+      );
     }
     // The engine sets `unconfined` on privileged containers whatever profile was asked for.
     if (c.privileged) return fail("privileged", true, "false: privileged containers always run AppArmor-unconfined");
@@ -151,17 +177,28 @@ export const appArmorProfile = defineRule({
       const applied = c.appliedAppArmorProfile;
       if (ctx.host?.apparmorEnabled === true) {
         if (!applied || applied === "unconfined") {
-          return fail("appliedAppArmorProfile", applied ?? null, "the engine applied a profile other than unconfined (e.g. docker-default)");
+          return fail(
+            "appliedAppArmorProfile",
+            applied ?? null,
+            "the engine applied a profile other than unconfined (e.g. docker-default)",
+          );
         }
         return pass(`profile ${applied} applied`);
       }
       // Host support unknown: an engine on an AppArmor host always applies a profile, so none means no AppArmor.
       if (applied === "unconfined") return fail("appliedAppArmorProfile", applied, "a profile other than unconfined");
-      if (!applied) return notApplicable("the engine applied no AppArmor profile and the host's AppArmor support is unknown (an engine on an AppArmor host always applies one)");
+      if (!applied)
+        return notApplicable(
+          "the engine applied no AppArmor profile and the host's AppArmor support is unknown (an engine on an AppArmor host always applies one)",
+        );
       return pass(`profile ${applied} applied`);
     }
     // Declared: the engine applies docker-default (or the named profile) wherever AppArmor exists.
-    return pass(c.securityOptions.apparmorProfile ? `profile ${c.securityOptions.apparmorProfile} requested` : "engine default profile (docker-default) applies");
+    return pass(
+      c.securityOptions.apparmorProfile
+        ? `profile ${c.securityOptions.apparmorProfile} requested`
+        : "engine default profile (docker-default) applies",
+    );
   },
 });
 
@@ -183,13 +220,23 @@ export const selinuxOptions = defineRule({
     if (ctx.host?.selinuxEnabled === false) return notApplicable("the host does not run SELinux");
     const opts = c.securityOptions;
     // ⚠ Privileged containers run without a process label whatever the options say.
-    if (c.privileged) return fail("privileged", true, "false: privileged containers run without an SELinux label (implicit label=disable)");
+    if (c.privileged)
+      return fail(
+        "privileged",
+        true,
+        "false: privileged containers run without an SELinux label (implicit label=disable)",
+      );
     if (opts.selinuxLabelDisabled) return fail("securityOptions.selinuxLabelDisabled", true, "label=disable absent");
     // The engine also adds label=disable for host PID/IPC sharing when no label option was given.
     if (opts.selinuxLabels.length === 0) {
       for (const field of ["pidMode", "ipcMode"] as const) {
         if (isHostMode(c[field])) {
-          return fail(field, c[field], "not \"host\", or explicit label= options", "the engine adds label=disable to containers sharing the host PID or IPC namespace");
+          return fail(
+            field,
+            c[field],
+            'not "host", or explicit label= options',
+            "the engine adds label=disable to containers sharing the host PID or IPC namespace",
+          );
         }
       }
     }
@@ -204,8 +251,11 @@ export const selinuxOptions = defineRule({
       );
     }
     if (opts.selinuxLabels.length > 0) return pass(`labels: ${opts.selinuxLabels.join(", ")}`);
-    if (ctx.daemon?.selinuxEnabled === true) return pass("no explicit labels: the daemon (selinux-enabled) applies its default container label");
-    return pass("label=disable absent; default labelling depends on the daemon's selinux-enabled (checked by hd-selinux-enabled)");
+    if (ctx.daemon?.selinuxEnabled === true)
+      return pass("no explicit labels: the daemon (selinux-enabled) applies its default container label");
+    return pass(
+      "label=disable absent; default labelling depends on the daemon's selinux-enabled (checked by hd-selinux-enabled)",
+    );
   },
 });
 
@@ -230,7 +280,8 @@ export const capabilitiesRestricted = defineRule({
   subject: "container",
   where: "both",
   reads: ["privileged", "capDrop", "capAdd"],
-  remediation: "Drop every capability and add back only allowed ones: `--cap-drop ALL --cap-add NET_BIND_SERVICE` (Pulumi `capabilities: { drops: [\"ALL\"], adds: [...] }`); settings.capabilityAllowList lists what may be added.",
+  remediation:
+    'Drop every capability and add back only allowed ones: `--cap-drop ALL --cap-add NET_BIND_SERVICE` (Pulumi `capabilities: { drops: ["ALL"], adds: [...] }`); settings.capabilityAllowList lists what may be added.',
   check(c, ctx) {
     // ⚠ Privileged grants every capability regardless of CapAdd/CapDrop.
     if (c.privileged) return fail("privileged", true, "false: privileged containers have every capability");
@@ -288,7 +339,8 @@ export const noSensitiveHostMounts = defineRule({
   subject: "container",
   where: "both",
   reads: ["mounts"],
-  remediation: "Do not bind-mount /, /boot, /dev, /etc, /lib, /proc, /sys or /usr (or anything below them); if one is truly needed, mount it read-only (`:ro`, Pulumi `volumes[].readOnly: true`).",
+  remediation:
+    "Do not bind-mount /, /boot, /dev, /etc, /lib, /proc, /sys or /usr (or anything below them); if one is truly needed, mount it read-only (`:ro`, Pulumi `volumes[].readOnly: true`).",
   check(c) {
     return failOnOffenders(c.mounts, SENSITIVE_MOUNT);
   },
@@ -336,8 +388,10 @@ export const noSshd = defineRule({
   reads: ["origin", "state", "processes"],
   remediation: "Remove the SSH server from the image and use `docker exec` for access.",
   check(c) {
-    if (c.origin !== "live") return notApplicable("processes exist only in a running container: checked by the live audit");
-    if (!PROCESS_STATES.has(c.state)) return notApplicable(`the container is ${c.state}: it has no processes to inspect`);
+    if (c.origin !== "live")
+      return notApplicable("processes exist only in a running container: checked by the live audit");
+    if (!PROCESS_STATES.has(c.state))
+      return notApplicable(`the container is ${c.state}: it has no processes to inspect`);
     if (c.processes === undefined) return notApplicable("the process list was not collected (engine `top` endpoint)");
     return failOnOffenders(c.processes, SSH_SERVER_PROCESS);
   },
@@ -363,7 +417,8 @@ export const noPrivilegedPorts = defineRule({
   subject: "container",
   where: "both",
   reads: ["ports"],
-  remediation: "Publish on a host port of 1024 or above (`-p 127.0.0.1:8080:80`, Pulumi `ports[].external`), and put a proxy in front if port 80/443 is needed.",
+  remediation:
+    "Publish on a host port of 1024 or above (`-p 127.0.0.1:8080:80`, Pulumi `ports[].external`), and put a proxy in front if port 80/443 is needed.",
   check(c) {
     // Any address family counts: `[::]:80` is as privileged as `0.0.0.0:80`. Port 0 = engine-picked ephemeral port.
     return failOnOffenders(c.ports, PRIVILEGED_PORT);
@@ -405,9 +460,10 @@ export const networkNotHost = defineRule({
   subject: "container",
   where: "both",
   reads: ["networkMode", "networks"],
-  remediation: "Attach the container to a user-defined network instead of `--network host` (Pulumi `networkMode`/`networksAdvanced`).",
+  remediation:
+    "Attach the container to a user-defined network instead of `--network host` (Pulumi `networkMode`/`networksAdvanced`).",
   check(c) {
-    if (isHostMode(c.networkMode)) return fail("networkMode", c.networkMode, "not \"host\"");
+    if (isHostMode(c.networkMode)) return fail("networkMode", c.networkMode, 'not "host"');
     return failOnOffenders(c.networks, HOST_NETWORK);
   },
 });
@@ -443,7 +499,8 @@ export const cpuLimited = defineRule({
   subject: "container",
   where: "both",
   reads: ["cpuShares", "nanoCpus", "cpuQuota"],
-  remediation: "Limit CPU: `--cpus 0.5` (Pulumi `cpus`), or `--cpu-quota`, or a non-default `--cpu-shares` (Pulumi `cpuShares`).",
+  remediation:
+    "Limit CPU: `--cpus 0.5` (Pulumi `cpus`), or `--cpu-quota`, or a non-default `--cpu-shares` (Pulumi `cpuShares`).",
   check(c) {
     if (c.nanoCpus > 0) return pass(`cpus ${c.nanoCpus / 1e9}`);
     if (c.cpuQuota > 0) return pass(`cpu quota ${c.cpuQuota}`);
@@ -495,7 +552,12 @@ export const portsBoundToAddress = defineRule({
   check(c) {
     // -P publishes whatever the image EXPOSEs, on every interface: the same verdict before deploy
     // (the ports are not known yet) and live (whatever they turned out to be).
-    if (c.publishAllPorts) return fail("publishAllPorts", true, "false: -P publishes every EXPOSEd port on every interface; publish each port on one address");
+    if (c.publishAllPorts)
+      return fail(
+        "publishAllPorts",
+        true,
+        "false: -P publishes every EXPOSEd port on every interface; publish each port on one address",
+      );
     // ⚠ IPv6 wildcards (`::`, `[::]`) expose the port on every interface just like 0.0.0.0.
     return failOnOffenders(c.ports, WILDCARD_PORT);
   },
@@ -515,12 +577,14 @@ export const restartPolicyBounded = defineRule({
   subject: "container",
   where: "both",
   reads: ["restartPolicy"],
-  remediation: "Use `--restart on-failure:5` (Pulumi `restart: \"on-failure\"`, `maxRetryCount: 5`) or no restart policy.",
+  remediation:
+    'Use `--restart on-failure:5` (Pulumi `restart: "on-failure"`, `maxRetryCount: 5`) or no restart policy.',
   check(c) {
     const { name, maximumRetryCount } = c.restartPolicy;
     if (name === "no") return pass();
     // ⚠ always/unless-stopped restart forever; their retry count is ignored by the engine.
-    if (name !== "on-failure") return fail("restartPolicy.name", name, `"on-failure" with 1–${MAX_RESTART_RETRIES} retries, or "no"`);
+    if (name !== "on-failure")
+      return fail("restartPolicy.name", name, `"on-failure" with 1–${MAX_RESTART_RETRIES} retries, or "no"`);
     if (maximumRetryCount < 1 || maximumRetryCount > MAX_RESTART_RETRIES) {
       return fail(
         "restartPolicy.maximumRetryCount",
@@ -563,12 +627,16 @@ export const noHostDevices = defineRule({
   subject: "container",
   where: "both",
   reads: ["devices", "privileged"],
-  remediation: "Remove `--device` mappings (Pulumi `devices`) that are not needed; never expose all devices with `--privileged`.",
+  remediation:
+    "Remove `--device` mappings (Pulumi `devices`) that are not needed; never expose all devices with `--privileged`.",
   check(c) {
     const report = c.devices.map((d) => `${d.pathOnHost}:${d.pathInContainer}:${d.permissions}`);
     const privilegedNote = c.privileged ? " The container is privileged: every host device is available to it." : "";
     if (report.length === 0) return manual(`No host devices are mapped.${privilegedNote}`, []);
-    return manual(`Confirm each mapped host device is needed, with the least permissions (r, w, m).${privilegedNote}`, report);
+    return manual(
+      `Confirm each mapped host device is needed, with the least permissions (r, w, m).${privilegedNote}`,
+      report,
+    );
   },
 });
 
@@ -582,15 +650,21 @@ export const ulimitsSet = defineRule({
   subject: "container",
   where: "both",
   reads: ["ulimits"],
-  remediation: "Set `--ulimit nofile=1024:4096` (Pulumi `ulimits`) where the daemon's default-ulimits do not fit the service.",
+  remediation:
+    "Set `--ulimit nofile=1024:4096` (Pulumi `ulimits`) where the daemon's default-ulimits do not fit the service.",
   check(c, ctx) {
     const format = (u: { name: string; soft: number; hard: number }) => `${u.name}=${u.soft}:${u.hard}`;
     if (c.ulimits.length > 0) return manual("Confirm the container's ulimits suit the service.", c.ulimits.map(format));
     const defaults = ctx.daemon?.defaultUlimits;
     if (defaults !== undefined && defaults.length > 0) {
-      return manual("No per-container ulimits: the daemon's default-ulimits apply; confirm they suit the service.", { daemonDefaults: defaults.map(format) });
+      return manual("No per-container ulimits: the daemon's default-ulimits apply; confirm they suit the service.", {
+        daemonDefaults: defaults.map(format),
+      });
     }
-    return manual("No per-container ulimits are set and no daemon default-ulimits are known; decide whether the service needs limits.", []);
+    return manual(
+      "No per-container ulimits are set and no daemon default-ulimits are known; decide whether the service needs limits.",
+      [],
+    );
   },
 });
 
@@ -614,7 +688,8 @@ export const noSharedPropagation = defineRule({
   subject: "container",
   where: "both",
   reads: ["mounts"],
-  remediation: "Use the default (rprivate) or slave propagation: drop `shared`/`rshared` from bind options (Pulumi `mounts[].bindOptions.propagation`).",
+  remediation:
+    "Use the default (rprivate) or slave propagation: drop `shared`/`rshared` from bind options (Pulumi `mounts[].bindOptions.propagation`).",
   check(c) {
     return failOnOffenders(c.mounts, SHARED_PROPAGATION);
   },
@@ -640,15 +715,22 @@ export const seccompEnabled = defineRule({
   subject: "container",
   where: "both",
   reads: ["privileged", "securityOptions.seccompProfile"],
-  remediation: "Remove `--security-opt seccomp=unconfined` and `--privileged`; keep the default profile or name a custom one.",
+  remediation:
+    "Remove `--security-opt seccomp=unconfined` and `--privileged`; keep the default profile or name a custom one.",
   check(c, ctx) {
     // ⚠ Privileged containers run without seccomp whatever the options say.
     if (c.privileged) return fail("privileged", true, "false: privileged containers run without seccomp");
     const profile = c.securityOptions.seccompProfile;
-    if (profile?.trim().toLowerCase() === "unconfined") return fail("securityOptions.seccompProfile", profile, "the default or a custom profile, not unconfined");
+    if (profile?.trim().toLowerCase() === "unconfined")
+      return fail("securityOptions.seccompProfile", profile, "the default or a custom profile, not unconfined");
     // No profile of its own: the daemon's default applies, which may itself be unconfined.
     if (profile === undefined && ctx.daemon?.seccompProfile?.trim().toLowerCase() === "unconfined") {
-      return fail("securityOptions.seccompProfile", null, "a profile other than unconfined", "the daemon's default seccomp profile is unconfined (--seccomp-profile)");
+      return fail(
+        "securityOptions.seccompProfile",
+        null,
+        "a profile other than unconfined",
+        "the daemon's default seccomp profile is unconfined (--seccomp-profile)",
+      );
     }
     return pass();
   },
@@ -656,7 +738,8 @@ export const seccompEnabled = defineRule({
 
 // ───────────────────────────── 5.23, 5.24 docker exec (audit log) ─────────────────────────────
 
-const NO_EXEC_LOG = "needs the audit log of `docker exec` runs (auditd watching the docker CLI) or the engine's exec sessions, which were not collected";
+const NO_EXEC_LOG =
+  "needs the audit log of `docker exec` runs (auditd watching the docker CLI) or the engine's exec sessions, which were not collected";
 
 /** Why an empty list of engine exec sessions decides nothing: the engine forgets an exec when it ends. */
 const onlyOpenSessions = (c: ContainerFacts, what: string): string =>
@@ -690,9 +773,12 @@ export const noPrivilegedExec = defineRule({
   check(c) {
     if (c.execAuditEvents === undefined) return notApplicable(NO_EXEC_LOG);
     // A privileged exec found is a failure, whatever the coverage; none found proves nothing without the log.
-    if (c.execAuditCoverage === "engine-sessions" && !c.execAuditEvents.some((e) => e.privileged)) return notApplicable(onlyOpenSessions(c, "privileged exec"));
+    if (c.execAuditCoverage === "engine-sessions" && !c.execAuditEvents.some((e) => e.privileged))
+      return notApplicable(onlyOpenSessions(c, "privileged exec"));
     const verdict = failOnOffenders(c.execAuditEvents, PRIVILEGED_EXEC);
-    return verdict.status === "pass" && c.execAuditCoverage === "audit-log" ? pass(`no privileged exec in ${logCoverage(c)}`) : verdict;
+    return verdict.status === "pass" && c.execAuditCoverage === "audit-log"
+      ? pass(`no privileged exec in ${logCoverage(c)}`)
+      : verdict;
   },
 });
 
@@ -711,10 +797,17 @@ export const noRootExec = defineRule({
     const rootExecs = c.execAuditEvents.filter((e) => isRootUser(e.user));
     if (rootExecs.length === 0) {
       if (c.execAuditCoverage === "engine-sessions") return notApplicable(onlyOpenSessions(c, "exec as root"));
-      if (c.execAuditCoverage === "audit-log") return manual(`No exec as root in ${logCoverage(c)}; confirm that period is the one of interest.`, []);
-      return manual("No `docker exec --user root` found in the collected audit events; confirm the log covers the period of interest.", []);
+      if (c.execAuditCoverage === "audit-log")
+        return manual(`No exec as root in ${logCoverage(c)}; confirm that period is the one of interest.`, []);
+      return manual(
+        "No `docker exec --user root` found in the collected audit events; confirm the log covers the period of interest.",
+        [],
+      );
     }
-    return manual("Review each exec running as root (`docker exec --user root`, or into a container whose user is root) and stop the practice.", rootExecs);
+    return manual(
+      "Review each exec running as root (`docker exec --user root`, or into a container whose user is root) and stop the practice.",
+      rootExecs,
+    );
   },
 });
 
@@ -732,7 +825,9 @@ export const noCgroupParent = defineRule({
   reads: ["cgroupParent"],
   remediation: "Remove `--cgroup-parent` (Pulumi `cgroupParent`) unless the cgroup is deliberately managed.",
   check(c) {
-    return c.cgroupParent.trim() === "" ? pass() : fail("cgroupParent", c.cgroupParent, "empty (the engine's default cgroup)");
+    return c.cgroupParent.trim() === ""
+      ? pass()
+      : fail("cgroupParent", c.cgroupParent, "empty (the engine's default cgroup)");
   },
 });
 
@@ -746,12 +841,18 @@ export const noNewPrivileges = defineRule({
   subject: "container",
   where: "both",
   reads: ["securityOptions.noNewPrivileges", "securityOptions.noNewPrivilegesOptOut"],
-  remediation: 'Add `--security-opt no-new-privileges` (Pulumi `securityOpts: ["no-new-privileges"]`) or set "no-new-privileges": true in daemon.json; never `no-new-privileges=false`.',
+  remediation:
+    'Add `--security-opt no-new-privileges` (Pulumi `securityOpts: ["no-new-privileges"]`) or set "no-new-privileges": true in daemon.json; never `no-new-privileges=false`.',
   check(c, ctx) {
     const opts = c.securityOptions;
     if (opts.noNewPrivileges) return pass();
     // The engine applies the container's explicit `no-new-privileges=false` over the daemon default.
-    if (opts.noNewPrivilegesOptOut === true) return fail("securityOptions.noNewPrivilegesOptOut", true, "no `no-new-privileges=false` (it overrides the daemon-wide setting)");
+    if (opts.noNewPrivilegesOptOut === true)
+      return fail(
+        "securityOptions.noNewPrivilegesOptOut",
+        true,
+        "no `no-new-privileges=false` (it overrides the daemon-wide setting)",
+      );
     if (ctx.daemon?.noNewPrivileges === true) return pass("inherited from the daemon's no-new-privileges: true");
     return fail("securityOptions.noNewPrivileges", false, "true, or no-new-privileges: true daemon-wide");
   },
@@ -777,14 +878,19 @@ export const healthChecked = defineRule({
   subject: "container",
   where: "both",
   reads: ["healthcheck", "imageConfig.healthcheck", "origin", "state", "healthStatus"],
-  remediation: "Define a healthcheck (Dockerfile HEALTHCHECK, `--health-cmd`, Pulumi `healthcheck`), never `--no-healthcheck`, and fix whatever makes it fail.",
+  remediation:
+    "Define a healthcheck (Dockerfile HEALTHCHECK, `--health-cmd`, Pulumi `healthcheck`), never `--no-healthcheck`, and fix whatever makes it fail.",
   check(c) {
     const hc = effectiveHealthcheck(c);
     if (!hc) {
-      const why = c.imageConfig === undefined ? "none on the container, and the image's configuration is not known" : "none on the container or in the image";
+      const why =
+        c.imageConfig === undefined
+          ? "none on the container, and the image's configuration is not known"
+          : "none on the container or in the image";
       return fail("healthcheck", null, "a healthcheck on the container or in its image", why);
     }
-    if (hc.test[0]?.toUpperCase() === "NONE") return fail(`${hc.field}.test`, hc.test, "a check command, not NONE (which disables the check)");
+    if (hc.test[0]?.toUpperCase() === "NONE")
+      return fail(`${hc.field}.test`, hc.test, "a check command, not NONE (which disables the check)");
     // Only a running container has a meaningful status; created/exited/paused are judged on the definition.
     if (c.origin !== "live" || c.state !== "running" || c.healthStatus === undefined) return pass();
     if (c.healthStatus === "healthy") return pass();
@@ -810,12 +916,20 @@ export const imagePinned = defineRule({
   subject: "container",
   where: "decl",
   reads: ["image"],
-  remediation: "Reference images by digest (`app@sha256:…`, Pulumi `docker.RemoteImage` with a digest) or pull on every deploy.",
+  remediation:
+    "Reference images by digest (`app@sha256:…`, Pulumi `docker.RemoteImage` with a digest) or pull on every deploy.",
   check(c) {
     const pinned = c.image.digest !== undefined || c.image.isImageId;
     return manual(
-      pinned ? "The image is pinned; confirm the digest is current." : "The image is referenced by tag: confirm it is pulled fresh on each deploy, or pin it by digest.",
-      { image: c.image.raw, pinnedByDigest: c.image.digest !== undefined, imageId: c.image.isImageId, ...(c.image.digest ? { digest: c.image.digest } : {}) },
+      pinned
+        ? "The image is pinned; confirm the digest is current."
+        : "The image is referenced by tag: confirm it is pulled fresh on each deploy, or pin it by digest.",
+      {
+        image: c.image.raw,
+        pinnedByDigest: c.image.digest !== undefined,
+        imageId: c.image.isImageId,
+        ...(c.image.digest ? { digest: c.image.digest } : {}),
+      },
     );
   },
 });
@@ -832,7 +946,8 @@ export const pidsLimited = defineRule({
   subject: "container",
   where: "both",
   reads: ["pidsLimit"],
-  remediation: "Set `--pids-limit 100`; @pulumi/docker 5.2.0's Container has no field for it, so set it through the HardenedContainer component (or `docker update --pids-limit`).",
+  remediation:
+    "Set `--pids-limit 100`; @pulumi/docker 5.2.0's Container has no field for it, so set it through the HardenedContainer component (or `docker update --pids-limit`).",
   check(c) {
     return c.pidsLimit !== undefined && c.pidsLimit > 0 ? pass() : fail("pidsLimit", c.pidsLimit ?? null, "> 0");
   },
@@ -858,7 +973,8 @@ export const notOnDefaultBridge = defineRule({
   subject: "container",
   where: "both",
   reads: ["networkMode", "networks"],
-  remediation: "Attach the container to a user-defined network (`docker network create`, Pulumi `networksAdvanced`) instead of docker0.",
+  remediation:
+    "Attach the container to a user-defined network (`docker network create`, Pulumi `networksAdvanced`) instead of docker0.",
   check(c) {
     const report = { onDefaultBridge: onDefaultBridge(c), networkMode: c.networkMode, networks: c.networks };
     return manual(
@@ -918,7 +1034,8 @@ const DOCKER_SOCKET_MOUNT: Offence<MountFacts, ReadonlySet<string>> = {
   isBad: (m, sockets) => exposesDockerSocket(m, sockets) !== undefined,
   field: (i) => `mounts[${i}].source`,
   observed: (m) => m.source,
-  expected: (sockets) => `no mount of the Docker socket (${[...sockets].join(", ")}, any *docker.sock) or a directory holding it`,
+  expected: (sockets) =>
+    `no mount of the Docker socket (${[...sockets].join(", ")}, any *docker.sock) or a directory holding it`,
   describe: (m, sockets) => `${describeMount(m)} exposes ${exposesDockerSocket(m, sockets)}`,
 };
 
@@ -934,7 +1051,8 @@ export const noDockerSocketMount = defineRule({
   subject: "container",
   where: "both",
   reads: ["mounts"],
-  remediation: "Remove the bind mount of docker.sock (or of a directory holding it, such as /var/run); a container with the socket controls the host. Read-only does not help.",
+  remediation:
+    "Remove the bind mount of docker.sock (or of a directory holding it, such as /var/run); a container with the socket controls the host. Read-only does not help.",
   check(c, ctx) {
     return failOnOffenders(c.mounts, DOCKER_SOCKET_MOUNT, dockerSocketPaths(ctx));
   },

@@ -41,7 +41,11 @@ export const containerSprawl = defineRule({
       inv.containers > inv.runningContainers
         ? `${inv.containers - inv.runningContainers} of ${inv.containers} containers are not running: review and remove those not needed.`
         : "Every container on the host is running; review periodically that each is still needed.",
-      { containers: inv.containers, running: inv.runningContainers, notRunning: Math.max(0, inv.containers - inv.runningContainers) },
+      {
+        containers: inv.containers,
+        running: inv.runningContainers,
+        notRunning: Math.max(0, inv.containers - inv.runningContainers),
+      },
     ),
 });
 

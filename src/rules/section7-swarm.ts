@@ -38,7 +38,6 @@ export function splitListenAddr(addr: string): { host: string; port: number } {
   return { host: a.slice(0, colon), port: port === "" ? SWARM_PORT : Number(port) };
 }
 
-
 export const minimalManagers = defineRule({
   id: "7.1",
   settings: ["swarmFaultTolerance"],
@@ -86,11 +85,21 @@ export const specificListenAddr = defineRule({
     if (gate) return gate;
     // Unset means the swarm default, 0.0.0.0:2377: every interface.
     if (s.listenAddr === undefined) {
-      return fail("listenAddr", null, `a specific address for port ${SWARM_PORT}`, "no listen address given: swarm defaults to 0.0.0.0:2377");
+      return fail(
+        "listenAddr",
+        null,
+        `a specific address for port ${SWARM_PORT}`,
+        "no listen address given: swarm defaults to 0.0.0.0:2377",
+      );
     }
     const { host, port } = splitListenAddr(s.listenAddr);
     if (isWildcardAddress(host)) {
-      return fail("listenAddr", s.listenAddr, `a specific IP address or interface for port ${port}, not a wildcard`, "the management port is reachable on every interface");
+      return fail(
+        "listenAddr",
+        s.listenAddr,
+        `a specific IP address or interface for port ${port}, not a wildcard`,
+        "the management port is reachable on every interface",
+      );
     }
     return pass(`listens on ${s.listenAddr}`);
   },
@@ -110,8 +119,13 @@ export const encryptedOverlay = defineRule({
   remediation:
     'Create overlay networks with encryption: `docker network create -d overlay --opt encrypted NAME` (Pulumi docker.Network `driver: "overlay", options: { encrypted: "" }`); an existing network must be re-created.',
   check(n) {
-    if (n.driver !== "overlay") return notApplicable(`driver "${n.driver}" is not overlay: the encrypted option applies to overlay networks only`);
-    return n.encrypted ? pass("overlay traffic is encrypted (IPsec)") : fail("encrypted", n.encrypted, "true (the overlay network's `encrypted` option set)");
+    if (n.driver !== "overlay")
+      return notApplicable(
+        `driver "${n.driver}" is not overlay: the encrypted option applies to overlay networks only`,
+      );
+    return n.encrypted
+      ? pass("overlay traffic is encrypted (IPsec)")
+      : fail("encrypted", n.encrypted, "true (the overlay network's `encrypted` option set)");
   },
 });
 
@@ -125,11 +139,14 @@ export const swarmSecrets = defineRule({
   where: "both",
   aliases: ["cis-1.13:7.5"],
   reads: ["active", "state"],
-  remediation: "Store credentials with `docker secret create` and grant them to services with `--secret`, instead of environment variables, images or bind-mounted files.",
+  remediation:
+    "Store credentials with `docker secret create` and grant them to services with `--secret`, instead of environment variables, images or bind-mounted files.",
   check(s) {
     return (
       swarmGate(s) ??
-      manual("Check that services receive credentials as swarm secrets (`docker secret ls`, `docker service inspect`), not through environment variables, images or bind mounts.")
+      manual(
+        "Check that services receive credentials as swarm secrets (`docker secret ls`, `docker service inspect`), not through environment variables, images or bind mounts.",
+      )
     );
   },
 });
@@ -144,7 +161,8 @@ export const autolock = defineRule({
   where: "both",
   aliases: ["cis-1.13:7.6"],
   reads: ["active", "state", "isManager", "autolockEnabled"],
-  remediation: "Enable autolock: `docker swarm update --autolock=true` (or `docker swarm init --autolock`), and keep the unlock key offline.",
+  remediation:
+    "Enable autolock: `docker swarm update --autolock=true` (or `docker swarm init --autolock`), and keep the unlock key offline.",
   check(s) {
     // Only an autolocked swarm can be in the `locked` state.
     if (s.state === "locked") return pass("the node is locked: autolock is enabled");
@@ -161,7 +179,14 @@ export const autolock = defineRule({
 });
 
 /** The report-only swarm operations: same gate, different guidance. */
-function swarmProcessRule(id: string, alias: string, title: string, guidance: string, remediation: string, managersOnly?: string) {
+function swarmProcessRule(
+  id: string,
+  alias: string,
+  title: string,
+  guidance: string,
+  remediation: string,
+  managersOnly?: string,
+) {
   return defineRule({
     id,
     title,

@@ -15,7 +15,12 @@ export interface SettingSchema {
   description: string;
 }
 
-const stringList = (description: string, dflt: readonly string[]): SettingSchema => ({ type: "array", items: { type: "string" }, default: [...dflt], description });
+const stringList = (description: string, dflt: readonly string[]): SettingSchema => ({
+  type: "array",
+  items: { type: "string" },
+  default: [...dflt],
+  description,
+});
 const d = DEFAULT_SETTINGS;
 
 export const SETTING_SCHEMAS: Readonly<Record<keyof RuleSettings, SettingSchema>> = {
@@ -24,12 +29,33 @@ export const SETTING_SCHEMAS: Readonly<Record<keyof RuleSettings, SettingSchema>
     d.capabilityAllowList,
   ),
   trustedDockerUsers: stringList("Users allowed in the docker group / owning the socket.", d.trustedDockerUsers),
-  trustedRegistries: stringList('Registries or repository prefixes images may come from (e.g. "registry.example.com", "docker.io/library"); empty = report each image for review.', d.trustedRegistries),
-  minimumEngineVersion: { type: "string", pattern: "^\\d+(\\.\\d+){0,2}$", ...(d.minimumEngineVersion ? { default: d.minimumEngineVersion } : {}), description: 'Minimum acceptable Docker Engine version, e.g. "28.3.3".' },
-  dockerSocketPath: { type: "string", default: d.dockerSocketPath, description: "The Docker socket's path on the hosts (any path ending in docker.sock counts too)." },
+  trustedRegistries: stringList(
+    'Registries or repository prefixes images may come from (e.g. "registry.example.com", "docker.io/library"); empty = report each image for review.',
+    d.trustedRegistries,
+  ),
+  minimumEngineVersion: {
+    type: "string",
+    pattern: "^\\d+(\\.\\d+){0,2}$",
+    ...(d.minimumEngineVersion ? { default: d.minimumEngineVersion } : {}),
+    description: 'Minimum acceptable Docker Engine version, e.g. "28.3.3".',
+  },
+  dockerSocketPath: {
+    type: "string",
+    default: d.dockerSocketPath,
+    description: "The Docker socket's path on the hosts (any path ending in docker.sock counts too).",
+  },
   swarmNeeded: { type: "boolean", default: d.swarmNeeded, description: "Swarm mode is needed on these hosts." },
-  swarmFaultTolerance: { type: "integer", minimum: 0, default: d.swarmFaultTolerance, description: "Manager failures the swarm must tolerate." },
-  cgroupParentConfirmed: { type: "boolean", default: d.cgroupParentConfirmed, description: "A non-default cgroup parent was deliberately chosen." },
+  swarmFaultTolerance: {
+    type: "integer",
+    minimum: 0,
+    default: d.swarmFaultTolerance,
+    description: "Manager failures the swarm must tolerate.",
+  },
+  cgroupParentConfirmed: {
+    type: "boolean",
+    default: d.cgroupParentConfirmed,
+    description: "A non-default cgroup parent was deliberately chosen.",
+  },
   localOnlyLogDrivers: stringList("Log drivers that keep logs on the host only.", d.localOnlyLogDrivers),
 };
 

@@ -23,7 +23,15 @@
 import { assertHostPath } from "./host-paths";
 import { REPORT_FUNCTIONS } from "./host-report";
 import { shellQuote } from "./quote";
-import { DEFAULT_LOCK_WAIT_SECONDS, DEFAULT_STATE_DIR, hostLock, hostLockFile, messageFunctions, REPLACE_FILE_FUNCTION, REQUIRE_ROOT } from "./shell-prelude";
+import {
+  DEFAULT_LOCK_WAIT_SECONDS,
+  DEFAULT_STATE_DIR,
+  hostLock,
+  hostLockFile,
+  messageFunctions,
+  REPLACE_FILE_FUNCTION,
+  REQUIRE_ROOT,
+} from "./shell-prelude";
 
 /** The audit key of every rule this component writes (`auditctl -D -k` removes exactly these). */
 export const AUDIT_KEY = "hardened-docker";
@@ -57,7 +65,11 @@ const UNIT_DIRS = ["/lib/systemd/system", "/usr/lib/systemd/system", "/etc/syste
  * for 5.23/5.24): every place each item may live on Debian/Ubuntu
  * and RHEL-family hosts (the script keeps those that exist). `skip` drops exempted rules.
  */
-export function defaultAuditCandidates(o: { dataRoot: string; daemonConfig?: string; skip?: ReadonlySet<string> }): AuditCandidate[] {
+export function defaultAuditCandidates(o: {
+  dataRoot: string;
+  daemonConfig?: string;
+  skip?: ReadonlySet<string>;
+}): AuditCandidate[] {
   const all: AuditCandidate[] = [
     { rule: "1.1.3", binary: "dockerd" },
     { rule: "1.1.4", path: "/run/containerd" },
@@ -89,9 +101,11 @@ const RULE_ID = /^1\.1\.\d{1,2}$|^5\.23$|^extra$/;
 export function renderAuditRulesScript(o: AuditRulesOptions): string {
   const rulesFile = assertHostPath("rulesFile", o.rulesFile);
   const lines = o.candidates.map((c, i) => {
-    if (!RULE_ID.test(c.rule)) throw new Error(`candidates[${i}].rule = ${JSON.stringify(c.rule)}: must be a CIS 1.1.x id, "5.23" or "extra"`);
+    if (!RULE_ID.test(c.rule))
+      throw new Error(`candidates[${i}].rule = ${JSON.stringify(c.rule)}: must be a CIS 1.1.x id, "5.23" or "extra"`);
     if ("binary" in c) {
-      if (!BINARY.test(c.binary)) throw new Error(`candidates[${i}].binary = ${JSON.stringify(c.binary)}: must be a program name`);
+      if (!BINARY.test(c.binary))
+        throw new Error(`candidates[${i}].binary = ${JSON.stringify(c.binary)}: must be a program name`);
       return `${c.everyCopy ? "watch_binary_copies" : "watch_binary"} ${c.rule} ${shellQuote(c.binary)}`;
     }
     return `watch_path ${c.rule} ${shellQuote(assertHostPath(`candidates[${i}].path`, c.path))}`;

@@ -13,7 +13,18 @@
 import { createHash } from "crypto";
 
 /** The properties of a command:local / command:remote Command that the digest covers. */
-export const DIGESTED_COMMAND_PROPS = ["create", "update", "delete", "stdin", "interpreter", "dir", "environment", "logging", "triggers", "connection"] as const;
+export const DIGESTED_COMMAND_PROPS = [
+  "create",
+  "update",
+  "delete",
+  "stdin",
+  "interpreter",
+  "dir",
+  "environment",
+  "logging",
+  "triggers",
+  "connection",
+] as const;
 /** Of a remote command's `connection`: where it connects and the key it pins (never the private key). */
 export const DIGESTED_CONNECTION_FIELDS = ["host", "port", "user", "hostKey"] as const;
 
@@ -31,7 +42,9 @@ export function digestedProps(props: Readonly<Record<string, unknown>>): Record<
     if (value === undefined) continue;
     if (key === "connection" && value !== null && typeof value === "object") {
       const c = value as Record<string, unknown>;
-      covered[key] = Object.fromEntries(DIGESTED_CONNECTION_FIELDS.filter((f) => c[f] !== undefined).map((f) => [f, c[f]]));
+      covered[key] = Object.fromEntries(
+        DIGESTED_CONNECTION_FIELDS.filter((f) => c[f] !== undefined).map((f) => [f, c[f]]),
+      );
     } else covered[key] = value;
   }
   return covered;
@@ -39,7 +52,9 @@ export function digestedProps(props: Readonly<Record<string, unknown>>): Record<
 
 /** sha256 (hex) of the covered properties, in a canonical JSON (sorted keys; absent, null and undefined alike). */
 export function commandDigest(props: CommandProps): string {
-  return createHash("sha256").update(canonicalJson(digestedProps(props)), "utf8").digest("hex");
+  return createHash("sha256")
+    .update(canonicalJson(digestedProps(props)), "utf8")
+    .digest("hex");
 }
 
 /** JSON with object keys sorted and null/undefined members left out, so equal content gives equal text. */

@@ -53,7 +53,16 @@ import { join } from "node:path";
 import { DOCKER_SERVICE_FUNCTIONS, engineShellFunctions } from "./engine-shell";
 import { assertHostPath, parentDir } from "./host-paths";
 import { shellQuote } from "./quote";
-import { DEFAULT_LOCK_WAIT_SECONDS, DEFAULT_STATE_DIR, DURABLE_FILE_FUNCTIONS, hostLock, hostLockFile, messageFunctions, REQUIRE_ROOT, stepBoundaries } from "./shell-prelude";
+import {
+  DEFAULT_LOCK_WAIT_SECONDS,
+  DEFAULT_STATE_DIR,
+  DURABLE_FILE_FUNCTIONS,
+  hostLock,
+  hostLockFile,
+  messageFunctions,
+  REQUIRE_ROOT,
+  stepBoundaries,
+} from "./shell-prelude";
 
 /** The labels of /proc/<pid>/limits for Docker's ulimit names (go-units). */
 export const PROC_LIMIT_LABELS: Readonly<Record<string, string>> = {
@@ -98,7 +107,16 @@ export function daemonApplyStateFile(stateDir: string = DEFAULT_STATE_DIR): stri
  * `reloaded`: live-restore on in the running daemon, when it needed a reload; `restarted`:
  * `systemctl restart` returned). A test can stop the script at any of them (HD_STOP_AT).
  */
-export const DAEMON_APPLY_STEPS = ["staged", "previous-saved", "restarting", "installed", "reloaded", "restarted", "verified", "done"] as const;
+export const DAEMON_APPLY_STEPS = [
+  "staged",
+  "previous-saved",
+  "restarting",
+  "installed",
+  "reloaded",
+  "restarted",
+  "verified",
+  "done",
+] as const;
 /** The step boundaries of a rollback, in order (`engine-stopped` and `restored` only when the new files went into place). */
 export const DAEMON_ROLLBACK_STEPS = ["rolling-back", "engine-stopped", "restored", "rolled-back"] as const;
 export type DaemonApplyStep = (typeof DAEMON_APPLY_STEPS)[number] | (typeof DAEMON_ROLLBACK_STEPS)[number] | "replaced";
@@ -141,7 +159,11 @@ export function configSha256(text: string): string {
 
 /** Base64 in lines of 76 characters (what `base64` prints; `base64 -d` reads it back). */
 function base64Lines(text: string): string {
-  return (Buffer.from(text, "utf8").toString("base64").match(/.{1,76}/g) ?? []).join("\n");
+  return (
+    Buffer.from(text, "utf8")
+      .toString("base64")
+      .match(/.{1,76}/g) ?? []
+  ).join("\n");
 }
 
 /** Heredoc delimiter: `-` is outside the base64 alphabet, so no line of the payload can equal it. */
@@ -165,7 +187,8 @@ export function renderDaemonApplyScript(o: DaemonApplyOptions): string {
   const limitChecks = o.ulimits.map(({ name, hard }) => {
     const label = PROC_LIMIT_LABELS[name];
     if (!label) throw new Error(`ulimits: unknown ulimit name ${JSON.stringify(name)}`);
-    if (!Number.isSafeInteger(hard) || hard < 0) throw new Error(`ulimits.${name}: hard limit must be a non-negative integer`);
+    if (!Number.isSafeInteger(hard) || hard < 0)
+      throw new Error(`ulimits.${name}: hard limit must be a non-negative integer`);
     return `  check_limit ${shellQuote(label)} ${name} ${hard}`;
   });
   const q = shellQuote;

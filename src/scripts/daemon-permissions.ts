@@ -14,7 +14,14 @@
 import { TLS_FILES } from "./daemon-apply";
 import { assertHostPath } from "./host-paths";
 import { shellQuote } from "./quote";
-import { DEFAULT_LOCK_WAIT_SECONDS, DEFAULT_STATE_DIR, hostLock, hostLockFile, messageFunctions, REQUIRE_ROOT } from "./shell-prelude";
+import {
+  DEFAULT_LOCK_WAIT_SECONDS,
+  DEFAULT_STATE_DIR,
+  hostLock,
+  hostLockFile,
+  messageFunctions,
+  REQUIRE_ROOT,
+} from "./shell-prelude";
 
 export interface DaemonPermissionsOptions {
   /** /etc/docker (3.5, 3.6); registry certificates are looked for in its certs.d (3.7, 3.8). */
@@ -50,7 +57,16 @@ export function renderDaemonPermissionsScript(o: DaemonPermissionsOptions): stri
     fixLine(o.configFile, "configFile", "root", "root", "0644", "max"),
     ...(o.tlsDir === undefined
       ? []
-      : TLS_FILES.map((f) => fixLine(`${o.tlsDir}/${f.file}`, "tlsDir", "root", "root", f.mode, f.file === "server-key.pem" ? "exact" : "max"))),
+      : TLS_FILES.map((f) =>
+          fixLine(
+            `${o.tlsDir}/${f.file}`,
+            "tlsDir",
+            "root",
+            "root",
+            f.mode,
+            f.file === "server-key.pem" ? "exact" : "max",
+          ),
+        )),
     ...o.unitFiles.map((p, i) => fixLine(p, `unitFiles[${i}]`, "root", "root", "0644", "max")),
     ...o.environmentFiles.map((p, i) => fixLine(p, `environmentFiles[${i}]`, "root", "root", "0644", "max")),
     fixLine(o.dockerSocket, "dockerSocket", "root", '"$socket_group"', "0660", "max"),

@@ -12,7 +12,14 @@
 import { STAGED_SUFFIX, TLS_FILES } from "./daemon-apply";
 import { assertHostPath } from "./host-paths";
 import { shellQuote } from "./quote";
-import { DEFAULT_LOCK_WAIT_SECONDS, DEFAULT_STATE_DIR, hostLock, hostLockFile, messageFunctions, REQUIRE_ROOT } from "./shell-prelude";
+import {
+  DEFAULT_LOCK_WAIT_SECONDS,
+  DEFAULT_STATE_DIR,
+  hostLock,
+  hostLockFile,
+  messageFunctions,
+  REQUIRE_ROOT,
+} from "./shell-prelude";
 
 export interface TlsMaterial {
   /** CA certificate (PEM) that client certificates must chain to. */
@@ -29,9 +36,12 @@ const PEM_KEY = /-----BEGIN ([A-Z]+ )?PRIVATE KEY-----[\s\S]+-----END ([A-Z]+ )?
 /** Problems with TLS material, named by field; never quotes the material itself. */
 export function tlsMaterialProblems(m: TlsMaterial, prefix = "tls"): string[] {
   const problems: string[] = [];
-  if (typeof m.caCert !== "string" || !PEM_CERT.test(m.caCert)) problems.push(`${prefix}.caCert: must be a PEM certificate (-----BEGIN CERTIFICATE-----)`);
-  if (typeof m.cert !== "string" || !PEM_CERT.test(m.cert)) problems.push(`${prefix}.cert: must be a PEM certificate (-----BEGIN CERTIFICATE-----)`);
-  if (typeof m.key !== "string" || !PEM_KEY.test(m.key)) problems.push(`${prefix}.key: must be a PEM private key (-----BEGIN … PRIVATE KEY-----)`);
+  if (typeof m.caCert !== "string" || !PEM_CERT.test(m.caCert))
+    problems.push(`${prefix}.caCert: must be a PEM certificate (-----BEGIN CERTIFICATE-----)`);
+  if (typeof m.cert !== "string" || !PEM_CERT.test(m.cert))
+    problems.push(`${prefix}.cert: must be a PEM certificate (-----BEGIN CERTIFICATE-----)`);
+  if (typeof m.key !== "string" || !PEM_KEY.test(m.key))
+    problems.push(`${prefix}.key: must be a PEM private key (-----BEGIN … PRIVATE KEY-----)`);
   return problems;
 }
 

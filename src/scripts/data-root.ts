@@ -55,7 +55,15 @@ import { DOCKER_SERVICE_FUNCTIONS, engineShellFunctions } from "./engine-shell";
 import { assertHostPath, parentDir } from "./host-paths";
 import { REPORT_FUNCTIONS } from "./host-report";
 import { shellQuote } from "./quote";
-import { DEFAULT_LOCK_WAIT_SECONDS, DURABLE_FILE_FUNCTIONS, hostLock, hostLockFile, messageFunctions, REQUIRE_ROOT, stepBoundaries } from "./shell-prelude";
+import {
+  DEFAULT_LOCK_WAIT_SECONDS,
+  DURABLE_FILE_FUNCTIONS,
+  hostLock,
+  hostLockFile,
+  messageFunctions,
+  REQUIRE_ROOT,
+  stepBoundaries,
+} from "./shell-prelude";
 
 /** The steps at which a test can make the script fail (HD_FAIL_AT). */
 export const FAILURE_POINTS = ["after-stop", "after-copy", "after-verify", "after-switch", "after-start"] as const;
@@ -66,7 +74,21 @@ export type FailurePoint = (typeof FAILURE_POINTS)[number];
  * host changes further) and the switch's sub-steps. A test can stop the script at any of them
  * (HD_STOP_AT) and kill it there; `rolling-back` is where an undo begins.
  */
-export const DATA_ROOT_STEPS = ["planned", "formatted", "staged", "stopped", "copied", "verified", "switching", "renamed", "fstab-written", "mounted", "switched", "started", "done"] as const;
+export const DATA_ROOT_STEPS = [
+  "planned",
+  "formatted",
+  "staged",
+  "stopped",
+  "copied",
+  "verified",
+  "switching",
+  "renamed",
+  "fstab-written",
+  "mounted",
+  "switched",
+  "started",
+  "done",
+] as const;
 export type DataRootStep = (typeof DATA_ROOT_STEPS)[number] | "rolling-back";
 
 /** Default filesystem label of the data root filesystem this component makes. */
@@ -119,11 +141,37 @@ const DEVICE_PATTERNS = [
   /^\/dev\/[A-Za-z0-9+_.][A-Za-z0-9+_.-]{0,127}\/[A-Za-z0-9+_.][A-Za-z0-9+_.-]{0,127}$/,
 ];
 /** /dev subdirectories that are never an LVM volume group. */
-const NOT_VOLUME_GROUPS = new Set(["disk", "mapper", "shm", "pts", "fd", "char", "block", "bus", "cpu", "dri", "net", "snd", "input", "hugepages", "mqueue", "vfio", "usb", "serial", "md", "dm", "loop", "zram", "vhost-net", "v4l"]);
+const NOT_VOLUME_GROUPS = new Set([
+  "disk",
+  "mapper",
+  "shm",
+  "pts",
+  "fd",
+  "char",
+  "block",
+  "bus",
+  "cpu",
+  "dri",
+  "net",
+  "snd",
+  "input",
+  "hugepages",
+  "mqueue",
+  "vfio",
+  "usb",
+  "serial",
+  "md",
+  "dm",
+  "loop",
+  "zram",
+  "vhost-net",
+  "v4l",
+]);
 
 /** Why `device` is not an acceptable block device path, or undefined. */
 export function deviceProblem(device: unknown): string | undefined {
-  const expected = "must be a block device path: /dev/loopN, /dev/sdX[N], /dev/vdX[N], /dev/xvdX[N], /dev/nvmeXnY[pZ], /dev/mapper/NAME or /dev/VG/LV";
+  const expected =
+    "must be a block device path: /dev/loopN, /dev/sdX[N], /dev/vdX[N], /dev/xvdX[N], /dev/nvmeXnY[pZ], /dev/mapper/NAME or /dev/VG/LV";
   if (typeof device !== "string" || !DEVICE_PATTERNS.some((p) => p.test(device))) return expected;
   const [, , dir, name] = device.split("/");
   if (name === undefined) return undefined; // /dev/NAME: one of the disk patterns
@@ -148,7 +196,33 @@ export function lvmDevice(volumeGroup: string, logicalVolume: string): string {
 }
 
 /** Directories that must never be moved aside as a "data root". */
-const SYSTEM_DIRS = new Set(["/", "/bin", "/boot", "/dev", "/etc", "/home", "/lib", "/lib32", "/lib64", "/media", "/mnt", "/opt", "/proc", "/root", "/run", "/sbin", "/srv", "/sys", "/tmp", "/usr", "/var", "/var/lib", "/var/run", "/var/tmp", "/var/log"]);
+const SYSTEM_DIRS = new Set([
+  "/",
+  "/bin",
+  "/boot",
+  "/dev",
+  "/etc",
+  "/home",
+  "/lib",
+  "/lib32",
+  "/lib64",
+  "/media",
+  "/mnt",
+  "/opt",
+  "/proc",
+  "/root",
+  "/run",
+  "/sbin",
+  "/srv",
+  "/sys",
+  "/tmp",
+  "/usr",
+  "/var",
+  "/var/lib",
+  "/var/run",
+  "/var/tmp",
+  "/var/log",
+]);
 
 /** Why `path` cannot be a data root (or an existing mount used for it), or undefined. */
 export function dataRootPathProblem(path: unknown): string | undefined {
@@ -156,14 +230,17 @@ export function dataRootPathProblem(path: unknown): string | undefined {
   const m = /^\/[A-Za-z0-9._+@/-]*$/.test(path);
   if (!m || !path.startsWith("/")) return "must be an absolute path of letters, digits and / . _ - + @";
   if (path.split("/").some((s) => s === ".." || s === ".")) return 'must not contain "." or ".." segments';
-  if (path.includes("//") || (path !== "/" && path.endsWith("/"))) return "must be a normalised path (no // and no trailing /)";
+  if (path.includes("//") || (path !== "/" && path.endsWith("/")))
+    return "must be a normalised path (no // and no trailing /)";
   if (SYSTEM_DIRS.has(path)) return "is a system directory";
   return undefined;
 }
 
 /** ext4 labels: at most 16 bytes; a conservative character set. */
 export function labelProblem(label: unknown): string | undefined {
-  return typeof label === "string" && /^[A-Za-z0-9_][A-Za-z0-9_-]{0,15}$/.test(label) ? undefined : "must be 1–16 of [A-Za-z0-9_-], not starting with - (an ext4 label)";
+  return typeof label === "string" && /^[A-Za-z0-9_][A-Za-z0-9_-]{0,15}$/.test(label)
+    ? undefined
+    : "must be 1–16 of [A-Za-z0-9_-], not starting with - (an ext4 label)";
 }
 
 function check(what: string, problem: string | undefined, value: unknown): void {
@@ -171,7 +248,6 @@ function check(what: string, problem: string | undefined, value: unknown): void 
 }
 
 // ───────────── the script ─────────────
-
 
 /** The shell body (./sh/data-root.sh), read once. */
 const BODY = readFileSync(join(__dirname, "sh", "data-root.sh"), "utf8");
@@ -182,8 +258,13 @@ export function renderDataRootScript(o: DataRootOptions): string {
   if (o.source.kind === "device") check("device", deviceProblem(o.source.device), o.source.device);
   else {
     check("mount", dataRootPathProblem(o.source.mount), o.source.mount);
-    if (o.source.mount !== o.dataRoot && (o.dataRoot.startsWith(o.source.mount + "/") || o.source.mount.startsWith(o.dataRoot + "/")))
-      throw new Error(`mount = ${JSON.stringify(o.source.mount)}: must not contain, or lie inside, the data root ${o.dataRoot}`);
+    if (
+      o.source.mount !== o.dataRoot &&
+      (o.dataRoot.startsWith(o.source.mount + "/") || o.source.mount.startsWith(o.dataRoot + "/"))
+    )
+      throw new Error(
+        `mount = ${JSON.stringify(o.source.mount)}: must not contain, or lie inside, the data root ${o.dataRoot}`,
+      );
   }
   check("label", labelProblem(o.label), o.label);
   const fstab = assertHostPath("fstab", o.fstab);
@@ -195,7 +276,8 @@ export function renderDataRootScript(o: DataRootOptions): string {
   if (!Number.isSafeInteger(o.timeoutSeconds) || o.timeoutSeconds < 5 || o.timeoutSeconds > 3600)
     throw new Error(`timeoutSeconds = ${JSON.stringify(o.timeoutSeconds)}: must be an integer from 5 to 3600`);
   const copyTool = o.copyTool ?? "auto";
-  if (!["auto", "rsync", "tar"].includes(copyTool)) throw new Error(`copyTool = ${JSON.stringify(copyTool)}: must be auto, rsync or tar`);
+  if (!["auto", "rsync", "tar"].includes(copyTool))
+    throw new Error(`copyTool = ${JSON.stringify(copyTool)}: must be auto, rsync or tar`);
 
   const q = shellQuote;
   const dataRoot = o.dataRoot;

@@ -17,14 +17,23 @@
 import { assertHostPath } from "./host-paths";
 import { REPORT_FUNCTIONS } from "./host-report";
 import { shellQuote } from "./quote";
-import { DEFAULT_LOCK_WAIT_SECONDS, DEFAULT_STATE_DIR, hostLock, hostLockFile, messageFunctions, REQUIRE_ROOT } from "./shell-prelude";
+import {
+  DEFAULT_LOCK_WAIT_SECONDS,
+  DEFAULT_STATE_DIR,
+  hostLock,
+  hostLockFile,
+  messageFunctions,
+  REQUIRE_ROOT,
+} from "./shell-prelude";
 
 /** User and group names accepted in arguments: lower-case, digits, _ . -, not starting with - or a digit (useradd's safe set). */
 const NAME = /^[a-z_][a-z0-9_.-]{0,31}$/;
 
 /** Why `name` is not an acceptable user (or group) name, or undefined. */
 export function userNameProblem(name: unknown): string | undefined {
-  return typeof name === "string" && NAME.test(name) ? undefined : "must be a user name: 1–32 of [a-z0-9_.-], starting with a letter or _";
+  return typeof name === "string" && NAME.test(name)
+    ? undefined
+    : "must be a user name: 1–32 of [a-z0-9_.-], starting with a letter or _";
 }
 
 export interface DockerGroupOptions {

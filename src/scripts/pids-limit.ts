@@ -11,8 +11,10 @@ const CONTAINER_ID = /^[0-9a-f]{12,64}$/;
 
 /** `update --pids-limit=N -- 'id'`: both values validated, then quoted. */
 function updateArgs(containerId: string, pidsLimit: number): string {
-  if (!CONTAINER_ID.test(containerId)) throw new Error(`pids-limit: container id must be 12–64 hex characters (got ${JSON.stringify(containerId)})`);
-  if (!Number.isSafeInteger(pidsLimit) || pidsLimit < 1) throw new Error(`pids-limit: must be a positive integer (got ${JSON.stringify(pidsLimit)})`);
+  if (!CONTAINER_ID.test(containerId))
+    throw new Error(`pids-limit: container id must be 12–64 hex characters (got ${JSON.stringify(containerId)})`);
+  if (!Number.isSafeInteger(pidsLimit) || pidsLimit < 1)
+    throw new Error(`pids-limit: must be a positive integer (got ${JSON.stringify(pidsLimit)})`);
   return `update --pids-limit=${pidsLimit} -- ${shellQuote(containerId)} >/dev/null`;
 }
 
@@ -35,7 +37,11 @@ export const LOCAL_ENGINE_ENV = "env -u DOCKER_HOST -u DOCKER_CONTEXT -u DOCKER_
  * waits for it, so that it never runs while the data root moves or dockerd restarts: flock needs
  * only read access, so an SSH user who is not root can wait on it too.
  */
-export function renderHostPidsLimitCommand(containerId: string, pidsLimit: number, lockFile = hostLockFile(DEFAULT_STATE_DIR)): string {
+export function renderHostPidsLimitCommand(
+  containerId: string,
+  pidsLimit: number,
+  lockFile = hostLockFile(DEFAULT_STATE_DIR),
+): string {
   const lock = shellQuote(assertHostPath("lockFile", lockFile));
   const update = `${LOCAL_ENGINE_ENV} docker --context default ${updateArgs(containerId, pidsLimit)}`;
   return `if [ -r ${lock} ] && command -v flock >/dev/null 2>&1; then flock -s -w ${DEFAULT_LOCK_WAIT_SECONDS} ${lock} ${update}; else ${update}; fi`;
@@ -73,7 +79,10 @@ const DOCKER_HOST_URL = /^(ssh:\/\/[a-z_][a-z0-9_-]{0,31}@|tcp:\/\/)[^\s'"\\@/]+
 export function renderEnginePidsLimitCommand(containerId: string, pidsLimit: number, target: EngineTarget): string {
   const update = `docker ${updateArgs(containerId, pidsLimit)}`;
   const host = target.dockerHost;
-  if (!DOCKER_HOST_URL.test(host)) throw new Error(`pids-limit: the engine must be ssh://user@host[:port] or tcp://host:port (got ${JSON.stringify(host)})`);
+  if (!DOCKER_HOST_URL.test(host))
+    throw new Error(
+      `pids-limit: the engine must be ssh://user@host[:port] or tcp://host:port (got ${JSON.stringify(host)})`,
+    );
   const ssh = host.startsWith("ssh://");
   if (ssh && target.tls) throw new Error("pids-limit: TLS material is for a tcp:// engine, not ssh://");
   if (!ssh && target.sshOpts) throw new Error("pids-limit: ssh options are for an ssh:// engine, not tcp://");
@@ -87,8 +96,13 @@ export function renderEnginePidsLimitCommand(containerId: string, pidsLimit: num
     "unset DOCKER_CONTEXT DOCKER_TLS_VERIFY DOCKER_CERT_PATH",
   ];
   if (ssh) {
-    if ((target.sshOpts ?? []).some((o) => o.includes("\n"))) throw new Error("pids-limit: an ssh option cannot hold a newline");
-    const wrapper = `exec "$HD_REAL_SSH" -o BatchMode=yes ${(target.sshOpts ?? []).map(shellQuote).join(" ")} "$@"`.replace(/ {2}/g, " ");
+    if ((target.sshOpts ?? []).some((o) => o.includes("\n")))
+      throw new Error("pids-limit: an ssh option cannot hold a newline");
+    const wrapper =
+      `exec "$HD_REAL_SSH" -o BatchMode=yes ${(target.sshOpts ?? []).map(shellQuote).join(" ")} "$@"`.replace(
+        / {2}/g,
+        " ",
+      );
     lines.push(
       `HD_REAL_SSH=$(command -v ssh) || ${fail("ssh is not installed on the deploying machine (the docker CLI's ssh transport runs it)")}`,
       "export HD_REAL_SSH",

@@ -17,7 +17,15 @@
 import { assertHostPath } from "./host-paths";
 import { REPORT_FUNCTIONS } from "./host-report";
 import { shellQuote } from "./quote";
-import { DEFAULT_LOCK_WAIT_SECONDS, DEFAULT_STATE_DIR, hostLock, hostLockFile, messageFunctions, REPLACE_FILE_FUNCTION, REQUIRE_ROOT } from "./shell-prelude";
+import {
+  DEFAULT_LOCK_WAIT_SECONDS,
+  DEFAULT_STATE_DIR,
+  hostLock,
+  hostLockFile,
+  messageFunctions,
+  REPLACE_FILE_FUNCTION,
+  REQUIRE_ROOT,
+} from "./shell-prelude";
 
 export const DEFAULT_UNATTENDED_FILE = "/etc/apt/apt.conf.d/52hardened-docker-unattended-upgrades";
 
@@ -42,7 +50,8 @@ export function unattendedUpgradesConfig(includeEngine: boolean): string {
     ...(includeEngine ? ['"site=download.docker.com";'] : []),
   ];
   return [
-    "// Written by hardened-docker (HardenedHost): unattended security updates" + (includeEngine ? " for the OS and the Docker engine packages." : " for the OS."),
+    "// Written by hardened-docker (HardenedHost): unattended security updates" +
+      (includeEngine ? " for the OS and the Docker engine packages." : " for the OS."),
     'APT::Periodic::Update-Package-Lists "1";',
     'APT::Periodic::Unattended-Upgrade "1";',
     "Unattended-Upgrade::Origins-Pattern {",

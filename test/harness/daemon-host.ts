@@ -19,7 +19,10 @@ export interface ScriptRun {
  * Run a rendered script the way it reaches the host: `bash -s` (or `dash -s`) with the text on
  * stdin, or, when the script itself reads stdin (the TLS step), `SHELL -c TEXT` with `stdin`.
  */
-export function runScript(text: string, o: { env?: Record<string, string>; stdin?: string; shell?: "bash" | "dash"; timeoutMs?: number } = {}): ScriptRun {
+export function runScript(
+  text: string,
+  o: { env?: Record<string, string>; stdin?: string; shell?: "bash" | "dash"; timeoutMs?: number } = {},
+): ScriptRun {
   const shell = o.shell ?? "bash";
   const args = o.stdin === undefined ? ["-s"] : ["-c", text, "hd-script"];
   const r = spawnSync(shell, args, {
@@ -37,7 +40,15 @@ export function statFile(path: string): FileStat | undefined {
   const r = spawnSync("stat", ["-c", "%U\t%G\t%a\t%F", "--", path], { encoding: "utf8" });
   if (r.status !== 0) return undefined;
   const [owner, group, mode, kind] = r.stdout.trim().split("\t");
-  const type = kind.includes("regular") ? "file" : kind === "directory" ? "directory" : kind === "socket" ? "socket" : kind === "symbolic link" ? "symlink" : "other";
+  const type = kind.includes("regular")
+    ? "file"
+    : kind === "directory"
+      ? "directory"
+      : kind === "socket"
+        ? "socket"
+        : kind === "symbolic link"
+          ? "symlink"
+          : "other";
   return { path, type, owner, group, mode: parseInt(mode, 8) };
 }
 
@@ -65,12 +76,18 @@ export function hostTree(root: string): HostTree {
     containerdSocket: join(root, "run/containerd/containerd.sock"),
     unitFiles: [join(root, "lib/systemd/system/docker.service"), join(root, "lib/systemd/system/docker.socket")],
     environmentFiles: [join(root, "etc/default/docker"), join(root, "etc/sysconfig/docker")],
-    registryCerts: [join(etcDocker, "certs.d/registry.example.com/ca.crt"), join(etcDocker, "certs.d/registry.example.com/client.key")],
+    registryCerts: [
+      join(etcDocker, "certs.d/registry.example.com/ca.crt"),
+      join(etcDocker, "certs.d/registry.example.com/client.key"),
+    ],
   };
 }
 
 /** A fake host tree whose files all have owners or modes that break section 3 (each in its own way). */
-export function layOutBadTree(t: HostTree, opts: { tls?: boolean; sockets?: boolean; keepConfig?: boolean } = {}): void {
+export function layOutBadTree(
+  t: HostTree,
+  opts: { tls?: boolean; sockets?: boolean; keepConfig?: boolean } = {},
+): void {
   const file = (path: string, mode: number, uid = 0, gid = 0, content = "x\n") => {
     mkdirSync(join(path, ".."), { recursive: true });
     writeFileSync(path, content);

@@ -11,7 +11,19 @@
  */
 import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, rmSync, writeFileSync, writeSync } from "node:fs";
+import {
+  chmodSync,
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readSync,
+  rmSync,
+  writeFileSync,
+  writeSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseMountInfo } from "../../src/adapters/host-parsers";
@@ -32,7 +44,9 @@ export function mountinfo() {
 
 /** major:minor of the filesystem mounted exactly at `path` (the top one), or undefined. */
 export function deviceMountedAt(path: string): string | undefined {
-  return mountinfo().filter((m) => m.mountPoint === path).pop()?.device;
+  return mountinfo()
+    .filter((m) => m.mountPoint === path)
+    .pop()?.device;
 }
 
 export function majMin(dev: string): string {
@@ -45,7 +59,7 @@ export function deviceHash(dev: string): string {
   const fd = openSync(dev, "r");
   const buf = Buffer.alloc(1 << 20);
   try {
-    for (let n; (n = readSync(fd, buf, 0, buf.length, null)) > 0; ) h.update(buf.subarray(0, n));
+    for (let n; (n = readSync(fd, buf, 0, buf.length, null)) > 0;) h.update(buf.subarray(0, n));
   } finally {
     closeSync(fd);
   }
@@ -100,14 +114,21 @@ export class DataRootHost {
     if (existsSync(ENGINE_ROOT)) {
       for (const e of readdirSync(ENGINE_ROOT)) {
         const m = new RegExp(`^${this.tag}-(\\d+)$`).exec(e);
-        if (m && !processAlive(Number(m[1]))) spawnSync("bash", [TEST_ENGINE_SCRIPT, "stop", join(ENGINE_ROOT, e)], { stdio: "ignore" });
+        if (m && !processAlive(Number(m[1])))
+          spawnSync("bash", [TEST_ENGINE_SCRIPT, "stop", join(ENGINE_ROOT, e)], { stdio: "ignore" });
       }
     }
-    const list = JSON.parse(sh("losetup", ["-J", "-l"]) || '{"loopdevices":[]}') as { loopdevices: { name: string; "back-file": string | null }[] };
+    const list = JSON.parse(sh("losetup", ["-J", "-l"]) || '{"loopdevices":[]}') as {
+      loopdevices: { name: string; "back-file": string | null }[];
+    };
     for (const l of list.loopdevices) {
       const m = new RegExp(`/hd-${this.tag}-(\\d+)/`).exec(l["back-file"] ?? "");
       if (m && !processAlive(Number(m[1]))) {
-        for (const mp of mountinfo().filter((x) => x.source === l.name).map((x) => x.mountPoint).reverse()) spawnSync("umount", [mp]);
+        for (const mp of mountinfo()
+          .filter((x) => x.source === l.name)
+          .map((x) => x.mountPoint)
+          .reverse())
+          spawnSync("umount", [mp]);
         spawnSync("losetup", ["-d", l.name]);
       }
     }
@@ -117,15 +138,28 @@ export class DataRootHost {
   start(): void {
     this.cleanStale();
     mkdirSync(this.work, { recursive: true });
-    execFileSync("bash", [TEST_ENGINE_SCRIPT, "start", this.dir], { stdio: ["ignore", "pipe", "pipe"], timeout: 120_000 });
+    execFileSync("bash", [TEST_ENGINE_SCRIPT, "start", this.dir], {
+      stdio: ["ignore", "pipe", "pipe"],
+      timeout: 120_000,
+    });
     const env = parseEngineEnv(readFileSync(join(this.dir, "env"), "utf8"));
     this.dockerHost = env.DOCKER_HOST;
     // The stand-in restarts dockerd with exactly the argv test-engine.sh gave it (one a line).
     const argvFile = join(this.work, "dockerd.argv");
-    const argv = readFileSync(`/proc/${this.dockerdPid()}/cmdline`, "utf8").split("\0").filter((a) => a !== "");
+    const argv = readFileSync(`/proc/${this.dockerdPid()}/cmdline`, "utf8")
+      .split("\0")
+      .filter((a) => a !== "");
     writeFileSync(argvFile, argv.join("\n") + "\n");
     mkdirSync(this.bin, { recursive: true });
-    writeFileSync(join(this.bin, "systemctl"), standInSystemctl({ engineDir: this.dir, netns: env.HD_TEST_NETNS, unitArgvFile: argvFile, callsFile: join(this.dir, "systemctl.calls") }));
+    writeFileSync(
+      join(this.bin, "systemctl"),
+      standInSystemctl({
+        engineDir: this.dir,
+        netns: env.HD_TEST_NETNS,
+        unitArgvFile: argvFile,
+        callsFile: join(this.dir, "systemctl.calls"),
+      }),
+    );
     chmodSync(join(this.bin, "systemctl"), 0o755);
     writeFileSync(this.fstab, "");
   }
@@ -137,22 +171,38 @@ export class DataRootHost {
   }
 
   docker(...args: string[]): string {
-    return execFileSync("docker", args, { encoding: "utf8", env: { ...process.env, DOCKER_HOST: this.dockerHost }, stdio: ["ignore", "pipe", "pipe"] }).trim();
+    return execFileSync("docker", args, {
+      encoding: "utf8",
+      env: { ...process.env, DOCKER_HOST: this.dockerHost },
+      stdio: ["ignore", "pipe", "pipe"],
+    }).trim();
   }
 
   /** The engine answers (one short try). */
   answers(): boolean {
-    return spawnSync("docker", ["info", "--format", "{{.ID}}"], { env: { ...process.env, DOCKER_HOST: this.dockerHost }, stdio: "ignore", timeout: 15_000 }).status === 0;
+    return (
+      spawnSync("docker", ["info", "--format", "{{.ID}}"], {
+        env: { ...process.env, DOCKER_HOST: this.dockerHost },
+        stdio: "ignore",
+        timeout: 15_000,
+      }).status === 0
+    );
   }
 
   /** Images, containers and volumes, one "kind id" per line, sorted (what the script compares). */
   inventory(): string[] {
-    const lines = (text: string, kind: string) => text.split("\n").filter((l) => l !== "").map((l) => `${kind} ${l}`);
+    const lines = (text: string, kind: string) =>
+      text
+        .split("\n")
+        .filter((l) => l !== "")
+        .map((l) => `${kind} ${l}`);
     return [
       ...lines(this.docker("image", "ls", "-aq", "--no-trunc"), "image"),
       ...lines(this.docker("ps", "-aq", "--no-trunc"), "container"),
       ...lines(this.docker("volume", "ls", "-q"), "volume"),
-    ].sort().filter((l, i, a) => a.indexOf(l) === i);
+    ]
+      .sort()
+      .filter((l, i, a) => a.indexOf(l) === i);
   }
 
   dockerdPid(): number {
@@ -193,7 +243,10 @@ export class DataRootHost {
     } catch {
       major = undefined;
     }
-    for (const m of mountinfo().filter((x) => x.device === major || x.source === dev).reverse()) spawnSync("umount", [m.mountPoint]);
+    for (const m of mountinfo()
+      .filter((x) => x.device === major || x.source === dev)
+      .reverse())
+      spawnSync("umount", [m.mountPoint]);
     spawnSync("losetup", ["-d", dev]);
     const i = this.loops.findIndex((l) => l.dev === dev);
     if (i >= 0) {
@@ -224,7 +277,10 @@ export class DataRootHost {
   }
 
   /** Run a rendered script to its end (bounded). */
-  run(script: string, o: { env?: Record<string, string>; shell?: "bash" | "dash"; extraPath?: string[] } = {}): ScriptRun {
+  run(
+    script: string,
+    o: { env?: Record<string, string>; shell?: "bash" | "dash"; extraPath?: string[] } = {},
+  ): ScriptRun {
     return runScript(script, { shell: o.shell ?? "bash", env: { PATH: this.path(...(o.extraPath ?? [])), ...o.env } });
   }
 
@@ -234,9 +290,16 @@ export class DataRootHost {
    * first or the wait runs out; `kill` SIGKILLs the whole group, as a cancelled deploy would kill
    * it, and resolves with what it printed.
    */
-  startUntil(script: string, o: { env: Record<string, string>; signalFile: string; extraPath?: string[]; timeoutMs?: number }) {
+  startUntil(
+    script: string,
+    o: { env: Record<string, string>; signalFile: string; extraPath?: string[]; timeoutMs?: number },
+  ) {
     rmSync(o.signalFile, { force: true });
-    const child = spawn("bash", ["-s"], { detached: true, stdio: ["pipe", "pipe", "pipe"], env: { ...process.env, PATH: this.path(...(o.extraPath ?? [])), ...o.env } });
+    const child = spawn("bash", ["-s"], {
+      detached: true,
+      stdio: ["pipe", "pipe", "pipe"],
+      env: { ...process.env, PATH: this.path(...(o.extraPath ?? [])), ...o.env },
+    });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d) => (stdout += d));
@@ -269,7 +332,10 @@ export class DataRootHost {
   }
 
   /** Run a rendered script until it reaches `signalFile`, then SIGKILL its process group. */
-  async runUntilKilled(script: string, o: { env: Record<string, string>; signalFile: string; extraPath?: string[]; timeoutMs?: number }) {
+  async runUntilKilled(
+    script: string,
+    o: { env: Record<string, string>; signalFile: string; extraPath?: string[]; timeoutMs?: number },
+  ) {
     const run = this.startUntil(script, o);
     await run.reached;
     return run.kill();

@@ -53,7 +53,9 @@ export default async function engineGlobalSetup(): Promise<void> {
   try {
     run(args, 180_000);
   } catch (err) {
-    throw new Error(`the test engine did not start (scripts/test-engine.sh ${args.join(" ")}): see the messages above. ${(err as Error).message.split("\n")[0]}`);
+    throw new Error(
+      `the test engine did not start (scripts/test-engine.sh ${args.join(" ")}): see the messages above. ${(err as Error).message.split("\n")[0]}`,
+    );
   }
   const env = parseEngineEnv(readFileSync(join(dir, "env"), "utf8"));
   // Tell the teardown which engine to stop, and the tests where it is.

@@ -10,7 +10,10 @@ export default async function engineGlobalTeardown(): Promise<void> {
   const dir = process.env.HD_TEST_ENGINE_DIR;
   if (!dir) return; // setup never got as far as starting one
   try {
-    execFileSync("bash", [TEST_ENGINE_SCRIPT, "stop", dir], { stdio: ["ignore", "inherit", "inherit"], timeout: 180_000 });
+    execFileSync("bash", [TEST_ENGINE_SCRIPT, "stop", dir], {
+      stdio: ["ignore", "inherit", "inherit"],
+      timeout: 180_000,
+    });
   } finally {
     delete process.env.HD_TEST_ENGINE_DIR;
   }

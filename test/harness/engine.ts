@@ -22,7 +22,9 @@ export const APP_UID = 10001;
 export function engineSocketPath(): string {
   const host = process.env.DOCKER_HOST;
   if (!host?.startsWith("unix://")) {
-    throw new Error(`DOCKER_HOST is ${host === undefined ? "unset" : `"${host}"`}: run integration tests through jest's integration project (its global setup starts the engine)`);
+    throw new Error(
+      `DOCKER_HOST is ${host === undefined ? "unset" : `"${host}"`}: run integration tests through jest's integration project (its global setup starts the engine)`,
+    );
   }
   return host.slice("unix://".length);
 }
@@ -105,14 +107,19 @@ export async function createContainer(spec: ContainerSpec): Promise<string> {
     try {
       await container.start();
     } catch (err) {
-      throw new Error(`starting container ${hint} failed: ${(err as Error).message}\n--- dockerd log ---\n${engineLogTail(15)}`);
+      throw new Error(
+        `starting container ${hint} failed: ${(err as Error).message}\n--- dockerd log ---\n${engineLogTail(15)}`,
+      );
     }
   }
   return container.id;
 }
 
 /** Create a network on the test engine; returns its name. Tracked for cleanup. */
-export async function createNetwork(hint: string, options: Omit<Docker.NetworkCreateOptions, "Name"> = {}): Promise<string> {
+export async function createNetwork(
+  hint: string,
+  options: Omit<Docker.NetworkCreateOptions, "Name"> = {},
+): Promise<string> {
   const name = uniqueName(hint);
   const network = await docker().createNetwork({ ...options, Name: name });
   createdNetworks.add(network.id);
@@ -126,7 +133,12 @@ export async function waitForExit(id: string): Promise<number> {
 }
 
 /** Poll `probe` until it returns a value other than undefined, or fail after `timeoutMs`. */
-export async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000, intervalMs = 250): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T | undefined>,
+  timeoutMs = 30_000,
+  intervalMs = 250,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -138,10 +150,14 @@ export async function waitFor<T>(what: string, probe: () => Promise<T | undefine
 
 /** Wait until the engine reports the container's health status as `status`. */
 export async function waitForHealth(id: string, status: "healthy" | "unhealthy", timeoutMs = 30_000): Promise<void> {
-  await waitFor(`container ${id.slice(0, 12)} to be ${status}`, async () => {
-    const info = await docker().getContainer(id).inspect();
-    return info.State.Health?.Status === status ? true : undefined;
-  }, timeoutMs);
+  await waitFor(
+    `container ${id.slice(0, 12)} to be ${status}`,
+    async () => {
+      const info = await docker().getContainer(id).inspect();
+      return info.State.Health?.Status === status ? true : undefined;
+    },
+    timeoutMs,
+  );
 }
 
 /**
@@ -152,10 +168,15 @@ export async function containerFacts(id: string): Promise<ContainerFacts> {
   const container = docker().getContainer(id);
   const inspect = await container.inspect();
   const image = imageFactsFromInspect(await docker().getImage(inspect.Image).inspect());
-  const processes = inspect.State.Running ? processesFromTop(await container.top(), inspect.Name.replace(/^\//, "")) : undefined;
+  const processes = inspect.State.Running
+    ? processesFromTop(await container.top(), inspect.Name.replace(/^\//, ""))
+    : undefined;
   return containerFactsFromInspect(inspect, {
     ...(processes ? { processes } : {}),
-    imageConfig: { ...(image.user !== undefined ? { user: image.user } : {}), ...(image.healthcheck ? { healthcheck: image.healthcheck } : {}) },
+    imageConfig: {
+      ...(image.user !== undefined ? { user: image.user } : {}),
+      ...(image.healthcheck ? { healthcheck: image.healthcheck } : {}),
+    },
   });
 }
 

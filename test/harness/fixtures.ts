@@ -29,12 +29,24 @@ export function container(overrides: Partial<ContainerFacts> = {}): ContainerFac
     id: "c0ffee",
     name: "app",
     state: "running",
-    image: { raw: `registry.example.com/team/app:1.0@${DIGEST}`, registry: "registry.example.com", repository: "team/app", tag: "1.0", digest: DIGEST, isImageId: false },
+    image: {
+      raw: `registry.example.com/team/app:1.0@${DIGEST}`,
+      registry: "registry.example.com",
+      repository: "team/app",
+      tag: "1.0",
+      digest: DIGEST,
+      isImageId: false,
+    },
     user: "10001:10001",
     privileged: false,
     capAdd: [],
     capDrop: ["ALL"],
-    securityOptions: { noNewPrivileges: true, selinuxLabels: [], selinuxLabelDisabled: false, raw: ["no-new-privileges:true"] },
+    securityOptions: {
+      noNewPrivileges: true,
+      selinuxLabels: [],
+      selinuxLabelDisabled: false,
+      raw: ["no-new-privileges:true"],
+    },
     appliedAppArmorProfile: "docker-default",
     mounts: [{ type: "tmpfs", source: "", target: "/tmp", readOnly: false }],
     ports: [{ containerPort: 8080, protocol: "tcp", hostIp: "127.0.0.1", hostPort: 8080 }],
@@ -111,7 +123,14 @@ export function engine(overrides: Partial<EngineFacts> = {}): EngineFacts {
     loggingDriver: "syslog",
     liveRestoreEnabled: true,
     experimental: false,
-    security: { apparmor: true, selinux: false, seccompProfile: "default", userns: true, rootless: false, cgroupns: true },
+    security: {
+      apparmor: true,
+      selinux: false,
+      seccompProfile: "default",
+      userns: true,
+      rootless: false,
+      cgroupns: true,
+    },
     insecureRegistryCidrs: ["127.0.0.0/8"],
     insecureRegistries: [],
     containers: { total: 1, running: 1, paused: 0, stopped: 0 },
@@ -159,7 +178,13 @@ export function inventory(overrides: Partial<InventoryFacts> = {}): InventoryFac
 }
 
 export function host(overrides: Partial<HostFacts> = {}): HostFacts {
-  const root = (path: string, mode: number, group = "root", type: "file" | "directory" | "socket" = "file") => ({ path, type, owner: "root", group, mode });
+  const root = (path: string, mode: number, group = "root", type: "file" | "directory" | "socket" = "file") => ({
+    path,
+    type,
+    owner: "root",
+    group,
+    mode,
+  });
   const files = [
     root("/lib/systemd/system/docker.service", 0o644),
     root("/lib/systemd/system/docker.socket", 0o644),

@@ -40,9 +40,13 @@ export interface OpenSshServerOptions {
 
 export async function startOpenSshServer(options: OpenSshServerOptions): Promise<OpenSshServer> {
   const dir = mkdtempSync("/tmp/hd-ssh-");
-  for (const k of ["host_key", "other_host_key", "client_key"]) spawnSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", join(dir, k)]);
+  for (const k of ["host_key", "other_host_key", "client_key"])
+    spawnSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", join(dir, k)]);
   writeFileSync(join(dir, "authorized_keys"), readFileSync(join(dir, "client_key.pub")));
-  writeFileSync(join(dir, "passwd"), readFileSync("/etc/passwd", "utf8") + "sshd:x:65533:65534::/run/sshd:/usr/sbin/nologin\n");
+  writeFileSync(
+    join(dir, "passwd"),
+    readFileSync("/etc/passwd", "utf8") + "sshd:x:65533:65534::/run/sshd:/usr/sbin/nologin\n",
+  );
   writeFileSync(
     join(dir, "sshd_config"),
     [
@@ -60,8 +64,20 @@ export async function startOpenSshServer(options: OpenSshServerOptions): Promise
   chmodSync(dir, 0o700);
   // /run is a private tmpfs in the namespace: sshd's privilege-separation directory and whatever
   // the caller mounts there exist only for this server.
-  const setup = ["mount --make-rprivate /", "mount -t tmpfs hd-ssh-run /run", "mkdir -p /run/sshd", `mount --bind ${dir}/passwd /etc/passwd`, options.namespaceSetup ?? ""].filter(Boolean).join(" && ");
-  const sshd: ChildProcess = spawn("unshare", ["-m", "sh", "-c", `${setup} && exec ${SSHD} -D -f ${dir}/sshd_config -E ${dir}/sshd.log`], { stdio: ["ignore", "ignore", "pipe"] });
+  const setup = [
+    "mount --make-rprivate /",
+    "mount -t tmpfs hd-ssh-run /run",
+    "mkdir -p /run/sshd",
+    `mount --bind ${dir}/passwd /etc/passwd`,
+    options.namespaceSetup ?? "",
+  ]
+    .filter(Boolean)
+    .join(" && ");
+  const sshd: ChildProcess = spawn(
+    "unshare",
+    ["-m", "sh", "-c", `${setup} && exec ${SSHD} -D -f ${dir}/sshd_config -E ${dir}/sshd.log`],
+    { stdio: ["ignore", "ignore", "pipe"] },
+  );
   let stderr = "";
   sshd.stderr!.on("data", (d) => (stderr += d));
   const deadline = Date.now() + 10_000;

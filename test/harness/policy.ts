@@ -7,7 +7,15 @@
  *   fed a protobuf request, as the engine sends it.
  * Unknown values are the engine's sentinels (UNKNOWN), as during `pulumi preview`.
  */
-import type { Policies, Policy, PolicyResource, ReportViolation, ResourceValidationArgs, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import type {
+  Policies,
+  Policy,
+  PolicyResource,
+  ReportViolation,
+  ResourceValidationArgs,
+  ResourceValidationPolicy,
+  StackValidationPolicy,
+} from "@pulumi/policy";
 import { createPolicies, UNKNOWN_STRING, unknownCheckingProxy, type PackOptions } from "../../src/policy";
 import { reconcileConfig, type PackConfig } from "../../src/check";
 import { UnknownValueError } from "../../src/policy/unknowns";
@@ -21,7 +29,6 @@ export const SERVICE = "docker:index/service:Service";
 export const PROVIDER = "pulumi:providers:docker";
 export const COMMAND = "command:local:Command";
 export const HARDENED = "hardened-docker:index:HardenedContainer";
-
 
 export function pack(options: PackOptions = {}): Policies {
   return createPolicies({ now: () => NOW, ...options });
@@ -58,7 +65,12 @@ export interface ResourceInput {
 const urnOf = (r: ResourceInput) => r.urn ?? `urn:pulumi:test::proj::${r.type}::${r.name ?? "res"}`;
 
 /** One policy on one resource, with args built like the analyzer's. Config: the pack's reconciled config plus `config`. */
-export async function invoke(policies: Policies, policyName: string, resource: ResourceInput, config?: PackConfig): Promise<Invocation> {
+export async function invoke(
+  policies: Policies,
+  policyName: string,
+  resource: ResourceInput,
+  config?: PackConfig,
+): Promise<Invocation> {
   const policy = byName(policies, policyName) as ResourceValidationPolicy;
   const reconciled = reconcileConfig(policies, "advisory", undefined, config);
   const out: Invocation = { violations: [] };
@@ -71,7 +83,13 @@ export async function invoke(policies: Policies, policyName: string, resource: R
       props,
       urn: urnOf(resource),
       name: resource.name ?? "res",
-      opts: { protect: false, ignoreChanges: [], aliases: [], customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 }, additionalSecretOutputs: [] },
+      opts: {
+        protect: false,
+        ignoreChanges: [],
+        aliases: [],
+        customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
+        additionalSecretOutputs: [],
+      },
       stackTags: new Map(),
       isType: () => false,
       asType: (() => undefined) as ResourceValidationArgs["asType"],
@@ -79,7 +97,9 @@ export async function invoke(policies: Policies, policyName: string, resource: R
       notApplicable: (reason?: string) => {
         throw new TestNotApplicable(reason);
       },
-      ...(resource.provider ? { provider: { ...resource.provider, props: unknownCheckingProxy(resource.provider.props) } } : {}),
+      ...(resource.provider
+        ? { provider: { ...resource.provider, props: unknownCheckingProxy(resource.provider.props) } }
+        : {}),
     };
     const report: ReportViolation = (message: string) => void out.violations.push(message);
     try {
@@ -99,7 +119,12 @@ export interface StackResourceInput extends ResourceInput {
 }
 
 /** One stack policy over resources (outputs), with PolicyResource objects linked like the analyzer's. */
-export async function invokeStack(policies: Policies, policyName: string, resources: StackResourceInput[], config?: PackConfig): Promise<Invocation & { urns: (string | undefined)[] }> {
+export async function invokeStack(
+  policies: Policies,
+  policyName: string,
+  resources: StackResourceInput[],
+  config?: PackConfig,
+): Promise<Invocation & { urns: (string | undefined)[] }> {
   const policy = byName(policies, policyName) as StackValidationPolicy;
   const reconciled = reconcileConfig(policies, "advisory", undefined, config);
   const byUrn = new Map<string, PolicyResource>();
@@ -110,7 +135,14 @@ export async function invokeStack(policies: Policies, policyName: string, resour
       props,
       urn: urnOf(r),
       name: r.name ?? "res",
-      opts: { protect: false, ignoreChanges: [], aliases: [], customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 }, additionalSecretOutputs: [], ...(r.parent ? { parent: r.parent } : {}) },
+      opts: {
+        protect: false,
+        ignoreChanges: [],
+        aliases: [],
+        customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
+        additionalSecretOutputs: [],
+        ...(r.parent ? { parent: r.parent } : {}),
+      },
       dependencies: [] as PolicyResource[],
       propertyDependencies: {},
       isType: () => false,
@@ -153,7 +185,12 @@ export async function invokeStack(policies: Policies, policyName: string, resour
 const analyzerproto = require("@pulumi/pulumi/proto/analyzer_pb");
 const structproto = require("google-protobuf/google/protobuf/struct_pb");
 const sdkServer = require("@pulumi/policy/server") as {
-  makeAnalyzeRpcFun(name: string, version: string, level: string, policies: Policies): (call: unknown, cb: (err: unknown, resp?: unknown) => void) => Promise<void>;
+  makeAnalyzeRpcFun(
+    name: string,
+    version: string,
+    level: string,
+    policies: Policies,
+  ): (call: unknown, cb: (err: unknown, resp?: unknown) => void) => Promise<void>;
 };
 /* eslint-enable @typescript-eslint/no-require-imports */
 
@@ -170,7 +207,12 @@ const LEVELS = ["advisory", "mandatory", "disabled", "remediate"] as const;
  * like the engine's. (Its config comes from a `configure` RPC the SDK does not export, so
  * policies see an empty config here, as with an engine that sends none.)
  */
-export async function sdkAnalyze(policies: Policies, resource: ResourceInput, packName = "hardened-docker", version = "0.0.0"): Promise<{ diagnostics: SdkDiagnostic[]; notApplicable: string[] }> {
+export async function sdkAnalyze(
+  policies: Policies,
+  resource: ResourceInput,
+  packName = "hardened-docker",
+  version = "0.0.0",
+): Promise<{ diagnostics: SdkDiagnostic[]; notApplicable: string[] }> {
   const req = new analyzerproto.AnalyzeRequest();
   req.setType(resource.type);
   req.setProperties(structproto.Struct.fromJavaScript(resource.props));
@@ -178,10 +220,12 @@ export async function sdkAnalyze(policies: Policies, resource: ResourceInput, pa
   req.setName(resource.name ?? "res");
   req.setOptions(new analyzerproto.AnalyzerResourceOptions());
   const analyze = sdkServer.makeAnalyzeRpcFun(packName, version, "advisory", policies);
-  const resp = await new Promise<{ getDiagnosticsList(): unknown[]; getNotApplicableList?(): unknown[] }>((resolve, reject) =>
-    analyze({ request: req }, (err, r) => (err ? reject(err) : resolve(r as never))),
+  const resp = await new Promise<{ getDiagnosticsList(): unknown[]; getNotApplicableList?(): unknown[] }>(
+    (resolve, reject) => analyze({ request: req }, (err, r) => (err ? reject(err) : resolve(r as never))),
   );
-  const diagnostics = (resp.getDiagnosticsList() as { getPolicyname(): string; getMessage(): string; getEnforcementlevel(): number }[]).map((d) => ({
+  const diagnostics = (
+    resp.getDiagnosticsList() as { getPolicyname(): string; getMessage(): string; getEnforcementlevel(): number }[]
+  ).map((d) => ({
     policyName: d.getPolicyname(),
     message: d.getMessage(),
     enforcementLevel: LEVELS[d.getEnforcementlevel()]!,
@@ -190,5 +234,7 @@ export async function sdkAnalyze(policies: Policies, resource: ResourceInput, pa
   return { diagnostics, notApplicable: na.map((n) => n.getPolicyName()) };
 }
 
-
-export const exemptionLabel = (rule: string, value: unknown) => ({ label: `hardened-docker.exemption.${rule}`, value: typeof value === "string" ? value : JSON.stringify(value) });
+export const exemptionLabel = (rule: string, value: unknown) => ({
+  label: `hardened-docker.exemption.${rule}`,
+  value: typeof value === "string" ? value : JSON.stringify(value),
+});

@@ -24,7 +24,8 @@ export function installMocks(): void {
         const id = createHash("sha256").update(`${args.type}/${args.name}`).digest("hex");
         recorded.push({ type: args.type, name: args.name, inputs: args.inputs, provider: args.provider, id });
         const state = { ...args.inputs };
-        if (args.type === "docker:index/network:Network" || args.type === "docker:index/container:Container") state.name = args.inputs.name ?? args.name;
+        if (args.type === "docker:index/network:Network" || args.type === "docker:index/container:Container")
+          state.name = args.inputs.name ?? args.name;
         return { id, state };
       },
       call(args: pulumi.runtime.MockCallArgs) {

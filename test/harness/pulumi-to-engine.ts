@@ -38,7 +38,16 @@ type Plain = Record<string, unknown>;
 const MIB = 1024 * 1024;
 
 /** Go duration units in nanoseconds (time.ParseDuration). */
-const DURATION_UNITS: Record<string, number> = { ns: 1, us: 1e3, "µs": 1e3, "μs": 1e3, ms: 1e6, s: 1e9, m: 60e9, h: 3600e9 };
+const DURATION_UNITS: Record<string, number> = {
+  ns: 1,
+  us: 1e3,
+  µs: 1e3,
+  μs: 1e3,
+  ms: 1e6,
+  s: 1e9,
+  m: 60e9,
+  h: 3600e9,
+};
 
 /** A Go duration string ("1m30s", "1.5s", "0s") → nanoseconds, as the provider's time.ParseDuration does. */
 export function goDurationToNanos(text: string, path = "duration"): number {
@@ -51,7 +60,8 @@ export function goDurationToNanos(text: string, path = "duration"): number {
     matched = re.lastIndex;
   }
   // The provider ignores parse errors (the duration becomes 0); a test harness must not.
-  if (text === "" || matched !== text.length) throw new UntranslatedInputError(path, `= ${JSON.stringify(text)} is not a Go duration`);
+  if (text === "" || matched !== text.length)
+    throw new UntranslatedInputError(path, `= ${JSON.stringify(text)} is not a Go duration`);
   return Math.round(total);
 }
 
@@ -59,24 +69,35 @@ export function goDurationToNanos(text: string, path = "duration"): number {
 export function cpusToNanoCpus(cpus: string | number, path = "cpus"): number {
   const m = /^(\d+)(?:\.(\d*))?$/.exec(String(cpus).trim());
   const fraction = (m?.[2] ?? "").replace(/0+$/, "");
-  if (!m || fraction.length > 9) throw new UntranslatedInputError(path, `= ${JSON.stringify(cpus)} is not a decimal with at most 9 fractional digits`);
+  if (!m || fraction.length > 9)
+    throw new UntranslatedInputError(
+      path,
+      `= ${JSON.stringify(cpus)} is not a decimal with at most 9 fractional digits`,
+    );
   return Number(m[1]) * 1e9 + Number(fraction.padEnd(9, "0"));
 }
 
 /** The provider's integer inputs: a fraction would be refused (or truncated) there, so it is refused here. */
 function wholeNumber(v: unknown, path: string): number {
-  if (typeof v !== "number" || !Number.isSafeInteger(v)) throw new UntranslatedInputError(path, `= ${JSON.stringify(v)} is not a whole number`);
+  if (typeof v !== "number" || !Number.isSafeInteger(v))
+    throw new UntranslatedInputError(path, `= ${JSON.stringify(v)} is not a whole number`);
   return v;
 }
 
 function isDeferred(v: unknown): boolean {
-  return typeof v === "object" && v !== null && ("__pulumiOutput" in v || typeof (v as { then?: unknown }).then === "function");
+  return (
+    typeof v === "object" &&
+    v !== null &&
+    ("__pulumiOutput" in v || typeof (v as { then?: unknown }).then === "function")
+  );
 }
 
 /** Throw on Outputs/promises anywhere, and on keys (with a value) outside `handled`. */
 function checkKeys(obj: unknown, path: string, handled: readonly string[]): Plain {
-  if (isDeferred(obj)) throw new UntranslatedInputError(path, "is an Output or a promise (resolve it to a plain value first)");
-  if (typeof obj !== "object" || obj === null || Array.isArray(obj)) throw new UntranslatedInputError(path, `must be an object, got ${JSON.stringify(obj)}`);
+  if (isDeferred(obj))
+    throw new UntranslatedInputError(path, "is an Output or a promise (resolve it to a plain value first)");
+  if (typeof obj !== "object" || obj === null || Array.isArray(obj))
+    throw new UntranslatedInputError(path, `must be an object, got ${JSON.stringify(obj)}`);
   for (const [key, value] of Object.entries(obj)) {
     if (value === undefined) continue;
     if (!handled.includes(key)) throw new UntranslatedInputError(`${path}.${key}`);
@@ -86,7 +107,8 @@ function checkKeys(obj: unknown, path: string, handled: readonly string[]): Plai
 }
 
 function assertPlain(v: unknown, path: string): void {
-  if (isDeferred(v)) throw new UntranslatedInputError(path, "is an Output or a promise (resolve it to a plain value first)");
+  if (isDeferred(v))
+    throw new UntranslatedInputError(path, "is an Output or a promise (resolve it to a plain value first)");
   if (Array.isArray(v)) v.forEach((e, i) => assertPlain(e, `${path}[${i}]`));
   else if (typeof v === "object" && v !== null) for (const [k, e] of Object.entries(v)) assertPlain(e, `${path}.${k}`);
 }
@@ -98,17 +120,46 @@ function list<T = unknown>(v: unknown, path: string): T[] {
 }
 
 const labelMap = (labels: unknown, path: string): Record<string, string> =>
-  Object.fromEntries(list(labels, path).map((l, i) => {
-    const o = checkKeys(l, `${path}[${i}]`, ["label", "value"]);
-    return [String(o.label), String(o.value)];
-  }));
+  Object.fromEntries(
+    list(labels, path).map((l, i) => {
+      const o = checkKeys(l, `${path}[${i}]`, ["label", "value"]);
+      return [String(o.label), String(o.value)];
+    }),
+  );
 
 /** The docker.Container input keys this translation handles (anything else throws). */
 export const HANDLED_CONTAINER_INPUTS = [
-  "image", "name", "user", "command", "entrypoints", "envs", "workingDir", "labels", "healthcheck",
-  "capabilities", "securityOpts", "readOnly", "privileged", "memory", "cpus", "cpuShares", "restart", "maxRetryCount",
-  "ipcMode", "pidMode", "usernsMode", "cgroupParent", "networkMode", "networksAdvanced", "ports", "publishAllPorts",
-  "tmpfs", "mounts", "volumes", "devices", "ulimits",
+  "image",
+  "name",
+  "user",
+  "command",
+  "entrypoints",
+  "envs",
+  "workingDir",
+  "labels",
+  "healthcheck",
+  "capabilities",
+  "securityOpts",
+  "readOnly",
+  "privileged",
+  "memory",
+  "cpus",
+  "cpuShares",
+  "restart",
+  "maxRetryCount",
+  "ipcMode",
+  "pidMode",
+  "usernsMode",
+  "cgroupParent",
+  "networkMode",
+  "networksAdvanced",
+  "ports",
+  "publishAllPorts",
+  "tmpfs",
+  "mounts",
+  "volumes",
+  "devices",
+  "ulimits",
 ] as const;
 
 /** docker.Container inputs (plain values) → the body of `POST /containers/create` (dockerode's shape: `name` goes to the query). */
@@ -118,7 +169,8 @@ export function engineCreateBody(containerArgs: object): Docker.ContainerCreateO
   const host: Docker.HostConfig = { Init: false }; // provider: hostConfig.Init = &init (default false)
 
   // ── Config ──
-  if (typeof a.image !== "string") throw new UntranslatedInputError("docker.Container.image", "is required and must be a string");
+  if (typeof a.image !== "string")
+    throw new UntranslatedInputError("docker.Container.image", "is required and must be a string");
   body.Image = a.image; //                                             image → Image (as given: tag, digest or image ID)
   if (a.name !== undefined) body.name = String(a.name); //             name → ?name= query parameter
   if (a.user !== undefined) body.User = String(a.user); //             user → User ("uid:gid" or a name)
@@ -129,12 +181,20 @@ export function engineCreateBody(containerArgs: object): Docker.ContainerCreateO
   if (a.labels !== undefined) body.Labels = labelMap(a.labels, "labels"); //              labels [{label, value}] → Labels map
   if (a.healthcheck !== undefined) {
     // healthcheck {tests, interval, timeout, startPeriod (Go durations), retries} → Healthcheck {Test, …ns, Retries}
-    const h = checkKeys(a.healthcheck, "docker.Container.healthcheck", ["tests", "interval", "timeout", "startPeriod", "retries"]);
+    const h = checkKeys(a.healthcheck, "docker.Container.healthcheck", [
+      "tests",
+      "interval",
+      "timeout",
+      "startPeriod",
+      "retries",
+    ]);
     body.Healthcheck = {
       ...(h.tests !== undefined ? { Test: list<string>(h.tests, "healthcheck.tests") } : {}),
       ...(h.interval !== undefined ? { Interval: goDurationToNanos(String(h.interval), "healthcheck.interval") } : {}),
       ...(h.timeout !== undefined ? { Timeout: goDurationToNanos(String(h.timeout), "healthcheck.timeout") } : {}),
-      ...(h.startPeriod !== undefined ? { StartPeriod: goDurationToNanos(String(h.startPeriod), "healthcheck.startPeriod") } : {}),
+      ...(h.startPeriod !== undefined
+        ? { StartPeriod: goDurationToNanos(String(h.startPeriod), "healthcheck.startPeriod") }
+        : {}),
       ...(h.retries !== undefined ? { Retries: Number(h.retries) } : {}),
     };
   }
@@ -151,13 +211,19 @@ export function engineCreateBody(containerArgs: object): Docker.ContainerCreateO
   if (a.memory !== undefined) host.Memory = wholeNumber(a.memory, "memory") * MIB; //       memory (MB) → Memory bytes (×1024×1024, as the provider)
   if (a.cpus !== undefined) host.NanoCpus = cpusToNanoCpus(a.cpus as string, "cpus"); //  cpus "1.5" → NanoCpus 1.5e9 (opts.ParseCPUs)
   if (a.cpuShares !== undefined) host.CpuShares = Number(a.cpuShares); //                 cpuShares → CpuShares (relative weight)
-  host.RestartPolicy = { Name: a.restart === undefined ? "no" : String(a.restart), MaximumRetryCount: Number(a.maxRetryCount ?? 0) }; // restart, maxRetryCount → RestartPolicy
+  host.RestartPolicy = {
+    Name: a.restart === undefined ? "no" : String(a.restart),
+    MaximumRetryCount: Number(a.maxRetryCount ?? 0),
+  }; // restart, maxRetryCount → RestartPolicy
   if (a.ipcMode !== undefined) host.IpcMode = String(a.ipcMode); //                       ipcMode → IpcMode
   if (a.pidMode !== undefined) host.PidMode = String(a.pidMode); //                       pidMode → PidMode
   if (a.usernsMode !== undefined) host.UsernsMode = String(a.usernsMode); //              usernsMode → UsernsMode
   if (a.cgroupParent !== undefined) host.CgroupParent = String(a.cgroupParent); //        cgroupParent → CgroupParent
   if (a.networkMode !== undefined) host.NetworkMode = String(a.networkMode); //           networkMode → NetworkMode (a network name, host, none…)
-  if (a.tmpfs !== undefined) host.Tmpfs = { ...(checkKeys(a.tmpfs, "docker.Container.tmpfs", Object.keys(a.tmpfs as object)) as Record<string, string>) }; // tmpfs {path: opts} → Tmpfs (as written)
+  if (a.tmpfs !== undefined)
+    host.Tmpfs = {
+      ...(checkKeys(a.tmpfs, "docker.Container.tmpfs", Object.keys(a.tmpfs as object)) as Record<string, string>),
+    }; // tmpfs {path: opts} → Tmpfs (as written)
 
   // ports [{internal, external, ip = 0.0.0.0, protocol = tcp}] → ExposedPorts + PortBindings {"internal/proto": [{HostIp, HostPort}]}
   const ports = list(a.ports, "ports");
@@ -168,7 +234,10 @@ export function engineCreateBody(containerArgs: object): Docker.ContainerCreateO
       const p = checkKeys(raw, `docker.Container.ports[${i}]`, ["internal", "external", "ip", "protocol"]);
       const key = `${Number(p.internal)}/${p.protocol === undefined ? "tcp" : String(p.protocol)}`;
       body.ExposedPorts![key] = {};
-      (host.PortBindings[key] ??= []).push({ HostIp: p.ip === undefined ? "0.0.0.0" : String(p.ip), HostPort: p.external === undefined ? "" : String(p.external) });
+      (host.PortBindings[key] ??= []).push({
+        HostIp: p.ip === undefined ? "0.0.0.0" : String(p.ip),
+        HostPort: p.external === undefined ? "" : String(p.external),
+      });
     });
   }
 
@@ -180,13 +249,24 @@ export function engineCreateBody(containerArgs: object): Docker.ContainerCreateO
     host.Mounts = mounts.map((raw, i) => {
       const path = `docker.Container.mounts[${i}]`;
       const m = checkKeys(raw, path, ["type", "source", "target", "readOnly", "bindOptions"]);
-      if (!["bind", "volume", "tmpfs"].includes(String(m.type))) throw new UntranslatedInputError(`${path}.type`, `= ${JSON.stringify(m.type)} is not bind, volume or tmpfs`);
-      const out: Docker.MountSettings = { Type: m.type as Docker.MountType, Source: m.source === undefined ? "" : String(m.source), Target: String(m.target), ReadOnly: Boolean(m.readOnly ?? false) };
+      if (!["bind", "volume", "tmpfs"].includes(String(m.type)))
+        throw new UntranslatedInputError(`${path}.type`, `= ${JSON.stringify(m.type)} is not bind, volume or tmpfs`);
+      const out: Docker.MountSettings = {
+        Type: m.type as Docker.MountType,
+        Source: m.source === undefined ? "" : String(m.source),
+        Target: String(m.target),
+        ReadOnly: Boolean(m.readOnly ?? false),
+      };
       if (m.bindOptions !== undefined) {
-        if (m.type !== "bind") throw new UntranslatedInputError(`${path}.bindOptions`, "is set on a non-bind mount (the provider ignores it there)");
+        if (m.type !== "bind")
+          throw new UntranslatedInputError(
+            `${path}.bindOptions`,
+            "is set on a non-bind mount (the provider ignores it there)",
+          );
         const b = checkKeys(m.bindOptions, `${path}.bindOptions`, ["propagation"]);
         // An empty bindOptions leaves the engine's default (rprivate), as the provider's empty BindOptions does.
-        if (b.propagation !== undefined) out.BindOptions = { Propagation: String(b.propagation) as Docker.MountPropagation };
+        if (b.propagation !== undefined)
+          out.BindOptions = { Propagation: String(b.propagation) as Docker.MountPropagation };
       }
       return out;
     });
@@ -196,7 +276,8 @@ export function engineCreateBody(containerArgs: object): Docker.ContainerCreateO
   list(a.volumes, "volumes").forEach((raw, i) => {
     const path = `docker.Container.volumes[${i}]`;
     const v = checkKeys(raw, path, ["volumeName", "hostPath", "containerPath", "readOnly"]);
-    if (v.containerPath === undefined) throw new UntranslatedInputError(`${path}.containerPath`, "is required by this translation");
+    if (v.containerPath === undefined)
+      throw new UntranslatedInputError(`${path}.containerPath`, "is required by this translation");
     const source = v.volumeName ?? v.hostPath;
     if (source === undefined || source === "") (body.Volumes ??= {})[String(v.containerPath)] = {};
     else (host.Binds ??= []).push(`${String(source)}:${String(v.containerPath)}${v.readOnly ? ":ro" : ""}`);
@@ -207,7 +288,11 @@ export function engineCreateBody(containerArgs: object): Docker.ContainerCreateO
   if (devices.length) {
     host.Devices = devices.map((raw, i) => {
       const d = checkKeys(raw, `docker.Container.devices[${i}]`, ["hostPath", "containerPath", "permissions"]);
-      return { PathOnHost: String(d.hostPath), PathInContainer: String(d.containerPath ?? d.hostPath), CgroupPermissions: String(d.permissions ?? "rwm") };
+      return {
+        PathOnHost: String(d.hostPath),
+        PathInContainer: String(d.containerPath ?? d.hostPath),
+        CgroupPermissions: String(d.permissions ?? "rwm"),
+      };
     });
   }
 
@@ -229,7 +314,9 @@ export function engineCreateBody(containerArgs: object): Docker.ContainerCreateO
 }
 
 function networkNames(networksAdvanced: unknown): string[] {
-  return list(networksAdvanced, "networksAdvanced").map((raw, i) => String(checkKeys(raw, `docker.Container.networksAdvanced[${i}]`, ["name"]).name));
+  return list(networksAdvanced, "networksAdvanced").map((raw, i) =>
+    String(checkKeys(raw, `docker.Container.networksAdvanced[${i}]`, ["name"]).name),
+  );
 }
 
 /** Networks beyond the first of `networksAdvanced`: connect the created container to each (`POST /networks/{name}/connect`) before starting it. */
@@ -239,12 +326,28 @@ export function engineNetworkConnects(containerArgs: object): string[] {
 }
 
 /** The docker.Network input keys this translation handles (anything else throws). */
-export const HANDLED_NETWORK_INPUTS = ["name", "driver", "internal", "attachable", "ingress", "ipv6", "options", "labels", "ipamDriver", "ipamOptions", "ipamConfigs"] as const;
+export const HANDLED_NETWORK_INPUTS = [
+  "name",
+  "driver",
+  "internal",
+  "attachable",
+  "ingress",
+  "ipv6",
+  "options",
+  "labels",
+  "ipamDriver",
+  "ipamOptions",
+  "ipamConfigs",
+] as const;
 
 /** docker.Network inputs (plain values) → the body of `POST /networks/create`. */
 export function engineNetworkBody(networkArgs: object): Docker.NetworkCreateOptions {
   const a = checkKeys(networkArgs, "docker.Network", HANDLED_NETWORK_INPUTS);
-  if (typeof a.name !== "string" || a.name === "") throw new UntranslatedInputError("docker.Network.name", "is required by this translation (the provider would generate one)");
+  if (typeof a.name !== "string" || a.name === "")
+    throw new UntranslatedInputError(
+      "docker.Network.name",
+      "is required by this translation (the provider would generate one)",
+    );
   return {
     Name: a.name, //                                                      name → Name
     CheckDuplicate: true, //                                              the provider asks the engine to refuse a duplicate name
@@ -253,7 +356,15 @@ export function engineNetworkBody(networkArgs: object): Docker.NetworkCreateOpti
     Attachable: Boolean(a.attachable ?? false), //                        attachable → Attachable
     Ingress: Boolean(a.ingress ?? false), //                              ingress → Ingress
     EnableIPv6: Boolean(a.ipv6 ?? false), //                              ipv6 → EnableIPv6
-    Options: a.options === undefined ? {} : { ...(checkKeys(a.options, "docker.Network.options", Object.keys(a.options as object)) as Record<string, string>) }, // options → Options (driver options, as written)
+    Options:
+      a.options === undefined
+        ? {}
+        : {
+            ...(checkKeys(a.options, "docker.Network.options", Object.keys(a.options as object)) as Record<
+              string,
+              string
+            >),
+          }, // options → Options (driver options, as written)
     Labels: labelMap(a.labels, "docker.Network.labels"), //               labels [{label, value}] → Labels map
     IPAM: {
       Driver: a.ipamDriver === undefined ? "default" : String(a.ipamDriver), // ipamDriver → IPAM.Driver (default "default")
@@ -265,7 +376,9 @@ export function engineNetworkBody(networkArgs: object): Docker.NetworkCreateOpti
           ...(c.subnet !== undefined ? { Subnet: String(c.subnet) } : {}),
           ...(c.ipRange !== undefined ? { IPRange: String(c.ipRange) } : {}),
           ...(c.gateway !== undefined ? { Gateway: String(c.gateway) } : {}),
-          ...(c.auxAddress !== undefined ? { AuxiliaryAddresses: { ...(c.auxAddress as Record<string, string>) } } : {}),
+          ...(c.auxAddress !== undefined
+            ? { AuxiliaryAddresses: { ...(c.auxAddress as Record<string, string>) } }
+            : {}),
         };
       }),
     },

@@ -50,7 +50,8 @@ export type Exercise =
   /** Not runnable on this machine; the reason. */
   | { external: string };
 
-const PULUMI = "the Pulumi CLI cannot be installed here (design.md); the program it runs is checked offline by `check` (test/unit/cli/check-command.test.ts)";
+const PULUMI =
+  "the Pulumi CLI cannot be installed here (design.md); the program it runs is checked offline by `check` (test/unit/cli/check-command.test.ts)";
 
 export const HOW_EACH_COMMAND_IS_EXERCISED: Record<string, Exercise> = {
   "npm start": {
@@ -69,10 +70,14 @@ export const HOW_EACH_COMMAND_IS_EXERCISED: Record<string, Exercise> = {
   "pulumi config set host 10.0.0.5": { external: PULUMI },
   "pulumi config set privateAddress 10.0.0.5": { external: PULUMI },
   "pulumi config set dataDevice /dev/vdb": { external: PULUMI },
-  'pulumi config set sshHostKey "$(ssh-keyscan -t ed25519 10.0.0.5 2>/dev/null | cut -d\' \' -f2-)"': { external: PULUMI },
+  "pulumi config set sshHostKey \"$(ssh-keyscan -t ed25519 10.0.0.5 2>/dev/null | cut -d' ' -f2-)\"": {
+    external: PULUMI,
+  },
   "pulumi config set --secret sshPrivateKey < ~/.ssh/id_ed25519": { external: PULUMI },
-  "pulumi config set redisImage \"$(docker pull -q redis:7.4-alpine >/dev/null && docker inspect --format '{{index .RepoDigests 0}}' redis:7.4-alpine)\"": { external: `${PULUMI}; there is no registry access here either` },
-  "pulumi config set appImage registry.example.com/team/app@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef": { external: PULUMI },
+  "pulumi config set redisImage \"$(docker pull -q redis:7.4-alpine >/dev/null && docker inspect --format '{{index .RepoDigests 0}}' redis:7.4-alpine)\"":
+    { external: `${PULUMI}; there is no registry access here either` },
+  "pulumi config set appImage registry.example.com/team/app@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef":
+    { external: PULUMI },
   "pulumi up": { external: `${PULUMI}; the components' effects are proven on a real engine in test/integration/` },
   "pulumi preview --policy-pack examples/policy-pack": {
     covered: "test/unit/policy/pack-entry.test.ts",
@@ -84,7 +89,10 @@ export const HOW_EACH_COMMAND_IS_EXERCISED: Record<string, Exercise> = {
     contains: "config.example.json",
     note: "the pack started as the Pulumi CLI starts it, configured with that file through the analyzer's Configure call",
   },
-  "node dist/cli/main.js check examples/insecure -c examples/policy-pack/config.example.json": { run: "unit", exitCode: 1 },
+  "node dist/cli/main.js check examples/insecure -c examples/policy-pack/config.example.json": {
+    run: "unit",
+    exitCode: 1,
+  },
   "node dist/cli/main.js audit": { run: "integration", exitCode: 1 },
   "node dist/cli/main.js audit -f sarif -o audit.sarif": { run: "integration", exitCode: 1 },
   "node dist/cli/main.js audit -H ssh://deploy@docker-1 -H ssh://deploy@docker-2": {
@@ -92,11 +100,12 @@ export const HOW_EACH_COMMAND_IS_EXERCISED: Record<string, Exercise> = {
     contains: "ssh://root@127.0.0.1:",
     note: "an ssh:// audit through a test SSH server",
   },
-  "node dist/cli/main.js audit -H tcp://docker-3:2376 --tlsverify --tlscacert ca.pem --tlscert cert.pem --tlskey key.pem": {
-    covered: "test/integration/audit.test.ts",
-    contains: "--tlsverify",
-    note: "tcp:// with TLS verification against the test engine",
-  },
+  "node dist/cli/main.js audit -H tcp://docker-3:2376 --tlsverify --tlscacert ca.pem --tlscert cert.pem --tlskey key.pem":
+    {
+      covered: "test/integration/audit.test.ts",
+      contains: "--tlsverify",
+      note: "tcp:// with TLS verification against the test engine",
+    },
   "pulumi stack export > stack.json && node dist/cli/main.js audit --expect stack.json --fail-on high": {
     covered: "test/integration/audit.test.ts",
     contains: '"--expect", exportFile',
@@ -104,7 +113,10 @@ export const HOW_EACH_COMMAND_IS_EXERCISED: Record<string, Exercise> = {
   },
   "npx tsx bench/hardened-container.ts": { smoke: ["npx", "tsx", "bench/hardened-container.ts", "20"] },
   "npx tsx bench/policy-pack.ts --dist": { smoke: ["npx", "tsx", "bench/policy-pack.ts", "40", "--dist"] },
-  "sudo npx tsx bench/audit.ts": { external: "starts its own dockerd and takes a minute; the audit it times is tested in test/integration/audit.test.ts" },
+  "sudo npx tsx bench/audit.ts": {
+    external:
+      "starts its own dockerd and takes a minute; the audit it times is tested in test/integration/audit.test.ts",
+  },
 };
 
 /** A README command line as argv (the offline commands have no quoting). */

@@ -40,7 +40,8 @@ export async function startSshServer(dockerSocket: string | undefined): Promise<
     conn.on("authentication", (ctx) => {
       if (ctx.method !== "publickey") return ctx.reject(["publickey"]);
       const blob = allowed.getPublicSSH();
-      const sameKey = ctx.key.algo === allowed.type && ctx.key.data.length === blob.length && timingSafeEqual(ctx.key.data, blob);
+      const sameKey =
+        ctx.key.algo === allowed.type && ctx.key.data.length === blob.length && timingSafeEqual(ctx.key.data, blob);
       if (!sameKey) return ctx.reject();
       // Without a signature the client only asks whether the key would do; with one, check it.
       if (ctx.signature && allowed.verify(ctx.blob!, ctx.signature, ctx.hashAlgo) !== true) return ctx.reject();

@@ -44,23 +44,120 @@ export const PIDS_LABEL = "hardened-docker.pids-limit";
 // ───────────────────────────── generation ─────────────────────────────
 
 /** A good value most of the time, otherwise one from `arb`: each configuration varies only a few fields. */
-const mostly = <T>(good: T, arb: fc.Arbitrary<T>, weight = 3) => fc.oneof({ arbitrary: fc.constant(good), weight }, { arbitrary: arb, weight: 1 });
+const mostly = <T>(good: T, arb: fc.Arbitrary<T>, weight = 3) =>
+  fc.oneof({ arbitrary: fc.constant(good), weight }, { arbitrary: arb, weight: 1 });
 
-const USERS = ["root", "0", "00", "+0", "-0", "0:0", "-0:10001", "+0:0", "0:10001", "010001", "10001", "+10001", "10001:0", "root:root", "nobody", "app", "65534", "1000:1000", "0010", "-1", ""];
-const CAPS = ["NET_BIND_SERVICE", "net_bind_service", "CAP_NET_BIND_SERVICE", "cap_chown", "Cap_Kill", "NET_RAW", "cap_net_raw", "SYS_ADMIN", "CAP_SYS_PTRACE", "ALL", "all", "AUDIT_WRITE"];
-const DROPS: string[][] = [["ALL"], ["all"], ["ALL", "NET_RAW"], ["NET_RAW"], ["cap_net_raw", "CAP_SYS_ADMIN"], [], ["CHOWN"]];
+const USERS = [
+  "root",
+  "0",
+  "00",
+  "+0",
+  "-0",
+  "0:0",
+  "-0:10001",
+  "+0:0",
+  "0:10001",
+  "010001",
+  "10001",
+  "+10001",
+  "10001:0",
+  "root:root",
+  "nobody",
+  "app",
+  "65534",
+  "1000:1000",
+  "0010",
+  "-1",
+  "",
+];
+const CAPS = [
+  "NET_BIND_SERVICE",
+  "net_bind_service",
+  "CAP_NET_BIND_SERVICE",
+  "cap_chown",
+  "Cap_Kill",
+  "NET_RAW",
+  "cap_net_raw",
+  "SYS_ADMIN",
+  "CAP_SYS_PTRACE",
+  "ALL",
+  "all",
+  "AUDIT_WRITE",
+];
+const DROPS: string[][] = [
+  ["ALL"],
+  ["all"],
+  ["ALL", "NET_RAW"],
+  ["NET_RAW"],
+  ["cap_net_raw", "CAP_SYS_ADMIN"],
+  [],
+  ["CHOWN"],
+];
 const NNP = [
-  "no-new-privileges", "no-new-privileges:true", "no-new-privileges=true", "no-new-privileges=1", "no-new-privileges=t", "no-new-privileges=T",
-  "no-new-privileges=TRUE", "no-new-privileges=True", "no-new-privileges:1", "no-new-privileges=false", "no-new-privileges=0", "no-new-privileges=f",
-  "no-new-privileges=F", "no-new-privileges=FALSE", "no-new-privileges=False", "no-new-privileges:false", "no-new-privileges:0",
+  "no-new-privileges",
+  "no-new-privileges:true",
+  "no-new-privileges=true",
+  "no-new-privileges=1",
+  "no-new-privileges=t",
+  "no-new-privileges=T",
+  "no-new-privileges=TRUE",
+  "no-new-privileges=True",
+  "no-new-privileges:1",
+  "no-new-privileges=false",
+  "no-new-privileges=0",
+  "no-new-privileges=f",
+  "no-new-privileges=F",
+  "no-new-privileges=FALSE",
+  "no-new-privileges=False",
+  "no-new-privileges:false",
+  "no-new-privileges:0",
 ];
 const OTHER_OPTS = [
-  "seccomp=unconfined", "seccomp:unconfined", "apparmor=unconfined", "apparmor:unconfined", "apparmor=docker-default", "apparmor=hd-profile",
-  "label=disable", "label:disable", "label=type:svirt_apache_t", "label=user:system_u", "label=level:s0:c100,c200", "label=role:system_r",
+  "seccomp=unconfined",
+  "seccomp:unconfined",
+  "apparmor=unconfined",
+  "apparmor:unconfined",
+  "apparmor=docker-default",
+  "apparmor=hd-profile",
+  "label=disable",
+  "label:disable",
+  "label=type:svirt_apache_t",
+  "label=user:system_u",
+  "label=level:s0:c100,c200",
+  "label=role:system_r",
 ];
-const HOST_IPS = [undefined, "127.0.0.1", "0.0.0.0", "::", "::1", "[::]", "[::1]", "10.0.0.5", "::0", "0:0:0:0:0:0:0:0", ""];
+const HOST_IPS = [
+  undefined,
+  "127.0.0.1",
+  "0.0.0.0",
+  "::",
+  "::1",
+  "[::]",
+  "[::1]",
+  "10.0.0.5",
+  "::0",
+  "0:0:0:0:0:0:0:0",
+  "",
+];
 /** Host paths of binds: sensitive directories, the Docker socket and directories holding it, and harmless ones. */
-export const BIND_SOURCES = ["/etc", "/etc/ssl", "/usr", "/usr/share", "/proc", "/sys", "/dev", "/lib", "/", "/srv/hd-data", "/var/run/docker.sock", "/run/docker.sock", "/var/run", "/run", "/etc/../srv/hd-data", "/var/lib/../../usr"];
+export const BIND_SOURCES = [
+  "/etc",
+  "/etc/ssl",
+  "/usr",
+  "/usr/share",
+  "/proc",
+  "/sys",
+  "/dev",
+  "/lib",
+  "/",
+  "/srv/hd-data",
+  "/var/run/docker.sock",
+  "/run/docker.sock",
+  "/var/run",
+  "/run",
+  "/etc/../srv/hd-data",
+  "/var/lib/../../usr",
+];
 const PROPAGATIONS = ["shared", "rshared", "slave", "rslave", "private", "rprivate"];
 const PIDS_CLAIMS = ["64", "0", "-1", "abc", "4096", "1"];
 
@@ -75,14 +172,41 @@ const port = fc.record(
 );
 
 const mount = fc.oneof(
-  { arbitrary: fc.record({ type: fc.constant("bind"), source: fc.constantFrom(...BIND_SOURCES), readOnly: fc.constantFrom(undefined, true, false), bindOptions: fc.option(fc.record({ propagation: fc.constantFrom(...PROPAGATIONS) }), { nil: undefined }) }, { requiredKeys: ["type", "source"] }), weight: 4 },
-  { arbitrary: fc.record({ type: fc.constant("volume"), source: fc.constantFrom("hd-data", "hd-cache"), readOnly: fc.constantFrom(undefined, true) }, { requiredKeys: ["type", "source"] }), weight: 1 },
+  {
+    arbitrary: fc.record(
+      {
+        type: fc.constant("bind"),
+        source: fc.constantFrom(...BIND_SOURCES),
+        readOnly: fc.constantFrom(undefined, true, false),
+        bindOptions: fc.option(fc.record({ propagation: fc.constantFrom(...PROPAGATIONS) }), { nil: undefined }),
+      },
+      { requiredKeys: ["type", "source"] },
+    ),
+    weight: 4,
+  },
+  {
+    arbitrary: fc.record(
+      {
+        type: fc.constant("volume"),
+        source: fc.constantFrom("hd-data", "hd-cache"),
+        readOnly: fc.constantFrom(undefined, true),
+      },
+      { requiredKeys: ["type", "source"] },
+    ),
+    weight: 1,
+  },
   { arbitrary: fc.constant({ type: "tmpfs" }), weight: 1 },
 );
 
 const volume = fc.oneof(
-  fc.record({ hostPath: fc.constantFrom(...BIND_SOURCES), readOnly: fc.constantFrom(undefined, true, false) }, { requiredKeys: ["hostPath"] }),
-  fc.record({ volumeName: fc.constantFrom("hd-data", "hd-logs"), readOnly: fc.constantFrom(undefined, true) }, { requiredKeys: ["volumeName"] }),
+  fc.record(
+    { hostPath: fc.constantFrom(...BIND_SOURCES), readOnly: fc.constantFrom(undefined, true, false) },
+    { requiredKeys: ["hostPath"] },
+  ),
+  fc.record(
+    { volumeName: fc.constantFrom("hd-data", "hd-logs"), readOnly: fc.constantFrom(undefined, true) },
+    { requiredKeys: ["volumeName"] },
+  ),
 );
 
 /** Network mode and the networks beside it, as the provider takes them (host/none/bridge attach nothing else). */
@@ -102,11 +226,32 @@ const changes = fc.record(
     user: fc.constantFrom(...USERS, undefined),
     capabilities: fc.record({ adds: fc.subarray(CAPS, { maxLength: 3 }), drops: fc.constantFrom(...DROPS) }),
     privileged: fc.constantFrom(true, false),
-    securityOpts: fc.tuple(fc.subarray(NNP, { maxLength: 2 }), fc.subarray(OTHER_OPTS, { maxLength: 2 })).map(([a, b]) => [...a, ...b]),
+    securityOpts: fc
+      .tuple(fc.subarray(NNP, { maxLength: 2 }), fc.subarray(OTHER_OPTS, { maxLength: 2 }))
+      .map(([a, b]) => [...a, ...b]),
     readOnly: fc.constantFrom(false, undefined),
     memory: fc.constantFrom(0, undefined, 6, 64, 1024),
-    cpu: fc.constantFrom<Inputs>({ cpus: undefined }, { cpus: "0.5" }, { cpus: "1.0" }, { cpus: "0.25" }, { cpus: undefined, cpuShares: 512 }, { cpus: undefined, cpuShares: 1024 }, { cpus: undefined, cpuShares: 2 }, { cpus: "0.5", cpuShares: 1024 }),
-    restart: fc.constantFrom<Inputs>({ restart: "no", maxRetryCount: undefined }, { restart: undefined, maxRetryCount: undefined }, { restart: "always", maxRetryCount: undefined }, { restart: "unless-stopped", maxRetryCount: undefined }, { restart: "on-failure", maxRetryCount: 0 }, { restart: "on-failure", maxRetryCount: undefined }, { restart: "on-failure", maxRetryCount: 1 }, { restart: "on-failure", maxRetryCount: 6 }, { restart: "on-failure", maxRetryCount: 10 }),
+    cpu: fc.constantFrom<Inputs>(
+      { cpus: undefined },
+      { cpus: "0.5" },
+      { cpus: "1.0" },
+      { cpus: "0.25" },
+      { cpus: undefined, cpuShares: 512 },
+      { cpus: undefined, cpuShares: 1024 },
+      { cpus: undefined, cpuShares: 2 },
+      { cpus: "0.5", cpuShares: 1024 },
+    ),
+    restart: fc.constantFrom<Inputs>(
+      { restart: "no", maxRetryCount: undefined },
+      { restart: undefined, maxRetryCount: undefined },
+      { restart: "always", maxRetryCount: undefined },
+      { restart: "unless-stopped", maxRetryCount: undefined },
+      { restart: "on-failure", maxRetryCount: 0 },
+      { restart: "on-failure", maxRetryCount: undefined },
+      { restart: "on-failure", maxRetryCount: 1 },
+      { restart: "on-failure", maxRetryCount: 6 },
+      { restart: "on-failure", maxRetryCount: 10 },
+    ),
     pidMode: fc.constantFrom("host", ""),
     ipcMode: fc.constantFrom("host", "shareable", "none", undefined),
     usernsMode: fc.constantFrom("host", ""),
@@ -116,9 +261,18 @@ const changes = fc.record(
     mounts: fc.array(mount, { maxLength: 2 }),
     volumes: fc.array(volume, { maxLength: 2 }),
     tmpfs: fc.constant({ "/tmp": "size=16m" }),
-    devices: fc.constantFrom([{ hostPath: "/dev/fuse" }], [{ hostPath: "/dev/null", containerPath: "/dev/hd-null", permissions: "r" }], [{ hostPath: "/dev/kmsg", permissions: "rw" }]),
+    devices: fc.constantFrom(
+      [{ hostPath: "/dev/fuse" }],
+      [{ hostPath: "/dev/null", containerPath: "/dev/hd-null", permissions: "r" }],
+      [{ hostPath: "/dev/kmsg", permissions: "rw" }],
+    ),
     ulimits: fc.constantFrom([{ name: "nofile", soft: 1024, hard: 2048 }], [{ name: "nproc", soft: 64, hard: 64 }]),
-    healthcheck: fc.constantFrom(undefined, { tests: ["NONE"] }, { tests: ["CMD-SHELL", "true"], interval: "1m30s", retries: 1 }, { tests: [] }),
+    healthcheck: fc.constantFrom(
+      undefined,
+      { tests: ["NONE"] },
+      { tests: ["CMD-SHELL", "true"], interval: "1m30s", retries: 1 },
+      { tests: [] },
+    ),
     cgroupParent: fc.constantFrom("/hd-custom", "hd.slice", ""),
     pidsClaim: fc.constantFrom(...PIDS_CLAIMS, undefined),
     exemption: fc.constantFrom("5.13", "4.1", "5.26", "5.12"),
@@ -128,7 +282,9 @@ const changes = fc.record(
 
 /** A record of changes where each key is present rarely (so most fields stay compliant). */
 const sparseChanges = changes.chain((all) =>
-  fc.subarray(Object.keys(all), { minLength: 1, maxLength: 5 }).map((keys) => Object.fromEntries(keys.map((k) => [k, (all as Record<string, unknown>)[k]]))),
+  fc
+    .subarray(Object.keys(all), { minLength: 1, maxLength: 5 })
+    .map((keys) => Object.fromEntries(keys.map((k) => [k, (all as Record<string, unknown>)[k]]))),
 );
 
 /** Apply a change record to the compliant container: a docker.Container's inputs. */
@@ -152,7 +308,13 @@ function applyChanges(key: string, ch: Record<string, unknown>): Inputs {
         out.labels = v === undefined ? [] : [{ label: PIDS_LABEL, value: v }];
         break;
       case "exemption":
-        out.labels = [...((out.labels as Inputs[]) ?? []), { label: `hardened-docker.exemption.${v}`, value: JSON.stringify({ reason: "reviewed in the agreement corpus", expires: "2027-06-30" }) }];
+        out.labels = [
+          ...((out.labels as Inputs[]) ?? []),
+          {
+            label: `hardened-docker.exemption.${v}`,
+            value: JSON.stringify({ reason: "reviewed in the agreement corpus", expires: "2027-06-30" }),
+          },
+        ];
         break;
       default:
         out[k] = v;
@@ -164,15 +326,29 @@ function applyChanges(key: string, ch: Record<string, unknown>): Inputs {
 
 /** Hand-written cases: every parsing quirk where surfaces disagreed or could, each on its own. */
 export const QUIRK_CASES: { what: string; change: Inputs }[] = [
-  ...["+0", "-0", "00", "-0:10001", "+0:0", "010001", "+10001", "0:0", "root", "root:root", "0:10001", "10001:0"].map((user) => ({ what: `user ${user} (Go Atoi)`, change: { user } })),
+  ...["+0", "-0", "00", "-0:10001", "+0:0", "010001", "+10001", "0:0", "root", "root:root", "0:10001", "10001:0"].map(
+    (user) => ({ what: `user ${user} (Go Atoi)`, change: { user } }),
+  ),
   ...NNP.map((opt) => ({ what: `security option ${opt} (Go ParseBool)`, change: { securityOpts: [opt] } })),
-  { what: "no-new-privileges on then off (last wins)", change: { securityOpts: ["no-new-privileges=true", "no-new-privileges=false"] } },
-  { what: "no-new-privileges off then on (last wins)", change: { securityOpts: ["no-new-privileges=0", "no-new-privileges"] } },
+  {
+    what: "no-new-privileges on then off (last wins)",
+    change: { securityOpts: ["no-new-privileges=true", "no-new-privileges=false"] },
+  },
+  {
+    what: "no-new-privileges off then on (last wins)",
+    change: { securityOpts: ["no-new-privileges=0", "no-new-privileges"] },
+  },
   { what: "no security options at all (nothing on, nothing off)", change: { securityOpts: [] } },
   { what: "publishAllPorts (-P) with no ports", change: { publishAllPorts: true, ports: [] } },
   { what: "publishAllPorts (-P) with a bound port", change: { publishAllPorts: true } },
-  { what: "cap-add NET_BIND_SERVICE (on the allow-list)", change: { capabilities: { drops: ["ALL"], adds: ["NET_BIND_SERVICE"] } } },
-  { what: "cap-add cap_net_bind_service (case, prefix)", change: { capabilities: { drops: ["all"], adds: ["cap_net_bind_service"] } } },
+  {
+    what: "cap-add NET_BIND_SERVICE (on the allow-list)",
+    change: { capabilities: { drops: ["ALL"], adds: ["NET_BIND_SERVICE"] } },
+  },
+  {
+    what: "cap-add cap_net_bind_service (case, prefix)",
+    change: { capabilities: { drops: ["all"], adds: ["cap_net_bind_service"] } },
+  },
   { what: "cap-add NET_RAW (not on the allow-list)", change: { capabilities: { drops: ["ALL"], adds: ["NET_RAW"] } } },
   { what: "cap-add ALL after dropping ALL", change: { capabilities: { drops: ["ALL"], adds: ["ALL"] } } },
   { what: "no cap-drop", change: { capabilities: { drops: [], adds: [] } } },
@@ -184,22 +360,65 @@ export const QUIRK_CASES: { what: string; change: Inputs }[] = [
   { what: "restart always", change: { restart: "always", maxRetryCount: 0 } },
   { what: "restart on-failure without a count (unbounded)", change: { restart: "on-failure", maxRetryCount: 0 } },
   { what: "restart unset", change: { restart: undefined, maxRetryCount: undefined } },
-  { what: "seccomp:unconfined (legacy separator)", change: { securityOpts: ["no-new-privileges", "seccomp:unconfined"] } },
+  {
+    what: "seccomp:unconfined (legacy separator)",
+    change: { securityOpts: ["no-new-privileges", "seccomp:unconfined"] },
+  },
   { what: "label:disable (legacy separator)", change: { securityOpts: ["no-new-privileges", "label:disable"] } },
-  { what: "privileged without security options (the engine adds label=disable)", change: { privileged: true, securityOpts: undefined } },
-  { what: "privileged with label:disable (legacy separator: the engine still adds label=disable)", change: { privileged: true, securityOpts: ["no-new-privileges", "label:disable"] } },
-  { what: "host IPC with an SELinux type (the engine adds no label=disable)", change: { ipcMode: "host", securityOpts: ["no-new-privileges", "label=type:svirt_apache_t"] } },
-  { what: "host PID without security options (the engine adds label=disable)", change: { pidMode: "host", securityOpts: undefined } },
-  { what: "bind of a path resolving into /usr", change: { mounts: [{ type: "bind", source: "/var/lib/../../usr", target: "/mnt/m0" }] } },
-  { what: "read-only bind of /etc", change: { volumes: [{ hostPath: "/etc", containerPath: "/mnt/v0", readOnly: true }] } },
-  { what: "directory holding the Docker socket", change: { volumes: [{ hostPath: "/var/run", containerPath: "/mnt/v0", readOnly: true }] } },
-  { what: "rshared propagation", change: { mounts: [{ type: "bind", source: "/srv/hd-data", target: "/mnt/m0", readOnly: true, bindOptions: { propagation: "rshared" } }] } },
+  {
+    what: "privileged without security options (the engine adds label=disable)",
+    change: { privileged: true, securityOpts: undefined },
+  },
+  {
+    what: "privileged with label:disable (legacy separator: the engine still adds label=disable)",
+    change: { privileged: true, securityOpts: ["no-new-privileges", "label:disable"] },
+  },
+  {
+    what: "host IPC with an SELinux type (the engine adds no label=disable)",
+    change: { ipcMode: "host", securityOpts: ["no-new-privileges", "label=type:svirt_apache_t"] },
+  },
+  {
+    what: "host PID without security options (the engine adds label=disable)",
+    change: { pidMode: "host", securityOpts: undefined },
+  },
+  {
+    what: "bind of a path resolving into /usr",
+    change: { mounts: [{ type: "bind", source: "/var/lib/../../usr", target: "/mnt/m0" }] },
+  },
+  {
+    what: "read-only bind of /etc",
+    change: { volumes: [{ hostPath: "/etc", containerPath: "/mnt/v0", readOnly: true }] },
+  },
+  {
+    what: "directory holding the Docker socket",
+    change: { volumes: [{ hostPath: "/var/run", containerPath: "/mnt/v0", readOnly: true }] },
+  },
+  {
+    what: "rshared propagation",
+    change: {
+      mounts: [
+        {
+          type: "bind",
+          source: "/srv/hd-data",
+          target: "/mnt/m0",
+          readOnly: true,
+          bindOptions: { propagation: "rshared" },
+        },
+      ],
+    },
+  },
   { what: "cpu shares 1024 (the default) only", change: { cpus: undefined, cpuShares: 1024 } },
   { what: "no memory limit", change: { memory: undefined } },
   { what: "healthcheck NONE", change: { healthcheck: { tests: ["NONE"] } } },
   { what: "healthcheck with an empty test (inherit)", change: { healthcheck: { tests: [] } } },
-  ...PIDS_CLAIMS.map((v) => ({ what: `PIDs-limit label ${JSON.stringify(v)}`, change: { labels: [{ label: PIDS_LABEL, value: v }] } })),
-  ...["010", "08", "0x40", "1_000", "+64"].map((v) => ({ what: `PIDs-limit label ${JSON.stringify(v)} (docker CLI: strconv.ParseInt base 0)`, change: { labels: [{ label: PIDS_LABEL, value: v }] } })),
+  ...PIDS_CLAIMS.map((v) => ({
+    what: `PIDs-limit label ${JSON.stringify(v)}`,
+    change: { labels: [{ label: PIDS_LABEL, value: v }] },
+  })),
+  ...["010", "08", "0x40", "1_000", "+64"].map((v) => ({
+    what: `PIDs-limit label ${JSON.stringify(v)} (docker CLI: strconv.ParseInt base 0)`,
+    change: { labels: [{ label: PIDS_LABEL, value: v }] },
+  })),
   { what: "ipc mode shareable", change: { ipcMode: "shareable" } },
   { what: "ipc mode unset (daemon default)", change: { ipcMode: undefined } },
   { what: "user namespace host", change: { usernsMode: "host" } },
@@ -208,10 +427,24 @@ export const QUIRK_CASES: { what: string; change: Inputs }[] = [
   { what: "engine refuses: restart always with a retry count", change: { restart: "always", maxRetryCount: 3 } },
   { what: "engine refuses: memory below 6 MB", change: { memory: 4 } },
   { what: "engine refuses: capability CAP_ALL", change: { capabilities: { drops: ["CAP_ALL"], adds: [] } } },
-  { what: "engine refuses: no-new-privileges=yes (not a ParseBool value)", change: { securityOpts: ["no-new-privileges=yes"] } },
-  { what: "engine refuses: a bind of / (holding the data root) with slave propagation", change: { mounts: [{ type: "bind", source: "/", target: "/mnt/m0", readOnly: true, bindOptions: { propagation: "slave" } }] } },
-  { what: "PID mode HOST (case: the engine accepts it and keeps a private PID namespace)", change: { pidMode: "HOST" } },
-  { what: "a bind of / (the engine makes the propagation rslave: it holds the data root)", change: { mounts: [{ type: "bind", source: "/", target: "/mnt/m0", readOnly: true }] } },
+  {
+    what: "engine refuses: no-new-privileges=yes (not a ParseBool value)",
+    change: { securityOpts: ["no-new-privileges=yes"] },
+  },
+  {
+    what: "engine refuses: a bind of / (holding the data root) with slave propagation",
+    change: {
+      mounts: [{ type: "bind", source: "/", target: "/mnt/m0", readOnly: true, bindOptions: { propagation: "slave" } }],
+    },
+  },
+  {
+    what: "PID mode HOST (case: the engine accepts it and keeps a private PID namespace)",
+    change: { pidMode: "HOST" },
+  },
+  {
+    what: "a bind of / (the engine makes the propagation rslave: it holds the data root)",
+    change: { mounts: [{ type: "bind", source: "/", target: "/mnt/m0", readOnly: true }] },
+  },
 ];
 
 /** The corpus: the hand-written cases, then `generated` configurations (deterministic: a fixed seed). */
@@ -262,7 +495,8 @@ function securityOptRefusal(opts: string[]): string | undefined {
     if (!sep) return `invalid --security-opt 1: "${opt}"`;
     const cut = opt.indexOf(sep);
     const [key, value] = [opt.slice(0, cut), opt.slice(cut + 1)];
-    if (!["label", "apparmor", "seccomp", "no-new-privileges"].includes(key)) return `invalid --security-opt 2: "${opt}"`;
+    if (!["label", "apparmor", "seccomp", "no-new-privileges"].includes(key))
+      return `invalid --security-opt 2: "${opt}"`;
     if (key === "no-new-privileges" && parseGoBool(value) === undefined) return `invalid --security-opt 2: "${opt}"`;
   }
   return undefined;
@@ -289,12 +523,17 @@ export function renderInspect(inputs: Inputs, opts: RenderOptions = {}): Rendere
   const name = String(body.name ?? "c");
 
   // ── what the engine refuses at create ──
-  if (hc.Memory !== undefined && hc.Memory > 0 && hc.Memory < 6 * MB) return { refused: "Minimum memory limit allowed is 6MB" };
-  if (hc.NanoCpus !== undefined && hc.NanoCpus > (opts.cpus ?? 1) * 1e9) return { refused: "Range of CPUs is out of bounds" };
+  if (hc.Memory !== undefined && hc.Memory > 0 && hc.Memory < 6 * MB)
+    return { refused: "Minimum memory limit allowed is 6MB" };
+  if (hc.NanoCpus !== undefined && hc.NanoCpus > (opts.cpus ?? 1) * 1e9)
+    return { refused: "Range of CPUs is out of bounds" };
   const rp = hc.RestartPolicy as { Name: string; MaximumRetryCount: number };
-  if (["always", "unless-stopped", "no"].includes(rp.Name) && rp.MaximumRetryCount !== 0) return { refused: `maximum retry count cannot be used with restart policy '${rp.Name}'` };
-  if (rp.Name === "on-failure" && rp.MaximumRetryCount < 0) return { refused: "maximum retry count cannot be negative" };
-  if (!["", "no", "always", "unless-stopped", "on-failure"].includes(rp.Name)) return { refused: `invalid restart policy '${rp.Name}'` };
+  if (["always", "unless-stopped", "no"].includes(rp.Name) && rp.MaximumRetryCount !== 0)
+    return { refused: `maximum retry count cannot be used with restart policy '${rp.Name}'` };
+  if (rp.Name === "on-failure" && rp.MaximumRetryCount < 0)
+    return { refused: "maximum retry count cannot be negative" };
+  if (!["", "no", "always", "unless-stopped", "on-failure"].includes(rp.Name))
+    return { refused: `invalid restart policy '${rp.Name}'` };
   const capAdd = engineCapabilities(hc.CapAdd);
   const capDrop = engineCapabilities(hc.CapDrop);
   if ("refused" in capAdd) return capAdd;
@@ -304,21 +543,31 @@ export function renderInspect(inputs: Inputs, opts: RenderOptions = {}): Rendere
   // PidMode is not validated at create ("HOST" is kept, and means a private namespace); IPC and user-namespace modes are.
   for (const mode of ["IpcMode", "UsernsMode"] as const) {
     const v = hc[mode] as string | undefined;
-    const ok: Record<string, string[]> = { IpcMode: ["", "host", "private", "shareable", "none"], UsernsMode: ["", "host"] };
+    const ok: Record<string, string[]> = {
+      IpcMode: ["", "host", "private", "shareable", "none"],
+      UsernsMode: ["", "host"],
+    };
     if (v !== undefined && !ok[mode]!.includes(v)) return { refused: `invalid ${mode}: ${v}` };
   }
   // A bind whose source holds the daemon's data root must propagate rslave or rshared: unset, the engine
   // makes it rslave; any other propagation is refused.
   const dataRoot = opts.dataRoot ?? "/var/lib/docker";
-  const holdsDataRoot = (src: string) => src === "/" || dataRoot === src || dataRoot.startsWith(src.replace(/\/$/, "") + "/");
+  const holdsDataRoot = (src: string) =>
+    src === "/" || dataRoot === src || dataRoot.startsWith(src.replace(/\/$/, "") + "/");
   for (const m of (hc.Mounts ?? []) as { Type: string; Source: string; BindOptions?: { Propagation?: string } }[]) {
     const prop = m.BindOptions?.Propagation;
-    if (m.Type === "bind" && holdsDataRoot(m.Source) && prop && !["rslave", "rshared"].includes(prop)) return { refused: `invalid mount config: must use either propagation mode "rslave" or "rshared" when mount source is within the daemon root` };
+    if (m.Type === "bind" && holdsDataRoot(m.Source) && prop && !["rslave", "rshared"].includes(prop))
+      return {
+        refused: `invalid mount config: must use either propagation mode "rslave" or "rshared" when mount source is within the daemon root`,
+      };
   }
   const nm = (hc.NetworkMode as string | undefined) ?? "";
   const connects = engineNetworkConnects(inputs);
-  const firstEndpoint = Object.keys(((body.NetworkingConfig as { EndpointsConfig?: object } | undefined)?.EndpointsConfig ?? {}) as object);
-  if (["host", "none"].includes(nm) && (connects.length > 0 || firstEndpoint.some((n) => n !== nm))) return { refused: `container sharing network namespace with ${nm} cannot be connected to other networks` };
+  const firstEndpoint = Object.keys(
+    ((body.NetworkingConfig as { EndpointsConfig?: object } | undefined)?.EndpointsConfig ?? {}) as object,
+  );
+  if (["host", "none"].includes(nm) && (connects.length > 0 || firstEndpoint.some((n) => n !== nm)))
+    return { refused: `container sharing network namespace with ${nm} cannot be connected to other networks` };
   if (hc.PortBindings && ["host", "none"].includes(nm) && Object.keys(hc.PortBindings).length > 0 && nm === "none") {
     // Published ports with network none are accepted at create (and do nothing).
   }
@@ -331,10 +580,14 @@ export function renderInspect(inputs: Inputs, opts: RenderOptions = {}): Rendere
   // The engine adds label=disable to privileged containers and to those sharing the host's PID or IPC
   // namespace, unless an option's key before `=` is `label` (moby's generateSecurityOpt: `label:…`
   // does not count), whatever the host's SELinux.
-  if ((hc.Privileged || hc.PidMode === "host" || hc.IpcMode === "host") && !((hc.SecurityOpt ?? []) as string[]).some((o) => o.split("=")[0] === "label"))
+  if (
+    (hc.Privileged || hc.PidMode === "host" || hc.IpcMode === "host") &&
+    !((hc.SecurityOpt ?? []) as string[]).some((o) => o.split("=")[0] === "label")
+  )
     hc.SecurityOpt = [...((hc.SecurityOpt ?? []) as string[]), "label=disable"];
   // Maps come back with their keys sorted (Go's JSON encoding).
-  const sorted = <T>(m: Record<string, T> | undefined) => (m ? Object.fromEntries(Object.entries(m).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : m);
+  const sorted = <T>(m: Record<string, T> | undefined) =>
+    m ? Object.fromEntries(Object.entries(m).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : m;
   hc.PortBindings = sorted(hc.PortBindings);
   const labels = (body.Labels ?? {}) as Record<string, string>;
   const claim = labels[PIDS_LABEL];
@@ -342,17 +595,53 @@ export function renderInspect(inputs: Inputs, opts: RenderOptions = {}): Rendere
   hc.PidsLimit = applied !== undefined && applied > 0 ? applied : null;
 
   const mounts: Record<string, unknown>[] = [];
-  for (const m of (hc.Mounts ?? []) as { Type: string; Source: string; Target: string; ReadOnly: boolean; BindOptions?: { Propagation?: string } }[]) {
-    if (m.Type === "bind") mounts.push({ Type: "bind", Source: m.Source, Destination: m.Target, RW: !m.ReadOnly, Propagation: m.BindOptions?.Propagation || (holdsDataRoot(m.Source) ? "rslave" : "rprivate") });
-    else if (m.Type === "volume") mounts.push({ Type: "volume", Name: m.Source, Source: `/var/lib/docker/volumes/${m.Source}/_data`, Destination: m.Target, RW: !m.ReadOnly, Propagation: "" });
+  for (const m of (hc.Mounts ?? []) as {
+    Type: string;
+    Source: string;
+    Target: string;
+    ReadOnly: boolean;
+    BindOptions?: { Propagation?: string };
+  }[]) {
+    if (m.Type === "bind")
+      mounts.push({
+        Type: "bind",
+        Source: m.Source,
+        Destination: m.Target,
+        RW: !m.ReadOnly,
+        Propagation: m.BindOptions?.Propagation || (holdsDataRoot(m.Source) ? "rslave" : "rprivate"),
+      });
+    else if (m.Type === "volume")
+      mounts.push({
+        Type: "volume",
+        Name: m.Source,
+        Source: `/var/lib/docker/volumes/${m.Source}/_data`,
+        Destination: m.Target,
+        RW: !m.ReadOnly,
+        Propagation: "",
+      });
     else mounts.push({ Type: "tmpfs", Source: "", Destination: m.Target, RW: !m.ReadOnly, Propagation: "" });
   }
   for (const bind of (hc.Binds ?? []) as string[]) {
     const parts = bind.split(":");
     const ro = parts.length > 2 && parts[2] === "ro";
     const [src, dst] = parts;
-    if (src!.startsWith("/")) mounts.push({ Type: "bind", Source: src, Destination: dst, RW: !ro, Propagation: holdsDataRoot(src!) ? "rslave" : "rprivate" });
-    else mounts.push({ Type: "volume", Name: src, Source: `/var/lib/docker/volumes/${src}/_data`, Destination: dst, RW: !ro, Propagation: "" });
+    if (src!.startsWith("/"))
+      mounts.push({
+        Type: "bind",
+        Source: src,
+        Destination: dst,
+        RW: !ro,
+        Propagation: holdsDataRoot(src!) ? "rslave" : "rprivate",
+      });
+    else
+      mounts.push({
+        Type: "volume",
+        Name: src,
+        Source: `/var/lib/docker/volumes/${src}/_data`,
+        Destination: dst,
+        RW: !ro,
+        Propagation: "",
+      });
   }
 
   const networks: Record<string, object> = {};
@@ -415,7 +704,8 @@ export function componentArgsFor(inputs: Inputs): { args: Record<string, unknown
   const drops = normaliseCapabilities(a.capabilities?.drops);
   if (drops.length !== 1 || drops[0] !== "ALL") return { cannot: "capabilities not dropped to ALL alone" };
   const adds = normaliseCapabilities(a.capabilities?.adds);
-  if (adds.some((c) => !(ALL_CAPABILITIES as readonly string[]).includes(c))) return { cannot: "cap-add ALL or unknown" };
+  if (adds.some((c) => !(ALL_CAPABILITIES as readonly string[]).includes(c)))
+    return { cannot: "cap-add ALL or unknown" };
   if (adds.length) args.capAdd = adds;
   if (a.privileged) args.privileged = true;
 
@@ -456,22 +746,32 @@ export function componentArgsFor(inputs: Inputs): { args: Record<string, unknown
   if (Object.keys(ns).length) args.hostNamespaces = ns;
 
   const ports = (a.ports ?? []) as { internal: number; external?: number; ip?: string; protocol?: string }[];
-  if (ports.some((p) => !p.external || (p.protocol !== undefined && p.protocol !== "tcp" && p.protocol !== "udp"))) return { cannot: "port without host port, or sctp" };
+  if (ports.some((p) => !p.external || (p.protocol !== undefined && p.protocol !== "tcp" && p.protocol !== "udp")))
+    return { cannot: "port without host port, or sctp" };
   if (a.publishAllPorts) return { cannot: "publishAllPorts" };
-  if (ports.length) args.ports = ports.map((p) => ({ internal: p.internal, external: p.external, hostIp: p.ip ?? "0.0.0.0", ...(p.protocol ? { protocol: p.protocol } : {}) }));
+  if (ports.length)
+    args.ports = ports.map((p) => ({
+      internal: p.internal,
+      external: p.external,
+      hostIp: p.ip ?? "0.0.0.0",
+      ...(p.protocol ? { protocol: p.protocol } : {}),
+    }));
 
   const binds: Record<string, unknown>[] = [];
   const volumes: Record<string, unknown>[] = [];
   const tmpfs: Record<string, string> = {};
-  for (const m of (a.mounts ?? []) as Record<string, any>[]) { // eslint-disable-line @typescript-eslint/no-explicit-any
+  for (const m of (a.mounts ?? []) as Record<string, any>[]) {
+    // eslint-disable-line @typescript-eslint/no-explicit-any
     if (m.type === "bind") {
       const prop = m.bindOptions?.propagation;
       if (prop !== undefined && prop !== "rprivate") return { cannot: `propagation ${prop}` };
       binds.push({ hostPath: m.source, containerPath: m.target, readOnly: m.readOnly ?? false });
-    } else if (m.type === "volume") volumes.push({ volumeName: m.source, containerPath: m.target, readOnly: m.readOnly ?? false });
+    } else if (m.type === "volume")
+      volumes.push({ volumeName: m.source, containerPath: m.target, readOnly: m.readOnly ?? false });
     else tmpfs[m.target] = "16Mi";
   }
-  for (const v of (a.volumes ?? []) as Record<string, any>[]) { // eslint-disable-line @typescript-eslint/no-explicit-any
+  for (const v of (a.volumes ?? []) as Record<string, any>[]) {
+    // eslint-disable-line @typescript-eslint/no-explicit-any
     if (v.hostPath) binds.push({ hostPath: v.hostPath, containerPath: v.containerPath, readOnly: v.readOnly ?? false });
     else volumes.push({ volumeName: v.volumeName, containerPath: v.containerPath, readOnly: v.readOnly ?? false });
   }
@@ -486,7 +786,13 @@ export function componentArgsFor(inputs: Inputs): { args: Record<string, unknown
   if (a.ulimits?.length) args.ulimits = a.ulimits;
   if (a.healthcheck) {
     if (!a.healthcheck.tests?.length) return { cannot: "empty healthcheck test" };
-    args.healthcheck = { test: a.healthcheck.tests, interval: a.healthcheck.interval, timeout: a.healthcheck.timeout, startPeriod: a.healthcheck.startPeriod, retries: a.healthcheck.retries };
+    args.healthcheck = {
+      test: a.healthcheck.tests,
+      interval: a.healthcheck.interval,
+      timeout: a.healthcheck.timeout,
+      startPeriod: a.healthcheck.startPeriod,
+      retries: a.healthcheck.retries,
+    };
   }
   if (a.cgroupParent) args.cgroupParent = a.cgroupParent;
 

@@ -12,7 +12,8 @@ import { ENGINE_ROOT, parseEngineEnv, TEST_ENGINE_SCRIPT } from "../harness/engi
 const DIR = join(ENGINE_ROOT, `swarm-${process.pid}`);
 let host = "";
 
-const docker = (...args: string[]) => execFileSync("docker", args, { env: { ...process.env, DOCKER_HOST: host }, encoding: "utf8", timeout: 90_000 });
+const docker = (...args: string[]) =>
+  execFileSync("docker", args, { env: { ...process.env, DOCKER_HOST: host }, encoding: "utf8", timeout: 90_000 });
 
 beforeAll(() => {
   mkdirSync(ENGINE_ROOT, { recursive: true });
@@ -22,7 +23,10 @@ beforeAll(() => {
 
 afterAll(() => {
   if (host) docker("swarm", "leave", "--force");
-  execFileSync("bash", [TEST_ENGINE_SCRIPT, "stop", DIR], { stdio: ["ignore", "inherit", "inherit"], timeout: 120_000 });
+  execFileSync("bash", [TEST_ENGINE_SCRIPT, "stop", DIR], {
+    stdio: ["ignore", "inherit", "inherit"],
+    timeout: 120_000,
+  });
 }, 180_000);
 
 async function finding72(hostProbe: "auto" | "none" = "auto") {

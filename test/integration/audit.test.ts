@@ -37,7 +37,25 @@ import { evaluate } from "../../src/rules/evaluate";
 import { SECTION_3 } from "../../src/rules/section3-files";
 import { DEFAULT_SETTINGS, type VerdictStatus } from "../../src/rules/types";
 import { ENGINE_ROOT, REPO_ROOT, TEST_ENGINE_SCRIPT, parseEngineEnv } from "../harness/engine-env";
-import { cleanupEngineObjects, createContainer, createNetwork, docker, engineDir, engineSocketPath, hardenedSpec, HOST_APPARMOR, MiB, section5Baseline, TEST_IMAGE, type ContainerCase, type ContainerState, uniqueName, waitForExit, waitForHealth, type ContainerSpec } from "../harness/engine";
+import {
+  cleanupEngineObjects,
+  createContainer,
+  createNetwork,
+  docker,
+  engineDir,
+  engineSocketPath,
+  hardenedSpec,
+  HOST_APPARMOR,
+  MiB,
+  section5Baseline,
+  TEST_IMAGE,
+  type ContainerCase,
+  type ContainerState,
+  uniqueName,
+  waitForExit,
+  waitForHealth,
+  type ContainerSpec,
+} from "../harness/engine";
 import { startSshServer } from "../harness/ssh-server";
 
 jest.setTimeout(180_000);
@@ -67,7 +85,9 @@ const EXTRA_DAEMON_JSON = {
   "userland-proxy": false,
   experimental: true,
   "default-ulimits": { nofile: { Name: "nofile", Soft: 1024, Hard: 2048 } },
-  labels: ['hardened-docker.exemption.2.12={"reason":"no authorization plugin on test engines","expires":"2099-12-31"}'],
+  labels: [
+    'hardened-docker.exemption.2.12={"reason":"no authorization plugin on test engines","expires":"2099-12-31"}',
+  ],
 };
 let extraHost = "";
 
@@ -85,7 +105,10 @@ function startExtraEngine(): void {
 }
 
 function stopExtraEngine(): void {
-  execFileSync("bash", [TEST_ENGINE_SCRIPT, "stop", EXTRA_DIR], { stdio: ["ignore", "inherit", "inherit"], timeout: 120_000 });
+  execFileSync("bash", [TEST_ENGINE_SCRIPT, "stop", EXTRA_DIR], {
+    stdio: ["ignore", "inherit", "inherit"],
+    timeout: 120_000,
+  });
   rmSync(EXTRA_CONFIG, { force: true });
 }
 
@@ -101,20 +124,46 @@ const hc = (s: ContainerSpec) => (s.HostConfig ??= {});
 
 /** Every container rule of sections 4 and 5 (and the exemption-label rule) on the hardened container in `state`. */
 function baseline(state: State): Record<string, Status> {
-  return { "4.1": "pass", "4.2": "manual", "4.5": "pass", "4.6": "pass", ...section5Baseline(state), "hd-exemptions": "pass" };
+  return {
+    "4.1": "pass",
+    "4.2": "manual",
+    "4.5": "pass",
+    "4.6": "pass",
+    ...section5Baseline(state),
+    "hd-exemptions": "pass",
+  };
 }
 
-const exemption = (expires: string) => JSON.stringify({ reason: "legacy app writes below its root filesystem", expires });
+const exemption = (expires: string) =>
+  JSON.stringify({ reason: "legacy app writes below its root filesystem", expires });
 
 const CASES: Case[] = [
   { hint: "hardened", state: "running", change: () => {}, expect: {} },
   { hint: "hardened-created", state: "created", change: () => {}, expect: {} },
   { hint: "hardened-exited", state: "exited", change: (s) => (s.Cmd = ["true"]), expect: {} },
   // 4.5: a tag can be moved to other content.
-  { hint: "tagged-image", state: "created", change: (s) => (s.Image = TEST_IMAGE), expect: { "4.5": "fail" }, fields: { "4.5": "image.digest" } },
+  {
+    hint: "tagged-image",
+    state: "created",
+    change: (s) => (s.Image = TEST_IMAGE),
+    expect: { "4.5": "fail" },
+    fields: { "4.5": "image.digest" },
+  },
   // 4.1: neither the container nor the image sets a user.
-  { hint: "root-user", state: "running", change: (s) => (s.User = ""), expect: { "4.1": "fail" }, fields: { "4.1": "imageConfig.user" } },
-  { hint: "healthcheck-none", state: "running", change: (s) => (s.Healthcheck = { Test: ["NONE"] }), expect: { "4.6": "fail", "5.27": "fail" }, health: "none" },
+  {
+    hint: "root-user",
+    state: "running",
+    change: (s) => (s.User = ""),
+    expect: { "4.1": "fail" },
+    fields: { "4.1": "imageConfig.user" },
+  },
+  {
+    hint: "healthcheck-none",
+    state: "running",
+    change: (s) => (s.Healthcheck = { Test: ["NONE"] }),
+    expect: { "4.6": "fail", "5.27": "fail" },
+    health: "none",
+  },
   {
     hint: "privileged",
     state: "created",
@@ -126,47 +175,137 @@ const CASES: Case[] = [
     hint: "host-namespaces",
     state: "running",
     change: (s) => {
-      Object.assign(hc(s), { NetworkMode: "host", PidMode: "host", IpcMode: "host", UTSMode: "host", UsernsMode: "host" });
+      Object.assign(hc(s), {
+        NetworkMode: "host",
+        PidMode: "host",
+        IpcMode: "host",
+        UTSMode: "host",
+        UsernsMode: "host",
+      });
       delete hc(s).PortBindings;
       delete s.ExposedPorts;
     },
     expect: { "5.10": "fail", "5.16": "fail", "5.17": "fail", "5.21": "fail", "5.31": "fail" },
   },
-  { hint: "cap-add-sys-admin", state: "exited", change: (s) => ((s.Cmd = ["true"]), (hc(s).CapAdd = ["SYS_ADMIN"])), expect: { "5.4": "fail" }, fields: { "5.4": "capAdd[0]" } },
+  {
+    hint: "cap-add-sys-admin",
+    state: "exited",
+    change: (s) => ((s.Cmd = ["true"]), (hc(s).CapAdd = ["SYS_ADMIN"])),
+    expect: { "5.4": "fail" },
+    fields: { "5.4": "capAdd[0]" },
+  },
   // Port 82: the section-5 file binds 80 and 81 on the same engine.
-  { hint: "port-82-any", state: "running", change: (s) => (hc(s).PortBindings = { "8080/tcp": [{ HostIp: "0.0.0.0", HostPort: "82" }] }), expect: { "5.8": "fail", "5.14": "fail" } },
-  { hint: "rw-etc-bind", state: "exited", change: (s) => ((s.Cmd = ["true"]), (hc(s).Binds = ["/etc:/host-etc"])), expect: { "5.6": "fail" }, fields: { "5.6": "mounts[0].source" } },
-  { hint: "docker-socket", state: "running", change: (s) => (hc(s).Binds = [`${engineSocketPath()}:/var/run/docker.sock:ro`]), expect: { "5.32": "fail" } },
+  {
+    hint: "port-82-any",
+    state: "running",
+    change: (s) => (hc(s).PortBindings = { "8080/tcp": [{ HostIp: "0.0.0.0", HostPort: "82" }] }),
+    expect: { "5.8": "fail", "5.14": "fail" },
+  },
+  {
+    hint: "rw-etc-bind",
+    state: "exited",
+    change: (s) => ((s.Cmd = ["true"]), (hc(s).Binds = ["/etc:/host-etc"])),
+    expect: { "5.6": "fail" },
+    fields: { "5.6": "mounts[0].source" },
+  },
+  {
+    hint: "docker-socket",
+    state: "running",
+    change: (s) => (hc(s).Binds = [`${engineSocketPath()}:/var/run/docker.sock:ro`]),
+    expect: { "5.32": "fail" },
+  },
   {
     hint: "rshared-bind",
     state: "created",
-    change: (s) => (hc(s).Mounts = [{ Type: "bind", Source: sharedDir(), Target: "/shared", BindOptions: { Propagation: "rshared" } }]),
+    change: (s) =>
+      (hc(s).Mounts = [
+        { Type: "bind", Source: sharedDir(), Target: "/shared", BindOptions: { Propagation: "rshared" } },
+      ]),
     expect: { "5.20": "fail" },
   },
-  { hint: "seccomp-unconfined", state: "running", change: (s) => (hc(s).SecurityOpt = ["no-new-privileges", "seccomp=unconfined"]), expect: { "5.22": "fail" } },
-  { hint: "no-new-privileges-missing", state: "created", change: (s) => (hc(s).SecurityOpt = []), expect: { "5.26": "fail" } },
-  { hint: "restart-always", state: "created", change: (s) => (hc(s).RestartPolicy = { Name: "always", MaximumRetryCount: 0 }), expect: { "5.15": "fail" } },
-  { hint: "cgroup-parent", state: "created", change: (s) => (hc(s).CgroupParent = "/hd-audit-parent"), expect: { "5.25": "fail" } },
-  { hint: "no-limits", state: "exited", change: (s) => ((s.Cmd = ["true"]), Object.assign(hc(s), { Memory: 0, NanoCpus: 0, PidsLimit: 0 })), expect: { "5.11": "fail", "5.12": "fail", "5.29": "fail" } },
-  { hint: "writable-root", state: "running", change: (s) => (hc(s).ReadonlyRootfs = false), expect: { "5.13": "fail" } },
-  { hint: "sshd", state: "running", change: (s) => (s.Cmd = ["/usr/sbin/sshd", "-s", "--", "sleep", "3600"]), expect: { "5.7": "fail" } },
+  {
+    hint: "seccomp-unconfined",
+    state: "running",
+    change: (s) => (hc(s).SecurityOpt = ["no-new-privileges", "seccomp=unconfined"]),
+    expect: { "5.22": "fail" },
+  },
+  {
+    hint: "no-new-privileges-missing",
+    state: "created",
+    change: (s) => (hc(s).SecurityOpt = []),
+    expect: { "5.26": "fail" },
+  },
+  {
+    hint: "restart-always",
+    state: "created",
+    change: (s) => (hc(s).RestartPolicy = { Name: "always", MaximumRetryCount: 0 }),
+    expect: { "5.15": "fail" },
+  },
+  {
+    hint: "cgroup-parent",
+    state: "created",
+    change: (s) => (hc(s).CgroupParent = "/hd-audit-parent"),
+    expect: { "5.25": "fail" },
+  },
+  {
+    hint: "no-limits",
+    state: "exited",
+    change: (s) => ((s.Cmd = ["true"]), Object.assign(hc(s), { Memory: 0, NanoCpus: 0, PidsLimit: 0 })),
+    expect: { "5.11": "fail", "5.12": "fail", "5.29": "fail" },
+  },
+  {
+    hint: "writable-root",
+    state: "running",
+    change: (s) => (hc(s).ReadonlyRootfs = false),
+    expect: { "5.13": "fail" },
+  },
+  {
+    hint: "sshd",
+    state: "running",
+    change: (s) => (s.Cmd = ["/usr/sbin/sshd", "-s", "--", "sleep", "3600"]),
+    expect: { "5.7": "fail" },
+  },
   // 5.23/5.24: `docker exec` sessions the engine holds now — one as root (running), one privileged
   // (created; this sandbox cannot start a privileged exec: the kernel refuses its capabilities).
-  { hint: "exec-sessions", state: "running", change: () => {}, after: openExecSessions, expect: { "5.23": "fail", "5.24": "manual" } },
+  {
+    hint: "exec-sessions",
+    state: "running",
+    change: () => {},
+    after: openExecSessions,
+    expect: { "5.23": "fail", "5.24": "manual" },
+  },
   // An exec without --user into a container with no user of its own runs as root: the engine records no user for it.
-  { hint: "exec-default-root", state: "running", change: (s) => (s.User = ""), after: (id) => openExec(id, { Cmd: ["sleep", "600"] }), expect: { "4.1": "fail", "5.24": "manual" } },
-  { hint: "unhealthy", state: "running", change: (s) => (s.Healthcheck = { Test: ["CMD", "/bin/false"], Interval: 1e9, Timeout: 2e9, Retries: 1 }), expect: { "5.27": "fail" }, health: "unhealthy" },
+  {
+    hint: "exec-default-root",
+    state: "running",
+    change: (s) => (s.User = ""),
+    after: (id) => openExec(id, { Cmd: ["sleep", "600"] }),
+    expect: { "4.1": "fail", "5.24": "manual" },
+  },
+  {
+    hint: "unhealthy",
+    state: "running",
+    change: (s) => (s.Healthcheck = { Test: ["CMD", "/bin/false"], Interval: 1e9, Timeout: 2e9, Retries: 1 }),
+    expect: { "5.27": "fail" },
+    health: "unhealthy",
+  },
   // A valid exemption label turns the failure into `exempted`; an expired one excuses nothing and is itself a failure.
   {
     hint: "exempted-writable-root",
     state: "running",
-    change: (s) => ((hc(s).ReadonlyRootfs = false), (s.Labels = { "hardened-docker.exemption.5.13": exemption("2099-12-31") })),
+    change: (s) => (
+      (hc(s).ReadonlyRootfs = false),
+      (s.Labels = { "hardened-docker.exemption.5.13": exemption("2099-12-31") })
+    ),
     expect: { "5.13": "exempted" },
   },
   {
     hint: "expired-exemption",
     state: "created",
-    change: (s) => ((hc(s).ReadonlyRootfs = false), (s.Labels = { "hardened-docker.exemption.5.13": exemption("2020-01-01") })),
+    change: (s) => (
+      (hc(s).ReadonlyRootfs = false),
+      (s.Labels = { "hardened-docker.exemption.5.13": exemption("2020-01-01") })
+    ),
     expect: { "5.13": "fail", "hd-exemptions": "fail" },
   },
 ];
@@ -185,7 +324,9 @@ const ids = new Map<string, string>();
  */
 async function openExecSessions(id: string): Promise<void> {
   await openExec(id, { Cmd: ["sleep", "600"], User: "root" });
-  await docker().getContainer(id).exec({ Cmd: ["sh", "-c", "id"], Privileged: true });
+  await docker()
+    .getContainer(id)
+    .exec({ Cmd: ["sh", "-c", "id"], Privileged: true });
 }
 
 /** `docker exec -d` with these options. */
@@ -211,7 +352,10 @@ let extra: HostAudit;
 beforeAll(async () => {
   startExtraEngine();
   imageId = (await docker().getImage(TEST_IMAGE).inspect()).Id;
-  networkName = await createNetwork("audit-app", { Driver: "bridge", Options: { "com.docker.network.bridge.enable_icc": "false" } });
+  networkName = await createNetwork("audit-app", {
+    Driver: "bridge",
+    Options: { "com.docker.network.bridge.enable_icc": "false" },
+  });
   await Promise.all(CASES.map(materialise));
   report = await runAudit({ hosts: [process.env.DOCKER_HOST!, extraHost], now: NOW });
   suite = report.hosts[0]!;
@@ -242,7 +386,9 @@ describe("two engines audited concurrently into one report", () => {
   });
 
   test("the table ids of the expectation cover exactly the catalog's container rules of sections 4 and 5", () => {
-    const ids = CATALOG.filter((r) => r.subject === "container" && (r.section === 4 || r.section === 5)).map((r) => r.id);
+    const ids = CATALOG.filter((r) => r.subject === "container" && (r.section === 4 || r.section === 5)).map(
+      (r) => r.id,
+    );
     expect(Object.keys(baseline("running")).sort()).toEqual(ids.sort());
   });
 });
@@ -310,7 +456,11 @@ describe("section 2 from each dockerd's argv and config file", () => {
       "hd-selinux-enabled": "not-applicable",
       "hd-exemptions-daemon": "pass",
     });
-    const fails = Object.fromEntries(extra.findings.filter((f) => f.subject === "daemon" && f.verdict.status === "fail").map((f) => [f.ruleId, f.verdict]));
+    const fails = Object.fromEntries(
+      extra.findings
+        .filter((f) => f.subject === "daemon" && f.verdict.status === "fail")
+        .map((f) => [f.ruleId, f.verdict]),
+    );
     expect(fails["2.3"]).toMatchObject({ field: "logLevel", observed: "warn" });
     expect(fails["2.5"]).toMatchObject({ field: "insecureRegistries", observed: ["registry.invalid:5000"] });
     expect(fails["2.10"]).toMatchObject({ field: "cgroupParent", observed: "hd-audit-parent" });
@@ -322,13 +472,24 @@ describe("section 3 on the real host", () => {
 
   test("a daemon.json made 0666 fails 3.18, naming the file and its mode", () => {
     const f = extra.findings.find((x) => x.ruleId === "3.18")!;
-    expect(f.verdict).toMatchObject({ status: "fail", field: `files["${EXTRA_DIR}/daemon.json"].mode`, observed: "0666" });
+    expect(f.verdict).toMatchObject({
+      status: "fail",
+      field: `files["${EXTRA_DIR}/daemon.json"].mode`,
+      observed: "0666",
+    });
     expect(fileRules(extra)["3.17"]).toBe("pass");
   });
 
   test("the suite's engine: its own files (socket, daemon.json, containerd socket) comply", () => {
     const s = fileRules(suite);
-    expect([s["3.15"], s["3.16"], s["3.17"], s["3.18"], s["3.23"], s["3.24"]]).toEqual(["pass", "pass", "pass", "pass", "pass", "pass"]);
+    expect([s["3.15"], s["3.16"], s["3.17"], s["3.18"], s["3.23"], s["3.24"]]).toEqual([
+      "pass",
+      "pass",
+      "pass",
+      "pass",
+      "pass",
+      "pass",
+    ]);
     const dir = process.env.HD_TEST_ENGINE_DIR!;
     const socket = suite.findings.find((x) => x.ruleId === "3.16")!;
     expect(socket.verdict).toMatchObject({ status: "pass", detail: `${dir}/docker.sock: 0660` });
@@ -352,10 +513,24 @@ describe("section 3 on a fake host tree with too-open modes", () => {
     file("/etc/group", 0o644, "root:x:0:\ndocker:x:999:alice\nalice:x:1000:\n");
     file("/proc/self/mountinfo", 0o444, "22 1 254:0 / / rw,relatime - ext4 /dev/vda rw\n");
     file("/proc/4242/comm", 0o444, "dockerd\n");
-    file("/proc/4242/cmdline", 0o444, ["/usr/bin/dockerd", "--config-file=/etc/docker/custom.json", "-H", "unix:///var/run/docker.sock"].join("\0") + "\0");
+    file(
+      "/proc/4242/cmdline",
+      0o444,
+      ["/usr/bin/dockerd", "--config-file=/etc/docker/custom.json", "-H", "unix:///var/run/docker.sock"].join("\0") +
+        "\0",
+    );
     file("/usr/bin/dockerd", 0o755);
     dir("/etc/docker", 0o777); // 3.6: 0755 at most
-    file("/etc/docker/custom.json", 0o664, JSON.stringify({ tlsverify: true, tlscacert: "/etc/docker/tls/ca.pem", tlscert: "/etc/docker/tls/cert.pem", tlskey: "/etc/docker/tls/key.pem" }));
+    file(
+      "/etc/docker/custom.json",
+      0o664,
+      JSON.stringify({
+        tlsverify: true,
+        tlscacert: "/etc/docker/tls/ca.pem",
+        tlscert: "/etc/docker/tls/cert.pem",
+        tlskey: "/etc/docker/tls/key.pem",
+      }),
+    );
     file("/etc/docker/certs.d/registry.example.com/ca.crt", 0o644); // 3.8: 0444 at most
     file("/etc/docker/tls/ca.pem", 0o444);
     file("/etc/docker/tls/cert.pem", 0o644); // 3.12
@@ -372,7 +547,10 @@ describe("section 3 on a fake host tree with too-open modes", () => {
 
   test("the collector reads it (dockerd from /proc, its --config-file=, TLS paths from that file) and section 3 fails where it should", async () => {
     const probe = await collectHost({ access: new LocalHostAccess(root) });
-    expect(probe.dockerd).toEqual({ pid: 4242, argv: expect.arrayContaining(["--config-file=/etc/docker/custom.json"]) });
+    expect(probe.dockerd).toEqual({
+      pid: 4242,
+      argv: expect.arrayContaining(["--config-file=/etc/docker/custom.json"]),
+    });
     expect(probe.daemon?.source.configFile).toBe("/etc/docker/custom.json");
     expect(probe.host.locations).toMatchObject({
       daemonConfig: "/etc/docker/custom.json",
@@ -383,7 +561,12 @@ describe("section 3 on a fake host tree with too-open modes", () => {
     });
     expect(probe.host.dockerGroupMembers).toEqual(["alice"]);
     expect(probe.host.auditWatches).toEqual(["/usr/bin/dockerd", "/etc/docker"]);
-    const ctx = { settings: DEFAULT_SETTINGS, now: NOW, host: probe.host, ...(probe.daemon ? { daemon: probe.daemon } : {}) };
+    const ctx = {
+      settings: DEFAULT_SETTINGS,
+      now: NOW,
+      host: probe.host,
+      ...(probe.daemon ? { daemon: probe.daemon } : {}),
+    };
     const statuses = Object.fromEntries(evaluate([probe.host], ctx, SECTION_3).map((f) => [f.ruleId, f.status]));
     expect(statuses).toEqual({
       "3.1": "pass",
@@ -421,10 +604,15 @@ describe("section 3 on a fake host tree with too-open modes", () => {
 describe.each(CASES)("container $hint ($state)", (c) => {
   test("every container rule of sections 4 and 5 gives the expected verdict", () => {
     const id = ids.get(c.hint)!;
-    const findings = suite.findings.filter((f) => f.subject === "container" && f.subjectId === id && (f.section === 4 || f.section === 5));
+    const findings = suite.findings.filter(
+      (f) => f.subject === "container" && f.subjectId === id && (f.section === 4 || f.section === 5),
+    );
     expect(findings.length).toBeGreaterThan(0);
     const byRule = new Map(findings.map((f) => [f.ruleId, f]));
-    expect(Object.fromEntries([...byRule].map(([r, f]) => [r, f.status]))).toEqual({ ...baseline(c.state), ...c.expect });
+    expect(Object.fromEntries([...byRule].map(([r, f]) => [r, f.status]))).toEqual({
+      ...baseline(c.state),
+      ...c.expect,
+    });
     for (const [rule, field] of Object.entries(c.fields ?? {})) {
       const v = byRule.get(rule)?.verdict;
       expect({ rule, field: v?.status === "fail" ? v.field : v }).toEqual({ rule, field });
@@ -433,21 +621,37 @@ describe.each(CASES)("container $hint ($state)", (c) => {
 });
 
 describe("docker exec sessions (5.23, 5.24) from the engine's exec instances", () => {
-  const finding = (rule: string) => suite.findings.find((f) => f.ruleId === rule && f.subjectId === ids.get("exec-sessions"))!;
+  const finding = (rule: string) =>
+    suite.findings.find((f) => f.ruleId === rule && f.subjectId === ids.get("exec-sessions"))!;
 
   test("the privileged exec fails 5.23 and the root session is listed for review under 5.24", () => {
-    expect(finding("5.23").verdict).toMatchObject({ status: "fail", expected: "no exec with --privileged", detail: expect.stringContaining("privileged `sh -c id (created, not started)` as 10001:10001") });
-    expect(finding("5.24").verdict).toEqual({ status: "manual", guidance: expect.any(String), report: [{ privileged: false, user: "root", command: "sleep 600" }] });
+    expect(finding("5.23").verdict).toMatchObject({
+      status: "fail",
+      expected: "no exec with --privileged",
+      detail: expect.stringContaining("privileged `sh -c id (created, not started)` as 10001:10001"),
+    });
+    expect(finding("5.24").verdict).toEqual({
+      status: "manual",
+      guidance: expect.any(String),
+      report: [{ privileged: false, user: "root", command: "sleep 600" }],
+    });
   });
 
   test("an exec without --user into a container that runs as root by default is listed as root", () => {
     const f = suite.findings.find((x) => x.ruleId === "5.24" && x.subjectId === ids.get("exec-default-root"))!;
-    expect(f.verdict).toEqual({ status: "manual", guidance: expect.any(String), report: [{ privileged: false, user: "root", command: "sleep 600" }] });
+    expect(f.verdict).toEqual({
+      status: "manual",
+      guidance: expect.any(String),
+      report: [{ privileged: false, user: "root", command: "sleep 600" }],
+    });
   });
 
   test("a container without sessions is undecided, saying why (never a pass)", () => {
     const hardened = suite.findings.find((f) => f.ruleId === "5.23" && f.subjectId === ids.get("hardened"))!;
-    expect(hardened.verdict).toEqual({ status: "not-applicable", why: expect.stringContaining("the engine forgets an exec when it ends") });
+    expect(hardened.verdict).toEqual({
+      status: "not-applicable",
+      why: expect.stringContaining("the engine forgets an exec when it ends"),
+    });
   });
 });
 
@@ -459,7 +663,9 @@ describe("other subjects on the suite's engine", () => {
     const inventory = suite.findings.find((f) => f.ruleId === "6.2")!;
     expect(inventory.verdict).toMatchObject({ status: "manual" });
     expect(suite.findings.find((f) => f.ruleId === "5.1")?.status).toBe("pass");
-    expect(suite.findings.find((f) => f.ruleId === "hd-exemptions-network" && f.subjectName === networkName)?.status).toBe("pass");
+    expect(
+      suite.findings.find((f) => f.ruleId === "hd-exemptions-network" && f.subjectName === networkName)?.status,
+    ).toBe("pass");
   });
 });
 
@@ -477,9 +683,22 @@ describe("drift against a pulumi stack export", () => {
   /** The Engine API create body for a docker.Container's inputs (what the provider would send). */
   function engineSpec(p: Record<string, unknown>, pidsLimit: number): Docker.ContainerCreateOptions {
     const i = p as {
-      name: string; image: string; user: string; command?: string[]; capabilities: { drops: string[]; adds: string[] }; securityOpts: string[];
-      tmpfs: Record<string, string>; ports: { internal: number; external: number; ip: string; protocol: string }[]; networkMode: string; ipcMode: string;
-      memory: number; cpus: string; readOnly: boolean; restart: string; maxRetryCount: number; labels: { label: string; value: string }[];
+      name: string;
+      image: string;
+      user: string;
+      command?: string[];
+      capabilities: { drops: string[]; adds: string[] };
+      securityOpts: string[];
+      tmpfs: Record<string, string>;
+      ports: { internal: number; external: number; ip: string; protocol: string }[];
+      networkMode: string;
+      ipcMode: string;
+      memory: number;
+      cpus: string;
+      readOnly: boolean;
+      restart: string;
+      maxRetryCount: number;
+      labels: { label: string; value: string }[];
       healthcheck: { tests: string[]; interval: string; timeout: string; startPeriod: string; retries: number };
     };
     const ns = (d: string) => Math.round((parseDurationSeconds(d) ?? 0) * 1e9);
@@ -490,13 +709,21 @@ describe("drift against a pulumi stack export", () => {
       Cmd: i.command,
       Labels: Object.fromEntries(i.labels.map((l) => [l.label, l.value])),
       ExposedPorts: Object.fromEntries(i.ports.map((x) => [`${x.internal}/${x.protocol}`, {}])),
-      Healthcheck: { Test: i.healthcheck.tests, Interval: ns(i.healthcheck.interval), Timeout: ns(i.healthcheck.timeout), StartPeriod: ns(i.healthcheck.startPeriod), Retries: i.healthcheck.retries },
+      Healthcheck: {
+        Test: i.healthcheck.tests,
+        Interval: ns(i.healthcheck.interval),
+        Timeout: ns(i.healthcheck.timeout),
+        StartPeriod: ns(i.healthcheck.startPeriod),
+        Retries: i.healthcheck.retries,
+      },
       HostConfig: {
         CapDrop: i.capabilities.drops,
         CapAdd: i.capabilities.adds,
         SecurityOpt: i.securityOpts,
         Tmpfs: i.tmpfs,
-        PortBindings: Object.fromEntries(i.ports.map((x) => [`${x.internal}/${x.protocol}`, [{ HostIp: x.ip, HostPort: String(x.external) }]])),
+        PortBindings: Object.fromEntries(
+          i.ports.map((x) => [`${x.internal}/${x.protocol}`, [{ HostIp: x.ip, HostPort: String(x.external) }]]),
+        ),
         NetworkMode: i.networkMode,
         IpcMode: i.ipcMode,
         Memory: i.memory * MiB,
@@ -512,8 +739,17 @@ describe("drift against a pulumi stack export", () => {
   beforeAll(async () => {
     // A HardenedNetwork as planned, created as the provider would (with egress: an internal network publishes no ports).
     netName = uniqueName("shop-net");
-    const netArgs = planHardenedNetwork("shop-net", { name: netName, egress: true }) as Record<string, unknown> & { labels: { label: string; value: string }[]; options: Record<string, string> };
-    const network = await docker().createNetwork({ Name: netName, Driver: "bridge", Internal: false, Options: netArgs.options, Labels: Object.fromEntries(netArgs.labels.map((l) => [l.label, l.value])) });
+    const netArgs = planHardenedNetwork("shop-net", { name: netName, egress: true }) as Record<string, unknown> & {
+      labels: { label: string; value: string }[];
+      options: Record<string, string>;
+    };
+    const network = await docker().createNetwork({
+      Name: netName,
+      Driver: "bridge",
+      Internal: false,
+      Options: netArgs.options,
+      Labels: Object.fromEntries(netArgs.labels.map((l) => [l.label, l.value])),
+    });
 
     containerName = uniqueName("shop-web");
     const plan = planHardenedContainer("web", {
@@ -526,16 +762,33 @@ describe("drift against a pulumi stack export", () => {
       healthcheck: { test: ["CMD", "/bin/true"], interval: "1s" },
       tmpfs: { "/tmp": "1Mi" },
     });
-    const created = await docker().createContainer(engineSpec(plan.plainInputs as Record<string, unknown>, plan.pidsLimit));
+    const created = await docker().createContainer(
+      engineSpec(plan.plainInputs as Record<string, unknown>, plan.pidsLimit),
+    );
     liveId = created.id;
     await created.start();
     await waitForHealth(liveId, "healthy");
 
     const resources = [
       { urn: `${STACK}::pulumi:pulumi:Stack::shop-dev`, type: "pulumi:pulumi:Stack", custom: false },
-      { urn: `${STACK}::hardened-docker:index:HardenedNetwork::shop-net`, type: "hardened-docker:index:HardenedNetwork", custom: false },
-      { urn: `${STACK}::hardened-docker:index:HardenedNetwork$docker:index/network:Network::shop-net`, type: "docker:index/network:Network", custom: true, id: network.id, inputs: netArgs, outputs: { ...netArgs, id: network.id } },
-      { urn: `${STACK}::hardened-docker:index:HardenedContainer::web`, type: "hardened-docker:index:HardenedContainer", custom: false },
+      {
+        urn: `${STACK}::hardened-docker:index:HardenedNetwork::shop-net`,
+        type: "hardened-docker:index:HardenedNetwork",
+        custom: false,
+      },
+      {
+        urn: `${STACK}::hardened-docker:index:HardenedNetwork$docker:index/network:Network::shop-net`,
+        type: "docker:index/network:Network",
+        custom: true,
+        id: network.id,
+        inputs: netArgs,
+        outputs: { ...netArgs, id: network.id },
+      },
+      {
+        urn: `${STACK}::hardened-docker:index:HardenedContainer::web`,
+        type: "hardened-docker:index:HardenedContainer",
+        custom: false,
+      },
       {
         urn: `${STACK}::hardened-docker:index:HardenedContainer$docker:index/container:Container::web`,
         type: "docker:index/container:Container",
@@ -546,28 +799,49 @@ describe("drift against a pulumi stack export", () => {
         outputs: { ...plan.plainInputs, id: liveId },
       },
       // Declared, never created: reported missing.
-      { urn: `${STACK}::docker:index/container:Container::worker`, type: "docker:index/container:Container", custom: true, inputs: { image: imageId, name: uniqueName("never-created") } },
+      {
+        urn: `${STACK}::docker:index/container:Container::worker`,
+        type: "docker:index/container:Container",
+        custom: true,
+        inputs: { image: imageId, name: uniqueName("never-created") },
+      },
     ];
     exportFile = join(ENGINE_ROOT, `audit-stack-${process.pid}.json`);
-    writeFileSync(exportFile, JSON.stringify({ version: 3, deployment: { manifest: { time: NOW.toISOString() }, resources } }));
+    writeFileSync(
+      exportFile,
+      JSON.stringify({ version: 3, deployment: { manifest: { time: NOW.toISOString() }, resources } }),
+    );
 
     const stack = { source: exportFile, json: readFileSync(exportFile, "utf8") };
     before = await runAudit({ hosts: [process.env.DOCKER_HOST!], hostProbe: "none", expect: [stack], now: NOW });
     // The change made by hand after the deploy.
-    await docker().getContainer(liveId).update({ Memory: 96 * MiB, RestartPolicy: { Name: "always", MaximumRetryCount: 0 } });
+    await docker()
+      .getContainer(liveId)
+      .update({ Memory: 96 * MiB, RestartPolicy: { Name: "always", MaximumRetryCount: 0 } });
     after = await runAudit({ hosts: [process.env.DOCKER_HOST!], hostProbe: "none", expect: [stack], now: NOW });
-    await docker().getNetwork(network.id).remove().catch(() => undefined);
+    await docker()
+      .getNetwork(network.id)
+      .remove()
+      .catch(() => undefined);
   });
 
   afterAll(async () => {
-    await docker().getContainer(liveId).remove({ force: true }).catch(() => undefined);
+    await docker()
+      .getContainer(liveId)
+      .remove({ force: true })
+      .catch(() => undefined);
     rmSync(exportFile, { force: true });
   });
 
-  const entryOf = (r: AuditReport, kind: string, name: string) => r.drift!.entries.find((e) => e.kind === kind && e.name === name);
+  const entryOf = (r: AuditReport, kind: string, name: string) =>
+    r.drift!.entries.find((e) => e.kind === kind && e.name === name);
 
   test("right after the deploy the container and the network are in sync, field by field", () => {
-    expect(entryOf(before, "container", containerName)).toMatchObject({ status: "in-sync", drifted: [], driftViolations: [] });
+    expect(entryOf(before, "container", containerName)).toMatchObject({
+      status: "in-sync",
+      drifted: [],
+      driftViolations: [],
+    });
     expect(entryOf(before, "network", netName)).toMatchObject({ status: "in-sync", drifted: [] });
   });
 
@@ -577,7 +851,11 @@ describe("drift against a pulumi stack export", () => {
     expect(e.liveId).toBe(liveId);
     expect(e.drifted).toEqual([
       { field: "memoryBytes", declared: 64 * MiB, live: 96 * MiB },
-      { field: "restartPolicy", declared: { name: "on-failure", maximumRetryCount: 5 }, live: { name: "always", maximumRetryCount: 0 } },
+      {
+        field: "restartPolicy",
+        declared: { name: "on-failure", maximumRetryCount: 5 },
+        live: { name: "always", maximumRetryCount: 0 },
+      },
     ]);
     expect(e.driftViolations.map((b) => b.ruleId)).toEqual(["5.15"]);
     // Not caused by the drift: nothing else fails on this hardened container.
@@ -592,13 +870,36 @@ describe("drift against a pulumi stack export", () => {
   });
 
   test("the CLI reports it: exit 1, drift in JSON, hd-drift in SARIF", async () => {
-    const json = await cli("audit", "-H", process.env.DOCKER_HOST!, "--no-host-probe", "--expect", exportFile, "-f", "json");
+    const json = await cli(
+      "audit",
+      "-H",
+      process.env.DOCKER_HOST!,
+      "--no-host-probe",
+      "--expect",
+      exportFile,
+      "-f",
+      "json",
+    );
     expect(json.code).toBe(1);
     const doc = JSON.parse(json.out) as { drift: { entries: { name: string; drifted: { field: string }[] }[] } };
-    expect(doc.drift.entries.find((e) => e.name === containerName)?.drifted.map((d) => d.field)).toEqual(["memoryBytes", "restartPolicy"]);
-    const sarif = await cli("audit", "-H", process.env.DOCKER_HOST!, "--no-host-probe", "--expect", exportFile, "-f", "sarif");
+    expect(doc.drift.entries.find((e) => e.name === containerName)?.drifted.map((d) => d.field)).toEqual([
+      "memoryBytes",
+      "restartPolicy",
+    ]);
+    const sarif = await cli(
+      "audit",
+      "-H",
+      process.env.DOCKER_HOST!,
+      "--no-host-probe",
+      "--expect",
+      exportFile,
+      "-f",
+      "sarif",
+    );
     const log = JSON.parse(sarif.out) as { runs: { results: { ruleId: string; message: { text: string } }[] }[] };
-    expect(log.runs[0]!.results.some((r) => r.ruleId === "hd-drift" && r.message.text.includes("memoryBytes"))).toBe(true);
+    expect(log.runs[0]!.results.some((r) => r.ruleId === "hd-drift" && r.message.text.includes("memoryBytes"))).toBe(
+      true,
+    );
   });
 });
 
@@ -630,10 +931,23 @@ describe("errors: one clear line each, exit code 3", () => {
 
   test("permission denied on the socket (as an unprivileged user)", async () => {
     const tsx = join(REPO_ROOT, "node_modules", ".bin", "tsx");
-    const child = spawn("setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", tsx, join(REPO_ROOT, "src/cli/main.ts"), "audit", "-H", process.env.DOCKER_HOST!], {
-      cwd: REPO_ROOT,
-      env: { ...process.env, HOME: "/tmp" },
-    });
+    const child = spawn(
+      "setpriv",
+      [
+        "--reuid=65534",
+        "--regid=65534",
+        "--clear-groups",
+        tsx,
+        join(REPO_ROOT, "src/cli/main.ts"),
+        "audit",
+        "-H",
+        process.env.DOCKER_HOST!,
+      ],
+      {
+        cwd: REPO_ROOT,
+        env: { ...process.env, HOME: "/tmp" },
+      },
+    );
     let err = "";
     child.stderr.on("data", (d: Buffer) => (err += d.toString()));
     const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
@@ -645,12 +959,40 @@ describe("errors: one clear line each, exit code 3", () => {
     const dir = mkdtempSync(join(ENGINE_ROOT, "audit-tls-"));
     try {
       for (const name of ["server", "other-ca"]) {
-        execFileSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1", "-keyout", join(dir, `${name}.key`), "-out", join(dir, `${name}.pem`)], { stdio: "ignore" });
+        execFileSync(
+          "openssl",
+          [
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=127.0.0.1",
+            "-keyout",
+            join(dir, `${name}.key`),
+            "-out",
+            join(dir, `${name}.pem`),
+          ],
+          { stdio: "ignore" },
+        );
       }
-      const server = createHttpsServer({ key: readFileSync(join(dir, "server.key")), cert: readFileSync(join(dir, "server.pem")) }, (_req, res) => res.end("OK"));
+      const server = createHttpsServer(
+        { key: readFileSync(join(dir, "server.key")), cert: readFileSync(join(dir, "server.pem")) },
+        (_req, res) => res.end("OK"),
+      );
       await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
       const port = (server.address() as AddressInfo).port;
-      const r = await cli("audit", "-H", `tcp://127.0.0.1:${port}`, "--tlsverify", "--tlscacert", join(dir, "other-ca.pem"));
+      const r = await cli(
+        "audit",
+        "-H",
+        `tcp://127.0.0.1:${port}`,
+        "--tlsverify",
+        "--tlscacert",
+        join(dir, "other-ca.pem"),
+      );
       server.close();
       expect(r.code).toBe(3);
       expect(r.err.trim().split("\n")).toHaveLength(1);
@@ -661,7 +1003,13 @@ describe("errors: one clear line each, exit code 3", () => {
   });
 
   test("plain HTTP to a TLS port, and TLS to a plain port, are TLS failures too", async () => {
-    const plain: Server = createNetServer((s) => s.on("data", () => s.end("HTTP/1.1 400 Bad Request\r\nContent-Length: 48\r\n\r\nClient sent an HTTP request to an HTTPS server.\n")));
+    const plain: Server = createNetServer((s) =>
+      s.on("data", () =>
+        s.end(
+          "HTTP/1.1 400 Bad Request\r\nContent-Length: 48\r\n\r\nClient sent an HTTP request to an HTTPS server.\n",
+        ),
+      ),
+    );
     await new Promise<void>((resolve) => plain.listen(0, "127.0.0.1", () => resolve()));
     const port = (plain.address() as AddressInfo).port;
     const http = await cli("audit", "-H", `tcp://127.0.0.1:${port}`);
@@ -679,8 +1027,19 @@ describe("errors: one clear line each, exit code 3", () => {
       await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", () => resolve()));
       const port = (closed.address() as AddressInfo).port;
       await new Promise<void>((resolve) => closed.close(() => resolve()));
-      writeFileSync(join(dir, "known_hosts"), `[127.0.0.1]:${port} ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBBCl9+q1eRAQnQVrXPrBqThBMTMSvberGfL3iNM9K8g\n`);
-      const r = await cli("audit", "-H", `ssh://root@127.0.0.1:${port}`, "--ssh-known-hosts", join(dir, "known_hosts"), "--timeout", "5");
+      writeFileSync(
+        join(dir, "known_hosts"),
+        `[127.0.0.1]:${port} ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBBCl9+q1eRAQnQVrXPrBqThBMTMSvberGfL3iNM9K8g\n`,
+      );
+      const r = await cli(
+        "audit",
+        "-H",
+        `ssh://root@127.0.0.1:${port}`,
+        "--ssh-known-hosts",
+        join(dir, "known_hosts"),
+        "--timeout",
+        "5",
+      );
       expect(r.code).toBe(3);
       expect(r.err.trim().split("\n")).toHaveLength(1);
       expect(r.err).toMatch(/SSH failure: ECONNREFUSED/);
@@ -732,8 +1091,19 @@ describe("ssh:// (an SSH server joining dial-stdio to the suite's engine)", () =
   });
 
   test("a host key that does not match known_hosts is refused: SSH failure, exit 3", async () => {
-    writeFileSync(join(dir, "wrong_known_hosts"), `[127.0.0.1]:${server.port} ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBBCl9+q1eRAQnQVrXPrBqThBMTMSvberGfL3iNM9K8g\n`);
-    const r = await cli("audit", "-H", `ssh://root@127.0.0.1:${server.port}`, "--ssh-identity", join(dir, "id"), "--ssh-known-hosts", join(dir, "wrong_known_hosts"));
+    writeFileSync(
+      join(dir, "wrong_known_hosts"),
+      `[127.0.0.1]:${server.port} ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBBCl9+q1eRAQnQVrXPrBqThBMTMSvberGfL3iNM9K8g\n`,
+    );
+    const r = await cli(
+      "audit",
+      "-H",
+      `ssh://root@127.0.0.1:${server.port}`,
+      "--ssh-identity",
+      join(dir, "id"),
+      "--ssh-known-hosts",
+      join(dir, "wrong_known_hosts"),
+    );
     expect(r.code).toBe(3);
     expect(r.err).toMatch(/SSH failure: the host key \(ssh-ed25519\) does not match/);
   });
@@ -743,7 +1113,15 @@ describe("ssh:// (an SSH server joining dial-stdio to the suite's engine)", () =
     try {
       writeFileSync(join(dir, "bare_known_hosts"), bare.knownHostsLine + "\n");
       writeFileSync(join(dir, "bare_id"), bare.clientPrivateKey, { mode: 0o600 });
-      const r = await cli("audit", "-H", `ssh://root@127.0.0.1:${bare.port}`, "--ssh-identity", join(dir, "bare_id"), "--ssh-known-hosts", join(dir, "bare_known_hosts"));
+      const r = await cli(
+        "audit",
+        "-H",
+        `ssh://root@127.0.0.1:${bare.port}`,
+        "--ssh-identity",
+        join(dir, "bare_id"),
+        "--ssh-known-hosts",
+        join(dir, "bare_known_hosts"),
+      );
       expect(r.code).toBe(3);
       expect(r.err.trim().split("\n")).toHaveLength(1);
       expect(r.err).toMatch(/SSH failure: docker system dial-stdio on the remote exited 127: sh: 1: docker: not found/);
@@ -755,7 +1133,15 @@ describe("ssh:// (an SSH server joining dial-stdio to the suite's engine)", () =
   test("a key the server does not accept: SSH failure, exit 3", async () => {
     const other = mkdtempSync(join(ENGINE_ROOT, "audit-sshkey-"));
     execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", join(other, "id")]);
-    const r = await cli("audit", "-H", `ssh://root@127.0.0.1:${server.port}`, "--ssh-identity", join(other, "id"), "--ssh-known-hosts", join(dir, "known_hosts"));
+    const r = await cli(
+      "audit",
+      "-H",
+      `ssh://root@127.0.0.1:${server.port}`,
+      "--ssh-identity",
+      join(other, "id"),
+      "--ssh-known-hosts",
+      join(dir, "known_hosts"),
+    );
     rmSync(other, { recursive: true, force: true });
     expect(r.code).toBe(3);
     expect(r.err).toMatch(/SSH failure: authentication as root failed/);

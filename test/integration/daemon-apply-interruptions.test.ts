@@ -25,9 +25,23 @@
  * The table of host states after each kill is printed at the end (console.log).
  */
 import { spawn, spawnSync, execFileSync } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { join } from "node:path";
-import { configSha256, DAEMON_APPLY_STEPS, DAEMON_ROLLBACK_STEPS, renderDaemonApplyScript } from "../../src/scripts/daemon-apply";
+import {
+  configSha256,
+  DAEMON_APPLY_STEPS,
+  DAEMON_ROLLBACK_STEPS,
+  renderDaemonApplyScript,
+} from "../../src/scripts/daemon-apply";
 import { parseEngineEnv, TEST_ENGINE_SCRIPT } from "../harness/engine-env";
 import { standInSystemctl } from "../harness/systemctl-stand-in";
 
@@ -54,7 +68,18 @@ const ENV = () => ({ PATH: `${BIN}:${process.env.PATH}` });
 
 /** A daemon.json for this engine, labelled `hd-apply=<name>`; the unit passes no -H, so `hosts` says where the API listens. */
 function configText(name: string, extra: Record<string, unknown> = {}): string {
-  return JSON.stringify({ "deprecated-key-path": join(E, "key.json"), hosts: [`unix://${SOCKET}`], labels: [`hd-apply=${name}`], ...extra }, null, 2) + "\n";
+  return (
+    JSON.stringify(
+      {
+        "deprecated-key-path": join(E, "key.json"),
+        hosts: [`unix://${SOCKET}`],
+        labels: [`hd-apply=${name}`],
+        ...extra,
+      },
+      null,
+      2,
+    ) + "\n"
+  );
 }
 /** What SecureDaemon's apply would be for that configuration, with the test hooks and short waits. */
 function applyScript(name: string, o: { extra?: Record<string, unknown>; lockWaitSeconds?: number } = {}): string {
@@ -89,13 +114,19 @@ interface Run {
 /** Start a rendered script as `bash -s` in a process group of its own. */
 function start(script: string, env: Record<string, string> = {}): { pid: number; done: Promise<Run> } {
   const t0 = Date.now();
-  const child = spawn("bash", ["-s"], { detached: true, env: { ...process.env, ...ENV(), ...env }, stdio: ["pipe", "pipe", "pipe"] });
+  const child = spawn("bash", ["-s"], {
+    detached: true,
+    env: { ...process.env, ...ENV(), ...env },
+    stdio: ["pipe", "pipe", "pipe"],
+  });
   let stdout = "";
   let stderr = "";
   child.stdout.on("data", (d) => (stdout += d));
   child.stderr.on("data", (d) => (stderr += d));
   child.stdin.end(script);
-  const done = new Promise<Run>((resolve) => child.on("close", (status, signal) => resolve({ status, signal, stdout, stderr, ms: Date.now() - t0 })));
+  const done = new Promise<Run>((resolve) =>
+    child.on("close", (status, signal) => resolve({ status, signal, stdout, stderr, ms: Date.now() - t0 })),
+  );
   return { pid: child.pid!, done };
 }
 const run = (script: string) => start(script).done;
@@ -116,21 +147,30 @@ async function killAt(step: string, script: string): Promise<Run> {
   let ended: Run | undefined;
   void p.done.then((r) => (ended = r));
   await waitFor(`the apply to stop at ${step}`, () => existsSync(signal) || ended !== undefined);
-  if (ended) throw new Error(`the apply ended (${ended.status}) before step ${step}:\n${ended.stdout}\n${ended.stderr}`);
+  if (ended)
+    throw new Error(`the apply ended (${ended.status}) before step ${step}:\n${ended.stdout}\n${ended.stderr}`);
   process.kill(-p.pid, "SIGKILL");
   return p.done;
 }
 
-const logTail = () => (existsSync(join(E, "dockerd.log")) ? readFileSync(join(E, "dockerd.log"), "utf8").split("\n").slice(-20).join("\n") : "(no log)");
+const logTail = () =>
+  existsSync(join(E, "dockerd.log"))
+    ? readFileSync(join(E, "dockerd.log"), "utf8").split("\n").slice(-20).join("\n")
+    : "(no log)";
 const calls = () => (existsSync(CALLS) ? readFileSync(CALLS, "utf8").trim().split("\n").filter(Boolean) : []);
 const dockerdPid = () => readFileSync(join(E, "docker.pid"), "utf8").trim();
 /** The labels of the engine answering on our socket, or undefined. */
 function engineLabels(): string[] | undefined {
-  const r = spawnSync("docker", ["info", "--format", "{{json .Labels}}"], { encoding: "utf8", env: { ...process.env, DOCKER_HOST: `unix://${SOCKET}` }, timeout: 20_000 });
+  const r = spawnSync("docker", ["info", "--format", "{{json .Labels}}"], {
+    encoding: "utf8",
+    env: { ...process.env, DOCKER_HOST: `unix://${SOCKET}` },
+    timeout: 20_000,
+  });
   return r.status === 0 ? (JSON.parse(r.stdout) as string[]) : undefined;
 }
 const fileLabel = () => (JSON.parse(readFileSync(CONFIG, "utf8")) as { labels: string[] }).labels.join(",");
-const journalPhase = () => (existsSync(JOURNAL) ? /^phase=(.*)$/m.exec(readFileSync(JOURNAL, "utf8"))?.[1] ?? "?" : "none");
+const journalPhase = () =>
+  existsSync(JOURNAL) ? (/^phase=(.*)$/m.exec(readFileSync(JOURNAL, "utf8"))?.[1] ?? "?") : "none";
 const leftovers = () => readdirSync(ETC).filter((f) => f !== "daemon.json");
 
 /** One line of the report's table: the journal, daemon.json, the engine. */
@@ -138,7 +178,10 @@ function hostState(): string {
   const labels = engineLabels();
   return `journal ${journalPhase()}; file ${fileLabel()}; engine ${labels ? labels.join(",") : "not answering"}${leftovers().length ? `; also ${leftovers().join(" ")}` : ""}`;
 }
-const table: string[] = ["| step killed | host after the kill | after the re-run | after a third run |", "|---|---|---|---|"];
+const table: string[] = [
+  "| step killed | host after the kill | after the re-run | after a third run |",
+  "|---|---|---|---|",
+];
 
 /** daemon.json and the running engine hold `name`, the journal is done, nothing is left over. */
 function expectConverged(name: string): void {
@@ -154,27 +197,57 @@ function expectRolledBack(name: string): void {
   expect(journalPhase()).toBe("rolled-back");
   expect(leftovers()).toEqual([]);
 }
-const detail = (r: Run) => `exit ${r.status}${r.signal ? ` (${r.signal})` : ""}\n${r.stdout}\n${r.stderr}\n--- dockerd.log ---\n${logTail()}`;
+const detail = (r: Run) =>
+  `exit ${r.status}${r.signal ? ` (${r.signal})` : ""}\n${r.stdout}\n${r.stderr}\n--- dockerd.log ---\n${logTail()}`;
 
 beforeAll(() => {
   mkdirSync(BIN);
   mkdirSync(HOOKS);
   mkdirSync(ETC);
   try {
-    execFileSync("bash", [TEST_ENGINE_SCRIPT, "start", E], { encoding: "utf8", timeout: 240_000, stdio: ["ignore", "pipe", "pipe"] });
+    execFileSync("bash", [TEST_ENGINE_SCRIPT, "start", E], {
+      encoding: "utf8",
+      timeout: 240_000,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
   } catch (err) {
     throw new Error(`test-engine.sh start failed: ${(err as { stderr?: string }).stderr ?? err}`);
   }
   started = true;
   const netns = parseEngineEnv(readFileSync(join(E, "env"), "utf8")).HD_TEST_NETNS ?? "";
-  writeFileSync(join(BIN, "systemctl"), standInSystemctl({ engineDir: E, netns, unitArgvFile: UNIT_ARGV, callsFile: CALLS, configFile: CONFIG, hooksDir: HOOKS }));
+  writeFileSync(
+    join(BIN, "systemctl"),
+    standInSystemctl({
+      engineDir: E,
+      netns,
+      unitArgvFile: UNIT_ARGV,
+      callsFile: CALLS,
+      configFile: CONFIG,
+      hooksDir: HOOKS,
+    }),
+  );
   chmodSync(join(BIN, "systemctl"), 0o755);
   // The "unit": no -H (daemon.json's `hosts` says where the API listens), the host tree's daemon.json.
-  const argv = ["dockerd", "--data-root", join(E, "data"), "--exec-root", join(E, "exec"), "--pidfile", join(E, "docker.pid"), "--storage-driver", "vfs", "--config-file", CONFIG];
+  const argv = [
+    "dockerd",
+    "--data-root",
+    join(E, "data"),
+    "--exec-root",
+    join(E, "exec"),
+    "--pidfile",
+    join(E, "docker.pid"),
+    "--storage-driver",
+    "vfs",
+    "--config-file",
+    CONFIG,
+  ];
   writeFileSync(UNIT_ARGV, argv.join("\n") + "\n");
   // Before any apply: the engine runs `initial` (live-restore off, so the first apply reloads).
   writeFileSync(CONFIG, configText("initial"));
-  const r = spawnSync(join(BIN, "systemctl"), ["restart", "docker"], { encoding: "utf8", env: { ...process.env, ...ENV() } });
+  const r = spawnSync(join(BIN, "systemctl"), ["restart", "docker"], {
+    encoding: "utf8",
+    env: { ...process.env, ...ENV() },
+  });
   if (r.status !== 0) throw new Error(`initial restart failed: ${r.stderr}\n${logTail()}`);
   expect(engineLabels()).toEqual(["hd-apply=initial"]);
 });
@@ -198,7 +271,11 @@ describe("the daemon apply, killed at every step boundary, converges when run ag
     const again = await run(script);
     if (again.status !== 0) throw new Error(`re-run after a kill at ${step}: ${detail(again)}`);
     // A kill after `done` lost only the report: the re-run truthfully has nothing to do.
-    expect(again.stdout).toContain(step === "done" ? `unchanged: ${CONFIG} sha256=${configSha256(configText(name, { "live-restore": true }))}` : `applied: ${CONFIG} sha256=`);
+    expect(again.stdout).toContain(
+      step === "done"
+        ? `unchanged: ${CONFIG} sha256=${configSha256(configText(name, { "live-restore": true }))}`
+        : `applied: ${CONFIG} sha256=`,
+    );
     expectConverged(name);
     const afterRerun = hostState();
 
@@ -210,7 +287,9 @@ describe("the daemon apply, killed at every step boundary, converges when run ag
     expect(calls().length).toBe(before); // no restart, no reload
     expect(dockerdPid()).toBe(pid);
     expectConverged(name);
-    table.push(`| ${step} | ${afterKill} | exit 0, ${again.stdout.match(/(applied|unchanged)/)![1]}: ${afterRerun} | exit 0, unchanged, no systemctl call |`);
+    table.push(
+      `| ${step} | ${afterKill} | exit 0, ${again.stdout.match(/(applied|unchanged)/)![1]}: ${afterRerun} | exit 0, unchanged, no systemctl call |`,
+    );
   });
 });
 
@@ -235,7 +314,9 @@ describe("a rollback, killed at every step boundary, is finished by the next run
     const third = await run(script);
     expect(third.status).toBe(1);
     expectRolledBack(good);
-    table.push(`| ${step} (rollback of a refused config) | ${afterKill} | exit 1, rolled back: ${afterRerun} | exit 1 again (still refused), rolled back: ${hostState()} |`);
+    table.push(
+      `| ${step} (rollback of a refused config) | ${afterKill} | exit 1, rolled back: ${afterRerun} | exit 1 again (still refused), rolled back: ${hostState()} |`,
+    );
   });
 });
 
@@ -257,7 +338,10 @@ describe("bounded waits", () => {
     const script = applyScript("never-ready", { extra: NEVER_READY });
     const before = calls().length;
     const p = start(script);
-    await waitFor("the restart to be under way", () => journalPhase() === "restarting" && calls().slice(before).includes("restart"));
+    await waitFor(
+      "the restart to be under way",
+      () => journalPhase() === "restarting" && calls().slice(before).includes("restart"),
+    );
     await new Promise((r) => setTimeout(r, 1500)); // well inside the stand-in's blocked restart
     process.kill(-p.pid, "SIGKILL");
     await p.done;
@@ -269,7 +353,9 @@ describe("bounded waits", () => {
     expect(again.status).toBe(1);
     expect(again.ms).toBeLessThan(TIMEOUT_S * 3 * 1000);
     expectRolledBack(old);
-    table.push(`| mid-wait (systemctl restart blocked, never-ready config) | ${afterKill} | exit 1, rolled back: ${hostState()} | — |`);
+    table.push(
+      `| mid-wait (systemctl restart blocked, never-ready config) | ${afterKill} | exit 1, rolled back: ${hostState()} | — |`,
+    );
   });
 });
 
@@ -278,10 +364,18 @@ describe("one apply at a time", () => {
     const a = start(applyScript("concurrent-a"));
     const b = start(applyScript("concurrent-b"));
     const ended: string[] = [];
-    const [ra, rb] = await Promise.all([a.done.then((r) => (ended.push("a"), r)), b.done.then((r) => (ended.push("b"), r))]);
-    for (const [n, r] of [["a", ra], ["b", rb]] as const) {
+    const [ra, rb] = await Promise.all([
+      a.done.then((r) => (ended.push("a"), r)),
+      b.done.then((r) => (ended.push("b"), r)),
+    ]);
+    for (const [n, r] of [
+      ["a", ra],
+      ["b", rb],
+    ] as const) {
       if (r.status !== 0) throw new Error(`apply ${n}: ${detail(r)}`);
-      expect(r.stdout).toContain(`applied: ${CONFIG} sha256=${configSha256(configText(`concurrent-${n}`, { "live-restore": true }))}`);
+      expect(r.stdout).toContain(
+        `applied: ${CONFIG} sha256=${configSha256(configText(`concurrent-${n}`, { "live-restore": true }))}`,
+      );
     }
     expectConverged(`concurrent-${ended[1]}`);
   });
@@ -313,7 +407,9 @@ describe("another writer", () => {
     const r = await run(applyScript("victim"));
     expect(r.status).toBe(1);
     expect(r.stdout).not.toContain("applied:");
-    expect(r.stderr).toContain(`NOT applied: while dockerd restarted, another writer replaced ${CONFIG} (now sha256=${configSha256(intruder)}`);
+    expect(r.stderr).toContain(
+      `NOT applied: while dockerd restarted, another writer replaced ${CONFIG} (now sha256=${configSha256(intruder)}`,
+    );
     expect(r.stderr).toContain("dockerd runs with that file");
     expect(engineLabels()).toEqual(["hd-apply=intruder"]);
     expect(fileLabel()).toBe("hd-apply=intruder");

@@ -20,9 +20,25 @@
  */
 import { spawnSync } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmdirSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { join } from "node:path";
-import { DATA_ROOT_STEPS, DROPIN_NAME, FSTAB_MARKER, renderDataRootScript, type DataRootOptions } from "../../src/scripts/data-root";
+import {
+  DATA_ROOT_STEPS,
+  DROPIN_NAME,
+  FSTAB_MARKER,
+  renderDataRootScript,
+  type DataRootOptions,
+} from "../../src/scripts/data-root";
 import { parseHostReport } from "../../src/scripts/host-report";
 import type { ScriptRun } from "../harness/daemon-host";
 import { DataRootHost, deviceMountedAt, explain, IMAGE, majMin, sh } from "../harness/data-root-host";
@@ -43,14 +59,31 @@ const rows: string[] = [];
 beforeAll(() => {
   H.start();
   H.docker("volume", "create", VOLUME);
-  H.docker("run", "--name", "hi-writer", "-v", `${VOLUME}:/data`, IMAGE, "sh", "-c", "head -c 1048576 /dev/urandom >/data/file.bin");
+  H.docker(
+    "run",
+    "--name",
+    "hi-writer",
+    "-v",
+    `${VOLUME}:/data`,
+    IMAGE,
+    "sh",
+    "-c",
+    "head -c 1048576 /dev/urandom >/data/file.bin",
+  );
   H.docker("create", "--name", "hi-created", IMAGE, "true");
   before = H.inventory();
   fileSha = sha256(volumeFile());
 }, 180_000);
 
 afterAll(() => {
-  if (process.env.HD_PRINT_TABLE) console.log(["| case | after the kill (or run 1) | after the re-run | after a third run |", "|---|---|---|---|", ...rows].join("\n"));
+  if (process.env.HD_PRINT_TABLE)
+    console.log(
+      [
+        "| case | after the kill (or run 1) | after the re-run | after a third run |",
+        "|---|---|---|---|",
+        ...rows,
+      ].join("\n"),
+    );
   H.stop();
 }, 180_000);
 
@@ -64,7 +97,9 @@ function journalPhase(): string {
 function describe_(dev: string): string {
   const mounted = deviceMountedAt(H.data) === majMin(dev) ? "on the device" : existsSync(H.data) ? "on /" : "missing";
   const old = readdirSync(H.dir).some((f) => f.startsWith("data.hd-old-")) ? ", old root kept aside" : "";
-  const engine = H.answers() ? `docker answers (${H.inventory().length === before.length ? "all objects" : "OBJECTS MISSING"})` : "docker stopped";
+  const engine = H.answers()
+    ? `docker answers (${H.inventory().length === before.length ? "all objects" : "OBJECTS MISSING"})`
+    : "docker stopped";
   return `data root ${mounted}${old}; ${engine}; journal: ${journalPhase()}`;
 }
 
@@ -76,7 +111,9 @@ function expectMigrated(dev: string, r: ScriptRun, action: "migrated" | "unchang
   expect(deviceMountedAt(H.data)).toBe(majMin(dev));
   expect(H.inventory()).toEqual(before);
   expect(sha256(volumeFile())).toBe(fileSha);
-  expect(H.docker("run", "--rm", "-v", `${VOLUME}:/data`, IMAGE, "sha256sum", "/data/file.bin").split(" ")[0]).toBe(fileSha);
+  expect(H.docker("run", "--rm", "-v", `${VOLUME}:/data`, IMAGE, "sha256sum", "/data/file.bin").split(" ")[0]).toBe(
+    fileSha,
+  );
   const uuid = sh("blkid", ["-p", "-s", "UUID", "-o", "value", dev]).trim();
   expect(readFileSync(H.fstab, "utf8")).toBe(`${FSTAB_MARKER}\nUUID=${uuid} ${H.data} ext4 defaults 0 2\n`);
   expect(existsSync(`${H.data}.hd-staging`)).toBe(false);
@@ -103,7 +140,11 @@ function expectThirdRunChangesNothing(script: string): void {
   const pid = H.dockerdPid();
   const fstab = readFileSync(H.fstab, "utf8");
   const r = H.run(script);
-  expect({ status: r.status, facts: parseHostReport(r.stdout).facts.action, done: parseHostReport(r.stdout).done }).toEqual({ status: 0, facts: ["unchanged"], done: [] });
+  expect({
+    status: r.status,
+    facts: parseHostReport(r.stdout).facts.action,
+    done: parseHostReport(r.stdout).done,
+  }).toEqual({ status: 0, facts: ["unchanged"], done: [] });
   expect(H.dockerdPid()).toBe(pid);
   expect(readFileSync(H.fstab, "utf8")).toBe(fstab);
   expect(H.inventory()).toEqual(before);
@@ -130,7 +171,8 @@ let n = 0;
 function newDevice(mib = 128): string {
   return H.loopDevice(`dev-${++n}`, mib);
 }
-const render = (dev: string, over: Partial<DataRootOptions> = {}) => renderDataRootScript(H.options({ kind: "device", device: dev }, { timeoutSeconds: 10, ...over }));
+const render = (dev: string, over: Partial<DataRootOptions> = {}) =>
+  renderDataRootScript(H.options({ kind: "device", device: dev }, { timeoutSeconds: 10, ...over }));
 
 /** A directory of PATH wrappers (each `name` → shell text), first on PATH where a case asks. */
 function wrappers(name: string, tools: Record<string, string>): string {
@@ -148,24 +190,38 @@ function wrappers(name: string, tools: Record<string, string>): string {
 describe("killed (SIGKILL of the process group) at a step boundary, then run again", () => {
   afterEach(reset);
 
-  it.each([...DATA_ROOT_STEPS])("at %s: the re-run converges, nothing is lost, a third run changes nothing", async (step) => {
-    const dev = newDevice();
-    const killed = await H.runUntilKilled(render(dev, { failureInjection: true }), { env: { HD_STOP_AT: step, HD_STOP_SIGNAL: SIGNAL() }, signalFile: SIGNAL() });
-    expect(killed.stderr).not.toMatch(/rolled back/); // killed, not failed
-    const afterKill = describe_(dev);
-    const script = render(dev);
-    const again = H.run(script);
-    if (again.status !== 0) throw new Error(explain(again));
-    expectMigrated(dev, again, step === "done" ? "unchanged" : "migrated");
-    if (step !== "done") expect(again.stderr).toContain(`an earlier run stopped at step "${step === "renamed" || step === "fstab-written" || step === "mounted" ? "switching" : step === "staged" ? "formatted" : step}"`);
-    const afterRerun = describe_(dev);
-    expectThirdRunChangesNothing(script);
-    rows.push(`| killed at ${step} | ${afterKill} | ${afterRerun}: ${step === "done" ? "unchanged" : "migrated"} | unchanged |`);
-  });
+  it.each([...DATA_ROOT_STEPS])(
+    "at %s: the re-run converges, nothing is lost, a third run changes nothing",
+    async (step) => {
+      const dev = newDevice();
+      const killed = await H.runUntilKilled(render(dev, { failureInjection: true }), {
+        env: { HD_STOP_AT: step, HD_STOP_SIGNAL: SIGNAL() },
+        signalFile: SIGNAL(),
+      });
+      expect(killed.stderr).not.toMatch(/rolled back/); // killed, not failed
+      const afterKill = describe_(dev);
+      const script = render(dev);
+      const again = H.run(script);
+      if (again.status !== 0) throw new Error(explain(again));
+      expectMigrated(dev, again, step === "done" ? "unchanged" : "migrated");
+      if (step !== "done")
+        expect(again.stderr).toContain(
+          `an earlier run stopped at step "${step === "renamed" || step === "fstab-written" || step === "mounted" ? "switching" : step === "staged" ? "formatted" : step}"`,
+        );
+      const afterRerun = describe_(dev);
+      expectThirdRunChangesNothing(script);
+      rows.push(
+        `| killed at ${step} | ${afterKill} | ${afterRerun}: ${step === "done" ? "unchanged" : "migrated"} | unchanged |`,
+      );
+    },
+  );
 
   it("while its rollback runs (a failure after the switch, killed as the undo begins): the re-run converges", async () => {
     const dev = newDevice();
-    await H.runUntilKilled(render(dev, { failureInjection: true }), { env: { HD_FAIL_AT: "after-switch", HD_STOP_AT: "rolling-back", HD_STOP_SIGNAL: SIGNAL() }, signalFile: SIGNAL() });
+    await H.runUntilKilled(render(dev, { failureInjection: true }), {
+      env: { HD_FAIL_AT: "after-switch", HD_STOP_AT: "rolling-back", HD_STOP_SIGNAL: SIGNAL() },
+      signalFile: SIGNAL(),
+    });
     const afterKill = describe_(dev);
     const again = H.run(render(dev));
     expectMigrated(dev, again);
@@ -179,7 +235,11 @@ describe("killed (SIGKILL of the process group) at a step boundary, then run aga
       rsync: `${which("rsync")} --bwlimit=256 "$@" &\nsleep 1\n: >"$HD_COPY_SIGNAL"\nwait $!`,
     });
     const dev = newDevice();
-    await H.runUntilKilled(render(dev, { copyTool: "rsync" }), { env: { HD_COPY_SIGNAL: SIGNAL() }, signalFile: SIGNAL(), extraPath: [slowRsync] });
+    await H.runUntilKilled(render(dev, { copyTool: "rsync" }), {
+      env: { HD_COPY_SIGNAL: SIGNAL() },
+      signalFile: SIGNAL(),
+      extraPath: [slowRsync],
+    });
     const afterKill = describe_(dev);
     expect(H.answers()).toBe(false); // docker was stopped for the copy
     const again = H.run(render(dev));
@@ -194,7 +254,11 @@ describe("killed (SIGKILL of the process group) at a step boundary, then run aga
       mount: `case " $* " in *" -T "*) : >"$HD_MOUNT_SIGNAL"; exec sleep 3600 ;; esac\nexec ${which("mount")} "$@"`,
     });
     const dev = newDevice();
-    await H.runUntilKilled(render(dev), { env: { HD_MOUNT_SIGNAL: SIGNAL() }, signalFile: SIGNAL(), extraPath: [hangingMount] });
+    await H.runUntilKilled(render(dev), {
+      env: { HD_MOUNT_SIGNAL: SIGNAL() },
+      signalFile: SIGNAL(),
+      extraPath: [hangingMount],
+    });
     const afterKill = describe_(dev);
     const again = H.run(render(dev));
     expectMigrated(dev, again);
@@ -215,7 +279,11 @@ describe("failures within a run are rolled back, within their bounds", () => {
     });
     const dev = newDevice();
     const script = render(dev, { timeoutSeconds: 5 });
-    await H.runUntilKilled(script, { env: { HD_MOUNT_SIGNAL: SIGNAL() }, signalFile: SIGNAL(), extraPath: [hangingMount] });
+    await H.runUntilKilled(script, {
+      env: { HD_MOUNT_SIGNAL: SIGNAL() },
+      signalFile: SIGNAL(),
+      extraPath: [hangingMount],
+    });
     const afterKill = describe_(dev);
     const t0 = Date.now();
     const again = H.run(script, { extraPath: [hangingMount], env: { HD_MOUNT_SIGNAL: SIGNAL() } });
@@ -225,7 +293,9 @@ describe("failures within a run are rolled back, within their bounds", () => {
     expect(elapsed).toBeLessThan(60); // 5 s mount bound (+5 s kill grace), then the rollback's own bounded steps
     const afterRerun = describe_(dev);
     expectMigrated(dev, H.run(script));
-    rows.push(`| killed while the mount hung; it hangs again | ${afterKill} | ${afterRerun}: rolled back in ${elapsed.toFixed(1)} s | migrated (mount fixed) |`);
+    rows.push(
+      `| killed while the mount hung; it hangs again | ${afterKill} | ${afterRerun}: rolled back in ${elapsed.toFixed(1)} s | migrated (mount fixed) |`,
+    );
   });
 
   it("dockerd never comes back on the new data root: rolled back after its timeout, docker on the old root", () => {
@@ -239,7 +309,9 @@ describe("failures within a run are rolled back, within their bounds", () => {
     expect(r.stderr).toMatch(/docker did not come back on the new data root/);
     expectRolledBack(r);
     expect(elapsed).toBeLessThan(60);
-    rows.push(`| dockerd never answers on the new root | — | ${describe_(dev)}: rolled back in ${elapsed.toFixed(1)} s | — |`);
+    rows.push(
+      `| dockerd never answers on the new root | — | ${describe_(dev)}: rolled back in ${elapsed.toFixed(1)} s | — |`,
+    );
   });
 
   it("disk full mid-copy (the data grew after the space check): rolled back", () => {
@@ -268,7 +340,9 @@ describe("failures within a run are rolled back, within their bounds", () => {
   });
 
   it("a new filesystem that mounts read-only: rolled back", () => {
-    const readOnly = wrappers("read-only", { mount: `case " $* " in *" -t ext4 "*) exec ${which("mount")} -o ro "$@" ;; esac\nexec ${which("mount")} "$@"` });
+    const readOnly = wrappers("read-only", {
+      mount: `case " $* " in *" -t ext4 "*) exec ${which("mount")} -o ro "$@" ;; esac\nexec ${which("mount")} "$@"`,
+    });
     const dev = newDevice();
     const r = H.run(render(dev), { extraPath: [readOnly] });
     expect(r.stderr).toMatch(/copying .* failed/);
@@ -289,18 +363,25 @@ describe("failures within a run are rolled back, within their bounds", () => {
 
   it("a rollback that cannot finish (someone wrote into the empty data root meanwhile) exits 2 naming the state and the recovery; once fixed, the next run converges", async () => {
     const dev = newDevice();
-    await H.runUntilKilled(render(dev, { failureInjection: true }), { env: { HD_STOP_AT: "renamed", HD_STOP_SIGNAL: SIGNAL() }, signalFile: SIGNAL() });
+    await H.runUntilKilled(render(dev, { failureInjection: true }), {
+      env: { HD_STOP_AT: "renamed", HD_STOP_SIGNAL: SIGNAL() },
+      signalFile: SIGNAL(),
+    });
     // Killed between the rename and making the mount point: someone makes it, and writes into it.
     mkdirSync(H.data, { recursive: true });
     writeFileSync(join(H.data, "written-meanwhile"), "not ours\n");
-    const failingMount = wrappers("failing-mount", { mount: `case " $* " in *" -T "*) echo "mount: simulated failure" >&2; exit 32 ;; esac\nexec ${which("mount")} "$@"` });
+    const failingMount = wrappers("failing-mount", {
+      mount: `case " $* " in *" -T "*) echo "mount: simulated failure" >&2; exit 32 ;; esac\nexec ${which("mount")} "$@"`,
+    });
     const r = H.run(render(dev), { extraPath: [failingMount] });
     expect(r.status).toBe(2);
     const old = readdirSync(H.dir).find((f) => f.startsWith("data.hd-old-"))!;
     expect(r.stderr).toMatch(/simulated failure/);
     expect(r.stderr).toContain(`HOST NEEDS ATTENTION: ${H.data} is a directory`);
     expect(r.stderr).toContain(`the old data root, intact, is at ${join(H.dir, old)}`);
-    expect(r.stderr).toContain(`umount ${H.data}; rmdir ${H.data} && mv ${join(H.dir, old)} ${H.data} && systemctl start docker`);
+    expect(r.stderr).toContain(
+      `umount ${H.data}; rmdir ${H.data} && mv ${join(H.dir, old)} ${H.data} && systemctl start docker`,
+    );
     expect(journalPhase()).toBe("rolling-back");
     const afterFailure = describe_(dev);
     // The person removes what was written there; the next run resumes from the journal.
@@ -309,12 +390,17 @@ describe("failures within a run are rolled back, within their bounds", () => {
     expect(again.stderr).toContain('an earlier run stopped at step "rolling-back"');
     expectMigrated(dev, again);
     expectThirdRunChangesNothing(render(dev));
-    rows.push(`| killed after the rename; a file written into the empty data root; the mount fails | ${afterFailure} (exit 2) | migrated (after the file was removed) | unchanged |`);
+    rows.push(
+      `| killed after the rename; a file written into the empty data root; the mount fails | ${afterFailure} (exit 2) | migrated (after the file was removed) | unchanged |`,
+    );
   });
 
   it("a second run while the first holds the host lock fails clearly within its wait, and changes nothing", async () => {
     const dev = newDevice();
-    const first = H.startUntil(render(dev, { failureInjection: true }), { env: { HD_STOP_AT: "stopped", HD_STOP_SIGNAL: SIGNAL() }, signalFile: SIGNAL() });
+    const first = H.startUntil(render(dev, { failureInjection: true }), {
+      env: { HD_STOP_AT: "stopped", HD_STOP_SIGNAL: SIGNAL() },
+      signalFile: SIGNAL(),
+    });
     // The first run holds the lock, stopped at "stopped" (docker down), while the second asks.
     await first.reached;
     const journal = readFileSync(H.stateFile, "utf8");
@@ -327,7 +413,9 @@ describe("failures within a run are rolled back, within their bounds", () => {
     expect(elapsed).toBeLessThan(10);
     await first.kill();
     expectMigrated(dev, H.run(render(dev)));
-    rows.push(`| a second run during the first | lock held | second: refused after 2 s, nothing changed | first re-run: migrated |`);
+    rows.push(
+      `| a second run during the first | lock held | second: refused after 2 s, nothing changed | first re-run: migrated |`,
+    );
   });
 });
 

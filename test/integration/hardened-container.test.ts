@@ -27,13 +27,26 @@ import { spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { PassThrough } from "node:stream";
 import type Docker from "dockerode";
-import { planHardenedContainer, type HardenedContainerArgs, type HardenedContainerPlan } from "../../src/components/hardened-container";
+import {
+  planHardenedContainer,
+  type HardenedContainerArgs,
+  type HardenedContainerPlan,
+} from "../../src/components/hardened-container";
 import { planHardenedNetwork } from "../../src/components/hardened-network";
 import type { ContainerFacts } from "../../src/facts/types";
 import { evaluate } from "../../src/rules/evaluate";
 import { DEFAULT_SETTINGS, type RuleContext } from "../../src/rules/types";
 import { renderPidsLimitCommand } from "../../src/scripts/pids-limit";
-import { containerFacts, docker, engineLogTail, engineSocketPath, removeContainers, TEST_IMAGE, uniqueName, waitForHealth } from "../harness/engine";
+import {
+  containerFacts,
+  docker,
+  engineLogTail,
+  engineSocketPath,
+  removeContainers,
+  TEST_IMAGE,
+  uniqueName,
+  waitForHealth,
+} from "../harness/engine";
 import { engineCreateBody, engineNetworkBody, engineNetworkConnects } from "../harness/pulumi-to-engine";
 
 const MiB = 1024 * 1024;
@@ -83,11 +96,14 @@ function hostRun(cmd: string, args: string[], input = ""): Promise<RunResult> {
 const inEngineNetns = (args: string[], input = "") => hostRun("nsenter", [`--net=${NETNS_PATH}`, ...args], input);
 
 /** An HTTP request from the engine's namespace to ip:port with busybox nc (3 s connect timeout). */
-const probeFromEngineNetns = (ip: string, port: number) => inEngineNetns([HOST_BUSYBOX, "nc", "-w", "3", ip, String(port)], HTTP_GET);
+const probeFromEngineNetns = (ip: string, port: number) =>
+  inEngineNetns([HOST_BUSYBOX, "nc", "-w", "3", ip, String(port)], HTTP_GET);
 
 /** `docker exec` through the Engine API: exit code, stdout and stderr apart. */
 async function exec(id: string, cmd: string[], user?: string): Promise<RunResult> {
-  const e = await docker().getContainer(id).exec({ Cmd: cmd, AttachStdout: true, AttachStderr: true, ...(user ? { User: user } : {}) });
+  const e = await docker()
+    .getContainer(id)
+    .exec({ Cmd: cmd, AttachStdout: true, AttachStderr: true, ...(user ? { User: user } : {}) });
   const stream = await e.start({ hijack: true, stdin: false });
   const out = new PassThrough();
   const err = new PassThrough();
@@ -113,7 +129,12 @@ const probeFromContainer = (id: string, ip: string) =>
 async function procStatus(id: string, user?: string): Promise<Record<string, string>> {
   const r = await exec(id, ["cat", "/proc/self/status"], user);
   expect(r.code).toBe(0);
-  return Object.fromEntries(r.out.split("\n").map((l) => l.split(/:\s*/, 2)).filter((kv) => kv.length === 2));
+  return Object.fromEntries(
+    r.out
+      .split("\n")
+      .map((l) => l.split(/:\s*/, 2))
+      .filter((kv) => kv.length === 2),
+  );
 }
 
 interface CgroupLimits {
@@ -127,7 +148,7 @@ async function cgroupLimits(id: string): Promise<CgroupLimits> {
   const r = await exec(id, [
     "sh",
     "-c",
-    'if [ -e /sys/fs/cgroup/cgroup.controllers ]; then echo v2; cat /sys/fs/cgroup/memory.max /sys/fs/cgroup/pids.max; ' +
+    "if [ -e /sys/fs/cgroup/cgroup.controllers ]; then echo v2; cat /sys/fs/cgroup/memory.max /sys/fs/cgroup/pids.max; " +
       "else echo v1; cat /sys/fs/cgroup/memory/memory.limit_in_bytes /sys/fs/cgroup/pids/pids.max; fi",
   ]);
   expect(r).toMatchObject({ code: 0, err: "" });
@@ -138,11 +159,16 @@ async function cgroupLimits(id: string): Promise<CgroupLimits> {
 function liveCtx(): RuleContext {
   const flag = "/sys/module/apparmor/parameters/enabled";
   const apparmor = existsSync(flag) && readFileSync(flag, "utf8").trim().toUpperCase().startsWith("Y");
-  return { settings: { ...DEFAULT_SETTINGS, dockerSocketPath: engineSocketPath() }, host: { apparmorEnabled: apparmor, selinuxEnabled: false }, now: new Date() };
+  return {
+    settings: { ...DEFAULT_SETTINGS, dockerSocketPath: engineSocketPath() },
+    host: { apparmorEnabled: apparmor, selinuxEnabled: false },
+    now: new Date(),
+  };
 }
 
 /** The live audit's verdict on one rule (inspect → facts → catalog, as `hardened-docker audit` reads a container). */
-const auditStatus = (facts: ContainerFacts, ruleId: string) => evaluate([facts], liveCtx()).find((f) => f.ruleId === ruleId)?.status;
+const auditStatus = (facts: ContainerFacts, ruleId: string) =>
+  evaluate([facts], liveCtx()).find((f) => f.ruleId === ruleId)?.status;
 
 // ───────────────────────────── the set-up ─────────────────────────────
 
@@ -169,11 +195,14 @@ async function createPlanned(plan: HardenedContainerPlan): Promise<Created> {
   const body = engineCreateBody(plan.containerArgs);
   const container = await docker().createContainer(body);
   containerIds.push(container.id);
-  for (const network of engineNetworkConnects(plan.containerArgs)) await docker().getNetwork(network).connect({ Container: container.id });
+  for (const network of engineNetworkConnects(plan.containerArgs))
+    await docker().getNetwork(network).connect({ Container: container.id });
   try {
     await container.start();
   } catch (err) {
-    throw new Error(`starting ${body.name} failed: ${(err as Error).message}\n--- dockerd log ---\n${engineLogTail(15)}`);
+    throw new Error(
+      `starting ${body.name} failed: ${(err as Error).message}\n--- dockerd log ---\n${engineLogTail(15)}`,
+    );
   }
   const info = await container.inspect();
   const network = String(plan.containerArgs.networkMode);
@@ -190,7 +219,12 @@ async function applyPidsLimit(c: Created): Promise<RunResult> {
 }
 
 const httpd = ["httpd", "-f", "-p", "8080", "-h", "/etc"];
-const httpHealth = { test: ["CMD", "wget", "-q", "-O", "/dev/null", "http://127.0.0.1:8080/group"], interval: "1s", timeout: "2s", retries: 3 };
+const httpHealth = {
+  test: ["CMD", "wget", "-q", "-O", "/dev/null", "http://127.0.0.1:8080/group"],
+  interval: "1s",
+  timeout: "2s",
+  retries: 3,
+};
 
 function plan(hint: string, args: Omit<HardenedContainerArgs, "image" | "user">): HardenedContainerPlan {
   // The image by its ID (content-addressed): CIS 4.5 passes without an exemption.
@@ -206,7 +240,11 @@ beforeAll(async () => {
   if (added.code !== 0) throw new Error(`adding ${OTHER_IP} to the engine's namespace failed: ${added.err}`);
   addressAdded = true;
 
-  const netPlans = { a: planHardenedNetwork(uniqueName("net-a")), b: planHardenedNetwork(uniqueName("net-b")), e: planHardenedNetwork(uniqueName("net-e"), { egress: true }) };
+  const netPlans = {
+    a: planHardenedNetwork(uniqueName("net-a")),
+    b: planHardenedNetwork(uniqueName("net-b")),
+    e: planHardenedNetwork(uniqueName("net-e"), { egress: true }),
+  };
   for (const n of Object.values(netPlans)) {
     await docker().createNetwork(engineNetworkBody(n));
     networkNames.push(String(n.name));
@@ -226,7 +264,14 @@ beforeAll(async () => {
         healthcheck: httpHealth,
       }),
     ),
-    createPlanned(plan("a2", { memory: "32Mi", command: ["sleep", "3600"], networks: [nets.a], healthcheck: { test: ["CMD", "true"], interval: "1s" } })),
+    createPlanned(
+      plan("a2", {
+        memory: "32Mi",
+        command: ["sleep", "3600"],
+        networks: [nets.a],
+        healthcheck: { test: ["CMD", "true"], interval: "1s" },
+      }),
+    ),
     createPlanned(plan("b1", { memory: "32Mi", command: httpd, networks: [nets.b], healthcheck: httpHealth })),
     createPlanned(
       plan("p1", {
@@ -265,7 +310,8 @@ afterAll(async () => {
     try {
       await docker().getNetwork(name).remove();
     } catch (err) {
-      if ((err as { statusCode?: number }).statusCode !== 404) problems.push(`removing network ${name}: ${(err as Error).message}`);
+      if ((err as { statusCode?: number }).statusCode !== 404)
+        problems.push(`removing network ${name}: ${(err as Error).message}`);
     }
   }
   if (addressAdded) {
@@ -285,7 +331,10 @@ describe("HardenedContainer on a real engine: the planned configuration", () => 
     expect(info.Config.User).toBe("10001:10001");
     expect(info.Config.Cmd).toEqual(httpd);
     expect(info.Config.Healthcheck).toEqual({ Test: httpHealth.test, Interval: 1e9, Timeout: 2e9, Retries: 3 }); // StartPeriod 0s: omitted by the engine
-    expect(info.Config.Labels).toMatchObject({ "hardened-docker.component": "HardenedContainer", "hardened-docker.pids-limit": "64" });
+    expect(info.Config.Labels).toMatchObject({
+      "hardened-docker.component": "HardenedContainer",
+      "hardened-docker.pids-limit": "64",
+    });
     expect(info.HostConfig).toMatchObject({
       CapDrop: ["ALL"],
       SecurityOpt: ["no-new-privileges:true"],
@@ -321,7 +370,14 @@ describe("HardenedContainer on a real engine: the planned configuration", () => 
     // ALL, and root (exec -u 0) then gets nothing either.
     for (const user of [undefined, "0"]) {
       const s = await procStatus(a1.id, user);
-      expect({ user: user ?? "10001", CapInh: s.CapInh, CapPrm: s.CapPrm, CapEff: s.CapEff, CapBnd: s.CapBnd, CapAmb: s.CapAmb }).toEqual({
+      expect({
+        user: user ?? "10001",
+        CapInh: s.CapInh,
+        CapPrm: s.CapPrm,
+        CapEff: s.CapEff,
+        CapBnd: s.CapBnd,
+        CapAmb: s.CapAmb,
+      }).toEqual({
         user: user ?? "10001",
         CapInh: ZERO_CAPS,
         CapPrm: ZERO_CAPS,
@@ -348,7 +404,9 @@ describe("HardenedContainer on a real engine: the planned configuration", () => 
     const mounts = (await exec(a1.id, ["cat", "/proc/mounts"])).out.split("\n");
     const tmp = mounts.find((l) => l.split(" ")[1] === "/tmp");
     expect(tmp?.split(" ")[2]).toBe("tmpfs");
-    expect(tmp?.split(" ")[3].split(",")).toEqual(expect.arrayContaining(["rw", "nosuid", "nodev", "noexec", "size=16384k"]));
+    expect(tmp?.split(" ")[3].split(",")).toEqual(
+      expect.arrayContaining(["rw", "nosuid", "nodev", "noexec", "size=16384k"]),
+    );
     const root = mounts.find((l) => l.split(" ")[1] === "/");
     expect(root?.split(" ")[3].split(",")[0]).toBe("ro");
   });
@@ -357,7 +415,7 @@ describe("HardenedContainer on a real engine: the planned configuration", () => 
     const cg = await cgroupLimits(a1.id);
     // cgroup v1 here (memory/memory.limit_in_bytes); on v2 this reads memory.max, also in bytes.
     expect(cg.memory).toBe(String(64 * MiB));
-    expect(cg.memory).toBe(String((a1.body.HostConfig?.Memory ?? 0)));
+    expect(cg.memory).toBe(String(a1.body.HostConfig?.Memory ?? 0));
   });
 
   it("gets its PIDs limit from the component's update command: pids.max is 'max' before it and the planned limit after", () => {
@@ -378,7 +436,9 @@ describe("HardenedContainer on a real engine: the planned configuration", () => 
     for (const c of [a1, a2, b1, p1]) {
       const findings = evaluate([await containerFacts(c.id)], liveCtx()).filter((f) => f.automated);
       expect(findings.length).toBeGreaterThan(25);
-      const failing = findings.filter((f) => f.status === "fail").map((f) => `${f.ruleId} ${JSON.stringify(f.verdict)}`);
+      const failing = findings
+        .filter((f) => f.status === "fail")
+        .map((f) => `${f.ruleId} ${JSON.stringify(f.verdict)}`);
       expect({ container: c.body.name, failing }).toEqual({ container: c.body.name, failing: [] });
     }
   });
@@ -430,7 +490,14 @@ describe("HardenedContainer on a real engine: published ports", () => {
 describe("HardenedNetwork on a real engine", () => {
   it("creates each network exactly as planned", async () => {
     const [a, e] = await Promise.all([docker().getNetwork(nets.a).inspect(), docker().getNetwork(nets.e).inspect()]);
-    expect(a).toMatchObject({ Name: nets.a, Driver: "bridge", Internal: true, Attachable: false, Options: { "com.docker.network.bridge.enable_icc": "true" }, Labels: { "hardened-docker.component": "HardenedNetwork" } });
+    expect(a).toMatchObject({
+      Name: nets.a,
+      Driver: "bridge",
+      Internal: true,
+      Attachable: false,
+      Options: { "com.docker.network.bridge.enable_icc": "true" },
+      Labels: { "hardened-docker.component": "HardenedNetwork" },
+    });
     expect(e).toMatchObject({ Name: nets.e, Internal: false });
   });
 
@@ -446,7 +513,11 @@ describe("HardenedNetwork on a real engine", () => {
     expect(b1.ip).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
     // b1 serves: its own healthcheck (wget to itself) made it healthy in beforeAll.
     expect((await docker().getContainer(b1.id).inspect()).State.Health?.Status).toBe("healthy");
-    const [aToB, bToA, eToA] = await Promise.all([probeFromContainer(a2.id, b1.ip), probeFromContainer(b1.id, a1.ip), probeFromContainer(p1.id, a1.ip)]);
+    const [aToB, bToA, eToA] = await Promise.all([
+      probeFromContainer(a2.id, b1.ip),
+      probeFromContainer(b1.id, a1.ip),
+      probeFromContainer(p1.id, a1.ip),
+    ]);
     for (const r of [aToB, bToA, eToA]) {
       // Both networks are routed by the same namespace (each container has a default route via
       // its bridge); the engine's isolation rules drop the packets, so the connect times out.
@@ -467,7 +538,7 @@ describe("HardenedContainer on a real engine: the PIDs limit bites (last: it lea
       "read current < /sys/fs/cgroup/pids/pids.current || read current < /sys/fs/cgroup/pids.current",
       'echo "current=$current"',
       'for p in /proc/[0-9]*; do read c < $p/comm 2>/dev/null && [ "$c" = sleep ] && kill ${p#/proc/} 2>/dev/null; done',
-      "read e < /tmp/fork.err; echo \"error=$e\"",
+      'read e < /tmp/fork.err; echo "error=$e"',
     ].join("\n");
     const r = await exec(a1.id, ["sh", "-c", script]);
     expect(r.out).toContain("error=sh: can't fork: Resource temporarily unavailable");

@@ -29,10 +29,26 @@ import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileS
 import { join } from "node:path";
 import { dataRootOwnFilesystem } from "../../src/rules/section1-host";
 import { AUDIT_KEY, renderAuditRulesScript } from "../../src/scripts/audit-rules";
-import { DROPIN_NAME, FSTAB_MARKER, renderDataRootScript, type DataRootOptions, type FailurePoint } from "../../src/scripts/data-root";
+import {
+  DROPIN_NAME,
+  FSTAB_MARKER,
+  renderDataRootScript,
+  type DataRootOptions,
+  type FailurePoint,
+} from "../../src/scripts/data-root";
 import { parseHostReport } from "../../src/scripts/host-report";
 import { runScript, type ScriptRun } from "../harness/daemon-host";
-import { DataRootHost, deviceHash, deviceMountedAt, explain, IMAGE, majMin, mountinfo, sh, writeDevice } from "../harness/data-root-host";
+import {
+  DataRootHost,
+  deviceHash,
+  deviceMountedAt,
+  explain,
+  IMAGE,
+  majMin,
+  mountinfo,
+  sh,
+  writeDevice,
+} from "../harness/data-root-host";
 import { ctx, host } from "../harness/fixtures";
 
 const H = new DataRootHost("hh");
@@ -51,7 +67,14 @@ const dockerdPid = () => H.dockerdPid();
 const loopDevice = (name: string, mib: number) => H.loopDevice(name, mib);
 
 /** A pax tar archive of one regular file with extended headers (xattrs, ACLs). */
-function paxArchive(name: string, content: Buffer, pax: Record<string, string>, mode: number, uid: number, gid: number): Buffer {
+function paxArchive(
+  name: string,
+  content: Buffer,
+  pax: Record<string, string>,
+  mode: number,
+  uid: number,
+  gid: number,
+): Buffer {
   const octal = (n: number, width: number) => n.toString(8).padStart(width, "0") + "\0";
   const header = (entry: string, size: number, type: string, m: number) => {
     const b = Buffer.alloc(512);
@@ -75,13 +98,33 @@ function paxArchive(name: string, content: Buffer, pax: Record<string, string>, 
     return `${len}${body}`;
   };
   const pad = (b: Buffer) => Buffer.concat([b, Buffer.alloc((512 - (b.length % 512)) % 512)]);
-  const paxData = Buffer.from(Object.entries(pax).map(([k, v]) => record(k, v)).join(""));
-  return Buffer.concat([header(`PaxHeaders/${name}`, paxData.length, "x", 0o644), pad(paxData), header(name, content.length, "0", mode), pad(content), Buffer.alloc(1024)]);
+  const paxData = Buffer.from(
+    Object.entries(pax)
+      .map(([k, v]) => record(k, v))
+      .join(""),
+  );
+  return Buffer.concat([
+    header(`PaxHeaders/${name}`, paxData.length, "x", 0o644),
+    pad(paxData),
+    header(name, content.length, "0", mode),
+    pad(content),
+    Buffer.alloc(1024),
+  ]);
 }
 
 /** The pax headers GNU tar records for `file` (xattrs and ACLs as it reads them now). */
 function paxHeadersOf(dir: string, file: string): string {
-  const out = execFileSync("tar", ["--xattrs", "--xattrs-include=*", "--acls", "--format=posix", "-C", dir, "-cf", "-", file]);
+  const out = execFileSync("tar", [
+    "--xattrs",
+    "--xattrs-include=*",
+    "--acls",
+    "--format=posix",
+    "-C",
+    dir,
+    "-cf",
+    "-",
+    file,
+  ]);
   return out.toString("latin1");
 }
 
@@ -92,8 +135,10 @@ function volumeDir(root = DATA): string {
   return join(root, "volumes", VOLUME, "_data");
 }
 
-
-function migrate(source: DataRootOptions["source"], o: { failAt?: FailurePoint; shell?: "bash" | "dash" } = {}): ScriptRun {
+function migrate(
+  source: DataRootOptions["source"],
+  o: { failAt?: FailurePoint; shell?: "bash" | "dash" } = {},
+): ScriptRun {
   const script = renderDataRootScript(H.options(source, { failureInjection: o.failAt !== undefined }));
   return H.run(script, { shell: o.shell, env: o.failAt ? { HD_FAIL_AT: o.failAt } : {} });
 }
@@ -120,14 +165,30 @@ beforeAll(() => {
 
   // An image (built by test-engine.sh), a stopped container, a created one, a volume with files.
   docker("volume", "create", VOLUME);
-  docker("run", "--name", `${TAG}-writer`, "-v", `${VOLUME}:/data`, IMAGE, "sh", "-c",
-    `printf '${PAYLOAD.replace(/\n/g, "\\n")}' >/data/file.txt && ln /data/file.txt /data/hard-link.txt && chown 10001:10001 /data/file.txt && chmod 0640 /data/file.txt && ln -s file.txt /data/sym-link`);
+  docker(
+    "run",
+    "--name",
+    `${TAG}-writer`,
+    "-v",
+    `${VOLUME}:/data`,
+    IMAGE,
+    "sh",
+    "-c",
+    `printf '${PAYLOAD.replace(/\n/g, "\\n")}' >/data/file.txt && ln /data/file.txt /data/hard-link.txt && chown 10001:10001 /data/file.txt && chmod 0640 /data/file.txt && ln -s file.txt /data/sym-link`,
+  );
   docker("create", "--name", `${TAG}-created`, IMAGE, "true");
   writerId = docker("inspect", "--format", "{{.Id}}", `${TAG}-writer`);
   const vol = volumeDir();
   writeFileSync(join(vol, "name with\nnewline"), "odd names survive too\n");
   execFileSync("tar", ["--xattrs", "--xattrs-include=*", "--acls", "-C", vol, "-xpf", "-"], {
-    input: paxArchive("attrs.txt", Buffer.from("has an xattr and an ACL\n"), { "SCHILY.xattr.user.hd-test": "kept-by-the-copy", "SCHILY.acl.access": ACL }, 0o640, 10001, 10001),
+    input: paxArchive(
+      "attrs.txt",
+      Buffer.from("has an xattr and an ACL\n"),
+      { "SCHILY.xattr.user.hd-test": "kept-by-the-copy", "SCHILY.acl.access": ACL },
+      0o640,
+      10001,
+      10001,
+    ),
   });
   before = inventory();
 }, 180_000);
@@ -218,7 +279,12 @@ describe("devices that are not empty are refused, untouched", () => {
     }
     expect(spawnSync("blkid", ["-p", "-o", "export", dev], { encoding: "utf8" }).stdout.trim()).toBe(""); // what a naive probe sees
     const [pid, hash] = [dockerdPid(), deviceHash(dev)];
-    expectRefused(migrate({ kind: "device", device: dev }), pid, hash, /no probe recognises \(the first 64 MiB is not all zeros/);
+    expectRefused(
+      migrate({ kind: "device", device: dev }),
+      pid,
+      hash,
+      /no probe recognises \(the first 64 MiB is not all zeros/,
+    );
   });
 
   it("a device whose only trace is a GPT backup header in its last sector", () => {
@@ -238,7 +304,9 @@ describe("devices that are not empty are refused, untouched", () => {
       const pid = dockerdPid();
       const r = migrate({ kind: "device", device: dev });
       expect(r.status).toBe(1);
-      expect(r.stderr).toContain(`already has an entry for ${DATA} (UUID=0b5c8a52-0000-4000-8000-000000000001 ${DATA}/ ext4`);
+      expect(r.stderr).toContain(
+        `already has an entry for ${DATA} (UUID=0b5c8a52-0000-4000-8000-000000000001 ${DATA}/ ext4`,
+      );
       expect(r.stderr).toMatch(/Nothing was changed/);
       expect(readFileSync(FSTAB, "utf8")).toBe(foreign);
       expect(dockerdPid()).toBe(pid);
@@ -343,7 +411,10 @@ describe("the migration onto an empty device", () => {
   it("keeps owners, modes, hard links, symlinks, odd names, xattrs and ACLs", () => {
     expect(run.status).toBe(0);
     const vol = volumeDir();
-    const stat = (f: string) => sh("stat", ["-c", "%u:%g %a %h %i", join(vol, f)]).trim().split(" ");
+    const stat = (f: string) =>
+      sh("stat", ["-c", "%u:%g %a %h %i", join(vol, f)])
+        .trim()
+        .split(" ");
     const [owner, mode, links, inode] = stat("file.txt");
     expect([owner, mode, links]).toEqual(["10001:10001", "640", "2"]);
     expect(stat("hard-link.txt")[3]).toBe(inode); // still one inode, not two copies
@@ -407,17 +478,22 @@ describe("audit rules", () => {
         { rule: "1.1.18", binary: "runc" },
       ],
     });
-  const expected = () => [join(root, "run/containerd"), join(root, "etc/docker"), join(root, "etc/docker/daemon.json"), join(root, "bin/runc-real")];
+  const expected = () => [
+    join(root, "run/containerd"),
+    join(root, "etc/docker"),
+    join(root, "etc/docker/daemon.json"),
+    join(root, "bin/runc-real"),
+  ];
 
   (AUDITCTL ? it : it.skip)(
     `are loaded into the kernel: auditctl -l lists a watch for every existing path (${AUDITCTL ? "auditctl usable here" : "SKIPPED: auditctl is not installed here, or the kernel refuses audit control"})`,
     () => {
-    const r = runScript(script(true), { env: { PATH: `${join(root, "bin")}:${process.env.PATH}` } });
-    expect(r.status).toBe(0);
-    const listed = sh("auditctl", ["-l"]);
-    for (const p of expected()) expect(listed).toContain(`-w ${p} -p rwxa -k ${AUDIT_KEY}`);
-    expect(listed).not.toContain(join(root, "etc/sysconfig"));
-    expect(parseHostReport(r.stdout).facts.loaded).toEqual(["yes"]);
+      const r = runScript(script(true), { env: { PATH: `${join(root, "bin")}:${process.env.PATH}` } });
+      expect(r.status).toBe(0);
+      const listed = sh("auditctl", ["-l"]);
+      for (const p of expected()) expect(listed).toContain(`-w ${p} -p rwxa -k ${AUDIT_KEY}`);
+      expect(listed).not.toContain(join(root, "etc/sysconfig"));
+      expect(parseHostReport(r.stdout).facts.loaded).toEqual(["yes"]);
     },
   );
 

@@ -16,14 +16,29 @@ import { join } from "node:path";
 import Docker from "dockerode";
 import { knownHostsLine, providerSshOpts } from "../../src/components/secure-daemon";
 import { hostCommand } from "../../src/components/ssh-connection";
-import { LOCAL_ENGINE_ENV, renderEnginePidsLimitCommand, renderHostPidsLimitCommand, renderPidsLimitCommand } from "../../src/scripts/pids-limit";
-import { cleanupEngineObjects, createContainer, docker, engineSocketPath, TEST_IMAGE, uniqueName } from "../harness/engine";
+import {
+  LOCAL_ENGINE_ENV,
+  renderEnginePidsLimitCommand,
+  renderHostPidsLimitCommand,
+  renderPidsLimitCommand,
+} from "../../src/scripts/pids-limit";
+import {
+  cleanupEngineObjects,
+  createContainer,
+  docker,
+  engineSocketPath,
+  TEST_IMAGE,
+  uniqueName,
+} from "../harness/engine";
 import { ENGINE_ROOT, parseEngineEnv, TEST_ENGINE_SCRIPT } from "../harness/engine-env";
 import { HAVE_OPENSSH, SSHD, startOpenSshServer, type OpenSshServer } from "../harness/openssh-server";
 import { processAlive } from "../harness/data-root-host";
 
 const PORT = 21000 + (process.pid % 10000);
-if (!HAVE_OPENSSH) console.warn(`pids-limit-ssh: no sshd at ${SSHD} (install openssh-server or set HD_SSHD): the PIDs limit over SSH is not tested`);
+if (!HAVE_OPENSSH)
+  console.warn(
+    `pids-limit-ssh: no sshd at ${SSHD} (install openssh-server or set HD_SSHD): the PIDs limit over SSH is not tested`,
+  );
 const maybe = HAVE_OPENSSH ? describe : describe.skip;
 
 maybe("HardenedContainer hostConnection: the PIDs limit applied on the Docker host over SSH", () => {
@@ -37,7 +52,24 @@ maybe("HardenedContainer hostConnection: the PIDs limit applied on the Docker ho
     writeFileSync(knownHosts, knownHostsLine("127.0.0.1", PORT, pinned) + "\n");
     return spawnSync(
       "ssh",
-      ["-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=yes", "-o", `UserKnownHostsFile=${knownHosts}`, "-o", "GlobalKnownHostsFile=/dev/null", "-i", server.clientKeyFile, "-p", String(PORT), "-l", "root", "127.0.0.1", command],
+      [
+        "-o",
+        "BatchMode=yes",
+        "-o",
+        "StrictHostKeyChecking=yes",
+        "-o",
+        `UserKnownHostsFile=${knownHosts}`,
+        "-o",
+        "GlobalKnownHostsFile=/dev/null",
+        "-i",
+        server.clientKeyFile,
+        "-p",
+        String(PORT),
+        "-l",
+        "root",
+        "127.0.0.1",
+        command,
+      ],
       { encoding: "utf8", timeout: 30_000 },
     );
   }
@@ -111,9 +143,11 @@ maybe("HardenedContainer through a SecureDaemon's provider: the PIDs limit lands
   let onSecond = "";
   let onFirst = "";
 
-  const limitOn = async (engine: Docker, id: string) => (await engine.getContainer(id).inspect()).HostConfig.PidsLimit ?? null;
+  const limitOn = async (engine: Docker, id: string) =>
+    (await engine.getContainer(id).inspect()).HostConfig.PidsLimit ?? null;
   /** The command as command.local.Command runs it: /bin/sh -c, the deploying environment's DOCKER_HOST (the first engine). */
-  const runLocally = (text: string) => spawnSync("/bin/sh", ["-c", text], { encoding: "utf8", timeout: 60_000, env: { ...process.env } });
+  const runLocally = (text: string) =>
+    spawnSync("/bin/sh", ["-c", text], { encoding: "utf8", timeout: 60_000, env: { ...process.env } });
   const sshOpts = (key = server.hostKey) => providerSshOpts(key, { identityFile: server.clientKeyFile });
   const dockerHost = () => `ssh://root@127.0.0.1:${SECOND_PORT}`;
 
@@ -121,17 +155,25 @@ maybe("HardenedContainer through a SecureDaemon's provider: the PIDs limit lands
     if (existsSync(ENGINE_ROOT))
       for (const e of readdirSync(ENGINE_ROOT)) {
         const m = new RegExp(`^${SECOND_TAG}-(\\d+)$`).exec(e);
-        if (m && !alive(Number(m[1]))) spawnSync("bash", [TEST_ENGINE_SCRIPT, "stop", join(ENGINE_ROOT, e)], { stdio: "ignore" });
+        if (m && !alive(Number(m[1])))
+          spawnSync("bash", [TEST_ENGINE_SCRIPT, "stop", join(ENGINE_ROOT, e)], { stdio: "ignore" });
       }
     execFileSync("bash", [TEST_ENGINE_SCRIPT, "start", dir], { stdio: ["ignore", "pipe", "pipe"], timeout: 180_000 });
     const env = parseEngineEnv(readFileSync(join(dir, "env"), "utf8"));
     const secondSocket = env.DOCKER_HOST.slice("unix://".length);
     second = new Docker({ socketPath: secondSocket });
-    const c = await second.createContainer({ name: uniqueName("pids-second"), Image: TEST_IMAGE, Cmd: ["sleep", "3600"] });
+    const c = await second.createContainer({
+      name: uniqueName("pids-second"),
+      Image: TEST_IMAGE,
+      Cmd: ["sleep", "3600"],
+    });
     await c.start();
     onSecond = c.id;
     onFirst = await createContainer({ hint: "pids-first", Cmd: ["sleep", "3600"], start: true });
-    server = await startOpenSshServer({ port: SECOND_PORT, namespaceSetup: `touch /run/docker.sock && mount --bind ${secondSocket} /run/docker.sock` });
+    server = await startOpenSshServer({
+      port: SECOND_PORT,
+      namespaceSetup: `touch /run/docker.sock && mount --bind ${secondSocket} /run/docker.sock`,
+    });
   }, 240_000);
 
   afterAll(async () => {
@@ -149,7 +191,9 @@ maybe("HardenedContainer through a SecureDaemon's provider: the PIDs limit lands
   });
 
   it("nothing runs when the engine's host key is not the pinned one", async () => {
-    const refused = runLocally(renderEnginePidsLimitCommand(onSecond, 32, { dockerHost: dockerHost(), sshOpts: sshOpts(server.otherHostKey) }));
+    const refused = runLocally(
+      renderEnginePidsLimitCommand(onSecond, 32, { dockerHost: dockerHost(), sshOpts: sshOpts(server.otherHostKey) }),
+    );
     expect(refused.status).not.toBe(0);
     expect(refused.stderr).toContain("Host key verification failed");
     expect([null, 0, -1]).toContain(await limitOn(second, onSecond));
@@ -157,11 +201,15 @@ maybe("HardenedContainer through a SecureDaemon's provider: the PIDs limit lands
 
   it("the component's command sets the limit on the provider's engine, and leaves the first engine alone", async () => {
     const firstBefore = await docker().getContainer(onFirst).inspect();
-    const run = runLocally(renderEnginePidsLimitCommand(onSecond, 64, { dockerHost: dockerHost(), sshOpts: sshOpts() }));
+    const run = runLocally(
+      renderEnginePidsLimitCommand(onSecond, 64, { dockerHost: dockerHost(), sshOpts: sshOpts() }),
+    );
     expect({ status: run.status, stderr: run.stderr }).toEqual({ status: 0, stderr: "" });
     expect(await limitOn(second, onSecond)).toBe(64);
     // Again (a re-run or replace of the command): same result; the wrapper's directory is gone each time.
-    expect(runLocally(renderEnginePidsLimitCommand(onSecond, 64, { dockerHost: dockerHost(), sshOpts: sshOpts() })).status).toBe(0);
+    expect(
+      runLocally(renderEnginePidsLimitCommand(onSecond, 64, { dockerHost: dockerHost(), sshOpts: sshOpts() })).status,
+    ).toBe(0);
     expect(await limitOn(second, onSecond)).toBe(64);
     const firstAfter = await docker().getContainer(onFirst).inspect();
     expect(firstAfter.HostConfig.PidsLimit ?? null).toEqual(firstBefore.HostConfig.PidsLimit ?? null);

@@ -21,7 +21,12 @@ it.each(audits)("%s", (command) => {
   const [, ...args] = argv(command);
   const output = / -o (\S+)/.exec(command)?.[1];
   try {
-    const r = spawnSync(process.execPath, args, { cwd: ROOT, encoding: "utf8", timeout: 120_000, env: { ...process.env, NO_COLOR: "1" } });
+    const r = spawnSync(process.execPath, args, {
+      cwd: ROOT,
+      encoding: "utf8",
+      timeout: 120_000,
+      env: { ...process.env, NO_COLOR: "1" },
+    });
     expect({ code: r.status, err: r.stderr }).toEqual({ code: exitCode, err: "" });
     if (output) {
       const log = JSON.parse(readFileSync(path.join(ROOT, output), "utf8"));

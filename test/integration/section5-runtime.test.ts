@@ -59,7 +59,9 @@ function liveCtx(): RuleContext {
   };
 }
 
-const CONTAINER_RULES = SECTION_5.filter((r): r is Extract<AnyRule, { subject: "container" }> => r.subject === "container");
+const CONTAINER_RULES = SECTION_5.filter(
+  (r): r is Extract<AnyRule, { subject: "container" }> => r.subject === "container",
+);
 
 // ───────────────────────────── the containers ─────────────────────────────
 
@@ -93,7 +95,13 @@ const CASES: Case[] = [
     hint: "host-namespaces",
     state: "running",
     change: (s) => {
-      Object.assign(hc(s), { NetworkMode: "host", PidMode: "host", IpcMode: "host", UTSMode: "host", UsernsMode: "host" });
+      Object.assign(hc(s), {
+        NetworkMode: "host",
+        PidMode: "host",
+        IpcMode: "host",
+        UTSMode: "host",
+        UsernsMode: "host",
+      });
       delete hc(s).PortBindings; // the engine discards published ports in host network mode
       delete s.ExposedPorts;
     },
@@ -178,7 +186,10 @@ const CASES: Case[] = [
   {
     hint: "rshared-bind",
     state: "created",
-    change: (s) => (hc(s).Mounts = [{ Type: "bind", Source: sharedSourceDir(), Target: "/shared", BindOptions: { Propagation: "rshared" } }]),
+    change: (s) =>
+      (hc(s).Mounts = [
+        { Type: "bind", Source: sharedSourceDir(), Target: "/shared", BindOptions: { Propagation: "rshared" } },
+      ]),
     expect: { "5.20": "fail" },
     fields: { "5.20": "mounts[0].propagation" },
   },
@@ -294,7 +305,10 @@ async function materialise(c: Case): Promise<void> {
 }
 
 beforeAll(async () => {
-  networkName = await createNetwork("app", { Driver: "bridge", Options: { "com.docker.network.bridge.enable_icc": "false" } });
+  networkName = await createNetwork("app", {
+    Driver: "bridge",
+    Options: { "com.docker.network.bridge.enable_icc": "false" },
+  });
   // dockerd 20.10 allocates ephemeral host ports per address: a wildcard binding (publish-all)
   // can be handed a port that a 127.0.0.1 binding already holds, and gives up after 10 retries.
   // Starting the wildcard ones first keeps the engine's bug out of this test's verdicts.
@@ -318,7 +332,8 @@ function findingsOf(hint: string): Map<string, Finding> {
 
 test("the expectation table covers exactly the catalog's section-5 container rules", () => {
   expect(CONTAINER_RULES.map((r) => r.id).sort()).toEqual(Object.keys(baseline("running")).sort());
-  for (const c of CASES) for (const id of Object.keys({ ...c.expect, ...c.fields })) expect(Object.keys(baseline(c.state))).toContain(id);
+  for (const c of CASES)
+    for (const id of Object.keys({ ...c.expect, ...c.fields })) expect(Object.keys(baseline(c.state))).toContain(id);
 });
 
 describe.each(CASES)("container $hint ($state)", (c) => {
@@ -359,7 +374,10 @@ describe("what the engine reported, as the rules saw it", () => {
   });
 
   test("a port declared without an address is bound on IPv4 and IPv6 once running (-P)", () => {
-    const ips = facts.get("publish-all")!.ports.map((p) => p.hostIp).sort();
+    const ips = facts
+      .get("publish-all")!
+      .ports.map((p) => p.hostIp)
+      .sort();
     expect(ips).toEqual(["0.0.0.0", "::"]);
   });
 
@@ -371,7 +389,10 @@ describe("what the engine reported, as the rules saw it", () => {
     const devices = findingsOf("no-cap-drop");
     expect(devices.get("5.18")?.verdict).toMatchObject({ status: "manual", report: ["/dev/null:/dev/xnull:rw"] });
     expect(devices.get("5.19")?.verdict).toMatchObject({ status: "manual", report: ["nofile=1024:2048"] });
-    expect(findingsOf("port-81-ipv6-loopback").get("5.9")?.verdict).toMatchObject({ status: "manual", report: ["[::1]:81->8080/tcp"] });
+    expect(findingsOf("port-81-ipv6-loopback").get("5.9")?.verdict).toMatchObject({
+      status: "manual",
+      report: ["[::1]:81->8080/tcp"],
+    });
     expect(findingsOf("no-limits").get("5.30")?.verdict).toMatchObject({ report: { onDefaultBridge: true } });
     expect(findingsOf("hardened").get("5.30")?.verdict).toMatchObject({ report: { onDefaultBridge: false } });
   });

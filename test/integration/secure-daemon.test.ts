@@ -17,7 +17,17 @@
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { join } from "node:path";
 import { daemonFactsFromConfig } from "../../src/adapters/daemon-config";
 import { engineFactsFromInfo } from "../../src/adapters/engine-api";
@@ -53,12 +63,23 @@ let started = false;
 const ENV = () => ({ PATH: `${BIN}:${process.env.PATH}`, DOCKER_HOST: `unix://${SOCKET}` });
 
 /** The docker CLI against this file's engine. */
-function dockerCli(args: string[], opts: { allowFail?: boolean; timeoutMs?: number } = {}): { status: number | null; out: string; err: string } {
-  const r = spawnSync("docker", args, { encoding: "utf8", env: { ...process.env, DOCKER_HOST: `unix://${SOCKET}` }, timeout: opts.timeoutMs ?? 60_000 });
-  if (!opts.allowFail && r.status !== 0) throw new Error(`docker ${args.join(" ")} failed: ${r.stderr}\n--- dockerd.log ---\n${logTail()}`);
+function dockerCli(
+  args: string[],
+  opts: { allowFail?: boolean; timeoutMs?: number } = {},
+): { status: number | null; out: string; err: string } {
+  const r = spawnSync("docker", args, {
+    encoding: "utf8",
+    env: { ...process.env, DOCKER_HOST: `unix://${SOCKET}` },
+    timeout: opts.timeoutMs ?? 60_000,
+  });
+  if (!opts.allowFail && r.status !== 0)
+    throw new Error(`docker ${args.join(" ")} failed: ${r.stderr}\n--- dockerd.log ---\n${logTail()}`);
   return { status: r.status, out: r.stdout.trim(), err: r.stderr.trim() };
 }
-const logTail = () => (existsSync(join(E, "dockerd.log")) ? readFileSync(join(E, "dockerd.log"), "utf8").split("\n").slice(-25).join("\n") : "(no log)");
+const logTail = () =>
+  existsSync(join(E, "dockerd.log"))
+    ? readFileSync(join(E, "dockerd.log"), "utf8").split("\n").slice(-25).join("\n")
+    : "(no log)";
 const info = () => engineFactsFromInfo(JSON.parse(dockerCli(["info", "--format", "{{json .}}"]).out));
 const rawInfo = () => JSON.parse(dockerCli(["info", "--format", "{{json .}}"]).out) as { Labels: string[] };
 const dockerdPid = () => Number(readFileSync(join(E, "docker.pid"), "utf8").trim());
@@ -68,12 +89,17 @@ const calls = () => (existsSync(CALLS) ? readFileSync(CALLS, "utf8").trim().spli
 function unitArgv(withHostFlag: boolean): string[] {
   return [
     "dockerd",
-    "--data-root", join(E, "data"),
-    "--exec-root", join(E, "exec"),
-    "--pidfile", join(E, "docker.pid"),
+    "--data-root",
+    join(E, "data"),
+    "--exec-root",
+    join(E, "exec"),
+    "--pidfile",
+    join(E, "docker.pid"),
     ...(withHostFlag ? ["-H", `unix://${SOCKET}`] : []),
-    "--storage-driver", "vfs",
-    "--config-file", TREE.configFile,
+    "--storage-driver",
+    "vfs",
+    "--config-file",
+    TREE.configFile,
   ];
 }
 const writeUnit = (withHostFlag: boolean) => writeFileSync(UNIT_ARGV, unitArgv(withHostFlag).join("\n") + "\n");
@@ -111,11 +137,16 @@ const apply = (over: Partial<SecureDaemonArgs> = {}) => runScript(plan(over).ren
 function runContainer(name: string, cmd: string[], extra: string[] = []): string {
   return dockerCli(["run", "-d", "--name", name, ...extra, IMAGE, ...cmd]).out;
 }
-const state = (id: string) => JSON.parse(dockerCli(["inspect", "--format", "{{json .State}}", id]).out) as { Running: boolean; Pid: number };
+const state = (id: string) =>
+  JSON.parse(dockerCli(["inspect", "--format", "{{json .State}}", id]).out) as { Running: boolean; Pid: number };
 
 /** Can a container on `network` open a TCP connection to another one there? (busybox nc; its static wget crashes here.) */
 function reachable(network: string, tag: string): boolean {
-  const server = runContainer(`srv-${tag}`, ["sh", "-c", "while true; do echo hd-reachable | nc -l -p 8080; done"], ["--network", network]);
+  const server = runContainer(
+    `srv-${tag}`,
+    ["sh", "-c", "while true; do echo hd-reachable | nc -l -p 8080; done"],
+    ["--network", network],
+  );
   const ip = dockerCli(["inspect", "--format", "{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}", server]).out;
   const client = `for i in 1 2 3; do nc -w 2 ${ip} 8080 && exit 0; sleep 0.3; done; exit 1`;
   const r = dockerCli(["run", "--rm", "--network", network, IMAGE, "sh", "-c", client], { allowFail: true });
@@ -129,20 +160,30 @@ beforeAll(() => {
   writeFileSync(join(DIR, "initial.json"), JSON.stringify({ "userns-remap": "default" }) + "\n");
   let out: string;
   try {
-    out = execFileSync("bash", [TEST_ENGINE_SCRIPT, "start", E, join(DIR, "initial.json")], { encoding: "utf8", timeout: 240_000, stdio: ["ignore", "pipe", "pipe"] });
+    out = execFileSync("bash", [TEST_ENGINE_SCRIPT, "start", E, join(DIR, "initial.json")], {
+      encoding: "utf8",
+      timeout: 240_000,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
   } catch (err) {
     throw new Error(`test-engine.sh start failed: ${(err as { stderr?: string }).stderr ?? err}`);
   }
   started = true;
   netns = parseEngineEnv(readFileSync(join(E, "env"), "utf8")).HD_TEST_NETNS ?? "";
   expect(out).toContain("DOCKER_HOST=");
-  writeFileSync(join(BIN, "systemctl"), standInSystemctl({ engineDir: E, netns, unitArgvFile: UNIT_ARGV, callsFile: CALLS }));
+  writeFileSync(
+    join(BIN, "systemctl"),
+    standInSystemctl({ engineDir: E, netns, unitArgvFile: UNIT_ARGV, callsFile: CALLS }),
+  );
   chmodSync(join(BIN, "systemctl"), 0o755);
   // The host's daemon.json before SecureDaemon: test-engine.sh's (userns-remap only). Restart once
   // through the "unit", so the running dockerd reads the host tree's file from now on.
   copyFileSync(join(E, "daemon.json"), TREE.configFile);
   writeUnit(true);
-  const r = spawnSync(join(BIN, "systemctl"), ["restart", "docker"], { encoding: "utf8", env: { ...process.env, ...ENV() } });
+  const r = spawnSync(join(BIN, "systemctl"), ["restart", "docker"], {
+    encoding: "utf8",
+    env: { ...process.env, ...ENV() },
+  });
   if (r.status !== 0) throw new Error(`initial restart failed: ${r.stderr}\n${logTail()}`);
   writeFileSync(CALLS, "");
 });
@@ -178,7 +219,8 @@ describe("SecureDaemon on a real dockerd", () => {
     const p = plan();
     const pidBefore = dockerdPid();
     const r = runScript(p.rendered.applyScript, { env: ENV() });
-    if (r.status !== 0) throw new Error(`apply failed (${r.status}):\n${r.stdout}\n${r.stderr}\n--- dockerd.log ---\n${logTail()}`);
+    if (r.status !== 0)
+      throw new Error(`apply failed (${r.status}):\n${r.stdout}\n${r.stderr}\n--- dockerd.log ---\n${logTail()}`);
     expect(r.stdout).toContain(`applied: ${TREE.configFile} sha256=${p.rendered.configHash}`);
     expect(calls()).toEqual(["reload", "restart"]); // live-restore on first, then one restart
     expect(dockerdPid()).not.toBe(pidBefore);
@@ -197,23 +239,37 @@ describe("SecureDaemon on a real dockerd", () => {
     expect(state(keeper)).toMatchObject({ Running: true, Pid: keeperPid });
     expect(state(bridged)).toMatchObject({ Running: true, Pid: bridgedPid });
     // ...which is why docker0 keeps icc on for now: the script says so, naming the container.
-    expect(r.stderr).toContain("WARNING: icc is off in daemon.json, but the default bridge still lets containers talk to each other");
+    expect(r.stderr).toContain(
+      "WARNING: icc is off in daemon.json, but the default bridge still lets containers talk to each other",
+    );
     expect(r.stderr).toContain("(on docker0: bridged )");
 
     // Section 2 on the effective configuration of the running daemon (its file and its argv).
     const argv = readFileSync(`/proc/${dockerdPid()}/cmdline`, "utf8").split("\0").filter(Boolean);
     const live = daemonFactsFromConfig({ configText: readFileSync(TREE.configFile, "utf8"), argv, origin: "live" });
-    const failed = evaluate([live], { settings: DEFAULT_SETTINGS, now: new Date(), host: { ulimitHardLimits: { nofile: 20000 } } }).filter((f) => f.status === "fail");
+    const failed = evaluate([live], {
+      settings: DEFAULT_SETTINGS,
+      now: new Date(),
+      host: { ulimitHardLimits: { nofile: 20000 } },
+    }).filter((f) => f.status === "fail");
     expect(failed).toEqual([]);
   });
 
   it("enforces the settings after a restart with no container running: icc off on the default bridge, userns-remap, no-new-privileges, default ulimits, no userland proxy", () => {
-    const restart = () => expect(spawnSync(join(BIN, "systemctl"), ["restart", "docker"], { encoding: "utf8", env: { ...process.env, ...ENV() } }).status).toBe(0);
+    const restart = () =>
+      expect(
+        spawnSync(join(BIN, "systemctl"), ["restart", "docker"], {
+          encoding: "utf8",
+          env: { ...process.env, ...ENV() },
+        }).status,
+      ).toBe(0);
     // With any container running across the restart, dockerd keeps docker0 as it was (icc on).
     dockerCli(["rm", "-f", bridged]);
     restart();
     expect(state(keeper)).toMatchObject({ Running: true, Pid: keeperPid });
-    expect(apply().stderr).toContain("WARNING: icc is off in daemon.json, but the default bridge still lets containers talk to each other");
+    expect(apply().stderr).toContain(
+      "WARNING: icc is off in daemon.json, but the default bridge still lets containers talk to each other",
+    );
     // The step the warning asks for: restart docker when no container runs.
     dockerCli(["stop", "-t", "1", keeper]);
     restart();
@@ -234,8 +290,14 @@ describe("SecureDaemon on a real dockerd", () => {
     expect(inContainer("grep NoNewPrivs /proc/self/status")).toMatch(/NoNewPrivs:\s+1/);
     expect(inContainer("echo $(ulimit -Sn) $(ulimit -Hn)")).toBe("1024 4096");
 
-    const web = runContainer("published", ["sh", "-c", "while true; do echo hi | nc -l -p 8080; done"], ["-p", "127.0.0.1:18080:8080"]);
-    const proxies = spawnSync("pgrep", ["-af", "docker-proxy"], { encoding: "utf8" }).stdout.split("\n").filter((l) => l.includes("18080"));
+    const web = runContainer(
+      "published",
+      ["sh", "-c", "while true; do echo hi | nc -l -p 8080; done"],
+      ["-p", "127.0.0.1:18080:8080"],
+    );
+    const proxies = spawnSync("pgrep", ["-af", "docker-proxy"], { encoding: "utf8" })
+      .stdout.split("\n")
+      .filter((l) => l.includes("18080"));
     expect(proxies).toEqual([]);
     dockerCli(["rm", "-f", web]);
   });
@@ -272,7 +334,9 @@ describe("SecureDaemon on a real dockerd", () => {
     const r = apply({ storageDriver: "vfs" });
     expect(r.status).toBe(1);
     expect(r.stderr).toContain("restoring the previous one");
-    expect(r.stderr).toContain("the following directives are specified both as a flag and in the configuration file: storage-driver");
+    expect(r.stderr).toContain(
+      "the following directives are specified both as a flag and in the configuration file: storage-driver",
+    );
     expect(r.stderr).toContain("the engine answers again");
     expect(readFileSync(TREE.configFile, "utf8")).toBe(good);
     expect(existsSync(`${TREE.configFile}.hd-previous`)).toBe(false);
@@ -282,7 +346,13 @@ describe("SecureDaemon on a real dockerd", () => {
   });
 
   it("keeps hostile strings inert: refused by validation, or carried verbatim and never run", () => {
-    const hostile = [`$(touch ${CANARY})`, `\`touch ${CANARY}\``, `'; touch ${CANARY}; '`, `"; touch ${CANARY}; echo "`, `x\ntouch ${CANARY}`];
+    const hostile = [
+      `$(touch ${CANARY})`,
+      `\`touch ${CANARY}\``,
+      `'; touch ${CANARY}; '`,
+      `"; touch ${CANARY}; echo "`,
+      `x\ntouch ${CANARY}`,
+    ];
     // Fields that reach the shell or a command line are refused before anything is rendered.
     const refused: [string, (h: string) => Partial<SecureDaemonArgs>][] = [
       ["connection.host", (h) => ({ connection: { ...args().connection, host: h } })],
@@ -298,7 +368,8 @@ describe("SecureDaemon on a real dockerd", () => {
       ["labels key", (h) => ({ labels: { [h]: "x" } })],
       ["tls.listen", (h) => ({ tls: { listen: h, caCert: "x", cert: "x", key: "x" } })],
     ];
-    for (const [field, make] of refused) for (const h of hostile) expect(() => plan(make(h))).toThrow(field.split(" ")[0]!.split(".")[0]);
+    for (const [field, make] of refused)
+      for (const h of hostile) expect(() => plan(make(h))).toThrow(field.split(" ")[0]!.split(".")[0]);
 
     // Free-text values (log options, label values, exemption reasons) reach dockerd verbatim.
     const pid = dockerdPid();
@@ -328,13 +399,38 @@ describe("SecureDaemon on a real dockerd", () => {
     const ssl = (...a: string[]) => execFileSync("openssl", a, { cwd: certs, stdio: ["ignore", "pipe", "pipe"] });
     const ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes"];
     ssl("req", "-x509", ...ec, "-keyout", "ca.key", "-out", "ca.pem", "-days", "2", "-subj", "/CN=hd-test-ca");
-    for (const [n, ext] of [["server", "subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n"], ["client", "extendedKeyUsage=clientAuth\n"]] as const) {
+    for (const [n, ext] of [
+      ["server", "subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n"],
+      ["client", "extendedKeyUsage=clientAuth\n"],
+    ] as const) {
       writeFileSync(join(certs, `${n}.ext`), ext);
       ssl("req", ...ec, "-keyout", `${n}-key.pem`, "-out", `${n}.csr`, "-subj", `/CN=hd-test-${n}`);
-      ssl("x509", "-req", "-in", `${n}.csr`, "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-out", `${n}-cert.pem`, "-days", "2", "-extfile", `${n}.ext`);
+      ssl(
+        "x509",
+        "-req",
+        "-in",
+        `${n}.csr`,
+        "-CA",
+        "ca.pem",
+        "-CAkey",
+        "ca.key",
+        "-CAcreateserial",
+        "-out",
+        `${n}-cert.pem`,
+        "-days",
+        "2",
+        "-extfile",
+        `${n}.ext`,
+      );
     }
     const read = (f: string) => readFileSync(join(certs, f), "utf8");
-    const tls = { listen: "127.0.0.1:2376", caCert: read("ca.pem"), cert: read("server-cert.pem"), key: read("server-key.pem"), client: { cert: read("client-cert.pem"), key: read("client-key.pem") } };
+    const tls = {
+      listen: "127.0.0.1:2376",
+      caCert: read("ca.pem"),
+      cert: read("server-cert.pem"),
+      key: read("server-key.pem"),
+      client: { cert: read("client-cert.pem"), key: read("client-key.pem") },
+    };
     // With a TCP listener daemon.json lists the listeners: the unit must not pass -H.
     writeUnit(false);
     const p = plan({ tls, dockerdFlags: unitArgv(false).slice(1), provider: { via: "tcp" } });
@@ -350,16 +446,38 @@ describe("SecureDaemon on a real dockerd", () => {
     expect(statFile(join(TREE.tlsDir, "ca.pem"))).toMatchObject({ owner: "root", group: "root", mode: 0o444 });
     expect(statFile(join(TREE.tlsDir, "server-cert.pem"))).toMatchObject({ owner: "root", group: "root", mode: 0o444 });
     expect(statFile(join(TREE.tlsDir, "server-key.pem"))).toMatchObject({ owner: "root", group: "root", mode: 0o400 });
-    const findings = evaluate([hostFactsOf(TREE, { dockerSocket: SOCKET, containerdSocket: CONTAINERD_SOCKET })], { settings: DEFAULT_SETTINGS, now: new Date() }, SECTION_3);
-    expect(findings.filter((f) => ["3.9", "3.10", "3.11", "3.12", "3.13", "3.14"].includes(f.ruleId)).map((f) => f.status)).toEqual(Array(6).fill("pass"));
+    const findings = evaluate(
+      [hostFactsOf(TREE, { dockerSocket: SOCKET, containerdSocket: CONTAINERD_SOCKET })],
+      { settings: DEFAULT_SETTINGS, now: new Date() },
+      SECTION_3,
+    );
+    expect(
+      findings.filter((f) => ["3.9", "3.10", "3.11", "3.12", "3.13", "3.14"].includes(f.ruleId)).map((f) => f.status),
+    ).toEqual(Array(6).fill("pass"));
 
     // A client in the engine's network namespace: with the client certificate it is served, without it refused.
     const tcp = (extra: string[]) =>
-      spawnSync("nsenter", [`--net=/var/run/netns/${netns}`, "docker", "-H", "tcp://127.0.0.1:2376", "--tlsverify", "--tlscacert", join(certs, "ca.pem"), ...extra, "version", "--format", "{{.Server.Version}}"], {
-        encoding: "utf8",
-        env: { ...process.env, DOCKER_HOST: "", DOCKER_CONFIG: join(DIR, "docker-cli") },
-        timeout: 30_000,
-      });
+      spawnSync(
+        "nsenter",
+        [
+          `--net=/var/run/netns/${netns}`,
+          "docker",
+          "-H",
+          "tcp://127.0.0.1:2376",
+          "--tlsverify",
+          "--tlscacert",
+          join(certs, "ca.pem"),
+          ...extra,
+          "version",
+          "--format",
+          "{{.Server.Version}}",
+        ],
+        {
+          encoding: "utf8",
+          env: { ...process.env, DOCKER_HOST: "", DOCKER_CONFIG: join(DIR, "docker-cli") },
+          timeout: 30_000,
+        },
+      );
     const withCert = tcp(["--tlscert", join(certs, "client-cert.pem"), "--tlskey", join(certs, "client-key.pem")]);
     expect(withCert.stderr).toBe("");
     expect(withCert.stdout.trim()).toMatch(/^20\./);

@@ -34,21 +34,87 @@ interface Case {
 }
 
 const CASES: Case[] = [
-  { what: "user +0 (Atoi: uid 0)", rule: "4.1", policy: "cis-4.1-run-as-non-root", inputs: { user: "+0" }, verdict: "fail", component: { user: "+0" }, effect: { command: ["id", "-u"], output: "0" } },
-  { what: "user -0:10001 (Atoi: uid 0)", rule: "4.1", policy: "cis-4.1-run-as-non-root", inputs: { user: "-0:10001" }, verdict: "fail", component: { user: "-0:10001" }, effect: { command: ["id", "-u"], output: "0" } },
-  { what: "user 010001 (uid 10001)", rule: "4.1", policy: "cis-4.1-run-as-non-root", inputs: { user: "010001" }, verdict: "pass", component: { user: "010001" }, effect: { command: ["id", "-u"], output: "10001" } },
-  { what: "cap-drop ALL, cap-add NET_BIND_SERVICE", rule: "5.4", policy: "cis-5.4-restrict-capabilities", inputs: { capabilities: { drops: ["ALL"], adds: ["NET_BIND_SERVICE"] } }, verdict: "pass", component: { capAdd: ["NET_BIND_SERVICE"] } },
-  { what: "cap-drop ALL, cap-add NET_RAW", rule: "5.4", policy: "cis-5.4-restrict-capabilities", inputs: { capabilities: { drops: ["ALL"], adds: ["NET_RAW"] } }, verdict: "fail" },
-  { what: "publishAllPorts (-P)", rule: "5.14", policy: "cis-5.14-bind-ports-to-host-address", inputs: { publishAllPorts: true, ports: [] }, verdict: "fail" },
-  ...["1", "t", "T", "TRUE", "True"].map(
-    (v): Case => ({ what: `no-new-privileges=${v} (ParseBool: on)`, rule: "5.26", policy: "cis-5.26-no-new-privileges", inputs: { securityOpts: [`no-new-privileges=${v}`] }, verdict: "pass", effect: { command: ["grep", "NoNewPrivs", "/proc/self/status"], output: "NoNewPrivs:\t1" } }),
-  ),
-  { what: "no-new-privileges:1 (legacy separator)", rule: "5.26", policy: "cis-5.26-no-new-privileges", inputs: { securityOpts: ["no-new-privileges:1"] }, verdict: "pass", effect: { command: ["grep", "NoNewPrivs", "/proc/self/status"], output: "NoNewPrivs:\t1" } },
-  { what: "no-new-privileges=0 (ParseBool: an opt-out)", rule: "5.26", policy: "cis-5.26-no-new-privileges", inputs: { securityOpts: ["no-new-privileges=0"] }, verdict: "fail", effect: { command: ["grep", "NoNewPrivs", "/proc/self/status"], output: "NoNewPrivs:\t0" } },
+  {
+    what: "user +0 (Atoi: uid 0)",
+    rule: "4.1",
+    policy: "cis-4.1-run-as-non-root",
+    inputs: { user: "+0" },
+    verdict: "fail",
+    component: { user: "+0" },
+    effect: { command: ["id", "-u"], output: "0" },
+  },
+  {
+    what: "user -0:10001 (Atoi: uid 0)",
+    rule: "4.1",
+    policy: "cis-4.1-run-as-non-root",
+    inputs: { user: "-0:10001" },
+    verdict: "fail",
+    component: { user: "-0:10001" },
+    effect: { command: ["id", "-u"], output: "0" },
+  },
+  {
+    what: "user 010001 (uid 10001)",
+    rule: "4.1",
+    policy: "cis-4.1-run-as-non-root",
+    inputs: { user: "010001" },
+    verdict: "pass",
+    component: { user: "010001" },
+    effect: { command: ["id", "-u"], output: "10001" },
+  },
+  {
+    what: "cap-drop ALL, cap-add NET_BIND_SERVICE",
+    rule: "5.4",
+    policy: "cis-5.4-restrict-capabilities",
+    inputs: { capabilities: { drops: ["ALL"], adds: ["NET_BIND_SERVICE"] } },
+    verdict: "pass",
+    component: { capAdd: ["NET_BIND_SERVICE"] },
+  },
+  {
+    what: "cap-drop ALL, cap-add NET_RAW",
+    rule: "5.4",
+    policy: "cis-5.4-restrict-capabilities",
+    inputs: { capabilities: { drops: ["ALL"], adds: ["NET_RAW"] } },
+    verdict: "fail",
+  },
+  {
+    what: "publishAllPorts (-P)",
+    rule: "5.14",
+    policy: "cis-5.14-bind-ports-to-host-address",
+    inputs: { publishAllPorts: true, ports: [] },
+    verdict: "fail",
+  },
+  ...["1", "t", "T", "TRUE", "True"].map((v): Case => ({
+    what: `no-new-privileges=${v} (ParseBool: on)`,
+    rule: "5.26",
+    policy: "cis-5.26-no-new-privileges",
+    inputs: { securityOpts: [`no-new-privileges=${v}`] },
+    verdict: "pass",
+    effect: { command: ["grep", "NoNewPrivs", "/proc/self/status"], output: "NoNewPrivs:\t1" },
+  })),
+  {
+    what: "no-new-privileges:1 (legacy separator)",
+    rule: "5.26",
+    policy: "cis-5.26-no-new-privileges",
+    inputs: { securityOpts: ["no-new-privileges:1"] },
+    verdict: "pass",
+    effect: { command: ["grep", "NoNewPrivs", "/proc/self/status"], output: "NoNewPrivs:\t1" },
+  },
+  {
+    what: "no-new-privileges=0 (ParseBool: an opt-out)",
+    rule: "5.26",
+    policy: "cis-5.26-no-new-privileges",
+    inputs: { securityOpts: ["no-new-privileges=0"] },
+    verdict: "fail",
+    effect: { command: ["grep", "NoNewPrivs", "/proc/self/status"], output: "NoNewPrivs:\t0" },
+  },
 ];
 
 function liveCtx(): RuleContext {
-  return { settings: { ...DEFAULT_SETTINGS, dockerSocketPath: engineSocketPath() }, host: { apparmorEnabled: false, selinuxEnabled: false }, now: new Date() };
+  return {
+    settings: { ...DEFAULT_SETTINGS, dockerSocketPath: engineSocketPath() },
+    host: { apparmorEnabled: false, selinuxEnabled: false },
+    now: new Date(),
+  };
 }
 
 /** docker.Container inputs the test engine can run: the compliant baseline, on the default network, with the local image. */
@@ -66,7 +132,11 @@ function inputsFor(c: Case): Record<string, unknown> {
 
 const created: string[] = [];
 afterAll(async () => {
-  for (const id of created) await docker().getContainer(id).remove({ force: true }).catch(() => undefined);
+  for (const id of created)
+    await docker()
+      .getContainer(id)
+      .remove({ force: true })
+      .catch(() => undefined);
 });
 
 describe.each(CASES)("$what", (c) => {
@@ -95,7 +165,14 @@ describe.each(CASES)("$what", (c) => {
 
   if (c.component) {
     it(`HardenedContainer's self-check: ${c.verdict === "pass" ? "accepts it" : "refuses it, naming the rule"}`, () => {
-      const args = { image: `registry.example.com/app@sha256:${"e".repeat(64)}`, user: "10001:10001", memory: "64Mi", networks: ["backend"], healthcheck: { test: ["CMD", "true"] }, ...c.component };
+      const args = {
+        image: `registry.example.com/app@sha256:${"e".repeat(64)}`,
+        user: "10001:10001",
+        memory: "64Mi",
+        networks: ["backend"],
+        healthcheck: { test: ["CMD", "true"] },
+        ...c.component,
+      };
       const planned = () => planHardenedContainer("agree", args as never);
       if (c.verdict === "pass") expect(planned).not.toThrow();
       else {

@@ -23,9 +23,24 @@ import type { ContainerFacts } from "../../src/facts/types";
 import { evaluate } from "../../src/rules/evaluate";
 import { DEFAULT_SETTINGS, type RuleContext } from "../../src/rules/types";
 import { NOW } from "../harness/fixtures";
-import { cleanupEngineObjects, createContainer, createNetwork, docker, engineSocketPath, TEST_IMAGE, uniqueName } from "../harness/engine";
+import {
+  cleanupEngineObjects,
+  createContainer,
+  createNetwork,
+  docker,
+  engineSocketPath,
+  TEST_IMAGE,
+  uniqueName,
+} from "../harness/engine";
 import { engineCreateBody, engineNetworkConnects } from "../harness/pulumi-to-engine";
-import { buildCorpus, CORPUS_NETWORKS, PIDS_LABEL, renderInspect, type CorpusEntry, type Inputs } from "../harness/verdict-corpus";
+import {
+  buildCorpus,
+  CORPUS_NETWORKS,
+  PIDS_LABEL,
+  renderInspect,
+  type CorpusEntry,
+  type Inputs,
+} from "../harness/verdict-corpus";
 
 jest.setTimeout(180_000);
 
@@ -41,7 +56,8 @@ function sample(max = 40): CorpusEntry[] {
   const engineCases = corpus.filter((e) => e.key.startsWith("q") && /engine|docker CLI/.test(e.what));
   const generated = corpus.filter((e) => e.key.startsWith("g"));
   const fieldsOf = (e: CorpusEntry): string[] => e.what.replace("generated: ", "").split(", ");
-  const classOf = (e: CorpusEntry): string[] => fieldsOf(e).flatMap((f) => (covered.has(`${f}#1`) ? [`${f}#2`] : [`${f}#1`]));
+  const classOf = (e: CorpusEntry): string[] =>
+    fieldsOf(e).flatMap((f) => (covered.has(`${f}#1`) ? [`${f}#2`] : [`${f}#1`]));
   const rest = generated;
   const covered = new Set<string>();
   const all = new Set(generated.flatMap(fieldsOf).flatMap((f) => [`${f}#1`, `${f}#2`]));
@@ -53,7 +69,8 @@ function sample(max = 40): CorpusEntry[] {
     chosen.push(best);
     classOf(best).forEach((c) => covered.add(c));
   }
-  if ([...all].some((c) => !covered.has(c))) throw new Error(`the sample of ${max} does not cover ${[...all].filter((c) => !covered.has(c))}`);
+  if ([...all].some((c) => !covered.has(c)))
+    throw new Error(`the sample of ${max} does not cover ${[...all].filter((c) => !covered.has(c))}`);
   return chosen;
 }
 
@@ -66,7 +83,8 @@ const volumes = new Set<string>();
 /** The configuration as this machine can create it (the same substitution for the rendering and the engine). */
 function localise(inputs: Inputs, key: string): Inputs {
   const net = (n: string) => names[n] ?? n;
-  const hostPath = (p: string) => (p.endsWith("docker.sock") ? engineSocketPath() : p.replace(/^(\/etc\/\.\.)?\/srv\/hd-data$/, srv));
+  const hostPath = (p: string) =>
+    p.endsWith("docker.sock") ? engineSocketPath() : p.replace(/^(\/etc\/\.\.)?\/srv\/hd-data$/, srv);
   const volume = (v: string) => {
     const name = `hd-it-${process.pid}-${v}`;
     volumes.add(name);
@@ -103,7 +121,11 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await cleanupEngineObjects();
-  for (const v of volumes) await docker().getVolume(v).remove().catch(() => undefined);
+  for (const v of volumes)
+    await docker()
+      .getVolume(v)
+      .remove()
+      .catch(() => undefined);
   rmSync(srv, { recursive: true, force: true });
 });
 
@@ -122,13 +144,23 @@ describe.each(SAMPLE.map((e) => ({ ...e, label: `${e.key}: ${e.what}` })))("$lab
       for (const n of engineNetworkConnects(inputs)) await docker().getNetwork(n).connect({ Container: id });
     } catch (err) {
       if ("refused" in rendered) return; // predicted, and so it was
-      throw new Error(`the engine refused ${entry.key}, which renderInspect predicts it accepts: ${(err as Error).message}\n${JSON.stringify(inputs)}`);
+      throw new Error(
+        `the engine refused ${entry.key}, which renderInspect predicts it accepts: ${(err as Error).message}\n${JSON.stringify(inputs)}`,
+      );
     }
-    if ("refused" in rendered) throw new Error(`renderInspect predicts the engine refuses ${entry.key} (${rendered.refused}), but it created it`);
+    if ("refused" in rendered)
+      throw new Error(
+        `renderInspect predicts the engine refuses ${entry.key} (${rendered.refused}), but it created it`,
+      );
 
     // The companion command the PIDs-limit label stands for, run by the real docker CLI.
-    const claim = ((inputs.labels ?? []) as { label: string; value: string }[]).find((l) => l.label === PIDS_LABEL)?.value;
-    if (claim !== undefined) await run("docker", ["update", `--pids-limit=${claim}`, "--", id], { env: { ...process.env } }).catch(() => undefined);
+    const claim = ((inputs.labels ?? []) as { label: string; value: string }[]).find(
+      (l) => l.label === PIDS_LABEL,
+    )?.value;
+    if (claim !== undefined)
+      await run("docker", ["update", `--pids-limit=${claim}`, "--", id], { env: { ...process.env } }).catch(
+        () => undefined,
+      );
 
     const real = containerFactsFromInspect(await docker().getContainer(id).inspect(), { imageConfig: {} });
     const predicted = containerFactsFromInspect(rendered.inspect, { imageConfig: {} });

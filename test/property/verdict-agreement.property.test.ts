@@ -57,7 +57,8 @@ async function packStatuses(entry: CorpusEntry): Promise<Statuses> {
   for (const rule of RULES) {
     const r = await invoke(policies, policyName(rule), { type: CONTAINER, name: entry.key, props: entry.inputs });
     const o = seen.filter((x) => x.ruleId === rule.id).pop();
-    out[rule.id] = r.notApplicable !== undefined ? "not-applicable" : (o?.status ?? (r.violations.length ? "fail" : "pass"));
+    out[rule.id] =
+      r.notApplicable !== undefined ? "not-applicable" : (o?.status ?? (r.violations.length ? "fail" : "pass"));
   }
   return out;
 }
@@ -67,7 +68,11 @@ const LIVE_CTX: RuleContext = { settings: DEFAULT_SETTINGS, now: NOW };
 function liveStatuses(inspect: unknown): Statuses {
   const facts = containerFactsFromInspect(inspect, { imageConfig: {} });
   const ids = new Set(RULES.map((r) => r.id));
-  return Object.fromEntries(evaluate([facts], LIVE_CTX).filter((f) => ids.has(f.ruleId)).map((f) => [f.ruleId, f.status]));
+  return Object.fromEntries(
+    evaluate([facts], LIVE_CTX)
+      .filter((f) => ids.has(f.ruleId))
+      .map((f) => [f.ruleId, f.status]),
+  );
 }
 
 /** Rules HardenedContainer refuses these arguments for (the catalog rules its error names), or undefined when it cannot express them. */
@@ -82,7 +87,10 @@ function componentFails(entry: CorpusEntry): Set<string> | { cannot: string } {
     const named = new Set<string>();
     for (const line of err.problems) for (const m of line.matchAll(/CIS (\d+\.\d+)\b/g)) named.add(m[1]!);
     // An argument refused before the self-check (its shape) is no verdict on a rule.
-    if (named.size === 0) throw new Error(`${entry.key} (${entry.what}): HardenedContainer refused the mapped arguments without naming a rule: ${err.message}`);
+    if (named.size === 0)
+      throw new Error(
+        `${entry.key} (${entry.what}): HardenedContainer refused the mapped arguments without naming a rule: ${err.message}`,
+      );
     return named;
   }
 }
@@ -90,7 +98,10 @@ function componentFails(entry: CorpusEntry): Set<string> | { cannot: string } {
 const disagreement = (entry: CorpusEntry, a: string, sa: Statuses, b: string, sb: Statuses) =>
   Object.keys(sa)
     .filter((id) => sa[id] !== sb[id])
-    .map((id) => `${entry.key} (${entry.what}) rule ${id}: ${a} ${sa[id]}, ${b} ${sb[id]}\n  inputs: ${JSON.stringify(entry.inputs)}`);
+    .map(
+      (id) =>
+        `${entry.key} (${entry.what}) rule ${id}: ${a} ${sa[id]}, ${b} ${sb[id]}\n  inputs: ${JSON.stringify(entry.inputs)}`,
+    );
 
 describe("one verdict per configuration (corpus)", () => {
   // HardenedContainer warns of exemptions these arguments do not need (the corpus carries some on purpose).
@@ -132,7 +143,9 @@ describe("one verdict per configuration (corpus)", () => {
       const packFails = AUTOMATED.filter((id) => pack[entry.key]![id] === "fail");
       const componentFailsAutomated = AUTOMATED.filter((id) => fails.has(id));
       if (packFails.join() !== componentFailsAutomated.join())
-        problems.push(`${entry.key} (${entry.what}): pack fails [${packFails}], HardenedContainer refuses [${componentFailsAutomated}]\n  inputs: ${JSON.stringify(entry.inputs)}`);
+        problems.push(
+          `${entry.key} (${entry.what}): pack fails [${packFails}], HardenedContainer refuses [${componentFailsAutomated}]\n  inputs: ${JSON.stringify(entry.inputs)}`,
+        );
     }
     expect(problems).toEqual([]);
     expect(compared).toBeGreaterThan(100);
@@ -148,7 +161,9 @@ describe("one verdict per configuration (corpus)", () => {
    * 64, 1000, 64) fails `check` while the pack's 5.29 policy and the live audit pass it. Conservative
    * (a fail, never a false pass). Listed so the test says when it is fixed.
    */
-  const KNOWN_CHECK_GAPS = ["0x40", "1_000", "+64"].map((v) => `PIDs-limit label ${JSON.stringify(v)} (docker CLI: strconv.ParseInt base 0)`);
+  const KNOWN_CHECK_GAPS = ["0x40", "1_000", "+64"].map(
+    (v) => `PIDs-limit label ${JSON.stringify(v)} (docker CLI: strconv.ParseInt base 0)`,
+  );
 
   describe(`check: one program declaring ${checked.length} configurations of the corpus`, () => {
     const ROOT = path.join(__dirname, "../..");
@@ -157,7 +172,10 @@ describe("one verdict per configuration (corpus)", () => {
 
     it("gives each configuration the pack's status for every rule", async () => {
       writeFileSync(path.join(dir, "Pulumi.yaml"), "name: verdict-corpus\nruntime: nodejs\n");
-      writeFileSync(path.join(dir, "corpus.json"), JSON.stringify(checked.map((e) => ({ key: e.key, inputs: e.inputs }))));
+      writeFileSync(
+        path.join(dir, "corpus.json"),
+        JSON.stringify(checked.map((e) => ({ key: e.key, inputs: e.inputs }))),
+      );
       writeFileSync(
         path.join(dir, "index.ts"),
         [
@@ -195,7 +213,10 @@ describe("one verdict per configuration (corpus)", () => {
         const actual = Object.fromEntries(RULES.map((r) => [r.id, got[r.id] ?? "missing"]));
         const found = disagreement(entry, "pack", expected, "check", actual);
         if (KNOWN_CHECK_GAPS.includes(entry.what)) {
-          if (!(found.length === 1 && expected["5.29"] === "pass" && actual["5.29"] === "fail")) problems.push(`${entry.key} (${entry.what}): the known 5.29 gap changed: ${found.join("; ") || "now agrees: remove it from KNOWN_CHECK_GAPS"}`);
+          if (!(found.length === 1 && expected["5.29"] === "pass" && actual["5.29"] === "fail"))
+            problems.push(
+              `${entry.key} (${entry.what}): the known 5.29 gap changed: ${found.join("; ") || "now agrees: remove it from KNOWN_CHECK_GAPS"}`,
+            );
         } else problems.push(...found);
       }
       expect(problems).toEqual([]);

@@ -9,7 +9,8 @@ import type { Rule } from "../../../src/rules/types";
 import { ctx } from "../../harness/fixtures";
 
 const FILE = "/etc/docker/daemon.json";
-const fromFile = (json: unknown, argv?: string[]) => daemonFactsFromConfig({ configText: JSON.stringify(json), configFile: FILE, argv });
+const fromFile = (json: unknown, argv?: string[]) =>
+  daemonFactsFromConfig({ configText: JSON.stringify(json), configFile: FILE, argv });
 const fromArgv = (...argv: string[]) => daemonFactsFromConfig({ argv: ["dockerd", ...argv] });
 
 /** The error a call throws (fails the test if it does not throw a DaemonConfigError). */
@@ -90,7 +91,9 @@ describe("defaults", () => {
 
   it("records where the configuration came from", () => {
     expect(fromFile({}).source).toEqual({ configFile: FILE });
-    expect(daemonFactsFromConfig({ configText: "{}", argv: ["dockerd", "--config-file", "/opt/d.json"] }).source).toEqual({
+    expect(
+      daemonFactsFromConfig({ configText: "{}", argv: ["dockerd", "--config-file", "/opt/d.json"] }).source,
+    ).toEqual({
       configFile: "/opt/d.json",
       argv: ["dockerd", "--config-file", "/opt/d.json"],
     });
@@ -133,7 +136,7 @@ describe("daemon.json keys", () => {
       experimental: true,
       "selinux-enabled": true,
       "data-root": "/srv/docker",
-      labels: ["env=prod", "hardened-docker.exemption.2.13={\"reason\":\"a=b\"}"],
+      labels: ["env=prod", 'hardened-docker.exemption.2.13={"reason":"a=b"}'],
     });
     expect(f).toMatchObject({
       rootless: true,
@@ -171,8 +174,17 @@ describe("daemon.json keys", () => {
   });
 
   it("keeps unknown keys verbatim in extra", () => {
-    const f = fromFile({ icc: false, bridge: "none", "default-address-pools": [{ base: "10.10.0.0/16", size: 24 }], "x-team": null });
-    expect(f.extra).toEqual({ bridge: "none", "default-address-pools": [{ base: "10.10.0.0/16", size: 24 }], "x-team": null });
+    const f = fromFile({
+      icc: false,
+      bridge: "none",
+      "default-address-pools": [{ base: "10.10.0.0/16", size: 24 }],
+      "x-team": null,
+    });
+    expect(f.extra).toEqual({
+      bridge: "none",
+      "default-address-pools": [{ base: "10.10.0.0/16", size: 24 }],
+      "x-team": null,
+    });
     expect(f.icc).toBe(false);
   });
 
@@ -188,7 +200,9 @@ describe("daemon.json keys", () => {
   });
 
   it("reads default-ulimits with Go's case-insensitive field names, the map key naming a nameless entry", () => {
-    expect(fromFile({ "default-ulimits": { nproc: { soft: 512, hard: 1024 } } }).defaultUlimits).toEqual([{ name: "nproc", soft: 512, hard: 1024 }]);
+    expect(fromFile({ "default-ulimits": { nproc: { soft: 512, hard: 1024 } } }).defaultUlimits).toEqual([
+      { name: "nproc", soft: 512, hard: 1024 },
+    ]);
   });
 });
 
@@ -203,18 +217,27 @@ describe("flags", () => {
       "fd://",
     ]);
     expect(fromArgv("-s", "overlay2").storageDriver).toBe("overlay2");
-    expect(fromArgv("--host", "fd://", "--data-root", "/srv/docker")).toMatchObject({ hosts: ["fd://"], dataRoot: "/srv/docker" });
+    expect(fromArgv("--host", "fd://", "--data-root", "/srv/docker")).toMatchObject({
+      hosts: ["fd://"],
+      dataRoot: "/srv/docker",
+    });
   });
 
   it("parse booleans alone, with =value in Go's spellings, and combined short flags", () => {
-    expect(fromArgv("--icc=false", "--iptables=0", "--live-restore", "--userland-proxy=False", "--no-new-privileges=true")).toMatchObject({
+    expect(
+      fromArgv("--icc=false", "--iptables=0", "--live-restore", "--userland-proxy=False", "--no-new-privileges=true"),
+    ).toMatchObject({
       icc: false,
       iptables: false,
       liveRestore: true,
       userlandProxy: false,
       noNewPrivileges: true,
     });
-    expect(fromArgv("--experimental", "--selinux-enabled", "--rootless")).toMatchObject({ experimental: true, selinuxEnabled: true, rootless: true });
+    expect(fromArgv("--experimental", "--selinux-enabled", "--rootless")).toMatchObject({
+      experimental: true,
+      selinuxEnabled: true,
+      rootless: true,
+    });
     expect(fromArgv("-Dl", "warn").logLevel).toBe("debug");
     expect(fromArgv("-D=false", "-l", "warn").logLevel).toBe("warn");
   });
@@ -250,7 +273,9 @@ describe("flags", () => {
       { name: "nofile", soft: 1024, hard: 4096 },
       { name: "nproc", soft: 512, hard: 512 },
     ]);
-    expect(fromArgv("--default-ulimit=nofile=1:2", "--default-ulimit=nofile=3:4").defaultUlimits).toEqual([{ name: "nofile", soft: 3, hard: 4 }]);
+    expect(fromArgv("--default-ulimit=nofile=1:2", "--default-ulimit=nofile=3:4").defaultUlimits).toEqual([
+      { name: "nofile", soft: 3, hard: 4 },
+    ]);
   });
 
   it("the last value of a single-valued flag wins", () => {
@@ -258,7 +283,16 @@ describe("flags", () => {
   });
 
   it("ignore unknown flags and the value written after them", () => {
-    const f = fromArgv("--containerd", "/run/containerd/containerd.sock", "--ip-forward=false", "--mtu", "1400", "-G", "docker", "--icc=false");
+    const f = fromArgv(
+      "--containerd",
+      "/run/containerd/containerd.sock",
+      "--ip-forward=false",
+      "--mtu",
+      "1400",
+      "-G",
+      "docker",
+      "--icc=false",
+    );
     expect(f.icc).toBe(false);
     expect(f.extra).toEqual({});
   });
@@ -275,27 +309,42 @@ describe("flags beat the file", () => {
       { icc: true, "log-level": "debug", hosts: ["tcp://0.0.0.0:2375"], labels: ["from=file"], "live-restore": true },
       ["dockerd", "--icc=false", "-H", "fd://", "--label", "from=flag"],
     );
-    expect(f).toMatchObject({ icc: false, hosts: ["fd://"], labels: { from: "flag" }, logLevel: "debug", liveRestore: true });
+    expect(f).toMatchObject({
+      icc: false,
+      hosts: ["fd://"],
+      labels: { from: "flag" },
+      logLevel: "debug",
+      liveRestore: true,
+    });
   });
 
   it("a flag's false beats the file's true", () => {
-    expect(fromFile({ "userland-proxy": false, "live-restore": true }, ["--live-restore=false", "--userland-proxy=true"])).toMatchObject({
+    expect(
+      fromFile({ "userland-proxy": false, "live-restore": true }, ["--live-restore=false", "--userland-proxy=true"]),
+    ).toMatchObject({
       liveRestore: false,
       userlandProxy: true,
     });
   });
 
   it("default ulimits from flags replace the file's", () => {
-    const f = fromFile({ "default-ulimits": { nofile: { Name: "nofile", Soft: 64000, Hard: 64000 } } }, ["--default-ulimit", "nproc=100:200"]);
+    const f = fromFile({ "default-ulimits": { nofile: { Name: "nofile", Soft: 64000, Hard: 64000 } } }, [
+      "--default-ulimit",
+      "nproc=100:200",
+    ]);
     expect(f.defaultUlimits).toEqual([{ name: "nproc", soft: 100, hard: 200 }]);
   });
 });
 
 describe("errors", () => {
   it("truncated JSON: names the file and the position, one line", () => {
-    const e = errorOf(() => daemonFactsFromConfig({ configText: '{\n  "icc": false,\n  "hosts": [', configFile: FILE }));
+    const e = errorOf(() =>
+      daemonFactsFromConfig({ configText: '{\n  "icc": false,\n  "hosts": [', configFile: FILE }),
+    );
     expect(e.source).toBe(FILE);
-    expect(e.message).toBe(`${FILE}: invalid JSON at line 3, column 13 (offset 30): expected a value, found end of input`);
+    expect(e.message).toBe(
+      `${FILE}: invalid JSON at line 3, column 13 (offset 30): expected a value, found end of input`,
+    );
     expect(e.message).not.toContain("\n");
   });
 
@@ -303,8 +352,12 @@ describe("errors", () => {
     expect(errorOf(() => daemonFactsFromConfig({ configText: '{"icc": false,}', configFile: FILE })).message).toBe(
       `${FILE}: invalid JSON at line 1, column 15 (offset 14): expected a double-quoted property name, found "}"`,
     );
-    expect(errorOf(() => daemonFactsFromConfig({ configText: '{"icc": fals}', configFile: FILE })).message).toContain("line 1, column 9");
-    expect(errorOf(() => daemonFactsFromConfig({ configText: '{"a": 1} x', configFile: FILE })).message).toContain('unexpected "x" after the JSON value');
+    expect(errorOf(() => daemonFactsFromConfig({ configText: '{"icc": fals}', configFile: FILE })).message).toContain(
+      "line 1, column 9",
+    );
+    expect(errorOf(() => daemonFactsFromConfig({ configText: '{"a": 1} x', configFile: FILE })).message).toContain(
+      'unexpected "x" after the JSON value',
+    );
   });
 
   it("a top level that is not an object", () => {
@@ -315,32 +368,45 @@ describe("errors", () => {
 
   it("a wrong type names the file, the key, the value and the expected type", () => {
     const icc = errorOf(() => fromFile({ icc: "no" }));
-    expect([icc.source, icc.field, icc.message]).toEqual([FILE, "icc", `${FILE}: icc is "no" (string); expected a boolean (true or false)`]);
+    expect([icc.source, icc.field, icc.message]).toEqual([
+      FILE,
+      "icc",
+      `${FILE}: icc is "no" (string); expected a boolean (true or false)`,
+    ]);
     const hosts = errorOf(() => fromFile({ hosts: "tcp://0.0.0.0:2375" }));
     expect(hosts.message).toBe(`${FILE}: hosts is "tcp://0.0.0.0:2375" (string); expected an array of strings`);
     const element = errorOf(() => fromFile({ hosts: ["fd://", 2375] }));
-    expect([element.field, element.message]).toEqual(["hosts[1]", `${FILE}: hosts[1] is 2375 (number); expected "hosts" to be an array of strings`]);
+    expect([element.field, element.message]).toEqual([
+      "hosts[1]",
+      `${FILE}: hosts[1] is 2375 (number); expected "hosts" to be an array of strings`,
+    ]);
     expect(errorOf(() => fromFile({ "log-opts": { "max-size": 10 } })).field).toBe("log-opts.max-size");
   });
 
   it("default-ulimits entries need integer Soft and Hard", () => {
-    expect(errorOf(() => fromFile({ "default-ulimits": { nofile: { Name: "nofile", Soft: 1, Hard: "64000" } } })).message).toBe(
-      `${FILE}: default-ulimits.nofile.Hard is "64000" (string); expected an integer`,
+    expect(
+      errorOf(() => fromFile({ "default-ulimits": { nofile: { Name: "nofile", Soft: 1, Hard: "64000" } } })).message,
+    ).toBe(`${FILE}: default-ulimits.nofile.Hard is "64000" (string); expected an integer`);
+    expect(errorOf(() => fromFile({ "default-ulimits": { nofile: { Soft: 1 } } })).field).toBe(
+      "default-ulimits.nofile.Hard",
     );
-    expect(errorOf(() => fromFile({ "default-ulimits": { nofile: { Soft: 1 } } })).field).toBe("default-ulimits.nofile.Hard");
     expect(errorOf(() => fromFile({ "default-ulimits": { nofile: 64000 } })).field).toBe("default-ulimits.nofile");
   });
 
   it("values dockerd refuses: unknown log level, label without =", () => {
     expect(errorOf(() => fromFile({ "log-level": "verbose" })).field).toBe("log-level");
-    expect(errorOf(() => fromFile({ labels: ["ok=1", "broken"] })).message).toBe(`${FILE}: labels[1] is "broken" (string); expected "key=value"`);
+    expect(errorOf(() => fromFile({ labels: ["ok=1", "broken"] })).message).toBe(
+      `${FILE}: labels[1] is "broken" (string); expected "key=value"`,
+    );
   });
 
   it("flag errors name the flag and the command line as their source", () => {
     const bool = errorOf(() => fromArgv("--icc", "false"));
     expect([bool.source, bool.field]).toEqual([ARGV_SOURCE, "--icc"]);
     expect(bool.message).toContain("boolean flags take a value only as --icc=false");
-    expect(errorOf(() => fromArgv("--icc=no")).message).toBe(`${ARGV_SOURCE}: --icc=no: expected a boolean (true or false)`);
+    expect(errorOf(() => fromArgv("--icc=no")).message).toBe(
+      `${ARGV_SOURCE}: --icc=no: expected a boolean (true or false)`,
+    );
     expect(errorOf(() => fromArgv("--log-level")).message).toBe(`${ARGV_SOURCE}: --log-level needs a value`);
     expect(errorOf(() => fromArgv("--log-level=loud")).field).toBe("--log-level");
     expect(errorOf(() => fromArgv("--label", "nokey")).field).toBe("--label");
@@ -348,7 +414,9 @@ describe("errors", () => {
   });
 
   it("bad --default-ulimit values", () => {
-    expect(errorOf(() => fromArgv("--default-ulimit", "nofile=4096:1024")).message).toContain("soft limit 4096 is above hard limit 1024");
+    expect(errorOf(() => fromArgv("--default-ulimit", "nofile=4096:1024")).message).toContain(
+      "soft limit 4096 is above hard limit 1024",
+    );
     expect(errorOf(() => fromArgv("--default-ulimit", "files=1:2")).message).toContain('unknown ulimit name "files"');
     expect(errorOf(() => fromArgv("--default-ulimit", "nofile")).field).toBe("--default-ulimit");
   });

@@ -78,7 +78,13 @@ describe("containerFactsFromInspect — real captures", () => {
       pidsLimit: 50,
       readOnlyRootfs: true,
       restartPolicy: { name: "on-failure", maximumRetryCount: 3 },
-      healthcheck: { test: ["CMD-SHELL", "true"], intervalSeconds: 2, timeoutSeconds: 2, startPeriodSeconds: 1, retries: 3 },
+      healthcheck: {
+        test: ["CMD-SHELL", "true"],
+        intervalSeconds: 2,
+        timeoutSeconds: 2,
+        startPeriodSeconds: 1,
+        retries: 3,
+      },
       healthStatus: "healthy",
       labels: { team: "payments" },
       envNames: ["SECRET_TOKEN", "PATH"],
@@ -212,15 +218,23 @@ describe("containerFactsFromInspect — real captures", () => {
 describe("containerFactsFromInspect — engine defaults for omitted or null fields", () => {
   test("PidsLimit null, 0 and -1 mean unlimited; a positive value is kept", () => {
     for (const v of [null, 0, -1, undefined]) {
-      expect(containerFactsFromInspect(with_("engine-container-hardened", (j) => (j.HostConfig.PidsLimit = v))).pidsLimit).toBeUndefined();
+      expect(
+        containerFactsFromInspect(with_("engine-container-hardened", (j) => (j.HostConfig.PidsLimit = v))).pidsLimit,
+      ).toBeUndefined();
     }
-    expect(containerFactsFromInspect(with_("engine-container-hardened", (j) => (j.HostConfig.PidsLimit = 1))).pidsLimit).toBe(1);
+    expect(
+      containerFactsFromInspect(with_("engine-container-hardened", (j) => (j.HostConfig.PidsLimit = 1))).pidsLimit,
+    ).toBe(1);
   });
 
   test("restart policy sent by API clients as empty name means no", () => {
-    const c = containerFactsFromInspect(with_("engine-container-hardened", (j) => (j.HostConfig.RestartPolicy = { Name: "", MaximumRetryCount: 0 })));
+    const c = containerFactsFromInspect(
+      with_("engine-container-hardened", (j) => (j.HostConfig.RestartPolicy = { Name: "", MaximumRetryCount: 0 })),
+    );
     expect(c.restartPolicy).toEqual({ name: "no", maximumRetryCount: 0 });
-    const none = containerFactsFromInspect(with_("engine-container-hardened", (j) => delete j.HostConfig.RestartPolicy));
+    const none = containerFactsFromInspect(
+      with_("engine-container-hardened", (j) => delete j.HostConfig.RestartPolicy),
+    );
     expect(none.restartPolicy).toEqual({ name: "no", maximumRetryCount: 0 });
   });
 
@@ -273,7 +287,10 @@ describe("containerFactsFromInspect — engine defaults for omitted or null fiel
     [["apparmor=my-profile"], { apparmorProfile: "my-profile" }],
     [["label=disable"], { selinuxLabelDisabled: true }],
     [["label:disable"], { selinuxLabelDisabled: true }],
-    [["label=type:svirt_apache_t", "label=level:s0:c100"], { selinuxLabels: ["type:svirt_apache_t", "level:s0:c100"], selinuxLabelDisabled: false }],
+    [
+      ["label=type:svirt_apache_t", "label=level:s0:c100"],
+      { selinuxLabels: ["type:svirt_apache_t", "level:s0:c100"], selinuxLabelDisabled: false },
+    ],
   ])("SecurityOpt %j → %j", (opts, expected) => {
     const c = containerFactsFromInspect(with_("engine-container-ports", (j) => (j.HostConfig.SecurityOpt = opts)));
     expect(c.securityOptions).toMatchObject({ ...expected, raw: opts });
@@ -282,7 +299,11 @@ describe("containerFactsFromInspect — engine defaults for omitted or null fiel
   test("a host port range gives its lowest port; an empty host port means ephemeral (0)", () => {
     const c = containerFactsFromInspect(
       with_("engine-container-privileged-created", (j) => {
-        j.HostConfig.PortBindings = { "80/tcp": [{ HostIp: "::", HostPort: "443-450" }], "53/udp": [{ HostIp: "127.0.0.1", HostPort: "" }], "9/tcp": null };
+        j.HostConfig.PortBindings = {
+          "80/tcp": [{ HostIp: "::", HostPort: "443-450" }],
+          "53/udp": [{ HostIp: "127.0.0.1", HostPort: "" }],
+          "9/tcp": null,
+        };
       }),
     );
     expect(c.ports).toEqual([
@@ -311,14 +332,18 @@ describe("containerFactsFromInspect — bad input gives a clear AdapterError", (
   });
 
   test("wrong type names the source, the field path and the observed type", () => {
-    const err = adapterError(() => containerFactsFromInspect(with_("engine-container-hardened", (j) => (j.HostConfig.CapDrop = "ALL"))));
+    const err = adapterError(() =>
+      containerFactsFromInspect(with_("engine-container-hardened", (j) => (j.HostConfig.CapDrop = "ALL"))),
+    );
     expect(err.message).toBe('container inspect "hardened": HostConfig.CapDrop: expected array, got string');
     expect(err.field).toBe("HostConfig.CapDrop");
     expect(err.source).toBe('container inspect "hardened"');
   });
 
   test("wrong type inside a list names the index", () => {
-    const err = adapterError(() => containerFactsFromInspect(with_("engine-container-privileged-created", (j) => (j.Mounts[1].RW = "yes"))));
+    const err = adapterError(() =>
+      containerFactsFromInspect(with_("engine-container-privileged-created", (j) => (j.Mounts[1].RW = "yes"))),
+    );
     expect(err.field).toBe("Mounts[1].RW");
     expect(err.message).toContain("Mounts[1].RW: expected boolean, got string");
   });
@@ -335,25 +360,46 @@ describe("containerFactsFromInspect — bad input gives a clear AdapterError", (
   });
 
   test("HostConfig of the wrong type", () => {
-    const err = adapterError(() => containerFactsFromInspect(with_("engine-container-hardened", (j) => (j.HostConfig = []))));
+    const err = adapterError(() =>
+      containerFactsFromInspect(with_("engine-container-hardened", (j) => (j.HostConfig = []))),
+    );
     expect(err.message).toContain("HostConfig: expected object, got array");
   });
 
   test("unknown enumeration values name the value seen", () => {
-    const state = adapterError(() => containerFactsFromInspect(with_("engine-container-hardened", (j) => (j.State.Status = "sleeping"))));
+    const state = adapterError(() =>
+      containerFactsFromInspect(with_("engine-container-hardened", (j) => (j.State.Status = "sleeping"))),
+    );
     expect(state.field).toBe("State.Status");
     expect(state.message).toContain('got "sleeping"');
-    const restart = adapterError(() => containerFactsFromInspect(with_("engine-container-hardened", (j) => (j.HostConfig.RestartPolicy.Name = "sometimes"))));
+    const restart = adapterError(() =>
+      containerFactsFromInspect(
+        with_("engine-container-hardened", (j) => (j.HostConfig.RestartPolicy.Name = "sometimes")),
+      ),
+    );
     expect(restart.field).toBe("HostConfig.RestartPolicy.Name");
-    const propagation = adapterError(() => containerFactsFromInspect(with_("engine-container-privileged-created", (j) => (j.Mounts[0].Propagation = "everywhere"))));
+    const propagation = adapterError(() =>
+      containerFactsFromInspect(
+        with_("engine-container-privileged-created", (j) => (j.Mounts[0].Propagation = "everywhere")),
+      ),
+    );
     expect(propagation.field).toBe("Mounts[0].Propagation");
   });
 
   test("malformed port keys and host ports", () => {
-    const key = adapterError(() => containerFactsFromInspect(with_("engine-container-privileged-created", (j) => (j.HostConfig.PortBindings = { "http/tcp": [] }))));
+    const key = adapterError(() =>
+      containerFactsFromInspect(
+        with_("engine-container-privileged-created", (j) => (j.HostConfig.PortBindings = { "http/tcp": [] })),
+      ),
+    );
     expect(key.message).toContain('HostConfig.PortBindings["http/tcp"]: expected "<port>/<tcp|udp|sctp>"');
     const port = adapterError(() =>
-      containerFactsFromInspect(with_("engine-container-privileged-created", (j) => (j.HostConfig.PortBindings["8080/tcp"][0].HostPort = "99999"))),
+      containerFactsFromInspect(
+        with_(
+          "engine-container-privileged-created",
+          (j) => (j.HostConfig.PortBindings["8080/tcp"][0].HostPort = "99999"),
+        ),
+      ),
     );
     expect(port.field).toBe('HostConfig.PortBindings["8080/tcp"][0].HostPort');
     expect(port.message).toContain('got "99999"');
@@ -362,9 +408,11 @@ describe("containerFactsFromInspect — bad input gives a clear AdapterError", (
   test("not an object at all", () => {
     expect(adapterError(() => containerFactsFromInspect(null)).message).toContain("(root): expected object, got null");
     expect(adapterError(() => containerFactsFromInspect(42)).message).toContain("expected object, got number");
-    expect(adapterError(() => containerFactsFromInspect([load("engine-container-hardened"), load("engine-container-hostns")])).message).toContain(
-      "got an array of 2",
-    );
+    expect(
+      adapterError(() =>
+        containerFactsFromInspect([load("engine-container-hardened"), load("engine-container-hostns")]),
+      ).message,
+    ).toContain("got an array of 2");
   });
 
   test("only the first problem is described, with a count of the others", () => {
@@ -382,10 +430,18 @@ describe("containerFactsFromInspect — bad input gives a clear AdapterError", (
 
 describe("execEventFromInspect (captures from a real engine)", () => {
   test("a running `docker exec -u root` session", () => {
-    expect(execEventFromInspect(load("engine-exec-root-running"))).toEqual({ privileged: false, user: "root", command: "sleep 600" });
+    expect(execEventFromInspect(load("engine-exec-root-running"))).toEqual({
+      privileged: false,
+      user: "root",
+      command: "sleep 600",
+    });
   });
   test("a privileged exec created and not started", () => {
-    expect(execEventFromInspect(text("engine-exec-privileged-created"))).toEqual({ privileged: true, user: "0", command: "sh -c id (created, not started)" });
+    expect(execEventFromInspect(text("engine-exec-privileged-created"))).toEqual({
+      privileged: true,
+      user: "0",
+      command: "sh -c id (created, not started)",
+    });
   });
   test("attached to container facts as the engine's open sessions", () => {
     const sessions = [execEventFromInspect(load("engine-exec-root-running"))!];
@@ -397,7 +453,10 @@ describe("execEventFromInspect (captures from a real engine)", () => {
   test("an exec that records no user, in a container that has none, runs as root and is reported so", () => {
     const noUser = execEventFromInspect(with_("engine-exec-root-running", (j) => delete j.ProcessConfig.user))!;
     expect(noUser.user).toBeUndefined();
-    const asRoot = containerFactsFromInspect(with_("engine-container-hardened", (j) => (j.Config.User = "")), { execSessions: [noUser] });
+    const asRoot = containerFactsFromInspect(
+      with_("engine-container-hardened", (j) => (j.Config.User = "")),
+      { execSessions: [noUser] },
+    );
     expect(asRoot.execAuditEvents).toEqual([{ ...noUser, user: "root" }]);
     const asApp = containerFactsFromInspect(load("engine-container-hardened"), { execSessions: [noUser] });
     expect(asApp.execAuditEvents).toEqual([noUser]);
@@ -406,21 +465,50 @@ describe("execEventFromInspect (captures from a real engine)", () => {
     // Captured while `--health-cmd 'sleep 5'` ran: an exec instance of /bin/sh -c.
     const probe = load("engine-exec-health-probe");
     expect(execEventFromInspect(probe, "hc1", { healthcheckTest: ["CMD-SHELL", "sleep 5"] })).toBeUndefined();
-    expect(execEventFromInspect(probe, "hc1", { healthcheckTest: ["CMD-SHELL", "sleep 5"], shell: ["/bin/bash", "-c"] })).toEqual({ privileged: false, command: "/bin/sh -c sleep 5" });
-    expect(execEventFromInspect(with_("engine-exec-health-probe", (j) => ((j.ProcessConfig.entrypoint = "sleep"), (j.ProcessConfig.arguments = ["5"]))), "hc1", { healthcheckTest: ["CMD", "sleep", "5"] })).toBeUndefined();
+    expect(
+      execEventFromInspect(probe, "hc1", { healthcheckTest: ["CMD-SHELL", "sleep 5"], shell: ["/bin/bash", "-c"] }),
+    ).toEqual({ privileged: false, command: "/bin/sh -c sleep 5" });
+    expect(
+      execEventFromInspect(
+        with_(
+          "engine-exec-health-probe",
+          (j) => ((j.ProcessConfig.entrypoint = "sleep"), (j.ProcessConfig.arguments = ["5"])),
+        ),
+        "hc1",
+        { healthcheckTest: ["CMD", "sleep", "5"] },
+      ),
+    ).toBeUndefined();
     // Another command, or the same one run privileged, is somebody's exec.
-    expect(execEventFromInspect(probe, "hc1", { healthcheckTest: ["CMD-SHELL", "sleep 6"] })).toEqual({ privileged: false, command: "/bin/sh -c sleep 5" });
-    expect(execEventFromInspect(with_("engine-exec-health-probe", (j) => (j.ProcessConfig.privileged = true)), "hc1", { healthcheckTest: ["CMD-SHELL", "sleep 5"] })?.privileged).toBe(true);
+    expect(execEventFromInspect(probe, "hc1", { healthcheckTest: ["CMD-SHELL", "sleep 6"] })).toEqual({
+      privileged: false,
+      command: "/bin/sh -c sleep 5",
+    });
+    expect(
+      execEventFromInspect(
+        with_("engine-exec-health-probe", (j) => (j.ProcessConfig.privileged = true)),
+        "hc1",
+        { healthcheckTest: ["CMD-SHELL", "sleep 5"] },
+      )?.privileged,
+    ).toBe(true);
   });
   test("bad input names the field", () => {
-    expect(() => execEventFromInspect(with_("engine-exec-root-running", (j) => (j.ProcessConfig.privileged = "yes")), "web")).toThrow(/exec inspect in "web".*ProcessConfig\.privileged/);
-    expect(() => execEventFromInspect(with_("engine-exec-root-running", (j) => delete j.ProcessConfig))).toThrow(/ProcessConfig/);
+    expect(() =>
+      execEventFromInspect(
+        with_("engine-exec-root-running", (j) => (j.ProcessConfig.privileged = "yes")),
+        "web",
+      ),
+    ).toThrow(/exec inspect in "web".*ProcessConfig\.privileged/);
+    expect(() => execEventFromInspect(with_("engine-exec-root-running", (j) => delete j.ProcessConfig))).toThrow(
+      /ProcessConfig/,
+    );
   });
 });
 
 describe("processesFromTop", () => {
   test("custom ps_args: the COMMAND column", () => {
-    expect(processesFromTop({ Titles: ["PID", "COMMAND"], Processes: [["1", "/usr/sbin/sshd -D"]] })).toEqual(["/usr/sbin/sshd -D"]);
+    expect(processesFromTop({ Titles: ["PID", "COMMAND"], Processes: [["1", "/usr/sbin/sshd -D"]] })).toEqual([
+      "/usr/sbin/sshd -D",
+    ]);
   });
   test("no processes (null list)", () => {
     expect(processesFromTop({ Titles: ["UID", "PID", "CMD"], Processes: null })).toEqual([]);
@@ -429,7 +517,9 @@ describe("processesFromTop", () => {
     expect(adapterError(() => processesFromTop({ Titles: ["PID"], Processes: [["1"]] }, "web")).message).toBe(
       'container top "web": Titles: no CMD/COMMAND/ARGS column in ["PID"]',
     );
-    expect(adapterError(() => processesFromTop({ Titles: ["PID", "CMD"], Processes: [["1"]] })).field).toBe("Processes[0]");
+    expect(adapterError(() => processesFromTop({ Titles: ["PID", "CMD"], Processes: [["1"]] })).field).toBe(
+      "Processes[0]",
+    );
     expect(adapterError(() => processesFromTop({ Titles: ["CMD"], Processes: [[1]] })).field).toBe("Processes[0][0]");
   });
 });
@@ -437,13 +527,29 @@ describe("processesFromTop", () => {
 describe("networkFactsFromInspect", () => {
   test("the default bridge", () => {
     const n = networkFactsFromInspect(load("engine-network-bridge"));
-    expect(n).toMatchObject({ kind: "network", origin: "live", name: "bridge", driver: "bridge", scope: "local", isDefaultBridge: true, enableIcc: true, encrypted: false });
+    expect(n).toMatchObject({
+      kind: "network",
+      origin: "live",
+      name: "bridge",
+      driver: "bridge",
+      scope: "local",
+      isDefaultBridge: true,
+      enableIcc: true,
+      encrypted: false,
+    });
     expect(n.containers.length).toBeGreaterThan(0);
   });
 
   test("a user-defined bridge with enable_icc=false and labels", () => {
     const n = networkFactsFromInspect(text("engine-network-appnet"));
-    expect(n).toMatchObject({ name: "appnet", isDefaultBridge: false, enableIcc: false, labels: { team: "payments" }, internal: false, ipv6: false });
+    expect(n).toMatchObject({
+      name: "appnet",
+      isDefaultBridge: false,
+      enableIcc: false,
+      labels: { team: "payments" },
+      internal: false,
+      ipv6: false,
+    });
   });
 
   test("no enable_icc option: undefined (driver default)", () => {
@@ -454,12 +560,21 @@ describe("networkFactsFromInspect", () => {
 
   test("overlay encryption is the presence of the `encrypted` option (the engine stores it empty)", () => {
     expect(load("engine-network-overlay-encrypted").Options.encrypted).toBe("");
-    expect(networkFactsFromInspect(load("engine-network-overlay-encrypted"))).toMatchObject({ driver: "overlay", scope: "swarm", encrypted: true, attachable: true, labels: {}, containers: [] });
+    expect(networkFactsFromInspect(load("engine-network-overlay-encrypted"))).toMatchObject({
+      driver: "overlay",
+      scope: "swarm",
+      encrypted: true,
+      attachable: true,
+      labels: {},
+      containers: [],
+    });
     expect(networkFactsFromInspect(load("engine-network-overlay-plain")).encrypted).toBe(false);
   });
 
   test("default bridge recognised by name and driver when the option is absent (older engines)", () => {
-    const n = networkFactsFromInspect(with_("engine-network-bridge", (j) => delete j.Options["com.docker.network.bridge.default_bridge"]));
+    const n = networkFactsFromInspect(
+      with_("engine-network-bridge", (j) => delete j.Options["com.docker.network.bridge.default_bridge"]),
+    );
     expect(n.isDefaultBridge).toBe(true);
     const renamed = networkFactsFromInspect(with_("engine-network-appnet", (j) => (j.Name = "bridge")));
     expect(renamed.isDefaultBridge).toBe(true);
@@ -468,17 +583,28 @@ describe("networkFactsFromInspect", () => {
   });
 
   test("enable_icc spelled as Go's ParseBool allows; anything else is an error", () => {
-    const icc = (v: string) => networkFactsFromInspect(with_("engine-network-appnet", (j) => (j.Options["com.docker.network.bridge.enable_icc"] = v))).enableIcc;
+    const icc = (v: string) =>
+      networkFactsFromInspect(
+        with_("engine-network-appnet", (j) => (j.Options["com.docker.network.bridge.enable_icc"] = v)),
+      ).enableIcc;
     expect(icc("0")).toBe(false);
     expect(icc("True")).toBe(true);
     const err = adapterError(() => icc("maybe"));
-    expect(err.message).toBe('network inspect "appnet": Options["com.docker.network.bridge.enable_icc"]: expected "true" or "false", got "maybe"');
+    expect(err.message).toBe(
+      'network inspect "appnet": Options["com.docker.network.bridge.enable_icc"]: expected "true" or "false", got "maybe"',
+    );
   });
 
   test("bad input", () => {
-    expect(adapterError(() => networkFactsFromInspect(with_("engine-network-appnet", (j) => delete j.Name))).message).toContain("Name: required field is missing");
-    expect(adapterError(() => networkFactsFromInspect(with_("engine-network-appnet", (j) => (j.Options = ["x"])))).field).toBe("Options");
-    expect(adapterError(() => networkFactsFromInspect(text("engine-network-appnet").slice(0, 40))).message).toMatch(/^network inspect: not valid JSON/);
+    expect(
+      adapterError(() => networkFactsFromInspect(with_("engine-network-appnet", (j) => delete j.Name))).message,
+    ).toContain("Name: required field is missing");
+    expect(
+      adapterError(() => networkFactsFromInspect(with_("engine-network-appnet", (j) => (j.Options = ["x"])))).field,
+    ).toBe("Options");
+    expect(adapterError(() => networkFactsFromInspect(text("engine-network-appnet").slice(0, 40))).message).toMatch(
+      /^network inspect: not valid JSON/,
+    );
   });
 });
 
@@ -486,7 +612,11 @@ describe("engineFactsFromInfo", () => {
   test("the image store: containerd when DriverStatus names the snapshotter driver type (Engine 29's default)", () => {
     const info = load("engine-info") as Record<string, unknown>;
     expect(engineFactsFromInfo(info).imageStore).toBe("graphdriver");
-    const containerd = { ...info, Driver: "overlayfs", DriverStatus: [["driver-type", "io.containerd.snapshotter.v1"]] };
+    const containerd = {
+      ...info,
+      Driver: "overlayfs",
+      DriverStatus: [["driver-type", "io.containerd.snapshotter.v1"]],
+    };
     expect(engineFactsFromInfo(containerd)).toMatchObject({ storageDriver: "overlayfs", imageStore: "containerd" });
   });
 
@@ -501,7 +631,14 @@ describe("engineFactsFromInfo", () => {
       cgroupDriver: "cgroupfs",
       liveRestoreEnabled: false,
       experimental: false,
-      security: { apparmor: false, selinux: false, seccompProfile: "default", userns: false, rootless: false, cgroupns: false },
+      security: {
+        apparmor: false,
+        selinux: false,
+        seccompProfile: "default",
+        userns: false,
+        rootless: false,
+        cgroupns: false,
+      },
       insecureRegistryCidrs: ["127.0.0.0/8"], // the engine's built-in default, reported as is
       insecureRegistries: [],
       swarm: { kind: "swarm", state: "inactive", active: false, isManager: false, managers: 0, nodes: 0 },
@@ -514,8 +651,19 @@ describe("engineFactsFromInfo", () => {
   test("swarm manager with autolock, insecure registries, experimental", () => {
     const e = engineFactsFromInfo(text("engine-info-swarm"));
     // managementAddr: this node's own RemoteManagers entry (the port it listens on; the address it advertises).
-    expect(e.swarm).toEqual({ kind: "swarm", state: "active", active: true, isManager: true, managers: 1, nodes: 1, autolockEnabled: true, managementAddr: "127.0.0.1:2377" });
-    const other = engineFactsFromInfo(with_("engine-info-swarm", (j) => (j.Swarm.RemoteManagers = [{ NodeID: "someone-else", Addr: "10.0.0.9:4000" }])));
+    expect(e.swarm).toEqual({
+      kind: "swarm",
+      state: "active",
+      active: true,
+      isManager: true,
+      managers: 1,
+      nodes: 1,
+      autolockEnabled: true,
+      managementAddr: "127.0.0.1:2377",
+    });
+    const other = engineFactsFromInfo(
+      with_("engine-info-swarm", (j) => (j.Swarm.RemoteManagers = [{ NodeID: "someone-else", Addr: "10.0.0.9:4000" }])),
+    );
     expect(other.swarm.managementAddr).toBeUndefined();
     expect(e.insecureRegistries).toEqual(["registry.local:5000"]); // IndexConfigs with Secure: false
     expect(e.insecureRegistryCidrs).toEqual(["10.10.0.0/16", "127.0.0.0/8"]);
@@ -524,12 +672,24 @@ describe("engineFactsFromInfo", () => {
   });
 
   test("a locked swarm node is not active but not inactive either", () => {
-    const e = engineFactsFromInfo(with_("engine-info-swarm", (j) => (j.Swarm = { LocalNodeState: "locked", ControlAvailable: false })));
+    const e = engineFactsFromInfo(
+      with_("engine-info-swarm", (j) => (j.Swarm = { LocalNodeState: "locked", ControlAvailable: false })),
+    );
     expect(e.swarm).toMatchObject({ state: "locked", active: false, managers: 0 });
   });
 
   test.each([
-    [["name=apparmor", "name=seccomp,profile=builtin", "name=selinux", "name=userns", "name=rootless", "name=cgroupns"], { apparmor: true, selinux: true, userns: true, rootless: true, cgroupns: true, seccompProfile: "builtin" }],
+    [
+      [
+        "name=apparmor",
+        "name=seccomp,profile=builtin",
+        "name=selinux",
+        "name=userns",
+        "name=rootless",
+        "name=cgroupns",
+      ],
+      { apparmor: true, selinux: true, userns: true, rootless: true, cgroupns: true, seccompProfile: "builtin" },
+    ],
     [["name=seccomp,profile=unconfined"], { apparmor: false, seccompProfile: "unconfined" }],
     [["apparmor", "seccomp"], { apparmor: true, seccompProfile: "default" }], // pre-1.26 engines
     [[], { apparmor: false, selinux: false, userns: false, rootless: false, cgroupns: false }],
@@ -542,11 +702,17 @@ describe("engineFactsFromInfo", () => {
   test("bad input", () => {
     const wrong = adapterError(() => engineFactsFromInfo(with_("engine-info", (j) => (j.ServerVersion = 20))));
     expect(wrong.message).toBe("docker info: ServerVersion: expected string, got number");
-    expect(adapterError(() => engineFactsFromInfo(with_("engine-info", (j) => delete j.DockerRootDir))).field).toBe("DockerRootDir");
-    expect(adapterError(() => engineFactsFromInfo(with_("engine-info", (j) => (j.RegistryConfig.IndexConfigs["docker.io"].Secure = "yes")))).field).toBe(
-      'RegistryConfig.IndexConfigs.docker.io.Secure',
+    expect(adapterError(() => engineFactsFromInfo(with_("engine-info", (j) => delete j.DockerRootDir))).field).toBe(
+      "DockerRootDir",
     );
-    expect(adapterError(() => engineFactsFromInfo(text("engine-info").slice(0, 100))).message).toMatch(/^docker info: not valid JSON/);
+    expect(
+      adapterError(() =>
+        engineFactsFromInfo(with_("engine-info", (j) => (j.RegistryConfig.IndexConfigs["docker.io"].Secure = "yes"))),
+      ).field,
+    ).toBe("RegistryConfig.IndexConfigs.docker.io.Secure");
+    expect(adapterError(() => engineFactsFromInfo(text("engine-info").slice(0, 100))).message).toMatch(
+      /^docker info: not valid JSON/,
+    );
   });
 });
 
@@ -567,12 +733,17 @@ describe("imageFactsFromInspect", () => {
         j.Config.Healthcheck = { Test: ["CMD-SHELL", "wget -q -O- localhost"], Interval: 10_000_000_000, Retries: 5 };
       }),
     );
-    expect(img).toMatchObject({ user: "10001", healthcheck: { test: ["CMD-SHELL", "wget -q -O- localhost"], intervalSeconds: 10, retries: 5 } });
+    expect(img).toMatchObject({
+      user: "10001",
+      healthcheck: { test: ["CMD-SHELL", "wget -q -O- localhost"], intervalSeconds: 10, retries: 5 },
+    });
   });
 
   test("bad input", () => {
     const err = adapterError(() => imageFactsFromInspect(with_("engine-image-busybox", (j) => (j.Config.User = 0))));
     expect(err.message).toBe('image inspect "hd-busybox:latest": Config.User: expected string, got number');
-    expect(adapterError(() => imageFactsFromInspect({ RepoTags: [] })).message).toContain("Id: required field is missing");
+    expect(adapterError(() => imageFactsFromInspect({ RepoTags: [] })).message).toContain(
+      "Id: required field is missing",
+    );
   });
 });

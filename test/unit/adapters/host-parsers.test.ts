@@ -21,7 +21,13 @@ describe("parseMountInfo", () => {
     const m = parseMountInfo(sample);
     expect(m).toHaveLength(4);
     expect(m[0]).toEqual({ mountPoint: "/", device: "253:0", root: "/", fsType: "ext4", source: "/dev/vda1" });
-    expect(m[2]).toEqual({ mountPoint: "/var/lib/docker", device: "253:16", root: "/", fsType: "xfs", source: "/dev/vdb1" });
+    expect(m[2]).toEqual({
+      mountPoint: "/var/lib/docker",
+      device: "253:16",
+      root: "/",
+      fsType: "xfs",
+      source: "/dev/vdb1",
+    });
     // no optional field at all
     expect(m[3].fsType).toBe("xfs");
   });
@@ -39,11 +45,15 @@ describe("parseMountInfo", () => {
   });
 
   it("throws naming source and line number on a line without the separator", () => {
-    expect(() => parseMountInfo("1 0 8:1 / / rw - ext4 /dev/sda1 rw\n2 1 8:2 / /boot rw ext4 /dev/sda2 rw", "mi")).toThrow(/^mi:2: /);
+    expect(() =>
+      parseMountInfo("1 0 8:1 / / rw - ext4 /dev/sda1 rw\n2 1 8:2 / /boot rw ext4 /dev/sda2 rw", "mi"),
+    ).toThrow(/^mi:2: /);
   });
 
   it("throws on a malformed device or id, and on a truncated tail", () => {
-    expect(() => parseMountInfo("1 0 sda / / rw - ext4 /dev/sda1 rw")).toThrow(/\/proc\/self\/mountinfo:1: device is not major:minor/);
+    expect(() => parseMountInfo("1 0 sda / / rw - ext4 /dev/sda1 rw")).toThrow(
+      /\/proc\/self\/mountinfo:1: device is not major:minor/,
+    );
     expect(() => parseMountInfo("x 0 8:1 / / rw - ext4 /dev/sda1 rw")).toThrow(/:1: mount ids/);
     expect(() => parseMountInfo("1 0 8:1 / / rw - ext4")).toThrow(/:1: expected filesystem type and source/);
   });
@@ -69,7 +79,9 @@ describe("parseAuditRules", () => {
 
   it("reads `auditctl -l` output, including 'No rules'", () => {
     expect(parseAuditRules("No rules\n")).toEqual([]);
-    expect(parseAuditRules("-w /run/containerd -p rwxa -k docker\n-w /run/containerd -p wa\n")).toEqual(["/run/containerd"]);
+    expect(parseAuditRules("-w /run/containerd -p rwxa -k docker\n-w /run/containerd -p wa\n")).toEqual([
+      "/run/containerd",
+    ]);
   });
 
   it("accepts getopt-style attached values (-w/path)", () => {
@@ -100,7 +112,9 @@ describe("parseAuditRules", () => {
   });
 
   it("marks -F path= watches non-recursive, unless the same path also has a recursive watch", () => {
-    const w = parseAuditRuleWatches("-a always,exit -F path=/etc/docker\n-a always,exit -F path=/usr/bin/runc\n-w /usr/bin/runc\n");
+    const w = parseAuditRuleWatches(
+      "-a always,exit -F path=/etc/docker\n-a always,exit -F path=/usr/bin/runc\n-w /usr/bin/runc\n",
+    );
     expect(w.map((x) => [x.path, x.recursive])).toEqual([
       ["/etc/docker", false],
       ["/usr/bin/runc", false],
@@ -122,7 +136,12 @@ describe("parseAuditRules", () => {
 
 describe("parseGroupMembers", () => {
   const group = ["# local groups", "root:x:0:", "docker:x:998:alice, bob,", "+:::", "staff:x:50:carol"].join("\n");
-  const passwd = ["root:x:0:0:root:/root:/bin/bash", "dave:x:1001:998::/home/dave:/bin/sh", "bob:x:1002:998::/home/bob:/bin/sh", "+::::::"].join("\n");
+  const passwd = [
+    "root:x:0:0:root:/root:/bin/bash",
+    "dave:x:1001:998::/home/dave:/bin/sh",
+    "bob:x:1002:998::/home/bob:/bin/sh",
+    "+::::::",
+  ].join("\n");
 
   it("returns explicit members plus users whose primary group it is, de-duplicated", () => {
     expect(parseGroupMembers(group, passwd, "docker")).toEqual(["alice", "bob", "dave"]);
@@ -136,8 +155,12 @@ describe("parseGroupMembers", () => {
   it("throws naming the file and line on malformed lines", () => {
     expect(() => parseGroupMembers("root:x:0:\ndocker:x:998", passwd, "docker")).toThrow(/^\/etc\/group:2: /);
     expect(() => parseGroupMembers("docker:x:abc:", passwd, "docker")).toThrow(/\/etc\/group:1: gid is not a number/);
-    expect(() => parseGroupMembers(group, "root:x:0:0:root:/root:/bin/bash\nbroken:x:1", "docker")).toThrow(/^\/etc\/passwd:2: /);
-    expect(() => parseGroupMembers(group, "eve:x:1003:nope::/home/eve:/bin/sh", "docker")).toThrow(/\/etc\/passwd:1: gid is not a number/);
+    expect(() => parseGroupMembers(group, "root:x:0:0:root:/root:/bin/bash\nbroken:x:1", "docker")).toThrow(
+      /^\/etc\/passwd:2: /,
+    );
+    expect(() => parseGroupMembers(group, "eve:x:1003:nope::/home/eve:/bin/sh", "docker")).toThrow(
+      /\/etc\/passwd:1: gid is not a number/,
+    );
   });
 });
 
@@ -166,12 +189,16 @@ describe("parseOctalMode", () => {
 describe("parseListeningSockets (/proc/PID/net/tcp, tcp6)", () => {
   const header = "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n";
   it("reads IPv4 LISTEN sockets (little-endian address, big-endian port) and skips other states", () => {
-    const text = header + "   0: 0100007F:0949 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 1669953 1\n   1: 00000000:1F90 00000000:0000 0A 0\n   2: 0100007F:D2F0 0100007F:0949 01 0\n";
+    const text =
+      header +
+      "   0: 0100007F:0949 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 1669953 1\n   1: 00000000:1F90 00000000:0000 0A 0\n   2: 0100007F:D2F0 0100007F:0949 01 0\n";
     expect(parseListeningSockets(text)).toEqual(["127.0.0.1:2377", "0.0.0.0:8080"]);
   });
 
   it("reads IPv6 ones in bracket form with the zero run collapsed", () => {
-    const text = header + "   0: 00000000000000000000000000000000:0949 00000000000000000000000000000000:0000 0A 0\n   1: 00000000000000000000000001000000:0050 x 0A 0\n   2: B80D0120000000000000000001000000:0035 x 0A 0\n   3: 0000000000000000FFFF00000100007F:0949 x 0A 0\n";
+    const text =
+      header +
+      "   0: 00000000000000000000000000000000:0949 00000000000000000000000000000000:0000 0A 0\n   1: 00000000000000000000000001000000:0050 x 0A 0\n   2: B80D0120000000000000000001000000:0035 x 0A 0\n   3: 0000000000000000FFFF00000100007F:0949 x 0A 0\n";
     expect(parseListeningSockets(text)).toEqual(["[::]:2377", "[::1]:80", "[2001:db8::1]:53", "[::ffff:7f00:1]:2377"]);
   });
 

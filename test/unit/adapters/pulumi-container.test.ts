@@ -5,7 +5,10 @@ const DIGEST = "sha256:" + "c".repeat(64);
 
 describe("containerFactsFromPulumiInputs", () => {
   it("applies the provider's insecure defaults to a bare container", () => {
-    const f = containerFactsFromPulumiInputs({ image: "redis:7", ports: [{ internal: 6379, external: 6379 }] }, "cache");
+    const f = containerFactsFromPulumiInputs(
+      { image: "redis:7", ports: [{ internal: 6379, external: 6379 }] },
+      "cache",
+    );
     expect(f).toMatchObject({
       origin: "declared",
       state: "declared",
@@ -60,7 +63,8 @@ describe("containerFactsFromPulumiInputs", () => {
   });
 
   it("reads the PIDs-limit label as its companion `docker update --pids-limit=<label>` applies it (the docker CLI's ParseInt, base 0)", () => {
-    const limit = (value: string) => containerFactsFromPulumiInputs({ image: "redis:7", labels: [{ label: PIDS_LIMIT_LABEL, value }] }, "c").pidsLimit;
+    const limit = (value: string) =>
+      containerFactsFromPulumiInputs({ image: "redis:7", labels: [{ label: PIDS_LIMIT_LABEL, value }] }, "c").pidsLimit;
     expect(["256", "010", "0x40", "+64", "1_000", "0", "-1"].map(limit)).toEqual([256, 8, 64, 64, 1000, 0, -1]);
     // The CLI refuses these, so no limit is applied.
     expect(["08", "abc", " 64", "1e3", ""].map(limit)).toEqual(Array(5).fill(undefined));
@@ -71,7 +75,9 @@ describe("containerFactsFromPulumiInputs", () => {
       'docker.Container "web": memory: expected number, got string',
     );
     expect(() => containerFactsFromPulumiInputs({}, "web")).toThrow(/image: required field is missing/);
-    expect(() => containerFactsFromPulumiInputs({ image: "x", restart: "sometimes" }, "web")).toThrow(/restart: "sometimes"/);
+    expect(() => containerFactsFromPulumiInputs({ image: "x", restart: "sometimes" }, "web")).toThrow(
+      /restart: "sometimes"/,
+    );
     try {
       containerFactsFromPulumiInputs({ image: "x", ports: [{ internal: "80" }] }, "web");
     } catch (e) {

@@ -1,18 +1,47 @@
 import { AdapterError } from "../../../src/adapters/errors";
-import { networkFactsFromPulumiInputs, providerDaemonFacts, serviceFactsFromPulumiInputs } from "../../../src/adapters/pulumi-resources";
+import {
+  networkFactsFromPulumiInputs,
+  providerDaemonFacts,
+  serviceFactsFromPulumiInputs,
+} from "../../../src/adapters/pulumi-resources";
 
 describe("networkFactsFromPulumiInputs", () => {
   it("applies the provider's default driver and reads options and labels", () => {
-    expect(networkFactsFromPulumiInputs({}, "n")).toMatchObject({ kind: "network", name: "n", driver: "bridge", scope: "local", internal: false, encrypted: false, isDefaultBridge: false, labels: {} });
+    expect(networkFactsFromPulumiInputs({}, "n")).toMatchObject({
+      kind: "network",
+      name: "n",
+      driver: "bridge",
+      scope: "local",
+      internal: false,
+      encrypted: false,
+      isDefaultBridge: false,
+      labels: {},
+    });
     const overlay = networkFactsFromPulumiInputs(
-      { name: "mesh", driver: "overlay", internal: true, options: { encrypted: "", "com.docker.network.bridge.enable_icc": "false" }, labels: [{ label: "team", value: "a" }] },
+      {
+        name: "mesh",
+        driver: "overlay",
+        internal: true,
+        options: { encrypted: "", "com.docker.network.bridge.enable_icc": "false" },
+        labels: [{ label: "team", value: "a" }],
+      },
       "n",
     );
-    expect(overlay).toMatchObject({ name: "mesh", driver: "overlay", scope: "swarm", internal: true, encrypted: true, enableIcc: false, labels: { team: "a" } });
+    expect(overlay).toMatchObject({
+      name: "mesh",
+      driver: "overlay",
+      scope: "swarm",
+      internal: true,
+      encrypted: true,
+      enableIcc: false,
+      labels: { team: "a" },
+    });
   });
 
   it("rejects an enable_icc option dockerd would not parse", () => {
-    expect(() => networkFactsFromPulumiInputs({ options: { "com.docker.network.bridge.enable_icc": "yes" } }, "n")).toThrow(AdapterError);
+    expect(() =>
+      networkFactsFromPulumiInputs({ options: { "com.docker.network.bridge.enable_icc": "yes" } }, "n"),
+    ).toThrow(AdapterError);
   });
 });
 
@@ -20,7 +49,10 @@ describe("serviceFactsFromPulumiInputs", () => {
   const base = { taskSpec: { containerSpec: { image: "nginx:1" } } };
 
   it("states what a swarm task cannot have, and the swarm defaults", () => {
-    const f = serviceFactsFromPulumiInputs({ ...base, endpointSpec: { ports: [{ targetPort: 80, publishedPort: 8080 }] } }, "web");
+    const f = serviceFactsFromPulumiInputs(
+      { ...base, endpointSpec: { ports: [{ targetPort: 80, publishedPort: 8080 }] } },
+      "web",
+    );
     expect(f).toMatchObject({
       privileged: false,
       pidMode: "",
@@ -46,7 +78,9 @@ describe("serviceFactsFromPulumiInputs", () => {
             capAdds: ["cap_net_bind_service"],
             capDrops: ["all"],
             privileges: { seLinuxContext: { type: "svc_t", level: "s0" } },
-            mounts: [{ type: "bind", source: "/srv", target: "/data", readOnly: true, bindOptions: { propagation: "rslave" } }],
+            mounts: [
+              { type: "bind", source: "/srv", target: "/data", readOnly: true, bindOptions: { propagation: "rslave" } },
+            ],
             healthcheck: { tests: ["CMD", "true"], interval: "10s" },
             labels: [{ label: "hardened-docker.pids-limit", value: "64" }],
             env: { TOKEN: "secret-value" },
@@ -74,13 +108,22 @@ describe("serviceFactsFromPulumiInputs", () => {
       envNames: ["TOKEN"],
     });
     expect(f.securityOptions.selinuxLabels).toEqual(["type:svc_t", "level:s0"]);
-    expect(f.mounts).toEqual([{ type: "bind", source: "/srv", target: "/data", readOnly: true, propagation: "rslave" }]);
+    expect(f.mounts).toEqual([
+      { type: "bind", source: "/srv", target: "/data", readOnly: true, propagation: "rslave" },
+    ]);
     expect(JSON.stringify(f)).not.toContain("secret-value");
   });
 
   it("names the field when the input is not a service", () => {
-    expect(() => serviceFactsFromPulumiInputs({ taskSpec: {} }, "bad")).toThrow(/taskSpec.containerSpec: required field is missing/);
-    expect(() => serviceFactsFromPulumiInputs({ taskSpec: { containerSpec: { image: "x" }, restartPolicy: { condition: "sometimes" } } }, "bad")).toThrow(/condition: "sometimes"/);
+    expect(() => serviceFactsFromPulumiInputs({ taskSpec: {} }, "bad")).toThrow(
+      /taskSpec.containerSpec: required field is missing/,
+    );
+    expect(() =>
+      serviceFactsFromPulumiInputs(
+        { taskSpec: { containerSpec: { image: "x" }, restartPolicy: { condition: "sometimes" } } },
+        "bad",
+      ),
+    ).toThrow(/condition: "sometimes"/);
   });
 });
 
@@ -88,11 +131,27 @@ describe("providerDaemonFacts", () => {
   it("a TCP host: TLS-verified only with a client certificate and key; material never enters the facts", () => {
     const plain = providerDaemonFacts({ host: "tcp://10.0.0.1:2375" }, "p")!;
     expect(plain).toMatchObject({ hosts: ["tcp://10.0.0.1:2375"], tls: false, tlsVerify: false });
-    const verified = providerDaemonFacts({ host: "tcp://10.0.0.1:2376", caMaterial: "CA-PEM", certMaterial: "CERT-PEM", keyMaterial: "KEY-PEM" }, "p")!;
-    expect(verified).toMatchObject({ tls: true, tlsVerify: true, tlsCaCert: "provider caMaterial", tlsCert: "provider certMaterial", tlsKey: "provider keyMaterial" });
+    const verified = providerDaemonFacts(
+      { host: "tcp://10.0.0.1:2376", caMaterial: "CA-PEM", certMaterial: "CERT-PEM", keyMaterial: "KEY-PEM" },
+      "p",
+    )!;
+    expect(verified).toMatchObject({
+      tls: true,
+      tlsVerify: true,
+      tlsCaCert: "provider caMaterial",
+      tlsCert: "provider certMaterial",
+      tlsKey: "provider keyMaterial",
+    });
     expect(JSON.stringify(verified)).not.toContain("KEY-PEM");
-    expect(providerDaemonFacts({ host: "tcp://h:2376", certPath: "/certs" }, "p")).toMatchObject({ tlsVerify: true, tlsCaCert: "/certs/ca.pem", tlsKey: "/certs/key.pem" });
-    expect(providerDaemonFacts({ host: "tcp://h:2376", caMaterial: "CA" }, "p")).toMatchObject({ tls: true, tlsVerify: false });
+    expect(providerDaemonFacts({ host: "tcp://h:2376", certPath: "/certs" }, "p")).toMatchObject({
+      tlsVerify: true,
+      tlsCaCert: "/certs/ca.pem",
+      tlsKey: "/certs/key.pem",
+    });
+    expect(providerDaemonFacts({ host: "tcp://h:2376", caMaterial: "CA" }, "p")).toMatchObject({
+      tls: true,
+      tlsVerify: false,
+    });
   });
 
   it("ssh implies no TCP listener; no host means DOCKER_HOST decides (not judged)", () => {

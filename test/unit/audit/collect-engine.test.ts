@@ -39,26 +39,37 @@ function fakeDocker(n: number, opts: { gone?: string[]; topFails?: string[] } = 
     return value();
   };
   const containers = new Map<string, Record<string, unknown>>();
-  for (let i = 0; i < n; i++) containers.set(`run${i}`, { ...HARDENED, Id: `run${i}`.padEnd(64, "0"), Name: `/web-${i}` });
+  for (let i = 0; i < n; i++)
+    containers.set(`run${i}`, { ...HARDENED, Id: `run${i}`.padEnd(64, "0"), Name: `/web-${i}` });
   containers.set("created", { ...CREATED, Id: "created".padEnd(64, "0") });
   const ids = [...containers.keys()];
   const docker = {
     version: () => slow("version", () => ({ ApiVersion: "1.41" })),
     info: () => slow("info", () => fixture("engine-info")),
-    listContainers: () => slow("list", () => ids.map((id) => ({ Id: containers.get(id)!.Id, Names: [containers.get(id)!.Name], ImageID: IMAGE.Id }))),
+    listContainers: () =>
+      slow("list", () =>
+        ids.map((id) => ({ Id: containers.get(id)!.Id, Names: [containers.get(id)!.Name], ImageID: IMAGE.Id })),
+      ),
     listNetworks: () => slow("networks", () => [fixture("engine-network-bridge"), fixture("engine-network-appnet")]),
-    listImages: () => slow("images", () => [{ Id: IMAGE.Id, RepoTags: ["hd-busybox:latest"], RepoDigests: [] }, { Id: "sha256:" + "9".repeat(64), RepoTags: ["unused:1"], RepoDigests: [] }]),
+    listImages: () =>
+      slow("images", () => [
+        { Id: IMAGE.Id, RepoTags: ["hd-busybox:latest"], RepoDigests: [] },
+        { Id: "sha256:" + "9".repeat(64), RepoTags: ["unused:1"], RepoDigests: [] },
+      ]),
     getContainer: (longId: string) => {
       const id = ids.find((k) => containers.get(k)!.Id === longId)!;
       return {
-        inspect: () => slow(`inspect ${id}`, () => {
-          if (opts.gone?.includes(id)) throw notFound();
-          return containers.get(id)!;
-        }),
-        top: () => slow(`top ${id}`, () => {
-          if (opts.topFails?.includes(id)) throw Object.assign(new Error("(HTTP code 409) container is not running"), { statusCode: 409 });
-          return fixture("engine-top-hardened");
-        }),
+        inspect: () =>
+          slow(`inspect ${id}`, () => {
+            if (opts.gone?.includes(id)) throw notFound();
+            return containers.get(id)!;
+          }),
+        top: () =>
+          slow(`top ${id}`, () => {
+            if (opts.topFails?.includes(id))
+              throw Object.assign(new Error("(HTTP code 409) container is not running"), { statusCode: 409 });
+            return fixture("engine-top-hardened");
+          }),
       };
     },
     getImage: (id: string) => ({ inspect: () => slow(`image ${id.slice(7, 12)}`, () => IMAGE) }),
@@ -71,7 +82,10 @@ describe("collectEngine", () => {
     const fake = fakeDocker(5);
     const progress: [number, number][] = [];
     const snap = await collectEngine(fake.docker, { onProgress: (d, t) => progress.push([d, t]) });
-    expect(snap.containers.map((c) => [c.name, c.state])).toEqual([...Array.from({ length: 5 }, (_, i) => [`web-${i}`, "running"]), ["privileged-created", "created"]]);
+    expect(snap.containers.map((c) => [c.name, c.state])).toEqual([
+      ...Array.from({ length: 5 }, (_, i) => [`web-${i}`, "running"]),
+      ["privileged-created", "created"],
+    ]);
     expect(snap.containers[0]!.processes).toEqual(["sleep 3600"]);
     expect(snap.containers[5]!.processes).toBeUndefined();
     expect(fake.calls.filter((c) => c.startsWith("top")).length).toBe(5);
@@ -81,7 +95,13 @@ describe("collectEngine", () => {
     expect(progress.at(-1)).toEqual([6, 6]);
     expect(snap.engine.apiVersion).toBe("1.41");
     expect(snap.networks.map((n) => n.name)).toEqual(["bridge", expect.any(String)]);
-    expect(snap.inventory).toEqual({ kind: "inventory", images: 2, imagesInUse: 1, containers: 6, runningContainers: 5 });
+    expect(snap.inventory).toEqual({
+      kind: "inventory",
+      images: 2,
+      imagesInUse: 1,
+      containers: 6,
+      runningContainers: 5,
+    });
     expect(snap.images.find((i) => i.repoTags[0] === "hd-busybox:latest")?.containersUsing).toBe(6);
   });
 
@@ -100,12 +120,18 @@ describe("collectEngine", () => {
     const snap = await collectEngine(fake.docker);
     expect(snap.containers.map((c) => c.name)).toEqual(["web-0", "web-2", "privileged-created"]);
     expect(snap.containers[1]!.processes).toBeUndefined();
-    expect(snap.notes).toEqual(expect.arrayContaining(["container web-1 was removed during the audit", "container web-2: no process list (it stopped during the audit)"]));
+    expect(snap.notes).toEqual(
+      expect.arrayContaining([
+        "container web-1 was removed during the audit",
+        "container web-2: no process list (it stopped during the audit)",
+      ]),
+    );
   });
 
   test("any other API error propagates (the caller classifies it)", async () => {
     const fake = fakeDocker(1);
-    (fake.docker as unknown as { info: () => Promise<never> }).info = () => Promise.reject(Object.assign(new Error("boom"), { statusCode: 500 }));
+    (fake.docker as unknown as { info: () => Promise<never> }).info = () =>
+      Promise.reject(Object.assign(new Error("boom"), { statusCode: 500 }));
     await expect(collectEngine(fake.docker)).rejects.toThrow("boom");
   });
 });

@@ -2,7 +2,14 @@ import { createHmac } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { AuditConnectionError, classifyError, connect, defaultHost, parseTarget, TargetError } from "../../../src/audit/connect";
+import {
+  AuditConnectionError,
+  classifyError,
+  connect,
+  defaultHost,
+  parseTarget,
+  TargetError,
+} from "../../../src/audit/connect";
 import { AdapterError } from "../../../src/adapters/errors";
 import { knownHostKeys, SshError } from "../../../src/audit/ssh";
 
@@ -10,16 +17,35 @@ const env = (over: Record<string, string> = {}) => ({ HOME: "/nonexistent", ...o
 
 describe("parseTarget", () => {
   test("unix sockets, with and without the scheme", () => {
-    expect(parseTarget("unix:///run/user/1000/docker.sock", { env: env() })).toEqual({ label: "unix:///run/user/1000/docker.sock", kind: "unix", socketPath: "/run/user/1000/docker.sock" });
+    expect(parseTarget("unix:///run/user/1000/docker.sock", { env: env() })).toEqual({
+      label: "unix:///run/user/1000/docker.sock",
+      kind: "unix",
+      socketPath: "/run/user/1000/docker.sock",
+    });
     expect(parseTarget("/var/run/docker.sock", { env: env() }).socketPath).toBe("/var/run/docker.sock");
     expect(parseTarget("unix://", { env: env() }).socketPath).toBe("/var/run/docker.sock");
   });
 
   test("tcp: plain, TLS by flag, by DOCKER_TLS_VERIFY and by port 2376; a bare host:port is tcp", () => {
-    expect(parseTarget("tcp://10.0.0.5:2375", { env: env() })).toEqual({ label: "tcp://10.0.0.5:2375", kind: "tcp", host: "10.0.0.5", port: 2375 });
+    expect(parseTarget("tcp://10.0.0.5:2375", { env: env() })).toEqual({
+      label: "tcp://10.0.0.5:2375",
+      kind: "tcp",
+      host: "10.0.0.5",
+      port: 2375,
+    });
     expect(parseTarget("10.0.0.5:2375", { env: env() }).kind).toBe("tcp");
-    expect(parseTarget("tcp://h:2375", { env: env(), tlsVerify: true, tlsCaCert: "/ca.pem" }).tls).toEqual({ verify: true, ca: "/ca.pem", cert: undefined, key: undefined });
-    expect(parseTarget("tcp://h:2376", { env: env() }).tls).toEqual({ verify: false, ca: undefined, cert: undefined, key: undefined });
+    expect(parseTarget("tcp://h:2375", { env: env(), tlsVerify: true, tlsCaCert: "/ca.pem" }).tls).toEqual({
+      verify: true,
+      ca: "/ca.pem",
+      cert: undefined,
+      key: undefined,
+    });
+    expect(parseTarget("tcp://h:2376", { env: env() }).tls).toEqual({
+      verify: false,
+      ca: undefined,
+      cert: undefined,
+      key: undefined,
+    });
     expect(parseTarget("tcp://h:2375", { env: env({ DOCKER_TLS_VERIFY: "1" }) }).tls?.verify).toBe(true);
     expect(parseTarget("tcp://[::1]:2376", { env: env() })).toMatchObject({ host: "::1", label: "tcp://[::1]:2376" });
   });
@@ -40,7 +66,13 @@ describe("parseTarget", () => {
   });
 
   test("ssh: user and port, defaults 22 and the local user", () => {
-    expect(parseTarget("ssh://deploy@docker-1.example.com:2222", { env: env() })).toEqual({ label: "ssh://deploy@docker-1.example.com:2222", kind: "ssh", host: "docker-1.example.com", port: 2222, user: "deploy" });
+    expect(parseTarget("ssh://deploy@docker-1.example.com:2222", { env: env() })).toEqual({
+      label: "ssh://deploy@docker-1.example.com:2222",
+      kind: "ssh",
+      host: "docker-1.example.com",
+      port: 2222,
+      user: "deploy",
+    });
     expect(parseTarget("ssh://docker-1", { env: env() })).toMatchObject({ port: 22, user: expect.any(String) });
   });
 
@@ -68,11 +100,46 @@ describe("classifyError: one line, one kind", () => {
     ["no socket", unix, err("ENOENT"), "unreachable", /\/var\/run\/docker\.sock: ENOENT \(no socket there/],
     ["socket permission", unix, err("EACCES"), "permission", /EACCES \(is this user root or in the docker group\?\)/],
     ["connection refused", tcp, err("ECONNREFUSED"), "unreachable", /^ECONNREFUSED \(nothing listens there\)$/],
-    ["self-signed certificate", tcp, err("DEPTH_ZERO_SELF_SIGNED_CERT", "self-signed certificate"), "tls", /self-signed certificate/],
-    ["TLS to a plain port", tcp, err("EPROTO", "write EPROTO 80:error:0A00010B:SSL routines:ssl3_get_record:wrong version number:../x.c:350:"), "tls", /^EPROTO: wrong version number \(the engine does not speak TLS/],
-    ["plain HTTP to a TLS port", tcp, Object.assign(new Error("(HTTP code 400) unexpected - Client sent an HTTP request to an HTTPS server."), { statusCode: 400 }), "tls", /expects TLS/],
-    ["authorization plugin refuses", tcp, Object.assign(new Error("(HTTP code 403) forbidden"), { statusCode: 403, json: { message: "authorization denied by plugin" } }), "permission", /authorization denied/],
-    ["engine sends something unreadable", tcp, new AdapterError("docker info", "ServerVersion: required field is missing"), "engine", /docker info: ServerVersion/],
+    [
+      "self-signed certificate",
+      tcp,
+      err("DEPTH_ZERO_SELF_SIGNED_CERT", "self-signed certificate"),
+      "tls",
+      /self-signed certificate/,
+    ],
+    [
+      "TLS to a plain port",
+      tcp,
+      err("EPROTO", "write EPROTO 80:error:0A00010B:SSL routines:ssl3_get_record:wrong version number:../x.c:350:"),
+      "tls",
+      /^EPROTO: wrong version number \(the engine does not speak TLS/,
+    ],
+    [
+      "plain HTTP to a TLS port",
+      tcp,
+      Object.assign(new Error("(HTTP code 400) unexpected - Client sent an HTTP request to an HTTPS server."), {
+        statusCode: 400,
+      }),
+      "tls",
+      /expects TLS/,
+    ],
+    [
+      "authorization plugin refuses",
+      tcp,
+      Object.assign(new Error("(HTTP code 403) forbidden"), {
+        statusCode: 403,
+        json: { message: "authorization denied by plugin" },
+      }),
+      "permission",
+      /authorization denied/,
+    ],
+    [
+      "engine sends something unreadable",
+      tcp,
+      new AdapterError("docker info", "ServerVersion: required field is missing"),
+      "engine",
+      /docker info: ServerVersion/,
+    ],
     ["SSH", tcp, new SshError("x"), "ssh", /x/],
   ])("%s", (_name, target, e, problem, reason) => {
     const c = classifyError(target, e);
@@ -86,18 +153,30 @@ describe("classifyError: one line, one kind", () => {
 
 describe("connect", () => {
   test("--tlsverify without a CA is a TLS failure before any request", async () => {
-    await expect(connect(parseTarget("tcp://h:2376", { env: env(), tlsVerify: true }))).rejects.toThrow(/TLS failure: --tlsverify needs a CA certificate/);
+    await expect(connect(parseTarget("tcp://h:2376", { env: env(), tlsVerify: true }))).rejects.toThrow(
+      /TLS failure: --tlsverify needs a CA certificate/,
+    );
   });
 
   test("an unreadable certificate file is a TLS failure naming it", async () => {
-    await expect(connect(parseTarget("tcp://h:2376", { env: env(), tlsVerify: true, tlsCaCert: "/nonexistent/ca.pem" }))).rejects.toThrow(/cannot read the CA certificate \/nonexistent\/ca\.pem: ENOENT/);
+    await expect(
+      connect(parseTarget("tcp://h:2376", { env: env(), tlsVerify: true, tlsCaCert: "/nonexistent/ca.pem" })),
+    ).rejects.toThrow(/cannot read the CA certificate \/nonexistent\/ca\.pem: ENOENT/);
   });
 
   test("ssh without a known host key refuses to connect (host keys are always verified)", async () => {
     const dir = mkdtempSync(join(tmpdir(), "hd-kh-"));
     try {
-      writeFileSync(join(dir, "known_hosts"), "other.example.com ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBBCl9+q1eRAQnQVrXPrBqThBMTMSvberGfL3iNM9K8g\n");
-      await expect(connect(parseTarget("ssh://root@docker-1:22", { env: env() }), { sshKnownHosts: join(dir, "known_hosts"), env: env() })).rejects.toThrow(/SSH failure: no host key for docker-1 in/);
+      writeFileSync(
+        join(dir, "known_hosts"),
+        "other.example.com ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBBCl9+q1eRAQnQVrXPrBqThBMTMSvberGfL3iNM9K8g\n",
+      );
+      await expect(
+        connect(parseTarget("ssh://root@docker-1:22", { env: env() }), {
+          sshKnownHosts: join(dir, "known_hosts"),
+          env: env(),
+        }),
+      ).rejects.toThrow(/SSH failure: no host key for docker-1 in/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -126,6 +205,8 @@ describe("knownHostKeys", () => {
     expect(knownHostKeys(text, "docker-3", 22)).toEqual([]);
     expect(knownHostKeys(text, "good.corp", 22)).toHaveLength(1);
     expect(knownHostKeys(text, "bad.corp", 22)).toEqual([]);
-    expect(knownHostKeys(text, "docker-4", 22)).toEqual([{ type: "ssh-ed25519", key: Buffer.from(KEY, "base64"), revoked: true }]);
+    expect(knownHostKeys(text, "docker-4", 22)).toEqual([
+      { type: "ssh-ed25519", key: Buffer.from(KEY, "base64"), revoked: true },
+    ]);
   });
 });

@@ -3,8 +3,20 @@ import { execsIntoNoContainer } from "../../../src/audit/run";
 import { withLoggedExecs, type ExecAuditLog, type LoggedDockerExec } from "../../../src/adapters/exec-audit-log";
 import type { ContainerFacts } from "../../../src/facts/types";
 
-const here = { kind: "container", origin: "live", id: "a1b2c3d4e5f6", name: "/web", state: "running", labels: {}, envNames: [] } as unknown as ContainerFacts;
-const run = (target: Pick<LoggedDockerExec, "container" | "compose">, event: Partial<LoggedDockerExec["event"]>, who: { uid?: number; auid?: number } = { uid: 0, auid: 4294967295 }): LoggedDockerExec => ({
+const here = {
+  kind: "container",
+  origin: "live",
+  id: "a1b2c3d4e5f6",
+  name: "/web",
+  state: "running",
+  labels: {},
+  envNames: [],
+} as unknown as ContainerFacts;
+const run = (
+  target: Pick<LoggedDockerExec, "container" | "compose">,
+  event: Partial<LoggedDockerExec["event"]>,
+  who: { uid?: number; auid?: number } = { uid: 0, auid: 4294967295 },
+): LoggedDockerExec => ({
   ...target,
   engineOptions: [],
   event: { privileged: false, at: "2026-11-28T10:00:00.000Z", command: "sh", ...event },
@@ -12,7 +24,8 @@ const run = (target: Pick<LoggedDockerExec, "container" | "compose">, event: Par
 });
 const log = (...execs: LoggedDockerExec[]): ExecAuditLog => ({ execs, since: "2026-11-01T00:00:00.000Z", records: 10 });
 /** The note as the audit makes it: from the runs withLoggedExecs could not place on the engine's containers. */
-const noteFor = (l: ExecAuditLog, containers: ContainerFacts[]) => execsIntoNoContainer(withLoggedExecs(containers, l).unplaced);
+const noteFor = (l: ExecAuditLog, containers: ContainerFacts[]) =>
+  execsIntoNoContainer(withLoggedExecs(containers, l).unplaced);
 
 test("names each privileged or root run into a container that is gone, with who ran it (login uid when set, else uid)", () => {
   const note = noteFor(

@@ -29,9 +29,17 @@ describe("usage errors exit 2 (never 1, which means violations)", () => {
     ["an unknown --fail-on level", ["--fail-on", "severe"], /argument 'severe' is invalid/],
     ["an unknown option", ["--bogus"], /unknown option '--bogus'/],
     ["a bad --concurrency", ["--concurrency", "0"], /--concurrency must be a whole number from 1 to 256/],
-    ["a missing stack export", ["--expect", "/nonexistent/stack.json"], /stack export \/nonexistent\/stack\.json: ENOENT/],
+    [
+      "a missing stack export",
+      ["--expect", "/nonexistent/stack.json"],
+      /stack export \/nonexistent\/stack\.json: ENOENT/,
+    ],
     // Checked before any engine is contacted (this one does not exist: that would be exit 3).
-    ["an output that cannot be written", ["-H", "unix:///nonexistent/docker.sock", "-o", "/nonexistent-hd-dir/audit.json"], /^error: option '-o, --output <file>' argument '\/nonexistent-hd-dir\/audit\.json' is invalid\. --output \/nonexistent-hd-dir\/audit\.json cannot be created: directory \/nonexistent-hd-dir does not exist\n$/],
+    [
+      "an output that cannot be written",
+      ["-H", "unix:///nonexistent/docker.sock", "-o", "/nonexistent-hd-dir/audit.json"],
+      /^error: option '-o, --output <file>' argument '\/nonexistent-hd-dir\/audit\.json' is invalid\. --output \/nonexistent-hd-dir\/audit\.json cannot be created: directory \/nonexistent-hd-dir does not exist\n$/,
+    ],
     ["a bad --timeout", ["--timeout", "0"], /--timeout must be a whole number/],
   ])("%s", async (_name, args, message) => {
     const r = await cli("audit", ...args);
@@ -65,13 +73,30 @@ describe("an engine that cannot be reached", () => {
   test("machine formats still get a report (with the errors) for CI", async () => {
     const r = await cli("audit", "-H", `unix://${join(dir, "no.sock")}`, "-f", "json");
     expect(r.code).toBe(3);
-    expect(JSON.parse(r.out)).toMatchObject({ exitCode: 3, errors: [expect.stringMatching(/engine unreachable/)], findings: [] });
+    expect(JSON.parse(r.out)).toMatchObject({
+      exitCode: 3,
+      errors: [expect.stringMatching(/engine unreachable/)],
+      findings: [],
+    });
   });
 });
 
 describe("exitCodeOf", () => {
-  const host = (over: Partial<HostAudit> = {}): HostAudit => ({ target: "t", kind: "unix", hostProbe: "none", findings: [], notes: [], durationMs: 1, ...over });
-  const report = (hosts: HostAudit[]): AuditReport => ({ tool: { name: "x", version: "0" }, startedAt: "", durationMs: 0, hosts });
+  const host = (over: Partial<HostAudit> = {}): HostAudit => ({
+    target: "t",
+    kind: "unix",
+    hostProbe: "none",
+    findings: [],
+    notes: [],
+    durationMs: 1,
+    ...over,
+  });
+  const report = (hosts: HostAudit[]): AuditReport => ({
+    tool: { name: "x", version: "0" },
+    startedAt: "",
+    durationMs: 0,
+    hosts,
+  });
   test("connection problems win over violations; violations over success", () => {
     expect(exitCodeOf(report([host(), host({ error: { problem: "ssh", message: "m" } })]), 5)).toBe(3);
     expect(exitCodeOf(report([host()]), 2)).toBe(1);

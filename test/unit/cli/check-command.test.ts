@@ -31,22 +31,30 @@ async function cli(...args: string[]): Promise<Run> {
   return { code, out: out.join(""), err: err.join("") };
 }
 
-const expectValidSarif = (log: unknown) => (expect(log) as unknown as { toBeValidSarifLog(): void }).toBeValidSarifLog();
+const expectValidSarif = (log: unknown) =>
+  (expect(log) as unknown as { toBeValidSarifLog(): void }).toBeValidSarifLog();
 
 /** Lines of the text report naming a policy and a resource. */
-const reported = (out: string, level: string, policy: string, resource: string) => new RegExp(`${level}\\s+${policy.replace(/\./g, "\\.")}\\s+${resource} \\[`).test(out);
+const reported = (out: string, level: string, policy: string, resource: string) =>
+  new RegExp(`${level}\\s+${policy.replace(/\./g, "\\.")}\\s+${resource} \\[`).test(out);
 
 describe("check --benchmark", () => {
   it("reports for the version asked: its ids in every finding and the version in the report, policy names unchanged", async () => {
     const v18 = await cli("check", INSECURE, "--benchmark", "cis-1.8.0", "-f", "json");
     expect(v18.code).toBe(1);
-    const doc = JSON.parse(v18.out) as { benchmark: { id: string; version: string }; findings: { rule: { id: string; catalogId?: string; cis?: { id: string; version: string } }; status: string }[] };
+    const doc = JSON.parse(v18.out) as {
+      benchmark: { id: string; version: string };
+      findings: { rule: { id: string; catalogId?: string; cis?: { id: string; version: string } }; status: string }[];
+    };
     expect(doc.benchmark).toEqual({ id: "cis-1.8.0", version: "1.8.0" });
     const tls = doc.findings.find((f) => f.rule.id === "cis-2.7-tcp-requires-tls" && f.status === "fail")!;
     expect(tls.rule).toMatchObject({ catalogId: "2.7", cis: { id: "2.8", version: "1.8.0" } });
     const v16 = JSON.parse((await cli("check", INSECURE, "-f", "json")).out) as typeof doc;
     expect(v16.benchmark).toEqual({ id: "cis-1.6.0", version: "1.6.0" });
-    expect(v16.findings.find((f) => f.rule.id === "cis-2.7-tcp-requires-tls")!.rule.cis).toMatchObject({ id: "2.7", version: "1.6.0" });
+    expect(v16.findings.find((f) => f.rule.id === "cis-2.7-tcp-requires-tls")!.rule.cis).toMatchObject({
+      id: "2.7",
+      version: "1.6.0",
+    });
     const text = await cli("check", INSECURE, "--benchmark", "cis-1.8.0");
     expect(text.out.split("\n")[0]).toContain("CIS Docker Benchmark v1.8.0");
   }, 120_000);
@@ -94,7 +102,9 @@ describe("check examples/insecure", () => {
     expect(reported(text.out, "advisory", "hd-containers-via-hardened-container", "web")).toBe(true);
     expect(reported(text.out, "review", "cis-5.9-only-needed-ports", "web")).toBe(true);
     expect(text.out).toContain("expired on 2024-01-31");
-    expect(text.out).toMatch(/\n\d+ mandatory violation\(s\), \d+ advisory, 0 exempted, \d+ for manual review, 0 undecided, \d+ passed/);
+    expect(text.out).toMatch(
+      /\n\d+ mandatory violation\(s\), \d+ advisory, 0 exempted, \d+ for manual review, 0 undecided, \d+ passed/,
+    );
     expect(text.out).toMatch(/web \[docker:index\/container:Container\] \(examples\/insecure\/index\.ts:\d+:\d+\)/);
   });
 
@@ -111,7 +121,9 @@ describe("check examples/insecure", () => {
     expect(privileged.properties!.tags).toEqual(expect.arrayContaining(["CIS-5.5", "cis-docker-benchmark-1.6.0"]));
     expect(privileged.locations![0]!.physicalLocation!.artifactLocation!.uri).toBe("examples/insecure/index.ts");
     expect(privileged.locations![0]!.physicalLocation!.region!.startLine).toBeGreaterThan(1);
-    expect(privileged.locations![0]!.logicalLocations![0]!.fullyQualifiedName).toBe("urn:pulumi:check::insecure-example::docker:index/container:Container::redis");
+    expect(privileged.locations![0]!.logicalLocations![0]!.fullyQualifiedName).toBe(
+      "urn:pulumi:check::insecure-example::docker:index/container:Container::redis",
+    );
     expect(run.tool.driver.rules![privileged.ruleIndex!]!.id).toBe("cis-5.5-no-privileged");
     expect(run.tool.driver.rules![privileged.ruleIndex!]!.properties!["security-severity"]).toBe("9.5");
     // Fingerprints: one per (resource, rule), identical on the next run.
@@ -128,12 +140,22 @@ describe("check examples/insecure", () => {
       expect(json.code).toBe(1);
       expect(json.out).toMatch(/mandatory violation\(s\).*\nreport written to/);
       const report = JSON.parse(readFileSync(path.join(dir, "report.json"), "utf8"));
-      expect(report.summary.mandatoryFailures).toBe(report.findings.filter((f: { status: string; enforcement: string }) => f.status === "fail" && f.enforcement === "mandatory").length);
-      expect(report.findings[0]).toMatchObject({ status: "fail", enforcement: "mandatory", rule: { cis: { version: "1.6.0" } } });
+      expect(report.summary.mandatoryFailures).toBe(
+        report.findings.filter(
+          (f: { status: string; enforcement: string }) => f.status === "fail" && f.enforcement === "mandatory",
+        ).length,
+      );
+      expect(report.findings[0]).toMatchObject({
+        status: "fail",
+        enforcement: "mandatory",
+        rule: { cis: { version: "1.6.0" } },
+      });
       const junit = await cli("check", INSECURE, "--format", "junit");
       const tests = Number(/<testsuites [^>]*tests="(\d+)"/.exec(junit.out)![1]);
       expect(junit.out.match(/<testcase /g)).toHaveLength(tests);
-      expect(Number(/<testsuites [^>]*failures="(\d+)"/.exec(junit.out)![1])).toBe(junit.out.match(/<failure /g)!.length);
+      expect(Number(/<testsuites [^>]*failures="(\d+)"/.exec(junit.out)![1])).toBe(
+        junit.out.match(/<failure /g)!.length,
+      );
       expect(junit.out).toContain('<failure type="mandatory"');
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -146,7 +168,10 @@ describe("check examples/insecure", () => {
     try {
       writeFileSync(path.join(dir, "all-advisory.json"), JSON.stringify({ all: "advisory" }));
       expect((await cli("check", INSECURE, "--config", path.join(dir, "all-advisory.json"))).code).toBe(0);
-      writeFileSync(path.join(dir, "bad.json"), JSON.stringify({ "cis-5.4-restrict-capabilities": { capabilityAllowList: "ALL" } }));
+      writeFileSync(
+        path.join(dir, "bad.json"),
+        JSON.stringify({ "cis-5.4-restrict-capabilities": { capabilityAllowList: "ALL" } }),
+      );
       const bad = await cli("check", INSECURE, "--config", path.join(dir, "bad.json"));
       expect(bad.code).toBe(2);
       expect(bad.err).toContain("capabilityAllowList: expected an array");
@@ -172,7 +197,13 @@ describe("check examples/secure", () => {
     const log = JSON.parse(run.out) as Sarif.Log;
     expectValidSarif(log);
     const exempted = log.runs[0]!.results!.find((r) => r.ruleId === "cis-5.13-read-only-rootfs")!;
-    expect(exempted.suppressions).toEqual([{ kind: "external", status: "accepted", justification: "redis writes temporary RDB files outside /data until 7.4 (expires 2031-06-30)" }]);
+    expect(exempted.suppressions).toEqual([
+      {
+        kind: "external",
+        status: "accepted",
+        justification: "redis writes temporary RDB files outside /data until 7.4 (expires 2031-06-30)",
+      },
+    ]);
     // The exempted failure stays an error result, suppressed; nothing else is an error.
     expect(log.runs[0]!.results!.filter((r) => r.level === "error" && !r.suppressions?.length)).toEqual([]);
   }, 60_000);
@@ -194,7 +225,12 @@ describe("check errors", () => {
   });
 
   it("the SARIF validator is not a tautology", () => {
-    expect(() => expectValidSarif({ version: "2.1.0", runs: [{ tool: { driver: { name: "x" } }, results: [{ message: { text: "m" }, level: "fatal" }] }] })).toThrow();
+    expect(() =>
+      expectValidSarif({
+        version: "2.1.0",
+        runs: [{ tool: { driver: { name: "x" } }, results: [{ message: { text: "m" }, level: "fatal" }] }],
+      }),
+    ).toThrow();
     expect(() => expectValidSarif({ runs: [] })).toThrow();
   });
 });
@@ -208,11 +244,19 @@ describe("check examples/web-stack (the README's main command)", () => {
     expect(run.code).toBe(0);
     expect(run.out).toMatch(/Would deploy 20 resource\(s\) \(all declared: components, their children, providers\):/);
     // The components and what they create, children indented under their component.
-    expect(run.out).toMatch(/\n  hardened-docker:index:HardenedHost +docker-host\n    command:remote:Command +docker-host-data-root\n/);
-    expect(run.out).toMatch(/\n  hardened-docker:index:SecureDaemon +daemon\n(    .*\n)*    pulumi:providers:docker +daemon-provider\n/);
-    expect(run.out).toMatch(/\n    docker:index\/container:Container +redis\n    command:remote:Command +redis-pids-limit\n/);
+    expect(run.out).toMatch(
+      /\n  hardened-docker:index:HardenedHost +docker-host\n    command:remote:Command +docker-host-data-root\n/,
+    );
+    expect(run.out).toMatch(
+      /\n  hardened-docker:index:SecureDaemon +daemon\n(    .*\n)*    pulumi:providers:docker +daemon-provider\n/,
+    );
+    expect(run.out).toMatch(
+      /\n    docker:index\/container:Container +redis\n    command:remote:Command +redis-pids-limit\n/,
+    );
     expect(run.out).toMatch(/\n  docker:index\/volume:Volume +redis-data\n/);
-    expect(run.out).toMatch(/\n0 mandatory violation\(s\), 0 advisory, 1 exempted, \d+ for manual review, 0 undecided, [1-9]\d* passed, \d+ not applicable — 14 resource\(s\) judged of 20 declared\n/);
+    expect(run.out).toMatch(
+      /\n0 mandatory violation\(s\), 0 advisory, 1 exempted, \d+ for manual review, 0 undecided, [1-9]\d* passed, \d+ not applicable — 14 resource\(s\) judged of 20 declared\n/,
+    );
     // The one documented exemption, on the SecureDaemon (the pack judges the daemon.json it will write).
     expect(reported(run.out, "exempted", "cis-2.12-authorization-plugin-guards-client-commands", "daemon")).toBe(true);
     expect(run.out).toContain("No authorization plugin is packaged for this distribution yet");
@@ -231,9 +275,16 @@ describe("check examples/web-stack (the README's main command)", () => {
   it("reads the stack's config file, and fails clearly on a bad value", async () => {
     const dir = mkdtempSync(path.join(ROOT, "examples", ".tmp-web-stack-"));
     try {
-      for (const f of ["Pulumi.yaml", "index.ts"]) writeFileSync(path.join(dir, f), readFileSync(path.join(ROOT, "examples/web-stack", f), "utf8").replace(/\.\.\/\.\.\/src/g, "../../src"));
+      for (const f of ["Pulumi.yaml", "index.ts"])
+        writeFileSync(
+          path.join(dir, f),
+          readFileSync(path.join(ROOT, "examples/web-stack", f), "utf8").replace(/\.\.\/\.\.\/src/g, "../../src"),
+        );
       // A stack that publishes the app on every interface: the component refuses it, check says so.
-      writeFileSync(path.join(dir, "Pulumi.wide.yaml"), "config:\n  web-stack:privateAddress: 0.0.0.0\n  web-stack:sshPrivateKey:\n    secure: v1:AAAA:BBBB\n");
+      writeFileSync(
+        path.join(dir, "Pulumi.wide.yaml"),
+        "config:\n  web-stack:privateAddress: 0.0.0.0\n  web-stack:sshPrivateKey:\n    secure: v1:AAAA:BBBB\n",
+      );
       const wide = await cli("check", path.relative(process.cwd(), dir), "--stack", "wide");
       expect(wide.code).toBe(2);
       expect(wide.err).toMatch(/ports\[0\]\.hostIp.*0\.0\.0\.0.*5\.14/s);
@@ -273,21 +324,30 @@ new SecureDaemon("edge-daemon", { connection, exemptions: [{ rule: "hd-ssh-host-
   };
 
   it("lists HardenedHost's and SecureDaemon's own exemptions (no label carries them) as exempted", async () => {
-    await inTempProgram(program(', { rule: "2.12", reason: "no authorization plugin packaged here", expires: "2027-03-31" }'), async (dir) => {
-      const run = await cli("check", dir, "--now", "2026-11-28");
-      expect(run.err).toBe("");
-      expect(run.code).toBe(0);
-      expect(run.out).toMatch(/\n0 mandatory violation\(s\), 0 advisory, 4 exempted/);
-      expect(reported(run.out, "exempted", "hd-component-exemptions", "edge")).toBe(true);
-      expect(run.out).toContain('HardenedHost "edge": exemption for 1.1.1 (until 2027-01-31, reason: root disk only on this cloud instance type): CIS 1.1.1');
-      expect(run.out).toContain('HardenedHost "edge": exemption for hd-ssh-host-key (with no expiry date');
-      expect(run.out).toContain('SecureDaemon "edge-daemon": exemption for hd-ssh-host-key (with no expiry date');
-      expect(reported(run.out, "exempted", "cis-2.12-authorization-plugin-guards-client-commands", "edge-daemon")).toBe(true);
-    });
+    await inTempProgram(
+      program(', { rule: "2.12", reason: "no authorization plugin packaged here", expires: "2027-03-31" }'),
+      async (dir) => {
+        const run = await cli("check", dir, "--now", "2026-11-28");
+        expect(run.err).toBe("");
+        expect(run.code).toBe(0);
+        expect(run.out).toMatch(/\n0 mandatory violation\(s\), 0 advisory, 4 exempted/);
+        expect(reported(run.out, "exempted", "hd-component-exemptions", "edge")).toBe(true);
+        expect(run.out).toContain(
+          'HardenedHost "edge": exemption for 1.1.1 (until 2027-01-31, reason: root disk only on this cloud instance type): CIS 1.1.1',
+        );
+        expect(run.out).toContain('HardenedHost "edge": exemption for hd-ssh-host-key (with no expiry date');
+        expect(run.out).toContain('SecureDaemon "edge-daemon": exemption for hd-ssh-host-key (with no expiry date');
+        expect(
+          reported(run.out, "exempted", "cis-2.12-authorization-plugin-guards-client-commands", "edge-daemon"),
+        ).toBe(true);
+      },
+    );
   }, 60_000);
 
   it("a transformation that changes a component's command after the component checked it is caught", async () => {
-    const transformed = program(', { rule: "2.12", reason: "no authorization plugin packaged here", expires: "2027-03-31" }').replace(
+    const transformed = program(
+      ', { rule: "2.12", reason: "no authorization plugin packaged here", expires: "2027-03-31" }',
+    ).replace(
       'import { HardenedHost, SecureDaemon } from "../../src";',
       `import * as pulumi from "@pulumi/pulumi";
 import { HardenedHost, SecureDaemon } from "../../src";
@@ -299,7 +359,9 @@ pulumi.runtime.registerStackTransformation((a) => (a.name.endsWith("-apply") ? {
       expect(run.err).toBe("");
       expect(run.out).toMatch(/\n0 mandatory violation\(s\), 1 advisory,/);
       expect(reported(run.out, "advisory", "hd-component-commands-intact", "edge-daemon-apply")).toBe(true);
-      expect(run.out).toContain('SecureDaemon "edge-daemon": its command "edge-daemon-apply" does not run what the component built and checked');
+      expect(run.out).toContain(
+        'SecureDaemon "edge-daemon": its command "edge-daemon-apply" does not run what the component built and checked',
+      );
     });
   }, 60_000);
 
@@ -320,7 +382,10 @@ describe("the repository's Pulumi.yaml", () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { load } = require("js-yaml") as typeof import("js-yaml");
     const top = load(readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8")) as Record<string, unknown>;
-    const own = load(readFileSync(path.join(ROOT, "examples/web-stack/Pulumi.yaml"), "utf8")) as Record<string, unknown>;
+    const own = load(readFileSync(path.join(ROOT, "examples/web-stack/Pulumi.yaml"), "utf8")) as Record<
+      string,
+      unknown
+    >;
     expect(top.main).toBe("examples/web-stack/");
     expect({ ...top, main: undefined }).toEqual({ ...own, main: undefined });
   });
@@ -339,7 +404,8 @@ async function inProject(files: Record<string, string>, run: (dir: string) => Pr
 
 const NODE_PROJECT = "name: usage\nruntime: nodejs\n";
 /** A program that leaves a mark when it runs: usage errors must be found before it does. */
-const MARKING_PROGRAM = 'import { writeFileSync } from "fs";\nimport * as path from "path";\nwriteFileSync(path.join(__dirname, "ran"), "yes");\n';
+const MARKING_PROGRAM =
+  'import { writeFileSync } from "fs";\nimport * as path from "path";\nwriteFileSync(path.join(__dirname, "ran"), "yes");\n';
 
 describe("check usage errors: exit 2 (1 means violations), one message, nothing run", () => {
   const out = mkdtempSync(path.join(tmpdir(), "hd-check-out-"));
@@ -356,7 +422,11 @@ describe("check usage errors: exit 2 (1 means violations), one message, nothing 
     ["a timeout beyond what a timer holds", ["--timeout", "9999999"], /at most 86400/],
     ["an unknown option", ["--bogus"], /unknown option '--bogus'/],
     ["a stack name that is no name", ["--stack", "../../etc"], /--stack must be a stack name/],
-    ["an output in a directory that does not exist", ["-o", "/nonexistent-hd-dir/report.sarif"], /--output \/nonexistent-hd-dir\/report\.sarif cannot be created: directory \/nonexistent-hd-dir does not exist/],
+    [
+      "an output in a directory that does not exist",
+      ["-o", "/nonexistent-hd-dir/report.sarif"],
+      /--output \/nonexistent-hd-dir\/report\.sarif cannot be created: directory \/nonexistent-hd-dir does not exist/,
+    ],
   ])("%s", async (_name, args, message) => {
     await inProject({ "Pulumi.yaml": NODE_PROJECT, "index.ts": MARKING_PROGRAM }, async (dir) => {
       const run = await cli("check", dir, ...args);
@@ -378,7 +448,18 @@ describe("check usage errors: exit 2 (1 means violations), one message, nothing 
 
   it("valid values pass: a leap day, a date-time with an offset, a writable output", async () => {
     await inProject({ "Pulumi.yaml": NODE_PROJECT, "index.ts": MARKING_PROGRAM }, async (dir) => {
-      const run = await cli("check", dir, "--now", "2032-02-29", "--timeout", "30", "-o", path.join(out, "r.json"), "-f", "json");
+      const run = await cli(
+        "check",
+        dir,
+        "--now",
+        "2032-02-29",
+        "--timeout",
+        "30",
+        "-o",
+        path.join(out, "r.json"),
+        "-f",
+        "json",
+      );
       expect(run.err).toBe("");
       expect(run.code).toBe(0);
       expect(existsSync(path.join(dir, "ran"))).toBe(true);
@@ -391,7 +472,19 @@ describe("check usage errors: exit 2 (1 means violations), one message, nothing 
     expect(parseDate("2032-02-29").toISOString()).toBe("2032-02-29T00:00:00.000Z");
     expect(parseDate("2031-02-28T12:30").toISOString()).toBe("2031-02-28T12:30:00.000Z");
     expect(parseDate("2031-02-28T12:30:00+02:00").toISOString()).toBe("2031-02-28T10:30:00.000Z");
-    for (const bad of ["2031-02-29", "2031-04-31", "2031-13-01", "2031-00-10", "2031-2-3", "31-02-03", "2031-02-28T12:60", "2031-02-28T12:00:00+25:00", "1e12", ""]) expect(() => parseDate(bad)).toThrow(/--now must be a real date/);
+    for (const bad of [
+      "2031-02-29",
+      "2031-04-31",
+      "2031-13-01",
+      "2031-00-10",
+      "2031-2-3",
+      "31-02-03",
+      "2031-02-28T12:60",
+      "2031-02-28T12:00:00+25:00",
+      "1e12",
+      "",
+    ])
+      expect(() => parseDate(bad)).toThrow(/--now must be a real date/);
   });
 
   it("--version and -V print package.json's version and exit 0; no command, or an unknown one, exits 2", async () => {
@@ -423,12 +516,15 @@ describe("check takes Node.js Pulumi projects only, and says why not", () => {
     ["runtime: go\n", 'declares runtime "go" (Go)'],
     ["description: no runtime\n", "declares no runtime"],
   ])("Pulumi.yaml with %j", async (runtime, message) => {
-    await inProject({ "Pulumi.yaml": `name: other\n${runtime}`, "__main__.py": "import pulumi\n", "index.ts": MARKING_PROGRAM }, async (dir) => {
-      const run = await cli("check", dir);
-      expect([run.code, run.out]).toEqual([2, ""]);
-      expect(run.err).toContain(message);
-      expect(existsSync(path.join(dir, "ran"))).toBe(false);
-    });
+    await inProject(
+      { "Pulumi.yaml": `name: other\n${runtime}`, "__main__.py": "import pulumi\n", "index.ts": MARKING_PROGRAM },
+      async (dir) => {
+        const run = await cli("check", dir);
+        expect([run.code, run.out]).toEqual([2, ""]);
+        expect(run.err).toContain(message);
+        expect(existsSync(path.join(dir, "ran"))).toBe(false);
+      },
+    );
   });
 
   it("--stack NAME needs Pulumi.NAME.yaml; the default stack needs none", async () => {
@@ -446,7 +542,15 @@ describe("check takes Node.js Pulumi projects only, and says why not", () => {
 
 describe("a failing program is reported at the user's line", () => {
   it("a throw: file:line:column of the TypeScript source (type-only lines before it count), and the message", async () => {
-    const program = ["interface Sizes {", "  memory: string;", "  cpus: number;", "}", "const sizes: Sizes = { memory: \"1Gi\", cpus: 1 };", "if (sizes.cpus) throw new Error(\"no host configured\");", ""].join("\n");
+    const program = [
+      "interface Sizes {",
+      "  memory: string;",
+      "  cpus: number;",
+      "}",
+      'const sizes: Sizes = { memory: "1Gi", cpus: 1 };',
+      'if (sizes.cpus) throw new Error("no host configured");',
+      "",
+    ].join("\n");
     await inProject({ "Pulumi.yaml": NODE_PROJECT, "index.ts": program }, async (dir) => {
       const run = await cli("check", dir);
       expect(run.code).toBe(2);
@@ -468,7 +572,11 @@ describe("a failing program is reported at the user's line", () => {
     await inProject({ "Pulumi.yaml": NODE_PROJECT, "index.ts": program }, async (dir) => {
       const run = await cli("check", dir);
       expect(run.code).toBe(2);
-      expect(run.err).toMatch(new RegExp(`^hardened-docker check: the program failed: ${dir.split(path.sep).join("/").replace(/\./g, "\\.")}/index\\.ts:3:1: web: invalid arguments:\n  - memory: is required`));
+      expect(run.err).toMatch(
+        new RegExp(
+          `^hardened-docker check: the program failed: ${dir.split(path.sep).join("/").replace(/\./g, "\\.")}/index\\.ts:3:1: web: invalid arguments:\n  - memory: is required`,
+        ),
+      );
       expect(run.out).not.toContain("has no docker.Container child");
       expect(run.out).not.toMatch(/^[✗?~!] /m);
       // Nothing of the refused component is deployed.
@@ -476,7 +584,9 @@ describe("a failing program is reported at the user's line", () => {
       expect(run.out).toContain("— 0 resource(s) judged of 0 declared");
       const sarif = JSON.parse((await cli("check", dir, "-f", "sarif")).out) as Sarif.Log;
       expect(sarif.runs[0]!.results).toEqual([]);
-      expect(sarif.runs[0]!.invocations![0]!.toolExecutionNotifications![0]!.message.text).toMatch(/index\.ts:3:1: web: invalid arguments/);
+      expect(sarif.runs[0]!.invocations![0]!.toolExecutionNotifications![0]!.message.text).toMatch(
+        /index\.ts:3:1: web: invalid arguments/,
+      );
     });
   }, 60_000);
 });
@@ -499,10 +609,17 @@ describe("SARIF links: where a viewer sends people", () => {
         const anchor = /#(.*)$/.exec(r.helpUri!)?.[1];
         expect(["README.md", "docs/cis-coverage.md"]).toContain(path.relative(ROOT, file).split(path.sep).join("/"));
         // Headings' anchors as GitHub makes them.
-        const anchors = [...readFileSync(file, "utf8").matchAll(/^#+ (.*)$/gm)].map((m) => m[1]!.toLowerCase().replace(/[^a-z0-9 -]/g, "").replace(/ /g, "-"));
+        const anchors = [...readFileSync(file, "utf8").matchAll(/^#+ (.*)$/gm)].map((m) =>
+          m[1]!
+            .toLowerCase()
+            .replace(/[^a-z0-9 -]/g, "")
+            .replace(/ /g, "-"),
+        );
         if (anchor) expect(anchors).toContain(anchor);
       }
     }
-    expect(rules.filter((r) => !r.properties?.cis).map((r) => r.id)).toEqual(expect.arrayContaining(["hd-containers-via-hardened-container", "hd-exemptions-valid"]));
+    expect(rules.filter((r) => !r.properties?.cis).map((r) => r.id)).toEqual(
+      expect.arrayContaining(["hd-containers-via-hardened-container", "hd-exemptions-valid"]),
+    );
   }, 60_000);
 });

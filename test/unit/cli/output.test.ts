@@ -13,9 +13,14 @@ import { runCli } from "../../../src/cli/main";
 const ROOT = path.join(__dirname, "../../..");
 
 /** The CLI as a user runs it, its stdout a pipe whose reader is gone before anything is written. */
-function runWithClosedStdout(args: string[]): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> {
+function runWithClosedStdout(
+  args: string[],
+): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["-r", "tsx/cjs", path.join(ROOT, "src/cli/main.ts"), ...args], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, ["-r", "tsx/cjs", path.join(ROOT, "src/cli/main.ts"), ...args], {
+      cwd: ROOT,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     child.stdout.destroy(); // `| head` that has read enough
     let stderr = "";
     child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
@@ -43,7 +48,9 @@ describe("a reader that closes the pipe early (EPIPE)", () => {
 
 describe("control characters from the program never reach the text report raw", () => {
   it("printable escapes C0, DEL, C1, line separators and bidi overrides; keeps newlines only when asked", () => {
-    expect(printable("a\nb\rc\td\u001b[31me\u007f\u0085\u2028\u202eok")).toBe("a\\nb\\rc\\td\\u{001b}[31me\\u{007f}\\u{0085}\\u{2028}\\u{202e}ok");
+    expect(printable("a\nb\rc\td\u001b[31me\u007f\u0085\u2028\u202eok")).toBe(
+      "a\\nb\\rc\\td\\u{001b}[31me\\u{007f}\\u{0085}\\u{2028}\\u{202e}ok",
+    );
     expect(printable("line one\nline two\u001b", { keepNewlines: true })).toBe("line one\nline two\\u{001b}");
     expect(printable("redis-0 ✓ é")).toBe("redis-0 ✓ é");
   });
@@ -66,7 +73,7 @@ describe("control characters from the program never reach the text report raw", 
     const lines = text.split("\n");
     expect(lines.filter((l) => l.startsWith("✗ ") || l.startsWith("ERROR "))).toEqual([
       "ERROR boom",
-      '✗ advisory  cis-5.4-restrict-capabilities  web\\n✗ MANDATORY cis-5.5-no-privileged  fake [docker:index/container:Container] [docker:index/container:Container]',
+      "✗ advisory  cis-5.4-restrict-capabilities  web\\n✗ MANDATORY cis-5.5-no-privileged  fake [docker:index/container:Container] [docker:index/container:Container]",
     ]);
     expect(text).toContain("\n  docker:index/container:Container  web\\n✗ MANDATORY");
     // A message's own lines stay, indented under its heading; its escape sequences do not.
@@ -80,9 +87,15 @@ describe("control characters from the program never reach the text report raw", 
     const dir = mkdtempSync(path.join(ROOT, "examples", ".tmp-names-"));
     try {
       writeFileSync(path.join(dir, "Pulumi.yaml"), "name: names\nruntime: nodejs\n");
-      writeFileSync(path.join(dir, "index.ts"), 'import * as docker from "@pulumi/docker";\nnew docker.Network("net\\n✗ MANDATORY forged\\u001b[2J", { internal: true });\n');
+      writeFileSync(
+        path.join(dir, "index.ts"),
+        'import * as docker from "@pulumi/docker";\nnew docker.Network("net\\n✗ MANDATORY forged\\u001b[2J", { internal: true });\n',
+      );
       let out = "";
-      const code = await runCli(["check", path.relative(process.cwd(), dir)], { out: (t) => (out += t), err: () => undefined });
+      const code = await runCli(["check", path.relative(process.cwd(), dir)], {
+        out: (t) => (out += t),
+        err: () => undefined,
+      });
       expect(code).toBe(0);
       expect(out).not.toMatch(/^✗ MANDATORY forged/m);
       expect(out).toContain("net\\n✗ MANDATORY forged\\u{001b}[2J");

@@ -28,9 +28,15 @@ describe("hardened-docker rules", () => {
   it("--benchmark cis-1.8.0 lists that version's items by its ids (section 2: 2.1–2.19), each with its stable key", async () => {
     const { code, out } = await cli("rules", "--benchmark", "cis-1.8.0", "--section", "2", "--format", "json");
     expect(code).toBe(0);
-    const rules = (JSON.parse(out) as { id: string; key: string; benchmark: string; title: string }[]).filter((r) => !r.key.startsWith("hd-"));
+    const rules = (JSON.parse(out) as { id: string; key: string; benchmark: string; title: string }[]).filter(
+      (r) => !r.key.startsWith("hd-"),
+    );
     expect(rules.map((r) => r.id)).toEqual(Array.from({ length: 19 }, (_, i) => `2.${i + 1}`));
-    expect(rules.find((r) => r.id === "2.7")).toMatchObject({ key: "2.6.1", title: "Storage driver is not devicemapper", benchmark: "cis-1.8.0" });
+    expect(rules.find((r) => r.id === "2.7")).toMatchObject({
+      key: "2.6.1",
+      title: "Storage driver is not devicemapper",
+      benchmark: "cis-1.8.0",
+    });
     expect(rules.find((r) => r.id === "2.13")).toMatchObject({ key: "2.12" });
     const table = await cli("rules", "-b", "cis-1.8.0", "-s", "2");
     expect(table.out).toContain("2.13 (key 2.12)");
@@ -46,7 +52,9 @@ describe("hardened-docker rules", () => {
   it("--section filters and orders ids numerically", async () => {
     const { code, out } = await cli("rules", "--section", "5", "--format", "json");
     expect(code).toBe(0);
-    const ids = (JSON.parse(out) as { id: string; section: number }[]).filter((r) => !r.id.startsWith("hd-")).map((r) => r.id);
+    const ids = (JSON.parse(out) as { id: string; section: number }[])
+      .filter((r) => !r.id.startsWith("hd-"))
+      .map((r) => r.id);
     expect(ids).toHaveLength(32);
     expect(ids.indexOf("5.9")).toBeLessThan(ids.indexOf("5.10"));
   });

@@ -15,7 +15,8 @@ const ROOT = path.join(__dirname, "../../..");
 const { cliArgs } = require(path.join(ROOT, "scripts/start.js")) as { cliArgs(args: string[]): string[] };
 
 /** A stand-in CLI: prints its arguments as JSON and exits with the code given in EXIT_CODE. */
-const STAND_IN = 'process.stdout.write(JSON.stringify(process.argv.slice(2)) + "\\n"); process.exitCode = Number(process.env.EXIT_CODE ?? 0);';
+const STAND_IN =
+  'process.stdout.write(JSON.stringify(process.argv.slice(2)) + "\\n"); process.exitCode = Number(process.env.EXIT_CODE ?? 0);';
 const BUILD = `const fs = require("fs"); fs.mkdirSync("dist/cli", { recursive: true }); fs.writeFileSync("dist/cli/main.js", ${JSON.stringify(STAND_IN)}); fs.appendFileSync("builds.log", "build\\n");`;
 
 describe("npm start", () => {
@@ -28,14 +29,34 @@ describe("npm start", () => {
     writeFileSync(path.join(root, "src/index.ts"), "export {};\n");
     mkdirSync(path.join(root, "dep"));
     writeFileSync(path.join(root, "dep/package.json"), JSON.stringify({ name: "dep", version: "1.0.0" }));
-    writeFileSync(path.join(root, "package.json"), JSON.stringify({ name: "fresh-clone", version: "1.0.0", private: true, scripts: { start: "node scripts/start.js", build: `node -e ${JSON.stringify(BUILD)}` }, dependencies: { dep: "file:dep" } }));
-    const lock = spawnSync("npm", ["install", "--package-lock-only", "--no-audit", "--no-fund", "--offline"], { cwd: root, encoding: "utf8" });
+    writeFileSync(
+      path.join(root, "package.json"),
+      JSON.stringify({
+        name: "fresh-clone",
+        version: "1.0.0",
+        private: true,
+        scripts: { start: "node scripts/start.js", build: `node -e ${JSON.stringify(BUILD)}` },
+        dependencies: { dep: "file:dep" },
+      }),
+    );
+    const lock = spawnSync("npm", ["install", "--package-lock-only", "--no-audit", "--no-fund", "--offline"], {
+      cwd: root,
+      encoding: "utf8",
+    });
     expect(lock.status).toBe(0);
   }, 60_000);
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-  const start = (args: string[], env: Record<string, string> = {}) => spawnSync("npm", ["start", "--silent", "--", ...args], { cwd: root, encoding: "utf8", env: { ...process.env, ...env } });
-  const builds = () => (existsSync(path.join(root, "builds.log")) ? readFileSync(path.join(root, "builds.log"), "utf8").split("\n").filter(Boolean).length : 0);
+  const start = (args: string[], env: Record<string, string> = {}) =>
+    spawnSync("npm", ["start", "--silent", "--", ...args], {
+      cwd: root,
+      encoding: "utf8",
+      env: { ...process.env, ...env },
+    });
+  const builds = () =>
+    existsSync(path.join(root, "builds.log"))
+      ? readFileSync(path.join(root, "builds.log"), "utf8").split("\n").filter(Boolean).length
+      : 0;
 
   it("on a fresh clone: installs, builds, then runs check examples/web-stack with the extra arguments; stdout is the report alone", () => {
     expect(existsSync(path.join(root, "node_modules"))).toBe(false);
@@ -75,13 +96,23 @@ describe("npm start", () => {
 
   it("arguments that start with a subcommand are the whole command", () => {
     expect(cliArgs([])).toEqual(["check", "examples/web-stack"]);
-    expect(cliArgs(["-f", "sarif", "-o", "results.sarif"])).toEqual(["check", "examples/web-stack", "-f", "sarif", "-o", "results.sarif"]);
+    expect(cliArgs(["-f", "sarif", "-o", "results.sarif"])).toEqual([
+      "check",
+      "examples/web-stack",
+      "-f",
+      "sarif",
+      "-o",
+      "results.sarif",
+    ]);
     expect(cliArgs(["check", "examples/insecure"])).toEqual(["check", "examples/insecure"]);
     expect(cliArgs(["rules", "--section", "5"])).toEqual(["rules", "--section", "5"]);
     expect(cliArgs(["--version"])).toEqual(["--version"]);
   });
 
   it("package.json runs it", () => {
-    expect((JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts.start).toBe("node scripts/start.js");
+    expect(
+      (JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts
+        .start,
+    ).toBe("node scripts/start.js");
   });
 });

@@ -5,16 +5,24 @@ import { commandDigest } from "../../../src/scripts/command-digest";
 
 installMocks();
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { CommandDigests } = require("../../../src/components/command-digests") as typeof import("../../../src/components/command-digests");
+const { CommandDigests } =
+  require("../../../src/components/command-digests") as typeof import("../../../src/components/command-digests");
 
-const isSecret = (o: pulumi.Output<unknown>): Promise<boolean> => (o as unknown as { isSecret: Promise<boolean> }).isSecret;
+const isSecret = (o: pulumi.Output<unknown>): Promise<boolean> =>
+  (o as unknown as { isSecret: Promise<boolean> }).isSecret;
 
 describe("CommandDigests", () => {
   it("digests the args as resolved, Outputs nested in arrays and objects included, and returns the args unchanged", async () => {
     const digests = new CommandDigests();
     const id = pulumi.output("c".repeat(64));
     const args = {
-      connection: { host: pulumi.output("10.0.0.5"), port: 22, user: "root", hostKey: "ssh-ed25519 AAAA", privateKey: pulumi.secret("key") },
+      connection: {
+        host: pulumi.output("10.0.0.5"),
+        port: 22,
+        user: "root",
+        hostKey: "ssh-ed25519 AAAA",
+        privateKey: pulumi.secret("key"),
+      },
       create: id.apply((i) => `docker update -- '${i}'`),
       triggers: [id, 64],
       environment: { DOCKER_HOST: pulumi.output("unix:///run/docker.sock") },
@@ -49,13 +57,32 @@ describe("commandDigest", () => {
 
   it("is the same for the same content: key order, absent vs null, the provider's own outputs and the private key do not count", () => {
     const d = commandDigest(base);
-    expect(commandDigest({ connection: { hostKey: "k", user: "root", port: 22, host: "h", privateKey: "x", dialErrorLimit: 10 }, triggers: ["a", 1], create: "echo", update: null } as never)).toBe(d);
+    expect(
+      commandDigest({
+        connection: { hostKey: "k", user: "root", port: 22, host: "h", privateKey: "x", dialErrorLimit: 10 },
+        triggers: ["a", 1],
+        create: "echo",
+        update: null,
+      } as never),
+    ).toBe(d);
     expect(commandDigest({ ...base, stdout: "done", addPreviousOutputInEnv: false } as never)).toBe(d);
   });
 
   it("changes with anything that decides what runs", () => {
     const d = commandDigest(base);
-    for (const edit of [{ create: "echo x" }, { delete: "rm" }, { update: "x" }, { stdin: "s" }, { interpreter: ["/bin/bash", "-c"] }, { dir: "/" }, { environment: { A: "1" } }, { logging: "none" }, { triggers: ["a", 2] }, { connection: { ...base.connection, host: "other" } }, { connection: { ...base.connection, hostKey: undefined } }])
+    for (const edit of [
+      { create: "echo x" },
+      { delete: "rm" },
+      { update: "x" },
+      { stdin: "s" },
+      { interpreter: ["/bin/bash", "-c"] },
+      { dir: "/" },
+      { environment: { A: "1" } },
+      { logging: "none" },
+      { triggers: ["a", 2] },
+      { connection: { ...base.connection, host: "other" } },
+      { connection: { ...base.connection, hostKey: undefined } },
+    ])
       expect({ edit, same: commandDigest({ ...base, ...edit }) === d }).toEqual({ edit, same: false });
   });
 });

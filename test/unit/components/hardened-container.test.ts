@@ -1,20 +1,35 @@
 import * as pulumi from "@pulumi/pulumi";
-import { byType, installMocks, plainParts, recorded, refusalOf, resetRecorded, SECRET_SIG, settle, SIG_KEY, valueOf } from "../../harness/pulumi-mocks";
+import {
+  byType,
+  installMocks,
+  plainParts,
+  recorded,
+  refusalOf,
+  resetRecorded,
+  SECRET_SIG,
+  settle,
+  SIG_KEY,
+  valueOf,
+} from "../../harness/pulumi-mocks";
 
 installMocks();
 // Code under test is imported after setMocks (see design.md).
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { HardenedContainer, planHardenedContainer, checkResolvedImage } = require("../../../src/components/hardened-container") as typeof import("../../../src/components/hardened-container");
+const { HardenedContainer, planHardenedContainer, checkResolvedImage } =
+  require("../../../src/components/hardened-container") as typeof import("../../../src/components/hardened-container");
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { HardenedNetwork } = require("../../../src/components/hardened-network") as typeof import("../../../src/components/hardened-network");
+const { HardenedNetwork } =
+  require("../../../src/components/hardened-network") as typeof import("../../../src/components/hardened-network");
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { exemptionsFromLabels } = require("../../../src/exemptions") as typeof import("../../../src/exemptions");
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { RULE_IDS } = require("../../../src/rules/catalog") as typeof import("../../../src/rules/catalog");
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { renderHostPidsLimitCommand } = require("../../../src/scripts/pids-limit") as typeof import("../../../src/scripts/pids-limit");
+const { renderHostPidsLimitCommand } =
+  require("../../../src/scripts/pids-limit") as typeof import("../../../src/scripts/pids-limit");
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { hostCommand } = require("../../../src/components/ssh-connection") as typeof import("../../../src/components/ssh-connection");
+const { hostCommand } =
+  require("../../../src/components/ssh-connection") as typeof import("../../../src/components/ssh-connection");
 
 type Args = import("../../../src/components/hardened-container").HardenedContainerArgs;
 
@@ -102,12 +117,18 @@ describe("HardenedContainer defaults", () => {
       } catch (err) {
         message = (err as Error).message;
       }
-      expect(message).toContain(`api: invalid arguments:\n  - ${given}: the docker provider "remote" does not tell HardenedContainer which engine it reaches`);
+      expect(message).toContain(
+        `api: invalid arguments:\n  - ${given}: the docker provider "remote" does not tell HardenedContainer which engine it reaches`,
+      );
       expect(message).toMatch(/Give hostConnection .* or dockerHost /);
     }
     expect(byType("command:local:Command")).toEqual([]);
 
-    const hc = new HardenedContainer("api", { ...base, dockerHost: "ssh://deploy@10.0.0.5" }, { providers: { docker: provider } });
+    const hc = new HardenedContainer(
+      "api",
+      { ...base, dockerHost: "ssh://deploy@10.0.0.5" },
+      { providers: { docker: provider } },
+    );
     await valueOf(hc.containerId);
     await valueOf(hc.pidsLimitCommand.create as pulumi.Output<string>);
     await settle();
@@ -120,7 +141,9 @@ describe("HardenedContainer defaults", () => {
 
   it("refuses published ports when every network is internal (the engine would publish nothing)", async () => {
     const internal = new HardenedNetwork("internal-only");
-    expect(() => new HardenedContainer("api", { ...base, networks: [internal] })).toThrow(/ports: published ports are unreachable when every network is internal/);
+    expect(() => new HardenedContainer("api", { ...base, networks: [internal] })).toThrow(
+      /ports: published ports are unreachable when every network is internal/,
+    );
     const worker = new HardenedContainer("worker", { ...base, ports: [], networks: [internal] });
     await valueOf(worker.containerId);
     await settle();
@@ -152,7 +175,15 @@ describe("HardenedContainer override paths", () => {
     expect(c.capabilities).toEqual({ drops: ["ALL"], adds: ["NET_BIND_SERVICE", "CHOWN"] });
     expect(c.tmpfs).toEqual({ "/tmp": "rw,noexec,nosuid,nodev,size=67108864" });
     expect(c.volumes).toEqual([{ volumeName: "data", containerPath: "/data", readOnly: false }]);
-    expect(c.mounts).toEqual([{ type: "bind", source: "/srv/config", target: "/config", readOnly: true, bindOptions: { propagation: "rprivate" } }]);
+    expect(c.mounts).toEqual([
+      {
+        type: "bind",
+        source: "/srv/config",
+        target: "/config",
+        readOnly: true,
+        bindOptions: { propagation: "rprivate" },
+      },
+    ]);
     expect(c.restart).toBe("no");
     expect(c.maxRetryCount).toBeUndefined();
     expect(c.cpus).toBe("0.5");
@@ -164,9 +195,24 @@ describe("HardenedContainer override paths", () => {
     ["a dangerous capability", { capAdd: ["SYS_ADMIN"] }, "5.4", /capAdd: .*SYS_ADMIN.* breaks CIS 5\.4/],
     ["root user", { user: "root" }, "4.1", /user: "root" breaks CIS 4\.1/],
     ["uid 0", { user: "0:0" }, "4.1", /user: "0:0" breaks CIS 4\.1/],
-    ["a wildcard host address", { ports: [{ internal: 80, external: 8080, hostIp: "0.0.0.0" }] }, "5.14", /ports\[0\]\.hostIp: "0\.0\.0\.0" breaks CIS 5\.14/],
-    ["an IPv6 wildcard", { ports: [{ internal: 80, external: 8080, hostIp: "::" }] }, "5.14", /ports\[0\]\.hostIp: "::" breaks CIS 5\.14/],
-    ["a privileged host port", { ports: [{ internal: 80, external: 80, hostIp: "10.0.0.5" }] }, "5.8", /ports\[0\]\.external: 80 breaks CIS 5\.8/],
+    [
+      "a wildcard host address",
+      { ports: [{ internal: 80, external: 8080, hostIp: "0.0.0.0" }] },
+      "5.14",
+      /ports\[0\]\.hostIp: "0\.0\.0\.0" breaks CIS 5\.14/,
+    ],
+    [
+      "an IPv6 wildcard",
+      { ports: [{ internal: 80, external: 8080, hostIp: "::" }] },
+      "5.14",
+      /ports\[0\]\.hostIp: "::" breaks CIS 5\.14/,
+    ],
+    [
+      "a privileged host port",
+      { ports: [{ internal: 80, external: 80, hostIp: "10.0.0.5" }] },
+      "5.8",
+      /ports\[0\]\.external: 80 breaks CIS 5\.8/,
+    ],
     ["no healthcheck", { healthcheck: undefined }, "5.27", /healthcheck: .* breaks CIS 5\.27/],
     ["host pid namespace", { hostNamespaces: { pid: true } }, "5.16", /hostNamespaces\.pid: "host" breaks CIS 5\.16/],
     ["host ipc namespace", { hostNamespaces: { ipc: true } }, "5.17", /hostNamespaces\.ipc: "host" breaks CIS 5\.17/],
@@ -175,18 +221,36 @@ describe("HardenedContainer override paths", () => {
     ["apparmor unconfined", { apparmorProfile: "unconfined" }, "5.2", /apparmorProfile: .* breaks CIS 5\.2\b/],
     ["no-new-privileges off", { noNewPrivileges: false }, "5.26", /noNewPrivileges: .* breaks CIS 5\.26/],
     ["a cgroup parent", { cgroupParent: "/custom" }, "5.25", /cgroupParent: "\/custom" breaks CIS 5\.25/],
-    ["a writable /etc bind", { binds: [{ hostPath: "/etc", containerPath: "/host-etc", readOnly: false }] }, "5.6", /binds\[0\]: .* breaks CIS 5\.6/],
-    ["the docker socket", { binds: [{ hostPath: "/var/run/docker.sock", containerPath: "/var/run/docker.sock" }] }, "5.32", /binds\[0\]: .* breaks CIS 5\.32/],
+    [
+      "a writable /etc bind",
+      { binds: [{ hostPath: "/etc", containerPath: "/host-etc", readOnly: false }] },
+      "5.6",
+      /binds\[0\]: .* breaks CIS 5\.6/,
+    ],
+    [
+      "the docker socket",
+      { binds: [{ hostPath: "/var/run/docker.sock", containerPath: "/var/run/docker.sock" }] },
+      "5.32",
+      /binds\[0\]: .* breaks CIS 5\.32/,
+    ],
     ["an unpinned image", { image: "redis:7" }, "4.5", /image: .* breaks CIS 4\.5/],
-    ["restart on-failure with 6 retries", { restart: { policy: "on-failure", maxRetries: 6 } }, "5.15", /restart: .* breaks CIS 5\.15/],
+    [
+      "restart on-failure with 6 retries",
+      { restart: { policy: "on-failure", maxRetries: 6 } },
+      "5.15",
+      /restart: .* breaks CIS 5\.15/,
+    ],
     ["unlimited retries", { restart: { policy: "on-failure", maxRetries: 0 } }, "5.15", /restart: .* breaks CIS 5\.15/],
   ];
 
-  it.each(weakenings)("refuses %s, naming the argument, value and rule, and how to exempt", (_, over, rule, message) => {
-    const text = refusal(over);
-    expect(text).toMatch(message);
-    expect(text).toContain(`rule: "${rule}"`);
-  });
+  it.each(weakenings)(
+    "refuses %s, naming the argument, value and rule, and how to exempt",
+    (_, over, rule, message) => {
+      const text = refusal(over);
+      expect(text).toMatch(message);
+      expect(text).toContain(`rule: "${rule}"`);
+    },
+  );
 
   it.each(weakenings)("allows %s with an exemption for the rule(s) it breaks, and labels it", (_, over, rule) => {
     const reason = "documented in ADR-42 for this service";
@@ -200,7 +264,9 @@ describe("HardenedContainer override paths", () => {
       exemptions = [...exemptions, ...extra.map((r) => ({ rule: r, reason, expires: "2027-06-30" }))];
       result = plan({ ...over, exemptions });
     }
-    const labels = Object.fromEntries((result.containerArgs.labels as { label: string; value: string }[]).map((l) => [l.label, l.value]));
+    const labels = Object.fromEntries(
+      (result.containerArgs.labels as { label: string; value: string }[]).map((l) => [l.label, l.value]),
+    );
     const carried = exemptionsFromLabels(labels, RULE_IDS, NOW);
     expect(carried.problems).toEqual([]);
     expect(carried.valid.get(rule)).toEqual({ rule, reason, expires: "2027-06-30" });
@@ -212,14 +278,20 @@ describe("HardenedContainer override paths", () => {
   });
 
   it("refuses host networking and requires networks otherwise", () => {
-    expect(refusal({ hostNamespaces: { network: true }, networks: [], ports: [] })).toMatch(/hostNamespaces\.network: "host" breaks CIS 5\.10/);
+    expect(refusal({ hostNamespaces: { network: true }, networks: [], ports: [] })).toMatch(
+      /hostNamespaces\.network: "host" breaks CIS 5\.10/,
+    );
     expect(refusal({ networks: [] })).toMatch(/networks: at least one network is required/);
     expect(refusal({ networks: ["bridge"] })).toMatch(/networks\[0\] = "bridge": .*CIS 5\.30/);
   });
 
   it("requires an exemption for host devices (5.18)", () => {
-    expect(refusal({ devices: [{ hostPath: "/dev/fuse" }] })).toMatch(/devices\[0\]\.hostPath = "\/dev\/fuse".*CIS 5\.18/);
-    expect(() => plan({ devices: [{ hostPath: "/dev/fuse" }], exemptions: [{ rule: "5.18", reason: "sshfs mounts need fuse" }] })).not.toThrow();
+    expect(refusal({ devices: [{ hostPath: "/dev/fuse" }] })).toMatch(
+      /devices\[0\]\.hostPath = "\/dev\/fuse".*CIS 5\.18/,
+    );
+    expect(() =>
+      plan({ devices: [{ hostPath: "/dev/fuse" }], exemptions: [{ rule: "5.18", reason: "sshfs mounts need fuse" }] }),
+    ).not.toThrow();
   });
 });
 
@@ -232,7 +304,10 @@ describe("HardenedContainer errors", () => {
     [{ pidsLimit: 0 }, /pidsLimit = 0:/],
     [{ user: "app; rm -rf /" }, /user = "app; rm -rf \/": must be uid\[:gid\]/],
     [{ capAdd: ["CAP_EVERYTHING" as never] }, /capAdd\[0\] = "CAP_EVERYTHING"/],
-    [{ ports: [{ internal: 80, external: 8080, hostIp: "localhost" }] }, /ports\[0\]\.hostIp = "localhost": must be an IPv4 or IPv6 address/],
+    [
+      { ports: [{ internal: 80, external: 8080, hostIp: "localhost" }] },
+      /ports\[0\]\.hostIp = "localhost": must be an IPv4 or IPv6 address/,
+    ],
     [{ tmpfs: { "/tmp": "lots" } }, /tmpfs\["\/tmp"\] = "lots"/],
     [{ name: "../etc" }, /name = "\.\.\/etc"/],
     [{ labels: { "hardened-docker.exemption.5.13": "{}" } }, /reserved/],
@@ -264,7 +339,8 @@ describe("HardenedContainer errors", () => {
 
 describe("HardenedContainer PIDs limit applied on the Docker host (hostConnection)", () => {
   const KEY_B64 = "AAAAC3NzaC1lZDI1NTE5AAAAIHy0sNXTPuKG7GmrOqjAuYexzDk+VfYMmvMAcPcjJ5z2";
-  const PRIVATE_KEY = "-----BEGIN OPENSSH PRIVATE KEY-----\nUFJJVkFURS1TU0gtS0VZLVRFWFQ=\n-----END OPENSSH PRIVATE KEY-----\n";
+  const PRIVATE_KEY =
+    "-----BEGIN OPENSSH PRIVATE KEY-----\nUFJJVkFURS1TU0gtS0VZLVRFWFQ=\n-----END OPENSSH PRIVATE KEY-----\n";
   const hostConnection = { host: "10.0.0.5", privateKey: PRIVATE_KEY, hostKey: `ssh-ed25519 ${KEY_B64} root@docker-1` };
 
   it("runs docker update on the host over SSH with the host key pinned and the key secret", async () => {
@@ -279,39 +355,61 @@ describe("HardenedContainer PIDs limit applied on the Docker host (hostConnectio
     // (Waiting for the host lock first where the host has one: HardenedHost or SecureDaemon changing it.)
     const update = `env -u DOCKER_HOST -u DOCKER_CONTEXT -u DOCKER_TLS_VERIFY -u DOCKER_CERT_PATH docker --context default update --pids-limit=64 -- '${container.id}' >/dev/null`;
     const lock = "'/var/lib/hardened-docker/host.lock'";
-    expect(cmd.inputs.create).toBe(`if [ -r ${lock} ] && command -v flock >/dev/null 2>&1; then flock -s -w 600 ${lock} ${update}; else ${update}; fi`);
+    expect(cmd.inputs.create).toBe(
+      `if [ -r ${lock} ] && command -v flock >/dev/null 2>&1; then flock -s -w 600 ${lock} ${update}; else ${update}; fi`,
+    );
     // The text test/integration/pids-limit-ssh.test.ts runs over a real SSH connection.
     expect(cmd.inputs.create).toBe(hostCommand(renderHostPidsLimitCommand(container.id, 64), false));
     expect(cmd.inputs.triggers).toEqual([container.id, 64]);
     expect(cmd.inputs.connection[SIG_KEY]).toBe(SECRET_SIG);
-    expect(cmd.inputs.connection.value).toMatchObject({ host: "10.0.0.5", port: 22, user: "root", hostKey: `ssh-ed25519 ${KEY_B64}`, privateKey: PRIVATE_KEY });
+    expect(cmd.inputs.connection.value).toMatchObject({
+      host: "10.0.0.5",
+      port: 22,
+      user: "root",
+      hostKey: `ssh-ed25519 ${KEY_B64}`,
+      privateKey: PRIVATE_KEY,
+    });
   });
 
   it("goes through sudo for a non-root user that asks for it", async () => {
-    const hc = new HardenedContainer("api", { ...base, hostConnection: { ...hostConnection, user: "deploy", sudo: true } });
+    const hc = new HardenedContainer("api", {
+      ...base,
+      hostConnection: { ...hostConnection, user: "deploy", sudo: true },
+    });
     await valueOf(hc.pidsLimitCommand.create as pulumi.Output<string>);
     await settle();
     const [cmd] = byType("command:remote:Command");
-    expect(cmd.inputs.create).toMatch(/^sudo -n -- sh -c 'if \[ -r .* then flock -s -w 600 .* env -u DOCKER_HOST .* docker --context default update --pids-limit=256 -- /);
+    expect(cmd.inputs.create).toMatch(
+      /^sudo -n -- sh -c 'if \[ -r .* then flock -s -w 600 .* env -u DOCKER_HOST .* docker --context default update --pids-limit=256 -- /,
+    );
   });
 
   it("refuses a connection without a pinned host key (no exemption can excuse it on a container), a bad host, and dockerHost beside it", () => {
     const noKey = refusal({ hostConnection: { host: "10.0.0.5", privateKey: PRIVATE_KEY } });
     expect(noKey).toContain("hostConnection.hostKey: missing");
     expect(noKey).not.toContain("hd-ssh-host-key");
-    expect(refusal({ hostConnection: { ...hostConnection, host: "10.0.0.5; rm -rf /" } })).toContain('hostConnection.host = "10.0.0.5; rm -rf /": must be a host name or an IP address');
-    expect(refusal({ hostConnection, dockerHost: "ssh://root@10.0.0.5" })).toContain("dockerHost: not with hostConnection");
-    expect(refusal({ hostConnection: { ...hostConnection, user: "deploy" } })).toContain('hostConnection.user = "deploy"');
+    expect(refusal({ hostConnection: { ...hostConnection, host: "10.0.0.5; rm -rf /" } })).toContain(
+      'hostConnection.host = "10.0.0.5; rm -rf /": must be a host name or an IP address',
+    );
+    expect(refusal({ hostConnection, dockerHost: "ssh://root@10.0.0.5" })).toContain(
+      "dockerHost: not with hostConnection",
+    );
+    expect(refusal({ hostConnection: { ...hostConnection, user: "deploy" } })).toContain(
+      'hostConnection.user = "deploy"',
+    );
   });
 });
 
 describe("HardenedContainer through a SecureDaemon's provider: the PIDs limit goes to that provider's engine", () => {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { SecureDaemon, providerSshOpts } = require("../../../src/components/secure-daemon") as typeof import("../../../src/components/secure-daemon");
+  const { SecureDaemon, providerSshOpts } =
+    require("../../../src/components/secure-daemon") as typeof import("../../../src/components/secure-daemon");
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { renderEnginePidsLimitCommand } = require("../../../src/scripts/pids-limit") as typeof import("../../../src/scripts/pids-limit");
+  const { renderEnginePidsLimitCommand } =
+    require("../../../src/scripts/pids-limit") as typeof import("../../../src/scripts/pids-limit");
   const KEY_B64 = "AAAAC3NzaC1lZDI1NTE5AAAAIHy0sNXTPuKG7GmrOqjAuYexzDk+VfYMmvMAcPcjJ5z2";
-  const PRIVATE_KEY = "-----BEGIN OPENSSH PRIVATE KEY-----\nUFJJVkFURS1TU0gtS0VZLVRFWFQ=\n-----END OPENSSH PRIVATE KEY-----\n";
+  const PRIVATE_KEY =
+    "-----BEGIN OPENSSH PRIVATE KEY-----\nUFJJVkFURS1TU0gtS0VZLVRFWFQ=\n-----END OPENSSH PRIVATE KEY-----\n";
   const CA = "-----BEGIN CERTIFICATE-----\nQ0E=\n-----END CERTIFICATE-----\n";
   const CERT = "-----BEGIN CERTIFICATE-----\nU0VSVkVS\n-----END CERTIFICATE-----\n";
   const TLS_KEY = "-----BEGIN PRIVATE KEY-----\nU0VSVkVSLVRMUy1LRVktVEVYVA==\n-----END PRIVATE KEY-----\n";
@@ -332,12 +430,18 @@ describe("HardenedContainer through a SecureDaemon's provider: the PIDs limit go
 
   it("ssh: the docker CLI's ssh transport to the provider's host, with the provider's ssh options (host key pinned)", async () => {
     const daemon = new SecureDaemon("docker-1", daemonArgs());
-    for (const opts of [{ provider: daemon.provider }, { providers: { docker: daemon.provider } }, { providers: [daemon.provider] }]) {
+    for (const opts of [
+      { provider: daemon.provider },
+      { providers: { docker: daemon.provider } },
+      { providers: [daemon.provider] },
+    ]) {
       resetRecorded();
       const { container, cmd } = await pidsCommand(new HardenedContainer("api", { ...base, pidsLimit: 64 }, opts));
       expect(container.provider).toMatch(/pulumi:providers:docker::docker-1-provider::/);
       const sshOpts = providerSshOpts({ type: "ssh-ed25519", base64: KEY_B64 });
-      expect(cmd.inputs.create).toBe(renderEnginePidsLimitCommand(container.id, 64, { dockerHost: "ssh://root@10.0.0.5:22", sshOpts }));
+      expect(cmd.inputs.create).toBe(
+        renderEnginePidsLimitCommand(container.id, 64, { dockerHost: "ssh://root@10.0.0.5:22", sshOpts }),
+      );
       expect(cmd.inputs.create).toContain("DOCKER_HOST='ssh://root@10.0.0.5:22'");
       expect(cmd.inputs.create).toContain(`'KnownHostsCommand=/bin/echo '\\''%H'\\'' ssh-ed25519 ${KEY_B64}'`);
       expect(cmd.inputs.create).toContain("StrictHostKeyChecking=yes");
@@ -361,17 +465,28 @@ describe("HardenedContainer through a SecureDaemon's provider: the PIDs limit go
       provider: { via: "tcp" },
     });
     const { container, cmd } = await pidsCommand(new HardenedContainer("api", base, { provider: daemon.provider }));
-    expect(cmd.inputs.create).toBe(renderEnginePidsLimitCommand(container.id, 256, { dockerHost: "tcp://10.0.0.5:2376", tls: true }));
+    expect(cmd.inputs.create).toBe(
+      renderEnginePidsLimitCommand(container.id, 256, { dockerHost: "tcp://10.0.0.5:2376", tls: true }),
+    );
     expect(cmd.inputs.create).toContain("DOCKER_TLS_VERIFY=1");
     expect(cmd.inputs.stdin[SIG_KEY]).toBe(SECRET_SIG);
-    expect(cmd.inputs.stdin.value).toBe([CA, CERT, CLIENT_KEY].map((p) => Buffer.from(p).toString("base64")).join("\n") + "\n");
-    const shown = JSON.stringify(recorded.filter((r) => r.type === "command:local:Command").map((r) => plainParts(r.inputs)));
-    for (const marker of ["Q0xJRU5ULVRMUy1LRVktVEVYVA", Buffer.from(CLIENT_KEY).toString("base64").slice(0, 40)]) expect(shown).not.toContain(marker);
+    expect(cmd.inputs.stdin.value).toBe(
+      [CA, CERT, CLIENT_KEY].map((p) => Buffer.from(p).toString("base64")).join("\n") + "\n",
+    );
+    const shown = JSON.stringify(
+      recorded.filter((r) => r.type === "command:local:Command").map((r) => plainParts(r.inputs)),
+    );
+    for (const marker of ["Q0xJRU5ULVRMUy1LRVktVEVYVA", Buffer.from(CLIENT_KEY).toString("base64").slice(0, 40)])
+      expect(shown).not.toContain(marker);
   });
 
   it("hostConnection still wins: the limit is applied on the host over SSH", async () => {
     const daemon = new SecureDaemon("docker-1", daemonArgs());
-    const hc = new HardenedContainer("api", { ...base, hostConnection: daemonArgs().connection }, { provider: daemon.provider });
+    const hc = new HardenedContainer(
+      "api",
+      { ...base, hostConnection: daemonArgs().connection },
+      { provider: daemon.provider },
+    );
     await valueOf(hc.pidsLimitCommand.create as pulumi.Output<string>);
     await settle();
     expect(byType("command:local:Command")).toEqual([]);
@@ -381,11 +496,19 @@ describe("HardenedContainer through a SecureDaemon's provider: the PIDs limit go
 
 describe("renderEnginePidsLimitCommand", () => {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { renderEnginePidsLimitCommand } = require("../../../src/scripts/pids-limit") as typeof import("../../../src/scripts/pids-limit");
+  const { renderEnginePidsLimitCommand } =
+    require("../../../src/scripts/pids-limit") as typeof import("../../../src/scripts/pids-limit");
   const ID = "a".repeat(64);
   it("refuses an engine address that is neither ssh://user@host nor tcp://host:port, and mixed settings", () => {
-    for (const bad of ["unix:///var/run/docker.sock", "ssh://10.0.0.5", "tcp://10.0.0.5:2376/x", "ssh://root@h'; rm -rf /"])
-      expect(() => renderEnginePidsLimitCommand(ID, 64, { dockerHost: bad })).toThrow(/must be ssh:\/\/user@host\[:port\] or tcp:\/\/host:port/);
+    for (const bad of [
+      "unix:///var/run/docker.sock",
+      "ssh://10.0.0.5",
+      "tcp://10.0.0.5:2376/x",
+      "ssh://root@h'; rm -rf /",
+    ])
+      expect(() => renderEnginePidsLimitCommand(ID, 64, { dockerHost: bad })).toThrow(
+        /must be ssh:\/\/user@host\[:port\] or tcp:\/\/host:port/,
+      );
     expect(() => renderEnginePidsLimitCommand(ID, 64, { dockerHost: "ssh://root@h", tls: true })).toThrow(/tcp/);
     expect(() => renderEnginePidsLimitCommand(ID, 64, { dockerHost: "tcp://h:2376", sshOpts: [] })).toThrow(/ssh/);
   });
@@ -410,7 +533,10 @@ describe("HardenedContainer reports every argument error in one round", () => {
 
   it("lists the shape errors, the malformed exemptions, the value refusals and the CIS refusals together", () => {
     const message = refusal(messy);
-    const lines = message.split("\n").slice(1).map((l) => l.replace(/^ {2}- /, ""));
+    const lines = message
+      .split("\n")
+      .slice(1)
+      .map((l) => l.replace(/^ {2}- /, ""));
     expect(lines).toEqual([
       "cpus = -1: Too small: expected number to be >0",
       "exemptions[0].reason = 12: expected string, got number",
@@ -447,6 +573,8 @@ describe("HardenedContainer reports every argument error in one round", () => {
   });
 
   it("raises it as one ResourceError from the component", () => {
-    expect(() => new HardenedContainer("api", messy)).toThrow(/cpus = -1[\s\S]*networks\[0\] = "bridge"[\s\S]*CIS 5\.26/);
+    expect(() => new HardenedContainer("api", messy)).toThrow(
+      /cpus = -1[\s\S]*networks\[0\] = "bridge"[\s\S]*CIS 5\.26/,
+    );
   });
 });

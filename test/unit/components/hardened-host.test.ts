@@ -1,12 +1,24 @@
 import * as pulumi from "@pulumi/pulumi";
-import { byType, installMocks, plainParts, recorded, refusalOf, resetRecorded, SECRET_SIG, settle, SIG_KEY, valueOf } from "../../harness/pulumi-mocks";
+import {
+  byType,
+  installMocks,
+  plainParts,
+  recorded,
+  refusalOf,
+  resetRecorded,
+  SECRET_SIG,
+  settle,
+  SIG_KEY,
+  valueOf,
+} from "../../harness/pulumi-mocks";
 
 installMocks();
 // Code under test is imported after setMocks (see design.md).
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const hh = require("../../../src/components/hardened-host") as typeof import("../../../src/components/hardened-host");
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { hostCommand } = require("../../../src/components/ssh-connection") as typeof import("../../../src/components/ssh-connection");
+const { hostCommand } =
+  require("../../../src/components/ssh-connection") as typeof import("../../../src/components/ssh-connection");
 
 type Args = import("../../../src/components/hardened-host").HardenedHostArgs;
 const { HardenedHost, planHardenedHost, hostFactsFromReports, HARDENED_HOST_TYPE, WIPE_DEVICE_EXEMPTION } = hh;
@@ -14,7 +26,8 @@ const { HardenedHost, planHardenedHost, hostFactsFromReports, HARDENED_HOST_TYPE
 const NOW = new Date("2026-11-28T12:00:00Z");
 const KEY_B64 = "AAAAC3NzaC1lZDI1NTE5AAAAIHy0sNXTPuKG7GmrOqjAuYexzDk+VfYMmvMAcPcjJ5z2";
 const HOST_KEY = `ssh-ed25519 ${KEY_B64} root@docker-1`;
-const PRIVATE_KEY = "-----BEGIN OPENSSH PRIVATE KEY-----\nSEgtUFJJVkFURS1LRVktTUFSS0VS\n-----END OPENSSH PRIVATE KEY-----\n";
+const PRIVATE_KEY =
+  "-----BEGIN OPENSSH PRIVATE KEY-----\nSEgtUFJJVkFURS1LRVktTUFSS0VS\n-----END OPENSSH PRIVATE KEY-----\n";
 const SECRET_MARKER = "SEgtUFJJVkFURS1LRVktTUFSS0VS";
 const REASON = "documented in ticket OPS-42";
 
@@ -25,7 +38,6 @@ const base: Args = {
 };
 const plan = (over: Partial<Args> = {}) => planHardenedHost("docker-1", { ...base, ...over }, { now: NOW });
 const refusal = (over: Partial<Args>): string => refusalOf(() => plan(over));
-
 
 beforeEach(() => resetRecorded());
 
@@ -55,24 +67,39 @@ describe("HardenedHost plan", () => {
   });
 
   it("maps an LVM volume to /dev/VG/LV and an existing mount to a bind source", () => {
-    expect(plan({ dataRoot: { lvm: { volumeGroup: "vg0", logicalVolume: "docker" } } }).dataRoot?.source).toEqual({ kind: "device", device: "/dev/vg0/docker" });
+    expect(plan({ dataRoot: { lvm: { volumeGroup: "vg0", logicalVolume: "docker" } } }).dataRoot?.source).toEqual({
+      kind: "device",
+      device: "/dev/vg0/docker",
+    });
     const m = plan({ dataRoot: { path: "/srv/docker", mount: "/data" } });
     expect(m.dataRoot).toEqual({ path: "/srv/docker", source: { kind: "mount", mount: "/data" } });
     expect(m.auditScript).toContain("watch_path 1.1.5 '/srv/docker'");
   });
 
   it("lets the wipe exemption through to the script", () => {
-    expect(plan({ exemptions: [{ rule: WIPE_DEVICE_EXEMPTION, reason: REASON }] }).dataRootScript).toContain("allow_wipe=yes");
+    expect(plan({ exemptions: [{ rule: WIPE_DEVICE_EXEMPTION, reason: REASON }] }).dataRootScript).toContain(
+      "allow_wipe=yes",
+    );
   });
 
   it("renders unattended upgrades when asked, engine packages included by default", () => {
     expect(plan({ unattendedUpgrades: true }).unattendedUpgradesScript).toContain("site=download.docker.com");
-    expect(plan({ unattendedUpgrades: { includeEngine: false } }).unattendedUpgradesScript).not.toContain("download.docker.com");
+    expect(plan({ unattendedUpgrades: { includeEngine: false } }).unattendedUpgradesScript).not.toContain(
+      "download.docker.com",
+    );
     expect(plan({ unattendedUpgrades: false }).unattendedUpgradesScript).toBeUndefined();
   });
 
   it("drops the audit watches of exempted items, and adds extra paths", () => {
-    const p = plan({ exemptions: [{ rule: "1.1.7", reason: REASON }], audit: { extraPaths: ["/opt/docker-tools"], daemonConfig: "/etc/docker/custom.json", loadNow: false, installAuditd: false } });
+    const p = plan({
+      exemptions: [{ rule: "1.1.7", reason: REASON }],
+      audit: {
+        extraPaths: ["/opt/docker-tools"],
+        daemonConfig: "/etc/docker/custom.json",
+        loadNow: false,
+        installAuditd: false,
+      },
+    });
     expect(p.auditScript).not.toContain("docker.service'");
     expect(p.auditScript).toContain("watch_path 1.1.9 '/lib/systemd/system/docker.socket'");
     expect(p.auditScript).toContain("watch_path extra '/opt/docker-tools'");
@@ -82,7 +109,14 @@ describe("HardenedHost plan", () => {
   });
 
   it("manages neither the data root nor the group when those rules are exempted", () => {
-    const p = plan({ dataRoot: undefined, trustedDockerUsers: undefined, exemptions: [{ rule: "1.1.1", reason: REASON }, { rule: "1.1.2", reason: REASON }] });
+    const p = plan({
+      dataRoot: undefined,
+      trustedDockerUsers: undefined,
+      exemptions: [
+        { rule: "1.1.1", reason: REASON },
+        { rule: "1.1.2", reason: REASON },
+      ],
+    });
     expect(p.dataRootScript).toBeUndefined();
     expect(p.dockerGroupScript).toBeUndefined();
     expect(p.auditScript).toContain("watch_path 1.1.5 '/var/lib/docker'");
@@ -91,14 +125,24 @@ describe("HardenedHost plan", () => {
   it("warns about exemptions it does not need", () => {
     const warn = jest.spyOn(pulumi.log, "warn").mockImplementation(() => Promise.resolve());
     try {
-      plan({ exemptions: [{ rule: "1.1.1", reason: REASON }, { rule: WIPE_DEVICE_EXEMPTION, reason: REASON }, { rule: "5.4", reason: REASON }] });
+      plan({
+        exemptions: [
+          { rule: "1.1.1", reason: REASON },
+          { rule: WIPE_DEVICE_EXEMPTION, reason: REASON },
+          { rule: "5.4", reason: REASON },
+        ],
+      });
       const messages = warn.mock.calls.map((c) => String(c[0]));
       expect(messages.some((m) => m.includes("exemption for 1.1.1 is not needed"))).toBe(true);
       expect(messages.some((m) => m.includes("exemption for 5.4 is not needed"))).toBe(true);
       expect(messages.some((m) => m.includes(WIPE_DEVICE_EXEMPTION))).toBe(false);
       warn.mockClear();
       plan({ dataRoot: { mount: "/data" }, exemptions: [{ rule: WIPE_DEVICE_EXEMPTION, reason: REASON }] });
-      expect(warn.mock.calls.map((c) => String(c[0])).some((m) => m.includes(`exemption for ${WIPE_DEVICE_EXEMPTION} is not needed`))).toBe(true);
+      expect(
+        warn.mock.calls
+          .map((c) => String(c[0]))
+          .some((m) => m.includes(`exemption for ${WIPE_DEVICE_EXEMPTION} is not needed`)),
+      ).toBe(true);
     } finally {
       warn.mockRestore();
     }
@@ -120,17 +164,30 @@ describe("HardenedHost refusals", () => {
     expect(refusal({ trustedDockerUsers: undefined })).toMatch(/trustedDockerUsers: required \(CIS 1\.1\.2\)/);
   });
 
-  it.each(["/dev/sdb; reboot", "/dev/sdb$(id)", "/etc/passwd", "/dev/disk/by-id/x", "sdb", "/dev/../dev/sdb"])("rejects the device %j", (device) => {
-    expect(refusal({ dataRoot: { device } })).toMatch(/dataRoot\.device = .*must be a block device path/);
-  });
+  it.each(["/dev/sdb; reboot", "/dev/sdb$(id)", "/etc/passwd", "/dev/disk/by-id/x", "sdb", "/dev/../dev/sdb"])(
+    "rejects the device %j",
+    (device) => {
+      expect(refusal({ dataRoot: { device } })).toMatch(/dataRoot\.device = .*must be a block device path/);
+    },
+  );
 
   it("rejects hostile LVM names, data roots, mounts and labels", () => {
-    expect(refusal({ dataRoot: { lvm: { volumeGroup: "vg0;id", logicalVolume: "lv" } } })).toMatch(/dataRoot\.lvm\.volumeGroup/);
-    expect(refusal({ dataRoot: { lvm: { volumeGroup: "vg0", logicalVolume: "-rf" } } })).toMatch(/dataRoot\.lvm\.logicalVolume/);
+    expect(refusal({ dataRoot: { lvm: { volumeGroup: "vg0;id", logicalVolume: "lv" } } })).toMatch(
+      /dataRoot\.lvm\.volumeGroup/,
+    );
+    expect(refusal({ dataRoot: { lvm: { volumeGroup: "vg0", logicalVolume: "-rf" } } })).toMatch(
+      /dataRoot\.lvm\.logicalVolume/,
+    );
     expect(refusal({ dataRoot: { path: "/var/lib/$(id)", device: "/dev/sdb" } })).toMatch(/dataRoot\.path/);
-    expect(refusal({ dataRoot: { path: "/", device: "/dev/sdb" } })).toMatch(/dataRoot\.path = "\/": is a system directory/);
-    expect(refusal({ dataRoot: { mount: "/var/lib/docker/sub" } })).toMatch(/must not contain, or lie inside, the data root/);
-    expect(refusal({ dataRoot: { mount: "/data", label: "x" } })).toMatch(/dataRoot\.label: only used with device or lvm/);
+    expect(refusal({ dataRoot: { path: "/", device: "/dev/sdb" } })).toMatch(
+      /dataRoot\.path = "\/": is a system directory/,
+    );
+    expect(refusal({ dataRoot: { mount: "/var/lib/docker/sub" } })).toMatch(
+      /must not contain, or lie inside, the data root/,
+    );
+    expect(refusal({ dataRoot: { mount: "/data", label: "x" } })).toMatch(
+      /dataRoot\.label: only used with device or lvm/,
+    );
     expect(refusal({ dataRoot: { device: "/dev/sdb", label: "far-too-long-label-x" } })).toMatch(/dataRoot\.label/);
   });
 
@@ -145,11 +202,22 @@ describe("HardenedHost refusals", () => {
   });
 
   it("requires a pinned host key unless exempted, and validates it", () => {
-    expect(refusal({ connection: { host: "10.0.0.5", privateKey: PRIVATE_KEY } })).toMatch(/connection\.hostKey: missing/);
-    expect(() => plan({ connection: { host: "10.0.0.5", privateKey: PRIVATE_KEY }, exemptions: [{ rule: "hd-ssh-host-key", reason: REASON }] })).not.toThrow();
-    expect(refusal({ connection: { ...base.connection, hostKey: "ssh-ed25519 not-base64!" } })).toMatch(/connection\.hostKey/);
+    expect(refusal({ connection: { host: "10.0.0.5", privateKey: PRIVATE_KEY } })).toMatch(
+      /connection\.hostKey: missing/,
+    );
+    expect(() =>
+      plan({
+        connection: { host: "10.0.0.5", privateKey: PRIVATE_KEY },
+        exemptions: [{ rule: "hd-ssh-host-key", reason: REASON }],
+      }),
+    ).not.toThrow();
+    expect(refusal({ connection: { ...base.connection, hostKey: "ssh-ed25519 not-base64!" } })).toMatch(
+      /connection\.hostKey/,
+    );
     expect(refusal({ connection: { ...base.connection, host: "evil;host" } })).toMatch(/connection\.host/);
-    expect(refusal({ connection: { ...base.connection, user: "deploy" } })).toMatch(/connection\.user = "deploy": .*sudo/);
+    expect(refusal({ connection: { ...base.connection, user: "deploy" } })).toMatch(
+      /connection\.user = "deploy": .*sudo/,
+    );
   });
 
   it("refuses unknown, expired and reasonless exemptions", () => {
@@ -170,7 +238,12 @@ describe("HardenedHost resources", () => {
     await settle();
     expect(recorded.find((r) => r.type === HARDENED_HOST_TYPE)?.name).toBe("docker-1");
     const cmds = byType("command:remote:Command");
-    expect(cmds.map((c) => c.name).sort()).toEqual(["docker-1-audit", "docker-1-data-root", "docker-1-docker-group", "docker-1-unattended-upgrades"]);
+    expect(cmds.map((c) => c.name).sort()).toEqual([
+      "docker-1-audit",
+      "docker-1-data-root",
+      "docker-1-docker-group",
+      "docker-1-unattended-upgrades",
+    ]);
     const p = plan({ unattendedUpgrades: true });
     const byName = (n: string) => cmds.find((c) => c.name === `docker-1-${n}`)!;
     expect(byName("data-root").inputs.create).toBe(p.dataRootScript);
@@ -180,7 +253,12 @@ describe("HardenedHost resources", () => {
     for (const c of cmds) {
       expect(c.inputs.addPreviousOutputInEnv).toBe(false);
       expect(c.inputs.connection[SIG_KEY]).toBe(SECRET_SIG);
-      expect(c.inputs.connection.value).toMatchObject({ host: "10.0.0.5", port: 22, user: "root", hostKey: `ssh-ed25519 ${KEY_B64}` });
+      expect(c.inputs.connection.value).toMatchObject({
+        host: "10.0.0.5",
+        port: 22,
+        user: "root",
+        hostKey: `ssh-ed25519 ${KEY_B64}`,
+      });
     }
     // No delete command: destroying the component leaves the host as it is.
     expect(cmds.every((c) => c.inputs.delete === undefined)).toBe(true);
@@ -207,11 +285,16 @@ describe("HardenedHost resources", () => {
   });
 
   it("turns invalid arguments into a ResourceError", () => {
-    expect(() => new HardenedHost("docker-1", { ...base, dataRoot: { device: "/dev/sdb;id" } })).toThrow(pulumi.ResourceError);
+    expect(() => new HardenedHost("docker-1", { ...base, dataRoot: { device: "/dev/sdb;id" } })).toThrow(
+      pulumi.ResourceError,
+    );
   });
 
   it("accepts a host key given as an Output, pinned without its comment", async () => {
-    const h = new HardenedHost("docker-1", { ...base, connection: { ...base.connection, hostKey: pulumi.output(HOST_KEY) } });
+    const h = new HardenedHost("docker-1", {
+      ...base,
+      connection: { ...base.connection, hostKey: pulumi.output(HOST_KEY) },
+    });
     await valueOf(h.hostFacts);
     await settle();
     const audit = byType("command:remote:Command").find((c) => c.name === "docker-1-audit")!;
@@ -241,7 +324,12 @@ describe("HardenedHost outputs", () => {
     "hd-fact: rule=-w /etc/docker -p rwxa -k hardened-docker",
     "hd-fact: loaded=yes",
   ].join("\n");
-  const group = ["hd-fact: group-exists=yes", "hd-fact: removed=bob", "hd-done: removed bob from the docker group", "hd-fact: member=alice"].join("\n");
+  const group = [
+    "hd-fact: group-exists=yes",
+    "hd-fact: removed=bob",
+    "hd-done: removed bob from the docker group",
+    "hd-fact: member=alice",
+  ].join("\n");
 
   it("reads the host facts afterwards and what was done", () => {
     const { facts, actions } = hostFactsFromReports({ dataRoot: dataRootOut, audit: auditLoaded, dockerGroup: group });
@@ -274,6 +362,9 @@ describe("HardenedHost outputs", () => {
     const partial = auditLoaded.replace("hd-fact: rule=-w /etc/docker -p rwxa -k hardened-docker\n", "");
     expect(hostFactsFromReports({ audit: partial }).facts.auditWatches).toEqual(["/usr/bin/dockerd"]);
     const notLoaded = "hd-fact: watch=/usr/bin/dockerd\nhd-fact: loaded=no\n";
-    expect(hostFactsFromReports({ audit: notLoaded }).facts).toEqual({ auditWatches: ["/usr/bin/dockerd"], auditRulesLoaded: false });
+    expect(hostFactsFromReports({ audit: notLoaded }).facts).toEqual({
+      auditWatches: ["/usr/bin/dockerd"],
+      auditRulesLoaded: false,
+    });
   });
 });

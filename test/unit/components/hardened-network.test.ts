@@ -2,7 +2,8 @@ import { byType, installMocks, resetRecorded, settle, valueOf } from "../../harn
 
 installMocks();
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { HardenedNetwork, planHardenedNetwork } = require("../../../src/components/hardened-network") as typeof import("../../../src/components/hardened-network");
+const { HardenedNetwork, planHardenedNetwork } =
+  require("../../../src/components/hardened-network") as typeof import("../../../src/components/hardened-network");
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const pulumi = require("@pulumi/pulumi") as typeof import("@pulumi/pulumi");
 
@@ -25,7 +26,10 @@ describe("HardenedNetwork", () => {
   });
 
   it("allows egress and a subnet when declared", () => {
-    expect(planHardenedNetwork("frontend", { egress: true, subnet: "10.42.0.0/24" })).toMatchObject({ internal: false, ipamConfigs: [{ subnet: "10.42.0.0/24" }] });
+    expect(planHardenedNetwork("frontend", { egress: true, subnet: "10.42.0.0/24" })).toMatchObject({
+      internal: false,
+      ipamConfigs: [{ subnet: "10.42.0.0/24" }],
+    });
   });
 
   it.each([

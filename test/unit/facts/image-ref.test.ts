@@ -27,9 +27,21 @@ describe("parseImageRef", () => {
   });
 
   it("reads a digest, with or without a tag", () => {
-    expect(parseImageRef(`nginx@${D}`)).toEqual({ raw: `nginx@${D}`, registry: "docker.io", repository: "library/nginx", digest: D, isImageId: false });
+    expect(parseImageRef(`nginx@${D}`)).toEqual({
+      raw: `nginx@${D}`,
+      registry: "docker.io",
+      repository: "library/nginx",
+      digest: D,
+      isImageId: false,
+    });
     const both = parseImageRef(`registry.example.com:5000/team/app:1.2@${D}`);
-    expect(both).toMatchObject({ registry: "registry.example.com:5000", repository: "team/app", tag: "1.2", digest: D, isImageId: false });
+    expect(both).toMatchObject({
+      registry: "registry.example.com:5000",
+      repository: "team/app",
+      tag: "1.2",
+      digest: D,
+      isImageId: false,
+    });
   });
 
   it("does not take a port colon for a tag", () => {
@@ -49,9 +61,12 @@ describe("parseImageRef", () => {
     expect(parseImageRef(raw)).toEqual({ raw, registry: "", repository: "", isImageId: true });
   });
 
-  it.each(["4d3c2b1a0f9", "4d3c2b1a0f9g", "4d3c2b1a0f9e:latest", "0123456789abcdef".repeat(4) + "0"])("does not take %s for an image ID", (raw) => {
-    expect(parseImageRef(raw).isImageId).toBe(false);
-  });
+  it.each(["4d3c2b1a0f9", "4d3c2b1a0f9g", "4d3c2b1a0f9e:latest", "0123456789abcdef".repeat(4) + "0"])(
+    "does not take %s for an image ID",
+    (raw) => {
+      expect(parseImageRef(raw).isImageId).toBe(false);
+    },
+  );
 
   it("keeps raw exactly as given but parses the trimmed text", () => {
     const ref = parseImageRef(" nginx:1 ");
@@ -60,7 +75,8 @@ describe("parseImageRef", () => {
   });
 
   it("never throws on garbage", () => {
-    for (const raw of ["", ":", "@", "/", "a:b:c", "@@sha256:x", "[::1]:5000/app"]) expect(() => parseImageRef(raw)).not.toThrow();
+    for (const raw of ["", ":", "@", "/", "a:b:c", "@@sha256:x", "[::1]:5000/app"])
+      expect(() => parseImageRef(raw)).not.toThrow();
     expect(parseImageRef("").isImageId).toBe(false);
   });
 });

@@ -1,14 +1,31 @@
-import { cpusToNano, isPathWithin, normaliseCapabilities, normalisePath, parseDurationSeconds, parseGoAtoi, parseGoBool, parseGoInt, parseSecurityOptions } from "../../../src/facts/normalise";
+import {
+  cpusToNano,
+  isPathWithin,
+  normaliseCapabilities,
+  normalisePath,
+  parseDurationSeconds,
+  parseGoAtoi,
+  parseGoBool,
+  parseGoInt,
+  parseSecurityOptions,
+} from "../../../src/facts/normalise";
 
 describe("normalisers", () => {
   it("capabilities", () => {
-    expect(normaliseCapabilities(["cap_sys_admin", "NET_RAW", "all", "ALL", ""])).toEqual(["SYS_ADMIN", "NET_RAW", "ALL"]);
+    expect(normaliseCapabilities(["cap_sys_admin", "NET_RAW", "all", "ALL", ""])).toEqual([
+      "SYS_ADMIN",
+      "NET_RAW",
+      "ALL",
+    ]);
     expect(normaliseCapabilities(null)).toEqual([]);
   });
   it("security options in every spelling docker accepts", () => {
     expect(parseSecurityOptions(["no-new-privileges"]).noNewPrivileges).toBe(true);
     expect(parseSecurityOptions(["no-new-privileges:true"]).noNewPrivileges).toBe(true);
-    expect(parseSecurityOptions(["no-new-privileges=false"])).toMatchObject({ noNewPrivileges: false, noNewPrivilegesOptOut: true });
+    expect(parseSecurityOptions(["no-new-privileges=false"])).toMatchObject({
+      noNewPrivileges: false,
+      noNewPrivilegesOptOut: true,
+    });
     expect(parseSecurityOptions(["no-new-privileges"]).noNewPrivilegesOptOut).toBeUndefined();
     expect(parseSecurityOptions(["seccomp:unconfined"]).seccompProfile).toBe("unconfined");
     expect(parseSecurityOptions(["apparmor=unconfined"]).apparmorProfile).toBe("unconfined");
@@ -17,9 +34,17 @@ describe("normalisers", () => {
   });
   it("no-new-privileges values as dockerd reads them (Go's ParseBool); a value it refuses is not on", () => {
     for (const v of ["1", "t", "T", "TRUE", "true", "True"])
-      for (const sep of ["=", ":"]) expect([v, sep, parseSecurityOptions([`no-new-privileges${sep}${v}`])]).toMatchObject([v, sep, { noNewPrivileges: true }]);
+      for (const sep of ["=", ":"])
+        expect([v, sep, parseSecurityOptions([`no-new-privileges${sep}${v}`])]).toMatchObject([
+          v,
+          sep,
+          { noNewPrivileges: true },
+        ]);
     for (const v of ["0", "f", "F", "FALSE", "false", "False"])
-      expect([v, parseSecurityOptions([`no-new-privileges=${v}`])]).toMatchObject([v, { noNewPrivileges: false, noNewPrivilegesOptOut: true }]);
+      expect([v, parseSecurityOptions([`no-new-privileges=${v}`])]).toMatchObject([
+        v,
+        { noNewPrivileges: false, noNewPrivilegesOptOut: true },
+      ]);
     for (const v of ["yes", "on", "tRuE", "", " true"]) {
       const o = parseSecurityOptions([`no-new-privileges=${v}`]);
       expect([v, o.noNewPrivileges, o.noNewPrivilegesOptOut]).toEqual([v, false, undefined]);
@@ -34,8 +59,12 @@ describe("normalisers", () => {
   });
 
   it("parseGoInt reads integers as Go's ParseInt(s, 0, 64) does (the docker CLI's --pids-limit)", () => {
-    expect(["64", "+64", "-1", "0", "010", "0o10", "0x40", "0X40", "0b101", "1_000", "0x_40", "0_17"].map(parseGoInt)).toEqual([64, 64, -1, 0, 8, 8, 64, 64, 5, 1000, 64, 15]);
-    expect(["", "+", "08", "0x", "1__0", "_1", "1_", "0x40_", "abc", " 64", "64 ", "1e3", "1.0", "٣"].map(parseGoInt)).toEqual(Array(14).fill(undefined));
+    expect(
+      ["64", "+64", "-1", "0", "010", "0o10", "0x40", "0X40", "0b101", "1_000", "0x_40", "0_17"].map(parseGoInt),
+    ).toEqual([64, 64, -1, 0, 8, 8, 64, 64, 5, 1000, 64, 15]);
+    expect(
+      ["", "+", "08", "0x", "1__0", "_1", "1_", "0x40_", "abc", " 64", "64 ", "1e3", "1.0", "٣"].map(parseGoInt),
+    ).toEqual(Array(14).fill(undefined));
   });
   it("durations", () => {
     expect(parseDurationSeconds("1m30s")).toBe(90);

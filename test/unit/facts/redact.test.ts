@@ -7,8 +7,14 @@ describe("redactCommandLine", () => {
     ["mysql --password hunter2 -h db", "mysql --password *** -h db"],
     ["psql --db-password=s3cr3t", "psql --db-password=***"],
     ["app --token abc.def --verbose", "app --token *** --verbose"],
-    ["app --api-key=K1 --apikey K2 --access_key=K3 --private-key K4 --client-secret K5", "app --api-key=*** --apikey *** --access_key=*** --private-key *** --client-secret ***"],
-    ["env MYSQL_ROOT_PASSWORD=hunter2 GITHUB_TOKEN=ghp_x HOME=/root sh", "env MYSQL_ROOT_PASSWORD=*** GITHUB_TOKEN=*** HOME=/root sh"],
+    [
+      "app --api-key=K1 --apikey K2 --access_key=K3 --private-key K4 --client-secret K5",
+      "app --api-key=*** --apikey *** --access_key=*** --private-key *** --client-secret ***",
+    ],
+    [
+      "env MYSQL_ROOT_PASSWORD=hunter2 GITHUB_TOKEN=ghp_x HOME=/root sh",
+      "env MYSQL_ROOT_PASSWORD=*** GITHUB_TOKEN=*** HOME=/root sh",
+    ],
     ["sh -c 'PGPASSWORD=x MYSQL_PWD=y psql'", "sh -c 'PGPASSWORD=*** MYSQL_PWD=*** psql'"],
     ["sh -c 'DB_PASS=x psql'", "sh -c 'DB_PASS=*** psql'"],
     ["curl https://admin:hunter2@example.com/api", "curl https://admin:***@example.com/api"],

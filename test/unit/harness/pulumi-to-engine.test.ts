@@ -27,7 +27,11 @@ const base: HardenedContainerArgs = {
   user: "10001:10001",
   networks: ["net-a"],
   command: ["httpd", "-f", "-p", "8080"],
-  healthcheck: { test: ["CMD", "wget", "-q", "-O", "/dev/null", "http://127.0.0.1:8080/"], interval: "1s", timeout: "2s" },
+  healthcheck: {
+    test: ["CMD", "wget", "-q", "-O", "/dev/null", "http://127.0.0.1:8080/"],
+    interval: "1s",
+    timeout: "2s",
+  },
   ports: [{ internal: 8080, external: 21080, hostIp: "127.0.0.1" }],
   tmpfs: { "/tmp": "16Mi" },
   pidsLimit: 64,
@@ -42,7 +46,13 @@ describe("engineCreateBody on a planned HardenedContainer", () => {
       User: "10001:10001",
       Cmd: ["httpd", "-f", "-p", "8080"],
       Labels: { "hardened-docker.component": "HardenedContainer", "hardened-docker.pids-limit": "64" },
-      Healthcheck: { Test: ["CMD", "wget", "-q", "-O", "/dev/null", "http://127.0.0.1:8080/"], Interval: 1e9, Timeout: 2e9, StartPeriod: 0, Retries: 3 },
+      Healthcheck: {
+        Test: ["CMD", "wget", "-q", "-O", "/dev/null", "http://127.0.0.1:8080/"],
+        Interval: 1e9,
+        Timeout: 2e9,
+        StartPeriod: 0,
+        Retries: 3,
+      },
       ExposedPorts: { "8080/tcp": {} },
       NetworkingConfig: { EndpointsConfig: { "net-a": {} } },
       HostConfig: {
@@ -77,18 +87,30 @@ describe("engineCreateBody on a planned HardenedContainer", () => {
           { internal: 5353, external: 25353, hostIp: "::1", protocol: "udp" },
         ],
         binds: [{ hostPath: "/srv/data", containerPath: "/data" }],
-        volumes: [{ volumeName: "cache", containerPath: "/cache" }, { volumeName: "conf", containerPath: "/conf", readOnly: true }],
+        volumes: [
+          { volumeName: "cache", containerPath: "/cache" },
+          { volumeName: "conf", containerPath: "/conf", readOnly: true },
+        ],
         devices: [{ hostPath: "/dev/fuse" }],
         ulimits: [{ name: "nofile", soft: 1024, hard: 2048 }],
         restart: { policy: "on-failure", maxRetries: 2 },
-        healthcheck: { test: ["CMD", "/bin/true"], interval: "1m30s", timeout: "500ms", startPeriod: "1.5s", retries: 4 },
+        healthcheck: {
+          test: ["CMD", "/bin/true"],
+          interval: "1m30s",
+          timeout: "500ms",
+          startPeriod: "1.5s",
+          retries: 4,
+        },
         cgroupParent: "/hardened",
         seccompProfile: "/etc/docker/seccomp.json",
         apparmorProfile: "docker-default",
         entrypoint: ["/bin/sh", "-c"],
         workingDir: "/srv",
         labels: { team: "api" },
-        exemptions: [{ rule: "5.18", reason: REASON }, { rule: "5.25", reason: REASON }],
+        exemptions: [
+          { rule: "5.18", reason: REASON },
+          { rule: "5.25", reason: REASON },
+        ],
       },
       { now: NOW },
     );
@@ -107,10 +129,21 @@ describe("engineCreateBody on a planned HardenedContainer", () => {
         RestartPolicy: { Name: "on-failure", MaximumRetryCount: 2 },
         CgroupParent: "/hardened",
         PortBindings: {
-          "8080/tcp": [{ HostIp: "127.0.0.1", HostPort: "21080" }, { HostIp: "10.0.0.5", HostPort: "21081" }],
+          "8080/tcp": [
+            { HostIp: "127.0.0.1", HostPort: "21080" },
+            { HostIp: "10.0.0.5", HostPort: "21081" },
+          ],
           "5353/udp": [{ HostIp: "::1", HostPort: "25353" }],
         },
-        Mounts: [{ Type: "bind", Source: "/srv/data", Target: "/data", ReadOnly: true, BindOptions: { Propagation: "rprivate" } }],
+        Mounts: [
+          {
+            Type: "bind",
+            Source: "/srv/data",
+            Target: "/data",
+            ReadOnly: true,
+            BindOptions: { Propagation: "rprivate" },
+          },
+        ],
         Binds: ["cache:/cache", "conf:/conf:ro"],
         Devices: [{ PathOnHost: "/dev/fuse", PathInContainer: "/dev/fuse", CgroupPermissions: "rwm" }],
         Ulimits: [{ Name: "nofile", Soft: 1024, Hard: 2048 }],
@@ -129,12 +162,21 @@ describe("engineCreateBody on a planned HardenedContainer", () => {
         ports: [],
         hostNamespaces: { network: true, pid: true, ipc: true, userns: true },
         privileged: true,
-        exemptions: ["5.2", "5.3", "5.4", "5.5", "5.10", "5.16", "5.17", "5.22", "5.31"].map((rule) => ({ rule, reason: REASON })),
+        exemptions: ["5.2", "5.3", "5.4", "5.5", "5.10", "5.16", "5.17", "5.22", "5.31"].map((rule) => ({
+          rule,
+          reason: REASON,
+        })),
       },
       { now: NOW },
     );
     const { HostConfig, NetworkingConfig } = engineCreateBody(containerArgs);
-    expect(HostConfig).toMatchObject({ NetworkMode: "host", PidMode: "host", IpcMode: "host", UsernsMode: "host", Privileged: true });
+    expect(HostConfig).toMatchObject({
+      NetworkMode: "host",
+      PidMode: "host",
+      IpcMode: "host",
+      UsernsMode: "host",
+      Privileged: true,
+    });
     expect(NetworkingConfig).toBeUndefined();
   });
 });
@@ -148,13 +190,41 @@ describe("engineCreateBody refuses what it cannot translate", () => {
     ["gpus", { gpus: "all" }, "docker.Container.gpus"],
     ["memorySwap", { memorySwap: -1 }, "docker.Container.memorySwap"],
     ["a lifecycle key (start)", { start: false }, "docker.Container.start"],
-    ["healthcheck.startInterval", { healthcheck: { tests: ["CMD", "true"], startInterval: "1s" } }, "docker.Container.healthcheck.startInterval"],
-    ["capabilities extra key", { capabilities: { drops: ["ALL"], add: ["NET_ADMIN"] } }, "docker.Container.capabilities.add"],
-    ["ports[0].hostIp (a typo of ip)", { ports: [{ internal: 80, external: 8080, hostIp: "127.0.0.1" }] }, "docker.Container.ports[0].hostIp"],
-    ["networksAdvanced[0].aliases", { networksAdvanced: [{ name: "n", aliases: ["x"] }] }, "docker.Container.networksAdvanced[0].aliases"],
-    ["mounts[0].volumeOptions", { mounts: [{ type: "volume", source: "v", target: "/v", volumeOptions: { driverName: "local" } }] }, "docker.Container.mounts[0].volumeOptions"],
-    ["mounts[0].type npipe", { mounts: [{ type: "npipe", source: "x", target: "/x" }] }, "docker.Container.mounts[0].type"],
-    ["volumes[0].fromContainer", { volumes: [{ fromContainer: "other" }] }, "docker.Container.volumes[0].fromContainer"],
+    [
+      "healthcheck.startInterval",
+      { healthcheck: { tests: ["CMD", "true"], startInterval: "1s" } },
+      "docker.Container.healthcheck.startInterval",
+    ],
+    [
+      "capabilities extra key",
+      { capabilities: { drops: ["ALL"], add: ["NET_ADMIN"] } },
+      "docker.Container.capabilities.add",
+    ],
+    [
+      "ports[0].hostIp (a typo of ip)",
+      { ports: [{ internal: 80, external: 8080, hostIp: "127.0.0.1" }] },
+      "docker.Container.ports[0].hostIp",
+    ],
+    [
+      "networksAdvanced[0].aliases",
+      { networksAdvanced: [{ name: "n", aliases: ["x"] }] },
+      "docker.Container.networksAdvanced[0].aliases",
+    ],
+    [
+      "mounts[0].volumeOptions",
+      { mounts: [{ type: "volume", source: "v", target: "/v", volumeOptions: { driverName: "local" } }] },
+      "docker.Container.mounts[0].volumeOptions",
+    ],
+    [
+      "mounts[0].type npipe",
+      { mounts: [{ type: "npipe", source: "x", target: "/x" }] },
+      "docker.Container.mounts[0].type",
+    ],
+    [
+      "volumes[0].fromContainer",
+      { volumes: [{ fromContainer: "other" }] },
+      "docker.Container.volumes[0].fromContainer",
+    ],
     ["a fractional memory", { memory: 64.5 }, "memory"],
     ["a bad duration", { healthcheck: { tests: ["CMD", "true"], interval: "30" } }, "healthcheck.interval"],
   ])("throws on %s", (_what, extra, path) => {
@@ -169,7 +239,18 @@ describe("engineCreateBody refuses what it cannot translate", () => {
   });
 
   it("lists shmSize and the other unhandled provider inputs as unhandled (the throw above is not an accident of the fixture)", () => {
-    for (const key of ["shmSize", "sysctls", "memorySwap", "start", "uploads", "gpus", "runtime", "groupAdds", "hosts", "dns"])
+    for (const key of [
+      "shmSize",
+      "sysctls",
+      "memorySwap",
+      "start",
+      "uploads",
+      "gpus",
+      "runtime",
+      "groupAdds",
+      "hosts",
+      "dns",
+    ])
       expect(HANDLED_CONTAINER_INPUTS as readonly string[]).not.toContain(key);
   });
 
@@ -177,12 +258,18 @@ describe("engineCreateBody refuses what it cannot translate", () => {
     // envs from the component are Outputs (they may carry secrets): a test must resolve them.
     const { containerArgs } = planHardenedContainer("env", { ...base, env: { MODE: "test" } }, { now: NOW });
     expect(() => engineCreateBody(containerArgs)).toThrow(/docker\.Container\.envs\[0\] is an Output/);
-    expect(() => engineCreateBody({ ...plain, user: pulumi.output("10001") })).toThrow(/docker\.Container\.user is an Output/);
+    expect(() => engineCreateBody({ ...plain, user: pulumi.output("10001") })).toThrow(
+      /docker\.Container\.user is an Output/,
+    );
     expect(() => engineCreateBody({ ...plain, user: Promise.resolve("10001") })).toThrow(/is an Output or a promise/);
   });
 
   it("ignores keys set to undefined (unset, as Pulumi treats them) and defaults restart to no", () => {
-    expect(engineCreateBody({ ...plain, shmSize: undefined })).toEqual({ name: "c", Image: IMAGE_ID, HostConfig: { Init: false, RestartPolicy: { Name: "no", MaximumRetryCount: 0 } } });
+    expect(engineCreateBody({ ...plain, shmSize: undefined })).toEqual({
+      name: "c",
+      Image: IMAGE_ID,
+      HostConfig: { Init: false, RestartPolicy: { Name: "no", MaximumRetryCount: 0 } },
+    });
   });
 
   it("carries publishAllPorts (-P) as PublishAllPorts", () => {
@@ -209,7 +296,9 @@ describe("units", () => {
     ["10us", 10e3],
   ])("Go duration %s = %d ns", (text, ns) => expect(goDurationToNanos(text)).toBe(ns));
 
-  it.each(["", "30", "1d", "s", "1s garbage", "-1s"])("Go duration %j is refused", (text) => expect(() => goDurationToNanos(text)).toThrow(UntranslatedInputError));
+  it.each(["", "30", "1d", "s", "1s garbage", "-1s"])("Go duration %j is refused", (text) =>
+    expect(() => goDurationToNanos(text)).toThrow(UntranslatedInputError),
+  );
 
   it.each([
     ["1", 1e9],
@@ -222,7 +311,9 @@ describe("units", () => {
 
   // Too precise and non-numbers fail in docker's ParseCPUs too; signs and exponents (which big.Rat
   // would parse) are refused here only: the component never renders them for a valid `cpus`.
-  it.each(["0.0000000001", "abc", "-1", "1e3", ""])("cpus %j is refused", (cpus) => expect(() => cpusToNanoCpus(cpus)).toThrow(UntranslatedInputError));
+  it.each(["0.0000000001", "abc", "-1", "1e3", ""])("cpus %j is refused", (cpus) =>
+    expect(() => cpusToNanoCpus(cpus)).toThrow(UntranslatedInputError),
+  );
 });
 
 describe("engineNetworkBody", () => {
@@ -242,7 +333,9 @@ describe("engineNetworkBody", () => {
   });
 
   it("carries egress and a subnet", () => {
-    expect(engineNetworkBody(planHardenedNetwork("edge", { egress: true, subnet: "10.42.0.0/24", labels: { team: "web" } }))).toMatchObject({
+    expect(
+      engineNetworkBody(planHardenedNetwork("edge", { egress: true, subnet: "10.42.0.0/24", labels: { team: "web" } })),
+    ).toMatchObject({
       Internal: false,
       Labels: { team: "web", "hardened-docker.component": "HardenedNetwork" },
       IPAM: { Driver: "default", Config: [{ Subnet: "10.42.0.0/24" }] },
@@ -250,8 +343,12 @@ describe("engineNetworkBody", () => {
   });
 
   it("throws on keys it does not handle and on a missing name", () => {
-    expect(() => engineNetworkBody({ name: "n", checkDuplicate: true })).toThrow(/docker\.Network\.checkDuplicate is not handled/);
-    expect(() => engineNetworkBody({ name: "n", ipamConfigs: [{ subnet: "10.0.0.0/24", ipv6: true }] })).toThrow(/ipamConfigs\[0\]\.ipv6/);
+    expect(() => engineNetworkBody({ name: "n", checkDuplicate: true })).toThrow(
+      /docker\.Network\.checkDuplicate is not handled/,
+    );
+    expect(() => engineNetworkBody({ name: "n", ipamConfigs: [{ subnet: "10.0.0.0/24", ipv6: true }] })).toThrow(
+      /ipamConfigs\[0\]\.ipv6/,
+    );
     expect(() => engineNetworkBody({ driver: "bridge" })).toThrow(/docker\.Network\.name is required/);
   });
 });

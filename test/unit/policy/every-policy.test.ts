@@ -4,13 +4,27 @@
  * per rule, the one input change that breaks it; the rest is generated, so a rule added to the
  * catalog without a row here fails the completeness test.
  */
-import { CONTAINER_INPUT_FIELDS, NETWORK_INPUT_FIELDS, PROVIDER_INPUT_FIELDS, SECURE_DAEMON_INPUT_FIELDS } from "../../../src/adapters/pulumi-resources";
+import {
+  CONTAINER_INPUT_FIELDS,
+  NETWORK_INPUT_FIELDS,
+  PROVIDER_INPUT_FIELDS,
+  SECURE_DAEMON_INPUT_FIELDS,
+} from "../../../src/adapters/pulumi-resources";
 import { policyMeta } from "../../../src/policy";
 import { SECURE_DAEMON_TYPE } from "../../../src/adapters/pulumi-tokens";
 import { readRoots } from "../../../src/policy/resources";
 import type { AnyRule } from "../../../src/rules/types";
 import { COMPLIANT_DAEMON_JSON } from "../../harness/fixtures";
-import { compliantContainer, CONTAINER, exemptionLabel, invoke, NETWORK, pack, PROVIDER, UNKNOWN } from "../../harness/policy";
+import {
+  compliantContainer,
+  CONTAINER,
+  exemptionLabel,
+  invoke,
+  NETWORK,
+  pack,
+  PROVIDER,
+  UNKNOWN,
+} from "../../harness/policy";
 
 const policies = pack();
 const FUTURE = "2027-01-31";
@@ -24,14 +38,30 @@ interface Row {
   breaks: Record<string, unknown> | null;
 }
 
-const container = (breaks: Record<string, unknown> | null): Row => ({ type: CONTAINER, base: compliantContainer(), breaks });
-const network = (breaks: Record<string, unknown> | null): Row => ({ type: NETWORK, base: { name: "backend", driver: "overlay", options: { encrypted: "" } }, breaks });
+const container = (breaks: Record<string, unknown> | null): Row => ({
+  type: CONTAINER,
+  base: compliantContainer(),
+  breaks,
+});
+const network = (breaks: Record<string, unknown> | null): Row => ({
+  type: NETWORK,
+  base: { name: "backend", driver: "overlay", options: { encrypted: "" } },
+  breaks,
+});
 const PROVIDER_OK = { host: "tcp://10.0.0.12:2376", caMaterial: "CA", certMaterial: "CERT", keyMaterial: "KEY" };
 /** A compliant daemon.json as SecureDaemon writes it (its registered inputs: SecureDaemonInputs). */
 const DAEMON_OK: Record<string, unknown> = { ...COMPLIANT_DAEMON_JSON, labels: [] };
-const daemonInputs = (config: Record<string, unknown>) => ({ daemonJson: JSON.stringify(config), configFile: "/etc/docker/daemon.json", dockerdFlags: [] });
+const daemonInputs = (config: Record<string, unknown>) => ({
+  daemonJson: JSON.stringify(config),
+  configFile: "/etc/docker/daemon.json",
+  dockerdFlags: [],
+});
 /** `undefined` removes a daemon.json key. */
-const daemon = (breaks: Record<string, unknown> | null): Row => ({ type: SECURE_DAEMON_TYPE, base: daemonInputs(DAEMON_OK), breaks: breaks && { daemonJson: daemonInputs({ ...DAEMON_OK, ...breaks }).daemonJson } });
+const daemon = (breaks: Record<string, unknown> | null): Row => ({
+  type: SECURE_DAEMON_TYPE,
+  base: daemonInputs(DAEMON_OK),
+  breaks: breaks && { daemonJson: daemonInputs({ ...DAEMON_OK, ...breaks }).daemonJson },
+});
 
 const ROWS: Record<string, Row> = {
   "2.1": daemon({ "userns-remap": undefined }),
@@ -40,7 +70,11 @@ const ROWS: Record<string, Row> = {
   "2.4": daemon({ iptables: false }),
   "2.5": daemon({ "insecure-registries": ["10.0.0.9:5000"] }),
   "2.6": daemon({ "storage-driver": "aufs" }),
-  "2.7": { type: PROVIDER, base: PROVIDER_OK, breaks: { caMaterial: undefined, certMaterial: undefined, keyMaterial: undefined } }, // SecureDaemon: test/unit/policy/secure-daemon-policies.test.ts
+  "2.7": {
+    type: PROVIDER,
+    base: PROVIDER_OK,
+    breaks: { caMaterial: undefined, certMaterial: undefined, keyMaterial: undefined },
+  }, // SecureDaemon: test/unit/policy/secure-daemon-policies.test.ts
   "2.8": daemon({ "default-ulimits": { nofile: { Name: "nofile", Soft: 1048576, Hard: 1048576 } } }),
   "2.9": daemon({ "userns-remap": undefined }),
   "2.10": daemon({ "cgroup-parent": "/custom" }),
@@ -64,7 +98,12 @@ const ROWS: Record<string, Row> = {
   "5.5": container({ privileged: true }),
   "5.6": container({ volumes: [{ hostPath: "/boot", containerPath: "/boot" }] }),
   "5.8": container({ ports: [{ internal: 22, external: 22, ip: "127.0.0.1" }] }),
-  "5.9": container({ ports: [{ internal: 8080, external: 18080, ip: "127.0.0.1" }, { internal: 9000, external: 19000, ip: "127.0.0.1" }] }),
+  "5.9": container({
+    ports: [
+      { internal: 8080, external: 18080, ip: "127.0.0.1" },
+      { internal: 9000, external: 19000, ip: "127.0.0.1" },
+    ],
+  }),
   "5.10": container({ networkMode: "host", networksAdvanced: [] }),
   "5.11": container({ memory: 0 }),
   "5.12": container({ cpus: undefined }),
@@ -75,7 +114,9 @@ const ROWS: Record<string, Row> = {
   "5.17": container({ ipcMode: "host" }),
   "5.18": container({ devices: [{ hostPath: "/dev/fuse" }] }),
   "5.19": container({ ulimits: [{ name: "nofile", soft: 1024, hard: 2048 }] }),
-  "5.20": container({ mounts: [{ type: "bind", source: "/srv", target: "/srv", readOnly: true, bindOptions: { propagation: "shared" } }] }),
+  "5.20": container({
+    mounts: [{ type: "bind", source: "/srv", target: "/srv", readOnly: true, bindOptions: { propagation: "shared" } }],
+  }),
   "5.21": container(null), // @pulumi/docker cannot set the UTS namespace
   "5.22": container({ securityOpts: ["no-new-privileges:true", "seccomp:unconfined"] }),
   "5.25": container({ cgroupParent: "/docker-custom" }),
@@ -87,7 +128,9 @@ const ROWS: Record<string, Row> = {
   "5.31": container({ usernsMode: "host" }),
   "5.32": container({ mounts: [{ type: "bind", source: "/run", target: "/host-run", readOnly: true }] }),
   "7.3": network({ options: {} }),
-  "hd-exemptions": container({ labels: [{ label: "hardened-docker.pids-limit", value: "256" }, exemptionLabel("5.13", { reason: "short" })] }),
+  "hd-exemptions": container({
+    labels: [{ label: "hardened-docker.pids-limit", value: "256" }, exemptionLabel("5.13", { reason: "short" })],
+  }),
   "hd-exemptions-network": network({ labels: [exemptionLabel("7.3", "{not json")] }),
 };
 
@@ -98,7 +141,9 @@ const FIELDS: Record<string, Readonly<Record<string, readonly string[]>>> = {
   [SECURE_DAEMON_TYPE]: SECURE_DAEMON_INPUT_FIELDS,
 };
 
-const rulePolicies = policies.filter((p) => policyMeta(p)?.kind === "rule").map((p) => ({ name: p.name, rule: policyMeta(p)!.rule! }));
+const rulePolicies = policies
+  .filter((p) => policyMeta(p)?.kind === "rule")
+  .map((p) => ({ name: p.name, rule: policyMeta(p)!.rule! }));
 
 /** Apply overrides; `undefined` removes an input, and labels merge (the PIDs-limit label stays unless replaced). */
 function props(row: Row, overrides: Record<string, unknown> = {}): Record<string, unknown> {
@@ -111,7 +156,11 @@ function props(row: Row, overrides: Record<string, unknown> = {}): Record<string
 }
 
 /** The resource with an exemption label added: a label input, or an engine label in SecureDaemon's daemon.json. */
-function withLabel(row: Row, overrides: Record<string, unknown>, label: { label: string; value: string }): Record<string, unknown> {
+function withLabel(
+  row: Row,
+  overrides: Record<string, unknown>,
+  label: { label: string; value: string },
+): Record<string, unknown> {
   const p = props(row, overrides);
   if (row.type === SECURE_DAEMON_TYPE) {
     const config = JSON.parse(p.daemonJson as string) as { labels?: string[] };
@@ -125,7 +174,10 @@ function withLabel(row: Row, overrides: Record<string, unknown>, label: { label:
 /** Manual rules whose compliant baseline is a plain pass. */
 const MANUAL_THAT_CAN_PASS = new Set(["2.17"]);
 
-const VALIDITY_POLICY: Record<string, string> = { [NETWORK]: "hd-exemptions-network-valid", [SECURE_DAEMON_TYPE]: "hd-exemptions-daemon-valid" };
+const VALIDITY_POLICY: Record<string, string> = {
+  [NETWORK]: "hd-exemptions-network-valid",
+  [SECURE_DAEMON_TYPE]: "hd-exemptions-daemon-valid",
+};
 
 /** Inputs whose value the rule reads (through the adapter's input → fact table). */
 function inputsRead(rule: AnyRule, type: string): string[] {
@@ -143,7 +195,8 @@ it("has a row for every rule policy of the pack", () => {
 
 describe.each(cases)("%s", (name, rule) => {
   const row = ROWS[rule.id]!;
-  const call = (p: Record<string, unknown>, config?: Record<string, Record<string, unknown>>) => invoke(policies, name, { type: row.type, name: "subject", props: p }, config);
+  const call = (p: Record<string, unknown>, config?: Record<string, Record<string, unknown>>) =>
+    invoke(policies, name, { type: row.type, name: "subject", props: p }, config);
   const manualOn = { [name]: { reportManual: true } };
 
   it("passes on the compliant baseline (config defaults applied)", async () => {
@@ -162,14 +215,18 @@ describe.each(cases)("%s", (name, rule) => {
 
     if (rule.automated && row.type !== PROVIDER && !rule.id.startsWith("hd-exemptions")) {
       it("a valid exemption label excuses the failure", async () => {
-        expect(await call(withLabel(row, row.breaks!, exemptionLabel(rule.id, { reason: REASON, expires: FUTURE })))).toEqual({ violations: [] });
+        expect(
+          await call(withLabel(row, row.breaks!, exemptionLabel(rule.id, { reason: REASON, expires: FUTURE }))),
+        ).toEqual({ violations: [] });
       });
 
       it("an expired exemption excuses nothing (and the exemption policy reports it)", async () => {
         const p = withLabel(row, row.breaks!, exemptionLabel(rule.id, { reason: REASON, expires: PAST }));
         expect((await call(p)).violations).toHaveLength(1);
         const validity = VALIDITY_POLICY[row.type] ?? "hd-exemptions-valid";
-        expect((await invoke(policies, validity, { type: row.type, props: p })).violations[0]).toContain(`expired on ${PAST}`);
+        expect((await invoke(policies, validity, { type: row.type, props: p })).violations[0]).toContain(
+          `expired on ${PAST}`,
+        );
       });
     }
   }
@@ -190,7 +247,10 @@ describe.each(cases)("%s", (name, rule) => {
   });
 
   it("throws notApplicable for a resource type it does not judge", async () => {
-    const foreign = row.type === CONTAINER ? { type: NETWORK, props: { name: "n" } } : { type: CONTAINER, props: compliantContainer() };
+    const foreign =
+      row.type === CONTAINER
+        ? { type: NETWORK, props: { name: "n" } }
+        : { type: CONTAINER, props: compliantContainer() };
     expect((await invoke(policies, name, foreign)).notApplicable).toMatch(/only applies to/);
   });
 });

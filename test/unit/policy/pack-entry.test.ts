@@ -25,15 +25,20 @@ const LEVEL_CODES: Record<string, number> = { advisory: 0, mandatory: 1, disable
 let child: ChildProcess;
 let client: { [method: string]: (req: unknown, cb: (err: unknown, resp: unknown) => void) => void; close(): void };
 
-const call = <T>(method: string, req: unknown) => new Promise<T>((resolve, reject) => client[method]!(req, (err, resp) => (err ? reject(err) : resolve(resp as T))));
+const call = <T>(method: string, req: unknown) =>
+  new Promise<T>((resolve, reject) => client[method]!(req, (err, resp) => (err ? reject(err) : resolve(resp as T))));
 
 beforeAll(async () => {
   // One process (tsx as a loader, not its CLI, which would fork): the pid we stop is the pack's.
-  child = spawn(process.execPath, ["--import", pathToFileURL(path.join(ROOT, "node_modules/tsx/dist/loader.mjs")).href, "index.ts"], {
-    cwd: path.join(ROOT, "examples/policy-pack"),
-    env: { ...process.env, HARDENED_DOCKER_PROFILE: "cis-level1" },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  child = spawn(
+    process.execPath,
+    ["--import", pathToFileURL(path.join(ROOT, "node_modules/tsx/dist/loader.mjs")).href, "index.ts"],
+    {
+      cwd: path.join(ROOT, "examples/policy-pack"),
+      env: { ...process.env, HARDENED_DOCKER_PROFILE: "cis-level1" },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   const port = await new Promise<string>((resolve, reject) => {
     let out = "";
     let err = "";
@@ -83,10 +88,12 @@ function analyzeRequest(props: Record<string, unknown>) {
 type Diag = { getPolicyname(): string; getEnforcementlevel(): number; getMessage(): string };
 
 it("serves every policy of the pack with its metadata and the profile as initial config", async () => {
-  const info = await call<{ getName(): string; getVersion(): string; getPoliciesList(): { getName(): string; getEnforcementlevel(): number }[]; getInitialconfigMap(): { get(k: string): { getEnforcementlevel(): number } } }>(
-    "getAnalyzerInfo",
-    new Empty(),
-  );
+  const info = await call<{
+    getName(): string;
+    getVersion(): string;
+    getPoliciesList(): { getName(): string; getEnforcementlevel(): number }[];
+    getInitialconfigMap(): { get(k: string): { getEnforcementlevel(): number } };
+  }>("getAnalyzerInfo", new Empty());
   expect(info.getName()).toBe("hardened-docker");
   expect(info.getVersion()).toBe("0.1.0");
   const names = info.getPoliciesList().map((p) => p.getName());
@@ -96,11 +103,25 @@ it("serves every policy of the pack with its metadata and the profile as initial
 
 it("after configure (defaults applied), analyzes a container like the engine asks it to", async () => {
   await configure();
-  const resp = await call<{ getDiagnosticsList(): Diag[] }>("analyze", analyzeRequest({ image: UNKNOWN_STRING, privileged: true, capabilities: { drops: ["ALL"], adds: ["NET_BIND_SERVICE"] } }));
-  const diags = resp.getDiagnosticsList().map((d) => ({ policy: d.getPolicyname(), level: LEVEL_NAMES[d.getEnforcementlevel()], message: d.getMessage() }));
+  const resp = await call<{ getDiagnosticsList(): Diag[] }>(
+    "analyze",
+    analyzeRequest({
+      image: UNKNOWN_STRING,
+      privileged: true,
+      capabilities: { drops: ["ALL"], adds: ["NET_BIND_SERVICE"] },
+    }),
+  );
+  const diags = resp
+    .getDiagnosticsList()
+    .map((d) => ({ policy: d.getPolicyname(), level: LEVEL_NAMES[d.getEnforcementlevel()], message: d.getMessage() }));
   expect(diags).toContainEqual(expect.objectContaining({ policy: "cis-5.5-no-privileged", level: "mandatory" }));
   // The unknown image: reported by the SDK as advisory "can't run … during preview".
-  expect(diags.find((d) => d.policy === "cis-4.5-verified-image")).toMatchObject({ level: "advisory", message: expect.stringContaining("can't run policy 'cis-4.5-verified-image' from policy pack 'hardened-docker@v0.1.0' during preview") });
+  expect(diags.find((d) => d.policy === "cis-4.5-verified-image")).toMatchObject({
+    level: "advisory",
+    message: expect.stringContaining(
+      "can't run policy 'cis-4.5-verified-image' from policy pack 'hardened-docker@v0.1.0' during preview",
+    ),
+  });
   // 5.4's allow-list came from the configured default (NET_BIND_SERVICE allowed): only privileged mode breaks it.
   expect(diags.find((d) => d.policy === "cis-5.4-restrict-capabilities")!.message).toContain("privileged = true");
 }, 20_000);
@@ -110,7 +131,10 @@ it("configured with examples/policy-pack/config.example.json (what --policy-pack
   const user = require(path.join(ROOT, "examples/policy-pack/config.example.json")) as Record<string, unknown>;
   await configure(user);
   const image = `ghcr.io/acme/tool@sha256:${"c".repeat(64)}`;
-  const resp = await call<{ getDiagnosticsList(): Diag[] }>("analyze", analyzeRequest({ image, capabilities: { drops: ["ALL"], adds: ["NET_BIND_SERVICE", "CHOWN"] } }));
+  const resp = await call<{ getDiagnosticsList(): Diag[] }>(
+    "analyze",
+    analyzeRequest({ image, capabilities: { drops: ["ALL"], adds: ["NET_BIND_SERVICE", "CHOWN"] } }),
+  );
   const diags = resp.getDiagnosticsList().map((d) => ({ policy: d.getPolicyname(), message: d.getMessage() }));
   // trustedRegistries from the file: ghcr.io is not on it.
   expect(diags.find((d) => d.policy === "cis-4.2-trusted-registries")?.message).toContain("ghcr.io");
@@ -125,7 +149,10 @@ it("analyzes a stack as the engine asks it to: a component's secret command dige
   const SECRET = { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270" };
   const stack = "urn:pulumi:dev::app::pulumi:pulumi:Stack::app-dev";
   const component = "urn:pulumi:dev::app::hardened-docker:index:SecureDaemon::d";
-  const built = { connection: { host: "10.0.0.5", port: 22, user: "root", hostKey: "ssh-ed25519 AAAA" }, create: "#!/bin/sh\necho apply" };
+  const built = {
+    connection: { host: "10.0.0.5", port: 22, user: "root", hostKey: "ssh-ed25519 AAAA" },
+    create: "#!/bin/sh\necho apply",
+  };
   const resource = (type: string, name: string, urn: string, parent: string, props: Record<string, unknown>) => {
     const r = new analyzerPb.AnalyzerResource();
     r.setType(type);
@@ -140,15 +167,34 @@ it("analyzes a stack as the engine asks it to: a component's secret command dige
     const req = new analyzerPb.AnalyzeStackRequest();
     req.setResourcesList([
       // The digest as the engine holds a secret output (a log option may make the apply script secret).
-      resource("hardened-docker:index:SecureDaemon", "d", component, stack, { commandDigests: { "d-apply": { ...SECRET, value: commandDigest(built) } } }),
-      resource("command:remote:Command", "d-apply", "urn:pulumi:dev::app::hardened-docker:index:SecureDaemon$command:remote:Command::d-apply", component, command),
+      resource("hardened-docker:index:SecureDaemon", "d", component, stack, {
+        commandDigests: { "d-apply": { ...SECRET, value: commandDigest(built) } },
+      }),
+      resource(
+        "command:remote:Command",
+        "d-apply",
+        "urn:pulumi:dev::app::hardened-docker:index:SecureDaemon$command:remote:Command::d-apply",
+        component,
+        command,
+      ),
     ]);
     const resp = await call<{ getDiagnosticsList(): Diag[] }>("analyzeStack", req);
-    return resp.getDiagnosticsList().filter((d) => d.getPolicyname() === "hd-component-commands-intact").map((d) => d.getMessage());
+    return resp
+      .getDiagnosticsList()
+      .filter((d) => d.getPolicyname() === "hd-component-commands-intact")
+      .map((d) => d.getMessage());
   };
   // The provider's outputs echo its inputs, with its own defaults and results beside them.
-  expect(await analyzeStack({ ...built, connection: { ...built.connection, privateKey: { ...SECRET, value: "key" }, dialErrorLimit: 10 }, stdout: "done" })).toEqual([]);
+  expect(
+    await analyzeStack({
+      ...built,
+      connection: { ...built.connection, privateKey: { ...SECRET, value: "key" }, dialErrorLimit: 10 },
+      stdout: "done",
+    }),
+  ).toEqual([]);
   const changed = await analyzeStack({ ...built, create: `echo '{"icc": true}' > /etc/docker/daemon.json` });
   expect(changed).toHaveLength(1);
-  expect(changed[0]).toContain('SecureDaemon "d": its command "d-apply" does not run what the component built and checked');
+  expect(changed[0]).toContain(
+    'SecureDaemon "d": its command "d-apply" does not run what the component built and checked',
+  );
 }, 20_000);

@@ -1,10 +1,21 @@
 import { readdirSync, readFileSync } from "fs";
 import * as path from "path";
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
-import { COMPONENT_LABEL as COMPONENT_LABEL_OF_COMPONENT, HARDENED_CONTAINER_TYPE as TYPE_OF_COMPONENT } from "../../../src/components/hardened-container";
+import {
+  COMPONENT_LABEL as COMPONENT_LABEL_OF_COMPONENT,
+  HARDENED_CONTAINER_TYPE as TYPE_OF_COMPONENT,
+} from "../../../src/components/hardened-container";
 import { HARDENED_NETWORK_TYPE } from "../../../src/components/hardened-network";
 import { SAFE_CAPABILITIES } from "../../../src/rules/capabilities";
-import { COMPONENT_LABEL, createPolicies, HARDENED_CONTAINER_TYPE, policyMeta, profileConfig, profileFromEnv, ruleEnforcement } from "../../../src/policy";
+import {
+  COMPONENT_LABEL,
+  createPolicies,
+  HARDENED_CONTAINER_TYPE,
+  policyMeta,
+  profileConfig,
+  profileFromEnv,
+  ruleEnforcement,
+} from "../../../src/policy";
 import { reconcileConfig } from "../../../src/check";
 import { packRules } from "../../../src/policy/policies";
 import { RULE_SETTINGS } from "../../../src/policy/metadata";
@@ -41,7 +52,9 @@ describe("policy pack generated from the catalog", () => {
   it("has one resource policy per rule that a Pulumi resource can decide before deploy", () => {
     const ids = rulePolicies.map((p) => policyMeta(p)!.ruleId);
     expect(new Set(ids).size).toBe(ids.length);
-    const decidable = catalogFor("cis-1.6.0").filter((r) => ["container", "network"].includes(r.subject) && r.where !== "live" && r.where !== "none").map((r) => r.id);
+    const decidable = catalogFor("cis-1.6.0")
+      .filter((r) => ["container", "network"].includes(r.subject) && r.where !== "live" && r.where !== "none")
+      .map((r) => r.id);
     expect(ids).toEqual(expect.arrayContaining([...decidable, "2.7"]));
     // Live-only items (5.7 sshd, 5.23 exec) and host/image/swarm subjects are the live audit's.
     expect(ids).not.toContain("5.7");
@@ -49,9 +62,13 @@ describe("policy pack generated from the catalog", () => {
     expect(ids).not.toContain("6.1");
     // Daemon rules: from SecureDaemon's daemon.json all of section 2 (+ SELinux, exemptions); the
     // provider tells only the daemon's listener and TLS, so only 2.7 is also decided from it.
-    const daemonIds = catalogFor("cis-1.6.0").filter((r) => r.subject === "daemon" && r.where !== "live" && r.where !== "none").map((r) => r.id);
+    const daemonIds = catalogFor("cis-1.6.0")
+      .filter((r) => r.subject === "daemon" && r.where !== "live" && r.where !== "none")
+      .map((r) => r.id);
     expect(ids.filter((id) => ruleById(id)!.subject === "daemon").sort()).toEqual([...daemonIds].sort());
-    expect(daemonIds).toEqual(expect.arrayContaining(["2.2", "2.9", "2.12", "hd-selinux-enabled", "hd-exemptions-daemon"]));
+    expect(daemonIds).toEqual(
+      expect.arrayContaining(["2.2", "2.9", "2.12", "hd-selinux-enabled", "hd-exemptions-daemon"]),
+    );
   });
 
   it("maps container rules to docker.Container and docker.Service, network rules to docker.Network, daemon rules to SecureDaemon (2.7 also to the provider)", () => {
@@ -83,7 +100,13 @@ describe("policy pack generated from the catalog", () => {
       expect(["low", "medium", "high", "critical"]).toContain(p.severity);
       expect(p.description).toContain(rule.title);
       if (rule.id.startsWith("hd-")) expect(p.framework).toBeUndefined();
-      else expect(p.framework).toEqual({ name: "CIS Docker Benchmark", version: "1.6.0", reference: rule.id, specification: rule.title });
+      else
+        expect(p.framework).toEqual({
+          name: "CIS Docker Benchmark",
+          version: "1.6.0",
+          reference: rule.id,
+          specification: rule.title,
+        });
     }
     expect(policies.find((p) => p.name === "cis-5.5-no-privileged")!.severity).toBe("critical");
     expect(policies.find((p) => p.name === "cis-5.9-only-needed-ports")!.severity).toBe("low");
@@ -118,15 +141,24 @@ describe("policy pack generated from the catalog", () => {
 
   it("exposes settings, unknown-value handling and manual reporting in each policy's config schema, with defaults", () => {
     const schema = (name: string) => policies.find((p) => p.name === name)!.configSchema!.properties;
-    expect(schema("cis-5.4-restrict-capabilities").capabilityAllowList).toMatchObject({ type: "array", default: [...SAFE_CAPABILITIES] });
+    expect(schema("cis-5.4-restrict-capabilities").capabilityAllowList).toMatchObject({
+      type: "array",
+      default: [...SAFE_CAPABILITIES],
+    });
     expect(schema("cis-4.2-trusted-registries").trustedRegistries).toMatchObject({ type: "array", default: [] });
     expect(schema("cis-5.32-no-docker-socket").dockerSocketPath).toMatchObject({ default: "/var/run/docker.sock" });
     expect(schema("cis-4.5-verified-image").contentTrust).toMatchObject({ type: "boolean", default: false });
-    expect(schema("cis-5.5-no-privileged").unknownValues).toMatchObject({ enum: ["report", "fail"], default: "report" });
+    expect(schema("cis-5.5-no-privileged").unknownValues).toMatchObject({
+      enum: ["report", "fail"],
+      default: "report",
+    });
     expect(schema("cis-5.9-only-needed-ports").reportManual).toMatchObject({ type: "boolean", default: false });
     expect(schema("cis-5.5-no-privileged").reportManual).toBeUndefined();
     expect(schema("hd-drift-refreshed-state").capabilityAllowList).toBeDefined();
-    expect(createPolicies({ unknownValues: "fail" }).find((p) => p.name === "cis-5.5-no-privileged")!.configSchema!.properties.unknownValues).toMatchObject({ default: "fail" });
+    expect(
+      createPolicies({ unknownValues: "fail" }).find((p) => p.name === "cis-5.5-no-privileged")!.configSchema!
+        .properties.unknownValues,
+    ).toMatchObject({ default: "fail" });
     for (const p of policies) expect(Object.keys(p.configSchema?.properties ?? {})).not.toContain("enforcementLevel");
     // Defaults are valid against the schemas (the engine validates the reconciled config).
     const config = reconcileConfig(policies);
@@ -141,7 +173,9 @@ describe("policy pack generated from the catalog", () => {
     expect(listed).toHaveLength(policies.length);
     const p54 = listed.find((x: { getName(): string }) => x.getName() === "cis-5.4-restrict-capabilities");
     expect(p54.getFramework().getReference()).toBe("5.4");
-    expect(p54.getConfigschema().getProperties().toJavaScript().capabilityAllowList.default).toContain("NET_BIND_SERVICE");
+    expect(p54.getConfigschema().getProperties().toJavaScript().capabilityAllowList.default).toContain(
+      "NET_BIND_SERVICE",
+    );
     expect(listed.filter((x: { getPolicyType(): number }) => x.getPolicyType() === 2)).toHaveLength(5); // stack policies
   });
 
@@ -160,7 +194,8 @@ describe("policy pack generated from the catalog", () => {
         const block = balanced(text, m.index! + "defineRule".length);
         const id = /id:\s*"([^"]+)"/.exec(block)?.[1];
         const keys = new Set(settingsIn(block));
-        for (const [name, helperKeys] of helpers) if (new RegExp(`\\b${name}\\(`).test(block)) helperKeys.forEach((k) => keys.add(k));
+        for (const [name, helperKeys] of helpers)
+          if (new RegExp(`\\b${name}\\(`).test(block)) helperKeys.forEach((k) => keys.add(k));
         if (id && keys.size) used[id] = [...keys].sort();
       }
     }

@@ -20,7 +20,15 @@ function essence(result: CheckResult) {
     resources: result.run.resources.map((r) => ({ ...r })),
     errors: result.run.errors,
     failures: result.run.failures,
-    findings: result.findings.map((f) => ({ rule: f.rule.id, subject: f.subject, status: f.status, enforcement: f.enforcement, message: f.message, location: f.location, exemption: f.exemption })),
+    findings: result.findings.map((f) => ({
+      rule: f.rule.id,
+      subject: f.subject,
+      status: f.status,
+      enforcement: f.enforcement,
+      message: f.message,
+      location: f.location,
+      exemption: f.exemption,
+    })),
     mandatoryViolations: result.mandatoryViolations,
   };
 }
@@ -47,13 +55,17 @@ describe("the lean SDK run judges what the SDK's default run judges", () => {
     ["examples/insecure (raw docker resources)", "insecure", undefined],
     ["examples/web-stack (components, their children, a provider)", "web-stack", undefined],
     ["examples/secure (components with local commands)", "secure", undefined],
-  ])("%s: same resources, locations and findings", async (_label, name, stack) => {
-    const { lean, sdk } = await bothWays(examples(name), stack ? { stack } : {});
-    expect(lean.run.errors).toEqual([]);
-    expect(lean.findings.length).toBeGreaterThan(0);
-    expect(lean.run.resources.filter((r) => r.location).length).toBeGreaterThan(0);
-    expect(essence(lean)).toEqual(essence(sdk));
-  }, 60_000);
+  ])(
+    "%s: same resources, locations and findings",
+    async (_label, name, stack) => {
+      const { lean, sdk } = await bothWays(examples(name), stack ? { stack } : {});
+      expect(lean.run.errors).toEqual([]);
+      expect(lean.findings.length).toBeGreaterThan(0);
+      expect(lean.run.resources.filter((r) => r.location).length).toBeGreaterThan(0);
+      expect(essence(lean)).toEqual(essence(sdk));
+    },
+    60_000,
+  );
 
   describe("programs written for the test", () => {
     const dir = mkdtempSync(path.join(ROOT, "test", ".tmp-lean-sdk-"));
@@ -68,10 +80,19 @@ describe("the lean SDK run judges what the SDK's default run judges", () => {
 
     it("a program that throws: the same error at the same file:line:column", async () => {
       const at = project("throws", {
-        "index.ts": ['import * as docker from "@pulumi/docker";', "", 'new docker.Network("n", {});', 'const size: number = 3;', 'if (size) throw new Error("no host configured");', ""].join("\n"),
+        "index.ts": [
+          'import * as docker from "@pulumi/docker";',
+          "",
+          'new docker.Network("n", {});',
+          "const size: number = 3;",
+          'if (size) throw new Error("no host configured");',
+          "",
+        ].join("\n"),
       });
       const { lean, sdk } = await bothWays(at);
-      expect(lean.run.failures).toEqual([{ message: "no host configured", location: { file: path.join(at, "index.ts"), line: 5, column: 17 } }]);
+      expect(lean.run.failures).toEqual([
+        { message: "no host configured", location: { file: path.join(at, "index.ts"), line: 5, column: 17 } },
+      ]);
       expect(essence(lean)).toEqual(essence(sdk));
     }, 60_000);
 
@@ -100,7 +121,13 @@ describe("the lean SDK run judges what the SDK's default run judges", () => {
       const { lean, sdk } = await bothWays(at);
       expect(lean.run.resources.filter((r) => r.type === "docker:index/container:Container")).toHaveLength(60);
       // Each container at the helper's line.
-      expect(new Set(lean.run.resources.filter((r) => r.type === "docker:index/container:Container").map((r) => `${path.basename(r.location!.file)}:${r.location!.line}`))).toEqual(new Set(["make.ts:3"]));
+      expect(
+        new Set(
+          lean.run.resources
+            .filter((r) => r.type === "docker:index/container:Container")
+            .map((r) => `${path.basename(r.location!.file)}:${r.location!.line}`),
+        ),
+      ).toEqual(new Set(["make.ts:3"]));
       expect(lean.run.errors).toEqual([]);
       expect(essence(lean)).toEqual(essence(sdk));
     }, 120_000);
@@ -109,7 +136,8 @@ describe("the lean SDK run judges what the SDK's default run judges", () => {
   it("puts the SDK back as it found it after the run", async () => {
     jest.resetModules();
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { runProgramOffline } = require("../../../src/policy/program") as typeof import("../../../src/policy/program");
+    const { runProgramOffline } =
+      require("../../../src/policy/program") as typeof import("../../../src/policy/program");
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const debuggable = require("@pulumi/pulumi/runtime/debuggable") as { debuggablePromise: unknown };
     // eslint-disable-next-line @typescript-eslint/no-require-imports

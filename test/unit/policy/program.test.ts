@@ -34,14 +34,21 @@ describe("runProgramOffline on examples/insecure", () => {
 
   it("records inputs as an analyzer sees them, the explicit provider and dependencies", () => {
     const web = run.resources.find((r) => r.name === "web")!;
-    expect(web.inputs).toMatchObject({ image: "registry.example.com/team/app:latest", restart: "always", ports: [{ internal: 8080, external: 80 }] });
+    expect(web.inputs).toMatchObject({
+      image: "registry.example.com/team/app:latest",
+      restart: "always",
+      ports: [{ internal: 8080, external: 80 }],
+    });
     expect(web.provider).toBe("urn:pulumi:check::insecure-example::pulumi:providers:docker::docker-host");
     const redis = run.resources.find((r) => r.name === "redis")!;
     // The network's name flowed through the mocks (state echoes inputs).
     expect(redis.inputs.networksAdvanced).toEqual([{ name: "backend" }]);
     expect(redis.dependencies).toContain("urn:pulumi:check::insecure-example::docker:index/network:Network::backend");
     const resources = engineResources(run, "inputs");
-    expect(resources.find((r) => r.name === "web")!.provider).toMatchObject({ type: "pulumi:providers:docker", props: { host: "tcp://10.0.0.5:2375" } });
+    expect(resources.find((r) => r.name === "web")!.provider).toMatchObject({
+      type: "pulumi:providers:docker",
+      props: { host: "tcp://10.0.0.5:2375" },
+    });
   });
 
   it("knows where in the program each resource is declared", () => {
@@ -58,7 +65,9 @@ describe("runProgramOffline on examples/secure", () => {
     const run = await runProgramOffline(examples("secure"), { stack: "dev" });
     expect(run.errors).toEqual([]);
     const container = run.resources.find((r) => r.type === "docker:index/container:Container" && r.name === "api")!;
-    expect(container.urn).toBe("urn:pulumi:dev::secure-example::hardened-docker:index:HardenedContainer$docker:index/container:Container::api");
+    expect(container.urn).toBe(
+      "urn:pulumi:dev::secure-example::hardened-docker:index:HardenedContainer$docker:index/container:Container::api",
+    );
     expect(container.parent).toBe("urn:pulumi:dev::secure-example::hardened-docker:index:HardenedContainer::api");
     const command = run.resources.find((r) => r.type === "command:local:Command" && r.name === "api-pids-limit")!;
     expect(command.inputs.create).toMatch(/^docker update --pids-limit=128 -- '[0-9a-f]{64}'/);
@@ -69,8 +78,14 @@ describe("runProgramOffline on examples/secure", () => {
     // Children declared inside the component point at the user's line that created the component.
     expect(container.location?.file).toBe(path.join(examples("secure"), "index.ts"));
     // A component's outputs are what it registers with registerOutputs, as the engine's state holds them.
-    const component = run.resources.find((r) => r.type === "hardened-docker:index:HardenedContainer" && r.name === "api")!;
-    expect(component.outputs).toEqual({ containerId: expect.stringMatching(/^[0-9a-f]{64}$/), containerName: "api", commandDigests: { "api-pids-limit": commandDigest(command.inputs) } });
+    const component = run.resources.find(
+      (r) => r.type === "hardened-docker:index:HardenedContainer" && r.name === "api",
+    )!;
+    expect(component.outputs).toEqual({
+      containerId: expect.stringMatching(/^[0-9a-f]{64}$/),
+      containerName: "api",
+      commandDigests: { "api-pids-limit": commandDigest(command.inputs) },
+    });
     expect(command.inputs.create).toContain(component.outputs.containerId as string);
   });
 });
@@ -81,7 +96,10 @@ describe("program errors and resolution", () => {
 
   it("reports a program that throws instead of crashing", async () => {
     const file = path.join(dir, "throws.ts");
-    writeFileSync(file, 'import * as docker from "@pulumi/docker";\nnew docker.Network("n", {});\nthrow new Error("boom at line 3");\n');
+    writeFileSync(
+      file,
+      'import * as docker from "@pulumi/docker";\nnew docker.Network("n", {});\nthrow new Error("boom at line 3");\n',
+    );
     const run = await runProgramOffline(file);
     expect(run.errors.join("\n")).toContain("boom at line 3");
   });
@@ -92,7 +110,10 @@ describe("program errors and resolution", () => {
       entry: path.join(dir, "throws.ts"),
       project: "tmp-project",
       projectDir: dir,
-      projectFile: { file: path.join(dir, "Pulumi.yaml"), doc: { name: "tmp-project", runtime: "nodejs", main: "throws.ts" } },
+      projectFile: {
+        file: path.join(dir, "Pulumi.yaml"),
+        doc: { name: "tmp-project", runtime: "nodejs", main: "throws.ts" },
+      },
     });
     expect(() => resolveProgram(path.join(dir, "missing"))).toThrow(/program not found/);
   });

@@ -44,7 +44,13 @@ describe("judged outcomes follow each policy's own config", () => {
     const policies = pack();
     const config = { [CAPS]: { capabilityAllowList: [] } };
     expect(await violations(policies, adds, config)).toContain(CAPS);
-    expect(await violations(policies, resource("adds-too", { capabilities: { drops: ["ALL"], adds: ["NET_BIND_SERVICE"] } }), config)).toContain(CAPS);
+    expect(
+      await violations(
+        policies,
+        resource("adds-too", { capabilities: { drops: ["ALL"], adds: ["NET_BIND_SERVICE"] } }),
+        config,
+      ),
+    ).toContain(CAPS);
   });
 
   it("content trust (4.5) in one policy's config decides that policy only", async () => {
@@ -57,12 +63,19 @@ describe("judged outcomes follow each policy's own config", () => {
 
   it("gives the same diagnostics as a fresh pack, resource by resource, under a changing config", async () => {
     const shared = pack();
-    const configs: (PackConfig | undefined)[] = [undefined, { [CAPS]: { capabilityAllowList: [] } }, { all: "mandatory" }, undefined];
+    const configs: (PackConfig | undefined)[] = [
+      undefined,
+      { [CAPS]: { capabilityAllowList: [] } },
+      { all: "mandatory" },
+      undefined,
+    ];
     const resources = [adds, resource("privileged", { privileged: true }), adds, resource("plain")];
     for (const config of configs) {
       for (const r of resources) {
         const reconciled = reconcileConfig(shared, "advisory", undefined, config);
-        expect(await analyzeResource(shared, r, reconciled)).toEqual(await analyzeResource(pack(), r, reconcileConfig(pack(), "advisory", undefined, config)));
+        expect(await analyzeResource(shared, r, reconciled)).toEqual(
+          await analyzeResource(pack(), r, reconcileConfig(pack(), "advisory", undefined, config)),
+        );
       }
     }
   });
@@ -91,7 +104,8 @@ describe("the resolution cache", () => {
     const policies = pack();
     const rs = [resource("a", { readOnly: false }), resource("b"), resource("c", { privileged: true }), resource("d")];
     const expected = await Promise.all(rs.map((r) => violations(pack(), r)));
-    for (let round = 0; round < 3; round++) for (const [i, r] of rs.entries()) expect(await violations(policies, r)).toEqual(expected[i]);
+    for (let round = 0; round < 3; round++)
+      for (const [i, r] of rs.entries()) expect(await violations(policies, r)).toEqual(expected[i]);
   });
 
   it("holds a resource by type, URN and name: the same props object under another name is read again", () => {
@@ -107,7 +121,10 @@ describe("the resolution cache", () => {
 
   it("reads each resource's clock once: a pack with another clock judges the same props object by its own", async () => {
     const label = exemptionLabel("5.13", { reason: "writes its cache under /var/cache/app", expires: "2026-11-28" });
-    const r = resource("clock", { readOnly: false, labels: [{ label: "hardened-docker.pids-limit", value: "256" }, label] });
+    const r = resource("clock", {
+      readOnly: false,
+      labels: [{ label: "hardened-docker.pids-limit", value: "256" }, label],
+    });
     expect(await violations(pack(), r)).not.toContain(READ_ONLY); // last day of the exemption
     const later = pack({ now: () => new Date(NOW.getTime() + 24 * 3600 * 1000) });
     expect(await violations(later, r)).toContain(READ_ONLY);
@@ -131,12 +148,23 @@ describe("a rule that throws", () => {
       return pass();
     },
   });
-  const quiet = defineRule({ ...boom, id: "hd-test-quiet", title: "Quiet", check: (c) => (c.privileged ? fail("privileged", true, "false") : pass()) });
+  const quiet = defineRule({
+    ...boom,
+    id: "hd-test-quiet",
+    title: "Quiet",
+    check: (c) => (c.privileged ? fail("privileged", true, "false") : pass()),
+  });
 
   it("fails its own policy's call, not the first policy's (every rule is judged when the first policy reads the resource)", async () => {
     const policies = createPolicies({ now: () => NOW, rules: [quiet, boom] });
     const config = reconcileConfig(policies);
-    await expect(analyzeResource(policies, resource("boom"), config)).rejects.toThrow(/policy 'hd-test-boom-throws'[\s\S]*rule hd-test-boom failed on container "boom": kaboom/);
-    expect((await analyzeResource(policies, resource("fine", { privileged: true }), config)).diagnostics.map((d) => d.policyName)).toEqual(["hd-test-quiet-quiet"]);
+    await expect(analyzeResource(policies, resource("boom"), config)).rejects.toThrow(
+      /policy 'hd-test-boom-throws'[\s\S]*rule hd-test-boom failed on container "boom": kaboom/,
+    );
+    expect(
+      (await analyzeResource(policies, resource("fine", { privileged: true }), config)).diagnostics.map(
+        (d) => d.policyName,
+      ),
+    ).toEqual(["hd-test-quiet-quiet"]);
   });
 });

@@ -33,14 +33,16 @@ describe("a rule's id in each benchmark version", () => {
     expect(ruleKeyOf("cis-1.8:2.7", CATALOG)).toBe("2.6.1");
     expect(ruleKeyOf("cis-1.6.0:2.7", CATALOG)).toBe("2.7");
     expect(ruleKeyOf("cis-1.8.0:5.13", CATALOG)).toBe("5.13");
-    for (const bad of ["cis-1.6.0:2.6.1", "cis-1.8.0:2.20", "cis-9.9.0:1.1.1", "2.19", "cis-1.8.0:", "cis-1.8.0:2.13 "]) expect([bad, ruleKeyOf(bad, CATALOG)]).toEqual([bad, undefined]);
+    for (const bad of ["cis-1.6.0:2.6.1", "cis-1.8.0:2.20", "cis-9.9.0:1.1.1", "2.19", "cis-1.8.0:", "cis-1.8.0:2.13 "])
+      expect([bad, ruleKeyOf(bad, CATALOG)]).toEqual([bad, undefined]);
   });
 });
 
 describe("judging for a benchmark version", () => {
   it("evaluate judges the version's rules; without one (the components), every version's", () => {
     const dm = daemon({ storageDriver: "devicemapper" });
-    const ids = (benchmark?: "cis-1.6.0" | "cis-1.8.0") => evaluate([dm], ctx(benchmark ? { benchmark } : {})).map((f) => f.ruleId);
+    const ids = (benchmark?: "cis-1.6.0" | "cis-1.8.0") =>
+      evaluate([dm], ctx(benchmark ? { benchmark } : {})).map((f) => f.ruleId);
     expect(ids("cis-1.6.0")).not.toContain("2.6.1");
     expect(ids("cis-1.8.0")).toContain("2.6.1");
     expect(evaluate([dm], ctx()).find((f) => f.ruleId === "2.6.1")?.status).toBe("fail");
@@ -54,23 +56,46 @@ describe("judging for a benchmark version", () => {
     const tls = v18.find((p) => policyMeta(p)?.ruleId === "2.7")!;
     expect(tls.name).toBe("cis-2.7-tcp-requires-tls"); // names keep the stable key: pack configs stay valid
     expect(tls.description).toContain("CIS Docker Benchmark 1.8.0 2.8,");
-    expect((tls as { framework?: { version: string; reference: string } }).framework).toMatchObject({ version: "1.8.0", reference: "2.8" });
+    expect((tls as { framework?: { version: string; reference: string } }).framework).toMatchObject({
+      version: "1.8.0",
+      reference: "2.8",
+    });
   });
 });
 
 describe("exemptions hold across versions", () => {
   it("a label naming a rule by its v1.8.0 id excuses that rule", () => {
-    const c = container({ readOnlyRootfs: false, labels: { "hardened-docker.exemption.cis-1.8.0:5.13": JSON.stringify({ reason: "legacy app writes to /var/run" }) } });
+    const c = container({
+      readOnlyRootfs: false,
+      labels: {
+        "hardened-docker.exemption.cis-1.8.0:5.13": JSON.stringify({ reason: "legacy app writes to /var/run" }),
+      },
+    });
     const f = evaluate([c], ctx({ benchmark: "cis-1.8.0" })).find((x) => x.ruleId === "5.13")!;
     expect(f.status).toBe("exempted");
-    const daemonLabelled = daemon({ authorizationPlugins: [], labels: { "hardened-docker.exemption.cis-1.8.0:2.13": JSON.stringify({ reason: "no authz plugin packaged yet" }) } } as never);
-    expect(evaluate([daemonLabelled], ctx({ benchmark: "cis-1.6.0" })).find((x) => x.ruleId === "2.12")!.status).toBe("exempted");
+    const daemonLabelled = daemon({
+      authorizationPlugins: [],
+      labels: {
+        "hardened-docker.exemption.cis-1.8.0:2.13": JSON.stringify({ reason: "no authz plugin packaged yet" }),
+      },
+    } as never);
+    expect(evaluate([daemonLabelled], ctx({ benchmark: "cis-1.6.0" })).find((x) => x.ruleId === "2.12")!.status).toBe(
+      "exempted",
+    );
   });
 
   it("a component's exemption written against v1.8.0 is accepted and carried under the stable key", () => {
     const plan = planHardenedContainer(
       "legacy",
-      { image: `registry.example.com/app@sha256:${"e".repeat(64)}`, user: "10001:10001", memory: "64Mi", networks: ["backend"], healthcheck: { test: ["CMD", "true"] }, readOnlyRootfs: false, exemptions: [{ rule: "cis-1.8.0:5.13", reason: "legacy app writes to /var/run" }] },
+      {
+        image: `registry.example.com/app@sha256:${"e".repeat(64)}`,
+        user: "10001:10001",
+        memory: "64Mi",
+        networks: ["backend"],
+        healthcheck: { test: ["CMD", "true"] },
+        readOnlyRootfs: false,
+        exemptions: [{ rule: "cis-1.8.0:5.13", reason: "legacy app writes to /var/run" }],
+      },
       { now: NOW },
     );
     const labels = plan.containerArgs.labels as { label: string; value: string }[];

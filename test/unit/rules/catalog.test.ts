@@ -1,7 +1,8 @@
 import { CATALOG, catalogFor, CIS_ITEM_COUNT, RULE_IDS, ruleById } from "../../../src/rules/catalog";
 import { compareRuleIds } from "../../../src/report/rules-listing";
 
-const range = (prefix: string, from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => `${prefix}${from + i}`);
+const range = (prefix: string, from: number, to: number) =>
+  Array.from({ length: to - from + 1 }, (_, i) => `${prefix}${from + i}`);
 
 /** CIS Docker Benchmark v1.6.0, sections 1–7 (shared/cis-docker-benchmark.md). */
 const CIS_IDS = [
@@ -19,10 +20,33 @@ const CIS_IDS = [
 
 /** Items CIS marks Manual (report-only sections 6 and 7.6–7.9 included). */
 const MANUAL = new Set([
-  "1.2.1", "1.2.2", "2.1", "2.8", "2.17",
-  "4.2", "4.3", "4.4", "4.7", "4.8", "4.9", "4.10", "4.11", "4.12",
-  "5.9", "5.18", "5.19", "5.24", "5.28", "5.30",
-  "6.1", "6.2", "7.4", "7.6", "7.7", "7.8", "7.9",
+  "1.2.1",
+  "1.2.2",
+  "2.1",
+  "2.8",
+  "2.17",
+  "4.2",
+  "4.3",
+  "4.4",
+  "4.7",
+  "4.8",
+  "4.9",
+  "4.10",
+  "4.11",
+  "4.12",
+  "5.9",
+  "5.18",
+  "5.19",
+  "5.24",
+  "5.28",
+  "5.30",
+  "6.1",
+  "6.2",
+  "7.4",
+  "7.6",
+  "7.7",
+  "7.8",
+  "7.9",
 ]);
 
 describe("rule catalog", () => {

@@ -22,14 +22,23 @@ describe("parseExpiry", () => {
 
 describe("exemptionProblems", () => {
   it("accepts a reasoned, current exemption", () => {
-    expect(exemptionProblems({ rule: "5.13", reason: "app writes its pid file to /run", expires: "2026-11-28" }, KNOWN, NOW, "args")).toEqual([]);
+    expect(
+      exemptionProblems(
+        { rule: "5.13", reason: "app writes its pid file to /run", expires: "2026-11-28" },
+        KNOWN,
+        NOW,
+        "args",
+      ),
+    ).toEqual([]);
   });
   it("names every problem: unknown rule, short reason, expired, bad date", () => {
     const problems = (e: unknown) => exemptionProblems(e, KNOWN, NOW, "args").map((p) => p.problem);
     expect(problems({ rule: "9.99", reason: "a long enough reason" })).toEqual([`unknown rule id "9.99"`]);
     expect(problems({ rule: "5.13", reason: "because" })[0]).toMatch(/at least 10 characters/);
     expect(problems({ rule: "5.13", reason: "          x" })[0]).toMatch(/at least 10 characters/);
-    expect(problems({ rule: "5.13", reason: "a long enough reason", expires: "2026-11-27" })).toEqual(["expired on 2026-11-27"]);
+    expect(problems({ rule: "5.13", reason: "a long enough reason", expires: "2026-11-27" })).toEqual([
+      "expired on 2026-11-27",
+    ]);
     expect(problems({ rule: "5.13", reason: "a long enough reason", expires: "next week" })[0]).toMatch(/YYYY-MM-DD/);
     expect(problems(null)[0]).toMatch(/must be an object/);
   });
@@ -37,11 +46,17 @@ describe("exemptionProblems", () => {
 
 describe("exemption labels", () => {
   it("round-trip through labels", () => {
-    const labels = exemptionsToLabels([{ rule: "5.13", reason: "nginx needs /var/cache writable", expires: "2027-01-31" }]);
+    const labels = exemptionsToLabels([
+      { rule: "5.13", reason: "nginx needs /var/cache writable", expires: "2027-01-31" },
+    ]);
     expect(Object.keys(labels)).toEqual([`${EXEMPTION_LABEL_PREFIX}5.13`]);
     const { valid, problems } = exemptionsFromLabels({ ...labels, unrelated: "x" }, KNOWN, NOW);
     expect(problems).toEqual([]);
-    expect(valid.get("5.13")).toEqual({ rule: "5.13", reason: "nginx needs /var/cache writable", expires: "2027-01-31" });
+    expect(valid.get("5.13")).toEqual({
+      rule: "5.13",
+      reason: "nginx needs /var/cache writable",
+      expires: "2027-01-31",
+    });
   });
   it("report malformed JSON and expired labels as problems, not exemptions", () => {
     const { valid, problems } = exemptionsFromLabels(
@@ -79,7 +94,9 @@ describe("evaluate", () => {
   });
 
   it("never lets an expired exemption excuse a failure", () => {
-    const labels = exemptionsToLabels([{ rule: "5.13", reason: "legacy app writes to /var/run", expires: "2026-01-01" }]);
+    const labels = exemptionsToLabels([
+      { rule: "5.13", reason: "legacy app writes to /var/run", expires: "2026-01-01" },
+    ]);
     const [f] = evaluate([container({ readOnlyRootfs: false, labels })], ctx(), [readOnlyRule]);
     expect(f.status).toBe("fail");
   });
@@ -93,7 +110,14 @@ describe("evaluate", () => {
   });
 
   it("names the rule and subject when a rule throws", () => {
-    const broken = { ...readOnlyRule, check: () => { throw new Error("boom"); } } as AnyRule;
-    expect(() => evaluate([container({ name: "web" })], ctx(), [broken])).toThrow(/rule 5.13 failed on container "web": boom/);
+    const broken = {
+      ...readOnlyRule,
+      check: () => {
+        throw new Error("boom");
+      },
+    } as AnyRule;
+    expect(() => evaluate([container({ name: "web" })], ctx(), [broken])).toThrow(
+      /rule 5.13 failed on container "web": boom/,
+    );
   });
 });

@@ -1,5 +1,11 @@
 import type { HostFacts, HostLocations } from "../../../src/facts/types";
-import { SECTION_1, compareDottedVersions, mountContaining, parseDottedVersion, watchCovering } from "../../../src/rules/section1-host";
+import {
+  SECTION_1,
+  compareDottedVersions,
+  mountContaining,
+  parseDottedVersion,
+  watchCovering,
+} from "../../../src/rules/section1-host";
 import { DEFAULT_SETTINGS, MINIMUM_ENGINE_VERSION, type Rule, type Verdict } from "../../../src/rules/types";
 import { ctx, host } from "../../harness/fixtures";
 
@@ -9,7 +15,8 @@ const rule = (id: string) => {
   return r as Rule<"host">;
 };
 const check = (id: string, h: HostFacts, c = ctx()): Verdict => rule(id).check(h, c);
-const withLocations = (l: Partial<HostLocations>, rest: Partial<HostFacts> = {}) => host({ locations: { ...host().locations, ...l }, ...rest });
+const withLocations = (l: Partial<HostLocations>, rest: Partial<HostFacts> = {}) =>
+  host({ locations: { ...host().locations, ...l }, ...rest });
 
 describe("section 1 catalog entries", () => {
   it("has the 20 items, host subject, live, CIS levels and automation", () => {
@@ -43,7 +50,18 @@ describe("1.1.1 data root on its own filesystem", () => {
   });
 
   it("⚠ fails when dockerd's self bind-mount of the data root sits on the root device (a naive 'is a mount point' check passes)", () => {
-    const h = host({ mounts: [rootMount, { mountPoint: "/var/lib/docker", device: "253:0", root: "/var/lib/docker", fsType: "ext4", source: "/dev/vda1" }] });
+    const h = host({
+      mounts: [
+        rootMount,
+        {
+          mountPoint: "/var/lib/docker",
+          device: "253:0",
+          root: "/var/lib/docker",
+          fsType: "ext4",
+          source: "/dev/vda1",
+        },
+      ],
+    });
     expect(check("1.1.1", h)).toEqual({
       status: "fail",
       field: "mounts[1].device",
@@ -83,7 +101,11 @@ describe("1.1.1 data root on its own filesystem", () => {
   });
 
   it("a later entry at the same mount point wins (it is mounted on top)", () => {
-    const m = [rootMount, { ...rootMount, mountPoint: "/data", device: "8:1" }, { ...rootMount, mountPoint: "/data", device: "253:0" }];
+    const m = [
+      rootMount,
+      { ...rootMount, mountPoint: "/data", device: "8:1" },
+      { ...rootMount, mountPoint: "/data", device: "253:0" },
+    ];
     expect(mountContaining(m, "/data/docker")?.index).toBe(2);
     expect(check("1.1.1", withLocations({ dataRoot: "/data/docker" }, { mounts: m })).status).toBe("fail");
   });
@@ -100,7 +122,11 @@ describe("1.1.2 trusted docker users", () => {
 
   it("fails listing untrusted group members only", () => {
     const h = host({ dockerGroupMembers: ["root", "alice", "bob"] });
-    expect(check("1.1.2", h)).toMatchObject({ status: "fail", field: "dockerGroupMembers", observed: ["alice", "bob"] });
+    expect(check("1.1.2", h)).toMatchObject({
+      status: "fail",
+      field: "dockerGroupMembers",
+      observed: ["alice", "bob"],
+    });
   });
 
   it("passes when the members are configured as trusted", () => {
@@ -111,7 +137,11 @@ describe("1.1.2 trusted docker users", () => {
   it("fails when the socket's owner is not trusted, even with an empty group", () => {
     const h = host();
     h.files["/var/run/docker.sock"] = { ...h.files["/var/run/docker.sock"], owner: "mallory" };
-    expect(check("1.1.2", h)).toMatchObject({ status: "fail", field: 'files["/var/run/docker.sock"].owner', observed: ["mallory"] });
+    expect(check("1.1.2", h)).toMatchObject({
+      status: "fail",
+      field: 'files["/var/run/docker.sock"].owner',
+      observed: ["mallory"],
+    });
   });
 
   it("lists both kinds of untrusted user once each", () => {
@@ -124,7 +154,9 @@ describe("1.1.2 trusted docker users", () => {
 
   it("checks group members when the socket is absent", () => {
     expect(check("1.1.2", withLocations({ dockerSocket: undefined })).status).toBe("pass");
-    expect(check("1.1.2", withLocations({ dockerSocket: undefined }, { dockerGroupMembers: ["eve"] })).status).toBe("fail");
+    expect(check("1.1.2", withLocations({ dockerSocket: undefined }, { dockerGroupMembers: ["eve"] })).status).toBe(
+      "fail",
+    );
   });
 });
 
@@ -150,7 +182,10 @@ describe("1.1.3–1.1.18 audit watches", () => {
 
   describe.each(items)("%s (%s)", (id, key, path) => {
     it("passes when the path at the host's real location is watched", () => {
-      expect(check(id, withLocations({ [key]: path }, { auditWatches: ["/somewhere/else", path] }))).toEqual({ status: "pass", detail: `${path} is watched` });
+      expect(check(id, withLocations({ [key]: path }, { auditWatches: ["/somewhere/else", path] }))).toEqual({
+        status: "pass",
+        detail: `${path} is watched`,
+      });
     });
 
     it("fails naming auditWatches when no watch covers it", () => {
@@ -163,7 +198,11 @@ describe("1.1.3–1.1.18 audit watches", () => {
     });
 
     it("fails when the audit rules could not be read (no evidence)", () => {
-      expect(check(id, withLocations({ [key]: path }, { auditWatches: undefined }))).toMatchObject({ status: "fail", field: "auditWatches", observed: null });
+      expect(check(id, withLocations({ [key]: path }, { auditWatches: undefined }))).toMatchObject({
+        status: "fail",
+        field: "auditWatches",
+        observed: null,
+      });
     });
 
     if (key !== "dataRoot") {
@@ -181,7 +220,10 @@ describe("1.1.3–1.1.18 audit watches", () => {
   });
 
   it("1.1.11 follows the config file in use (--config-file)", () => {
-    expect(check("1.1.11", withLocations({ daemonConfig: "/opt/docker/daemon.json" }, { auditWatches: ["/etc/docker"] })).status).toBe("fail");
+    expect(
+      check("1.1.11", withLocations({ daemonConfig: "/opt/docker/daemon.json" }, { auditWatches: ["/etc/docker"] }))
+        .status,
+    ).toBe("fail");
   });
 
   it("an ancestor directory watch covers the path (directory watches are recursive)", () => {
@@ -204,8 +246,18 @@ describe("1.1.3–1.1.18 audit watches", () => {
   });
 
   it("treats /var/run and /run as the same directory", () => {
-    expect(check("1.1.8", withLocations({ containerdSocket: "/var/run/containerd/containerd.sock" }, { auditWatches: ["/run/containerd"] })).status).toBe("pass");
-    expect(watchCovering({ auditWatches: ["/var/run/containerd"] }, "/run/containerd/containerd.sock")).toBe("/var/run/containerd");
+    expect(
+      check(
+        "1.1.8",
+        withLocations(
+          { containerdSocket: "/var/run/containerd/containerd.sock" },
+          { auditWatches: ["/run/containerd"] },
+        ),
+      ).status,
+    ).toBe("pass");
+    expect(watchCovering({ auditWatches: ["/var/run/containerd"] }, "/run/containerd/containerd.sock")).toBe(
+      "/var/run/containerd",
+    );
     expect(watchCovering({ auditWatches: ["/var/runx"] }, "/run/x")).toBeUndefined();
   });
 });
@@ -226,7 +278,10 @@ describe("1.2.2 engine version", () => {
 
   it("by default fails an engine without the published-port fix of 28.3.3 (CVE-2025-54388)", () => {
     expect(MINIMUM_ENGINE_VERSION).toBe("28.3.3");
-    expect(check("1.2.2", host({ engineVersion: "28.3.2" }))).toMatchObject({ status: "fail", expected: "28.3.3 or newer (settings.minimumEngineVersion)" });
+    expect(check("1.2.2", host({ engineVersion: "28.3.2" }))).toMatchObject({
+      status: "fail",
+      expected: "28.3.3 or newer (settings.minimumEngineVersion)",
+    });
     expect(check("1.2.2", host({ engineVersion: "26.1.5" })).status).toBe("fail");
     expect(check("1.2.2", host({ engineVersion: "28.3.3" })).status).toBe("manual");
     expect(check("1.2.2", host({ engineVersion: "29.0.1" })).status).toBe("manual");
@@ -248,7 +303,10 @@ describe("1.2.2 engine version", () => {
   });
 
   it("stays manual (with report) at or above the minimum, tolerating distro suffixes", () => {
-    expect(check("1.2.2", host({ engineVersion: "24.0.7-0ubuntu2~22.04.1" }), withMin("24.0.7"))).toMatchObject({ status: "manual", report: "24.0.7-0ubuntu2~22.04.1" });
+    expect(check("1.2.2", host({ engineVersion: "24.0.7-0ubuntu2~22.04.1" }), withMin("24.0.7"))).toMatchObject({
+      status: "manual",
+      report: "24.0.7-0ubuntu2~22.04.1",
+    });
     expect(check("1.2.2", host({ engineVersion: "20.10.24+dfsg1" }), withMin("20.10")).status).toBe("manual");
   });
 
@@ -258,8 +316,14 @@ describe("1.2.2 engine version", () => {
   });
 
   it("is manual when the version is unknown or not numeric", () => {
-    expect(check("1.2.2", host({ engineVersion: undefined }), withMin("24.0.0"))).toEqual({ status: "manual", guidance: expect.stringContaining("could not be read") });
-    expect(check("1.2.2", host({ engineVersion: "dev" }), withMin("24.0.0"))).toMatchObject({ status: "manual", report: "dev" });
+    expect(check("1.2.2", host({ engineVersion: undefined }), withMin("24.0.0"))).toEqual({
+      status: "manual",
+      guidance: expect.stringContaining("could not be read"),
+    });
+    expect(check("1.2.2", host({ engineVersion: "dev" }), withMin("24.0.0"))).toMatchObject({
+      status: "manual",
+      report: "dev",
+    });
   });
 
   it("throws on a minimum that is not a version (configuration error)", () => {

@@ -10,25 +10,40 @@ const rule = (id: string): Rule<"daemon"> => {
   if (!r) throw new Error(`no rule ${id}`);
   return r;
 };
-const check = (id: string, overrides: Partial<DaemonFacts> = {}, c: RuleContext = ctx()): Verdict => rule(id).check(daemon(overrides), c);
+const check = (id: string, overrides: Partial<DaemonFacts> = {}, c: RuleContext = ctx()): Verdict =>
+  rule(id).check(daemon(overrides), c);
 const status = (id: string, overrides: Partial<DaemonFacts> = {}, c?: RuleContext) => check(id, overrides, c).status;
 
 describe("section 2 catalog entries", () => {
   it("has v1.6.0's 18 items in order, and v1.8.0's new devicemapper item as 2.6.1; daemon subject, section 2", () => {
-    expect(SECTION_2.filter((r) => inBenchmark(r, "cis-1.6.0")).map((r) => r.id)).toEqual(Array.from({ length: 18 }, (_, i) => `2.${i + 1}`));
+    expect(SECTION_2.filter((r) => inBenchmark(r, "cis-1.6.0")).map((r) => r.id)).toEqual(
+      Array.from({ length: 18 }, (_, i) => `2.${i + 1}`),
+    );
     expect(SECTION_2.filter((r) => !inBenchmark(r, "cis-1.6.0")).map((r) => r.id)).toEqual(["2.6.1"]);
     for (const r of SECTION_2) expect([r.subject, r.section]).toEqual(["daemon", 2]);
   });
 
   it("is numbered 2.1–2.19 in v1.8.0: devicemapper inserted as 2.7, v1.6.0's 2.7–2.18 moved up one", () => {
     const v18 = SECTION_2.filter((r) => inBenchmark(r, "cis-1.8.0"));
-    expect(v18.map((r) => benchmarkId(r, "cis-1.8.0")).sort(compareRuleIds)).toEqual(Array.from({ length: 19 }, (_, i) => `2.${i + 1}`));
-    expect(Object.fromEntries(v18.map((r) => [r.id, benchmarkId(r, "cis-1.8.0")]))).toMatchObject({ "2.6": "2.6", "2.6.1": "2.7", "2.7": "2.8", "2.12": "2.13", "2.18": "2.19" });
+    expect(v18.map((r) => benchmarkId(r, "cis-1.8.0")).sort(compareRuleIds)).toEqual(
+      Array.from({ length: 19 }, (_, i) => `2.${i + 1}`),
+    );
+    expect(Object.fromEntries(v18.map((r) => [r.id, benchmarkId(r, "cis-1.8.0")]))).toMatchObject({
+      "2.6": "2.6",
+      "2.6.1": "2.7",
+      "2.7": "2.8",
+      "2.12": "2.13",
+      "2.18": "2.19",
+    });
   });
 
   it("2.6.1: fails devicemapper in any spelling, passes another or none", () => {
     const d = (storageDriver?: string) => daemon({ storageDriver });
-    expect(noDevicemapper.check(d("devicemapper"), ctx())).toMatchObject({ status: "fail", field: "storageDriver", observed: "devicemapper" });
+    expect(noDevicemapper.check(d("devicemapper"), ctx())).toMatchObject({
+      status: "fail",
+      field: "storageDriver",
+      observed: "devicemapper",
+    });
     expect(noDevicemapper.check(d(" DeviceMapper "), ctx()).status).toBe("fail");
     expect(noDevicemapper.check(d("overlay2"), ctx()).status).toBe("pass");
     expect(noDevicemapper.check(d(), ctx()).status).toBe("pass");
@@ -39,7 +54,14 @@ describe("section 2 catalog entries", () => {
   });
 
   it("uses docker-bench-security's levels, matched by title", () => {
-    expect(SECTION_2.filter((r) => r.level === 2).map((r) => r.id)).toEqual(["2.9", "2.10", "2.11", "2.12", "2.13", "2.17"]);
+    expect(SECTION_2.filter((r) => r.level === 2).map((r) => r.id)).toEqual([
+      "2.9",
+      "2.10",
+      "2.11",
+      "2.12",
+      "2.13",
+      "2.17",
+    ]);
   });
 
   it("every rule names what it reads and how to fix it", () => {
@@ -106,7 +128,11 @@ describe("2.5 insecure registries", () => {
 
 describe("2.6 storage driver", () => {
   it("fails aufs in any case", () => {
-    expect(check("2.6", { storageDriver: "aufs" })).toMatchObject({ status: "fail", field: "storageDriver", observed: "aufs" });
+    expect(check("2.6", { storageDriver: "aufs" })).toMatchObject({
+      status: "fail",
+      field: "storageDriver",
+      observed: "aufs",
+    });
     expect(status("2.6", { storageDriver: "AUFS" })).toBe("fail");
   });
   it("passes overlay2 and an unset driver (dockerd chooses)", () => {
@@ -140,7 +166,10 @@ describe("2.7 TLS on TCP listeners", () => {
   });
 
   it("fails tls without tlsverify: encrypted but any client is accepted (a naive 'TLS on' check passes this)", () => {
-    expect(check("2.7", { ...tlsOk, tlsVerify: false, hosts: ["tcp://0.0.0.0:2376"] })).toMatchObject({ status: "fail", field: "tlsVerify" });
+    expect(check("2.7", { ...tlsOk, tlsVerify: false, hosts: ["tcp://0.0.0.0:2376"] })).toMatchObject({
+      status: "fail",
+      field: "tlsVerify",
+    });
   });
 
   it("fails tlsverify with a missing CA, cert or key and names the first missing one", () => {
@@ -170,7 +199,8 @@ describe("2.7 TLS on TCP listeners", () => {
 });
 
 describe("2.8 default ulimits (manual, with a concrete failure)", () => {
-  const hostLimits = (nofile: number): RuleContext => ctx({ host: { apparmorEnabled: true, selinuxEnabled: false, ulimitHardLimits: { nofile } } });
+  const hostLimits = (nofile: number): RuleContext =>
+    ctx({ host: { apparmorEnabled: true, selinuxEnabled: false, ulimitHardLimits: { nofile } } });
 
   it("reports the configured ulimits and the host's limits", () => {
     expect(check("2.8", {}, hostLimits(20000))).toEqual({
@@ -181,7 +211,10 @@ describe("2.8 default ulimits (manual, with a concrete failure)", () => {
   });
 
   it("asks for ulimits when none are configured", () => {
-    expect(check("2.8", { defaultUlimits: [] })).toMatchObject({ status: "manual", guidance: expect.stringContaining("No default ulimits") });
+    expect(check("2.8", { defaultUlimits: [] })).toMatchObject({
+      status: "manual",
+      guidance: expect.stringContaining("No default ulimits"),
+    });
   });
 
   it("fails a hard limit above the host's hard limit (containers would not start under userns-remap)", () => {
@@ -195,23 +228,38 @@ describe("2.8 default ulimits (manual, with a concrete failure)", () => {
     // Same facts, host limit unknown: nothing to compare with, so it stays a manual item.
     expect(status("2.8", { defaultUlimits: [high] })).toBe("manual");
     // Equal to the host's limit is fine.
-    expect(status("2.8", { defaultUlimits: [{ name: "nofile", soft: 20000, hard: 20000 }] }, hostLimits(20000))).toBe("manual");
+    expect(status("2.8", { defaultUlimits: [{ name: "nofile", soft: 20000, hard: 20000 }] }, hostLimits(20000))).toBe(
+      "manual",
+    );
   });
 
   it("fails a soft limit above its hard limit and mentions further problems", () => {
     const v = check(
       "2.8",
-      { defaultUlimits: [{ name: "nproc", soft: 10, hard: 5 }, { name: "nofile", soft: 1, hard: 30000 }] },
+      {
+        defaultUlimits: [
+          { name: "nproc", soft: 10, hard: 5 },
+          { name: "nofile", soft: 1, hard: 30000 },
+        ],
+      },
       hostLimits(20000),
     );
-    expect(v).toMatchObject({ status: "fail", field: "defaultUlimits[0]", detail: "also: nofile (defaultUlimits[1].hard)" });
+    expect(v).toMatchObject({
+      status: "fail",
+      field: "defaultUlimits[0]",
+      detail: "also: nofile (defaultUlimits[1].hard)",
+    });
   });
 });
 
 describe("2.9 user namespaces", () => {
   it("passes with userns-remap, fails without", () => {
     expect(status("2.9")).toBe("pass");
-    expect(check("2.9", { usernsRemap: undefined })).toMatchObject({ status: "fail", field: "usernsRemap", observed: null });
+    expect(check("2.9", { usernsRemap: undefined })).toMatchObject({
+      status: "fail",
+      field: "usernsRemap",
+      observed: null,
+    });
     expect(status("2.9", { usernsRemap: " " })).toBe("fail");
   });
   it("passes a rootless daemon, whose containers already live in a user namespace", () => {
@@ -225,7 +273,11 @@ describe("2.10 cgroup parent", () => {
     expect(status("2.10", { cgroupParent: "" })).toBe("pass");
   });
   it("fails a custom parent unless the settings confirm it", () => {
-    expect(check("2.10", { cgroupParent: "/custom" })).toMatchObject({ status: "fail", field: "cgroupParent", observed: "/custom" });
+    expect(check("2.10", { cgroupParent: "/custom" })).toMatchObject({
+      status: "fail",
+      field: "cgroupParent",
+      observed: "/custom",
+    });
     const confirmed = ctx();
     confirmed.settings.cgroupParentConfirmed = true;
     expect(status("2.10", { cgroupParent: "/custom" }, confirmed)).toBe("pass");
@@ -254,7 +306,10 @@ describe("2.11 base device size", () => {
 describe("2.12 authorization plugins", () => {
   it("passes with a plugin, fails with none or only empty names", () => {
     expect(status("2.12")).toBe("pass");
-    expect(check("2.12", { authorizationPlugins: [] })).toMatchObject({ status: "fail", field: "authorizationPlugins" });
+    expect(check("2.12", { authorizationPlugins: [] })).toMatchObject({
+      status: "fail",
+      field: "authorizationPlugins",
+    });
     expect(status("2.12", { authorizationPlugins: [""] })).toBe("fail");
   });
 });
@@ -262,13 +317,18 @@ describe("2.12 authorization plugins", () => {
 describe("2.13 remote logging", () => {
   it("fails the local-only drivers (json-file is also dockerd's default)", () => {
     for (const driver of ["json-file", "local", "none"]) {
-      expect(check("2.13", { logDriver: driver })).toMatchObject({ status: "fail", field: "logDriver", observed: driver });
+      expect(check("2.13", { logDriver: driver })).toMatchObject({
+        status: "fail",
+        field: "logDriver",
+        observed: driver,
+      });
     }
     // A naive "log-driver is set" check passes an explicit json-file; an empty driver means json-file too.
     expect(status("2.13", { logDriver: "" })).toBe("fail");
   });
   it("passes drivers that ship logs", () => {
-    for (const driver of ["syslog", "journald", "fluentd", "gelf"]) expect(status("2.13", { logDriver: driver })).toBe("pass");
+    for (const driver of ["syslog", "journald", "fluentd", "gelf"])
+      expect(status("2.13", { logDriver: driver })).toBe("pass");
   });
   it("follows the configured local-only list", () => {
     const c = ctx();
@@ -287,10 +347,16 @@ describe("2.14 no-new-privileges", () => {
 describe("2.15 live restore", () => {
   it("passes true, fails false", () => {
     expect(status("2.15")).toBe("pass");
-    expect(check("2.15", { liveRestore: false })).toMatchObject({ status: "fail", field: "liveRestore", observed: false });
+    expect(check("2.15", { liveRestore: false })).toMatchObject({
+      status: "fail",
+      field: "liveRestore",
+      observed: false,
+    });
   });
   it("is not applicable in swarm mode, and still judged with swarm inactive", () => {
-    expect(check("2.15", { liveRestore: false }, ctx({ swarm: swarm({ state: "active", active: true }) }))).toMatchObject({
+    expect(
+      check("2.15", { liveRestore: false }, ctx({ swarm: swarm({ state: "active", active: true }) })),
+    ).toMatchObject({
       status: "not-applicable",
       why: expect.stringContaining("swarm"),
     });
@@ -301,13 +367,21 @@ describe("2.15 live restore", () => {
 describe("2.16 userland proxy", () => {
   it("passes false, fails true (dockerd's default)", () => {
     expect(status("2.16")).toBe("pass");
-    expect(check("2.16", { userlandProxy: true })).toMatchObject({ status: "fail", field: "userlandProxy", observed: true });
+    expect(check("2.16", { userlandProxy: true })).toMatchObject({
+      status: "fail",
+      field: "userlandProxy",
+      observed: true,
+    });
   });
 });
 
 describe("2.17 seccomp profile", () => {
   it("fails unconfined, in any case", () => {
-    expect(check("2.17", { seccompProfile: "unconfined" })).toMatchObject({ status: "fail", field: "seccompProfile", observed: "unconfined" });
+    expect(check("2.17", { seccompProfile: "unconfined" })).toMatchObject({
+      status: "fail",
+      field: "seccompProfile",
+      observed: "unconfined",
+    });
     expect(status("2.17", { seccompProfile: "Unconfined" })).toBe("fail");
   });
   it("passes the default profile (unset or builtin)", () => {
@@ -325,6 +399,10 @@ describe("2.17 seccomp profile", () => {
 describe("2.18 experimental", () => {
   it("passes false, fails true", () => {
     expect(status("2.18")).toBe("pass");
-    expect(check("2.18", { experimental: true })).toMatchObject({ status: "fail", field: "experimental", observed: true });
+    expect(check("2.18", { experimental: true })).toMatchObject({
+      status: "fail",
+      field: "experimental",
+      observed: true,
+    });
   });
 });

@@ -56,8 +56,14 @@ describe.each(PAIRS)("%s / %s (%s)", (ownerId, modeId, location, path, owner, gr
   const good = { owner, group, mode };
 
   it("pass with the required owner and mode", () => {
-    expect(check(ownerId, hostWith(location, path, good))).toEqual({ status: "pass", detail: `${path}: ${owner}:${group}` });
-    expect(check(modeId, hostWith(location, path, good))).toEqual({ status: "pass", detail: `${path}: ${formatMode(mode)}` });
+    expect(check(ownerId, hostWith(location, path, good))).toEqual({
+      status: "pass",
+      detail: `${path}: ${owner}:${group}`,
+    });
+    expect(check(modeId, hostWith(location, path, good))).toEqual({
+      status: "pass",
+      detail: `${path}: ${formatMode(mode)}`,
+    });
   });
 
   it("owner item fails on a different owner, and on a different group", () => {
@@ -68,7 +74,10 @@ describe.each(PAIRS)("%s / %s (%s)", (ownerId, modeId, location, path, owner, gr
       expected: `owned by ${owner}:${group}`,
     });
     const otherGroup = group === "root" ? "docker" : "root";
-    expect(check(ownerId, hostWith(location, path, { ...good, group: otherGroup }))).toMatchObject({ status: "fail", observed: `${owner}:${otherGroup}` });
+    expect(check(ownerId, hostWith(location, path, { ...good, group: otherGroup }))).toMatchObject({
+      status: "fail",
+      observed: `${owner}:${otherGroup}`,
+    });
   });
 
   it("mode item fails on a world-writable file", () => {
@@ -82,7 +91,10 @@ describe.each(PAIRS)("%s / %s (%s)", (ownerId, modeId, location, path, owner, gr
   it("both items are n/a when the location is undefined, or when it has no stat", () => {
     const h = host();
     h.locations = { ...h.locations, [location]: undefined };
-    expect(check(ownerId, h)).toEqual({ status: "not-applicable", why: expect.stringContaining("not present on this host") });
+    expect(check(ownerId, h)).toEqual({
+      status: "not-applicable",
+      why: expect.stringContaining("not present on this host"),
+    });
     expect(check(modeId, h).status).toBe("not-applicable");
     const noStat = hostWith(location, path, good);
     delete noStat.files[path];
@@ -94,7 +106,9 @@ describe.each(PAIRS)("%s / %s (%s)", (ownerId, modeId, location, path, owner, gr
 describe("mode rule: M or more restrictive on octal bit masks", () => {
   it("⚠ 0606 fails against 644 (decimal 606 <= 644 would pass it)", () => {
     expect(606 <= 644).toBe(true); // what a naive auditor computes
-    expect(check("3.2", hostWith("dockerServiceUnit", "/lib/systemd/system/docker.service", { mode: 0o606 }))).toMatchObject({
+    expect(
+      check("3.2", hostWith("dockerServiceUnit", "/lib/systemd/system/docker.service", { mode: 0o606 })),
+    ).toMatchObject({
       status: "fail",
       observed: "0606",
       expected: "mode 644 or more restrictive (no permission bit outside 644)",
@@ -109,12 +123,17 @@ describe("mode rule: M or more restrictive on octal bit masks", () => {
   it("stricter modes pass (0600 for 644, 0440 for 444, 0600 for 660, 0700 for 755)", () => {
     expect(check("3.2", hostWith("dockerServiceUnit", "/x.service", { mode: 0o600 })).status).toBe("pass");
     expect(check("3.10", hostWith("tlsCaCert", "/ca.pem", { mode: 0o440 })).status).toBe("pass");
-    expect(check("3.16", hostWith("dockerSocket", "/run/docker.sock", { group: "docker", mode: 0o600 })).status).toBe("pass");
+    expect(check("3.16", hostWith("dockerSocket", "/run/docker.sock", { group: "docker", mode: 0o600 })).status).toBe(
+      "pass",
+    );
     expect(check("3.6", hostWith("etcDocker", "/etc/docker", { type: "directory", mode: 0o700 })).status).toBe("pass");
   });
 
   it("special bits count: a setgid /etc/docker (02755) is not 755", () => {
-    expect(check("3.6", hostWith("etcDocker", "/etc/docker", { type: "directory", mode: 0o2755 }))).toMatchObject({ status: "fail", observed: "02755" });
+    expect(check("3.6", hostWith("etcDocker", "/etc/docker", { type: "directory", mode: 0o2755 }))).toMatchObject({
+      status: "fail",
+      observed: "02755",
+    });
   });
 
   it("modeAtMost / formatMode", () => {
@@ -127,7 +146,11 @@ describe("mode rule: M or more restrictive on octal bit masks", () => {
 
 describe("3.14 TLS key: exactly 400", () => {
   it.each([0o600, 0o000, 0o440, 0o4400])("fails on %o (anything but 0400)", (mode) => {
-    expect(check("3.14", hostWith("tlsKey", "/k.pem", { mode }))).toMatchObject({ status: "fail", expected: "mode exactly 400", observed: formatMode(mode) });
+    expect(check("3.14", hostWith("tlsKey", "/k.pem", { mode }))).toMatchObject({
+      status: "fail",
+      expected: "mode exactly 400",
+      observed: formatMode(mode),
+    });
   });
   it("passes on 0400", () => {
     expect(check("3.14", hostWith("tlsKey", "/k.pem", { mode: 0o400 })).status).toBe("pass");
@@ -136,10 +159,14 @@ describe("3.14 TLS key: exactly 400", () => {
 
 describe("socket owners", () => {
   it("3.15 wants group docker: root:root fails", () => {
-    expect(check("3.15", hostWith("dockerSocket", "/var/run/docker.sock", { group: "root", mode: 0o660 }))).toMatchObject({ status: "fail", observed: "root:root" });
+    expect(
+      check("3.15", hostWith("dockerSocket", "/var/run/docker.sock", { group: "root", mode: 0o660 })),
+    ).toMatchObject({ status: "fail", observed: "root:root" });
   });
   it("3.23 wants root:root: root:docker fails", () => {
-    expect(check("3.23", hostWith("containerdSocket", "/run/containerd/containerd.sock", { group: "docker", mode: 0o660 }))).toMatchObject({
+    expect(
+      check("3.23", hostWith("containerdSocket", "/run/containerd/containerd.sock", { group: "docker", mode: 0o660 })),
+    ).toMatchObject({
       status: "fail",
       observed: "root:docker",
     });
@@ -151,7 +178,9 @@ describe("3.7 / 3.8 registry certificates", () => {
     const h = host();
     const paths = stats.map((_, i) => `/etc/docker/certs.d/reg${i}.example.com/ca.crt`);
     h.locations = { ...h.locations, registryCertFiles: paths };
-    paths.forEach((p, i) => (h.files[p] = { path: p, type: "file", owner: "root", group: "root", mode: 0o444, ...stats[i] }));
+    paths.forEach(
+      (p, i) => (h.files[p] = { path: p, type: "file", owner: "root", group: "root", mode: 0o444, ...stats[i] }),
+    );
     return h;
   };
 
@@ -181,7 +210,10 @@ describe("3.7 / 3.8 registry certificates", () => {
 
   it("n/a when there are no certificates, or none of them has a stat", () => {
     const none = certs([]);
-    expect(check("3.7", none)).toEqual({ status: "not-applicable", why: "registry certificates under /etc/docker/certs.d not present on this host" });
+    expect(check("3.7", none)).toEqual({
+      status: "not-applicable",
+      why: "registry certificates under /etc/docker/certs.d not present on this host",
+    });
     expect(check("3.8", none).status).toBe("not-applicable");
     const listedOnly = host();
     listedOnly.locations = { ...listedOnly.locations, registryCertFiles: ["/etc/docker/certs.d/gone/ca.crt"] };

@@ -12,12 +12,29 @@ import { DEFAULT_SETTINGS, type AnyRule, type Rule, type Verdict } from "../../.
 import { container, ctx, image } from "../../harness/fixtures";
 
 const DIGEST = "sha256:" + "c".repeat(64);
-const run = <K extends "container" | "image">(rule: Rule<K>, facts: Parameters<Rule<K>["check"]>[0], c = ctx()): Verdict => rule.check(facts, c);
+const run = <K extends "container" | "image">(
+  rule: Rule<K>,
+  facts: Parameters<Rule<K>["check"]>[0],
+  c = ctx(),
+): Verdict => rule.check(facts, c);
 const withAllowList = (...trustedRegistries: string[]) => ctx({ settings: { ...DEFAULT_SETTINGS, trustedRegistries } });
 
 describe("section 4 catalog entries", () => {
   it("has 4.1–4.12 in order with CIS levels and automation", () => {
-    expect(SECTION_4.map((r) => r.id)).toEqual(["4.1", "4.2", "4.3", "4.4", "4.5", "4.6", "4.7", "4.8", "4.9", "4.10", "4.11", "4.12"]);
+    expect(SECTION_4.map((r) => r.id)).toEqual([
+      "4.1",
+      "4.2",
+      "4.3",
+      "4.4",
+      "4.5",
+      "4.6",
+      "4.7",
+      "4.8",
+      "4.9",
+      "4.10",
+      "4.11",
+      "4.12",
+    ]);
     expect(SECTION_4.filter((r) => r.automated).map((r) => r.id)).toEqual(["4.1", "4.5", "4.6"]);
     expect(SECTION_4.filter((r) => r.level === 2).map((r) => r.id)).toEqual(["4.5", "4.8", "4.11"]);
     for (const r of SECTION_4) {
@@ -51,18 +68,31 @@ describe("4.1 non-root user", () => {
 
   it("a root container user fails even when the image user is non-root", () => {
     // naive check: "image sets a user" → pass
-    expect(run(nonRootUser, container({ user: "0", imageConfig: { user: "app" } }))).toMatchObject({ status: "fail", field: "user" });
+    expect(run(nonRootUser, container({ user: "0", imageConfig: { user: "app" } }))).toMatchObject({
+      status: "fail",
+      field: "user",
+    });
   });
 
   it("falls back to the image's user when the container's is unset or empty", () => {
     expect(run(nonRootUser, container({ user: undefined, imageConfig: { user: "app" } })).status).toBe("pass");
     expect(run(nonRootUser, container({ user: "", imageConfig: { user: "1000:1000" } })).status).toBe("pass");
-    expect(run(nonRootUser, container({ user: "", imageConfig: { user: "0:0" } }))).toMatchObject({ status: "fail", field: "imageConfig.user", observed: "0:0" });
+    expect(run(nonRootUser, container({ user: "", imageConfig: { user: "0:0" } }))).toMatchObject({
+      status: "fail",
+      field: "imageConfig.user",
+      observed: "0:0",
+    });
   });
 
   it("fails when neither container nor image sets a user (root by default)", () => {
-    expect(run(nonRootUser, container({ user: undefined, imageConfig: { user: "" } }))).toMatchObject({ status: "fail", field: "imageConfig.user" });
-    expect(run(nonRootUser, container({ user: undefined, imageConfig: {} }))).toMatchObject({ status: "fail", field: "imageConfig.user" });
+    expect(run(nonRootUser, container({ user: undefined, imageConfig: { user: "" } }))).toMatchObject({
+      status: "fail",
+      field: "imageConfig.user",
+    });
+    expect(run(nonRootUser, container({ user: undefined, imageConfig: {} }))).toMatchObject({
+      status: "fail",
+      field: "imageConfig.user",
+    });
   });
 
   it("fails a declared container with no user when the image's user is unknown (nothing ensures non-root)", () => {
@@ -76,9 +106,15 @@ describe("4.2 trusted registries", () => {
   const ref = (raw: string) => parseImageRef(raw);
 
   it("matches hosts and path prefixes on path boundaries", () => {
-    expect(matchAllowList(ref("registry.example.com/team/app:1"), ["registry.example.com"])).toBe("registry.example.com");
-    expect(matchAllowList(ref("registry.example.com/team/app:1"), ["registry.example.com/team"])).toBe("registry.example.com/team");
-    expect(matchAllowList(ref("registry.example.com/team/app:1"), ["registry.example.com/team/app/"])).toBe("registry.example.com/team/app/");
+    expect(matchAllowList(ref("registry.example.com/team/app:1"), ["registry.example.com"])).toBe(
+      "registry.example.com",
+    );
+    expect(matchAllowList(ref("registry.example.com/team/app:1"), ["registry.example.com/team"])).toBe(
+      "registry.example.com/team",
+    );
+    expect(matchAllowList(ref("registry.example.com/team/app:1"), ["registry.example.com/team/app/"])).toBe(
+      "registry.example.com/team/app/",
+    );
     // naive startsWith would admit these
     expect(matchAllowList(ref("registry.example.com/teamster/app"), ["registry.example.com/team"])).toBeUndefined();
     expect(matchAllowList(ref("registry.example.com.evil.io/team/app"), ["registry.example.com"])).toBeUndefined();
@@ -88,7 +124,9 @@ describe("4.2 trusted registries", () => {
   it("compares against the normalised Docker Hub reference", () => {
     expect(matchAllowList(ref("nginx:1.25"), ["docker.io/library"])).toBe("docker.io/library");
     expect(matchAllowList(ref("bitnami/redis"), ["docker.io/library"])).toBeUndefined();
-    expect(matchAllowList(ref("Registry.Example.com/team/app"), ["registry.example.COM/team"])).toBe("registry.example.COM/team");
+    expect(matchAllowList(ref("Registry.Example.com/team/app"), ["registry.example.COM/team"])).toBe(
+      "registry.example.COM/team",
+    );
   });
 
   it("never matches an image ID or an empty entry", () => {
@@ -98,7 +136,10 @@ describe("4.2 trusted registries", () => {
 
   it("is manual and reports the image without an allow-list", () => {
     const v = run(trustedRegistries, container());
-    expect(v).toMatchObject({ status: "manual", report: { image: { registry: "registry.example.com", repository: "team/app" } } });
+    expect(v).toMatchObject({
+      status: "manual",
+      report: { image: { registry: "registry.example.com", repository: "team/app" } },
+    });
   });
 
   it("is manual with an allow-list, and reports whether it matched", () => {
@@ -106,7 +147,11 @@ describe("4.2 trusted registries", () => {
       status: "manual",
       report: { matchedEntry: "registry.example.com/team", allowList: ["registry.example.com/team"] },
     });
-    const miss = run(trustedRegistries, container({ image: ref("nginx:latest") }), withAllowList("registry.example.com"));
+    const miss = run(
+      trustedRegistries,
+      container({ image: ref("nginx:latest") }),
+      withAllowList("registry.example.com"),
+    );
     expect(miss).toMatchObject({ status: "manual", report: { matchedEntry: null } });
     expect(miss.status === "manual" && miss.guidance).toMatch(/no entry/);
   });
@@ -131,7 +176,9 @@ describe("4.5 content trust / pinned images", () => {
   });
 
   it("fails an immutable-looking tag and a malformed digest (not a pin)", () => {
-    expect(run(contentTrust, container({ image: parseImageRef("nginx:sha256-" + "c".repeat(64)) })).status).toBe("fail");
+    expect(run(contentTrust, container({ image: parseImageRef("nginx:sha256-" + "c".repeat(64)) })).status).toBe(
+      "fail",
+    );
     expect(run(contentTrust, container({ image: parseImageRef("nginx@sha256:cafe") })).status).toBe("fail");
   });
 
@@ -161,8 +208,13 @@ describe("4.6 healthcheck", () => {
   });
 
   it("an empty container test inherits the image's check", () => {
-    expect(run(healthcheckDefined, container({ healthcheck: { test: [] }, imageConfig: { healthcheck: hc } })).status).toBe("pass");
-    expect(run(healthcheckDefined, container({ healthcheck: { test: [] }, imageConfig: {} }))).toMatchObject({ status: "fail", field: "imageConfig.healthcheck" });
+    expect(
+      run(healthcheckDefined, container({ healthcheck: { test: [] }, imageConfig: { healthcheck: hc } })).status,
+    ).toBe("pass");
+    expect(run(healthcheckDefined, container({ healthcheck: { test: [] }, imageConfig: {} }))).toMatchObject({
+      status: "fail",
+      field: "imageConfig.healthcheck",
+    });
   });
 
   it("fails --no-healthcheck even though the image has a check (naive 'any healthcheck present' passes it)", () => {
@@ -174,15 +226,25 @@ describe("4.6 healthcheck", () => {
   });
 
   it("fails HEALTHCHECK NONE in the image", () => {
-    expect(run(healthcheckDefined, noOwn({ healthcheck: none }))).toMatchObject({ status: "fail", field: "imageConfig.healthcheck.test" });
+    expect(run(healthcheckDefined, noOwn({ healthcheck: none }))).toMatchObject({
+      status: "fail",
+      field: "imageConfig.healthcheck.test",
+    });
   });
 
   it("fails when neither defines one", () => {
-    expect(run(healthcheckDefined, noOwn({ user: "app" }))).toMatchObject({ status: "fail", field: "imageConfig.healthcheck" });
+    expect(run(healthcheckDefined, noOwn({ user: "app" }))).toMatchObject({
+      status: "fail",
+      field: "imageConfig.healthcheck",
+    });
   });
 
   it("fails a declared container without one when the image is unknown", () => {
-    expect(run(healthcheckDefined, noOwn(undefined))).toMatchObject({ status: "fail", field: "healthcheck", observed: null });
+    expect(run(healthcheckDefined, noOwn(undefined))).toMatchObject({
+      status: "fail",
+      field: "healthcheck",
+      observed: null,
+    });
   });
 });
 

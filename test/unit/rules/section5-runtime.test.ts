@@ -14,9 +14,23 @@ function check(id: string, facts: Facts, context: RuleContext = ctx()): Verdict 
 }
 
 const c = (overrides: Partial<ContainerFacts> = {}) => container(overrides);
-const bind = (source: string, readOnly = false, extra: Partial<MountFacts> = {}): MountFacts => ({ type: "bind", source, target: "/mnt", readOnly, ...extra });
-const port = (hostIp: string, hostPort: number, containerPort = 8080): PortBinding => ({ containerPort, protocol: "tcp", hostIp, hostPort });
-const secOpts = (o: Partial<ContainerFacts["securityOptions"]>): ContainerFacts["securityOptions"] => ({ ...container().securityOptions, ...o });
+const bind = (source: string, readOnly = false, extra: Partial<MountFacts> = {}): MountFacts => ({
+  type: "bind",
+  source,
+  target: "/mnt",
+  readOnly,
+  ...extra,
+});
+const port = (hostIp: string, hostPort: number, containerPort = 8080): PortBinding => ({
+  containerPort,
+  protocol: "tcp",
+  hostIp,
+  hostPort,
+});
+const secOpts = (o: Partial<ContainerFacts["securityOptions"]>): ContainerFacts["securityOptions"] => ({
+  ...container().securityOptions,
+  ...o,
+});
 
 function expectFail(v: Verdict, field?: string, observed?: unknown): void {
   expect(v.status).toBe("fail");
@@ -76,7 +90,10 @@ describe("compliant fixtures", () => {
 
   it("container() with an empty exec audit log passes every automated rule with ctx()", () => {
     for (const r of automatedContainerRules) {
-      expect({ id: r.id, v: check(r.id, container({ execAuditEvents: [] })) }).toEqual({ id: r.id, v: expect.objectContaining({ status: "pass" }) });
+      expect({ id: r.id, v: check(r.id, container({ execAuditEvents: [] })) }).toEqual({
+        id: r.id,
+        v: expect.objectContaining({ status: "pass" }),
+      });
     }
   });
 
@@ -123,22 +140,55 @@ describe("5.2 AppArmor", () => {
   });
 
   it("fails apparmor=unconfined, declared and host unknown", () => {
-    expectFail(check("5.2", c({ origin: "declared", appliedAppArmorProfile: undefined, securityOptions: secOpts({ apparmorProfile: "unconfined" }) })), "securityOptions.apparmorProfile", "unconfined");
+    expectFail(
+      check(
+        "5.2",
+        c({
+          origin: "declared",
+          appliedAppArmorProfile: undefined,
+          securityOptions: secOpts({ apparmorProfile: "unconfined" }),
+        }),
+      ),
+      "securityOptions.apparmorProfile",
+      "unconfined",
+    );
   });
 
   it("fails a privileged container even when a profile is named (the engine runs it unconfined)", () => {
-    expectFail(check("5.2", c({ origin: "declared", privileged: true, securityOptions: secOpts({ apparmorProfile: "my-profile" }) })), "privileged", true);
+    expectFail(
+      check(
+        "5.2",
+        c({ origin: "declared", privileged: true, securityOptions: secOpts({ apparmorProfile: "my-profile" }) }),
+      ),
+      "privileged",
+      true,
+    );
   });
 
   it("judges a created, never-started container by its declaration (the engine picks the profile at start)", () => {
     expect(check("5.2", c({ state: "created", appliedAppArmorProfile: "" }), apparmorHost).status).toBe("pass");
-    expectFail(check("5.2", c({ state: "created", appliedAppArmorProfile: "", securityOptions: secOpts({ apparmorProfile: "unconfined" }) }), apparmorHost), "securityOptions.apparmorProfile");
+    expectFail(
+      check(
+        "5.2",
+        c({
+          state: "created",
+          appliedAppArmorProfile: "",
+          securityOptions: secOpts({ apparmorProfile: "unconfined" }),
+        }),
+        apparmorHost,
+      ),
+      "securityOptions.apparmorProfile",
+    );
   });
 
   it("live on an AppArmor host: requires an applied profile other than unconfined", () => {
     expect(check("5.2", c(), apparmorHost).status).toBe("pass");
     expectFail(check("5.2", c({ appliedAppArmorProfile: "" }), apparmorHost), "appliedAppArmorProfile", "");
-    expectFail(check("5.2", c({ appliedAppArmorProfile: "unconfined" }), apparmorHost), "appliedAppArmorProfile", "unconfined");
+    expectFail(
+      check("5.2", c({ appliedAppArmorProfile: "unconfined" }), apparmorHost),
+      "appliedAppArmorProfile",
+      "unconfined",
+    );
     expectFail(check("5.2", c({ appliedAppArmorProfile: undefined }), apparmorHost), "appliedAppArmorProfile", null);
   });
 
@@ -159,30 +209,54 @@ describe("5.2 AppArmor", () => {
 
 describe("5.3 SELinux", () => {
   const selinuxOn = (daemonSelinux: boolean | undefined) =>
-    ctx({ host: { apparmorEnabled: false, selinuxEnabled: true }, ...(daemonSelinux === undefined ? {} : { daemon: daemon({ selinuxEnabled: daemonSelinux }) }) });
+    ctx({
+      host: { apparmorEnabled: false, selinuxEnabled: true },
+      ...(daemonSelinux === undefined ? {} : { daemon: daemon({ selinuxEnabled: daemonSelinux }) }),
+    });
 
   it("is not applicable on a host without SELinux", () => {
-    expect(check("5.3", c({ privileged: true }), ctx({ host: { apparmorEnabled: true, selinuxEnabled: false } })).status).toBe("not-applicable");
+    expect(
+      check("5.3", c({ privileged: true }), ctx({ host: { apparmorEnabled: true, selinuxEnabled: false } })).status,
+    ).toBe("not-applicable");
   });
 
   it("fails label=disable even though the security option list is non-empty (⚠ non-empty SecurityOpt is not proof)", () => {
-    const v = check("5.3", c({ securityOptions: secOpts({ selinuxLabelDisabled: true, raw: ["no-new-privileges:true", "label=disable"] }) }), selinuxOn(true));
+    const v = check(
+      "5.3",
+      c({ securityOptions: secOpts({ selinuxLabelDisabled: true, raw: ["no-new-privileges:true", "label=disable"] }) }),
+      selinuxOn(true),
+    );
     expectFail(v, "securityOptions.selinuxLabelDisabled", true);
   });
 
   it("fails a privileged container even with explicit labels (⚠ implicit label=disable)", () => {
-    const v = check("5.3", c({ privileged: true, securityOptions: secOpts({ selinuxLabels: ["type:container_t"], raw: ["label=type:container_t"] }) }), selinuxOn(true));
+    const v = check(
+      "5.3",
+      c({
+        privileged: true,
+        securityOptions: secOpts({ selinuxLabels: ["type:container_t"], raw: ["label=type:container_t"] }),
+      }),
+      selinuxOn(true),
+    );
     expectFail(v, "privileged", true);
   });
 
   it("fails host PID or IPC sharing without explicit labels (the engine adds label=disable)", () => {
     expectFail(check("5.3", c({ pidMode: "host" }), selinuxOn(true)), "pidMode", "host");
     expectFail(check("5.3", c({ ipcMode: "host" }), selinuxOn(true)), "ipcMode", "host");
-    expect(check("5.3", c({ pidMode: "host", securityOptions: secOpts({ selinuxLabels: ["level:s0:c1,c2"] }) }), selinuxOn(true)).status).toBe("pass");
+    expect(
+      check(
+        "5.3",
+        c({ pidMode: "host", securityOptions: secOpts({ selinuxLabels: ["level:s0:c1,c2"] }) }),
+        selinuxOn(true),
+      ).status,
+    ).toBe("pass");
   });
 
   it("fails explicit labels when the daemon runs without selinux-enabled (labels are ignored)", () => {
-    const labelled = c({ securityOptions: secOpts({ selinuxLabels: ["type:container_t"], raw: ["label=type:container_t"] }) });
+    const labelled = c({
+      securityOptions: secOpts({ selinuxLabels: ["type:container_t"], raw: ["label=type:container_t"] }),
+    });
     expectFail(check("5.3", labelled, selinuxOn(false)), "securityOptions.selinuxLabels", ["type:container_t"]);
     expect(check("5.3", labelled, selinuxOn(true)).status).toBe("pass");
   });
@@ -217,7 +291,11 @@ describe("5.4 capabilities", () => {
   it("fails an added capability outside the allow-list, naming its index", () => {
     expectFail(check("5.4", c({ capAdd: ["NET_BIND_SERVICE"] }), allow()), "capAdd[0]", "NET_BIND_SERVICE");
     expectFail(check("5.4", c({ capAdd: ["NET_BIND_SERVICE", "NET_RAW"] })), "capAdd[1]", "NET_RAW");
-    expectFail(check("5.4", c({ capAdd: ["NET_BIND_SERVICE", "SYS_ADMIN"] }), allow("NET_BIND_SERVICE")), "capAdd[1]", "SYS_ADMIN");
+    expectFail(
+      check("5.4", c({ capAdd: ["NET_BIND_SERVICE", "SYS_ADMIN"] }), allow("NET_BIND_SERVICE")),
+      "capAdd[1]",
+      "SYS_ADMIN",
+    );
   });
 
   it("allows by default what its remediation recommends (--cap-drop ALL --cap-add NET_BIND_SERVICE): the default allow-list is SAFE_CAPABILITIES, for every surface", () => {
@@ -225,7 +303,9 @@ describe("5.4 capabilities", () => {
   });
 
   it("passes allowed additions, matching allow-list entries written with CAP_ and lower case", () => {
-    expect(check("5.4", c({ capAdd: ["NET_BIND_SERVICE", "CHOWN"] }), allow("cap_net_bind_service", "CHOWN")).status).toBe("pass");
+    expect(
+      check("5.4", c({ capAdd: ["NET_BIND_SERVICE", "CHOWN"] }), allow("cap_net_bind_service", "CHOWN")).status,
+    ).toBe("pass");
   });
 
   it("fails adding ALL back", () => {
@@ -248,23 +328,38 @@ describe("5.5 privileged", () => {
 // ─────────────────────────── 5.6 ───────────────────────────
 
 describe("5.6 sensitive host mounts", () => {
-  it.each(["/", "/etc", "/etc/", "/etc/ssl", "/srv/../etc/passwd", "//usr//lib/", "/boot", "/dev/sda", "/lib", "/proc/1", "/sys/fs/cgroup", "/usr"])(
-    "fails a read-write bind of %s",
+  it.each([
+    "/",
+    "/etc",
+    "/etc/",
+    "/etc/ssl",
+    "/srv/../etc/passwd",
+    "//usr//lib/",
+    "/boot",
+    "/dev/sda",
+    "/lib",
+    "/proc/1",
+    "/sys/fs/cgroup",
+    "/usr",
+  ])("fails a read-write bind of %s", (source) => {
+    expectFail(check("5.6", c({ mounts: [bind(source)] })), "mounts[0].source", source);
+  });
+
+  it.each(["/etcetera", "/usr2", "/libexec", "/srv/etc", "/home/app/proc", "/var/lib/app"])(
+    "passes a read-write bind of %s (not below a sensitive directory)",
     (source) => {
-      expectFail(check("5.6", c({ mounts: [bind(source)] })), "mounts[0].source", source);
+      expect(check("5.6", c({ mounts: [bind(source)] })).status).toBe("pass");
     },
   );
-
-  it.each(["/etcetera", "/usr2", "/libexec", "/srv/etc", "/home/app/proc", "/var/lib/app"])("passes a read-write bind of %s (not below a sensitive directory)", (source) => {
-    expect(check("5.6", c({ mounts: [bind(source)] })).status).toBe("pass");
-  });
 
   it("passes a read-only bind of /etc", () => {
     expect(check("5.6", c({ mounts: [bind("/etc", true)] })).status).toBe("pass");
   });
 
   it("ignores named volumes that happen to be called like a directory", () => {
-    expect(check("5.6", c({ mounts: [{ type: "volume", source: "etc", target: "/etc", readOnly: false }] })).status).toBe("pass");
+    expect(
+      check("5.6", c({ mounts: [{ type: "volume", source: "etc", target: "/etc", readOnly: false }] })).status,
+    ).toBe("pass");
   });
 
   it("names the offending mount's index", () => {
@@ -281,25 +376,43 @@ describe("5.7 sshd", () => {
   });
 
   it("is not applicable for a stopped container", () => {
-    expect(check("5.7", c({ state: "exited", processes: undefined }))).toEqual({ status: "not-applicable", why: expect.stringMatching(/exited/) });
+    expect(check("5.7", c({ state: "exited", processes: undefined }))).toEqual({
+      status: "not-applicable",
+      why: expect.stringMatching(/exited/),
+    });
   });
 
   it("is not applicable when the process list was not collected", () => {
-    expect(check("5.7", c({ processes: undefined }))).toEqual({ status: "not-applicable", why: expect.stringMatching(/not collected/) });
+    expect(check("5.7", c({ processes: undefined }))).toEqual({
+      status: "not-applicable",
+      why: expect.stringMatching(/not collected/),
+    });
   });
 
-  it.each(["/usr/sbin/sshd -D", "sshd: user@pts/0", "sshd: /usr/sbin/sshd -D [listener] 0 of 10-100 startups", "sshd-session: alice [priv]", "dropbear -F -E"])(
-    "fails when %s runs",
+  it.each([
+    "/usr/sbin/sshd -D",
+    "sshd: user@pts/0",
+    "sshd: /usr/sbin/sshd -D [listener] 0 of 10-100 startups",
+    "sshd-session: alice [priv]",
+    "dropbear -F -E",
+  ])("fails when %s runs", (proc) => {
+    expectFail(check("5.7", c({ processes: ["/app/server", proc] })), "processes[1]", proc);
+  });
+
+  it.each(["/bin/sh /usr/sbin/sshd -D", "busybox sshd", "/usr/bin/python3 -u /opt/sshd"])(
+    "fails an interpreter running an SSH server script: %s",
     (proc) => {
-      expectFail(check("5.7", c({ processes: ["/app/server", proc] })), "processes[1]", proc);
+      expectFail(check("5.7", c({ processes: [proc] })), "processes[0]", proc);
     },
   );
 
-  it.each(["/bin/sh /usr/sbin/sshd -D", "busybox sshd", "/usr/bin/python3 -u /opt/sshd"])("fails an interpreter running an SSH server script: %s", (proc) => {
-    expectFail(check("5.7", c({ processes: [proc] })), "processes[0]", proc);
-  });
-
-  it.each(["/bin/sh -c /app/start", "notsshd-helper", "/usr/bin/tail -f /var/log/sshd.log", "/opt/sshd-exporter --port 9100", "grep sshd"])("passes %s (not an SSH server)", (proc) => {
+  it.each([
+    "/bin/sh -c /app/start",
+    "notsshd-helper",
+    "/usr/bin/tail -f /var/log/sshd.log",
+    "/opt/sshd-exporter --port 9100",
+    "grep sshd",
+  ])("passes %s (not an SSH server)", (proc) => {
     expect(check("5.7", c({ processes: [proc] })).status).toBe("pass");
   });
 
@@ -316,7 +429,11 @@ describe("5.8 privileged host ports", () => {
   });
 
   it("fails 1023 and names the index; passes 1024 and the ephemeral 0", () => {
-    expectFail(check("5.8", c({ ports: [port("127.0.0.1", 1024), port("127.0.0.1", 1023)] })), "ports[1].hostPort", 1023);
+    expectFail(
+      check("5.8", c({ ports: [port("127.0.0.1", 1024), port("127.0.0.1", 1023)] })),
+      "ports[1].hostPort",
+      1023,
+    );
     expect(check("5.8", c({ ports: [port("127.0.0.1", 0), port("127.0.0.1", 1024)] })).status).toBe("pass");
   });
 
@@ -328,18 +445,29 @@ describe("5.8 privileged host ports", () => {
 describe("5.9 published ports (manual)", () => {
   it("reports the published ports, IPv6 bracketed and wildcards shown", () => {
     const v = check("5.9", c({ ports: [port("127.0.0.1", 8080), port("::1", 8443, 443), port("", 9000, 9000)] }));
-    expect(v).toEqual({ status: "manual", guidance: expect.any(String), report: ["127.0.0.1:8080->8080/tcp", "[::1]:8443->443/tcp", "*:9000->9000/tcp"] });
+    expect(v).toEqual({
+      status: "manual",
+      guidance: expect.any(String),
+      report: ["127.0.0.1:8080->8080/tcp", "[::1]:8443->443/tcp", "*:9000->9000/tcp"],
+    });
   });
 
   it("reports an empty list when nothing is published", () => {
-    expect(check("5.9", c({ ports: [] }))).toEqual({ status: "manual", guidance: expect.stringMatching(/No ports/), report: [] });
+    expect(check("5.9", c({ ports: [] }))).toEqual({
+      status: "manual",
+      guidance: expect.stringMatching(/No ports/),
+      report: [],
+    });
   });
 });
 
 describe("5.14 host address binding", () => {
-  it.each(["", "0.0.0.0", "::", "[::]", "0:0:0:0:0:0:0:0", "[]"])("fails hostIp %j (⚠ IPv6 wildcards included)", (ip) => {
-    expectFail(check("5.14", c({ ports: [port(ip, 8080)] })), "ports[0].hostIp", ip);
-  });
+  it.each(["", "0.0.0.0", "::", "[::]", "0:0:0:0:0:0:0:0", "[]"])(
+    "fails hostIp %j (⚠ IPv6 wildcards included)",
+    (ip) => {
+      expectFail(check("5.14", c({ ports: [port(ip, 8080)] })), "ports[0].hostIp", ip);
+    },
+  );
 
   it.each(["127.0.0.1", "10.0.0.5", "::1", "[::1]", "fe80::1%eth0", "2001:db8::10"])("passes hostIp %j", (ip) => {
     expect(check("5.14", c({ ports: [port(ip, 8080)] })).status).toBe("pass");
@@ -404,7 +532,8 @@ describe("5.13 read-only rootfs", () => {
 // ─────────────────────────── 5.15 ───────────────────────────
 
 describe("5.15 restart policy", () => {
-  const policy = (name: ContainerFacts["restartPolicy"]["name"], maximumRetryCount: number) => c({ restartPolicy: { name, maximumRetryCount } });
+  const policy = (name: ContainerFacts["restartPolicy"]["name"], maximumRetryCount: number) =>
+    c({ restartPolicy: { name, maximumRetryCount } });
 
   it.each([
     ["no", 0],
@@ -450,7 +579,10 @@ describe.each([
 
 describe("5.18 devices (manual)", () => {
   it("reports mapped devices", () => {
-    const v = check("5.18", c({ devices: [{ pathOnHost: "/dev/fuse", pathInContainer: "/dev/fuse", permissions: "rwm" }] }));
+    const v = check(
+      "5.18",
+      c({ devices: [{ pathOnHost: "/dev/fuse", pathInContainer: "/dev/fuse", permissions: "rwm" }] }),
+    );
     expect(v).toEqual({ status: "manual", guidance: expect.any(String), report: ["/dev/fuse:/dev/fuse:rwm"] });
   });
 
@@ -467,8 +599,16 @@ describe("5.19 ulimits (manual)", () => {
   });
 
   it("reports the daemon defaults when the container sets none", () => {
-    const v = check("5.19", c(), ctx({ daemon: daemon({ defaultUlimits: [{ name: "nproc", soft: 512, hard: 1024 }] }) }));
-    expect(v).toEqual({ status: "manual", guidance: expect.stringMatching(/default-ulimits/), report: { daemonDefaults: ["nproc=512:1024"] } });
+    const v = check(
+      "5.19",
+      c(),
+      ctx({ daemon: daemon({ defaultUlimits: [{ name: "nproc", soft: 512, hard: 1024 }] }) }),
+    );
+    expect(v).toEqual({
+      status: "manual",
+      guidance: expect.stringMatching(/default-ulimits/),
+      report: { daemonDefaults: ["nproc=512:1024"] },
+    });
   });
 });
 
@@ -476,7 +616,11 @@ describe("5.19 ulimits (manual)", () => {
 
 describe("5.20 mount propagation", () => {
   it.each(["shared", "rshared"] as const)("fails %s propagation", (propagation) => {
-    expectFail(check("5.20", c({ mounts: [bind("/srv/a", true), bind("/srv/b", true, { propagation })] })), "mounts[1].propagation", propagation);
+    expectFail(
+      check("5.20", c({ mounts: [bind("/srv/a", true), bind("/srv/b", true, { propagation })] })),
+      "mounts[1].propagation",
+      propagation,
+    );
   });
 
   it.each(["rslave", "private", undefined] as const)("passes %s propagation", (propagation) => {
@@ -486,7 +630,11 @@ describe("5.20 mount propagation", () => {
 
 describe("5.22 seccomp", () => {
   it("fails seccomp=unconfined", () => {
-    expectFail(check("5.22", c({ securityOptions: secOpts({ seccompProfile: "unconfined" }) })), "securityOptions.seccompProfile", "unconfined");
+    expectFail(
+      check("5.22", c({ securityOptions: secOpts({ seccompProfile: "unconfined" }) })),
+      "securityOptions.seccompProfile",
+      "unconfined",
+    );
   });
 
   it("fails a privileged container with no seccomp option (⚠ privileged disables seccomp)", () => {
@@ -494,13 +642,25 @@ describe("5.22 seccomp", () => {
   });
 
   it("fails when the container inherits an unconfined daemon default", () => {
-    expectFail(check("5.22", c(), ctx({ daemon: daemon({ seccompProfile: "unconfined" }) })), "securityOptions.seccompProfile", null);
-    expect(check("5.22", c({ securityOptions: secOpts({ seccompProfile: "/etc/docker/seccomp.json" }) }), ctx({ daemon: daemon({ seccompProfile: "unconfined" }) })).status).toBe("pass");
+    expectFail(
+      check("5.22", c(), ctx({ daemon: daemon({ seccompProfile: "unconfined" }) })),
+      "securityOptions.seccompProfile",
+      null,
+    );
+    expect(
+      check(
+        "5.22",
+        c({ securityOptions: secOpts({ seccompProfile: "/etc/docker/seccomp.json" }) }),
+        ctx({ daemon: daemon({ seccompProfile: "unconfined" }) }),
+      ).status,
+    ).toBe("pass");
   });
 
   it("passes the default or a custom profile", () => {
     expect(check("5.22", c()).status).toBe("pass");
-    expect(check("5.22", c({ securityOptions: secOpts({ seccompProfile: "/etc/docker/seccomp.json" }) })).status).toBe("pass");
+    expect(check("5.22", c({ securityOptions: secOpts({ seccompProfile: "/etc/docker/seccomp.json" }) })).status).toBe(
+      "pass",
+    );
   });
 });
 
@@ -508,11 +668,18 @@ describe("5.22 seccomp", () => {
 
 describe("5.23 privileged exec", () => {
   it("is not applicable without the exec audit log", () => {
-    expect(check("5.23", c({ execAuditEvents: undefined }))).toEqual({ status: "not-applicable", why: expect.stringMatching(/audit log/) });
+    expect(check("5.23", c({ execAuditEvents: undefined }))).toEqual({
+      status: "not-applicable",
+      why: expect.stringMatching(/audit log/),
+    });
   });
 
   it("fails a privileged exec, naming its index", () => {
-    expectFail(check("5.23", c({ execAuditEvents: [{ privileged: false }, { privileged: true, user: "root" }] })), "execAuditEvents[1].privileged", true);
+    expectFail(
+      check("5.23", c({ execAuditEvents: [{ privileged: false }, { privileged: true, user: "root" }] })),
+      "execAuditEvents[1].privileged",
+      true,
+    );
   });
 
   it("passes unprivileged execs", () => {
@@ -520,17 +687,27 @@ describe("5.23 privileged exec", () => {
   });
 
   describe("with only the exec sessions the engine holds now (the live audit)", () => {
-    const sessions = (execAuditEvents: ExecAuditEvent[]) => c({ execAuditEvents, execAuditCoverage: "engine-sessions" });
+    const sessions = (execAuditEvents: ExecAuditEvent[]) =>
+      c({ execAuditEvents, execAuditCoverage: "engine-sessions" });
 
     it("fails a privileged session, naming it", () => {
-      const v = check("5.23", sessions([{ privileged: false, command: "sh" }, { privileged: true, user: "root", command: "sh -i" }]));
+      const v = check(
+        "5.23",
+        sessions([
+          { privileged: false, command: "sh" },
+          { privileged: true, user: "root", command: "sh -i" },
+        ]),
+      );
       expectFail(v, "execAuditEvents[1].privileged", true);
       expect(v.status === "fail" && v.detail).toContain("privileged `sh -i` as root");
     });
 
     it("decides nothing when none is privileged: the engine forgets finished execs (never a pass)", () => {
       for (const events of [[], [{ privileged: false, user: "root" }]]) {
-        expect(check("5.23", sessions(events))).toEqual({ status: "not-applicable", why: expect.stringContaining("earlier runs need the host's audit log") });
+        expect(check("5.23", sessions(events))).toEqual({
+          status: "not-applicable",
+          why: expect.stringContaining("earlier runs need the host's audit log"),
+        });
       }
     });
   });
@@ -542,15 +719,27 @@ describe("5.24 root exec (manual)", () => {
   });
 
   it("reports execs run as root (root, 0, root:…, 0:…) and only those", () => {
-    const events = [{ privileged: false, user: "root" }, { privileged: false, user: "0:0" }, { privileged: false, user: "1000" }, { privileged: false }, { privileged: false, user: "rootless" }];
+    const events = [
+      { privileged: false, user: "root" },
+      { privileged: false, user: "0:0" },
+      { privileged: false, user: "1000" },
+      { privileged: false },
+      { privileged: false, user: "rootless" },
+    ];
     const v = check("5.24", c({ execAuditEvents: events }));
     expect(v).toEqual({ status: "manual", guidance: expect.any(String), report: [events[0], events[1]] });
   });
 
   it("with only the engine's open sessions: reports a root session, and decides nothing without one", () => {
     const root = { privileged: false, user: "root", command: "sh" };
-    expect(check("5.24", c({ execAuditEvents: [root], execAuditCoverage: "engine-sessions" }))).toEqual({ status: "manual", guidance: expect.any(String), report: [root] });
-    expect(check("5.24", c({ execAuditEvents: [{ privileged: false }], execAuditCoverage: "engine-sessions" }))).toEqual({
+    expect(check("5.24", c({ execAuditEvents: [root], execAuditCoverage: "engine-sessions" }))).toEqual({
+      status: "manual",
+      guidance: expect.any(String),
+      report: [root],
+    });
+    expect(
+      check("5.24", c({ execAuditEvents: [{ privileged: false }], execAuditCoverage: "engine-sessions" })),
+    ).toEqual({
       status: "not-applicable",
       why: expect.stringContaining("no exec as root among the 1 exec session(s)"),
     });
@@ -578,18 +767,41 @@ describe("5.26 no-new-privileges", () => {
   });
 
   it("fails an explicit no-new-privileges=false, which overrides the daemon", () => {
-    const optedOut = c({ securityOptions: secOpts({ noNewPrivileges: false, noNewPrivilegesOptOut: true, raw: ["no-new-privileges=false"] }) });
-    expectFail(check("5.26", optedOut, ctx({ daemon: daemon({ noNewPrivileges: true }) })), "securityOptions.noNewPrivilegesOptOut", true);
+    const optedOut = c({
+      securityOptions: secOpts({
+        noNewPrivileges: false,
+        noNewPrivilegesOptOut: true,
+        raw: ["no-new-privileges=false"],
+      }),
+    });
+    expectFail(
+      check("5.26", optedOut, ctx({ daemon: daemon({ noNewPrivileges: true }) })),
+      "securityOptions.noNewPrivilegesOptOut",
+      true,
+    );
   });
 });
 
 describe("5.27 healthcheck", () => {
   it("fails with no healthcheck anywhere", () => {
-    expectFail(check("5.27", c({ healthcheck: undefined, imageConfig: {}, healthStatus: undefined })), "healthcheck", null);
+    expectFail(
+      check("5.27", c({ healthcheck: undefined, imageConfig: {}, healthStatus: undefined })),
+      "healthcheck",
+      null,
+    );
   });
 
   it("fails a declared container whose image configuration is unknown and that declares none", () => {
-    const v = check("5.27", c({ origin: "declared", state: "declared", healthcheck: undefined, imageConfig: undefined, healthStatus: undefined }));
+    const v = check(
+      "5.27",
+      c({
+        origin: "declared",
+        state: "declared",
+        healthcheck: undefined,
+        imageConfig: undefined,
+        healthStatus: undefined,
+      }),
+    );
     expect(v.status === "fail" && v.detail).toMatch(/not known/);
   });
 
@@ -600,12 +812,18 @@ describe("5.27 healthcheck", () => {
   });
 
   it("fails NONE on the container even when the image defines a check", () => {
-    const v = check("5.27", c({ healthcheck: { test: ["NONE"] }, imageConfig: { healthcheck: { test: ["CMD", "/bin/true"] } } }));
+    const v = check(
+      "5.27",
+      c({ healthcheck: { test: ["NONE"] }, imageConfig: { healthcheck: { test: ["CMD", "/bin/true"] } } }),
+    );
     expectFail(v, "healthcheck.test", ["NONE"]);
   });
 
   it("fails NONE inherited from the image", () => {
-    expectFail(check("5.27", c({ healthcheck: undefined, imageConfig: { healthcheck: { test: ["NONE"] } } })), "imageConfig.healthcheck.test");
+    expectFail(
+      check("5.27", c({ healthcheck: undefined, imageConfig: { healthcheck: { test: ["NONE"] } } })),
+      "imageConfig.healthcheck.test",
+    );
   });
 
   it.each(["unhealthy", "starting", "none"] as const)("fails a running container reporting %s", (healthStatus) => {
@@ -621,12 +839,26 @@ describe("5.27 healthcheck", () => {
 describe("5.28 image pinning (manual)", () => {
   it("reports a digest-pinned image", () => {
     const v = check("5.28", c());
-    expect(v).toEqual({ status: "manual", guidance: expect.any(String), report: expect.objectContaining({ pinnedByDigest: true, digest: container().image.digest }) });
+    expect(v).toEqual({
+      status: "manual",
+      guidance: expect.any(String),
+      report: expect.objectContaining({ pinnedByDigest: true, digest: container().image.digest }),
+    });
   });
 
   it("reports a tag-only image as not pinned", () => {
-    const image = { raw: "nginx:1.27", registry: "docker.io", repository: "library/nginx", tag: "1.27", isImageId: false };
-    expect(check("5.28", c({ image }))).toEqual({ status: "manual", guidance: expect.stringMatching(/tag/), report: { image: "nginx:1.27", pinnedByDigest: false, imageId: false } });
+    const image = {
+      raw: "nginx:1.27",
+      registry: "docker.io",
+      repository: "library/nginx",
+      tag: "1.27",
+      isImageId: false,
+    };
+    expect(check("5.28", c({ image }))).toEqual({
+      status: "manual",
+      guidance: expect.stringMatching(/tag/),
+      report: { image: "nginx:1.27", pinnedByDigest: false, imageId: false },
+    });
   });
 });
 
@@ -651,16 +883,31 @@ describe("5.30 default bridge (manual)", () => {
 
   it("reports a user-defined network as off the default bridge", () => {
     const v = check("5.30", c());
-    expect(v.status === "manual" && v.report).toEqual({ onDefaultBridge: false, networkMode: "app-net", networks: ["app-net"] });
+    expect(v.status === "manual" && v.report).toEqual({
+      onDefaultBridge: false,
+      networkMode: "app-net",
+      networks: ["app-net"],
+    });
   });
 });
 
 describe("5.32 Docker socket", () => {
   it("fails a read-only mount of the socket (⚠ read-only does not stop connect())", () => {
-    expectFail(check("5.32", c({ mounts: [bind("/var/run/docker.sock", true)] })), "mounts[0].source", "/var/run/docker.sock");
+    expectFail(
+      check("5.32", c({ mounts: [bind("/var/run/docker.sock", true)] })),
+      "mounts[0].source",
+      "/var/run/docker.sock",
+    );
   });
 
-  it.each(["/run/docker.sock", "/home/alice/.docker/desktop/docker.sock", "/run/user/1000/docker.sock", "/var/run/", "/run", "/var"])("fails a mount of %s", (source) => {
+  it.each([
+    "/run/docker.sock",
+    "/home/alice/.docker/desktop/docker.sock",
+    "/run/user/1000/docker.sock",
+    "/var/run/",
+    "/run",
+    "/var",
+  ])("fails a mount of %s", (source) => {
     expectFail(check("5.32", c({ mounts: [bind(source, true)] })), "mounts[0].source", source);
   });
 
@@ -673,12 +920,28 @@ describe("5.32 Docker socket", () => {
   });
 
   it("fails the host's socket in use (host locations)", () => {
-    const context = ctx({ host: host({ locations: { ...host().locations, dockerSocket: "/srv/docker/engine.sock" } }) });
+    const context = ctx({
+      host: host({ locations: { ...host().locations, dockerSocket: "/srv/docker/engine.sock" } }),
+    });
     expectFail(check("5.32", c({ mounts: [bind("/srv/docker/engine.sock")] }), context));
   });
 
   it("fails the Windows engine named pipe", () => {
-    expectFail(check("5.32", c({ mounts: [{ type: "npipe", source: "\\\\.\\pipe\\docker_engine", target: "\\\\.\\pipe\\docker_engine", readOnly: false }] })));
+    expectFail(
+      check(
+        "5.32",
+        c({
+          mounts: [
+            {
+              type: "npipe",
+              source: "\\\\.\\pipe\\docker_engine",
+              target: "\\\\.\\pipe\\docker_engine",
+              readOnly: false,
+            },
+          ],
+        }),
+      ),
+    );
   });
 
   it.each(["/var/runner", "/srv/data", "/run/containerd-logs"])("passes an unrelated mount of %s", (source) => {

@@ -13,8 +13,18 @@ import { ctx, network, swarm } from "../../harness/fixtures";
 
 /** A compliant swarm manager (the fixture's baseline is a host without swarm). */
 const manager = (o: Partial<SwarmFacts> = {}) =>
-  swarm({ state: "active", active: true, isManager: true, managers: 3, nodes: 5, listenAddr: "10.0.0.5:2377", autolockEnabled: true, ...o });
-const worker = (o: Partial<SwarmFacts> = {}) => manager({ isManager: false, managers: 0, autolockEnabled: undefined, ...o });
+  swarm({
+    state: "active",
+    active: true,
+    isManager: true,
+    managers: 3,
+    nodes: 5,
+    listenAddr: "10.0.0.5:2377",
+    autolockEnabled: true,
+    ...o,
+  });
+const worker = (o: Partial<SwarmFacts> = {}) =>
+  manager({ isManager: false, managers: 0, autolockEnabled: undefined, ...o });
 const tolerance = (swarmFaultTolerance: number) => ctx({ settings: { ...DEFAULT_SETTINGS, swarmFaultTolerance } });
 const swarmRules = SECTION_7.filter((r) => r.subject === "swarm") as Rule<"swarm">[];
 
@@ -22,7 +32,17 @@ describe("section 7 catalog entries", () => {
   it("has 7.1–7.9 with automation as in CIS, level 1, and the old numbering as aliases", () => {
     expect(SECTION_7.map((r) => r.id)).toEqual(["7.1", "7.2", "7.3", "7.4", "7.5", "7.6", "7.7", "7.8", "7.9"]);
     expect(SECTION_7.filter((r) => r.automated).map((r) => r.id)).toEqual(["7.1", "7.2", "7.3", "7.5"]);
-    expect(SECTION_7.map((r) => r.subject)).toEqual(["swarm", "swarm", "network", "swarm", "swarm", "swarm", "swarm", "swarm", "swarm"]);
+    expect(SECTION_7.map((r) => r.subject)).toEqual([
+      "swarm",
+      "swarm",
+      "network",
+      "swarm",
+      "swarm",
+      "swarm",
+      "swarm",
+      "swarm",
+      "swarm",
+    ]);
     for (const r of SECTION_7) {
       expect(r.level).toBe(1);
       expect(r.section).toBe(7);
@@ -37,8 +57,11 @@ describe("section 7 catalog entries", () => {
   });
 
   it("a compliant manager and an encrypted overlay pass every automated rule", () => {
-    for (const r of swarmRules) expect([r.id, r.check(manager(), ctx()).status]).toEqual([r.id, r.automated ? "pass" : "manual"]);
-    expect(encryptedOverlay.check(network({ driver: "overlay", scope: "swarm", encrypted: true }), ctx()).status).toBe("pass");
+    for (const r of swarmRules)
+      expect([r.id, r.check(manager(), ctx()).status]).toEqual([r.id, r.automated ? "pass" : "manual"]);
+    expect(encryptedOverlay.check(network({ driver: "overlay", scope: "swarm", encrypted: true }), ctx()).status).toBe(
+      "pass",
+    );
   });
 
   it("every swarm rule is n/a without swarm and says so", () => {
@@ -94,15 +117,18 @@ describe("7.2 swarm listens on a specific address", () => {
     expect(splitListenAddr("fe80::1")).toEqual({ host: "fe80::1", port: 2377 });
   });
 
-  it("recognises wildcards, IPv6 spellings included", () => {
-  });
+  it("recognises wildcards, IPv6 spellings included", () => {});
 
   it.each(["10.0.0.5:2377", "10.0.0.5", "eth0:2377", "[2001:db8::5]:2377"])("passes %s", (listenAddr) => {
     expect(specificListenAddr.check(manager({ listenAddr }), ctx()).status).toBe("pass");
   });
 
   it.each(["0.0.0.0:2377", "[::]:2377", "::", ":2377", "0.0.0.0", ""])("fails wildcard %j", (listenAddr) => {
-    expect(specificListenAddr.check(manager({ listenAddr }), ctx())).toMatchObject({ status: "fail", field: "listenAddr", observed: listenAddr });
+    expect(specificListenAddr.check(manager({ listenAddr }), ctx())).toMatchObject({
+      status: "fail",
+      field: "listenAddr",
+      observed: listenAddr,
+    });
   });
 
   it("fails an unset listen address (swarm's default is 0.0.0.0:2377)", () => {
@@ -118,7 +144,9 @@ describe("7.2 swarm listens on a specific address", () => {
 
 describe("7.3 encrypted overlay networks", () => {
   it("fails an unencrypted overlay network", () => {
-    expect(encryptedOverlay.check(network({ driver: "overlay", scope: "swarm", encrypted: false }), ctx())).toMatchObject({
+    expect(
+      encryptedOverlay.check(network({ driver: "overlay", scope: "swarm", encrypted: false }), ctx()),
+    ).toMatchObject({
       status: "fail",
       field: "encrypted",
       observed: false,
@@ -126,7 +154,9 @@ describe("7.3 encrypted overlay networks", () => {
   });
 
   it("passes an encrypted overlay network", () => {
-    expect(encryptedOverlay.check(network({ driver: "overlay", encrypted: true, options: { encrypted: "" } }), ctx()).status).toBe("pass");
+    expect(
+      encryptedOverlay.check(network({ driver: "overlay", encrypted: true, options: { encrypted: "" } }), ctx()).status,
+    ).toBe("pass");
   });
 
   it.each(["bridge", "macvlan", "host"])("is n/a for driver %s, saying why", (driver) => {
@@ -141,7 +171,12 @@ describe("7.5 autolock on managers", () => {
   });
 
   it("fails when disabled", () => {
-    expect(autolock.check(manager({ autolockEnabled: false }), ctx())).toMatchObject({ status: "fail", field: "autolockEnabled", observed: false, expected: "true" });
+    expect(autolock.check(manager({ autolockEnabled: false }), ctx())).toMatchObject({
+      status: "fail",
+      field: "autolockEnabled",
+      observed: false,
+      expected: "true",
+    });
   });
 
   it("fails when unset (swarm default is disabled)", () => {
@@ -168,7 +203,10 @@ describe("manual swarm items", () => {
   it.each(["7.6", "7.7", "7.8", "7.9"])("%s reports the node's swarm settings", (id) => {
     const rule = SECTION_7.find((r) => r.id === id) as Rule<"swarm">;
     const v = rule.check(manager(), ctx());
-    expect(v).toMatchObject({ status: "manual", report: { isManager: true, autolockEnabled: true, listenAddr: "10.0.0.5:2377" } });
+    expect(v).toMatchObject({
+      status: "manual",
+      report: { isManager: true, autolockEnabled: true, listenAddr: "10.0.0.5:2377" },
+    });
     expect(v.status === "manual" && v.guidance.length).toBeGreaterThan(40);
   });
 

@@ -8,7 +8,16 @@
  * Needs root (the scripts chown to root), as the project's tests do.
  */
 import { spawn, spawnSync } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { planSecureDaemon, type SecureDaemonArgs } from "../../../src/components/secure-daemon";
@@ -127,15 +136,31 @@ const phase = () => /^phase=(.*)$/m.exec(readFileSync(journalFile(), "utf8"))?.[
 /** The journal an apply leaves when it is killed (key=value lines, as the script writes them). */
 function writeJournal(fields: Record<string, string>): void {
   mkdirSync(join(fake.dir, "state"), { recursive: true });
-  const all = { version: "1", config: fake.tree.configFile, had_config: "yes", installed: "yes", tls_new: "", tls_absent: "", was_running: "yes", pid: "", ...fields };
-  writeFileSync(journalFile(), Object.entries(all).map(([k, v]) => `${k}=${v}`).join("\n") + "\n");
+  const all = {
+    version: "1",
+    config: fake.tree.configFile,
+    had_config: "yes",
+    installed: "yes",
+    tls_new: "",
+    tls_absent: "",
+    was_running: "yes",
+    pid: "",
+    ...fields,
+  };
+  writeFileSync(
+    journalFile(),
+    Object.entries(all)
+      .map(([k, v]) => `${k}=${v}`)
+      .join("\n") + "\n",
+  );
 }
 /** The host lock of scripts rendered here without a state directory: in the fake host, not the machine's. */
 const testLock = () => join(fake.dir, "state", "host.lock");
 const resetCalls = () => rmSync(join(fake.dir, "calls"), { force: true });
 
 describe.each(["bash", "dash"] as const)("apply script under %s", (shell) => {
-  const apply = (over: Partial<SecureDaemonArgs> = {}) => runScript(plan(over).rendered.applyScript, { env: fake.env, shell });
+  const apply = (over: Partial<SecureDaemonArgs> = {}) =>
+    runScript(plan(over).rendered.applyScript, { env: fake.env, shell });
 
   it("writes daemon.json (root:root 0644) on a fresh host, restarts once and waits on the configured socket", () => {
     const p = plan();
@@ -200,7 +225,9 @@ describe.each(["bash", "dash"] as const)("apply script under %s", (shell) => {
     const r = apply({ labels: { test: "BREAK" } });
     expect(r.status).toBe(2);
     expect(r.stderr).toContain("did not bring dockerd back either");
-    expect(r.stderr).toMatch(/HOST NEEDS ATTENTION: .* has sha256=[0-9a-f]{64} \(not the new configuration\); dockerd is stopped; the journal .*daemon-apply.state says: rolling-back\./);
+    expect(r.stderr).toMatch(
+      /HOST NEEDS ATTENTION: .* has sha256=[0-9a-f]{64} \(not the new configuration\); dockerd is stopped; the journal .*daemon-apply.state says: rolling-back\./,
+    );
     expect(r.stderr).toContain("then recover with: systemctl restart docker");
   });
 
@@ -215,7 +242,9 @@ describe.each(["bash", "dash"] as const)("apply script under %s", (shell) => {
     writeFileSync(join(fake.dir, "bridge-icc"), "true\n");
     const r = apply();
     expect(r.status).toBe(0);
-    expect(r.stderr).toContain("WARNING: icc is off in daemon.json, but the default bridge still lets containers talk to each other");
+    expect(r.stderr).toContain(
+      "WARNING: icc is off in daemon.json, but the default bridge still lets containers talk to each other",
+    );
     expect(r.stderr).toContain("(on docker0: bridged web )");
     expect(apply().stderr).toContain("WARNING: icc is off"); // again while it lasts, even when nothing changed
     const exempted = apply({ icc: true, exemptions: [{ rule: "2.2", reason: "legacy containers talk over docker0" }] });
@@ -227,18 +256,28 @@ describe.each(["bash", "dash"] as const)("apply script under %s", (shell) => {
     writeFileSync(join(fake.dir, "docker.pid"), String(process.pid)); // a live process stands for dockerd
     const r = apply({ defaultUlimits: { nofile: { soft: 1024, hard: 2 ** 31 } } });
     expect(r.status).toBe(1);
-    expect(r.stderr).toMatch(/default-ulimits\.nofile: hard limit 2147483648 is above dockerd's own hard limit \d+ .*Nothing was changed/);
+    expect(r.stderr).toMatch(
+      /default-ulimits\.nofile: hard limit 2147483648 is above dockerd's own hard limit \d+ .*Nothing was changed/,
+    );
     expect(existsSync(fake.tree.configFile)).toBe(false);
     expect(fake.calls()).toEqual([]);
   });
 
   it("commits staged TLS material with the configuration, and restores the old files on failure", () => {
     const tls = { listen: "127.0.0.1:2376", caCert: CA, cert: CERT, key: KEY };
-    const stage = (key: string) => runScript(renderTlsStageScript(fake.tree.tlsDir, { lockFile: testLock() }), { stdin: encodeTlsStdin({ caCert: CA, cert: CERT, key }), shell });
+    const stage = (key: string) =>
+      runScript(renderTlsStageScript(fake.tree.tlsDir, { lockFile: testLock() }), {
+        stdin: encodeTlsStdin({ caCert: CA, cert: CERT, key }),
+        shell,
+      });
     expect(stage(KEY).status).toBe(0);
     expect(apply({ tls }).status).toBe(0);
     expect(readFileSync(join(fake.tree.tlsDir, "server-key.pem"), "utf8")).toBe(KEY);
-    expect(statFile(join(fake.tree.tlsDir, "server-key.pem"))).toMatchObject({ owner: "root", group: "root", mode: 0o400 });
+    expect(statFile(join(fake.tree.tlsDir, "server-key.pem"))).toMatchObject({
+      owner: "root",
+      group: "root",
+      mode: 0o400,
+    });
     expect(readdirSync(fake.tree.tlsDir).sort()).toEqual(["ca.pem", "server-cert.pem", "server-key.pem"]);
 
     // Same material again: nothing to restart.
@@ -280,7 +319,9 @@ describe.each(["bash", "dash"] as const)("apply script under %s", (shell) => {
     const r = runScript(p.rendered.applyScript, { env: fake.env, shell });
     expect(r.status).toBe(0);
     expect(r.stderr).toContain('an earlier run of this apply stopped at step "restarting"');
-    expect(r.stdout).toContain(`applied: ${fake.tree.configFile} sha256=${p.rendered.configHash}; dockerd restarted (completing the apply an earlier run began)`);
+    expect(r.stdout).toContain(
+      `applied: ${fake.tree.configFile} sha256=${p.rendered.configHash}; dockerd restarted (completing the apply an earlier run began)`,
+    );
     expect(fake.calls()).toEqual(["restart docker"]);
     expect(phase()).toBe("done");
     expect(leftovers()).toEqual([]);
@@ -377,7 +418,15 @@ describe.each(["bash", "dash"] as const)("apply script under %s", (shell) => {
 
   it("keeps hostile strings inert: they reach daemon.json verbatim and run nowhere", () => {
     const canary = join(fake.dir, "canary");
-    const hostile = [`$(touch ${canary})`, `\`touch ${canary}\``, `'; touch ${canary}; '`, `"; touch ${canary}; "`, `\ntouch ${canary}\n`, "HD-CONFIG-END", `\\$(touch ${canary})`];
+    const hostile = [
+      `$(touch ${canary})`,
+      `\`touch ${canary}\``,
+      `'; touch ${canary}; '`,
+      `"; touch ${canary}; "`,
+      `\ntouch ${canary}\n`,
+      "HD-CONFIG-END",
+      `\\$(touch ${canary})`,
+    ];
     const over: Partial<SecureDaemonArgs> = {
       logOpts: Object.fromEntries(hostile.map((h, i) => [`opt${i}`, h])),
       labels: Object.fromEntries(hostile.map((h, i) => [`l${i}`, h])),
@@ -393,7 +442,8 @@ describe.each(["bash", "dash"] as const)("apply script under %s", (shell) => {
     expect(Object.values(written["log-opts"])).toEqual(hostile);
     expect(written["x-hostile"]).toEqual(hostile);
     // The script text carries the configuration only as base64.
-    for (const h of hostile.filter((h) => h !== "HD-CONFIG-END")) expect(p.rendered.applyScript).not.toContain(h.trim());
+    for (const h of hostile.filter((h) => h !== "HD-CONFIG-END"))
+      expect(p.rendered.applyScript).not.toContain(h.trim());
     // A payload line equal to the heredoc delimiter cannot exist: `-` is not in the base64 alphabet.
     expect(p.rendered.applyScript.split("\n").filter((l) => l === "HD-CONFIG-END")).toHaveLength(1);
   });
@@ -405,8 +455,11 @@ describe("the host lock", () => {
   async function holdLock(): Promise<() => void> {
     mkdirSync(join(fake.dir, "state"), { recursive: true });
     // The lock is held by the sleep itself (exec), so that killing it releases the lock.
-    const holder = spawn("sh", ["-c", 'exec 9>>"$1"; flock 9; exec sleep 60', "holder", lockFile()], { stdio: "ignore" });
-    for (let i = 0; i < 100 && spawnSync("flock", ["-n", lockFile(), "true"]).status === 0; i++) await new Promise((r) => setTimeout(r, 50));
+    const holder = spawn("sh", ["-c", 'exec 9>>"$1"; flock 9; exec sleep 60', "holder", lockFile()], {
+      stdio: "ignore",
+    });
+    for (let i = 0; i < 100 && spawnSync("flock", ["-n", lockFile(), "true"]).status === 0; i++)
+      await new Promise((r) => setTimeout(r, 50));
     return () => holder.kill("SIGKILL");
   }
   const options = (): DaemonApplyOptions => ({
@@ -428,8 +481,21 @@ describe("the host lock", () => {
       const t = fake.tree;
       const scripts = [
         runScript(renderDaemonApplyScript(options()), { env: fake.env }),
-        runScript(renderDaemonPermissionsScript({ etcDocker: t.etcDocker, configFile: t.configFile, dockerSocket: t.dockerSocket, containerdSocket: t.containerdSocket, unitFiles: [], environmentFiles: [], lockFile: lockFile(), lockWaitSeconds: 1 })),
-        runScript(renderTlsStageScript(t.tlsDir, { lockFile: lockFile(), lockWaitSeconds: 1 }), { stdin: encodeTlsStdin({ caCert: CA, cert: CERT, key: KEY }) }),
+        runScript(
+          renderDaemonPermissionsScript({
+            etcDocker: t.etcDocker,
+            configFile: t.configFile,
+            dockerSocket: t.dockerSocket,
+            containerdSocket: t.containerdSocket,
+            unitFiles: [],
+            environmentFiles: [],
+            lockFile: lockFile(),
+            lockWaitSeconds: 1,
+          }),
+        ),
+        runScript(renderTlsStageScript(t.tlsDir, { lockFile: lockFile(), lockWaitSeconds: 1 }), {
+          stdin: encodeTlsStdin({ caCert: CA, cert: CERT, key: KEY }),
+        }),
       ];
       for (const r of scripts) {
         expect(r.status).toBe(1);
@@ -448,7 +514,13 @@ describe("the host lock", () => {
 
   it("is not inherited by what systemctl starts: a dockerd left running never holds it", () => {
     // The fake systemctl's restart starts a long-lived child, as systemd's stand-in starts dockerd.
-    writeFileSync(join(fake.dir, "bin/systemctl"), FAKE_SYSTEMCTL.replace("restart) rm -f", 'restart) sleep 30 >/dev/null 2>&1 </dev/null & echo $! >"$FAKE/child.pid"; rm -f'));
+    writeFileSync(
+      join(fake.dir, "bin/systemctl"),
+      FAKE_SYSTEMCTL.replace(
+        "restart) rm -f",
+        'restart) sleep 30 >/dev/null 2>&1 </dev/null & echo $! >"$FAKE/child.pid"; rm -f',
+      ),
+    );
     const r = runScript(renderDaemonApplyScript(options()), { env: fake.env });
     const child = Number(readFileSync(join(fake.dir, "child.pid"), "utf8"));
     try {
@@ -463,7 +535,9 @@ describe("the host lock", () => {
 
 describe("TLS staging script", () => {
   it("stages the three files root:root with CIS modes and prints no secret", () => {
-    const r = runScript(renderTlsStageScript(fake.tree.tlsDir, { lockFile: testLock() }), { stdin: encodeTlsStdin({ caCert: CA, cert: CERT, key: KEY }) });
+    const r = runScript(renderTlsStageScript(fake.tree.tlsDir, { lockFile: testLock() }), {
+      stdin: encodeTlsStdin({ caCert: CA, cert: CERT, key: KEY }),
+    });
     expect(r.status).toBe(0);
     expect(r.stdout + r.stderr).not.toContain("VE9QLVNFQ1JFVC1LRVk");
     expect(r.stdout + r.stderr).not.toContain("TOP-SECRET");
@@ -476,10 +550,14 @@ describe("TLS staging script", () => {
   });
 
   it("fails on missing or malformed material without staging a key", () => {
-    const r = runScript(renderTlsStageScript(fake.tree.tlsDir, { lockFile: testLock() }), { stdin: Buffer.from(CA).toString("base64") + "\n" });
+    const r = runScript(renderTlsStageScript(fake.tree.tlsDir, { lockFile: testLock() }), {
+      stdin: Buffer.from(CA).toString("base64") + "\n",
+    });
     expect(r.status).toBe(1);
     expect(r.stderr).toContain("server-cert.pem is missing");
-    const bad = runScript(renderTlsStageScript(fake.tree.tlsDir, { lockFile: testLock() }), { stdin: ["bm90IHBlbQ==", "x", "y"].join("\n") + "\n" });
+    const bad = runScript(renderTlsStageScript(fake.tree.tlsDir, { lockFile: testLock() }), {
+      stdin: ["bm90IHBlbQ==", "x", "y"].join("\n") + "\n",
+    });
     expect(bad.status).toBe(1);
     expect(bad.stderr).toContain("ca.pem is not PEM");
     expect(existsSync(join(fake.tree.tlsDir, "server-key.pem.hd-staged"))).toBe(false);
@@ -487,7 +565,9 @@ describe("TLS staging script", () => {
   });
 
   it("refuses material that is not PEM before anything reaches a host", () => {
-    expect(() => encodeTlsStdin({ caCert: CA, cert: CERT, key: "TOP-SECRET" })).toThrow("tls.key: must be a PEM private key");
+    expect(() => encodeTlsStdin({ caCert: CA, cert: CERT, key: "TOP-SECRET" })).toThrow(
+      "tls.key: must be a PEM private key",
+    );
     expect(() => encodeTlsStdin({ caCert: CA, cert: CERT, key: "TOP-SECRET" })).not.toThrow(/TOP-SECRET/);
   });
 });
@@ -496,9 +576,26 @@ describe("permissions script (CIS section 3)", () => {
   it("fixes every owner and mode so that the section 3 rules pass, keeping stricter modes", () => {
     const t = fake.tree;
     layOutBadTree(t, { tls: true, sockets: true });
-    const before = evaluate([hostFactsOf(t)], { settings: DEFAULT_SETTINGS, now: NOW }, SECTION_3).filter((f) => f.status === "fail");
+    const before = evaluate([hostFactsOf(t)], { settings: DEFAULT_SETTINGS, now: NOW }, SECTION_3).filter(
+      (f) => f.status === "fail",
+    );
     expect(before.map((f) => f.ruleId).sort()).toEqual(
-      ["3.2", "3.3", "3.5", "3.6", "3.8", "3.10", "3.12", "3.14", "3.15", "3.16", "3.17", "3.18", "3.20", "3.24"].sort(),
+      [
+        "3.2",
+        "3.3",
+        "3.5",
+        "3.6",
+        "3.8",
+        "3.10",
+        "3.12",
+        "3.14",
+        "3.15",
+        "3.16",
+        "3.17",
+        "3.18",
+        "3.20",
+        "3.24",
+      ].sort(),
     );
     const script = renderDaemonPermissionsScript({
       etcDocker: t.etcDocker,
@@ -531,7 +628,17 @@ describe("permissions script (CIS section 3)", () => {
 
   it("skips files that do not exist", () => {
     const t = fake.tree;
-    const r = runScript(renderDaemonPermissionsScript({ etcDocker: t.etcDocker, configFile: t.configFile, dockerSocket: t.dockerSocket, containerdSocket: t.containerdSocket, unitFiles: [], environmentFiles: [], lockFile: testLock() }));
+    const r = runScript(
+      renderDaemonPermissionsScript({
+        etcDocker: t.etcDocker,
+        configFile: t.configFile,
+        dockerSocket: t.dockerSocket,
+        containerdSocket: t.containerdSocket,
+        unitFiles: [],
+        environmentFiles: [],
+        lockFile: testLock(),
+      }),
+    );
     expect(r.status).toBe(0);
     expect(r.stdout).toBe("");
   });
@@ -540,8 +647,24 @@ describe("permissions script (CIS section 3)", () => {
 describe("shellcheck (POSIX sh, warnings and errors)", () => {
   it("passes on the apply script as SecureDaemon renders it, with the test hooks, and on the TLS and permissions scripts", () => {
     const p = plan({ tls: { listen: "127.0.0.1:2376", caCert: CA, cert: CERT, key: KEY } });
-    const hooked = renderDaemonApplyScript({ configText: p.rendered.configText, configFile: fake.tree.configFile, dockerSocket: "/run/docker.sock", pidFile: "/run/docker.pid", timeoutSeconds: 5, liveRestore: true, iccOff: true, ulimits: [{ name: "nofile", hard: 4096 }], tlsDir: fake.tree.tlsDir, failureInjection: true });
-    for (const [what, text] of [["apply", p.rendered.applyScript], ["apply with test hooks", hooked], ["permissions", p.permissionsScript], ["tls", p.tlsScript!]] as const) {
+    const hooked = renderDaemonApplyScript({
+      configText: p.rendered.configText,
+      configFile: fake.tree.configFile,
+      dockerSocket: "/run/docker.sock",
+      pidFile: "/run/docker.pid",
+      timeoutSeconds: 5,
+      liveRestore: true,
+      iccOff: true,
+      ulimits: [{ name: "nofile", hard: 4096 }],
+      tlsDir: fake.tree.tlsDir,
+      failureInjection: true,
+    });
+    for (const [what, text] of [
+      ["apply", p.rendered.applyScript],
+      ["apply with test hooks", hooked],
+      ["permissions", p.permissionsScript],
+      ["tls", p.tlsScript!],
+    ] as const) {
       const r = shellcheck(text);
       if (r.status !== 0) throw new Error(`${what}: shellcheck found:\n${r.stdout}${r.stderr}`);
     }
@@ -549,7 +672,16 @@ describe("shellcheck (POSIX sh, warnings and errors)", () => {
 });
 
 describe("renderers refuse values that would not be inert", () => {
-  const base = { configText: "{}\n", configFile: "/etc/docker/daemon.json", dockerSocket: "/var/run/docker.sock", pidFile: "/var/run/docker.pid", timeoutSeconds: 60, liveRestore: true, iccOff: true, ulimits: [] };
+  const base = {
+    configText: "{}\n",
+    configFile: "/etc/docker/daemon.json",
+    dockerSocket: "/var/run/docker.sock",
+    pidFile: "/var/run/docker.pid",
+    timeoutSeconds: 60,
+    liveRestore: true,
+    iccOff: true,
+    ulimits: [],
+  };
   it.each([
     ["configFile", { configFile: "/etc/docker/$(touch /tmp/x)" }, /configFile = .*may only contain/],
     ["relative path", { dockerSocket: "docker.sock" }, /dockerSocket = .*absolute path/],

@@ -8,11 +8,29 @@
  * Needs root (gpasswd --root, the scripts' root check), as the project's tests do.
  */
 import { spawn, spawnSync } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { AUDIT_KEY, defaultAuditCandidates, renderAuditRulesScript } from "../../../src/scripts/audit-rules";
-import { dataRootPathProblem, deviceProblem, FAILURE_POINTS, labelProblem, lvmNameProblem, renderDataRootScript, type DataRootOptions } from "../../../src/scripts/data-root";
+import {
+  dataRootPathProblem,
+  deviceProblem,
+  FAILURE_POINTS,
+  labelProblem,
+  lvmNameProblem,
+  renderDataRootScript,
+  type DataRootOptions,
+} from "../../../src/scripts/data-root";
 import { renderDockerGroupScript, userNameProblem } from "../../../src/scripts/docker-group";
 import { factValue, parseHostReport } from "../../../src/scripts/host-report";
 import { renderHostPidsLimitCommand } from "../../../src/scripts/pids-limit";
@@ -26,10 +44,24 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-const syntaxOk = (script: string, shell: "bash" | "dash") => spawnSync(shell, ["-n"], { input: script, encoding: "utf8" });
+const syntaxOk = (script: string, shell: "bash" | "dash") =>
+  spawnSync(shell, ["-n"], { input: script, encoding: "utf8" });
 
 /** Strings an attacker would try in a device, path or user name. */
-const HOSTILE_CHARS = ["$(touch /tmp/hd-pwned)", "`id`", "a;rm -rf /", "a b", "a\nb", "a'b", 'a"b', "a|b", "a&b", "a>b", "*", "a\0b"];
+const HOSTILE_CHARS = [
+  "$(touch /tmp/hd-pwned)",
+  "`id`",
+  "a;rm -rf /",
+  "a b",
+  "a\nb",
+  "a'b",
+  'a"b',
+  "a|b",
+  "a&b",
+  "a>b",
+  "*",
+  "a\0b",
+];
 /** …and as a whole argument, an option. */
 const HOSTILE = [...HOSTILE_CHARS, "-rf"];
 
@@ -49,10 +81,21 @@ const DR: DataRootOptions = {
 };
 
 describe("data-root script: what it accepts", () => {
-  it.each(["/dev/loop0", "/dev/loop12", "/dev/sdb", "/dev/sdb1", "/dev/sdaa", "/dev/vdb", "/dev/vdc2", "/dev/xvdf", "/dev/nvme0n1", "/dev/nvme1n2p3", "/dev/mapper/vg0-docker", "/dev/vg0/docker", "/dev/data_vg/lv.docker"])(
-    "accepts the device %j",
-    (d) => expect(deviceProblem(d)).toBeUndefined(),
-  );
+  it.each([
+    "/dev/loop0",
+    "/dev/loop12",
+    "/dev/sdb",
+    "/dev/sdb1",
+    "/dev/sdaa",
+    "/dev/vdb",
+    "/dev/vdc2",
+    "/dev/xvdf",
+    "/dev/nvme0n1",
+    "/dev/nvme1n2p3",
+    "/dev/mapper/vg0-docker",
+    "/dev/vg0/docker",
+    "/dev/data_vg/lv.docker",
+  ])("accepts the device %j", (d) => expect(deviceProblem(d)).toBeUndefined());
 
   it.each([
     "/dev/sdb; rm -rf /",
@@ -88,27 +131,54 @@ describe("data-root script: what it accepts", () => {
     expect(deviceProblem(7)).toBeDefined();
   });
 
-  it.each(["vg0", "data_vg", "lv.docker", "a+b", "x-y"])("accepts the LVM name %j", (n) => expect(lvmNameProblem(n)).toBeUndefined());
-  it.each(["-vg", ".", "..", "a/b", "mapper", "disk", "", "a".repeat(128), ...HOSTILE])("rejects the LVM name %j", (n) => expect(lvmNameProblem(n)).toBeDefined());
-
-  it.each(["/var/lib/docker", "/srv/docker-data", "/data/docker"])("accepts the data root %j", (p) => expect(dataRootPathProblem(p)).toBeUndefined());
-  it.each(["/", "/var", "/var/lib", "/etc", "/usr", "/home", "/tmp", "var/lib/docker", "/var/lib/docker/", "/var//lib/docker", "/var/lib/../docker", "/var/lib/./docker", "/var/lib/do cker", ...HOSTILE_CHARS.map((h) => `/var/lib/${h}`)])(
-    "rejects the data root %j",
-    (p) => {
-      expect(dataRootPathProblem(p)).toBeDefined();
-      expect(() => renderDataRootScript({ ...DR, dataRoot: p })).toThrow(/^dataRoot = /);
-    },
+  it.each(["vg0", "data_vg", "lv.docker", "a+b", "x-y"])("accepts the LVM name %j", (n) =>
+    expect(lvmNameProblem(n)).toBeUndefined(),
+  );
+  it.each(["-vg", ".", "..", "a/b", "mapper", "disk", "", "a".repeat(128), ...HOSTILE])(
+    "rejects the LVM name %j",
+    (n) => expect(lvmNameProblem(n)).toBeDefined(),
   );
 
+  it.each(["/var/lib/docker", "/srv/docker-data", "/data/docker"])("accepts the data root %j", (p) =>
+    expect(dataRootPathProblem(p)).toBeUndefined(),
+  );
+  it.each([
+    "/",
+    "/var",
+    "/var/lib",
+    "/etc",
+    "/usr",
+    "/home",
+    "/tmp",
+    "var/lib/docker",
+    "/var/lib/docker/",
+    "/var//lib/docker",
+    "/var/lib/../docker",
+    "/var/lib/./docker",
+    "/var/lib/do cker",
+    ...HOSTILE_CHARS.map((h) => `/var/lib/${h}`),
+  ])("rejects the data root %j", (p) => {
+    expect(dataRootPathProblem(p)).toBeDefined();
+    expect(() => renderDataRootScript({ ...DR, dataRoot: p })).toThrow(/^dataRoot = /);
+  });
+
   it("rejects a mount that contains, or lies inside, the data root", () => {
-    expect(() => renderDataRootScript({ ...DR, source: { kind: "mount", mount: "/var/lib" } })).toThrow(/system directory|must not contain/);
-    expect(() => renderDataRootScript({ ...DR, dataRoot: "/srv/data/docker", source: { kind: "mount", mount: "/srv/data" } })).toThrow(/must not contain, or lie inside/);
-    expect(() => renderDataRootScript({ ...DR, source: { kind: "mount", mount: "/var/lib/docker/x" } })).toThrow(/must not contain, or lie inside/);
+    expect(() => renderDataRootScript({ ...DR, source: { kind: "mount", mount: "/var/lib" } })).toThrow(
+      /system directory|must not contain/,
+    );
+    expect(() =>
+      renderDataRootScript({ ...DR, dataRoot: "/srv/data/docker", source: { kind: "mount", mount: "/srv/data" } }),
+    ).toThrow(/must not contain, or lie inside/);
+    expect(() => renderDataRootScript({ ...DR, source: { kind: "mount", mount: "/var/lib/docker/x" } })).toThrow(
+      /must not contain, or lie inside/,
+    );
     expect(() => renderDataRootScript({ ...DR, source: { kind: "mount", mount: "/var/lib/docker" } })).not.toThrow();
   });
 
   it.each(["hd-docker-data", "DATA_1"])("accepts the label %j", (l) => expect(labelProblem(l)).toBeUndefined());
-  it.each(["", "a".repeat(17), "has space", "a/b", ...HOSTILE])("rejects the label %j", (l) => expect(labelProblem(l)).toBeDefined());
+  it.each(["", "a".repeat(17), "has space", "a/b", ...HOSTILE])("rejects the label %j", (l) =>
+    expect(labelProblem(l)).toBeDefined(),
+  );
 
   it("rejects other hostile host paths and out-of-range timeouts", () => {
     expect(() => renderDataRootScript({ ...DR, fstab: "/etc/fstab;reboot" })).toThrow(/^fstab = /);
@@ -125,12 +195,20 @@ describe("data-root script: what it renders", () => {
   it("is valid bash and dash", () => {
     expect(syntaxOk(script, "bash").status).toBe(0);
     expect(syntaxOk(script, "dash").status).toBe(0);
-    const mount = renderDataRootScript({ ...DR, source: { kind: "mount", mount: "/srv/docker" }, failureInjection: true });
+    const mount = renderDataRootScript({
+      ...DR,
+      source: { kind: "mount", mount: "/srv/docker" },
+      failureInjection: true,
+    });
     expect(syntaxOk(mount, "dash").status).toBe(0);
   });
 
   it("passes shellcheck (POSIX sh; warnings and errors), as rendered for hosts and for tests", () => {
-    for (const text of [script, renderDataRootScript({ ...DR, failureInjection: true }), renderDataRootScript({ ...DR, source: { kind: "mount", mount: "/srv/docker" } })]) {
+    for (const text of [
+      script,
+      renderDataRootScript({ ...DR, failureInjection: true }),
+      renderDataRootScript({ ...DR, source: { kind: "mount", mount: "/srv/docker" } }),
+    ]) {
       const r = shellcheck(text);
       expect(r.stdout + r.stderr).toBe("");
       expect(r.status).toBe(0);
@@ -149,7 +227,7 @@ describe("data-root script: what it renders", () => {
     expect(script).not.toContain("HD_FAIL_AT");
     expect(script).toMatch(/^fail_at=$/m);
     const test = renderDataRootScript({ ...DR, failureInjection: true });
-    expect(test).toContain('fail_at=${HD_FAIL_AT:-}');
+    expect(test).toContain("fail_at=${HD_FAIL_AT:-}");
     for (const step of FAILURE_POINTS) expect(script).toContain(`inject ${step}`);
   });
 
@@ -204,7 +282,8 @@ describe("data-root script: refusals before anything changes (run for real)", ()
     dockerSocket: join(scratch, "dr", "docker.sock"),
     pidFile: join(scratch, "dr", "docker.pid"),
   });
-  const run = (o: DataRootOptions) => runScript(renderDataRootScript(o), { env: { PATH: `${bin}:${process.env.PATH}` }, shell: "dash" });
+  const run = (o: DataRootOptions) =>
+    runScript(renderDataRootScript(o), { env: { PATH: `${bin}:${process.env.PATH}` }, shell: "dash" });
 
   it("refuses a device node that does not exist", () => {
     mkdirSync(join(scratch, "dr", "docker"), { recursive: true });
@@ -239,35 +318,61 @@ describe("data-root script: refusals before anything changes (run for real)", ()
 describe("audit rules script", () => {
   it("covers every CIS 1.1.3–1.1.18 item by default, and drops exempted ones", () => {
     const all = defaultAuditCandidates({ dataRoot: "/srv/docker" });
-    expect(new Set(all.map((c) => c.rule))).toEqual(new Set([...Array.from({ length: 16 }, (_, i) => `1.1.${i + 3}`), "5.23"]));
+    expect(new Set(all.map((c) => c.rule))).toEqual(
+      new Set([...Array.from({ length: 16 }, (_, i) => `1.1.${i + 3}`), "5.23"]),
+    );
     expect(all).toContainEqual({ rule: "5.23", binary: "docker", everyCopy: true });
     expect(all).toContainEqual({ rule: "5.23", binary: "docker-compose", everyCopy: true });
     expect(all).toContainEqual({ rule: "1.1.5", path: "/srv/docker" });
     expect(all).toContainEqual({ rule: "1.1.3", binary: "dockerd" });
     expect(all).toContainEqual({ rule: "1.1.7", path: "/usr/lib/systemd/system/docker.service" });
-    const some = defaultAuditCandidates({ dataRoot: "/var/lib/docker", daemonConfig: "/etc/docker/custom.json", skip: new Set(["1.1.7", "1.1.9"]) });
+    const some = defaultAuditCandidates({
+      dataRoot: "/var/lib/docker",
+      daemonConfig: "/etc/docker/custom.json",
+      skip: new Set(["1.1.7", "1.1.9"]),
+    });
     expect(some.some((c) => c.rule === "1.1.7" || c.rule === "1.1.9")).toBe(false);
     expect(some).toContainEqual({ rule: "1.1.11", path: "/etc/docker/custom.json" });
   });
 
   it("rejects hostile candidates", () => {
-    const render = (c: { rule: string; path: string } | { rule: string; binary: string }) => () => renderAuditRulesScript({ candidates: [c], rulesFile: "/etc/audit/rules.d/x.rules", installAuditd: true, load: true });
+    const render = (c: { rule: string; path: string } | { rule: string; binary: string }) => () =>
+      renderAuditRulesScript({
+        candidates: [c],
+        rulesFile: "/etc/audit/rules.d/x.rules",
+        installAuditd: true,
+        load: true,
+      });
     expect(render({ rule: "1.1.3", binary: "-rf" })).toThrow(/binary/);
     for (const h of HOSTILE_CHARS) {
       expect(render({ rule: "1.1.3", binary: `dockerd${h}` })).toThrow(/binary/);
       expect(render({ rule: "1.1.6", path: `/etc/${h}` })).toThrow(/path/);
     }
     expect(render({ rule: "1.1.6; id", path: "/etc/docker" })).toThrow(/rule/);
-    expect(() => renderAuditRulesScript({ candidates: [], rulesFile: "/etc/audit/rules.d/$(id)", installAuditd: true, load: true })).toThrow(/rulesFile/);
+    expect(() =>
+      renderAuditRulesScript({
+        candidates: [],
+        rulesFile: "/etc/audit/rules.d/$(id)",
+        installAuditd: true,
+        load: true,
+      }),
+    ).toThrow(/rulesFile/);
   });
 
   it("is valid bash and dash, and uses augenrules only for rules.d", () => {
-    const s = renderAuditRulesScript({ candidates: defaultAuditCandidates({ dataRoot: "/var/lib/docker" }), rulesFile: "/etc/audit/rules.d/hardened-docker.rules", installAuditd: true, load: true });
+    const s = renderAuditRulesScript({
+      candidates: defaultAuditCandidates({ dataRoot: "/var/lib/docker" }),
+      rulesFile: "/etc/audit/rules.d/hardened-docker.rules",
+      installAuditd: true,
+      load: true,
+    });
     expect(syntaxOk(s, "bash").status).toBe(0);
     expect(syntaxOk(s, "dash").status).toBe(0);
     expect(s).toContain("in_rules_d=yes");
     expect(s).toContain("apt-get install -y -q auditd");
-    expect(renderAuditRulesScript({ candidates: [], rulesFile: "/tmp/x.rules", installAuditd: false, load: true })).toContain("in_rules_d=no");
+    expect(
+      renderAuditRulesScript({ candidates: [], rulesFile: "/tmp/x.rules", installAuditd: false, load: true }),
+    ).toContain("in_rules_d=no");
   });
 
   it("writes one watch per existing path, resolves binaries to their real path, skips unsafe ones, and is idempotent (run)", () => {
@@ -299,8 +404,13 @@ describe("audit rules script", () => {
     const env = { PATH: `${bin}:/usr/bin:/bin:/usr/sbin:/sbin` };
     const first = runScript(script, { env, shell: "dash" });
     expect(first.status).toBe(0);
-    const lines = readFileSync(rulesFile, "utf8").split("\n").filter((l) => l.startsWith("-"));
-    expect(lines).toEqual([`-w ${join(root, "etc/docker")} -p rwxa -k ${AUDIT_KEY}`, `-w ${join(bin, "containerd-real")} -p rwxa -k ${AUDIT_KEY}`]);
+    const lines = readFileSync(rulesFile, "utf8")
+      .split("\n")
+      .filter((l) => l.startsWith("-"));
+    expect(lines).toEqual([
+      `-w ${join(root, "etc/docker")} -p rwxa -k ${AUDIT_KEY}`,
+      `-w ${join(bin, "containerd-real")} -p rwxa -k ${AUDIT_KEY}`,
+    ]);
     expect(first.stderr).toMatch(/1\.1\.18: .*odd dir\/runc has characters an audit rule cannot carry safely; skipped/);
     const report = parseHostReport(first.stdout);
     expect(report.facts.watch).toEqual([join(root, "etc/docker"), join(bin, "containerd-real")]);
@@ -318,18 +428,39 @@ describe("audit rules script", () => {
     expect(copies.length).toBeGreaterThan(0); // the machine's docker CLI (docker.io, and any other install)
     const rulesFile = join(scratch, "cli/hardened-docker.rules");
     // And standalone docker-compose where installed (not on this project's machine: then no watch, and no failure).
-    const composeCopies = [...new Set(dirs.filter((d) => existsSync(`${d}/docker-compose`)).map((d) => realpathSync(`${d}/docker-compose`)))];
+    const composeCopies = [
+      ...new Set(dirs.filter((d) => existsSync(`${d}/docker-compose`)).map((d) => realpathSync(`${d}/docker-compose`))),
+    ];
     const candidates = [
       { rule: "5.23", binary: "docker", everyCopy: true },
       { rule: "5.23", binary: "docker-compose", everyCopy: true },
     ];
-    const r = runScript(renderAuditRulesScript({ rulesFile, installAuditd: false, load: false, candidates, lockFile: join(scratch, "host.lock") }), { shell: "dash" });
+    const r = runScript(
+      renderAuditRulesScript({
+        rulesFile,
+        installAuditd: false,
+        load: false,
+        candidates,
+        lockFile: join(scratch, "host.lock"),
+      }),
+      { shell: "dash" },
+    );
     expect(r.status).toBe(0);
-    expect(readFileSync(rulesFile, "utf8").split("\n").filter((l) => l.startsWith("-"))).toEqual([...copies, ...composeCopies].map((c) => `-w ${c} -p rwxa -k ${AUDIT_KEY}`));
+    expect(
+      readFileSync(rulesFile, "utf8")
+        .split("\n")
+        .filter((l) => l.startsWith("-")),
+    ).toEqual([...copies, ...composeCopies].map((c) => `-w ${c} -p rwxa -k ${AUDIT_KEY}`));
   });
 
   it("fails when auditctl is missing and it may neither install nor skip loading", () => {
-    const s = renderAuditRulesScript({ candidates: [], rulesFile: join(scratch, "none.rules"), installAuditd: false, load: true, lockFile: join(scratch, "host.lock") });
+    const s = renderAuditRulesScript({
+      candidates: [],
+      rulesFile: join(scratch, "none.rules"),
+      installAuditd: false,
+      load: true,
+      lockFile: join(scratch, "host.lock"),
+    });
     const r = runScript(s, { shell: "dash" });
     if (spawnSync("sh", ["-c", "command -v auditctl"]).status !== 0) {
       expect(r.status).toBe(1);
@@ -343,7 +474,9 @@ describe("audit rules script", () => {
 // ───────────── docker group ─────────────
 
 describe("docker-group script", () => {
-  it.each(["alice", "_svc", "deploy-bot", "j.doe", "a1"])("accepts the user %j", (u) => expect(userNameProblem(u)).toBeUndefined());
+  it.each(["alice", "_svc", "deploy-bot", "j.doe", "a1"])("accepts the user %j", (u) =>
+    expect(userNameProblem(u)).toBeUndefined(),
+  );
   it.each(["", "Alice", "1abc", "-rf", "a".repeat(33), "root:x", "a,b", ...HOSTILE])("rejects the user %j", (u) => {
     expect(userNameProblem(u)).toBeDefined();
     expect(() => renderDockerGroupScript({ trustedUsers: ["alice", u] })).toThrow(/^trustedUsers\[1\] = /);
@@ -359,7 +492,8 @@ describe("docker-group script", () => {
     writeFileSync(join(dir, "etc/group"), group);
     writeFileSync(join(dir, "etc/passwd"), passwd);
   };
-  const PASSWD = "root:x:0:0::/root:/bin/sh\nalice:x:1000:1000::/home/alice:/bin/sh\nbob:x:1001:1001::/home/bob:/bin/sh\n";
+  const PASSWD =
+    "root:x:0:0::/root:/bin/sh\nalice:x:1000:1000::/home/alice:/bin/sh\nbob:x:1001:1001::/home/bob:/bin/sh\n";
 
   it("removes every untrusted member, hostile names included, as inert data (run)", () => {
     const dir = join(scratch, "grp1");
@@ -423,17 +557,30 @@ describe("unattended-upgrades script", () => {
   });
 
   it("rejects a hostile file path", () => {
-    expect(() => renderUnattendedUpgradesScript({ includeEngine: true, installPackage: false, confFile: "/etc/apt/apt.conf.d/x;id" })).toThrow(/confFile/);
+    expect(() =>
+      renderUnattendedUpgradesScript({
+        includeEngine: true,
+        installPackage: false,
+        confFile: "/etc/apt/apt.conf.d/x;id",
+      }),
+    ).toThrow(/confFile/);
   });
 
   const apt = spawnSync("sh", ["-c", "command -v apt-get && command -v apt-config"]).status === 0;
   (apt ? it : it.skip)("writes a configuration apt-config accepts, once (run; apt hosts only)", () => {
     const confFile = join(scratch, "apt/52hardened-docker-unattended-upgrades");
-    const script = renderUnattendedUpgradesScript({ includeEngine: true, installPackage: false, confFile, lockFile: join(scratch, "host.lock") });
+    const script = renderUnattendedUpgradesScript({
+      includeEngine: true,
+      installPackage: false,
+      confFile,
+      lockFile: join(scratch, "host.lock"),
+    });
     const r = runScript(script, { shell: "dash" });
     expect(r.status).toBe(0);
     expect(readFileSync(confFile, "utf8")).toBe(unattendedUpgradesConfig(true));
-    const dump = spawnSync("apt-config", ["-c", confFile, "dump", "Unattended-Upgrade::Origins-Pattern"], { encoding: "utf8" });
+    const dump = spawnSync("apt-config", ["-c", confFile, "dump", "Unattended-Upgrade::Origins-Pattern"], {
+      encoding: "utf8",
+    });
     expect(dump.stdout).toContain("site=download.docker.com");
     expect(parseHostReport(r.stdout).done).toEqual([`wrote ${confFile}`]);
     const again = runScript(script, { shell: "dash" });
@@ -449,30 +596,66 @@ describe("every HardenedHost script takes the host lock first", () => {
   /** Hold the lock in another process (as a deploy still running would), for `seconds`. */
   const holdLock = (seconds: number) => {
     const holder = spawn("flock", [held(), "sleep", String(seconds)], { stdio: "ignore" });
-    for (let i = 0; i < 100 && spawnSync("flock", ["-n", held(), "true"]).status === 0; i++) spawnSync("sleep", ["0.05"]);
+    for (let i = 0; i < 100 && spawnSync("flock", ["-n", held(), "true"]).status === 0; i++)
+      spawnSync("sleep", ["0.05"]);
     return holder;
   };
   const scripts: [string, () => string][] = [
     ["data-root", () => renderDataRootScript({ ...DR, lockFile: held(), lockWaitSeconds: 1 })],
-    ["audit rules", () => renderAuditRulesScript({ candidates: [], rulesFile: join(scratch, "locked.rules"), installAuditd: false, load: false, lockFile: held(), lockWaitSeconds: 1 })],
-    ["docker group", () => renderDockerGroupScript({ trustedUsers: [], root: join(scratch, "locked-root"), lockFile: held(), lockWaitSeconds: 1 })],
-    ["unattended upgrades", () => renderUnattendedUpgradesScript({ includeEngine: true, installPackage: false, confFile: join(scratch, "locked.conf"), lockFile: held(), lockWaitSeconds: 1 })],
+    [
+      "audit rules",
+      () =>
+        renderAuditRulesScript({
+          candidates: [],
+          rulesFile: join(scratch, "locked.rules"),
+          installAuditd: false,
+          load: false,
+          lockFile: held(),
+          lockWaitSeconds: 1,
+        }),
+    ],
+    [
+      "docker group",
+      () =>
+        renderDockerGroupScript({
+          trustedUsers: [],
+          root: join(scratch, "locked-root"),
+          lockFile: held(),
+          lockWaitSeconds: 1,
+        }),
+    ],
+    [
+      "unattended upgrades",
+      () =>
+        renderUnattendedUpgradesScript({
+          includeEngine: true,
+          installPackage: false,
+          confFile: join(scratch, "locked.conf"),
+          lockFile: held(),
+          lockWaitSeconds: 1,
+        }),
+    ],
   ];
 
-  it.each(scripts)("%s: while another command holds it, fails after its wait saying so, having changed nothing", (_name, render) => {
-    const holder = holdLock(30);
-    try {
-      const t0 = Date.now();
-      const r = runScript(render(), { shell: "dash" });
-      expect(r.status).toBe(1);
-      expect(r.stderr).toMatch(/another hardened-docker command still holds the host lock .*held\.lock after 1s .*Nothing was changed/);
-      expect(Date.now() - t0).toBeGreaterThanOrEqual(900);
-      expect(r.stdout).not.toMatch(/hd-done:/);
-      expect(existsSync(join(scratch, "locked.rules")) || existsSync(join(scratch, "locked.conf"))).toBe(false);
-    } finally {
-      holder.kill("SIGKILL");
-    }
-  });
+  it.each(scripts)(
+    "%s: while another command holds it, fails after its wait saying so, having changed nothing",
+    (_name, render) => {
+      const holder = holdLock(30);
+      try {
+        const t0 = Date.now();
+        const r = runScript(render(), { shell: "dash" });
+        expect(r.status).toBe(1);
+        expect(r.stderr).toMatch(
+          /another hardened-docker command still holds the host lock .*held\.lock after 1s .*Nothing was changed/,
+        );
+        expect(Date.now() - t0).toBeGreaterThanOrEqual(900);
+        expect(r.stdout).not.toMatch(/hd-done:/);
+        expect(existsSync(join(scratch, "locked.rules")) || existsSync(join(scratch, "locked.conf"))).toBe(false);
+      } finally {
+        holder.kill("SIGKILL");
+      }
+    },
+  );
 });
 
 describe("HardenedContainer's PIDs-limit command on the host", () => {
@@ -481,7 +664,10 @@ describe("HardenedContainer's PIDs-limit command on the host", () => {
   const fakeDocker = () => {
     const bin = join(scratch, "pids-bin");
     mkdirSync(bin, { recursive: true });
-    writeFileSync(join(bin, "docker"), `#!/bin/sh\ndate +%s%N >"${join(scratch, "docker-ran")}"\necho "$*" >>"${join(scratch, "docker-args")}"\n`);
+    writeFileSync(
+      join(bin, "docker"),
+      `#!/bin/sh\ndate +%s%N >"${join(scratch, "docker-ran")}"\necho "$*" >>"${join(scratch, "docker-args")}"\n`,
+    );
     chmodSync(join(bin, "docker"), 0o755);
     return { PATH: `${bin}:${process.env.PATH}` };
   };
@@ -493,10 +679,15 @@ describe("HardenedContainer's PIDs-limit command on the host", () => {
     for (let i = 0; i < 100 && spawnSync("flock", ["-n", lock, "true"]).status === 0; i++) spawnSync("sleep", ["0.05"]);
     try {
       const t0 = Date.now();
-      const r = spawnSync("sh", ["-c", renderHostPidsLimitCommand(ID, 64, lock)], { env: fakeDocker(), encoding: "utf8" });
+      const r = spawnSync("sh", ["-c", renderHostPidsLimitCommand(ID, 64, lock)], {
+        env: fakeDocker(),
+        encoding: "utf8",
+      });
       expect(r.status).toBe(0);
       expect(Date.now() - t0).toBeGreaterThanOrEqual(1000);
-      expect(readFileSync(join(scratch, "docker-args"), "utf8")).toContain(`--context default update --pids-limit=64 -- ${ID}`);
+      expect(readFileSync(join(scratch, "docker-args"), "utf8")).toContain(
+        `--context default update --pids-limit=64 -- ${ID}`,
+      );
     } finally {
       holder.kill("SIGKILL");
     }
@@ -504,7 +695,10 @@ describe("HardenedContainer's PIDs-limit command on the host", () => {
 
   it("runs at once on a host without the lock file (no hardened-docker host component there)", () => {
     const t0 = Date.now();
-    const r = spawnSync("sh", ["-c", renderHostPidsLimitCommand(ID, 64, join(scratch, "no-such.lock"))], { env: fakeDocker(), encoding: "utf8" });
+    const r = spawnSync("sh", ["-c", renderHostPidsLimitCommand(ID, 64, join(scratch, "no-such.lock"))], {
+      env: fakeDocker(),
+      encoding: "utf8",
+    });
     expect(r.status).toBe(0);
     expect(Date.now() - t0).toBeLessThan(1000);
   });
@@ -514,7 +708,9 @@ describe("HardenedContainer's PIDs-limit command on the host", () => {
 
 describe("host report parser", () => {
   it("collects done lines and repeated facts, and ignores everything else", () => {
-    const r = parseHostReport("hd-done: a thing\nnoise\nhd-fact: member=alice\r\nhd-fact: member=bob\nhd-fact: path=/a=b\nhd-fact: =x\nhd-fact: novalue\n");
+    const r = parseHostReport(
+      "hd-done: a thing\nnoise\nhd-fact: member=alice\r\nhd-fact: member=bob\nhd-fact: path=/a=b\nhd-fact: =x\nhd-fact: novalue\n",
+    );
     expect(r).toEqual({ done: ["a thing"], facts: { member: ["alice", "bob"], path: ["/a=b"] } });
     expect(factValue(r, "member")).toBe("bob");
     expect(factValue(r, "none")).toBeUndefined();
