@@ -1,8 +1,10 @@
 /**
  * The host script that makes auditd watch every Docker path of CIS 1.1.3–1.1.18 that exists on
- * the host, and every copy of the docker CLI and docker-compose (their runs tell `docker exec`, CIS 5.23/5.24)
- * (HardenedHost). Rendered here, as text, so unit tests read it and the integration test
- * runs exactly what Pulumi sends.
+ * the host, and every copy of the docker CLI and docker-compose (their runs tell `docker exec`,
+ * CIS 5.23/5.24) (HardenedHost). Rendered here, as text, so unit tests read it and the
+ * integration test runs exactly what Pulumi sends: a header of validated, quoted inputs (the
+ * candidates as calls of the body's watch functions, each argument quoted) and shared functions,
+ * then the body ./sh/audit-rules.sh.
  *
  * What the script does:
  * 1. Installs auditd when `auditctl` is missing (apt-get, dnf, yum or zypper), unless told not to.
@@ -23,7 +25,9 @@
 import { assertHostPath } from "./host-paths";
 import { REPORT_FUNCTIONS } from "./host-report";
 import { shellQuote } from "./quote";
+import { shFile } from "./sh-file";
 import {
+  APT_INSTALL_FUNCTION,
   DEFAULT_LOCK_WAIT_SECONDS,
   DEFAULT_STATE_DIR,
   hostLock,
@@ -111,113 +115,35 @@ export function renderAuditRulesScript(o: AuditRulesOptions): string {
     return `watch_path ${c.rule} ${shellQuote(assertHostPath(`candidates[${i}].path`, c.path))}`;
   });
   const inRulesD = rulesFile.startsWith("/etc/audit/rules.d/");
+  const lockFile = assertHostPath("lockFile", o.lockFile ?? hostLockFile(DEFAULT_STATE_DIR));
+  const q = shellQuote;
 
   return `#!/bin/sh
 # hardened-docker HardenedHost: audit watches for Docker's files (CIS 1.1.3-1.1.18).
-# Rendered by src/scripts/audit-rules.ts.
+# Rendered by src/scripts/audit-rules.ts: these inputs, then the shared functions, then the body
+# src/scripts/sh/audit-rules.sh.
 set -eu
 umask 027
 PATH="$PATH:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 LC_ALL=C
 export LC_ALL
 
-rules_file=${shellQuote(rulesFile)}
-key=${AUDIT_KEY}
+rules_file=${q(rulesFile)}
+key=${q(AUDIT_KEY)}
 install_auditd=${o.installAuditd ? "yes" : "no"}
 load=${o.load ? "yes" : "no"}
 in_rules_d=${inRulesD ? "yes" : "no"}
+# The candidates, each validated and quoted (watch_path, watch_binary, watch_binary_copies are in the body).
+add_watches() {
+${lines.length ? lines.map((l) => `  ${l}`).join("\n") : "  :"}
+}
 
 ${messageFunctions("hd-audit")}
 ${REPORT_FUNCTIONS}
 ${REPLACE_FILE_FUNCTION}
-
+${APT_INSTALL_FUNCTION}
 ${REQUIRE_ROOT}
-${hostLock(assertHostPath("lockFile", o.lockFile ?? hostLockFile(DEFAULT_STATE_DIR)), o.lockWaitSeconds ?? DEFAULT_LOCK_WAIT_SECONDS)}
+${hostLock(lockFile, o.lockWaitSeconds ?? DEFAULT_LOCK_WAIT_SECONDS)}
 
-# ── 1. auditd ──
-if ! command -v auditctl >/dev/null 2>&1; then
-  [ "$install_auditd" = yes ] || { [ "$load" = no ] || die "auditctl is missing and installing auditd was turned off"; }
-  if [ "$install_auditd" = yes ]; then
-    if command -v apt-get >/dev/null 2>&1; then
-      DEBIAN_FRONTEND=noninteractive apt-get install -y -q auditd >/dev/null 2>&1 ||
-        { DEBIAN_FRONTEND=noninteractive apt-get update -q >/dev/null 2>&1 && DEBIAN_FRONTEND=noninteractive apt-get install -y -q auditd >/dev/null; } ||
-        die "apt-get install auditd failed"
-    elif command -v dnf >/dev/null 2>&1; then dnf install -y -q audit >/dev/null || die "dnf install audit failed"
-    elif command -v yum >/dev/null 2>&1; then yum install -y -q audit >/dev/null || die "yum install audit failed"
-    elif command -v zypper >/dev/null 2>&1; then zypper --non-interactive install audit >/dev/null || die "zypper install audit failed"
-    else die "auditctl is missing and no known package manager is available to install auditd"
-    fi
-    command -v auditctl >/dev/null 2>&1 || die "auditd was installed but auditctl is still missing"
-    did "installed auditd"
-  fi
-fi
-
-# ── 2. the rules ──
-watched=
-new=$(mktemp "\${TMPDIR:-/tmp}/hd-audit.XXXXXX")
-trap 'rm -f -- "$new"' EXIT
-trap 'exit 130' INT TERM HUP
-printf '%s\\n' "# Written by hardened-docker (HardenedHost): audit Docker's files (CIS 1.1.3-1.1.18) and docker CLI and docker-compose runs (5.23, 5.24)." "# Changes here are overwritten; remove the component's audit exemption to stop managing it." >"$new"
-add_watch() { # RULE PATH
-  case $2 in
-    /*) ;;
-    *) warn "$1: $2 is not an absolute path; skipped"; return 0 ;;
-  esac
-  case $2 in *[!A-Za-z0-9._+@/-]*) warn "$1: $2 has characters an audit rule cannot carry safely; skipped"; return 0 ;; esac
-  case " $watched " in *" $2 "*) return 0 ;; esac
-  watched="$watched $2"
-  printf -- '-w %s -p rwxa -k %s\\n' "$2" "$key" >>"$new"
-  fact watch "$2"
-}
-watch_path() { # RULE PATH: only when it exists
-  if [ -e "$2" ] || [ -L "$2" ]; then add_watch "$1" "$2"; fi
-  return 0
-}
-watch_binary() { # RULE NAME: the program's real path, when installed
-  if bin=$(command -v "$2" 2>/dev/null) && [ -n "$bin" ]; then
-    real=$(readlink -f -- "$bin" 2>/dev/null) || real=$bin
-    [ -e "$real" ] && add_watch "$1" "$real"
-  fi
-  return 0
-}
-watch_binary_copies() { # RULE NAME: the real path of each copy in the usual bin directories
-  for dir in /usr/local/sbin /usr/local/bin /usr/sbin /usr/bin /sbin /bin; do
-    [ -e "$dir/$2" ] || continue
-    real=$(readlink -f -- "$dir/$2" 2>/dev/null) || real=$dir/$2
-    [ -e "$real" ] && add_watch "$1" "$real"
-  done
-  return 0
-}
-${lines.join("\n")}
-
-if replace_file "$new" "$rules_file" 0640; then
-  did "wrote $rules_file ($(printf '%s\\n' $watched | grep -c . || true) watches)"
-else
-  say "unchanged: $rules_file"
-fi
-fact rules-file "$rules_file"
-
-# ── 3. load now, and check what is in force ──
-if [ "$load" = no ]; then
-  fact loaded no
-  say "not loaded into the kernel (load turned off): the rules take effect when auditd starts"
-  exit 0
-fi
-if [ "$in_rules_d" = yes ] && command -v augenrules >/dev/null 2>&1; then
-  out=$(augenrules --load 2>&1) || die "augenrules --load failed: $out"
-else
-  auditctl -D -k "$key" >/dev/null 2>&1 || true
-  out=$(auditctl -R "$rules_file" 2>&1) || die "auditctl -R $rules_file failed: $out"
-fi
-in_force=$(auditctl -l 2>&1) || die "auditctl -l failed: $in_force"
-missing=
-for p in $watched; do
-  printf '%s\\n' "$in_force" | grep -q -e "^-w $p/\\{0,1\\} " -e "[ =]dir=$p/\\{0,1\\} " -e "[ =]path=$p " || missing="$missing $p"
-done
-[ -z "$missing" ] || die "the kernel does not list these watches after loading:$missing (auditctl -l says: $(printf '%s\\n' "$in_force" | head -n 5 | tr '\\n' ' '))"
-printf '%s\\n' "$in_force" | grep -e "-k $key\\$" -e "key=$key\\$" | while IFS= read -r line; do fact rule "$line"; done
-fact loaded yes
-did "loaded the audit rules: $(printf '%s\\n' $watched | grep -c . || true) watches in force"
-exit 0
-`;
+${shFile("audit-rules.sh")}`;
 }

@@ -9,11 +9,14 @@
  * 0400 (3.14). Modes are written with five octal digits so GNU chmod also clears a directory's
  * setgid bit. Files that do not exist are skipped; symlinks are followed to the file they name.
  * Every change is printed; a failure to change a file makes the script exit 1 after the rest.
- * It first takes the host lock (./shell-prelude.ts), like every component command.
+ * It first takes the host lock (./shell-prelude.ts), like every component command. Rendered as a
+ * header of validated, quoted inputs (each file as a call of the body's `fix`) and shared
+ * functions, then the body ./sh/daemon-permissions.sh.
  */
 import { TLS_FILES } from "./daemon-apply";
 import { assertHostPath } from "./host-paths";
 import { shellQuote } from "./quote";
+import { shFile } from "./sh-file";
 import {
   DEFAULT_LOCK_WAIT_SECONDS,
   DEFAULT_STATE_DIR,
@@ -73,51 +76,21 @@ export function renderDaemonPermissionsScript(o: DaemonPermissionsOptions): stri
     fixLine(o.containerdSocket, "containerdSocket", "root", "root", "0660", "max"),
   ];
   return `#!/bin/sh
-# hardened-docker SecureDaemon: owners and modes of CIS section 3 (rendered by src/scripts/daemon-permissions.ts).
+# hardened-docker SecureDaemon: owners and modes of CIS section 3. Rendered by
+# src/scripts/daemon-permissions.ts: these inputs, then the shared functions, then the body
+# src/scripts/sh/daemon-permissions.sh.
 set -u
 PATH="$PATH:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
-failed=0
+
+etc_docker=${shellQuote(etcDocker)}
+# Each file, validated and quoted, with its owner, group and mode (fix is in the body).
+fix_all() {
+${lines.map((l) => `  ${l}`).join("\n")}
+}
 
 ${messageFunctions("hd-perms")}
-
 ${REQUIRE_ROOT}
 ${hostLock(lockFile, o.lockWaitSeconds ?? DEFAULT_LOCK_WAIT_SECONDS)}
 
-fix() { # PATH OWNER GROUP MODE max|exact
-  [ -e "$1" ] || return 0
-  p=$(readlink -f -- "$1") || p=$1
-  before=$(stat -c '%U:%G %a' -- "$p") || { failed=1; return 0; }
-  if ! chown -- "$2:$3" "$p"; then warn "$p: chown $2:$3 failed"; failed=1; return 0; fi
-  if [ "$5" = exact ]; then
-    want=$(printf '%05o' $((0$4)))
-  else
-    cur=$(stat -c '%a' -- "$p") || { failed=1; return 0; }
-    want=$(printf '%05o' $((0$cur & 0$4)))
-  fi
-  if ! chmod -- "$want" "$p"; then warn "$p: chmod $want failed"; failed=1; return 0; fi
-  after=$(stat -c '%U:%G %a' -- "$p")
-  if [ "$before" = "$after" ]; then say "$p: $after"; else say "$p: $after (was $before)"; fi
-}
-
-# The socket's group is docker (3.15); a host without that group keeps root, which no one else is in.
-if getent group docker >/dev/null 2>&1; then socket_group=docker; else
-  socket_group=root
-  warn "no docker group on this host: the Docker socket stays root:root"
-fi
-
-${lines.join("\n")}
-
-# Registry certificates (3.7, 3.8): root:root, no write, execute or special bits.
-certs=${shellQuote(`${etcDocker}/certs.d`)}
-if [ -d "$certs" ]; then
-  if find "$certs" -type f -exec chown 0:0 {} + -exec chmod a-wxst {} +; then
-    say "$certs: $(find "$certs" -type f | wc -l | tr -d ' ') file(s) root:root, at most 0444"
-  else
-    warn "$certs: could not set owners and modes"
-    failed=1
-  fi
-fi
-
-exit "$failed"
-`;
+${shFile("daemon-permissions.sh")}`;
 }

@@ -8,10 +8,13 @@
  * they are renamed to `<file>.hd-staged`. The apply step (./daemon-apply.ts) compares them with
  * the live files and commits them together with daemon.json — one transaction, one rollback.
  * It first takes the host lock (./shell-prelude.ts), so it never stages while an apply commits.
+ * Rendered as a header of validated, quoted inputs and shared functions, then the body
+ * ./sh/daemon-tls.sh.
  */
 import { STAGED_SUFFIX, TLS_FILES } from "./daemon-apply";
 import { assertHostPath } from "./host-paths";
 import { shellQuote } from "./quote";
+import { shFile } from "./sh-file";
 import {
   DEFAULT_LOCK_WAIT_SECONDS,
   DEFAULT_STATE_DIR,
@@ -68,39 +71,27 @@ export interface TlsStageOptions {
 export function renderTlsStageScript(tlsDir: string, o: TlsStageOptions = {}): string {
   const dir = assertHostPath("tlsDir", tlsDir);
   const lockFile = assertHostPath("lockFile", o.lockFile ?? hostLockFile(DEFAULT_STATE_DIR));
-  const stages = TLS_FILES.map((f) => `stage ${f.file} ${f.mode}`).join("\n");
+  const q = shellQuote;
+  const stages = TLS_FILES.map((f) => `  stage ${q(f.file)} ${f.mode}`).join("\n");
   return `#!/bin/sh
-# hardened-docker SecureDaemon: stage dockerd's TLS material (rendered by src/scripts/daemon-tls.ts).
+# hardened-docker SecureDaemon: stage dockerd's TLS material. Rendered by src/scripts/daemon-tls.ts:
+# these inputs, then the shared functions, then the body src/scripts/sh/daemon-tls.sh.
 # stdin: three base64 lines (CA certificate, server certificate, server key). Prints no secret.
 set -eu
 umask 077
 PATH="$PATH:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
-tls_dir=${shellQuote(dir)}
+
+tls_dir=${q(dir)}
+staged_suffix=${q(STAGED_SUFFIX)}
+tls_names=${q(TLS_FILES.map((f) => f.file).join(", "))}
+# The files in the order of stdin's lines, with their CIS modes (stage is in the body).
+stage_all() {
+${stages}
+}
 
 ${messageFunctions("hd-tls")}
-
 ${REQUIRE_ROOT}
 ${hostLock(lockFile, o.lockWaitSeconds ?? DEFAULT_LOCK_WAIT_SECONDS)}
-mkdir -p -- "$tls_dir"
-chown 0:0 -- "$tls_dir"
-chmod 0755 -- "$tls_dir"
 
-tmp=
-trap 'rm -f -- "$tmp"' EXIT
-trap 'exit 130' INT TERM HUP
-stage() { # FILE MODE
-  line=
-  IFS= read -r line || [ -n "$line" ] || die "stdin: $1 is missing (expected three base64 lines: CA certificate, certificate, key)"
-  tmp=$(mktemp "$tls_dir/.$1.hd-XXXXXX")
-  printf '%s\\n' "$line" | base64 -d >"$tmp" 2>/dev/null || die "stdin: $1 is not base64"
-  grep -q -- '-----BEGIN ' "$tmp" || die "stdin: $1 is not PEM"
-  chown 0:0 -- "$tmp"
-  chmod "$2" -- "$tmp"
-  mv -f -- "$tmp" "$tls_dir/$1${STAGED_SUFFIX}"
-  tmp=
-}
-${stages}
-line=
-printf 'hd-tls: staged %s in %s (applied with daemon.json)\\n' "${TLS_FILES.map((f) => f.file).join(", ")}" "$tls_dir"
-`;
+${shFile("daemon-tls.sh")}`;
 }

@@ -2,8 +2,11 @@
  * Shell functions the host scripts share for talking to the local engine (daemon-apply,
  * data-root): `engine` runs the docker CLI against this host's socket whatever DOCKER_* the SSH
  * session carries, `engine_answers` asks once, `wait_engine_up` waits up to $timeout_s seconds
- * and leaves the last error in $engine_out. The scripts define $socket and $timeout_s.
+ * and leaves the last error in $engine_out. The scripts define $socket and $timeout_s. The shell
+ * is in ./sh/lib/engine.sh and ./sh/lib/docker-service.sh.
  */
+import { shLibrary } from "./sh-file";
+
 export interface EngineShellOptions {
   /** Seconds one docker CLI call may take. */
   callTimeoutSeconds: number;
@@ -12,17 +15,15 @@ export interface EngineShellOptions {
 }
 
 export function engineShellFunctions(o: EngineShellOptions): string {
-  return `engine() { timeout ${o.callTimeoutSeconds} env -u DOCKER_CONTEXT -u DOCKER_TLS_VERIFY -u DOCKER_CERT_PATH DOCKER_HOST="unix://$socket" docker "$@"; }
-engine_answers() { engine info --format '{{.ServerVersion}}' >/dev/null 2>&1; }
-engine_out=
-wait_engine_up() {
-  deadline=$(( $(date +%s) + timeout_s ))
-  while :; do
-    if engine_out=$(engine info --format '{{.ServerVersion}}' 2>&1); then return 0; fi
-    [ "$(date +%s)" -lt "$deadline" ] || return 1
-    sleep ${o.pollSeconds}
-  done
-}`;
+  if (!Number.isSafeInteger(o.callTimeoutSeconds) || o.callTimeoutSeconds < 1)
+    throw new Error(`engine shell: bad call timeout ${JSON.stringify(o.callTimeoutSeconds)}`);
+  if (!Number.isFinite(o.pollSeconds) || o.pollSeconds <= 0 || o.pollSeconds > 60)
+    throw new Error(`engine shell: bad poll interval ${JSON.stringify(o.pollSeconds)}`);
+  return (
+    `hd_engine_call_timeout=${o.callTimeoutSeconds}
+hd_engine_poll=${o.pollSeconds}
+` + shLibrary("engine")
+  );
 }
 
 /**
@@ -36,26 +37,4 @@ wait_engine_up() {
  * that way, leaving what went wrong in $engine_out; `dockerd_pid` prints the pid in $pidfile when
  * it is a live (non-zombie) process, else fails.
  */
-export const DOCKER_SERVICE_FUNCTIONS = `bounded() { timeout --foreground -k 5 "$timeout_s" "$@" 9>&-; }
-bounded_out=
-bounded_capture() {
-  bc_file=$(mktemp)
-  bc_status=0
-  bounded "$@" >"$bc_file" 2>&1 </dev/null || bc_status=$?
-  bounded_out=$(cat "$bc_file")
-  rm -f -- "$bc_file"
-  return "$bc_status"
-}
-docker_unit() { # VERB: systemctl VERB docker, bounded; on failure $engine_out says what happened
-  bounded_capture systemctl "$1" docker && return 0
-  engine_out="systemctl $1 docker failed or did not finish within \${timeout_s}s\${bounded_out:+: $bounded_out}"
-  return 1
-}
-dockerd_pid() {
-  dp=$(cat "$pidfile" 2>/dev/null || true)
-  case $dp in '' | *[!0-9]*) return 1 ;; esac
-  [ -r "/proc/$dp/stat" ] || return 1
-  dp_state=$(sed 's/.*) //' "/proc/$dp/stat" 2>/dev/null | cut -d' ' -f1) || return 1
-  [ "$dp_state" != Z ] || return 1
-  printf '%s\\n' "$dp"
-}`;
+export const DOCKER_SERVICE_FUNCTIONS = shLibrary("docker-service");

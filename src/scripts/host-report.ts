@@ -7,6 +7,7 @@
  * Everything else on stdout is progress text for humans. Values are printed with printf '%s'
  * by the scripts, so a hostile value (a user name read from /etc/group) is only ever data here.
  */
+import { shLibrary } from "./sh-file";
 
 export interface HostReport {
   /** `hd-done:` lines, in order. */
@@ -18,9 +19,8 @@ export interface HostReport {
 const DONE = "hd-done: ";
 const FACT = "hd-fact: ";
 
-/** Shell function definitions the scripts share (printf only: no value is ever parsed by the shell). */
-export const REPORT_FUNCTIONS = `fact() { printf 'hd-fact: %s=%s\\n' "$1" "$2"; }
-did() { printf 'hd-done: %s\\n' "$*"; }`;
+/** `fact` and `did` (./sh/lib/report.sh; printf only: no value is ever parsed by the shell). */
+export const REPORT_FUNCTIONS = shLibrary("report");
 
 export function parseHostReport(stdout: string): HostReport {
   const report: HostReport = { done: [], facts: {} };

@@ -12,12 +12,16 @@
  *   distribution is covered by its security archive.
  * apt lists append, so the distribution's own 50unattended-upgrades stays in effect. The file is
  * checked with `apt-config` before it is moved into place, and replaced only when its text changes.
- * Non-apt hosts fail with a clear message (dnf-automatic is not covered).
+ * Non-apt hosts fail with a clear message (dnf-automatic is not covered). Rendered as a header of
+ * validated, quoted inputs (the configuration text among them) and shared functions, then the
+ * body ./sh/unattended-upgrades.sh.
  */
 import { assertHostPath } from "./host-paths";
 import { REPORT_FUNCTIONS } from "./host-report";
 import { shellQuote } from "./quote";
+import { shFile } from "./sh-file";
 import {
+  APT_INSTALL_FUNCTION,
   DEFAULT_LOCK_WAIT_SECONDS,
   DEFAULT_STATE_DIR,
   hostLock,
@@ -64,49 +68,30 @@ export function unattendedUpgradesConfig(includeEngine: boolean): string {
 export function renderUnattendedUpgradesScript(o: UnattendedUpgradesOptions): string {
   const confFile = assertHostPath("confFile", o.confFile);
   const text = unattendedUpgradesConfig(o.includeEngine);
+  const q = shellQuote;
+  const lockFile = assertHostPath("lockFile", o.lockFile ?? hostLockFile(DEFAULT_STATE_DIR));
   return `#!/bin/sh
-# hardened-docker HardenedHost: unattended security updates. Rendered by src/scripts/unattended-upgrades.ts.
+# hardened-docker HardenedHost: unattended security updates. Rendered by
+# src/scripts/unattended-upgrades.ts: these inputs, then the shared functions, then the body
+# src/scripts/sh/unattended-upgrades.sh.
 set -eu
 umask 022
 PATH="$PATH:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 LC_ALL=C
 export LC_ALL
 
-conf=${shellQuote(confFile)}
+conf=${q(confFile)}
 install_package=${o.installPackage ? "yes" : "no"}
+scope=${o.includeEngine ? "os+engine" : "os"}
+# The apt configuration to write, byte for byte.
+conf_text=${q(text)}
 
 ${messageFunctions("hd-upgrades")}
 ${REPORT_FUNCTIONS}
 ${REPLACE_FILE_FUNCTION}
-
+${APT_INSTALL_FUNCTION}
 ${REQUIRE_ROOT}
-${hostLock(assertHostPath("lockFile", o.lockFile ?? hostLockFile(DEFAULT_STATE_DIR)), o.lockWaitSeconds ?? DEFAULT_LOCK_WAIT_SECONDS)}
-command -v apt-get >/dev/null 2>&1 || die "unattended upgrades are supported on apt hosts (Debian, Ubuntu) only"
-if [ "$install_package" = yes ] && ! command -v unattended-upgrade >/dev/null 2>&1; then
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -q unattended-upgrades >/dev/null 2>&1 ||
-    { DEBIAN_FRONTEND=noninteractive apt-get update -q >/dev/null 2>&1 && DEBIAN_FRONTEND=noninteractive apt-get install -y -q unattended-upgrades >/dev/null; } ||
-    die "apt-get install unattended-upgrades failed"
-  did "installed unattended-upgrades"
-fi
+${hostLock(lockFile, o.lockWaitSeconds ?? DEFAULT_LOCK_WAIT_SECONDS)}
 
-new=$(mktemp "\${TMPDIR:-/tmp}/hd-upgrades.XXXXXX")
-trap 'rm -f -- "$new"' EXIT
-trap 'exit 130' INT TERM HUP
-cat >"$new" <<'HD-APT-CONF-END'
-${text}HD-APT-CONF-END
-if command -v apt-config >/dev/null 2>&1; then
-  out=$(apt-config -c "$new" dump 2>&1) || die "apt-config rejects the configuration: $out"
-fi
-if replace_file "$new" "$conf" 0644; then
-  did "wrote $conf"
-else
-  say "unchanged: $conf"
-fi
-if command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ]; then
-  systemctl enable --now apt-daily.timer apt-daily-upgrade.timer >/dev/null 2>&1 || warn "could not enable the apt-daily timers"
-fi
-fact unattended-upgrades-file "$conf"
-fact unattended-upgrades ${o.includeEngine ? "os+engine" : "os"}
-exit 0
-`;
+${shFile("unattended-upgrades.sh")}`;
 }

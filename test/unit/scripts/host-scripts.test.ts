@@ -369,89 +369,104 @@ describe("audit rules script", () => {
     expect(syntaxOk(s, "bash").status).toBe(0);
     expect(syntaxOk(s, "dash").status).toBe(0);
     expect(s).toContain("in_rules_d=yes");
-    expect(s).toContain("apt-get install -y -q auditd");
+    expect(s).toContain("apt_install auditd");
+    expect(s).toContain(`apt-get install -y -q "$1"`);
     expect(
       renderAuditRulesScript({ candidates: [], rulesFile: "/tmp/x.rules", installAuditd: false, load: true }),
     ).toContain("in_rules_d=no");
   });
 
-  it("writes one watch per existing path, resolves binaries to their real path, skips unsafe ones, and is idempotent (run)", () => {
-    const root = join(scratch, "audit");
-    const bin = join(root, "bin");
-    const odd = join(root, "odd dir");
-    for (const d of [join(root, "etc/docker"), bin, odd]) mkdirSync(d, { recursive: true });
-    writeFileSync(join(bin, "containerd-real"), "");
-    chmodSync(join(bin, "containerd-real"), 0o755);
-    symlinkSync("containerd-real", join(bin, "containerd"));
-    writeFileSync(join(odd, "runc"), "");
-    chmodSync(join(odd, "runc"), 0o755);
-    symlinkSync(join(odd, "runc"), join(bin, "runc")); // resolves to a path with a space: never written
-    const rulesFile = join(root, "rules/hardened-docker.rules");
-    const script = renderAuditRulesScript({
-      rulesFile,
-      installAuditd: false,
-      load: false,
-      lockFile: join(root, "host.lock"),
-      candidates: [
-        { rule: "1.1.6", path: join(root, "etc/docker") },
-        { rule: "1.1.6", path: join(root, "etc/docker") }, // listed twice: one rule
-        { rule: "1.1.10", path: join(root, "etc/default/docker") }, // absent
-        { rule: "1.1.14", binary: "containerd" },
-        { rule: "1.1.18", binary: "runc" },
-        { rule: "1.1.15", binary: "hd-no-such-program" }, // not installed
-      ],
-    });
-    const env = { PATH: `${bin}:/usr/bin:/bin:/usr/sbin:/sbin` };
-    const first = runScript(script, { env, shell: "dash" });
-    expect(first.status).toBe(0);
-    const lines = readFileSync(rulesFile, "utf8")
-      .split("\n")
-      .filter((l) => l.startsWith("-"));
-    expect(lines).toEqual([
-      `-w ${join(root, "etc/docker")} -p rwxa -k ${AUDIT_KEY}`,
-      `-w ${join(bin, "containerd-real")} -p rwxa -k ${AUDIT_KEY}`,
-    ]);
-    expect(first.stderr).toMatch(/1\.1\.18: .*odd dir\/runc has characters an audit rule cannot carry safely; skipped/);
-    const report = parseHostReport(first.stdout);
-    expect(report.facts.watch).toEqual([join(root, "etc/docker"), join(bin, "containerd-real")]);
-    expect(report.done[0]).toMatch(/wrote .* \(2 watches\)/);
-    expect(factValue(report, "loaded")).toBe("no");
-    const second = runScript(script, { env, shell: "dash" });
-    expect(second.status).toBe(0);
-    expect(parseHostReport(second.stdout).done).toEqual([]);
-    expect(second.stdout).toContain("unchanged");
-  });
-
-  it("watches every copy of the docker CLI (and docker-compose) in the usual bin directories, each by its real path, once (5.23/5.24)", () => {
-    const dirs = ["/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"];
-    const copies = [...new Set(dirs.filter((d) => existsSync(`${d}/docker`)).map((d) => realpathSync(`${d}/docker`)))];
-    expect(copies.length).toBeGreaterThan(0); // the machine's docker CLI (docker.io, and any other install)
-    const rulesFile = join(scratch, "cli/hardened-docker.rules");
-    // And standalone docker-compose where installed (not on this project's machine: then no watch, and no failure).
-    const composeCopies = [
-      ...new Set(dirs.filter((d) => existsSync(`${d}/docker-compose`)).map((d) => realpathSync(`${d}/docker-compose`))),
-    ];
-    const candidates = [
-      { rule: "5.23", binary: "docker", everyCopy: true },
-      { rule: "5.23", binary: "docker-compose", everyCopy: true },
-    ];
-    const r = runScript(
-      renderAuditRulesScript({
+  it(
+    "writes one watch per existing path, resolves binaries to their real path, skips unsafe ones, " +
+      "and is idempotent (run)",
+    () => {
+      const root = join(scratch, "audit");
+      const bin = join(root, "bin");
+      const odd = join(root, "odd dir");
+      for (const d of [join(root, "etc/docker"), bin, odd]) mkdirSync(d, { recursive: true });
+      writeFileSync(join(bin, "containerd-real"), "");
+      chmodSync(join(bin, "containerd-real"), 0o755);
+      symlinkSync("containerd-real", join(bin, "containerd"));
+      writeFileSync(join(odd, "runc"), "");
+      chmodSync(join(odd, "runc"), 0o755);
+      symlinkSync(join(odd, "runc"), join(bin, "runc")); // resolves to a path with a space: never written
+      const rulesFile = join(root, "rules/hardened-docker.rules");
+      const script = renderAuditRulesScript({
         rulesFile,
         installAuditd: false,
         load: false,
-        candidates,
-        lockFile: join(scratch, "host.lock"),
-      }),
-      { shell: "dash" },
-    );
-    expect(r.status).toBe(0);
-    expect(
-      readFileSync(rulesFile, "utf8")
+        lockFile: join(root, "host.lock"),
+        candidates: [
+          { rule: "1.1.6", path: join(root, "etc/docker") },
+          { rule: "1.1.6", path: join(root, "etc/docker") }, // listed twice: one rule
+          { rule: "1.1.10", path: join(root, "etc/default/docker") }, // absent
+          { rule: "1.1.14", binary: "containerd" },
+          { rule: "1.1.18", binary: "runc" },
+          { rule: "1.1.15", binary: "hd-no-such-program" }, // not installed
+        ],
+      });
+      const env = { PATH: `${bin}:/usr/bin:/bin:/usr/sbin:/sbin` };
+      const first = runScript(script, { env, shell: "dash" });
+      expect(first.status).toBe(0);
+      const lines = readFileSync(rulesFile, "utf8")
         .split("\n")
-        .filter((l) => l.startsWith("-")),
-    ).toEqual([...copies, ...composeCopies].map((c) => `-w ${c} -p rwxa -k ${AUDIT_KEY}`));
-  });
+        .filter((l) => l.startsWith("-"));
+      expect(lines).toEqual([
+        `-w ${join(root, "etc/docker")} -p rwxa -k ${AUDIT_KEY}`,
+        `-w ${join(bin, "containerd-real")} -p rwxa -k ${AUDIT_KEY}`,
+      ]);
+      expect(first.stderr).toMatch(
+        /1\.1\.18: .*odd dir\/runc has characters an audit rule cannot carry safely; skipped/,
+      );
+      const report = parseHostReport(first.stdout);
+      expect(report.facts.watch).toEqual([join(root, "etc/docker"), join(bin, "containerd-real")]);
+      expect(report.done[0]).toMatch(/wrote .* \(2 watches\)/);
+      expect(factValue(report, "loaded")).toBe("no");
+      const second = runScript(script, { env, shell: "dash" });
+      expect(second.status).toBe(0);
+      expect(parseHostReport(second.stdout).done).toEqual([]);
+      expect(second.stdout).toContain("unchanged");
+    },
+  );
+
+  it(
+    "watches every copy of the docker CLI (and docker-compose) in the usual bin directories, " +
+      "each by its real path, once (5.23/5.24)",
+    () => {
+      const dirs = ["/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"];
+      const copies = [
+        ...new Set(dirs.filter((d) => existsSync(`${d}/docker`)).map((d) => realpathSync(`${d}/docker`))),
+      ];
+      expect(copies.length).toBeGreaterThan(0); // the machine's docker CLI (docker.io, and any other install)
+      const rulesFile = join(scratch, "cli/hardened-docker.rules");
+      // And standalone docker-compose where installed (not on this project's machine: then no watch, and no failure).
+      const composeCopies = [
+        ...new Set(
+          dirs.filter((d) => existsSync(`${d}/docker-compose`)).map((d) => realpathSync(`${d}/docker-compose`)),
+        ),
+      ];
+      const candidates = [
+        { rule: "5.23", binary: "docker", everyCopy: true },
+        { rule: "5.23", binary: "docker-compose", everyCopy: true },
+      ];
+      const r = runScript(
+        renderAuditRulesScript({
+          rulesFile,
+          installAuditd: false,
+          load: false,
+          candidates,
+          lockFile: join(scratch, "host.lock"),
+        }),
+        { shell: "dash" },
+      );
+      expect(r.status).toBe(0);
+      expect(
+        readFileSync(rulesFile, "utf8")
+          .split("\n")
+          .filter((l) => l.startsWith("-")),
+      ).toEqual([...copies, ...composeCopies].map((c) => `-w ${c} -p rwxa -k ${AUDIT_KEY}`));
+    },
+  );
 
   it("fails when auditctl is missing and it may neither install nor skip loading", () => {
     const s = renderAuditRulesScript({
@@ -709,7 +724,8 @@ describe("HardenedContainer's PIDs-limit command on the host", () => {
 describe("host report parser", () => {
   it("collects done lines and repeated facts, and ignores everything else", () => {
     const r = parseHostReport(
-      "hd-done: a thing\nnoise\nhd-fact: member=alice\r\nhd-fact: member=bob\nhd-fact: path=/a=b\nhd-fact: =x\nhd-fact: novalue\n",
+      "hd-done: a thing\nnoise\nhd-fact: member=alice\r\nhd-fact: member=bob\nhd-fact: path=/a=b\n" +
+        "hd-fact: =x\nhd-fact: novalue\n",
     );
     expect(r).toEqual({ done: ["a thing"], facts: { member: ["alice", "bob"], path: ["/a=b"] } });
     expect(factValue(r, "member")).toBe("bob");
