@@ -48,11 +48,10 @@
  * SIGKILL its process group there.
  */
 import { createHash } from "crypto";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { DOCKER_SERVICE_FUNCTIONS, engineShellFunctions } from "./engine-shell";
 import { assertHostPath, parentDir } from "./host-paths";
 import { shellQuote } from "./quote";
+import { shFile } from "./sh-file";
 import {
   DEFAULT_LOCK_WAIT_SECONDS,
   DEFAULT_STATE_DIR,
@@ -83,7 +82,10 @@ export const PROC_LIMIT_LABELS: Readonly<Record<string, string>> = {
   stack: "Max stack size",
 };
 
-/** The TLS files dockerd reads from the TLS directory, with their CIS modes (3.10, 3.12: ≤ 0444; 3.14: exactly 0400). */
+/**
+ * The TLS files dockerd reads from the TLS directory, with their CIS modes (3.10, 3.12: ≤ 0444;
+ * 3.14: exactly 0400).
+ */
 export const TLS_FILES = [
   { file: "ca.pem", mode: "0444", key: "tlscacert" },
   { file: "server-cert.pem", mode: "0444", key: "tlscert" },
@@ -117,7 +119,10 @@ export const DAEMON_APPLY_STEPS = [
   "verified",
   "done",
 ] as const;
-/** The step boundaries of a rollback, in order (`engine-stopped` and `restored` only when the new files went into place). */
+/**
+ * The step boundaries of a rollback, in order (`engine-stopped` and `restored` only when the new
+ * files went into place).
+ */
 export const DAEMON_ROLLBACK_STEPS = ["rolling-back", "engine-stopped", "restored", "rolled-back"] as const;
 export type DaemonApplyStep = (typeof DAEMON_APPLY_STEPS)[number] | (typeof DAEMON_ROLLBACK_STEPS)[number] | "replaced";
 
@@ -168,9 +173,6 @@ function base64Lines(text: string): string {
 
 /** Heredoc delimiter: `-` is outside the base64 alphabet, so no line of the payload can equal it. */
 const CONFIG_END = "HD-CONFIG-END";
-
-/** The shell body (./sh/daemon-apply.sh), read once. */
-const BODY = readFileSync(join(__dirname, "sh", "daemon-apply.sh"), "utf8");
 
 /** Render the apply script. Validates every value it embeds; throws Error on a bad one. */
 export function renderDaemonApplyScript(o: DaemonApplyOptions): string {
@@ -236,5 +238,5 @@ ${DOCKER_SERVICE_FUNCTIONS}
 ${REQUIRE_ROOT}
 ${hostLock(lockFile, o.lockWaitSeconds ?? DEFAULT_LOCK_WAIT_SECONDS)}
 
-${BODY}`;
+${shFile("daemon-apply.sh")}`;
 }

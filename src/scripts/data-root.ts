@@ -49,12 +49,11 @@
  *
  * POSIX sh (dash and bash).
  */
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { DOCKER_SERVICE_FUNCTIONS, engineShellFunctions } from "./engine-shell";
 import { assertHostPath, parentDir } from "./host-paths";
 import { REPORT_FUNCTIONS } from "./host-report";
 import { shellQuote } from "./quote";
+import { shFile } from "./sh-file";
 import {
   DEFAULT_LOCK_WAIT_SECONDS,
   DURABLE_FILE_FUNCTIONS,
@@ -171,7 +170,8 @@ const NOT_VOLUME_GROUPS = new Set([
 /** Why `device` is not an acceptable block device path, or undefined. */
 export function deviceProblem(device: unknown): string | undefined {
   const expected =
-    "must be a block device path: /dev/loopN, /dev/sdX[N], /dev/vdX[N], /dev/xvdX[N], /dev/nvmeXnY[pZ], /dev/mapper/NAME or /dev/VG/LV";
+    "must be a block device path: /dev/loopN, /dev/sdX[N], /dev/vdX[N], /dev/xvdX[N], /dev/nvmeXnY[pZ], " +
+    "/dev/mapper/NAME or /dev/VG/LV";
   if (typeof device !== "string" || !DEVICE_PATTERNS.some((p) => p.test(device))) return expected;
   const [, , dir, name] = device.split("/");
   if (name === undefined) return undefined; // /dev/NAME: one of the disk patterns
@@ -249,9 +249,6 @@ function check(what: string, problem: string | undefined, value: unknown): void 
 
 // ───────────── the script ─────────────
 
-/** The shell body (./sh/data-root.sh), read once. */
-const BODY = readFileSync(join(__dirname, "sh", "data-root.sh"), "utf8");
-
 /** Render the data-root script. Validates every value it embeds; throws Error on a bad one. */
 export function renderDataRootScript(o: DataRootOptions): string {
   check("dataRoot", dataRootPathProblem(o.dataRoot), o.dataRoot);
@@ -320,5 +317,5 @@ ${DOCKER_SERVICE_FUNCTIONS}
 ${REQUIRE_ROOT}
 ${hostLock(lockFile, o.lockWaitSeconds ?? DEFAULT_LOCK_WAIT_SECONDS)}
 
-${BODY}`;
+${shFile("data-root.sh")}`;
 }

@@ -5,6 +5,11 @@
 # quoted inputs, the shared functions, the host lock) and documents every step.
 # Exit 0: applied, or unchanged; 1: not applied, and the host is as it was (or, said so, another
 # writer replaced daemon.json during the restart); 2: the host needs a person (said how).
+# The inputs (header; with the functions check_ulimits and write_config), and the variables the
+# shared functions leave (engine.sh, docker-service.sh):
+: "${config?}" "${config_dir?}" "${socket?}" "${pidfile?}" "${engine_log?}" "${timeout_s?}" "${sha256?}"
+: "${live_restore?}" "${icc_off?}" "${tls_dir?}" "${tls_files?}" "${staged_suffix?}" "${state_file?}"
+: "${engine_out?}" "${bounded_out?}"
 
 for tool in docker systemctl base64 sha256sum cmp timeout awk sed cut sync; do
   command -v "$tool" >/dev/null 2>&1 || die "missing tool on the host: $tool"
@@ -74,7 +79,8 @@ restart_engine() {
   wait_engine_up || return 1
   rs_now=$(dockerd_pid) || rs_now=
   if [ -n "$rs_pid" ] && [ "$rs_now" = "$rs_pid" ]; then
-    engine_out="systemctl restart docker returned, but dockerd is the same process as before (pid $rs_pid): it was not restarted"
+    engine_out="systemctl restart docker returned, but dockerd is the same process as before (pid $rs_pid):"
+    engine_out="$engine_out it was not restarted"
     return 1
   fi
 }
@@ -100,7 +106,8 @@ start_engine() {
 # live-restore is reloadable: turning it on in the running daemon first keeps its containers
 # running through the restart.
 live_restore_first() {
-  if [ "$live_restore" = true ] && lr=$(engine info --format '{{.LiveRestoreEnabled}}' 2>/dev/null) && [ "$lr" = false ]; then
+  if [ "$live_restore" = true ] && lr=$(engine info --format '{{.LiveRestoreEnabled}}' 2>/dev/null) &&
+    [ "$lr" = false ]; then
     if bounded systemctl reload docker >/dev/null 2>&1; then
       i=0
       while [ "$i" -lt 10 ] && [ "$(engine info --format '{{.LiveRestoreEnabled}}' 2>/dev/null || true)" != true ]; do
@@ -119,10 +126,14 @@ live_restore_first() {
 # runs across the restart: say so, naming those on docker0.
 check_bridge_icc() {
   [ "$icc_off" = true ] || return 0
-  bridge_icc=$(engine network inspect bridge --format '{{index .Options "com.docker.network.bridge.enable_icc"}}' 2>/dev/null || true)
+  bridge_icc=$(engine network inspect bridge --format '{{index .Options "com.docker.network.bridge.enable_icc"}}' \
+    2>/dev/null || true)
   [ "$bridge_icc" = true ] || return 0
   names=$(engine network inspect bridge --format '{{range .Containers}}{{.Name}} {{end}}' 2>/dev/null || true)
-  warn "WARNING: icc is off in daemon.json, but the default bridge still lets containers talk to each other: dockerd keeps its networks as they were while it live-restores running containers (on docker0: ${names:-none}). Restart docker when no container runs (HardenedContainers never use docker0): the bridge is then rebuilt with icc off."
+  warn "WARNING: icc is off in daemon.json, but the default bridge still lets containers talk to each other: dockerd" \
+      "keeps its networks as they were while it live-restores running containers (on docker0: ${names:-none})." \
+      "Restart docker when no container runs (HardenedContainers never use docker0): the bridge is then rebuilt with" \
+      "icc off."
 }
 
 # ───────────── the files ─────────────
@@ -195,8 +206,10 @@ explain_state() {
   elif p=$(dockerd_pid); then eng="dockerd runs (pid $p) but does not answer on unix://$socket"
   else eng="dockerd is stopped"; fi
   warn "HOST NEEDS ATTENTION: $file; $eng; the journal $state_file says: $j_phase."
-  if [ -f "$previous" ]; then fix="mv -f $previous $config && systemctl restart docker"; else fix="systemctl restart docker"; fi
-  warn "Fix the cause in the engine's error above, then recover with: $fix (running this step again also resumes from the journal)"
+  fix="systemctl restart docker"
+  [ ! -f "$previous" ] || fix="mv -f $previous $config && $fix"
+  warn "Fix the cause in the engine's error above, then recover with: $fix (running this step again also resumes from" \
+      "the journal)"
 }
 
 # ───────────── the run ─────────────
@@ -253,7 +266,9 @@ restart_and_verify() { # NOTE appended to the report
     drop_backups
     j_installed=no
     journal replaced
-    die "NOT applied: while dockerd restarted, another writer replaced $config (now sha256=${on_disk:-none, the file is gone}; ours is $sha256). dockerd runs with that file. Find that writer, then run this step again to apply this configuration."
+    die "NOT applied: while dockerd restarted, another writer replaced $config (now" \
+        "sha256=${on_disk:-none, the file is gone}; ours is $sha256). dockerd runs with that file. Find that writer," \
+        "then run this step again to apply this configuration."
   fi
   journal verified
   drop_backups
@@ -272,7 +287,11 @@ check_limit() { # LABEL NAME HARD
   [ -n "$dockerd_at_start" ] || return 0
   max=$(awk -v l="$1" 'index($0, l) == 1 { print substr($0, 48, 20) }' "/proc/$dockerd_at_start/limits" | tr -d ' ')
   case $max in '' | unlimited) return 0 ;; esac
-  [ "$3" -le "$max" ] || limit_problem=${limit_problem:-"default-ulimits.$2: hard limit $3 is above dockerd's own hard limit $max (/proc/$dockerd_at_start/limits); containers would fail to start. Lower it, or raise the limit of docker.service. Nothing was changed."}
+  [ "$3" -le "$max" ] || [ -n "$limit_problem" ] || {
+    limit_problem="default-ulimits.$2: hard limit $3 is above dockerd's own hard limit $max"
+    limit_problem="$limit_problem (/proc/$dockerd_at_start/limits); containers would fail to start."
+    limit_problem="$limit_problem Lower it, or raise the limit of docker.service. Nothing was changed."
+  }
 }
 check_ulimits
 [ -n "$dockerd_at_start" ] || say "dockerd is not running: default-ulimits not checked against its hard limits"
@@ -295,13 +314,15 @@ sync_path "$new"
 journal_load
 case $j_phase in '' | done | rolled-back | replaced) ;; *)
   [ "$j_config" = "$config" ] ||
-    die "the journal $state_file holds an unfinished apply of $j_config, not $config: give each daemon.json a state directory of its own. Nothing was changed."
+    die "the journal $state_file holds an unfinished apply of $j_config, not $config: give each daemon.json a state" \
+        "directory of its own. Nothing was changed."
   if [ "$j_phase" = verified ]; then
     # It came back verified: only its backups were left to drop.
     drop_backups
     journal 'done'
     if [ "$j_sha256" = "$sha256" ] && [ "$(sha_of "$config")" = "$sha256" ] && wait_engine_up; then
-      say "applied: $config sha256=$sha256; dockerd restarted by an earlier run, which was interrupted after verifying it (this run finished that apply)"
+      say "applied: $config sha256=$sha256; dockerd restarted by an earlier run, which was interrupted after" \
+          "verifying it (this run finished that apply)"
       check_bridge_icc
       exit 0
     fi

@@ -3,6 +3,10 @@
 # This is the body; src/scripts/data-root.ts renders the header before it (the validated, quoted
 # inputs and the shared functions) and documents every step. Exit 0: done; 1: failed and rolled
 # back (the old data root in place, docker as it was); 2: the host needs a person (said how).
+# The inputs (header), and the variables the shared functions leave (engine.sh, docker-service.sh):
+: "${data_root?}" "${kind?}" "${device?}" "${mount_src?}" "${label?}" "${fstab?}" "${state_file?}" "${dropin_dir?}"
+: "${socket?}" "${pidfile?}" "${allow_wipe?}" "${timeout_s?}" "${copy_tool?}" "${fail_at?}" "${fstab_marker?}"
+: "${parent?}" "${staging?}" "${dropin?}" "${engine_out?}" "${bounded_out?}"
 
 # ───────────── the journal ─────────────
 # One key=value per line, replaced atomically and durably before every step that changes the host.
@@ -47,20 +51,30 @@ journal() { # PHASE: record the phase and everything known about this attempt, d
 # though it is not empty (its mkfs may have been cut short).
 owned_uuid_of() { # MAJ:MIN → the UUID recorded for it with this source, if any
   [ -f "$state_file.devices" ] || return 0
-  awk -v mm="$1" -v src="$this_source" '$1 == mm && $2 == src { u = $3 } END { if (u != "") print u }' "$state_file.devices"
+  awk -v mm="$1" -v src="$this_source" '$1 == mm && $2 == src { u = $3 } END { if (u != "") print u }' \
+    "$state_file.devices"
 }
 record_owned() { # MAJ:MIN SOURCE UUID
-  { [ ! -f "$state_file.devices" ] || awk -v mm="$1" '$1 != mm' "$state_file.devices"; printf '%s %s %s\n' "$1" "$2" "$3"; } >"$state_file.devices.hd-new"
+  {
+    [ ! -f "$state_file.devices" ] || awk -v mm="$1" '$1 != mm' "$state_file.devices"
+    printf '%s %s %s\n' "$1" "$2" "$3"
+  } >"$state_file.devices.hd-new"
   journal_write "$state_file.devices" <"$state_file.devices.hd-new"
   rm -f -- "$state_file.devices.hd-new"
 }
-inject() { if [ -n "$fail_at" ] && [ "$fail_at" = "$1" ]; then die "injected failure at step $1 (failure injection: tests only)"; fi; }
+inject() {
+  if [ -n "$fail_at" ] && [ "$fail_at" = "$1" ]; then
+    die "injected failure at step $1 (failure injection: tests only)"
+  fi
+}
 
 # ───────────── the engine ─────────────
 dockerd_alive() { dockerd_pid >/dev/null; }
 # A process still holds a file under the data root (the containerd a dockerd started, still
 # writing there after dockerd exits): the copy must wait for it.
-data_root_in_use() { [ -n "$(find /proc/[0-9]*/fd -mindepth 1 -maxdepth 1 -lname "$data_root/*" -print -quit 2>/dev/null)" ]; }
+data_root_in_use() {
+  [ -n "$(find /proc/[0-9]*/fd -mindepth 1 -maxdepth 1 -lname "$data_root/*" -print -quit 2>/dev/null)" ]
+}
 wait_engine_down() {
   deadline=$(($(date +%s) + timeout_s))
   while engine_answers || dockerd_alive || data_root_in_use; do
@@ -71,7 +85,10 @@ wait_engine_down() {
 stop_docker() {
   bounded systemctl stop docker.socket >/dev/null 2>&1 || true
   docker_unit stop || { warn "$engine_out"; return 1; }
-  wait_engine_down || { warn "dockerd did not stop within ${timeout_s}s, or a process still holds files under $data_root"; return 1; }
+  wait_engine_down || {
+    warn "dockerd did not stop within ${timeout_s}s, or a process still holds files under $data_root"
+    return 1
+  }
 }
 start_docker() {
   docker_unit start || return 1
@@ -101,7 +118,8 @@ unmount() { bounded umount -- "$1" 2>/dev/null || { sleep 1 && bounded umount --
 
 # fstab mount points are compared as the kernel sees them: octal escapes decoded, repeated and
 # trailing slashes dropped (/var/lib/docker/ is /var/lib/docker).
-FSTAB_AWK_NORM='function norm(p) { gsub(/\\040/, " ", p); gsub(/\\011/, "\t", p); gsub(/\/+/, "/", p); if (length(p) > 1) sub(/\/$/, "", p); return p }'
+FSTAB_AWK_NORM='function norm(p) { gsub(/\\040/, " ", p); gsub(/\\011/, "\t", p); gsub(/\/+/, "/", p);'
+FSTAB_AWK_NORM="$FSTAB_AWK_NORM"' if (length(p) > 1) sub(/\/$/, "", p); return p }'
 fstab_foreign_entry() { # the fstab lines that mount something at the data root, not written by this component
   [ -f "$fstab" ] || return 0
   awk -v mp="$data_root" -v marker="$fstab_marker" "$FSTAB_AWK_NORM"'
@@ -121,7 +139,10 @@ fstab_write() { # the new fstab on stdin, mode 0644, atomically and durably
   chmod 0644 -- "$fstab"
 }
 fstab_add() { # SPEC TYPE OPTIONS PASS: this component's entry for the data root, replacing an earlier one
-  { fstab_without_ours; printf '%s\n%s %s %s %s 0 %s\n' "$fstab_marker" "$1" "$data_root" "$2" "$3" "$4"; } >"$fstab.hd-new"
+  {
+    fstab_without_ours
+    printf '%s\n%s %s %s %s 0 %s\n' "$fstab_marker" "$1" "$data_root" "$2" "$3" "$4"
+  } >"$fstab.hd-new"
   fstab_write <"$fstab.hd-new"
   rm -f -- "$fstab.hd-new"
 }
@@ -132,7 +153,9 @@ fstab_remove() { # this component's entry out again (nothing else is touched)
 }
 ensure_dropin() {
   [ -n "$dropin" ] || return 0
-  want=$(printf '# Written by hardened-docker (HardenedHost): dockerd starts only with its data root mounted (CIS 1.1.1).\n[Unit]\nRequiresMountsFor=%s\n' "$data_root")
+  want=$(printf '%s\n[Unit]\nRequiresMountsFor=%s\n' \
+    "# Written by hardened-docker (HardenedHost): dockerd starts only with its data root mounted (CIS 1.1.1)." \
+    "$data_root")
   if [ -f "$dropin" ] && [ "$(cat "$dropin")" = "$want" ]; then return 0; fi
   if [ "$attempt" = yes ]; then j_dropin_new=yes && journal "$j_phase"; fi
   mkdir -p -- "$dropin_dir"
@@ -162,7 +185,8 @@ copy_tree() { # SRC DST
     rsync) rsync -aHAX --numeric-ids --sparse -- "$1/" "$2/" ;;
     tar)
       ct_rc=$(mktemp)
-      { (cd "$1" && tar_meta --sparse -cf - .); echo $? >"$ct_rc"; } | (cd "$2" && tar_meta -xpf -) || { rm -f -- "$ct_rc"; return 1; }
+      { (cd "$1" && tar_meta --sparse -cf - .); echo $? >"$ct_rc"; } | (cd "$2" && tar_meta -xpf -) ||
+        { rm -f -- "$ct_rc"; return 1; }
       ct_status=$(cat "$ct_rc")
       rm -f -- "$ct_rc"
       [ "$ct_status" = 0 ]
@@ -214,7 +238,10 @@ rollback() {
   rb_ok=yes
   if [ -n "$j_new_mm" ] && [ "$(mm_at "$data_root")" = "$j_new_mm" ]; then
     if engine_answers || dockerd_alive; then stop_docker || rb_ok=no; fi
-    if [ "$rb_ok" = yes ]; then unmount "$data_root" || { warn "could not unmount the new filesystem from $data_root"; rb_ok=no; }; fi
+    if [ "$rb_ok" = yes ] && ! unmount "$data_root"; then
+      warn "could not unmount the new filesystem from $data_root"
+      rb_ok=no
+    fi
   fi
   if mounted_at "$staging"; then unmount "$staging" || { warn "could not unmount $staging"; rb_ok=no; }; fi
   if [ -d "$staging" ] && ! mounted_at "$staging"; then rmdir -- "$staging" 2>/dev/null || true; fi
@@ -224,14 +251,16 @@ rollback() {
     daemon_reload
   fi
   if [ -n "$j_old" ] && [ -d "$j_old" ]; then
-    if [ "$rb_ok" = yes ] && ! mounted_at "$data_root" && { [ ! -e "$data_root" ] || rmdir -- "$data_root" 2>/dev/null; } && mv -- "$j_old" "$data_root"; then
+    if [ "$rb_ok" = yes ] && ! mounted_at "$data_root" &&
+      { [ ! -e "$data_root" ] || rmdir -- "$data_root" 2>/dev/null; } && mv -- "$j_old" "$data_root"; then
       sync_path "$parent"
     else
       warn "the old data root is intact at $j_old, but $data_root is not free (mounted, or not an empty directory)"
       rb_ok=no
     fi
   fi
-  if [ "$rb_ok" = yes ] && [ "$j_made_target" = yes ] && [ -d "$j_target" ] && [ "$(mm_of "$data_root")" != "$j_new_mm" ]; then
+  if [ "$rb_ok" = yes ] && [ "$j_made_target" = yes ] && [ -d "$j_target" ] &&
+    [ "$(mm_of "$data_root")" != "$j_new_mm" ]; then
     rm -rf --one-file-system -- "$j_target"
   fi
   if [ "$rb_ok" = yes ] && [ "$j_was_running" = yes ]; then
@@ -252,13 +281,17 @@ rollback() {
 }
 # Where things are when a rollback could not finish, and the one thing that recovers the host.
 explain_state() {
-  if [ -n "$j_new_mm" ] && [ "$(mm_at "$data_root")" = "$j_new_mm" ]; then now="$data_root is mounted from the new filesystem"
+  if [ -n "$j_new_mm" ] && [ "$(mm_at "$data_root")" = "$j_new_mm" ]; then
+    now="$data_root is mounted from the new filesystem"
   elif [ -d "$data_root" ]; then now="$data_root is a directory on $(findmnt -n -o TARGET -T "$data_root" | tail -n 1)"
   else now="$data_root does not exist"; fi
   if engine_answers; then eng="docker answers"; else eng="docker is stopped"; fi
-  warn "HOST NEEDS ATTENTION: $now; ${j_old:+the old data root, intact, is at $j_old; }$eng; the journal $state_file says: $j_phase."
-  warn "Fix the cause named above, then run this step again (pulumi up): it resumes from the journal and finishes or rolls back."
-  [ -z "$j_old" ] || warn "To put the old data root back by hand instead: umount $data_root; rmdir $data_root && mv $j_old $data_root && systemctl start docker"
+  warn "HOST NEEDS ATTENTION: $now; ${j_old:+the old data root, intact, is at $j_old; }$eng; the journal $state_file" \
+      "says: $j_phase."
+  warn "Fix the cause named above, then run this step again (pulumi up): it resumes from the journal and finishes or" \
+      "rolls back."
+  [ -z "$j_old" ] || warn "To put the old data root back by hand instead:" \
+    "umount $data_root; rmdir $data_root && mv $j_old $data_root && systemctl start docker"
 }
 
 # ───────────── the run ─────────────
@@ -273,7 +306,8 @@ on_exit() {
   if [ "$status" -ne 0 ] && [ "$attempt" = yes ]; then
     warn "rolling back"
     if rollback; then
-      warn "rolled back: $data_root is the old data root again, unchanged$([ "$j_was_running" = yes ] && printf ', and docker runs on it')"
+      warn "rolled back: $data_root is the old data root again," \
+          "unchanged$([ "$j_was_running" = yes ] && printf ', and docker runs on it')"
       exit 1
     fi
     warn "ROLLBACK INCOMPLETE: see the messages above"
@@ -296,7 +330,8 @@ report() { # facts about the data root as it is now
 # the drop-in. Each is skipped when already done, so a resumed run completes them.
 switch_over() {
   if [ -n "$j_old" ] && [ ! -e "$j_old" ]; then
-    [ -d "$data_root" ] && ! mounted_at "$data_root" || die "$data_root is not the old data root any more, and $j_old does not exist"
+    [ -d "$data_root" ] && ! mounted_at "$data_root" ||
+      die "$data_root is not the old data root any more, and $j_old does not exist"
     mv -- "$data_root" "$j_old"
     sync_path "$parent"
   fi
@@ -309,7 +344,8 @@ switch_over() {
   fi
   step fstab-written
   if [ "$(mm_at "$data_root")" != "$j_new_mm" ]; then
-    bounded_capture mount -T "$fstab" -- "$data_root" || die "mounting $data_root from $fstab failed or did not finish within ${timeout_s}s: $bounded_out"
+    bounded_capture mount -T "$fstab" -- "$data_root" ||
+      die "mounting $data_root from $fstab failed or did not finish within ${timeout_s}s: $bounded_out"
   fi
   step mounted
   ensure_dropin
@@ -324,8 +360,11 @@ engine_on_new_root() {
     engine_root=$(engine info --format '{{.DockerRootDir}}') || die "docker info failed"
     [ "$engine_root" = "$data_root" ] || die "the engine came back with the data root $engine_root, not $data_root"
     after=$(inventory) || die "could not list the engine's images, containers and volumes after the restart"
-    [ "$after" = "$before" ] || die "the engine on the new data root lists other images, containers or volumes than before: $(printf '%s\n%s\n' "$before" "$after" | sort | uniq -u | tr '\n' ' ')"
-    say "the engine on the new data root lists the same $(count_of "$before" image) images, $(count_of "$before" container) containers and $(count_of "$before" volume) volumes"
+    [ "$after" = "$before" ] ||
+      die "the engine on the new data root lists other images, containers or volumes than before:" \
+        "$(printf '%s\n%s\n' "$before" "$after" | sort | uniq -u | tr '\n' ' ')"
+    say "the engine on the new data root lists the same $(count_of "$before" image) images," \
+        "$(count_of "$before" container) containers and $(count_of "$before" volume) volumes"
   fi
   inject after-start
   [ "$(mm_of "$data_root")" = "$j_new_mm" ] || die "$data_root is not on the new filesystem after the switch"
@@ -344,7 +383,8 @@ finish() { # WHAT: the migration is complete
     did "kept the old data root at $j_old (remove it once satisfied)"
     fact old-data-root "$j_old"
   fi
-  [ "$j_was_running" != yes ] || did "docker runs on it: $(count_of "$before" image) images, $(count_of "$before" container) containers, $(count_of "$before" volume) volumes, as before"
+  [ "$j_was_running" != yes ] || did "docker runs on it: $(count_of "$before" image) images," \
+      "$(count_of "$before" container) containers, $(count_of "$before" volume) volumes, as before"
   fact images "$(count_of "$before" image)"
   fact containers "$(count_of "$before" container)"
   fact volumes "$(count_of "$before" volume)"
@@ -354,7 +394,8 @@ finish() { # WHAT: the migration is complete
   exit 0
 }
 
-for tool in blkid wipefs mkfs.ext4 mount umount findmnt lsblk tar sha256sum cmp dd find awk sed sort mktemp du df docker systemctl timeout readlink sync; do
+for tool in blkid wipefs mkfs.ext4 mount umount findmnt lsblk tar sha256sum cmp dd find awk sed sort mktemp du df \
+  docker systemctl timeout readlink sync; do
   command -v "$tool" >/dev/null 2>&1 || die "missing tool on the host: $tool"
 done
 # GNU tar's --sort/--xattrs/--acls verify the copy; without them nothing is touched.
@@ -367,7 +408,8 @@ esac
 
 journal_load
 [ -z "$j_data_root" ] || [ "$j_data_root" = "$data_root" ] ||
-  die "the journal $state_file belongs to the data root $j_data_root, not $data_root: give each data root a state file of its own. Nothing was changed."
+  die "the journal $state_file belongs to the data root $j_data_root, not $data_root:" \
+    "give each data root a state file of its own. Nothing was changed."
 this_source="$device$mount_src"
 
 # ── 0. an earlier run that did not finish: complete it, or roll it back ──
@@ -392,7 +434,9 @@ esac
 
 # ── 1. where things are ──
 [ ! -L "$data_root" ] || die "$data_root is a symbolic link; give the real path of the data root. Nothing was changed."
-if [ -e "$data_root" ] && [ ! -d "$data_root" ]; then die "$data_root exists and is not a directory. Nothing was changed."; fi
+if [ -e "$data_root" ] && [ ! -d "$data_root" ]; then
+  die "$data_root exists and is not a directory. Nothing was changed."
+fi
 [ -d "$parent" ] || die "$parent does not exist. Nothing was changed."
 has_root=no
 [ -d "$data_root" ] && has_root=yes
@@ -423,7 +467,9 @@ if [ "$kind" = device ]; then
     say "unchanged: $data_root is on $device"
     exit 0
   fi
-  [ "$root_mm" = "$parent_mm" ] || die "$data_root is already on a filesystem of its own ($(findmnt -n -o SOURCE -T "$data_root" | tail -n 1)), not on $device. To keep it, declare dataRoot.mount = \"$data_root\". Nothing was changed."
+  [ "$root_mm" = "$parent_mm" ] || die "$data_root is already on a filesystem of its own" \
+    "($(findmnt -n -o SOURCE -T "$data_root" | tail -n 1)), not on $device." \
+    "To keep it, declare dataRoot.mount = \"$data_root\". Nothing was changed."
 else
   [ -d "$mount_src" ] || die "$mount_src does not exist. Nothing was changed."
   src_mm=$(mm_at "$mount_src")
@@ -432,7 +478,8 @@ else
   if [ "$mount_src" = "$data_root" ]; then
     [ "$src_mm" != "$(mm_of "$parent")" ] && [ "$src_mm" != "$slash_mm" ] ||
       die "$data_root is a mount point, but of the same filesystem as $parent or /. Nothing was changed."
-    [ -n "$(fstab_foreign_entry)" ] || grep -qxF -- "$fstab_marker" "$fstab" 2>/dev/null || warn "$data_root has no fstab entry: it will not be mounted after a reboot"
+    [ -n "$(fstab_foreign_entry)" ] || grep -qxF -- "$fstab_marker" "$fstab" 2>/dev/null ||
+      warn "$data_root has no fstab entry: it will not be mounted after a reboot"
     ensure_dropin
     report
     fact action unchanged
@@ -440,7 +487,8 @@ else
     exit 0
   fi
   [ "$src_mm" != "$parent_mm" ] && [ "$src_mm" != "$slash_mm" ] ||
-    die "$mount_src is on the same filesystem as $parent or /: the data root would not be on a filesystem of its own. Nothing was changed."
+    die "$mount_src is on the same filesystem as $parent or /: the data root would not be on a filesystem of its own." \
+        "Nothing was changed."
   target="$mount_src/docker"
   if [ "$root_mm" = "$src_mm" ]; then
     ensure_dropin
@@ -449,13 +497,16 @@ else
     say "unchanged: $data_root is on the filesystem of $mount_src"
     exit 0
   fi
-  [ "$root_mm" = "$parent_mm" ] || die "$data_root is already on a filesystem of its own ($(findmnt -n -o SOURCE -T "$data_root" | tail -n 1)). Nothing was changed."
+  [ "$root_mm" = "$parent_mm" ] || die "$data_root is already on a filesystem of its own" \
+    "($(findmnt -n -o SOURCE -T "$data_root" | tail -n 1)). Nothing was changed."
 fi
 
 existing=$(fstab_foreign_entry)
-[ -z "$existing" ] || die "$fstab already has an entry for $data_root ($existing) that this component did not write, and it does not match what is mounted there. Fix or remove it first. Nothing was changed."
+[ -z "$existing" ] || die "$fstab already has an entry for $data_root ($existing) that this component did not write," \
+  "and it does not match what is mounted there. Fix or remove it first. Nothing was changed."
 if [ -e "$staging" ]; then
-  [ -d "$staging" ] && [ -z "$(ls -A -- "$staging")" ] && ! mounted_at "$staging" || die "$staging exists and is not an empty directory. Nothing was changed."
+  [ -d "$staging" ] && [ -z "$(ls -A -- "$staging")" ] && ! mounted_at "$staging" ||
+    die "$staging exists and is not an empty directory. Nothing was changed."
 fi
 
 # ── 2. is the device free and empty? ──
@@ -463,11 +514,17 @@ wipe=no
 if [ "$kind" = device ]; then
   where=$(awk -v d="$dev_mm" '$3 == d { print $5 }' /proc/self/mountinfo | tr '\n' ' ')
   [ -z "$where" ] || die "refused: $device is mounted ($where). Nothing was changed."
-  if awk -v d="$dev" 'NR > 1 && $1 == d { f = 1 } END { exit !f }' /proc/swaps; then die "refused: $device is in use as swap. Nothing was changed."; fi
+  if awk -v d="$dev" 'NR > 1 && $1 == d { f = 1 } END { exit !f }' /proc/swaps; then
+    die "refused: $device is in use as swap. Nothing was changed."
+  fi
   sys=/sys/dev/block/$dev_mm
-  if [ -d "$sys/holders" ] && [ -n "$(ls -A -- "$sys/holders")" ]; then die "refused: $device is in use by $(ls -- "$sys/holders" | tr '\n' ' ')(LVM, RAID or device-mapper). Nothing was changed."; fi
+  if [ -d "$sys/holders" ] && [ -n "$(ls -A -- "$sys/holders")" ]; then
+    die "refused: $device is in use by $(ls -- "$sys/holders" | tr '\n' ' ')(LVM, RAID or device-mapper)." \
+      "Nothing was changed."
+  fi
   for p in "$sys"/*/partition; do
-    if [ -e "$p" ]; then die "refused: $device has partitions. Give one partition, or an empty disk. Nothing was changed."; fi
+    if [ -e "$p" ]; then die "refused: $device has partitions. Give one partition, or an empty disk." \
+      "Nothing was changed."; fi
   done
   [ "$(cat "$sys/ro" 2>/dev/null || echo 0)" = 0 ] || die "refused: $device is read-only. Nothing was changed."
   size_kib=$(($(lsblk -bdnro SIZE -- "$dev") / 1024))
@@ -484,26 +541,37 @@ if [ "$kind" = device ]; then
   # short): the journal recorded the device and the UUID before formatting it.
   ours=no
   owned_uuid=$(owned_uuid_of "$dev_mm")
-  if [ -z "$owned_uuid" ] && [ "$j_phase" = rolled-back ] && [ -z "$j_version" ] && [ "$j_source" = "$this_source" ]; then owned_uuid=$j_uuid; fi
+  if [ -z "$owned_uuid" ] && [ "$j_phase" = rolled-back ] && [ -z "$j_version" ] &&
+    [ "$j_source" = "$this_source" ]; then owned_uuid=$j_uuid; fi
   if [ -n "$owned_uuid" ]; then
-    if [ "$p_type" = ext4 ] && [ -z "$p_pttype" ] && [ "$p_uuid" = "$owned_uuid" ] && [ "$p_label" = "$label" ]; then ours=yes
+    if [ "$p_type" = ext4 ] && [ -z "$p_pttype" ] && [ "$p_uuid" = "$owned_uuid" ] &&
+      [ "$p_label" = "$label" ]; then ours=yes
     elif [ -z "$probe" ] && [ -z "$sigs" ]; then ours=yes; fi
   fi
   if [ "$j_phase" = "done" ] && [ -n "$j_uuid" ] && [ "$p_uuid" = "$j_uuid" ] && [ "$j_source" = "$this_source" ]; then
-    die "refused: $device holds the data root this component migrated (UUID=$p_uuid) but it is not mounted at $data_root. Mount it (mount UUID=$p_uuid $data_root) or find out why before running this again. Nothing was changed."
+    die "refused: $device holds the data root this component migrated (UUID=$p_uuid) but it is not mounted at" \
+      "$data_root. Mount it (mount UUID=$p_uuid $data_root) or find out why before running this again." \
+      "Nothing was changed."
   fi
   if [ "$ours" = yes ]; then
     say "$device holds this component's own filesystem from an earlier attempt that did not finish: making it again"
   elif [ -n "$probe" ] || [ -n "$sigs" ]; then
-    [ "$allow_wipe" = yes ] || die "refused: $device is not empty: it holds ${holds:-signatures wipefs reports}. HardenedHost only formats an empty device (or one it formatted itself). Give another device, or wipe this one by adding the exemption { rule: \"hd-wipe-data-device\", reason: \"…\" } if its data may be destroyed. Nothing was changed."
+    [ "$allow_wipe" = yes ] || die "refused: $device is not empty: it holds ${holds:-signatures wipefs reports}." \
+        "HardenedHost only formats an empty device (or one it formatted itself). Give another device, or wipe this" \
+        "one by adding the exemption { rule: \"hd-wipe-data-device\", reason: \"…\" } if its data may be destroyed." \
+        "Nothing was changed."
     wipe=yes
   elif gpt_backup_header; then
-    [ "$allow_wipe" = yes ] || die "refused: $device is not empty: its last sector holds a GPT backup header (the primary one was wiped). Give another device, or allow wiping it with the exemption hd-wipe-data-device. Nothing was changed."
+    [ "$allow_wipe" = yes ] || die "refused: $device is not empty: its last sector holds a GPT backup header (the" \
+        "primary one was wiped). Give another device, or allow wiping it with the exemption hd-wipe-data-device." \
+        "Nothing was changed."
     wipe=yes
   else
     nonzero=$(device_nonzero_at)
     if [ -n "$nonzero" ]; then
-      [ "$allow_wipe" = yes ] || die "refused: $device holds data no probe recognises ($nonzero is not all zeros: a filesystem or partition behind a wiped table?). Give another device, or allow wiping it with the exemption hd-wipe-data-device. Nothing was changed."
+      [ "$allow_wipe" = yes ] || die "refused: $device holds data no probe recognises ($nonzero is not all zeros: a" \
+          "filesystem or partition behind a wiped table?). Give another device, or allow wiping it with the exemption" \
+          "hd-wipe-data-device. Nothing was changed."
       wipe=yes
     fi
   fi
@@ -514,12 +582,14 @@ was_running=no
 if engine_answers; then
   was_running=yes
   engine_root=$(engine info --format '{{.DockerRootDir}}')
-  [ "$engine_root" = "$data_root" ] || die "the engine on unix://$socket uses the data root $engine_root, not $data_root. Nothing was changed."
+  [ "$engine_root" = "$data_root" ] ||
+    die "the engine on unix://$socket uses the data root $engine_root, not $data_root. Nothing was changed."
   before=$(inventory) || die "could not list the engine's images, containers and volumes. Nothing was changed."
 elif dockerd_alive; then
   die "dockerd runs (pid $(cat "$pidfile")) but does not answer on unix://$socket. Nothing was changed."
 fi
-say "engine running: $was_running; $(count_of "$before" image) images, $(count_of "$before" container) containers, $(count_of "$before" volume) volumes"
+say "engine running: $was_running; $(count_of "$before" image) images, $(count_of "$before" container) containers," \
+    "$(count_of "$before" volume) volumes"
 
 # ── 4. the plan, recorded before anything changes ──
 uuid=
@@ -562,7 +632,8 @@ step staged
 if [ "$has_root" = yes ]; then
   need_kib=$(du -skx -- "$data_root" | cut -f1)
   avail_kib=$(df -Pk -- "$avail_dir" | awk 'NR == 2 { print $4 }')
-  [ "$avail_kib" -gt $((need_kib + need_kib / 20 + 1024)) ] || die "not enough space: $data_root uses ${need_kib} KiB, the new filesystem has ${avail_kib} KiB free"
+  [ "$avail_kib" -gt $((need_kib + need_kib / 20 + 1024)) ] ||
+    die "not enough space: $data_root uses ${need_kib} KiB, the new filesystem has ${avail_kib} KiB free"
 fi
 
 # ── 6. stop docker ──
@@ -572,7 +643,8 @@ if [ "$was_running" = yes ]; then
 fi
 journal stopped
 left=$(mounts_under "$data_root" | tr '\n' ' ')
-[ -z "$left" ] || die "mounts remain under $data_root with docker stopped (containers kept running by live-restore?): $left"
+[ -z "$left" ] ||
+  die "mounts remain under $data_root with docker stopped (containers kept running by live-restore?): $left"
 inject after-stop
 
 # ── 7. copy, made durable ──
