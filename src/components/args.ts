@@ -16,6 +16,23 @@ export class HardenedArgsError extends Error {
   }
 }
 
+/** True when A and B are the same type (not merely assignable: an optional field in one only makes them differ). */
+export type Equals<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+
+/**
+ * A component's argument schema, typed against its arguments interface: `argsSchemaFor<Args>()(schema)`
+ * returns `schema` unchanged, and fails to compile unless the schema accepts exactly `Args` (every
+ * field, nested ones too, with the same type and optionality), so the two cannot drift apart.
+ */
+export function argsSchemaFor<Args>() {
+  return <S extends z.ZodType>(
+    schema: S,
+    ..._drift: Equals<z.input<S>, Args> extends true
+      ? []
+      : [drift: "the schema's input type differs from the arguments interface", schema: z.input<S>, args: Args]
+  ): S => schema;
+}
+
 /** A `pulumi.Input<string>`: a plain string (validated) or an Output (validated when it resolves). */
 export function inputString(what: string) {
   return z.custom<pulumi.Input<string>>(
@@ -72,7 +89,10 @@ export function checkExemptions(
   return { errors, exempt, doubtful };
 }
 
-/** A component's exemption; a rule named by a benchmark version's id ("cis-1.8.0:2.13") is read as its stable key ("2.12"). */
+/**
+ * A component's exemption; a rule named by a benchmark version's id ("cis-1.8.0:2.13") is read as
+ * its stable key ("2.12").
+ */
 export const exemptionSchema = z
   .strictObject({
     rule: z.string(),
@@ -99,11 +119,17 @@ export function formatArgsIssue(issue: z.core.$ZodIssue, input: unknown): string
   for (const k of issue.path)
     value = value !== null && typeof value === "object" ? (value as Record<PropertyKey, unknown>)[k] : undefined;
   if (issue.code === "unrecognized_keys")
-    return `${path === "(root)" ? "" : path + ": "}unknown argument(s) ${issue.keys.map((k) => JSON.stringify(k)).join(", ")}`;
+    return (
+      `${path === "(root)" ? "" : path + ": "}` +
+      `unknown argument(s) ${issue.keys.map((k) => JSON.stringify(k)).join(", ")}`
+    );
   if (value === undefined && issue.code === "invalid_type")
     return `${path}: ${issue.message.startsWith("is required") ? issue.message : `is required (${issue.expected})`}`;
   if (issue.code === "invalid_key")
-    return `${path}: key ${JSON.stringify(issue.path[issue.path.length - 1])} ${issue.issues[0]?.message ?? "is not allowed"}`;
+    return (
+      `${path}: key ${JSON.stringify(issue.path[issue.path.length - 1])} ` +
+      `${issue.issues[0]?.message ?? "is not allowed"}`
+    );
   const shown = value === undefined ? "" : ` = ${short(value)}`;
   const message = issue.code === "invalid_type" ? `expected ${issue.expected}, got ${typeName(value)}` : issue.message;
   return `${path}${shown}: ${message}`;
