@@ -5,6 +5,7 @@
  */
 import { assertHostPath } from "./host-paths";
 import { shellQuote } from "./quote";
+import { shFile } from "./sh-file";
 import { DEFAULT_LOCK_WAIT_SECONDS, DEFAULT_STATE_DIR, hostLockFile } from "./shell-prelude";
 
 const CONTAINER_ID = /^[0-9a-f]{12,64}$/;
@@ -44,7 +45,10 @@ export function renderHostPidsLimitCommand(
 ): string {
   const lock = shellQuote(assertHostPath("lockFile", lockFile));
   const update = `${LOCAL_ENGINE_ENV} docker --context default ${updateArgs(containerId, pidsLimit)}`;
-  return `if [ -r ${lock} ] && command -v flock >/dev/null 2>&1; then flock -s -w ${DEFAULT_LOCK_WAIT_SECONDS} ${lock} ${update}; else ${update}; fi`;
+  return (
+    `if [ -r ${lock} ] && command -v flock >/dev/null 2>&1; ` +
+    `then flock -s -w ${DEFAULT_LOCK_WAIT_SECONDS} ${lock} ${update}; else ${update}; fi`
+  );
 }
 
 /**
@@ -74,10 +78,11 @@ const DOCKER_HOST_URL = /^(ssh:\/\/[a-z_][a-z0-9_-]{0,31}@|tcp:\/\/)[^\s'"\\@/]+
  * through a wrapper that runs `ssh` with `sshOpts` (strict checking against the pinned key only)
  * and in batch mode. tcp://: DOCKER_TLS_VERIFY=1 with a DOCKER_CERT_PATH made for this run
  * (umask 077) from stdin, removed on exit. The engine's host lock is on that host: the command
- * does not wait for it (use `hostConnection` for that).
+ * does not wait for it (use `hostConnection` for that). Rendered as a header of validated, quoted
+ * inputs, then the body ./sh/pids-limit-engine.sh.
  */
 export function renderEnginePidsLimitCommand(containerId: string, pidsLimit: number, target: EngineTarget): string {
-  const update = `docker ${updateArgs(containerId, pidsLimit)}`;
+  updateArgs(containerId, pidsLimit); // validates both
   const host = target.dockerHost;
   if (!DOCKER_HOST_URL.test(host))
     throw new Error(
@@ -86,46 +91,29 @@ export function renderEnginePidsLimitCommand(containerId: string, pidsLimit: num
   const ssh = host.startsWith("ssh://");
   if (ssh && target.tls) throw new Error("pids-limit: TLS material is for a tcp:// engine, not ssh://");
   if (!ssh && target.sshOpts) throw new Error("pids-limit: ssh options are for an ssh:// engine, not tcp://");
-  const fail = (what: string) => `{ echo ${shellQuote(`pids-limit: ${what}`)} >&2; exit 1; }`;
-  const lines = [
+  const q = shellQuote;
+  const header = [
+    "# hardened-docker HardenedContainer: the PIDs limit (CIS 5.29) on the engine at DOCKER_HOST. Rendered by",
+    "# src/scripts/pids-limit.ts: these inputs, then the body src/scripts/sh/pids-limit-engine.sh.",
     "set -eu",
-    "umask 077",
-    `d=$(mktemp -d "\${TMPDIR:-/tmp}/hd-pids-limit.XXXXXX") || ${fail("cannot make a temporary directory")}`,
-    `trap 'rm -rf -- "$d"' EXIT`,
-    "trap 'exit 130' INT TERM HUP",
-    "unset DOCKER_CONTEXT DOCKER_TLS_VERIFY DOCKER_CERT_PATH",
+    `container_id=${q(containerId)}`,
+    `pids_limit=${pidsLimit}`,
+    `DOCKER_HOST=${q(host)}`,
+    `transport=${ssh ? "ssh" : target.tls ? "tls" : "plain"}`,
   ];
   if (ssh) {
     if ((target.sshOpts ?? []).some((o) => o.includes("\n")))
       throw new Error("pids-limit: an ssh option cannot hold a newline");
-    const wrapper =
-      `exec "$HD_REAL_SSH" -o BatchMode=yes ${(target.sshOpts ?? []).map(shellQuote).join(" ")} "$@"`.replace(
-        / {2}/g,
-        " ",
-      );
-    lines.push(
-      `HD_REAL_SSH=$(command -v ssh) || ${fail("ssh is not installed on the deploying machine (the docker CLI's ssh transport runs it)")}`,
-      "export HD_REAL_SSH",
-      // A quoted here-document: the wrapper's text is written as is.
-      `cat >"$d/ssh" <<'HD_SSH_WRAPPER'`,
+    const wrapper = ['exec "$HD_REAL_SSH" -o BatchMode=yes', ...(target.sshOpts ?? []).map(q), '"$@"'].join(" ");
+    header.push(
+      "# The wrapper ssh (the options quoted for its shell; a quoted here-document: written as is).",
+      "write_ssh_wrapper() {",
+      "  cat <<'HD_SSH_WRAPPER'",
       "#!/bin/sh",
       wrapper,
       "HD_SSH_WRAPPER",
-      `chmod 0700 "$d/ssh"`,
-      `PATH="$d:$PATH"`,
-    );
-  } else if (target.tls) {
-    lines.push(
-      "for f in ca.pem cert.pem key.pem; do",
-      "  line=",
-      `  IFS= read -r line || [ -n "$line" ] || ${fail("stdin: the TLS material is missing (expected three base64 lines: CA certificate, client certificate, client key)")}`,
-      `  printf '%s\\n' "$line" | base64 -d >"$d/$f" 2>/dev/null || ${fail("stdin: the TLS material is not base64")}`,
-      "done",
-      "line=",
-      `DOCKER_CERT_PATH=$d DOCKER_TLS_VERIFY=1`,
-      "export DOCKER_CERT_PATH DOCKER_TLS_VERIFY",
+      "}",
     );
   }
-  lines.push(`DOCKER_HOST=${shellQuote(host)}`, "export DOCKER_HOST", update);
-  return lines.join("\n");
+  return `${header.join("\n")}\n\n${shFile("pids-limit-engine.sh")}`;
 }
