@@ -22,7 +22,7 @@ import {
 import { isPathWithin, normalisePath } from "../facts/normalise";
 import type { DaemonFacts, FileStat, HostFacts, HostLocations, SwarmFacts } from "../facts/types";
 import { isWildcardAddress } from "../rules/predicates";
-import { splitListenAddr, SWARM_PORT } from "../rules/section7-swarm";
+import { splitListenAddr, SWARM_PORT } from "../rules/kit/swarm";
 import type { HostAccess, ProcessInfo, RawStat } from "./host-access";
 
 export interface HostProbeInput {

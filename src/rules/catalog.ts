@@ -5,13 +5,13 @@
 import { exemptionsFromLabels, type LabelExemptions } from "../exemptions";
 import { inBenchmark, ruleKeyOf, type Benchmark } from "./benchmarks";
 import type { AnyRule } from "./types";
-import { SECTION_1 } from "./section1-host";
-import { SECTION_2 } from "./section2-daemon";
-import { SECTION_3 } from "./section3-files";
-import { SECTION_4 } from "./section4-images";
-import { SECTION_5 } from "./section5-runtime";
-import { SECTION_6 } from "./section6-operations";
-import { SECTION_7 } from "./section7-swarm";
+import { SECTION_1 } from "./section1";
+import { SECTION_2 } from "./section2";
+import { SECTION_3 } from "./section3";
+import { SECTION_4 } from "./section4";
+import { SECTION_5 } from "./section5";
+import { SECTION_6 } from "./section6";
+import { SECTION_7 } from "./section7";
 import { PROJECT_RULES } from "./project";
 
 export const CATALOG: readonly AnyRule[] = [

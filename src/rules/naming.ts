@@ -9,39 +9,9 @@ export type Severity = "low" | "medium" | "high" | "critical";
 
 export const isCisRule = (rule: Pick<AnyRule, "id">): boolean => !rule.id.startsWith("hd-");
 
-const STOP_WORDS = new Set([
-  "a",
-  "an",
-  "the",
-  "is",
-  "are",
-  "of",
-  "to",
-  "on",
-  "in",
-  "into",
-  "and",
-  "or",
-  "be",
-  "by",
-  "where",
-  "its",
-]);
-
-function slugOfTitle(title: string): string {
-  return title
-    .toLowerCase()
-    .replace(/[^a-z0-9 ]+/g, " ")
-    .split(/\s+/)
-    .filter((w) => w && !STOP_WORDS.has(w))
-    .slice(0, 5)
-    .join("-");
-}
-
 /** `cis-5.4-restrict-capabilities`; project rules keep their `hd-` id as prefix (`hd-exemptions-valid`). */
-export function policyName(rule: Pick<AnyRule, "id" | "title" | "slug">): string {
-  const slug = rule.slug ?? slugOfTitle(rule.title);
-  return isCisRule(rule) ? `cis-${rule.id}-${slug}` : `${rule.id}-${slug}`;
+export function policyName(rule: Pick<AnyRule, "id" | "slug">): string {
+  return isCisRule(rule) ? `cis-${rule.id}-${rule.slug}` : `${rule.id}-${rule.slug}`;
 }
 
 /** Critical where the record says so; else manual items low, automated Level 1 high, Level 2 medium. */

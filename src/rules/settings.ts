@@ -25,12 +25,14 @@ const d = DEFAULT_SETTINGS;
 
 export const SETTING_SCHEMAS: Readonly<Record<keyof RuleSettings, SettingSchema>> = {
   capabilityAllowList: stringList(
-    "Capabilities a container may add back after dropping ALL (upper-case, without CAP_). Default: the capabilities HardenedContainer allows without an exemption.",
+    "Capabilities a container may add back after dropping ALL (upper-case, without CAP_). " +
+      "Default: the capabilities HardenedContainer allows without an exemption.",
     d.capabilityAllowList,
   ),
   trustedDockerUsers: stringList("Users allowed in the docker group / owning the socket.", d.trustedDockerUsers),
   trustedRegistries: stringList(
-    'Registries or repository prefixes images may come from (e.g. "registry.example.com", "docker.io/library"); empty = report each image for review.',
+    'Registries or repository prefixes images may come from (e.g. "registry.example.com", ' +
+      '"docker.io/library"); empty = report each image for review.',
     d.trustedRegistries,
   ),
   minimumEngineVersion: {

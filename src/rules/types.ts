@@ -35,7 +35,10 @@ export const MINIMUM_ENGINE_VERSION = "28.3.3";
 
 /** Settings an organisation can tune; every field has a safe default (see DEFAULT_SETTINGS). */
 export interface RuleSettings {
-  /** 5.4: capabilities a container may add back after dropping ALL (default: SAFE_CAPABILITIES, for every surface alike). */
+  /**
+   * 5.4: capabilities a container may add back after dropping ALL (default: SAFE_CAPABILITIES, for
+   * every surface alike).
+   */
   capabilityAllowList: string[];
   /** 1.1.2: users allowed in the `docker` group / owning the socket. */
   trustedDockerUsers: string[];
@@ -96,10 +99,16 @@ export type CisLevel = 1 | 2;
 export type Decidable = "decl" | "live" | "both" | "none";
 
 export interface Rule<K extends SubjectKind = SubjectKind> {
-  /** The stable key: the CIS Docker Benchmark v1.6.0 id (e.g. "5.4"), or a project id prefixed `hd-` (./benchmarks.ts). */
+  /**
+   * The stable key: the CIS Docker Benchmark v1.6.0 id (e.g. "5.4"), or a project id prefixed `hd-`
+   * (./benchmarks.ts). With the slug it names the rule's file: `section5/5.4-restrict-capabilities.ts`.
+   */
   id: string;
-  /** The policy name's last part (`cis-5.4-<slug>`, what pack configs name); default: words of the title. */
-  slug?: string;
+  /**
+   * The policy name's last part (`cis-5.4-<slug>`, what pack configs name) and of the rule's file
+   * name (`section5/5.4-<slug>.ts`). Never change it: pack configs name the policy.
+   */
+  slug: string;
   /** Where the usual severity (by level, automated or manual) is too low: a failure hands over the host. */
   severity?: "critical";
   /** The settings this rule reads (ctx.settings.*): the pack exposes exactly these in its policy's config. */
@@ -124,20 +133,29 @@ export interface Rule<K extends SubjectKind = SubjectKind> {
   reads?: string[];
   /** What to change to comply. */
   remediation: string;
+  /** A fix safe without knowing the workload, where there is one (the pack's `remediate` level, `check --fix`). */
+  fix?: RuleFix;
   check(facts: FactsOf<K>, ctx: RuleContext): Verdict;
+}
+
+/**
+ * A rule's fix, over the Pulumi inputs of a `docker.Container` (the resource users write by hand).
+ * It changes only inputs that feed the facts its rule reads, and returns a changed copy — or
+ * undefined where no change is safe without a person (e.g. `privileged`, a mounted docker socket).
+ * It is applied only where its rule fails, and kept only if the rule then passes
+ * (src/policy/remediation.ts).
+ */
+export interface RuleFix {
+  /** What the fix changes, in words (shown by `check --fix`). */
+  summary: string;
+  container(inputs: Readonly<Record<string, unknown>>, ctx: RuleContext): Record<string, unknown> | undefined;
 }
 
 /** Any rule, whatever its subject (for lists). */
 export type AnyRule = { [K in SubjectKind]: Rule<K> }[SubjectKind];
 
-// ── verdict helpers: keep rule bodies short and uniform ──
-
-export const pass = (detail?: string): Verdict => (detail ? { status: "pass", detail } : { status: "pass" });
-export const fail = (field: string, observed: unknown, expected: string, detail?: string): Verdict =>
-  detail ? { status: "fail", field, observed, expected, detail } : { status: "fail", field, observed, expected };
-export const notApplicable = (why: string): Verdict => ({ status: "not-applicable", why });
-export const manual = (guidance: string, report?: unknown): Verdict =>
-  report === undefined ? { status: "manual", guidance } : { status: "manual", guidance, report };
+// Verdict constructors live in the rules' kit; re-exported here for the modules that judge with rules.
+export { fail, manual, notApplicable, pass } from "./kit/verdicts";
 
 /** Define a rule with its subject type inferred (keeps `check` typed by subject). */
 export function defineRule<K extends SubjectKind>(rule: Rule<K>): Rule<K> {

@@ -34,7 +34,7 @@ import { planHardenedNetwork } from "../../src/components/hardened-network";
 import { parseDurationSeconds } from "../../src/facts/normalise";
 import { CATALOG } from "../../src/rules/catalog";
 import { evaluate } from "../../src/rules/evaluate";
-import { SECTION_3 } from "../../src/rules/section3-files";
+import { SECTION_3 } from "../../src/rules/section3";
 import { DEFAULT_SETTINGS, type VerdictStatus } from "../../src/rules/types";
 import { ENGINE_ROOT, REPO_ROOT, TEST_ENGINE_SCRIPT, parseEngineEnv } from "../harness/engine-env";
 import {

@@ -27,7 +27,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { dataRootOwnFilesystem } from "../../src/rules/section1-host";
+import { dataRootOwnFilesystem } from "../../src/rules/section1/1.1.1-docker-data-root-own-filesystem";
 import { AUDIT_KEY, renderAuditRulesScript } from "../../src/scripts/audit-rules";
 import {
   DROPIN_NAME,

@@ -18,7 +18,7 @@ import { join } from "node:path";
 import { engineFactsFromInfo, networkFactsFromInspect } from "../../src/adapters/engine-api";
 import type { ContainerFacts } from "../../src/facts/types";
 import { evaluate, type Finding } from "../../src/rules/evaluate";
-import { SECTION_5 } from "../../src/rules/section5-runtime";
+import { SECTION_5 } from "../../src/rules/section5";
 import { DEFAULT_SETTINGS, type AnyRule, type RuleContext, type VerdictStatus } from "../../src/rules/types";
 import {
   cleanupEngineObjects,

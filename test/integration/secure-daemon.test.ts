@@ -33,7 +33,7 @@ import { daemonFactsFromConfig } from "../../src/adapters/daemon-config";
 import { engineFactsFromInfo } from "../../src/adapters/engine-api";
 import { planSecureDaemon, type SecureDaemonArgs } from "../../src/components/secure-daemon";
 import { evaluate } from "../../src/rules/evaluate";
-import { SECTION_3 } from "../../src/rules/section3-files";
+import { SECTION_3 } from "../../src/rules/section3";
 import { DEFAULT_SETTINGS } from "../../src/rules/types";
 import { encodeTlsStdin } from "../../src/scripts/daemon-tls";
 import { hostFactsOf, hostTree, layOutBadTree, runScript, statFile, type HostTree } from "../harness/daemon-host";

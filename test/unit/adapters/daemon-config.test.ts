@@ -4,7 +4,7 @@ import {
   configFileFromArgv,
   daemonFactsFromConfig,
 } from "../../../src/adapters/daemon-config";
-import { SECTION_2 } from "../../../src/rules/section2-daemon";
+import { SECTION_2 } from "../../../src/rules/section2";
 import type { Rule } from "../../../src/rules/types";
 import { ctx } from "../../harness/fixtures";
 

@@ -23,7 +23,8 @@ import {
   type ExecAuditLog,
 } from "../../../src/adapters/exec-audit-log";
 import type { ContainerFacts, ExecAuditEvent } from "../../../src/facts/types";
-import { noPrivilegedExec, noRootExec } from "../../../src/rules/section5-runtime";
+import { noPrivilegedExec } from "../../../src/rules/section5/5.23-docker-exec-never-run-with";
+import { noRootExec } from "../../../src/rules/section5/5.24-docker-exec-never-run-with";
 import { DEFAULT_SETTINGS } from "../../../src/rules/types";
 
 const LOG = readFileSync(join(__dirname, "fixtures/auditd-docker-exec.log"), "utf8");

@@ -9,7 +9,7 @@ import {
   parseProcLimits,
   swarmListenAddr,
 } from "../../../src/audit/collect-host";
-import { dataRootOwnFilesystem } from "../../../src/rules/section1-host";
+import { dataRootOwnFilesystem } from "../../../src/rules/section1/1.1.1-docker-data-root-own-filesystem";
 import { ctx } from "../../harness/fixtures";
 import type { HostAccess, ProcessInfo, RawStat } from "../../../src/audit/host-access";
 

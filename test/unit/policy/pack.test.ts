@@ -182,7 +182,8 @@ describe("policy pack generated from the catalog", () => {
   it("lists, for each rule, exactly the settings its check reads (read from the rule sources)", () => {
     const dir = path.join(__dirname, "../../../src/rules");
     const used: Record<string, string[]> = {};
-    for (const file of readdirSync(dir).filter((f) => /^(section\d|project)/.test(f))) {
+    const sources = readdirSync(dir, { recursive: true, encoding: "utf8" });
+    for (const file of sources.filter((f) => /^(section\d|project)\/.+\.ts$/.test(f))) {
       const text = readFileSync(path.join(dir, file), "utf8");
       // Settings read by helper functions, so a rule calling one reads them too.
       const helpers = new Map<string, string[]>();

@@ -135,6 +135,7 @@ describe("the resolution cache", () => {
 describe("a rule that throws", () => {
   const boom = defineRule({
     id: "hd-test-boom",
+    slug: "throws",
     title: "Throws",
     section: 5,
     automated: true,
@@ -151,6 +152,7 @@ describe("a rule that throws", () => {
   const quiet = defineRule({
     ...boom,
     id: "hd-test-quiet",
+    slug: "quiet",
     title: "Quiet",
     check: (c) => (c.privileged ? fail("privileged", true, "false") : pass()),
   });

@@ -18,14 +18,18 @@ describe("a rule's id in each benchmark version", () => {
     for (const r of CATALOG) if (inBenchmark(r, "cis-1.6.0")) expect(benchmarkId(r, "cis-1.6.0")).toBe(r.id);
   });
 
-  it("each version has its own items: 2.6.1 (devicemapper) only in v1.8.0; no two rules share an id within a version", () => {
-    expect(catalogFor("cis-1.6.0").map((r) => r.id)).not.toContain("2.6.1");
-    expect(catalogFor("cis-1.8.0").map((r) => r.id)).toContain("2.6.1");
-    for (const b of ["cis-1.6.0", "cis-1.8.0"] as const) {
-      const ids = catalogFor(b).map((r) => benchmarkId(r, b));
-      expect(new Set(ids).size).toBe(ids.length);
-    }
-  });
+  it(
+    "each version has its own items: 2.6.1 (devicemapper) only in v1.8.0; no two rules " +
+      "share an id within a version",
+    () => {
+      expect(catalogFor("cis-1.6.0").map((r) => r.id)).not.toContain("2.6.1");
+      expect(catalogFor("cis-1.8.0").map((r) => r.id)).toContain("2.6.1");
+      for (const b of ["cis-1.6.0", "cis-1.8.0"] as const) {
+        const ids = catalogFor(b).map((r) => benchmarkId(r, b));
+        expect(new Set(ids).size).toBe(ids.length);
+      }
+    },
+  );
 
   it("reads a version's id back as the stable key, and nothing else", () => {
     expect(ruleKeyOf("2.12", CATALOG)).toBe("2.12");
@@ -48,19 +52,23 @@ describe("judging for a benchmark version", () => {
     expect(evaluate([dm], ctx()).find((f) => f.ruleId === "2.6.1")?.status).toBe("fail");
   });
 
-  it("the pack for v1.8.0 has the devicemapper policy and describes every rule by its v1.8.0 id; the default pack is v1.6.0's", () => {
-    const names = (p: ReturnType<typeof createPolicies>) => p.map((x) => x.name);
-    expect(names(createPolicies())).not.toContain("cis-2.6.1-no-devicemapper");
-    const v18 = createPolicies({ benchmark: "cis-1.8.0" });
-    expect(names(v18)).toContain("cis-2.6.1-no-devicemapper");
-    const tls = v18.find((p) => policyMeta(p)?.ruleId === "2.7")!;
-    expect(tls.name).toBe("cis-2.7-tcp-requires-tls"); // names keep the stable key: pack configs stay valid
-    expect(tls.description).toContain("CIS Docker Benchmark 1.8.0 2.8,");
-    expect((tls as { framework?: { version: string; reference: string } }).framework).toMatchObject({
-      version: "1.8.0",
-      reference: "2.8",
-    });
-  });
+  it(
+    "the pack for v1.8.0 has the devicemapper policy and describes every rule by its " +
+      "v1.8.0 id; the default pack is v1.6.0's",
+    () => {
+      const names = (p: ReturnType<typeof createPolicies>) => p.map((x) => x.name);
+      expect(names(createPolicies())).not.toContain("cis-2.6.1-no-devicemapper");
+      const v18 = createPolicies({ benchmark: "cis-1.8.0" });
+      expect(names(v18)).toContain("cis-2.6.1-no-devicemapper");
+      const tls = v18.find((p) => policyMeta(p)?.ruleId === "2.7")!;
+      expect(tls.name).toBe("cis-2.7-tcp-requires-tls"); // names keep the stable key: pack configs stay valid
+      expect(tls.description).toContain("CIS Docker Benchmark 1.8.0 2.8,");
+      expect((tls as { framework?: { version: string; reference: string } }).framework).toMatchObject({
+        version: "1.8.0",
+        reference: "2.8",
+      });
+    },
+  );
 });
 
 describe("exemptions hold across versions", () => {

@@ -75,6 +75,7 @@ describe("exemption labels", () => {
 describe("evaluate", () => {
   const readOnlyRule = defineRule({
     id: "5.13",
+    slug: "read-only-rootfs",
     title: "root filesystem read-only (test double)",
     section: 5,
     automated: true,

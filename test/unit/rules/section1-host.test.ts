@@ -1,11 +1,7 @@
 import type { HostFacts, HostLocations } from "../../../src/facts/types";
-import {
-  SECTION_1,
-  compareDottedVersions,
-  mountContaining,
-  parseDottedVersion,
-  watchCovering,
-} from "../../../src/rules/section1-host";
+import { watchCovering } from "../../../src/rules/kit/audit-watch";
+import { compareDottedVersions, mountContaining, parseDottedVersion } from "../../../src/rules/kit/host";
+import { SECTION_1 } from "../../../src/rules/section1";
 import { DEFAULT_SETTINGS, MINIMUM_ENGINE_VERSION, type Rule, type Verdict } from "../../../src/rules/types";
 import { ctx, host } from "../../harness/fixtures";
 
@@ -34,7 +30,8 @@ describe("section 1 catalog entries", () => {
   });
 
   it("the host() baseline passes every automated item; items absent on that host are n/a", () => {
-    const absent = ["1.1.12", "1.1.13", "1.1.15", "1.1.16"]; // containerdConfig, sysconfig, shim, shim-runc-v1 undefined
+    // containerdConfig, sysconfig, shim, shim-runc-v1 undefined
+    const absent = ["1.1.12", "1.1.13", "1.1.15", "1.1.16"];
     for (const r of SECTION_1.filter((x) => x.automated)) {
       const v = check(r.id, host());
       expect([r.id, v.status]).toEqual([r.id, absent.includes(r.id) ? "not-applicable" : "pass"]);
@@ -49,27 +46,31 @@ describe("1.1.1 data root on its own filesystem", () => {
     expect(check("1.1.1", host())).toEqual(expect.objectContaining({ status: "pass" }));
   });
 
-  it("⚠ fails when dockerd's self bind-mount of the data root sits on the root device (a naive 'is a mount point' check passes)", () => {
-    const h = host({
-      mounts: [
-        rootMount,
-        {
-          mountPoint: "/var/lib/docker",
-          device: "253:0",
-          root: "/var/lib/docker",
-          fsType: "ext4",
-          source: "/dev/vda1",
-        },
-      ],
-    });
-    expect(check("1.1.1", h)).toEqual({
-      status: "fail",
-      field: "mounts[1].device",
-      observed: "253:0",
-      expected: "a device other than that of / (253:0)",
-      detail: expect.stringContaining("same filesystem as /"),
-    });
-  });
+  it(
+    "⚠ fails when dockerd's self bind-mount of the data root sits on the root device (a " +
+      "naive 'is a mount point' check passes)",
+    () => {
+      const h = host({
+        mounts: [
+          rootMount,
+          {
+            mountPoint: "/var/lib/docker",
+            device: "253:0",
+            root: "/var/lib/docker",
+            fsType: "ext4",
+            source: "/dev/vda1",
+          },
+        ],
+      });
+      expect(check("1.1.1", h)).toEqual({
+        status: "fail",
+        field: "mounts[1].device",
+        observed: "253:0",
+        expected: "a device other than that of / (253:0)",
+        detail: expect.stringContaining("same filesystem as /"),
+      });
+    },
+  );
 
   it("passes on a separate device even with dockerd's bind mount stacked on top", () => {
     const h = host({
@@ -216,7 +217,8 @@ describe("1.1.3–1.1.18 audit watches", () => {
   });
 
   it("1.1.5 follows the real data root, not /var/lib/docker", () => {
-    expect(check("1.1.5", withLocations({ dataRoot: "/srv/docker" })).status).toBe("fail"); // baseline watches /var/lib/docker only
+    // The baseline watches /var/lib/docker only.
+    expect(check("1.1.5", withLocations({ dataRoot: "/srv/docker" })).status).toBe("fail");
   });
 
   it("1.1.11 follows the config file in use (--config-file)", () => {

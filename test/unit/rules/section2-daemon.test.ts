@@ -1,7 +1,9 @@
 import type { DaemonFacts } from "../../../src/facts/types";
 import { compareRuleIds } from "../../../src/report/rules-listing";
 import { benchmarkId, inBenchmark } from "../../../src/rules/benchmarks";
-import { SECTION_2, isTcpListener, noDevicemapper } from "../../../src/rules/section2-daemon";
+import { isTcpListener } from "../../../src/rules/kit/daemon";
+import { SECTION_2 } from "../../../src/rules/section2";
+import { noDevicemapper } from "../../../src/rules/section2/2.6.1-no-devicemapper";
 import type { Rule, RuleContext, Verdict } from "../../../src/rules/types";
 import { ctx, daemon, swarm } from "../../harness/fixtures";
 

@@ -1,5 +1,6 @@
 import type { FileStat, HostFacts, HostLocations } from "../../../src/facts/types";
-import { SECTION_3, formatMode, modeAtMost } from "../../../src/rules/section3-files";
+import { formatMode, modeAtMost } from "../../../src/rules/kit/files";
+import { SECTION_3 } from "../../../src/rules/section3";
 import type { Rule, Verdict } from "../../../src/rules/types";
 import { ctx, host } from "../../harness/fixtures";
 

@@ -1,13 +1,11 @@
 import { parseImageRef } from "../../../src/facts/image-ref";
 import type { ContainerFacts } from "../../../src/facts/types";
-import {
-  SECTION_4,
-  contentTrust,
-  healthcheckDefined,
-  matchAllowList,
-  nonRootUser,
-  trustedRegistries,
-} from "../../../src/rules/section4-images";
+import { matchAllowList } from "../../../src/rules/kit/images";
+import { SECTION_4 } from "../../../src/rules/section4";
+import { nonRootUser } from "../../../src/rules/section4/4.1-run-as-non-root";
+import { trustedRegistries } from "../../../src/rules/section4/4.2-trusted-registries";
+import { contentTrust } from "../../../src/rules/section4/4.5-verified-image";
+import { healthcheckDefined } from "../../../src/rules/section4/4.6-healthcheck-defined";
 import { DEFAULT_SETTINGS, type AnyRule, type Rule, type Verdict } from "../../../src/rules/types";
 import { container, ctx, image } from "../../harness/fixtures";
 

@@ -1,5 +1,5 @@
 import type { ContainerFacts, ExecAuditEvent, Facts, MountFacts, PortBinding } from "../../../src/facts/types";
-import { SECTION_5 } from "../../../src/rules/section5-runtime";
+import { SECTION_5 } from "../../../src/rules/section5";
 import type { Rule, RuleContext, Verdict } from "../../../src/rules/types";
 import { container, ctx, daemon, host, swarm } from "../../harness/fixtures";
 
@@ -80,13 +80,17 @@ describe("section 5 catalog entries", () => {
 describe("compliant fixtures", () => {
   const automatedContainerRules = SECTION_5.filter((r) => r.automated && r.subject === "container");
 
-  it("container() passes every automated rule with ctx(), except 5.23 which needs an exec audit log the fixture lacks", () => {
-    const verdicts = Object.fromEntries(automatedContainerRules.map((r) => [r.id, check(r.id, container())]));
-    for (const [id, v] of Object.entries(verdicts)) {
-      if (id === "5.23") expect(v.status).toBe("not-applicable");
-      else expect({ id, v }).toEqual({ id, v: expect.objectContaining({ status: "pass" }) });
-    }
-  });
+  it(
+    "container() passes every automated rule with ctx(), except 5.23 which needs an exec " +
+      "audit log the fixture lacks",
+    () => {
+      const verdicts = Object.fromEntries(automatedContainerRules.map((r) => [r.id, check(r.id, container())]));
+      for (const [id, v] of Object.entries(verdicts)) {
+        if (id === "5.23") expect(v.status).toBe("not-applicable");
+        else expect({ id, v }).toEqual({ id, v: expect.objectContaining({ status: "pass" }) });
+      }
+    },
+  );
 
   it("container() with an empty exec audit log passes every automated rule with ctx()", () => {
     for (const r of automatedContainerRules) {
@@ -133,11 +137,15 @@ describe("5.1 swarm mode", () => {
 describe("5.2 AppArmor", () => {
   const apparmorHost = ctx({ host: { apparmorEnabled: true } });
 
-  it("is not applicable on a host without AppArmor, whatever the container asks (⚠ not a failure of every container)", () => {
-    const noAppArmor = ctx({ host: { apparmorEnabled: false } });
-    expect(check("5.2", c({ appliedAppArmorProfile: "" }), noAppArmor).status).toBe("not-applicable");
-    expect(check("5.2", c({ privileged: true }), noAppArmor).status).toBe("not-applicable");
-  });
+  it(
+    "is not applicable on a host without AppArmor, whatever the container asks (⚠ not a " +
+      "failure of every container)",
+    () => {
+      const noAppArmor = ctx({ host: { apparmorEnabled: false } });
+      expect(check("5.2", c({ appliedAppArmorProfile: "" }), noAppArmor).status).toBe("not-applicable");
+      expect(check("5.2", c({ privileged: true }), noAppArmor).status).toBe("not-applicable");
+    },
+  );
 
   it("fails apparmor=unconfined, declared and host unknown", () => {
     expectFail(
@@ -220,14 +228,19 @@ describe("5.3 SELinux", () => {
     ).toBe("not-applicable");
   });
 
-  it("fails label=disable even though the security option list is non-empty (⚠ non-empty SecurityOpt is not proof)", () => {
-    const v = check(
-      "5.3",
-      c({ securityOptions: secOpts({ selinuxLabelDisabled: true, raw: ["no-new-privileges:true", "label=disable"] }) }),
-      selinuxOn(true),
-    );
-    expectFail(v, "securityOptions.selinuxLabelDisabled", true);
-  });
+  it(
+    "fails label=disable even though the security option list is non-empty (⚠ non-empty " + "SecurityOpt is not proof)",
+    () => {
+      const v = check(
+        "5.3",
+        c({
+          securityOptions: secOpts({ selinuxLabelDisabled: true, raw: ["no-new-privileges:true", "label=disable"] }),
+        }),
+        selinuxOn(true),
+      );
+      expectFail(v, "securityOptions.selinuxLabelDisabled", true);
+    },
+  );
 
   it("fails a privileged container even with explicit labels (⚠ implicit label=disable)", () => {
     const v = check(
@@ -298,9 +311,13 @@ describe("5.4 capabilities", () => {
     );
   });
 
-  it("allows by default what its remediation recommends (--cap-drop ALL --cap-add NET_BIND_SERVICE): the default allow-list is SAFE_CAPABILITIES, for every surface", () => {
-    expect(check("5.4", c({ capAdd: ["NET_BIND_SERVICE"] })).status).toBe("pass");
-  });
+  it(
+    "allows by default what its remediation recommends (--cap-drop ALL --cap-add " +
+      "NET_BIND_SERVICE): the default allow-list is SAFE_CAPABILITIES, for every surface",
+    () => {
+      expect(check("5.4", c({ capAdd: ["NET_BIND_SERVICE"] })).status).toBe("pass");
+    },
+  );
 
   it("passes allowed additions, matching allow-list entries written with CAP_ and lower case", () => {
     expect(

@@ -1,4 +1,6 @@
-import { SECTION_6, containerSprawl, imageSprawl } from "../../../src/rules/section6-operations";
+import { SECTION_6 } from "../../../src/rules/section6";
+import { imageSprawl } from "../../../src/rules/section6/6.1-image-sprawl-avoided";
+import { containerSprawl } from "../../../src/rules/section6/6.2-container-sprawl-avoided";
 import type { Rule } from "../../../src/rules/types";
 import { ctx, inventory } from "../../harness/fixtures";
 

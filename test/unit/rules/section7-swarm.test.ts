@@ -1,13 +1,11 @@
 import type { SwarmFacts } from "../../../src/facts/types";
-import {
-  SECTION_7,
-  autolock,
-  encryptedOverlay,
-  minimalManagers,
-  specificListenAddr,
-  splitListenAddr,
-  swarmSecrets,
-} from "../../../src/rules/section7-swarm";
+import { splitListenAddr } from "../../../src/rules/kit/swarm";
+import { SECTION_7 } from "../../../src/rules/section7";
+import { minimalManagers } from "../../../src/rules/section7/7.1-swarm-has-minimal-odd-number";
+import { specificListenAddr } from "../../../src/rules/section7/7.2-swarm-management-listens-specific-address";
+import { encryptedOverlay } from "../../../src/rules/section7/7.3-encrypted-overlay";
+import { swarmSecrets } from "../../../src/rules/section7/7.4-swarm-secrets-hold-service-secrets";
+import { autolock } from "../../../src/rules/section7/7.5-swarm-managers-run-with-autolock";
 import { DEFAULT_SETTINGS, type Rule } from "../../../src/rules/types";
 import { ctx, network, swarm } from "../../harness/fixtures";
 

@@ -22,7 +22,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { planSecureDaemon, type SecureDaemonArgs } from "../../../src/components/secure-daemon";
 import { evaluate } from "../../../src/rules/evaluate";
-import { SECTION_3 } from "../../../src/rules/section3-files";
+import { SECTION_3 } from "../../../src/rules/section3";
 import { DEFAULT_SETTINGS } from "../../../src/rules/types";
 import { configSha256, renderDaemonApplyScript, type DaemonApplyOptions } from "../../../src/scripts/daemon-apply";
 import { renderDaemonPermissionsScript } from "../../../src/scripts/daemon-permissions";
