@@ -97,7 +97,8 @@ async function main(): Promise<void> {
       if (m.containers !== n) throw new Error(`expected ${n} containers, the audit saw ${m.containers}`);
       rows.push({ n, ms: m.ms, rss: m.maxRssMb });
       console.log(
-        `${String(n).padStart(4)} containers: audit ${m.ms.toFixed(0).padStart(5)} ms (median of ${ROUNDS}; first ${m.first.toFixed(0)} ms)   peak RSS ${m.maxRssMb.toFixed(0)} MB`,
+        `${String(n).padStart(4)} containers: audit ${m.ms.toFixed(0).padStart(5)} ms (median of ${ROUNDS}; ` +
+          `first ${m.first.toFixed(0)} ms)   peak RSS ${m.maxRssMb.toFixed(0)} MB`,
       );
     }
     // End to end, as a person runs it: process start, tsx compiling the sources, the audit, the table.
@@ -109,17 +110,20 @@ async function main(): Promise<void> {
     );
     if (cliRun.status !== 0) throw new Error(`hardened-docker audit exited ${cliRun.status}: ${cliRun.stderr}`);
     console.log(
-      `hardened-docker audit (CLI, end to end under tsx) with ${SIZES[SIZES.length - 1]} containers: ${Date.now() - t0} ms`,
+      `hardened-docker audit (CLI, end to end under tsx) ` +
+        `with ${SIZES[SIZES.length - 1]} containers: ${Date.now() - t0} ms`,
     );
     const base = rows[0]!;
     const top = rows[rows.length - 1]!;
     const perMs = (top.ms - base.ms) / top.n;
     const perKb = ((top.rss - base.rss) * 1024) / top.n;
     console.log(
-      `per container: ${perMs.toFixed(1)} ms, ${perKb.toFixed(0)} KB RSS (fixed cost ${base.ms.toFixed(0)} ms, ${base.rss.toFixed(0)} MB)`,
+      `per container: ${perMs.toFixed(1)} ms, ${perKb.toFixed(0)} KB RSS (fixed cost ${base.ms.toFixed(0)} ms, ` +
+        `${base.rss.toFixed(0)} MB)`,
     );
     console.log(
-      `target 100 containers < 2000 ms and < 150 MB: ${top.ms < 2000 && top.rss < 150 ? "met" : "NOT met"} (${top.ms.toFixed(0)} ms, ${top.rss.toFixed(0)} MB)`,
+      `target 100 containers < 2000 ms and < 150 MB: ${top.ms < 2000 && top.rss < 150 ? "met" : "NOT met"} ` +
+        `(${top.ms.toFixed(0)} ms, ${top.rss.toFixed(0)} MB)`,
     );
   } finally {
     if (keep) console.log(`engine kept: DOCKER_HOST=${host}; stop it with: bash scripts/test-engine.sh stop ${dir}`);

@@ -107,10 +107,12 @@ async function main(): Promise<void> {
       ...SIZES.map((n): [string, string] => [`${n.toLocaleString("en")} raw containers`, rawProgram(base, n)]),
     ];
     console.log(
-      `check, each run a child process (node ${process.version}, ${os.cpus().length} CPUs); baseline = the Pulumi SDK as it is (PULUMI_DEBUG_PROMISE_LEAKS=1)`,
+      `check, each run a child process (node ${process.version}, ${os.cpus().length} CPUs); ` +
+        `baseline = the Pulumi SDK as it is (PULUMI_DEBUG_PROMISE_LEAKS=1)`,
     );
     console.log(
-      `${"program".padEnd(22)} ${"baseline: wall, peak RSS".padEnd(26)} ${"check: wall, peak RSS".padEnd(26)} time ratio  RSS ratio`,
+      `${"program".padEnd(22)} ${"baseline: wall, peak RSS".padEnd(26)} ` +
+        `${"check: wall, peak RSS".padEnd(26)} time ratio  RSS ratio`,
     );
     for (const [label, target] of targets) {
       const baseline = BASELINE ? await checkOnce(target, true, report) : undefined;
@@ -120,7 +122,8 @@ async function main(): Promise<void> {
           `${label}: the two runs disagree:\n  baseline: ${baseline.summary}\n  check:    ${lean.summary}`,
         );
       console.log(
-        `${label.padEnd(22)} ${fmt(baseline).padEnd(26)} ${fmt(lean).padEnd(26)} ${ratio(lean.ms, baseline?.ms).padEnd(10)} ${ratio(lean.rssMb, baseline?.rssMb)}`,
+        `${label.padEnd(22)} ${fmt(baseline).padEnd(26)} ${fmt(lean).padEnd(26)} ` +
+          `${ratio(lean.ms, baseline?.ms).padEnd(10)} ${ratio(lean.rssMb, baseline?.rssMb)}`,
       );
     }
     console.log(

@@ -22,11 +22,12 @@ pulumi.runtime.setMocks(
   false,
 );
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+// Loaded only after setMocks above, so both modules register their resources with the mock runtime.
+type HardenedContainerModule = typeof import("../src/components/hardened-container");
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- must load after setMocks (see above)
 const docker = require("@pulumi/docker") as typeof import("@pulumi/docker");
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { HardenedContainer } =
-  require("../src/components/hardened-container") as typeof import("../src/components/hardened-container");
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- must load after setMocks (see above)
+const { HardenedContainer } = require("../src/components/hardened-container") as HardenedContainerModule;
 
 const IMAGE = "registry.example.com/team/api@sha256:" + "d".repeat(64);
 
@@ -65,7 +66,8 @@ async function run(label: string, make: (i: number) => pulumi.Resource, count = 
   }
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
   console.log(
-    `${label.padEnd(26)} ${count} in ${ms.toFixed(0)} ms (${(ms / count).toFixed(2)} ms each, ${registered - before} resources registered)`,
+    `${label.padEnd(26)} ${count} in ${ms.toFixed(0)} ms (${(ms / count).toFixed(2)} ms each, ` +
+      `${registered - before} resources registered)`,
   );
   return ms;
 }
@@ -84,6 +86,7 @@ const ROUNDS = 3;
   }
   ratios.sort((a, b) => a - b);
   console.log(
-    `ratio HardenedContainer / raw per round: ${ratios.map((x) => x.toFixed(2)).join(", ")}; median ${ratios[1].toFixed(2)}× (target ≤ 1.5×)`,
+    `ratio HardenedContainer / raw per round: ${ratios.map((x) => x.toFixed(2)).join(", ")}; ` +
+      `median ${ratios[1].toFixed(2)}× (target ≤ 1.5×)`,
   );
 })();

@@ -24,11 +24,12 @@ import { BENCHMARK_NAMES, benchmarkFromEnv, createPolicies, profileConfig, profi
 
 const profile = profileFromEnv();
 const benchmark = benchmarkFromEnv();
+const version = BENCHMARK_NAMES[benchmark].version;
 
 new PolicyPack(
   "hardened-docker",
   {
-    description: `CIS Docker Benchmark ${BENCHMARK_NAMES[benchmark].version} for Pulumi Docker resources (hardened-docker).`,
+    description: `CIS Docker Benchmark ${version} for Pulumi Docker resources (hardened-docker).`,
     enforcementLevel: "advisory",
     tags: ["docker", "cis", "security"],
     policies: createPolicies({

@@ -49,7 +49,9 @@ export interface EngineSnapshot {
 }
 
 export interface EngineCollectOptions {
-  /** Containers read at once (default 16; each is an inspect, plus top, an image inspect and exec inspects as needed). */
+  /**
+   * Containers read at once (default 16; each is an inspect, plus top, an image inspect and exec inspects as needed).
+   */
   concurrency?: number;
   /** Called after each container is read: (done, total). */
   onProgress?: (done: number, total: number) => void;
@@ -61,7 +63,10 @@ type ImageConfig = NonNullable<ContainerFacts["imageConfig"]>;
 
 const statusOf = (err: unknown): number | undefined => (err as { statusCode?: number }).statusCode;
 
-/** Collect the engine's facts over `docker` (a dockerode client). API errors propagate, except per-object races (see above). */
+/**
+ * Collect the engine's facts over `docker` (a dockerode client).
+ * API errors propagate, except per-object races (see above).
+ */
 export async function collectEngine(docker: Docker, opts: EngineCollectOptions = {}): Promise<EngineSnapshot> {
   const concurrency = opts.concurrency ?? DEFAULT_CONCURRENCY;
   const notes: string[] = [];
@@ -154,7 +159,8 @@ async function topOf(container: Docker.Container, name: string, notes: string[])
     const status = statusOf(err);
     if (status === 404 || status === 409 || status === 500) {
       notes.push(
-        `container ${name}: no process list (${status === 500 ? "the engine could not list its processes" : "it stopped during the audit"})`,
+        `container ${name}: no process list ` +
+          `(${status === 500 ? "the engine could not list its processes" : "it stopped during the audit"})`,
       );
       return undefined;
     }

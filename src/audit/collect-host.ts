@@ -51,7 +51,10 @@ export interface HostProbeResult {
 
 /** Directories searched for the binaries of 1.1.3 and 1.1.14–1.1.18 (in order). */
 const BIN_DIRS = ["/usr/bin", "/usr/sbin", "/usr/local/bin", "/usr/local/sbin", "/bin", "/sbin"];
-/** Programs whose runs can `docker exec` (5.23/5.24): the docker CLI (with Compose as its plugin) and standalone docker-compose. */
+/**
+ * Programs whose runs can `docker exec` (5.23/5.24): the docker CLI (with Compose as its plugin) and
+ * standalone docker-compose.
+ */
 const EXEC_CLIS = ["docker", "docker-compose"];
 /** systemd unit directories, highest precedence first. */
 const UNIT_DIRS = ["/etc/systemd/system", "/run/systemd/system", "/usr/lib/systemd/system", "/lib/systemd/system"];
@@ -195,12 +198,16 @@ function chooseDockerd(
       .filter(Boolean)
       .join("; ");
     return {
-      problem: `none of the ${cands.length} dockerd process(es) serves this engine (socket ${input.socketPath ?? "-"}, data root ${input.engine?.dataRoot ?? "-"})${why ? `: ${why}` : ""}`,
+      problem:
+        `none of the ${cands.length} dockerd process(es) serves this engine (socket ${input.socketPath ?? "-"}, ` +
+        `data root ${input.engine?.dataRoot ?? "-"})${why ? `: ${why}` : ""}`,
     };
   }
   if (top.length > 1)
     return {
-      problem: `${top.length} dockerd processes match this engine (pids ${top.map((c) => c.proc.pid).join(", ")}); cannot tell which one serves it`,
+      problem:
+        `${top.length} dockerd processes match this engine (pids ${top.map((c) => c.proc.pid).join(", ")}); ` +
+        `cannot tell which one serves it`,
     };
   return { chosen: top[0] };
 }
@@ -355,14 +362,16 @@ async function readAuditRules(
   if (files.length > 0) {
     const texts = await Promise.all(files.map((f) => access.readFile(`${dir}/${f}`)));
     notes.push(
-      `audit rules read from ${dir}/*.rules (${loaded ? "auditctl -l failed" : "auditctl not available"}): rules not loaded yet would count`,
+      `audit rules read from ${dir}/*.rules (${loaded ? "auditctl -l failed" : "auditctl not available"}): ` +
+        `rules not loaded yet would count`,
     );
     return { text: texts.map((t) => t ?? "").join("\n"), source: `${dir}/*.rules` };
   }
   const merged = await access.readFile("/etc/audit/audit.rules");
   if (merged !== undefined) return { text: merged, source: "/etc/audit/audit.rules" };
   notes.push(
-    "no audit rules found (auditctl not available, no /etc/audit/rules.d): audit items 1.1.3–1.1.18 fail for lack of evidence",
+    "no audit rules found (auditctl not available, no /etc/audit/rules.d): " +
+      "audit items 1.1.3–1.1.18 fail for lack of evidence",
   );
   return undefined;
 }
@@ -393,7 +402,9 @@ function auditdLogFiles(conf: string | undefined): string[] {
 const linkTarget = (from: string, target: string): string =>
   normalisePath(target.startsWith("/") ? target : `${from.slice(0, from.lastIndexOf("/")) || "/"}/${target}`);
 
-/** A path with its directory's and its own symlinks followed (e.g. /bin/docker on a merged-/usr host → /usr/bin/docker). */
+/**
+ * A path with its directory's and its own symlinks followed (e.g. /bin/docker on a merged-/usr host → /usr/bin/docker).
+ */
 async function realPath(access: HostAccess, path: string): Promise<string> {
   const slash = path.lastIndexOf("/");
   let dir = path.slice(0, slash) || "/";
@@ -433,7 +444,8 @@ async function readExecLog(
     const unwatched = clis.filter((cli) => !watches.some((w) => w.executions && w.path === cli));
     if (unwatched.length)
       return skip(
-        `auditd does not record runs of ${unwatched.join(", ")} (add \`-w ${unwatched[0]} -p x -k docker\` to the audit rules)`,
+        `auditd does not record runs of ${unwatched.join(", ")} (add \`-w ` +
+          `${unwatched[0]} -p x -k docker\` to the audit rules)`,
       );
     const logFiles = auditdLogFiles(await access.readFile(AUDITD_CONF));
     const files: string[] = [];

@@ -164,7 +164,9 @@ export interface EngineConnection {
   close(): void;
 }
 
-/** Env variables docker-modem reads in its constructor: cleared while we build the client, so only our options count. */
+/**
+ * Env variables docker-modem reads in its constructor: cleared while we build the client, so only our options count.
+ */
 const MODEM_ENV = [
   "DOCKER_HOST",
   "DOCKER_TLS_VERIFY",
@@ -235,7 +237,8 @@ export async function connect(target: EngineTarget, o: ConnectOptions = {}): Pro
           "tls",
           "--tlsverify needs a CA certificate (--tlscacert or DOCKER_CERT_PATH/ca.pem)",
         );
-      // --tls without verification (as the docker CLI's --tls) needs an agent that does not reject the server's certificate.
+      // --tls without verification (as the docker CLI's --tls) needs an agent that does not reject
+      // the server's certificate.
       const agent = target.tls.verify
         ? undefined
         : cheapToInspect(new HttpsAgent({ keepAlive: true, ca, cert, key, rejectUnauthorized: false }));

@@ -6,7 +6,7 @@
  * Every method answers `undefined` for "absent" (no such file, no such command), so "absent"
  * and "empty" stay apart; other failures (permission denied, I/O errors) throw.
  */
-import { lstat, readFile, readdir, readlink, stat } from "node:fs/promises";
+import { readFile, readdir, readlink, stat } from "node:fs/promises";
 import { execFile } from "node:child_process";
 import { join } from "node:path";
 import type { SshSession } from "./ssh";
@@ -220,7 +220,9 @@ export class SshHostAccess implements HostAccess {
   async processes(comm: string): Promise<ProcessInfo[]> {
     // One round trip: pid, then the NUL-separated command line, one process per record (RS-separated).
     // `read` is a shell builtin: no process per pid.
-    const script = `for d in /proc/[0-9]*; do c=; read -r c < "$d/comm" 2>/dev/null; [ "$c" = ${q(comm)} ] || continue; printf '%s\\n' "\${d#/proc/}"; cat "$d/cmdline" 2>/dev/null; printf '\\036'; done`;
+    const script =
+      `for d in /proc/[0-9]*; do c=; read -r c < "$d/comm" 2>/dev/null; [ "$c" = ${q(comm)} ] || continue; ` +
+      `printf '%s\\n' "\${d#/proc/}"; cat "$d/cmdline" 2>/dev/null; printf '\\036'; done`;
     const r = await this.exec(script);
     return r.stdout
       .toString("utf8")

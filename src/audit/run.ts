@@ -83,7 +83,8 @@ export interface AuditOptions {
   concurrency?: number;
   settings?: Partial<RuleSettings>;
   /**
-   * Host probes: `auto` (local for a unix socket, over SSH for ssh://, none otherwise), `none`, or `{ root }` to read a local tree under `root` (tests).
+   * Host probes: `auto` (local for a unix socket, over SSH for ssh://, none otherwise), `none`, or `{ root }` to read a
+   * local tree under `root` (tests).
    */
   hostProbe?: "auto" | "none" | { root: string };
   /** Stack exports for drift: their text or parsed JSON, with a name for reports. */
@@ -164,7 +165,10 @@ export function execsIntoNoContainer(unplaced: readonly LoggedDockerExec[]): str
     return `${into}: ${how} \`${x.event.command}\` at ${x.event.at}${who}`;
   });
   const more = gone.length > shown.length ? `; and ${gone.length - shown.length} more` : "";
-  return `docker exec runs (5.23, 5.24) into containers the engine no longer has (removed since, or on another engine): ${gone.length} privileged or as root — ${shown.join("; ")}${more}`;
+  return (
+    `docker exec runs (5.23, 5.24) into containers the engine no longer has (removed since, ` +
+    `or on another engine): ${gone.length} privileged or as root — ${shown.join("; ")}${more}`
+  );
 }
 
 async function auditHost(address: string, o: AuditOptions, rules: readonly AnyRule[]): Promise<HostResult> {
@@ -278,7 +282,8 @@ async function auditHost(address: string, o: AuditOptions, rules: readonly AnyRu
       // Not a failure: the address could not be seen.
       const why = listening
         ? `no socket of dockerd listens on the swarm management port ${swarmManagementPort(swarm)}`
-        : "the swarm management listen address is read from dockerd's sockets on the host (/proc/PID/net/tcp), which were not read";
+        : "the swarm management listen address is read from dockerd's sockets " +
+          "on the host (/proc/PID/net/tcp), which were not read";
       findings = findings.flatMap((f) =>
         f.ruleId === "7.2"
           ? unknownFindings(

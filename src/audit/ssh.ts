@@ -117,7 +117,10 @@ export class SshSession {
   get dialFailure(): string | undefined {
     if (!this.dialExit) return undefined;
     const said = this.dialExit.stderr().trim().split("\n")[0] || "no message";
-    return `docker system dial-stdio on the remote exited ${this.dialExit.code}: ${said} (is the docker CLI installed there?)`;
+    return (
+      `docker system dial-stdio on the remote exited ${this.dialExit.code}: ` +
+      `${said} (is the docker CLI installed there?)`
+    );
   }
 
   private constructor(
@@ -135,12 +138,15 @@ export class SshSession {
       known = knownHostKeys(readFileSync(knownHostsFile, "utf8"), o.host, o.port);
     } catch (err) {
       throw new SshError(
-        `cannot read known hosts file ${knownHostsFile}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message} (the host key must be verified; pass --ssh-known-hosts FILE)`,
+        `cannot read known hosts file ${knownHostsFile}: ` +
+          `${(err as NodeJS.ErrnoException).code ?? (err as Error).message} (the host key must be verified; ` +
+          `pass --ssh-known-hosts FILE)`,
       );
     }
     if (known.filter((k) => !k.revoked).length === 0) {
       throw new SshError(
-        `no host key for ${o.port === 22 ? o.host : `[${o.host}]:${o.port}`} in ${knownHostsFile} (add it, e.g. ssh-keyscan -p ${o.port} ${o.host} >> ${knownHostsFile}, after checking its fingerprint)`,
+        `no host key for ${o.port === 22 ? o.host : `[${o.host}]:${o.port}`} in ${knownHostsFile} (add it, ` +
+          `e.g. ssh-keyscan -p ${o.port} ${o.host} >> ${knownHostsFile}, after checking its fingerprint)`,
       );
     }
     let privateKey: Buffer | undefined;
@@ -171,7 +177,9 @@ export class SshSession {
         const match = known.find((k) => k.key.equals(key));
         if (match?.revoked) hostKeyProblem = `the host key (${blobType(key)}) is marked @revoked in ${knownHostsFile}`;
         else if (!match)
-          hostKeyProblem = `the host key (${blobType(key)}) does not match ${knownHostsFile} — possible man-in-the-middle, or the host was reinstalled`;
+          hostKeyProblem =
+            `the host key (${blobType(key)}) does not match ${knownHostsFile} — possible man-in-the-middle, ` +
+            `or the host was reinstalled`;
         return match !== undefined && !match.revoked;
       },
     };
@@ -184,12 +192,14 @@ export class SshSession {
       });
       client.once("error", (err: Error & { level?: string; code?: string }) => {
         if (hostKeyProblem) return reject(new SshError(hostKeyProblem));
-        if (err.level === "client-authentication")
-          return reject(
-            new SshError(
-              `authentication as ${o.user} failed (tried ${identity ? `key ${identity}` : env.SSH_AUTH_SOCK ? "the ssh agent" : "no key: pass --ssh-identity FILE or run an ssh agent"})`,
-            ),
-          );
+        if (err.level === "client-authentication") {
+          const tried = identity
+            ? `key ${identity}`
+            : env.SSH_AUTH_SOCK
+              ? "the ssh agent"
+              : "no key: pass --ssh-identity FILE or run an ssh agent";
+          return reject(new SshError(`authentication as ${o.user} failed (tried ${tried})`));
+        }
         if (err.level === "client-timeout") return reject(new SshError(`no SSH handshake within ${o.timeoutMs} ms`));
         reject(new SshError(err.code ? `${err.code} (${err.message})` : err.message));
       });

@@ -175,7 +175,8 @@ async function runAuditCommand(o: AuditCliOptions, io: CliIo, stderr: ProgressSt
       writeFileSync(o.output, text);
     } catch (err) {
       io.err(
-        `hardened-docker audit: cannot write ${o.output}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}\n`,
+        `hardened-docker audit: cannot write ${o.output}: ` +
+          `${(err as NodeJS.ErrnoException).code ?? (err as Error).message}\n`,
       );
       return EXIT.usage;
     }
@@ -199,7 +200,8 @@ export function registerAudit(program: Command, io: CliIo, stderr: ProgressStrea
     .description("audit live Docker engines and hosts against the catalog; compare with Pulumi stack exports (drift)")
     .option(
       "-H, --host <address>",
-      "engine to audit: unix:///path, tcp://host:port, ssh://[user@]host[:port] (repeatable; default DOCKER_HOST, else unix:///var/run/docker.sock)",
+      "engine to audit: unix:///path, tcp://host:port, ssh://[user@]host[:port] (repeatable; " +
+        "default DOCKER_HOST, else unix:///var/run/docker.sock)",
       collect,
       [],
     )

@@ -83,7 +83,8 @@ export function registerCheck(program: Command, io: CheckIo): Command {
   return program
     .command("check")
     .description(
-      "run a Pulumi TypeScript program offline (mock runtime: no backend, credentials or plugins) and check every resource with the policy pack",
+      "run a Pulumi TypeScript program offline (mock runtime: no backend, credentials or plugins) " +
+        "and check every resource with the policy pack",
     )
     .argument("<program>", "the program: a directory (Pulumi.yaml / index.ts) or its entry file")
     .addOption(
@@ -105,7 +106,8 @@ export function registerCheck(program: Command, io: CheckIo): Command {
     )
     .option(
       "--stack <name>",
-      'stack name: used in URNs; its Pulumi.<name>.yaml must exist and supplies config (default "check", no stack file needed; secrets are never decrypted)',
+      'stack name: used in URNs; its Pulumi.<name>.yaml must exist and supplies config (default "check", ' +
+        "no stack file needed; secrets are never decrypted)",
       stackName,
     )
     .option("--timeout <seconds>", "give up on the program after this long (default 60)", (v: string) =>
@@ -137,11 +139,11 @@ export function registerCheck(program: Command, io: CheckIo): Command {
       const exitCode = result.run.errors.length ? 2 : result.mandatoryViolations > 0 ? 1 : 0;
       const root = process.cwd();
       // Each error of the program with the program's file:line:column (TypeScript positions), as compilers print them.
-      const errors = result.run.failures.map((f) =>
-        f.location
-          ? `${path.relative(root, f.location.file).split(path.sep).join("/")}:${f.location.line}:${f.location.column}: ${f.message}`
-          : f.message,
-      );
+      const errors = result.run.failures.map((f) => {
+        if (!f.location) return f.message;
+        const file = path.relative(root, f.location.file).split(path.sep).join("/");
+        return `${file}:${f.location.line}:${f.location.column}: ${f.message}`;
+      });
       const meta: ReportMeta = {
         tool: { name: "hardened-docker", version: toolVersion() },
         target: path.relative(root, result.run.program).split(path.sep).join("/") || result.run.program,
@@ -170,7 +172,8 @@ export function registerCheck(program: Command, io: CheckIo): Command {
         } catch (err) {
           // Checked before the run; it can still go away meanwhile.
           io.err(
-            `hardened-docker check: cannot write ${opts.output}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}\n`,
+            `hardened-docker check: cannot write ${opts.output}: ` +
+              `${(err as NodeJS.ErrnoException).code ?? (err as Error).message}\n`,
           );
           throw new CliExit(USAGE_EXIT);
         }

@@ -71,7 +71,10 @@ export function unwritableReason(file: string): string | undefined {
   try {
     accessSync(dir, constants.W_OK);
   } catch (err) {
-    return `cannot be created in ${path.dirname(file) || "."} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`;
+    return (
+      `cannot be created in ${path.dirname(file) || "."} ` +
+      `(${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`
+    );
   }
   return undefined;
 }

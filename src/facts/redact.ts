@@ -15,8 +15,13 @@
 
 export const REDACTED = "***";
 
-const SECRET_NAME =
-  /(?:^|[-_.])(?:pass|pwd|api[-_]?key|access[-_]?key|private[-_]?key|credentials?)(?:$|[-_.])|(?:password|passwd|secret|token)(?:$|[-_.])/i;
+const SECRET_NAME = new RegExp(
+  // A secret word between separators (or the name's ends), or a name ending in one of the longer words.
+  /(?:^|[-_.])(?:pass|pwd|api[-_]?key|access[-_]?key|private[-_]?key|credentials?)(?:$|[-_.])/.source +
+    "|" +
+    /(?:password|passwd|secret|token)(?:$|[-_.])/.source,
+  "i",
+);
 
 /** `scheme://user:password@` → `scheme://user:***@`. */
 const URL_PASSWORD = /\b([a-z][a-z0-9+.-]*:\/\/[^\s:/@]*):[^\s@/]+@/gi;

@@ -10,7 +10,9 @@
  * user when only a Pulumi declaration is available); rules treat it explicitly.
  */
 
-/** Where a set of facts came from. `declared` = before deploy (IaC inputs, daemon.json); `live` = a running engine/host. */
+/**
+ * Where a set of facts came from. `declared` = before deploy (IaC inputs, daemon.json); `live` = a running engine/host.
+ */
 export type FactOrigin = "declared" | "live";
 
 // ───────────────────────────── containers ─────────────────────────────
@@ -208,7 +210,10 @@ export interface DaemonFacts {
   iptables: boolean;
   insecureRegistries: string[];
   storageDriver?: string;
-  /** Listeners as URLs: `unix:///var/run/docker.sock`, `tcp://0.0.0.0:2376`, `fd://`. Empty = dockerd default unix socket. */
+  /**
+   * Listeners as URLs: `unix:///var/run/docker.sock`, `tcp://0.0.0.0:2376`, `fd://`.
+   * Empty = dockerd default unix socket.
+   */
   hosts: string[];
   tls: boolean;
   tlsVerify: boolean;
@@ -285,7 +290,10 @@ export interface SwarmFacts {
   nodes: number;
   /** Address the node listens on for cluster management, e.g. `0.0.0.0:2377`. */
   listenAddr?: string;
-  /** This manager's advertised management address (`docker info` RemoteManagers), e.g. `10.0.0.5:2377`: its port is the one it listens on. */
+  /**
+   * This manager's advertised management address (`docker info` RemoteManagers), e.g. `10.0.0.5:2377`:
+   * its port is the one it listens on.
+   */
   managementAddr?: string;
   autolockEnabled?: boolean;
 }
@@ -394,7 +402,10 @@ export interface HostFacts {
   /** /proc/self/mountinfo of the host's mount namespace. */
   mounts: MountInfoEntry[];
   locations: HostLocations;
-  /** Paths watched by loaded or persistent audit rules (`-w PATH` or `-F path=`/`-F dir=`). Undefined = auditd state unknown. */
+  /**
+   * Paths watched by loaded or persistent audit rules (`-w PATH` or `-F path=`/`-F dir=`).
+   * Undefined = auditd state unknown.
+   */
   auditWatches?: string[];
   /**
    * The subset of `auditWatches` set only by `-F path=` rules (see `nonRecursiveAuditPaths` in

@@ -56,7 +56,10 @@ export interface AnalysisResult {
   notApplicable: NotApplicable[];
 }
 
-/** User-facing pack config: `{ "all": "mandatory", "cis-5.4-…": { "enforcementLevel": "advisory", "capabilityAllowList": [...] } }`. */
+/**
+ * User-facing pack config, e.g.
+ * `{ "all": "mandatory", "cis-5.4-…": { "enforcementLevel": "advisory", "capabilityAllowList": [...] } }`.
+ */
 export type PackConfig = Record<
   string,
   EnforcementLevel | ({ enforcementLevel?: EnforcementLevel } & Record<string, unknown>)
@@ -229,7 +232,10 @@ const getPulumiType = (fn: unknown): string | undefined => {
   return typeof t === "string" && t.length > 0 ? t : undefined;
 };
 
-/** The level a policy runs at: configured, else declared, else the pack's; `remediate` reports as mandatory when validating. */
+/**
+ * The level a policy runs at: configured, else declared, else the pack's;
+ * `remediate` reports as mandatory when validating.
+ */
 function levelOf(
   name: string,
   declared: EnforcementLevel | undefined,

@@ -53,7 +53,9 @@ export function benchmarkFromEnv(env: NodeJS.ProcessEnv = process.env): Benchmar
   return name;
 }
 
-/** The profile named by `HARDENED_DOCKER_PROFILE` (or the default); an unknown name is an error, not a silent default. */
+/**
+ * The profile named by `HARDENED_DOCKER_PROFILE` (or the default); an unknown name is an error, not a silent default.
+ */
 export function profileFromEnv(env: NodeJS.ProcessEnv = process.env): Profile {
   const name = env.HARDENED_DOCKER_PROFILE;
   if (name === undefined || name === "") return DEFAULT_PROFILE;

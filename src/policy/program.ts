@@ -45,7 +45,9 @@ export interface CollectedResource {
 /** One error the program raised, with where it came from when that can be told. */
 export interface ProgramFailure {
   message: string;
-  /** The program's own line that raised it (TypeScript source position), else the declaration of the resource it names. */
+  /**
+   * The program's own line that raised it (TypeScript source position), else the declaration of the resource it names.
+   */
   location?: SourceLocation;
   /** The resource a `pulumi.ResourceError` names (e.g. a component that refused its arguments). */
   resource?: { type: string; name: string; urn?: string };
@@ -81,7 +83,9 @@ export interface RunOptions {
   sdkDefaults?: boolean;
 }
 
-/** The program cannot be run by `check` as given (not a Node.js Pulumi project, a missing stack file): a usage error. */
+/**
+ * The program cannot be run by `check` as given (not a Node.js Pulumi project, a missing stack file): a usage error.
+ */
 export class ProgramSetupError extends Error {}
 
 /** Pulumi.yaml's `runtime` (a name, or `{ name, options }`). */
@@ -118,16 +122,20 @@ export function resolveProgram(target: string): {
   // and whatever index.ts happens to be there is no program to judge.
   if (statSync(abs).isDirectory() && !projectFile.file)
     throw new ProgramSetupError(
-      `${target} has no Pulumi.yaml: not a Pulumi project (check takes a project directory with Pulumi.yaml, runtime nodejs, or a program's entry file)`,
+      `${target} has no Pulumi.yaml: not a Pulumi project (check takes a project directory with Pulumi.yaml, ` +
+        `runtime nodejs, or a program's entry file)`,
     );
   const runtime = runtimeName(projectFile.doc);
   if (projectFile.file && runtime !== undefined && runtime !== "nodejs")
     throw new ProgramSetupError(
-      `${path.relative(process.cwd(), projectFile.file) || projectFile.file} declares runtime "${runtime}"${RUNTIME_LANGUAGES[runtime] ? ` (${RUNTIME_LANGUAGES[runtime]})` : ""}: check runs Node.js Pulumi programs only (runtime nodejs: TypeScript or JavaScript)`,
+      `${path.relative(process.cwd(), projectFile.file) || projectFile.file} declares runtime ` +
+        `"${runtime}"${RUNTIME_LANGUAGES[runtime] ? ` (${RUNTIME_LANGUAGES[runtime]})` : ""}: ` +
+        `check runs Node.js Pulumi programs only (runtime nodejs: TypeScript or JavaScript)`,
     );
   if (projectFile.file && runtime === undefined)
     throw new ProgramSetupError(
-      `${path.relative(process.cwd(), projectFile.file) || projectFile.file} declares no runtime: check runs Node.js Pulumi programs (runtime: nodejs)`,
+      `${path.relative(process.cwd(), projectFile.file) || projectFile.file} declares no runtime: ` +
+        `check runs Node.js Pulumi programs (runtime: nodejs)`,
     );
   const project = typeof projectFile.doc.name === "string" ? projectFile.doc.name : path.basename(dir);
   if (!statSync(abs).isDirectory()) return { entry: abs, project, projectDir: dir, projectFile };
@@ -170,7 +178,8 @@ function ensureTypeScriptLoader(entry: string): void {
     (require("tsx/cjs/api") as { register(): unknown }).register();
   } catch (err) {
     throw new Error(
-      `cannot load the TypeScript program ${entry}: install tsx (npm i -D tsx) or run hardened-docker through tsx (${(err as Error).message})`,
+      `cannot load the TypeScript program ${entry}: install tsx (npm i -D tsx) ` +
+        `or run hardened-docker through tsx (${(err as Error).message})`,
     );
   }
 }
@@ -304,7 +313,9 @@ export async function runProgramOffline(target: string, options: RunOptions = {}
         ? path.resolve(projectDir, projectFile.doc.stackConfigDir)
         : projectDir;
     throw new ProgramSetupError(
-      `stack "${stack}": no ${path.relative(process.cwd(), path.join(stackDir, `Pulumi.${stack}.yaml`))} (create it with \`pulumi stack init ${stack}\` and \`pulumi config set\`, or leave --stack out to check with the project's defaults)`,
+      `stack "${stack}": no ${path.relative(process.cwd(), path.join(stackDir, `Pulumi.${stack}.yaml`))} ` +
+        `(create it with \`pulumi stack init ${stack}\` and \`pulumi config set\`, ` +
+        `or leave --stack out to check with the project's defaults)`,
     );
   }
   ensureTypeScriptLoader(entry);
@@ -463,7 +474,8 @@ export async function runProgramOffline(target: string, options: RunOptions = {}
         () =>
           reject(
             new Error(
-              `the program did not finish within ${timeoutMs / 1000} s (note: resource option \`transforms\` never completes under the mock runtime; use \`transformations\`)`,
+              `the program did not finish within ${timeoutMs / 1000} s (note: ` +
+                `resource option \`transforms\` never completes under the mock runtime; use \`transformations\`)`,
             ),
           ),
         timeoutMs,

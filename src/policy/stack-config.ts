@@ -78,7 +78,10 @@ export function readProjectFile(projectDir: string): ProjectFile {
   return file ? { file, doc: readYaml(file) } : { doc: {} };
 }
 
-/** The config of `project`'s `stack`: the project file's config block, then the stack file beside it (or in stackConfigDir). */
+/**
+ * The config of `project`'s `stack`: the project file's config block, then the stack file beside
+ * it (or in stackConfigDir).
+ */
 export function loadProgramConfig(
   projectDir: string,
   projectFile: ProjectFile,

@@ -80,7 +80,8 @@ const unknownProperty = (dflt: UnknownMode) => ({
   enum: [...UNKNOWN_MODES],
   default: dflt,
   description:
-    'Values unknown at preview: "report" (advisory: the policy could not run) or "fail" (a violation at this policy\'s level).',
+    'Values unknown at preview: "report" (advisory: the policy could not run) ' +
+    'or "fail" (a violation at this policy\'s level).',
 });
 
 const parentUrn = (r: PolicyResource): string | undefined => r.parent?.urn ?? r.opts?.parent;
@@ -106,7 +107,8 @@ function settleUnknown(
   if (!first) return;
   if (mode === "fail")
     report(
-      `${what}: cannot be decided at preview (${displayPath(first.path)} unknown). Failing closed (unknownValues: "fail").`,
+      `${what}: cannot be decided at preview (${displayPath(first.path)} unknown). ` +
+        `Failing closed (unknownValues: "fail").`,
     );
   else throw new UnknownValueError(first.sentinel, first.path);
 }
@@ -122,12 +124,17 @@ function pidsLimitApplied(options: StackOptions): StackValidationPolicy {
       name,
       displayName: "CIS 5.29: the declared PIDs limit is applied",
       description:
-        "A docker.Container declaring a PIDs limit (label hardened-docker.pids-limit) has the companion command that applies it: @pulumi/docker cannot set the limit itself, so a label without the command is not a limit (CIS Docker Benchmark 5.29).",
+        "A docker.Container declaring a PIDs limit (label hardened-docker.pids-limit) " +
+        "has the companion command that applies it: @pulumi/docker cannot set the limit itself, " +
+        "so a label without the command is not a limit (CIS Docker Benchmark 5.29).",
       enforcementLevel: ruleEnforcement(rule, options.profile),
       severity: "high",
       framework: ruleFramework(rule, options.benchmark),
       tags: ["cis-5.29", "section-5", `level-${rule.level}`, "automated", "stack"],
-      remediationSteps: `Create the container through HardenedContainer (it adds the command "<name>-pids-limit"), or run \`docker update --pids-limit N <container>\` from a command (command:local or command:remote, named "<name>-pids-limit") that depends on the container. ${rule.remediation}`,
+      remediationSteps:
+        `Create the container through HardenedContainer (it adds the command "<name>-pids-limit"), ` +
+        `or run \`docker update --pids-limit N <container>\` from a command (command:local or command:remote, ` +
+        `named "<name>-pids-limit") that depends on the container. ${rule.remediation}`,
       configSchema: { properties: { unknownValues: unknownProperty(options.unknownValues) } },
       validateStack: (args, report) => {
         const containers = args.resources.filter((r) => r.type === DOCKER_CONTAINER);
@@ -167,7 +174,9 @@ function pidsLimitApplied(options: StackOptions): StackValidationPolicy {
             continue;
           }
           const problem = check.problem;
-          const message = `${head} but ${problem}: the container runs without a PIDs limit. Create it through HardenedContainer, or apply the limit with \`docker update --pids-limit\`.`;
+          const message =
+            `${head} but ${problem}: the container runs without a PIDs limit. ` +
+            `Create it through HardenedContainer, or apply the limit with \`docker update --pids-limit\`.`;
           const exemption = exemptionsOfLabels(labels, now()).valid.get(rule.id);
           if (exemption) {
             observe("exempted", `${message} Exempted: ${exemption.reason}`);
@@ -197,7 +206,10 @@ function pidsLimitApplied(options: StackOptions): StackValidationPolicy {
 
 type CompanionCheck = { ok: true } | { problem: string } | { unknown: UnknownAt };
 
-/** Does the companion command apply `claim` to container `c`? (`unknown` at preview when neither script nor triggers tell.) */
+/**
+ * Does the companion command apply `claim` to container `c`? (`unknown` at preview when neither
+ * script nor triggers tell.)
+ */
 function checkCompanion(c: PolicyResource, claim: string, resources: PolicyResource[]): CompanionCheck {
   const commandName = `${c.name}-pids-limit`;
   const command = resources.find(
@@ -237,12 +249,15 @@ function containersViaComponent(): StackValidationPolicy {
       name,
       displayName: "Containers are created through HardenedContainer",
       description:
-        "Flags docker.Containers that are not children of a HardenedContainer (so no secure default applies by construction), labels that claim the component without it, and HardenedContainers missing their container.",
+        "Flags docker.Containers that are not children of a HardenedContainer (so no secure default applies by " +
+        "construction), labels that claim the component without it, " +
+        "and HardenedContainers missing their container.",
       enforcementLevel: "advisory" as EnforcementLevel,
       severity: "medium",
       tags: ["components", "stack"],
       remediationSteps:
-        "Replace `new docker.Container(...)` with `new HardenedContainer(...)`; keep its children (do not remove them with transformations).",
+        "Replace `new docker.Container(...)` with `new HardenedContainer(...)`; " +
+        "keep its children (do not remove them with transformations).",
       validateStack: (args, report) => {
         const containers = args.resources.filter((r) => r.type === DOCKER_CONTAINER);
         const components = args.resources.filter((r) => r.type === HARDENED_CONTAINER_TYPE);
@@ -252,7 +267,8 @@ function containersViaComponent(): StackValidationPolicy {
           if (c.parent?.type === HARDENED_CONTAINER_TYPE) continue;
           const claimsComponent = labelMap(resolveProps(c.props).known.labels)[COMPONENT_LABEL] === "HardenedContainer";
           report(
-            `docker.Container "${c.name}" is not created through HardenedContainer: no secure default applies by construction (the resource policies still judge it).` +
+            `docker.Container "${c.name}" is not created through HardenedContainer: ` +
+              `no secure default applies by construction (the resource policies still judge it).` +
               (claimsComponent
                 ? ` Its label ${COMPONENT_LABEL}=HardenedContainer is not backed by the component.`
                 : ""),
@@ -324,7 +340,8 @@ function liftedWhat(id: string): string {
   if (safeguard) return safeguard;
   const rule = ruleById(id);
   return rule
-    ? `${rule.id.startsWith("hd-") ? "" : "CIS "}${rule.id} "${rule.title}" is not applied by the component (the live audit judges the result)`
+    ? `${rule.id.startsWith("hd-") ? "" : "CIS "}${rule.id} "${rule.title}" is not applied by the component (the ` +
+        `live audit judges the result)`
     : `unknown rule ${id}`;
 }
 
@@ -335,12 +352,17 @@ function componentExemptions(options: StackOptions): StackValidationPolicy {
     {
       name,
       displayName: "Exemptions the components honour themselves",
-      description: `Lists the exemptions HardenedHost and SecureDaemon honour themselves (their ${COMPONENT_EXEMPTIONS_OUTPUT} output: CIS section 1 parts left out, SSH host keys not pinned, a data device allowed to be wiped), which no Docker object's labels carry; an invalid or expired one is a violation.`,
+      description:
+        `Lists the exemptions HardenedHost and SecureDaemon honour themselves (their ` +
+        `${COMPONENT_EXEMPTIONS_OUTPUT} output: CIS section 1 parts left out, SSH host keys not pinned, ` +
+        `a data device allowed to be wiped), which no Docker object's labels carry; ` +
+        `an invalid or expired one is a violation.`,
       enforcementLevel: "advisory" as EnforcementLevel,
       severity: "medium",
       tags: ["exemptions", "components", "stack"],
       remediationSteps:
-        "Review each exemption's reason and expiry; give what it leaves out (a data device, a pinned host key, …) and remove the exemption when you can.",
+        "Review each exemption's reason and expiry; " +
+        "give what it leaves out (a data device, a pinned host key, …) and remove the exemption when you can.",
       configSchema: { properties: { unknownValues: unknownProperty(options.unknownValues) } },
       validateStack: (args, report) => {
         const { holders, undecided } = carrying(args.resources, COMPONENT_EXEMPTIONS_OUTPUT);
@@ -374,7 +396,9 @@ function componentExemptions(options: StackOptions): StackValidationPolicy {
               observe("fail", message);
               return report(message, r.urn);
             }
-            const message = `${head} (${expires ? `until ${expires}` : "with no expiry date"}, reason: ${reason}): ${liftedWhat(String(rule))}.`;
+            const message =
+              `${head} (${expires ? `until ${expires}` : "with no expiry date"}, reason: ${reason}): ` +
+              `${liftedWhat(String(rule))}.`;
             observe("exempted", message);
             report(message, r.urn);
           });
@@ -400,12 +424,17 @@ function componentCommandsIntact(options: StackOptions): StackValidationPolicy {
     {
       name,
       displayName: "The components' commands run what they built",
-      description: `Every command a component created (data root, audit rules, daemon.json, PIDs limit, …) is still in the stack and runs exactly what the component built and checked — script, input, environment, triggers and connection (its ${COMMAND_DIGESTS_OUTPUT} output): a command removed or changed afterwards — by a transformation, say — would deploy what no check saw.`,
+      description:
+        `Every command a component created (data root, audit rules, daemon.json, PIDs limit, …) ` +
+        `is still in the stack and runs exactly what the component built and checked — script, input, ` +
+        `environment, triggers and connection (its ${COMMAND_DIGESTS_OUTPUT} output): ` +
+        `a command removed or changed afterwards — by a transformation, say — would deploy what no check saw.`,
       enforcementLevel: "advisory" as EnforcementLevel,
       severity: "high",
       tags: ["components", "integrity", "stack"],
       remediationSteps:
-        "Remove the transformation (or other code) that changes or drops the component's commands; change the component's arguments instead, so its checks see the change.",
+        "Remove the transformation (or other code) that changes or drops the component's commands; " +
+        "change the component's arguments instead, so its checks see the change.",
       configSchema: { properties: { unknownValues: unknownProperty(options.unknownValues) } },
       validateStack: (args, report) => {
         const { holders, undecided: unknownDigests } = carrying(args.resources, COMMAND_DIGESTS_OUTPUT);
@@ -432,7 +461,9 @@ function componentCommandsIntact(options: StackOptions): StackValidationPolicy {
                 source: "state",
               });
             if (!child) {
-              const message = `${head} has no "${commandName}" command (removed by a transformation?): what it does is not done.`;
+              const message =
+                `${head} has no "${commandName}" command (removed by a transformation?): ` +
+                `what it does is not done.`;
               observe("fail", message);
               report(message, c.urn);
               continue;
@@ -443,7 +474,8 @@ function componentCommandsIntact(options: StackOptions): StackValidationPolicy {
               undecided ??= unknownInCommand;
               observe(
                 "unknown",
-                `${head}: "${commandName}" depends on values unknown at preview (${displayPath(unknownInCommand.path)})`,
+                `${head}: "${commandName}" depends on values unknown at preview ` +
+                  `(${displayPath(unknownInCommand.path)})`,
               );
               continue;
             }
@@ -453,7 +485,10 @@ function componentCommandsIntact(options: StackOptions): StackValidationPolicy {
               unknownInCommand ||
               commandDigest(rawTarget(child.props) as CommandProps) !== digest
             ) {
-              const message = `${head}: its command "${commandName}" does not run what the component built and checked (its script, input, environment, triggers or connection changed — by a transformation?): what it deploys was not judged.`;
+              const message =
+                `${head}: its command "${commandName}" does not run what the component built and checked ` +
+                `(its script, input, environment, triggers or connection changed — by a transformation?): ` +
+                `what it deploys was not judged.`;
               observe("fail", message);
               report(message, child.urn);
               continue;
@@ -488,12 +523,15 @@ function drift(rules: { rule: AnyRule; kinds: ResourceKind[] }[], options: Stack
       name,
       displayName: "Refreshed state still complies (drift)",
       description:
-        "Re-checks every automated rule on the stack's outputs. Run `pulumi refresh`, then analyze the stack with this pack: outputs then show the running containers, so a violation here is drift from the declared, compliant state.",
+        "Re-checks every automated rule on the stack's outputs. Run `pulumi refresh`, " +
+        "then analyze the stack with this pack: outputs then show the running containers, " +
+        "so a violation here is drift from the declared, compliant state.",
       enforcementLevel: "advisory" as EnforcementLevel,
       severity: "high",
       tags: ["drift", "stack"],
       remediationSteps:
-        "Find out who changed the container outside Pulumi; run `pulumi up` to restore the declared state (or update the program and its exemptions).",
+        "Find out who changed the container outside Pulumi; " +
+        "run `pulumi up` to restore the declared state (or update the program and its exemptions).",
       configSchema: { properties },
       validateStack: (args, report) => {
         const config = args.getConfig<StackConfig>();

@@ -124,7 +124,9 @@ function strip(value: unknown, path: PropPath, out: UnknownAt[]): unknown {
   return copy ?? value;
 }
 
-/** `taskSpec.containerSpec.mounts[0].source` → `taskSpec.containerSpec.mounts.source` (the key the field tables use). */
+/**
+ * `taskSpec.containerSpec.mounts[0].source` → `taskSpec.containerSpec.mounts.source` (the key the field tables use).
+ */
 export const tablePath = (path: PropPath): string => path.filter((p) => typeof p === "string").join(".");
 
 /** `ports[0].ip` — for messages. */
