@@ -54,7 +54,8 @@ export default async function engineGlobalSetup(): Promise<void> {
     run(args, 180_000);
   } catch (err) {
     throw new Error(
-      `the test engine did not start (scripts/test-engine.sh ${args.join(" ")}): see the messages above. ${(err as Error).message.split("\n")[0]}`,
+      `the test engine did not start (scripts/test-engine.sh ${args.join(" ")}): ` +
+        `see the messages above. ${(err as Error).message.split("\n")[0]}`,
     );
   }
   const env = parseEngineEnv(readFileSync(join(dir, "env"), "utf8"));

@@ -23,7 +23,8 @@ export function engineSocketPath(): string {
   const host = process.env.DOCKER_HOST;
   if (!host?.startsWith("unix://")) {
     throw new Error(
-      `DOCKER_HOST is ${host === undefined ? "unset" : `"${host}"`}: run integration tests through jest's integration project (its global setup starts the engine)`,
+      `DOCKER_HOST is ${host === undefined ? "unset" : `"${host}"`}: run integration tests through jest's ` +
+        `integration project (its global setup starts the engine)`,
     );
   }
   return host.slice("unix://".length);

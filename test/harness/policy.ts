@@ -64,7 +64,9 @@ export interface ResourceInput {
 
 const urnOf = (r: ResourceInput) => r.urn ?? `urn:pulumi:test::proj::${r.type}::${r.name ?? "res"}`;
 
-/** One policy on one resource, with args built like the analyzer's. Config: the pack's reconciled config plus `config`. */
+/**
+ * One policy on one resource, with args built like the analyzer's. Config: the pack's reconciled config plus `config`.
+ */
 export async function invoke(
   policies: Policies,
   policyName: string,

@@ -162,23 +162,35 @@ export const HANDLED_CONTAINER_INPUTS = [
   "ulimits",
 ] as const;
 
-/** docker.Container inputs (plain values) → the body of `POST /containers/create` (dockerode's shape: `name` goes to the query). */
+/**
+ * docker.Container inputs (plain values) → the body of `POST /containers/create` (dockerode's shape:
+ * `name` goes to the query).
+ */
 export function engineCreateBody(containerArgs: object): Docker.ContainerCreateOptions {
   const a = checkKeys(containerArgs, "docker.Container", HANDLED_CONTAINER_INPUTS);
   const body: Docker.ContainerCreateOptions = {};
-  const host: Docker.HostConfig = { Init: false }; // provider: hostConfig.Init = &init (default false)
+  // provider: hostConfig.Init = &init (default false)
+  const host: Docker.HostConfig = { Init: false };
 
   // ── Config ──
   if (typeof a.image !== "string")
     throw new UntranslatedInputError("docker.Container.image", "is required and must be a string");
-  body.Image = a.image; //                                             image → Image (as given: tag, digest or image ID)
-  if (a.name !== undefined) body.name = String(a.name); //             name → ?name= query parameter
-  if (a.user !== undefined) body.User = String(a.user); //             user → User ("uid:gid" or a name)
-  if (a.command !== undefined) body.Cmd = list<string>(a.command, "command"); //          command → Cmd
-  if (a.entrypoints !== undefined) body.Entrypoint = list<string>(a.entrypoints, "entrypoints"); // entrypoints → Entrypoint
-  if (list(a.envs, "envs").length) body.Env = list<string>(a.envs, "envs"); //            envs ["K=V"] → Env
-  if (a.workingDir !== undefined) body.WorkingDir = String(a.workingDir); //              workingDir → WorkingDir
-  if (a.labels !== undefined) body.Labels = labelMap(a.labels, "labels"); //              labels [{label, value}] → Labels map
+  // image → Image (as given: tag, digest or image ID)
+  body.Image = a.image;
+  // name → ?name= query parameter
+  if (a.name !== undefined) body.name = String(a.name);
+  // user → User ("uid:gid" or a name)
+  if (a.user !== undefined) body.User = String(a.user);
+  // command → Cmd
+  if (a.command !== undefined) body.Cmd = list<string>(a.command, "command");
+  // entrypoints → Entrypoint
+  if (a.entrypoints !== undefined) body.Entrypoint = list<string>(a.entrypoints, "entrypoints");
+  // envs ["K=V"] → Env
+  if (list(a.envs, "envs").length) body.Env = list<string>(a.envs, "envs");
+  // workingDir → WorkingDir
+  if (a.workingDir !== undefined) body.WorkingDir = String(a.workingDir);
+  // labels [{label, value}] → Labels map
+  if (a.labels !== undefined) body.Labels = labelMap(a.labels, "labels");
   if (a.healthcheck !== undefined) {
     // healthcheck {tests, interval, timeout, startPeriod (Go durations), retries} → Healthcheck {Test, …ns, Retries}
     const h = checkKeys(a.healthcheck, "docker.Container.healthcheck", [
@@ -202,30 +214,46 @@ export function engineCreateBody(containerArgs: object): Docker.ContainerCreateO
   // ── HostConfig ──
   if (a.capabilities !== undefined) {
     const c = checkKeys(a.capabilities, "docker.Container.capabilities", ["adds", "drops"]);
-    host.CapAdd = list<string>(c.adds, "capabilities.adds"); //          capabilities.adds → CapAdd
-    host.CapDrop = list<string>(c.drops, "capabilities.drops"); //       capabilities.drops → CapDrop
+    // capabilities.adds → CapAdd
+    host.CapAdd = list<string>(c.adds, "capabilities.adds");
+    // capabilities.drops → CapDrop
+    host.CapDrop = list<string>(c.drops, "capabilities.drops");
   }
-  if (a.securityOpts !== undefined) host.SecurityOpt = list<string>(a.securityOpts, "securityOpts"); // securityOpts → SecurityOpt (as written)
-  if (a.readOnly !== undefined) host.ReadonlyRootfs = Boolean(a.readOnly); //             readOnly → ReadonlyRootfs
-  if (a.privileged !== undefined) host.Privileged = Boolean(a.privileged); //             privileged → Privileged
-  if (a.memory !== undefined) host.Memory = wholeNumber(a.memory, "memory") * MIB; //       memory (MB) → Memory bytes (×1024×1024, as the provider)
-  if (a.cpus !== undefined) host.NanoCpus = cpusToNanoCpus(a.cpus as string, "cpus"); //  cpus "1.5" → NanoCpus 1.5e9 (opts.ParseCPUs)
-  if (a.cpuShares !== undefined) host.CpuShares = Number(a.cpuShares); //                 cpuShares → CpuShares (relative weight)
+  // securityOpts → SecurityOpt (as written)
+  if (a.securityOpts !== undefined) host.SecurityOpt = list<string>(a.securityOpts, "securityOpts");
+  // readOnly → ReadonlyRootfs
+  if (a.readOnly !== undefined) host.ReadonlyRootfs = Boolean(a.readOnly);
+  // privileged → Privileged
+  if (a.privileged !== undefined) host.Privileged = Boolean(a.privileged);
+  // memory (MB) → Memory bytes (×1024×1024, as the provider)
+  if (a.memory !== undefined) host.Memory = wholeNumber(a.memory, "memory") * MIB;
+  // cpus "1.5" → NanoCpus 1.5e9 (opts.ParseCPUs)
+  if (a.cpus !== undefined) host.NanoCpus = cpusToNanoCpus(a.cpus as string, "cpus");
+  // cpuShares → CpuShares (relative weight)
+  if (a.cpuShares !== undefined) host.CpuShares = Number(a.cpuShares);
+  // restart, maxRetryCount → RestartPolicy
   host.RestartPolicy = {
     Name: a.restart === undefined ? "no" : String(a.restart),
     MaximumRetryCount: Number(a.maxRetryCount ?? 0),
-  }; // restart, maxRetryCount → RestartPolicy
-  if (a.ipcMode !== undefined) host.IpcMode = String(a.ipcMode); //                       ipcMode → IpcMode
-  if (a.pidMode !== undefined) host.PidMode = String(a.pidMode); //                       pidMode → PidMode
-  if (a.usernsMode !== undefined) host.UsernsMode = String(a.usernsMode); //              usernsMode → UsernsMode
-  if (a.cgroupParent !== undefined) host.CgroupParent = String(a.cgroupParent); //        cgroupParent → CgroupParent
-  if (a.networkMode !== undefined) host.NetworkMode = String(a.networkMode); //           networkMode → NetworkMode (a network name, host, none…)
+  };
+  // ipcMode → IpcMode
+  if (a.ipcMode !== undefined) host.IpcMode = String(a.ipcMode);
+  // pidMode → PidMode
+  if (a.pidMode !== undefined) host.PidMode = String(a.pidMode);
+  // usernsMode → UsernsMode
+  if (a.usernsMode !== undefined) host.UsernsMode = String(a.usernsMode);
+  // cgroupParent → CgroupParent
+  if (a.cgroupParent !== undefined) host.CgroupParent = String(a.cgroupParent);
+  // networkMode → NetworkMode (a network name, host, none…)
+  if (a.networkMode !== undefined) host.NetworkMode = String(a.networkMode);
+  // tmpfs {path: opts} → Tmpfs (as written)
   if (a.tmpfs !== undefined)
     host.Tmpfs = {
       ...(checkKeys(a.tmpfs, "docker.Container.tmpfs", Object.keys(a.tmpfs as object)) as Record<string, string>),
-    }; // tmpfs {path: opts} → Tmpfs (as written)
+    };
 
-  // ports [{internal, external, ip = 0.0.0.0, protocol = tcp}] → ExposedPorts + PortBindings {"internal/proto": [{HostIp, HostPort}]}
+  // ports [{internal, external, ip = 0.0.0.0, protocol = tcp}]
+  //   → ExposedPorts + PortBindings {"internal/proto": [{HostIp, HostPort}]}
   const ports = list(a.ports, "ports");
   if (ports.length) {
     body.ExposedPorts = {};
@@ -241,9 +269,11 @@ export function engineCreateBody(containerArgs: object): Docker.ContainerCreateO
     });
   }
 
-  if (a.publishAllPorts !== undefined) host.PublishAllPorts = a.publishAllPorts === true; // publishAllPorts → PublishAllPorts (-P)
+  // publishAllPorts → PublishAllPorts (-P)
+  if (a.publishAllPorts !== undefined) host.PublishAllPorts = a.publishAllPorts === true;
 
-  // mounts [{type, source, target, readOnly, bindOptions.propagation}] → Mounts [{Type, Source, Target, ReadOnly, BindOptions.Propagation}]
+  // mounts [{type, source, target, readOnly, bindOptions.propagation}]
+  //   → Mounts [{Type, Source, Target, ReadOnly, BindOptions.Propagation}]
   const mounts = list(a.mounts, "mounts");
   if (mounts.length) {
     host.Mounts = mounts.map((raw, i) => {
@@ -272,7 +302,8 @@ export function engineCreateBody(containerArgs: object): Docker.ContainerCreateO
     });
   }
 
-  // volumes [{volumeName | hostPath, containerPath, readOnly}] → Binds "source:path[:ro]"; containerPath alone → Config.Volumes (anonymous)
+  // volumes [{volumeName | hostPath, containerPath, readOnly}] → Binds "source:path[:ro]";
+  //   containerPath alone → Config.Volumes (anonymous)
   list(a.volumes, "volumes").forEach((raw, i) => {
     const path = `docker.Container.volumes[${i}]`;
     const v = checkKeys(raw, path, ["volumeName", "hostPath", "containerPath", "readOnly"]);
@@ -283,7 +314,8 @@ export function engineCreateBody(containerArgs: object): Docker.ContainerCreateO
     else (host.Binds ??= []).push(`${String(source)}:${String(v.containerPath)}${v.readOnly ? ":ro" : ""}`);
   });
 
-  // devices [{hostPath, containerPath = hostPath, permissions = rwm}] → Devices [{PathOnHost, PathInContainer, CgroupPermissions}]
+  // devices [{hostPath, containerPath = hostPath, permissions = rwm}]
+  //   → Devices [{PathOnHost, PathInContainer, CgroupPermissions}]
   const devices = list(a.devices, "devices");
   if (devices.length) {
     host.Devices = devices.map((raw, i) => {
@@ -319,7 +351,10 @@ function networkNames(networksAdvanced: unknown): string[] {
   );
 }
 
-/** Networks beyond the first of `networksAdvanced`: connect the created container to each (`POST /networks/{name}/connect`) before starting it. */
+/**
+ * Networks beyond the first of `networksAdvanced`: connect the created container to each
+ * (`POST /networks/{name}/connect`) before starting it.
+ */
 export function engineNetworkConnects(containerArgs: object): string[] {
   const a = checkKeys(containerArgs, "docker.Container", HANDLED_CONTAINER_INPUTS);
   return networkNames(a.networksAdvanced).slice(1);
@@ -349,13 +384,21 @@ export function engineNetworkBody(networkArgs: object): Docker.NetworkCreateOpti
       "is required by this translation (the provider would generate one)",
     );
   return {
-    Name: a.name, //                                                      name → Name
-    CheckDuplicate: true, //                                              the provider asks the engine to refuse a duplicate name
-    Driver: a.driver === undefined ? "bridge" : String(a.driver), //      driver → Driver (default bridge)
-    Internal: Boolean(a.internal ?? false), //                            internal → Internal (no gateway, no route out)
-    Attachable: Boolean(a.attachable ?? false), //                        attachable → Attachable
-    Ingress: Boolean(a.ingress ?? false), //                              ingress → Ingress
-    EnableIPv6: Boolean(a.ipv6 ?? false), //                              ipv6 → EnableIPv6
+    // name → Name
+    Name: a.name,
+    // the provider asks the engine to refuse a duplicate name
+    CheckDuplicate: true,
+    // driver → Driver (default bridge)
+    Driver: a.driver === undefined ? "bridge" : String(a.driver),
+    // internal → Internal (no gateway, no route out)
+    Internal: Boolean(a.internal ?? false),
+    // attachable → Attachable
+    Attachable: Boolean(a.attachable ?? false),
+    // ingress → Ingress
+    Ingress: Boolean(a.ingress ?? false),
+    // ipv6 → EnableIPv6
+    EnableIPv6: Boolean(a.ipv6 ?? false),
+    // options → Options (driver options, as written)
     Options:
       a.options === undefined
         ? {}
@@ -364,12 +407,16 @@ export function engineNetworkBody(networkArgs: object): Docker.NetworkCreateOpti
               string,
               string
             >),
-          }, // options → Options (driver options, as written)
-    Labels: labelMap(a.labels, "docker.Network.labels"), //               labels [{label, value}] → Labels map
+          },
+    // labels [{label, value}] → Labels map
+    Labels: labelMap(a.labels, "docker.Network.labels"),
     IPAM: {
-      Driver: a.ipamDriver === undefined ? "default" : String(a.ipamDriver), // ipamDriver → IPAM.Driver (default "default")
-      ...(a.ipamOptions !== undefined ? { Options: { ...(a.ipamOptions as Record<string, string>) } } : {}), // ipamOptions → IPAM.Options
-      // ipamConfigs [{subnet, ipRange, gateway, auxAddress}] → IPAM.Config [{Subnet, IPRange, Gateway, AuxiliaryAddresses}]
+      // ipamDriver → IPAM.Driver (default "default")
+      Driver: a.ipamDriver === undefined ? "default" : String(a.ipamDriver),
+      // ipamOptions → IPAM.Options
+      ...(a.ipamOptions !== undefined ? { Options: { ...(a.ipamOptions as Record<string, string>) } } : {}),
+      // ipamConfigs [{subnet, ipRange, gateway, auxAddress}]
+      //   → IPAM.Config [{Subnet, IPRange, Gateway, AuxiliaryAddresses}]
       Config: list(a.ipamConfigs, "ipamConfigs").map((raw, i) => {
         const c = checkKeys(raw, `docker.Network.ipamConfigs[${i}]`, ["subnet", "ipRange", "gateway", "auxAddress"]);
         return {

@@ -51,13 +51,17 @@ export type Exercise =
   | { external: string };
 
 const PULUMI =
-  "the Pulumi CLI cannot be installed here (design.md); the program it runs is checked offline by `check` (test/unit/cli/check-command.test.ts)";
+  "the Pulumi CLI cannot be installed here (design.md); the program it runs is checked offline by `check` " +
+  "(test/unit/cli/check-command.test.ts)";
 
 export const HOW_EACH_COMMAND_IS_EXERCISED: Record<string, Exercise> = {
   "npm start": {
     covered: "test/unit/cli/start.test.ts",
     contains: '["check","examples/web-stack","-f","json"]',
-    note: "scripts/start.js on a project of the same shape: installs when node_modules is missing or stale, builds when dist is stale, runs check examples/web-stack with the extra arguments (what that check prints: the README's next command, run here)",
+    note:
+      "scripts/start.js on a project of the same shape: installs when node_modules is missing or stale, " +
+      "builds when dist is stale, runs check examples/web-stack with the extra arguments (what that check " +
+      "prints: the README's next command, run here)",
   },
   "npm ci": { run: "ci", file: ".ci/run" },
   "npm run build": { run: "ci", file: "scripts/test-all.sh" },
@@ -74,10 +78,14 @@ export const HOW_EACH_COMMAND_IS_EXERCISED: Record<string, Exercise> = {
     external: PULUMI,
   },
   "pulumi config set --secret sshPrivateKey < ~/.ssh/id_ed25519": { external: PULUMI },
-  "pulumi config set redisImage \"$(docker pull -q redis:7.4-alpine >/dev/null && docker inspect --format '{{index .RepoDigests 0}}' redis:7.4-alpine)\"":
-    { external: `${PULUMI}; there is no registry access here either` },
-  "pulumi config set appImage registry.example.com/team/app@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef":
-    { external: PULUMI },
+  // Commands longer than a line: computed keys, the command's text split where it has a blank.
+  ['pulumi config set redisImage "$(docker pull -q redis:7.4-alpine >/dev/null && ' +
+  "docker inspect --format '{{index .RepoDigests 0}}' redis:7.4-alpine)\""]: {
+    external: `${PULUMI}; there is no registry access here either`,
+  },
+  ["pulumi config set appImage registry.example.com/team/app@sha256:" + "0123456789abcdef".repeat(4)]: {
+    external: PULUMI,
+  },
   "pulumi up": { external: `${PULUMI}; the components' effects are proven on a real engine in test/integration/` },
   "pulumi preview --policy-pack examples/policy-pack": {
     covered: "test/unit/policy/pack-entry.test.ts",
@@ -87,7 +95,9 @@ export const HOW_EACH_COMMAND_IS_EXERCISED: Record<string, Exercise> = {
   "pulumi preview --policy-pack examples/policy-pack --policy-pack-config examples/policy-pack/config.example.json": {
     covered: "test/unit/policy/pack-entry.test.ts",
     contains: "config.example.json",
-    note: "the pack started as the Pulumi CLI starts it, configured with that file through the analyzer's Configure call",
+    note:
+      "the pack started as the Pulumi CLI starts it, " +
+      "configured with that file through the analyzer's Configure call",
   },
   "node dist/cli/main.js check examples/insecure -c examples/policy-pack/config.example.json": {
     run: "unit",
@@ -100,12 +110,12 @@ export const HOW_EACH_COMMAND_IS_EXERCISED: Record<string, Exercise> = {
     contains: "ssh://root@127.0.0.1:",
     note: "an ssh:// audit through a test SSH server",
   },
-  "node dist/cli/main.js audit -H tcp://docker-3:2376 --tlsverify --tlscacert ca.pem --tlscert cert.pem --tlskey key.pem":
-    {
-      covered: "test/integration/audit.test.ts",
-      contains: "--tlsverify",
-      note: "tcp:// with TLS verification against the test engine",
-    },
+  ["node dist/cli/main.js audit -H tcp://docker-3:2376 --tlsverify " +
+  "--tlscacert ca.pem --tlscert cert.pem --tlskey key.pem"]: {
+    covered: "test/integration/audit.test.ts",
+    contains: "--tlsverify",
+    note: "tcp:// with TLS verification against the test engine",
+  },
   "pulumi stack export > stack.json && node dist/cli/main.js audit --expect stack.json --fail-on high": {
     covered: "test/integration/audit.test.ts",
     contains: '"--expect", exportFile',

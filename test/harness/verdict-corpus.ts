@@ -43,10 +43,6 @@ export const PIDS_LABEL = "hardened-docker.pids-limit";
 
 // ───────────────────────────── generation ─────────────────────────────
 
-/** A good value most of the time, otherwise one from `arb`: each configuration varies only a few fields. */
-const mostly = <T>(good: T, arb: fc.Arbitrary<T>, weight = 3) =>
-  fc.oneof({ arbitrary: fc.constant(good), weight }, { arbitrary: arb, weight: 1 });
-
 const USERS = [
   "root",
   "0",
@@ -287,6 +283,9 @@ const sparseChanges = changes.chain((all) =>
     .map((keys) => Object.fromEntries(keys.map((k) => [k, (all as Record<string, unknown>)[k]]))),
 );
 
+/** Any container of the corpus's kind: the compliant container with one to five of its inputs changed. */
+export const containerInputs = (key: string): fc.Arbitrary<Inputs> => sparseChanges.map((ch) => applyChanges(key, ch));
+
 /** Apply a change record to the compliant container: a docker.Container's inputs. */
 function applyChanges(key: string, ch: Record<string, unknown>): Inputs {
   const base = compliantContainer({ name: key }) as Inputs;
@@ -466,7 +465,10 @@ export function buildCorpus(generated = 560, seed = 17_004): CorpusEntry[] {
 
 const MB = 1024 * 1024;
 
-/** What `docker update --pids-limit=<claim>` (the companion command the label stands for) leaves on the engine: the parsed limit, or undefined when the CLI refuses the text. */
+/**
+ * What `docker update --pids-limit=<claim>` (the companion command the label stands for) leaves on the engine:
+ * the parsed limit, or undefined when the CLI refuses the text.
+ */
 export function pidsLimitAppliedBy(claim: string): number | undefined {
   return parseGoInt(claim);
 }
@@ -540,7 +542,8 @@ export function renderInspect(inputs: Inputs, opts: RenderOptions = {}): Rendere
   if ("refused" in capDrop) return capDrop;
   const optRefusal = securityOptRefusal(hc.SecurityOpt ?? []);
   if (optRefusal) return { refused: optRefusal };
-  // PidMode is not validated at create ("HOST" is kept, and means a private namespace); IPC and user-namespace modes are.
+  // PidMode is not validated at create ("HOST" is kept, and means a private namespace);
+  // IPC and user-namespace modes are.
   for (const mode of ["IpcMode", "UsernsMode"] as const) {
     const v = hc[mode] as string | undefined;
     const ok: Record<string, string[]> = {
@@ -558,7 +561,9 @@ export function renderInspect(inputs: Inputs, opts: RenderOptions = {}): Rendere
     const prop = m.BindOptions?.Propagation;
     if (m.Type === "bind" && holdsDataRoot(m.Source) && prop && !["rslave", "rshared"].includes(prop))
       return {
-        refused: `invalid mount config: must use either propagation mode "rslave" or "rshared" when mount source is within the daemon root`,
+        refused:
+          `invalid mount config: must use either propagation mode "rslave" or ` +
+          `"rshared" when mount source is within the daemon root`,
       };
   }
   const nm = (hc.NetworkMode as string | undefined) ?? "";
@@ -679,7 +684,8 @@ export function renderInspect(inputs: Inputs, opts: RenderOptions = {}): Rendere
 export const COMPONENT_CANNOT_EXPRESS = [
   "no user (it always sets one: default 65534:65534) — 4.1 with the image's USER",
   "capabilities kept (it always drops ALL) and the add-back of ALL — 5.4",
-  "an explicit no-new-privileges=false opt-out (noNewPrivileges: false omits the option) and SELinux label options — 5.26, 5.3",
+  "an explicit no-new-privileges=false opt-out (noNewPrivileges: false omits the option) " +
+    "and SELinux label options — 5.26, 5.3",
   "no memory limit or one below 6 MiB (memory is required) — 5.11",
   "no CPU limit or a CPU-shares limit (it always sets cpus) — 5.12",
   "restart always / unless-stopped — 5.15",
@@ -691,6 +697,23 @@ export const COMPONENT_CANNOT_EXPRESS = [
   "no PIDs limit, or a PIDs-limit label it would not write (it always applies one) — 5.29",
   "the UTS mode (neither the provider nor the component has it) — 5.21",
 ];
+
+/** A docker.Container `mounts` entry as the corpus writes it. */
+interface ProviderMount {
+  type: string;
+  source?: string;
+  target: string;
+  readOnly?: boolean;
+  bindOptions?: { propagation?: string };
+}
+
+/** A docker.Container `volumes` entry as the corpus writes it. */
+interface ProviderVolume {
+  hostPath?: string;
+  volumeName?: string;
+  containerPath: string;
+  readOnly?: boolean;
+}
 
 /** HardenedContainer arguments expressing these docker.Container inputs, or why they cannot. */
 export function componentArgsFor(inputs: Inputs): { args: Record<string, unknown> } | { cannot: string } {
@@ -760,8 +783,7 @@ export function componentArgsFor(inputs: Inputs): { args: Record<string, unknown
   const binds: Record<string, unknown>[] = [];
   const volumes: Record<string, unknown>[] = [];
   const tmpfs: Record<string, string> = {};
-  for (const m of (a.mounts ?? []) as Record<string, any>[]) {
-    // eslint-disable-line @typescript-eslint/no-explicit-any
+  for (const m of (a.mounts ?? []) as ProviderMount[]) {
     if (m.type === "bind") {
       const prop = m.bindOptions?.propagation;
       if (prop !== undefined && prop !== "rprivate") return { cannot: `propagation ${prop}` };
@@ -770,8 +792,7 @@ export function componentArgsFor(inputs: Inputs): { args: Record<string, unknown
       volumes.push({ volumeName: m.source, containerPath: m.target, readOnly: m.readOnly ?? false });
     else tmpfs[m.target] = "16Mi";
   }
-  for (const v of (a.volumes ?? []) as Record<string, any>[]) {
-    // eslint-disable-line @typescript-eslint/no-explicit-any
+  for (const v of (a.volumes ?? []) as ProviderVolume[]) {
     if (v.hostPath) binds.push({ hostPath: v.hostPath, containerPath: v.containerPath, readOnly: v.readOnly ?? false });
     else volumes.push({ volumeName: v.volumeName, containerPath: v.containerPath, readOnly: v.readOnly ?? false });
   }

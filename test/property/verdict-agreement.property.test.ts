@@ -75,7 +75,10 @@ function liveStatuses(inspect: unknown): Statuses {
   );
 }
 
-/** Rules HardenedContainer refuses these arguments for (the catalog rules its error names), or undefined when it cannot express them. */
+/**
+ * Rules HardenedContainer refuses these arguments for (the catalog rules its error names), or undefined
+ * when it cannot express them.
+ */
 function componentFails(entry: CorpusEntry): Set<string> | { cannot: string } {
   const mapped = componentArgsFor(entry.inputs);
   if ("cannot" in mapped) return mapped;
@@ -89,7 +92,8 @@ function componentFails(entry: CorpusEntry): Set<string> | { cannot: string } {
     // An argument refused before the self-check (its shape) is no verdict on a rule.
     if (named.size === 0)
       throw new Error(
-        `${entry.key} (${entry.what}): HardenedContainer refused the mapped arguments without naming a rule: ${err.message}`,
+        `${entry.key} (${entry.what}): HardenedContainer refused the mapped ` +
+          `arguments without naming a rule: ${err.message}`,
       );
     return named;
   }
@@ -100,7 +104,8 @@ const disagreement = (entry: CorpusEntry, a: string, sa: Statuses, b: string, sb
     .filter((id) => sa[id] !== sb[id])
     .map(
       (id) =>
-        `${entry.key} (${entry.what}) rule ${id}: ${a} ${sa[id]}, ${b} ${sb[id]}\n  inputs: ${JSON.stringify(entry.inputs)}`,
+        `${entry.key} (${entry.what}) rule ${id}: ${a} ${sa[id]}, ${b} ${sb[id]}\n` +
+        `  inputs: ${JSON.stringify(entry.inputs)}`,
     );
 
 describe("one verdict per configuration (corpus)", () => {
@@ -133,25 +138,33 @@ describe("one verdict per configuration (corpus)", () => {
     expect(refused).toBeLessThan(corpus.length / 4);
   });
 
-  it("HardenedContainer's self-check refuses exactly the automated rules the pack fails, where its arguments express the configuration", () => {
-    const problems: string[] = [];
-    let compared = 0;
-    for (const entry of corpus) {
-      const fails = componentFails(entry);
-      if (!(fails instanceof Set)) continue;
-      compared++;
-      const packFails = AUTOMATED.filter((id) => pack[entry.key]![id] === "fail");
-      const componentFailsAutomated = AUTOMATED.filter((id) => fails.has(id));
-      if (packFails.join() !== componentFailsAutomated.join())
-        problems.push(
-          `${entry.key} (${entry.what}): pack fails [${packFails}], HardenedContainer refuses [${componentFailsAutomated}]\n  inputs: ${JSON.stringify(entry.inputs)}`,
-        );
-    }
-    expect(problems).toEqual([]);
-    expect(compared).toBeGreaterThan(100);
-  });
+  it(
+    "HardenedContainer's self-check refuses exactly the automated rules the pack fails, " +
+      "where its arguments express the configuration",
+    () => {
+      const problems: string[] = [];
+      let compared = 0;
+      for (const entry of corpus) {
+        const fails = componentFails(entry);
+        if (!(fails instanceof Set)) continue;
+        compared++;
+        const packFails = AUTOMATED.filter((id) => pack[entry.key]![id] === "fail");
+        const componentFailsAutomated = AUTOMATED.filter((id) => fails.has(id));
+        if (packFails.join() !== componentFailsAutomated.join())
+          problems.push(
+            `${entry.key} (${entry.what}): pack fails [${packFails}], ` +
+              `HardenedContainer refuses [${componentFailsAutomated}]\n  inputs: ${JSON.stringify(entry.inputs)}`,
+          );
+      }
+      expect(problems).toEqual([]);
+      expect(compared).toBeGreaterThan(100);
+    },
+  );
 
-  /** `check` runs the SDK under mocks (about 0.1 s a resource here): the quirk cases and every eighth generated configuration. */
+  /**
+   * `check` runs the SDK under mocks (about 0.1 s a resource here):
+   * the quirk cases and every eighth generated configuration.
+   */
   const checked = corpus.filter((e, i) => e.key.startsWith("q") || i % 8 === 0);
 
   /**
@@ -186,9 +199,11 @@ describe("one verdict per configuration (corpus)", () => {
           'const corpus = require("./corpus.json") as { key: string; inputs: Record<string, any> }[];',
           "for (const { key, inputs } of corpus) {",
           "  const c = new docker.Container(key, inputs as docker.ContainerArgs);",
-          '  const claim = (inputs.labels ?? []).find((l: { label: string }) => l.label === "hardened-docker.pids-limit")?.value;',
+          "  const claim = (inputs.labels ?? []).find((l: { label: string }) " +
+            '=> l.label === "hardened-docker.pids-limit")?.value;',
           "  // The companion command HardenedContainer creates for the PIDs limit its label declares.",
-          "  if (claim !== undefined) new command.local.Command(`${key}-pids-limit`, { create: pulumi.interpolate`docker update --pids-limit=${claim} -- ${c.id}` }, { dependsOn: [c] });",
+          "  if (claim !== undefined) new command.local.Command(`${key}-pids-limit`, { create: " +
+            "pulumi.interpolate`docker update --pids-limit=${claim} -- ${c.id}` }, { dependsOn: [c] });",
           "}",
         ].join("\n"),
       );
@@ -215,7 +230,8 @@ describe("one verdict per configuration (corpus)", () => {
         if (KNOWN_CHECK_GAPS.includes(entry.what)) {
           if (!(found.length === 1 && expected["5.29"] === "pass" && actual["5.29"] === "fail"))
             problems.push(
-              `${entry.key} (${entry.what}): the known 5.29 gap changed: ${found.join("; ") || "now agrees: remove it from KNOWN_CHECK_GAPS"}`,
+              `${entry.key} (${entry.what}): the known 5.29 gap changed: ` +
+                `${found.join("; ") || "now agrees: remove it from KNOWN_CHECK_GAPS"}`,
             );
         } else problems.push(...found);
       }

@@ -78,7 +78,7 @@ function fakeDocker(n: number, opts: { gone?: string[]; topFails?: string[] } = 
 }
 
 describe("collectEngine", () => {
-  test("reads every container (running, stopped, created) with top for running ones and one image inspect per image", async () => {
+  test("reads every container (running, stopped, created), top for running ones, one inspect per image", async () => {
     const fake = fakeDocker(5);
     const progress: [number, number][] = [];
     const snap = await collectEngine(fake.docker, { onProgress: (d, t) => progress.push([d, t]) });
@@ -115,18 +115,22 @@ describe("collectEngine", () => {
     expect(wide.maxInFlight()).toBeGreaterThan(8);
   });
 
-  test("a container removed between the list and its inspect is skipped with a note; one that stopped before its top has no process list", async () => {
-    const fake = fakeDocker(3, { gone: ["run1"], topFails: ["run2"] });
-    const snap = await collectEngine(fake.docker);
-    expect(snap.containers.map((c) => c.name)).toEqual(["web-0", "web-2", "privileged-created"]);
-    expect(snap.containers[1]!.processes).toBeUndefined();
-    expect(snap.notes).toEqual(
-      expect.arrayContaining([
-        "container web-1 was removed during the audit",
-        "container web-2: no process list (it stopped during the audit)",
-      ]),
-    );
-  });
+  test(
+    "a container removed between the list and its inspect is skipped with a note; " +
+      "one that stopped before its top has no process list",
+    async () => {
+      const fake = fakeDocker(3, { gone: ["run1"], topFails: ["run2"] });
+      const snap = await collectEngine(fake.docker);
+      expect(snap.containers.map((c) => c.name)).toEqual(["web-0", "web-2", "privileged-created"]);
+      expect(snap.containers[1]!.processes).toBeUndefined();
+      expect(snap.notes).toEqual(
+        expect.arrayContaining([
+          "container web-1 was removed during the audit",
+          "container web-2: no process list (it stopped during the audit)",
+        ]),
+      );
+    },
+  );
 
   test("any other API error propagates (the caller classifies it)", async () => {
     const fake = fakeDocker(1);

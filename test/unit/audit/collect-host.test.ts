@@ -65,40 +65,44 @@ const BASE = {
 const dockerd = (pid: number, ...args: string[]): ProcessInfo => ({ pid, argv: ["/usr/bin/dockerd", ...args] });
 
 describe("collectHost: the containerd image store (Engine 29's default) keeps images under containerd's root", () => {
-  test("containerd's root (config.toml, else /var/lib/containerd) joins the data root for 1.1.1, and must be off / too", async () => {
-    const host = (files: Record<string, { text: string }>) => new FakeHost({ ...BASE, ...files }, [dockerd(100)]);
-    const graph = await collectHost({
-      access: host({}),
-      socketPath: "/run/docker.sock",
-      engine: { dataRoot: "/var/lib/docker", imageStore: "graphdriver" },
-    });
-    expect(graph.host.locations.containerdRoot).toBeUndefined();
-    const byDefault = await collectHost({
-      access: host({}),
-      socketPath: "/run/docker.sock",
-      engine: { dataRoot: "/var/lib/docker", imageStore: "containerd" },
-    });
-    expect(byDefault.host.locations.containerdRoot).toBe("/var/lib/containerd");
-    // /var/lib/docker has its own device in BASE's mount table, /var/lib/containerd does not.
-    expect(dataRootOwnFilesystem.check(byDefault.host, ctx())).toMatchObject({
-      status: "fail",
-      detail: expect.stringContaining(
-        "/var/lib/containerd is on / (/dev/vda), the same filesystem as / (the engine keeps its images there",
-      ),
-    });
-    expect(dataRootOwnFilesystem.check(graph.host, ctx()).status).toBe("pass");
-    const configured = await collectHost({
-      access: host({
-        "/etc/containerd/config.toml": {
-          text: 'version = 2\nroot = "/var/lib/docker/containerd"\n[plugins]\n  root = "/elsewhere"\n',
-        },
-      }),
-      socketPath: "/run/docker.sock",
-      engine: { dataRoot: "/var/lib/docker", imageStore: "containerd" },
-    });
-    expect(configured.host.locations.containerdRoot).toBe("/var/lib/docker/containerd");
-    expect(dataRootOwnFilesystem.check(configured.host, ctx()).status).toBe("pass");
-  });
+  test(
+    "containerd's root (config.toml, else /var/lib/containerd) " +
+      "joins the data root for 1.1.1, and must be off / too",
+    async () => {
+      const host = (files: Record<string, { text: string }>) => new FakeHost({ ...BASE, ...files }, [dockerd(100)]);
+      const graph = await collectHost({
+        access: host({}),
+        socketPath: "/run/docker.sock",
+        engine: { dataRoot: "/var/lib/docker", imageStore: "graphdriver" },
+      });
+      expect(graph.host.locations.containerdRoot).toBeUndefined();
+      const byDefault = await collectHost({
+        access: host({}),
+        socketPath: "/run/docker.sock",
+        engine: { dataRoot: "/var/lib/docker", imageStore: "containerd" },
+      });
+      expect(byDefault.host.locations.containerdRoot).toBe("/var/lib/containerd");
+      // /var/lib/docker has its own device in BASE's mount table, /var/lib/containerd does not.
+      expect(dataRootOwnFilesystem.check(byDefault.host, ctx())).toMatchObject({
+        status: "fail",
+        detail: expect.stringContaining(
+          "/var/lib/containerd is on / (/dev/vda), the same filesystem as / (the engine keeps its images there",
+        ),
+      });
+      expect(dataRootOwnFilesystem.check(graph.host, ctx()).status).toBe("pass");
+      const configured = await collectHost({
+        access: host({
+          "/etc/containerd/config.toml": {
+            text: 'version = 2\nroot = "/var/lib/docker/containerd"\n[plugins]\n  root = "/elsewhere"\n',
+          },
+        }),
+        socketPath: "/run/docker.sock",
+        engine: { dataRoot: "/var/lib/docker", imageStore: "containerd" },
+      });
+      expect(configured.host.locations.containerdRoot).toBe("/var/lib/docker/containerd");
+      expect(dataRootOwnFilesystem.check(configured.host, ctx()).status).toBe("pass");
+    },
+  );
 
   test("containerdRootOf reads the top-level root only", () => {
     expect(containerdRootOf('root = "/data/containerd"')).toBe("/data/containerd");
@@ -170,7 +174,7 @@ describe("collectHost: which dockerd", () => {
 });
 
 describe("collectHost: the facts", () => {
-  test("owners by name (from the host's own passwd/group), modes, audit rules from auditctl, dockerd's limits", async () => {
+  test("owners by name (the host's own passwd/group), modes, audit rules (auditctl), dockerd's limits", async () => {
     const host = new FakeHost(
       {
         ...BASE,
@@ -178,7 +182,10 @@ describe("collectHost: the facts", () => {
         "/etc/docker/daemon.json": { text: "{}", mode: 0o640 },
         "/var/run/docker.sock": { type: "socket", mode: 0o660, uid: 1000, gid: 999 },
         "/proc/7/limits": {
-          text: "Limit                     Soft Limit           Hard Limit           Units\nMax open files            1048576              1048576              files\nMax processes             unlimited            unlimited            processes\n",
+          text:
+            "Limit                     Soft Limit           Hard Limit           Units\n" +
+            "Max open files            1048576              1048576              files\n" +
+            "Max processes             unlimited            unlimited            processes\n",
         },
         "/proc/7/exe": { type: "symlink", text: "/usr/sbin/dockerd (deleted)" },
         "/usr/sbin/dockerd": { mode: 0o755 },
@@ -220,7 +227,7 @@ describe("collectHost: the facts", () => {
     expect(r.host.mounts.map((m) => m.mountPoint)).toEqual(["/", "/var/lib/docker"]);
   });
 
-  test("without auditctl: the persistent rules files, with a note; with neither, auditWatches stays unknown", async () => {
+  test("without auditctl: the persistent rules files, with a note; with neither, auditWatches is unknown", async () => {
     const files = {
       ...BASE,
       "/etc/audit/rules.d/10-docker.rules": { text: "-w /etc/docker -k docker\n" },
@@ -311,22 +318,26 @@ describe("collectHost: docker exec runs from the audit log (5.23, 5.24)", () => 
     expect(r.notes.join("\n")).toMatch(/does not record runs of \/usr\/local\/bin\/docker/);
   });
 
-  test("standalone docker-compose reaches the engine itself: unwatched, the log is incomplete; watched, its runs are read", async () => {
-    const compose = { "/usr/local/bin/docker-compose": { text: "" } };
-    const unwatched = await collectHost({ access: host("-w /usr/bin/docker -p x -k docker\n", compose) });
-    expect(unwatched.execLog).toBeUndefined();
-    expect(unwatched.notes.join("\n")).toMatch(
-      /does not record runs of \/usr\/local\/bin\/docker-compose \(add `-w \/usr\/local\/bin\/docker-compose -p x -k docker`/,
-    );
-    const COMPOSE_LOG = readFileSync(join(__dirname, "../adapters/fixtures/auditd-compose-exec.log"), "utf8");
-    const watched = await collectHost({
-      access: host("-w /usr/bin/docker -p x -k docker\n-w /usr/local/bin/docker-compose -p x -k docker\n", {
-        ...compose,
-        "/var/log/audit/audit.log": { text: COMPOSE_LOG },
-      }),
-    });
-    expect(watched.execLog!.execs.map((x) => x.compose?.service)).toEqual(["web", "worker", "app", "cron", "db"]);
-  });
+  test(
+    "standalone docker-compose reaches the engine itself: unwatched, " +
+      "the log is incomplete; watched, its runs are read",
+    async () => {
+      const compose = { "/usr/local/bin/docker-compose": { text: "" } };
+      const unwatched = await collectHost({ access: host("-w /usr/bin/docker -p x -k docker\n", compose) });
+      expect(unwatched.execLog).toBeUndefined();
+      expect(unwatched.notes.join("\n")).toContain(
+        "does not record runs of /usr/local/bin/docker-compose (add `-w /usr/local/bin/docker-compose -p x -k docker`",
+      );
+      const COMPOSE_LOG = readFileSync(join(__dirname, "../adapters/fixtures/auditd-compose-exec.log"), "utf8");
+      const watched = await collectHost({
+        access: host("-w /usr/bin/docker -p x -k docker\n-w /usr/local/bin/docker-compose -p x -k docker\n", {
+          ...compose,
+          "/var/log/audit/audit.log": { text: COMPOSE_LOG },
+        }),
+      });
+      expect(watched.execLog!.execs.map((x) => x.compose?.service)).toEqual(["web", "worker", "app", "cron", "db"]);
+    },
+  );
 
   test("no log file, or one without records, covers nothing", async () => {
     const gone = await collectHost({
@@ -349,7 +360,8 @@ describe("small parsers", () => {
   test("parseProcLimits", () => {
     expect(
       parseProcLimits(
-        "Max core file size        0                    unlimited            bytes\nMax open files            1024                 524288               files\n",
+        "Max core file size        0                    unlimited            bytes\n" +
+          "Max open files            1024                 524288               files\n",
       ),
     ).toEqual({ nofile: 524288 });
   });

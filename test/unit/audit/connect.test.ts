@@ -191,7 +191,9 @@ describe("knownHostKeys", () => {
   };
 
   test("plain, comma lists and globs; [host]:port for other ports", () => {
-    const text = `# comment\ndocker-1,10.0.0.5 ssh-ed25519 ${KEY}\n*.example.com ssh-rsa ${KEY}\n[docker-2]:2222 ecdsa-sha2-nistp256 ${KEY}\n`;
+    const text =
+      `# comment\ndocker-1,10.0.0.5 ssh-ed25519 ${KEY}\n*.example.com ssh-rsa ${KEY}\n` +
+      `[docker-2]:2222 ecdsa-sha2-nistp256 ${KEY}\n`;
     expect(knownHostKeys(text, "10.0.0.5", 22).map((k) => k.type)).toEqual(["ssh-ed25519"]);
     expect(knownHostKeys(text, "a.example.com", 22).map((k) => k.type)).toEqual(["ssh-rsa"]);
     expect(knownHostKeys(text, "docker-2", 2222).map((k) => k.type)).toEqual(["ecdsa-sha2-nistp256"]);
@@ -200,7 +202,9 @@ describe("knownHostKeys", () => {
   });
 
   test("hashed entries, negations and @revoked", () => {
-    const text = `${hashed("[docker-3]:2200")} ssh-ed25519 ${KEY}\n*.corp,!bad.corp ssh-ed25519 ${KEY}\n@revoked docker-4 ssh-ed25519 ${KEY}\n@cert-authority *.corp ssh-ed25519 ${KEY}\n`;
+    const text =
+      `${hashed("[docker-3]:2200")} ssh-ed25519 ${KEY}\n*.corp,!bad.corp ssh-ed25519 ${KEY}\n` +
+      `@revoked docker-4 ssh-ed25519 ${KEY}\n@cert-authority *.corp ssh-ed25519 ${KEY}\n`;
     expect(knownHostKeys(text, "docker-3", 2200)).toHaveLength(1);
     expect(knownHostKeys(text, "docker-3", 22)).toEqual([]);
     expect(knownHostKeys(text, "good.corp", 22)).toHaveLength(1);

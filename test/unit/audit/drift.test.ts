@@ -175,7 +175,8 @@ describe("diffContainer", () => {
 
   test("a faithful deploy has no drift, whatever the engine and image add", () => {
     const live = liveWeb({
-      // The IPv6 twin of a wildcard binding, an anonymous volume from the image, the engine's "default" network mode spelling.
+      // The IPv6 twin of a wildcard binding, an anonymous volume from the image, the engine's
+      // "default" network mode spelling.
       mounts: [
         { type: "tmpfs", source: "", target: "/tmp", readOnly: false },
         { type: "volume", source: "f".repeat(64), target: "/data", readOnly: false },
@@ -190,30 +191,34 @@ describe("diffContainer", () => {
     ]);
   });
 
-  test("each compared field is seen: pids limit, restart policy, label values, missing env, capabilities, security options", () => {
-    const drifts = diffContainer(
-      declared(),
-      liveWeb({
-        pidsLimit: undefined,
-        restartPolicy: { name: "always", maximumRetryCount: 0 },
-        labels: { "hardened-docker.pids-limit": "100", team: "ops" },
-        envNames: ["PATH"],
-        capDrop: [],
-        securityOptions: { noNewPrivileges: false, selinuxLabels: [], selinuxLabelDisabled: false, raw: [] },
-      }),
-    );
-    expect(drifts.map((d) => d.field)).toEqual([
-      "capDrop",
-      "securityOptions.noNewPrivileges",
-      "pidsLimit",
-      "restartPolicy",
-      'labels["team"]',
-      "envNames",
-    ]);
-    expect(drifts.find((d) => d.field === "pidsLimit")).toEqual({ field: "pidsLimit", declared: 100, live: null });
-  });
+  test(
+    "each compared field is seen: pids limit, restart policy, " +
+      "label values, missing env, capabilities, security options",
+    () => {
+      const drifts = diffContainer(
+        declared(),
+        liveWeb({
+          pidsLimit: undefined,
+          restartPolicy: { name: "always", maximumRetryCount: 0 },
+          labels: { "hardened-docker.pids-limit": "100", team: "ops" },
+          envNames: ["PATH"],
+          capDrop: [],
+          securityOptions: { noNewPrivileges: false, selinuxLabels: [], selinuxLabelDisabled: false, raw: [] },
+        }),
+      );
+      expect(drifts.map((d) => d.field)).toEqual([
+        "capDrop",
+        "securityOptions.noNewPrivileges",
+        "pidsLimit",
+        "restartPolicy",
+        'labels["team"]',
+        "envNames",
+      ]);
+      expect(drifts.find((d) => d.field === "pidsLimit")).toEqual({ field: "pidsLimit", declared: 100, live: null });
+    },
+  );
 
-  test("ports: wildcard spellings are one; an engine-picked port matches a declared 0; a different address is drift", () => {
+  test("ports: wildcard spellings are one; an engine-picked port matches a declared 0; another address drifts", () => {
     const any = () =>
       parseStackExport(
         exportOf([

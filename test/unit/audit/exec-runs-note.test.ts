@@ -27,20 +27,26 @@ const log = (...execs: LoggedDockerExec[]): ExecAuditLog => ({ execs, since: "20
 const noteFor = (l: ExecAuditLog, containers: ContainerFacts[]) =>
   execsIntoNoContainer(withLoggedExecs(containers, l).unplaced);
 
-test("names each privileged or root run into a container that is gone, with who ran it (login uid when set, else uid)", () => {
-  const note = noteFor(
-    log(
-      run({ container: "old" }, { privileged: true }, { uid: 0, auid: 1000 }),
-      run({ compose: { service: "db", project: "shop" } }, { user: "0" }),
-      run({ container: "old" }, { user: "app" }), // neither privileged nor root: not named
-      run({ container: "web" }, { privileged: true }), // its container is there: 5.23 judges it
-    ),
-    [here],
-  );
-  expect(note).toBe(
-    "docker exec runs (5.23, 5.24) into containers the engine no longer has (removed since, or on another engine): 2 privileged or as root — old: --privileged `sh` at 2026-11-28T10:00:00.000Z by login uid 1000; compose service db (project shop): --user 0 `sh` at 2026-11-28T10:00:00.000Z by uid 0",
-  );
-});
+test(
+  "names each privileged or root run into a container that is gone, " +
+    "with who ran it (login uid when set, else uid)",
+  () => {
+    const note = noteFor(
+      log(
+        run({ container: "old" }, { privileged: true }, { uid: 0, auid: 1000 }),
+        run({ compose: { service: "db", project: "shop" } }, { user: "0" }),
+        run({ container: "old" }, { user: "app" }), // neither privileged nor root: not named
+        run({ container: "web" }, { privileged: true }), // its container is there: 5.23 judges it
+      ),
+      [here],
+    );
+    expect(note).toBe(
+      "docker exec runs (5.23, 5.24) into containers the engine no longer has (removed since, " +
+        "or on another engine): 2 privileged or as root — old: --privileged `sh` at 2026-11-28T10:00:00.000Z by " +
+        "login uid 1000; compose service db (project shop): --user 0 `sh` at 2026-11-28T10:00:00.000Z by uid 0",
+    );
+  },
+);
 
 test("lists five and counts the rest; says nothing when every such run has its container", () => {
   const many = Array.from({ length: 7 }, (_, i) => run({ container: `gone-${i}` }, { privileged: true }));

@@ -38,7 +38,11 @@ describe("usage errors exit 2 (never 1, which means violations)", () => {
     [
       "an output that cannot be written",
       ["-H", "unix:///nonexistent/docker.sock", "-o", "/nonexistent-hd-dir/audit.json"],
-      /^error: option '-o, --output <file>' argument '\/nonexistent-hd-dir\/audit\.json' is invalid\. --output \/nonexistent-hd-dir\/audit\.json cannot be created: directory \/nonexistent-hd-dir does not exist\n$/,
+      new RegExp(
+        /^error: option '-o, --output <file>' argument '\/nonexistent-hd-dir\/audit\.json' is invalid\. /.source +
+          /--output \/nonexistent-hd-dir\/audit\.json cannot be created: /.source +
+          /directory \/nonexistent-hd-dir does not exist\n$/.source,
+      ),
     ],
     ["a bad --timeout", ["--timeout", "0"], /--timeout must be a whole number/],
   ])("%s", async (_name, args, message) => {
@@ -64,8 +68,10 @@ describe("an engine that cannot be reached", () => {
     const r = await cli("audit", "-H", `unix://${sock}`, "-H", `unix://${sock}2`);
     expect(r.code).toBe(EXIT.connection);
     expect(r.err.trim().split("\n")).toEqual([
-      `hardened-docker audit: unix://${sock}: engine unreachable: ${sock}: ENOENT (no socket there: is dockerd running?)`,
-      `hardened-docker audit: unix://${sock}2: engine unreachable: ${sock}2: ENOENT (no socket there: is dockerd running?)`,
+      `hardened-docker audit: unix://${sock}: engine unreachable: ` +
+        `${sock}: ENOENT (no socket there: is dockerd running?)`,
+      `hardened-docker audit: unix://${sock}2: engine unreachable: ` +
+        `${sock}2: ENOENT (no socket there: is dockerd running?)`,
     ]);
     expect(r.out).toBe("");
   });
@@ -110,7 +116,8 @@ describe("ProgressBar", () => {
     const bar = new ProgressBar({ write: (t: string) => (out += t), isTTY: true, columns: 80 }, 2);
     bar.update("a", 50, 100);
     bar.update("b", 100, 100);
-    expect(out).toMatch(/\r\[█+░*\] 150\/200 containers · 1\/2 hosts\x1b\[K$/);
+    expect(out.endsWith("\x1b[K")).toBe(true);
+    expect(out.slice(0, -"\x1b[K".length)).toMatch(/\r\[█+░*\] 150\/200 containers · 1\/2 hosts$/);
     bar.done();
     expect(out.endsWith("\r\x1b[K")).toBe(true);
   });

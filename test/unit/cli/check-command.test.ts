@@ -39,25 +39,30 @@ const reported = (out: string, level: string, policy: string, resource: string) 
   new RegExp(`${level}\\s+${policy.replace(/\./g, "\\.")}\\s+${resource} \\[`).test(out);
 
 describe("check --benchmark", () => {
-  it("reports for the version asked: its ids in every finding and the version in the report, policy names unchanged", async () => {
-    const v18 = await cli("check", INSECURE, "--benchmark", "cis-1.8.0", "-f", "json");
-    expect(v18.code).toBe(1);
-    const doc = JSON.parse(v18.out) as {
-      benchmark: { id: string; version: string };
-      findings: { rule: { id: string; catalogId?: string; cis?: { id: string; version: string } }; status: string }[];
-    };
-    expect(doc.benchmark).toEqual({ id: "cis-1.8.0", version: "1.8.0" });
-    const tls = doc.findings.find((f) => f.rule.id === "cis-2.7-tcp-requires-tls" && f.status === "fail")!;
-    expect(tls.rule).toMatchObject({ catalogId: "2.7", cis: { id: "2.8", version: "1.8.0" } });
-    const v16 = JSON.parse((await cli("check", INSECURE, "-f", "json")).out) as typeof doc;
-    expect(v16.benchmark).toEqual({ id: "cis-1.6.0", version: "1.6.0" });
-    expect(v16.findings.find((f) => f.rule.id === "cis-2.7-tcp-requires-tls")!.rule.cis).toMatchObject({
-      id: "2.7",
-      version: "1.6.0",
-    });
-    const text = await cli("check", INSECURE, "--benchmark", "cis-1.8.0");
-    expect(text.out.split("\n")[0]).toContain("CIS Docker Benchmark v1.8.0");
-  }, 120_000);
+  it(
+    "reports for the version asked: its ids in every finding and " +
+      "the version in the report, policy names unchanged",
+    async () => {
+      const v18 = await cli("check", INSECURE, "--benchmark", "cis-1.8.0", "-f", "json");
+      expect(v18.code).toBe(1);
+      const doc = JSON.parse(v18.out) as {
+        benchmark: { id: string; version: string };
+        findings: { rule: { id: string; catalogId?: string; cis?: { id: string; version: string } }; status: string }[];
+      };
+      expect(doc.benchmark).toEqual({ id: "cis-1.8.0", version: "1.8.0" });
+      const tls = doc.findings.find((f) => f.rule.id === "cis-2.7-tcp-requires-tls" && f.status === "fail")!;
+      expect(tls.rule).toMatchObject({ catalogId: "2.7", cis: { id: "2.8", version: "1.8.0" } });
+      const v16 = JSON.parse((await cli("check", INSECURE, "-f", "json")).out) as typeof doc;
+      expect(v16.benchmark).toEqual({ id: "cis-1.6.0", version: "1.6.0" });
+      expect(v16.findings.find((f) => f.rule.id === "cis-2.7-tcp-requires-tls")!.rule.cis).toMatchObject({
+        id: "2.7",
+        version: "1.6.0",
+      });
+      const text = await cli("check", INSECURE, "--benchmark", "cis-1.8.0");
+      expect(text.out.split("\n")[0]).toContain("CIS Docker Benchmark v1.8.0");
+    },
+    120_000,
+  );
 
   it("refuses an unknown version before any work (exit 2)", async () => {
     const r = await cli("check", INSECURE, "--benchmark", "1.8");
@@ -245,17 +250,20 @@ describe("check examples/web-stack (the README's main command)", () => {
     expect(run.out).toMatch(/Would deploy 20 resource\(s\) \(all declared: components, their children, providers\):/);
     // The components and what they create, children indented under their component.
     expect(run.out).toMatch(
-      /\n  hardened-docker:index:HardenedHost +docker-host\n    command:remote:Command +docker-host-data-root\n/,
+      /\n {2}hardened-docker:index:HardenedHost +docker-host\n {4}command:remote:Command +docker-host-data-root\n/,
     );
     expect(run.out).toMatch(
-      /\n  hardened-docker:index:SecureDaemon +daemon\n(    .*\n)*    pulumi:providers:docker +daemon-provider\n/,
+      /\n {2}hardened-docker:index:SecureDaemon +daemon\n( {4}.*\n)* {4}pulumi:providers:docker +daemon-provider\n/,
     );
     expect(run.out).toMatch(
-      /\n    docker:index\/container:Container +redis\n    command:remote:Command +redis-pids-limit\n/,
+      /\n {4}docker:index\/container:Container +redis\n {4}command:remote:Command +redis-pids-limit\n/,
     );
-    expect(run.out).toMatch(/\n  docker:index\/volume:Volume +redis-data\n/);
+    expect(run.out).toMatch(/\n {2}docker:index\/volume:Volume +redis-data\n/);
     expect(run.out).toMatch(
-      /\n0 mandatory violation\(s\), 0 advisory, 1 exempted, \d+ for manual review, 0 undecided, [1-9]\d* passed, \d+ not applicable — 14 resource\(s\) judged of 20 declared\n/,
+      new RegExp(
+        /\n0 mandatory violation\(s\), 0 advisory, 1 exempted, \d+ for manual review, 0 undecided, /.source +
+          /[1-9]\d* passed, \d+ not applicable — 14 resource\(s\) judged of 20 declared\n/.source,
+      ),
     );
     // The one documented exemption, on the SecureDaemon (the pack judges the daemon.json it will write).
     expect(reported(run.out, "exempted", "cis-2.12-authorization-plugin-guards-client-commands", "daemon")).toBe(true);
@@ -310,7 +318,12 @@ new HardenedHost("edge", {
     { rule: "hd-ssh-host-key", reason: "host key rotates on every rebuild of this lab box" },
   ],
 });
-new SecureDaemon("edge-daemon", { connection, exemptions: [{ rule: "hd-ssh-host-key", reason: "host key rotates on every rebuild of this lab box" }${daemonExemptions}] });
+new SecureDaemon("edge-daemon", {
+  connection,
+  exemptions: [
+    { rule: "hd-ssh-host-key", reason: "host key rotates on every rebuild of this lab box" }${daemonExemptions},
+  ],
+});
 `;
   const inTempProgram = async (text: string, run: (dir: string) => Promise<void>) => {
     const dir = mkdtempSync(path.join(ROOT, "examples", ".tmp-exemptions-"));
@@ -333,7 +346,8 @@ new SecureDaemon("edge-daemon", { connection, exemptions: [{ rule: "hd-ssh-host-
         expect(run.out).toMatch(/\n0 mandatory violation\(s\), 0 advisory, 4 exempted/);
         expect(reported(run.out, "exempted", "hd-component-exemptions", "edge")).toBe(true);
         expect(run.out).toContain(
-          'HardenedHost "edge": exemption for 1.1.1 (until 2027-01-31, reason: root disk only on this cloud instance type): CIS 1.1.1',
+          'HardenedHost "edge": exemption for 1.1.1 (until 2027-01-31, reason: ' +
+            "root disk only on this cloud instance type): CIS 1.1.1",
         );
         expect(run.out).toContain('HardenedHost "edge": exemption for hd-ssh-host-key (with no expiry date');
         expect(run.out).toContain('SecureDaemon "edge-daemon": exemption for hd-ssh-host-key (with no expiry date');
@@ -352,7 +366,11 @@ new SecureDaemon("edge-daemon", { connection, exemptions: [{ rule: "hd-ssh-host-
       `import * as pulumi from "@pulumi/pulumi";
 import { HardenedHost, SecureDaemon } from "../../src";
 // Rewrites the daemon.json step after SecureDaemon built and checked it.
-pulumi.runtime.registerStackTransformation((a) => (a.name.endsWith("-apply") ? { props: { ...a.props, create: "echo '{\\"icc\\": true}' > /etc/docker/daemon.json" }, opts: a.opts } : undefined));`,
+pulumi.runtime.registerStackTransformation((a) =>
+  a.name.endsWith("-apply")
+    ? { props: { ...a.props, create: "echo '{\\"icc\\": true}' > /etc/docker/daemon.json" }, opts: a.opts }
+    : undefined,
+);`,
     );
     await inTempProgram(transformed, async (dir) => {
       const run = await cli("check", dir, "--now", "2026-11-28");
@@ -405,7 +423,8 @@ async function inProject(files: Record<string, string>, run: (dir: string) => Pr
 const NODE_PROJECT = "name: usage\nruntime: nodejs\n";
 /** A program that leaves a mark when it runs: usage errors must be found before it does. */
 const MARKING_PROGRAM =
-  'import { writeFileSync } from "fs";\nimport * as path from "path";\nwriteFileSync(path.join(__dirname, "ran"), "yes");\n';
+  'import { writeFileSync } from "fs";\nimport * as path from "path";\n' +
+  'writeFileSync(path.join(__dirname, "ran"), "yes");\n';
 
 describe("check usage errors: exit 2 (1 means violations), one message, nothing run", () => {
   const out = mkdtempSync(path.join(tmpdir(), "hd-check-out-"));
@@ -541,7 +560,7 @@ describe("check takes Node.js Pulumi projects only, and says why not", () => {
 });
 
 describe("a failing program is reported at the user's line", () => {
-  it("a throw: file:line:column of the TypeScript source (type-only lines before it count), and the message", async () => {
+  it("a throw: file:line:column in the TypeScript source (type-only lines count), and the message", async () => {
     const program = [
       "interface Sizes {",
       "  memory: string;",
@@ -560,66 +579,78 @@ describe("a failing program is reported at the user's line", () => {
     });
   });
 
-  it("a HardenedContainer that refuses its arguments: its refusal at the user's line, and no other finding about it", async () => {
-    const program = [
-      'import { HardenedContainer } from "../../src";',
-      "",
-      'new HardenedContainer("web", {',
-      '  image: "registry.example.com/app@sha256:4f9d1b0d8a4c2e7b6a5f3e2d1c0b9a8f7e6d5c4b3a29181716151413121110ff",',
-      "} as never);",
-      "",
-    ].join("\n");
-    await inProject({ "Pulumi.yaml": NODE_PROJECT, "index.ts": program }, async (dir) => {
-      const run = await cli("check", dir);
-      expect(run.code).toBe(2);
-      expect(run.err).toMatch(
-        new RegExp(
-          `^hardened-docker check: the program failed: ${dir.split(path.sep).join("/").replace(/\./g, "\\.")}/index\\.ts:3:1: web: invalid arguments:\n  - memory: is required`,
-        ),
-      );
-      expect(run.out).not.toContain("has no docker.Container child");
-      expect(run.out).not.toMatch(/^[✗?~!] /m);
-      // Nothing of the refused component is deployed.
-      expect(run.out).not.toContain("hardened-docker:index:HardenedContainer");
-      expect(run.out).toContain("— 0 resource(s) judged of 0 declared");
-      const sarif = JSON.parse((await cli("check", dir, "-f", "sarif")).out) as Sarif.Log;
-      expect(sarif.runs[0]!.results).toEqual([]);
-      expect(sarif.runs[0]!.invocations![0]!.toolExecutionNotifications![0]!.message.text).toMatch(
-        /index\.ts:3:1: web: invalid arguments/,
-      );
-    });
-  }, 60_000);
+  it(
+    "a HardenedContainer that refuses its arguments: its refusal at the user's line, " +
+      "and no other finding about it",
+    async () => {
+      const program = [
+        'import { HardenedContainer } from "../../src";',
+        "",
+        'new HardenedContainer("web", {',
+        '  image: "registry.example.com/app@sha256:4f9d1b0d8a4c2e7b6a5f3e2d1c0b9a8f7e6d5c4b3a29181716151413121110ff",',
+        "} as never);",
+        "",
+      ].join("\n");
+      await inProject({ "Pulumi.yaml": NODE_PROJECT, "index.ts": program }, async (dir) => {
+        const run = await cli("check", dir);
+        expect(run.code).toBe(2);
+        expect(run.err).toMatch(
+          new RegExp(
+            `^hardened-docker check: the program failed: ` +
+              `${dir.split(path.sep).join("/").replace(/\./g, "\\.")}/index\\.ts:3:1: ` +
+              `web: invalid arguments:\n  - memory: is required`,
+          ),
+        );
+        expect(run.out).not.toContain("has no docker.Container child");
+        expect(run.out).not.toMatch(/^[✗?~!] /m);
+        // Nothing of the refused component is deployed.
+        expect(run.out).not.toContain("hardened-docker:index:HardenedContainer");
+        expect(run.out).toContain("— 0 resource(s) judged of 0 declared");
+        const sarif = JSON.parse((await cli("check", dir, "-f", "sarif")).out) as Sarif.Log;
+        expect(sarif.runs[0]!.results).toEqual([]);
+        expect(sarif.runs[0]!.invocations![0]!.toolExecutionNotifications![0]!.message.text).toMatch(
+          /index\.ts:3:1: web: invalid arguments/,
+        );
+      });
+    },
+    60_000,
+  );
 });
 
 describe("SARIF links: where a viewer sends people", () => {
-  it("every rule has a helpUri (CIS items: the CIS Docker Benchmark page; project rules: the package's docs), the driver an informationUri; all absolute and valid", async () => {
-    const run = await cli("check", INSECURE, "-f", "sarif");
-    const log = JSON.parse(run.out) as Sarif.Log;
-    expectValidSarif(log);
-    const driver = log.runs[0]!.tool.driver;
-    expect(driver.informationUri).toBe(pathToFileURL(path.join(ROOT, "README.md")).href);
-    const rules = driver.rules!;
-    expect(rules.length).toBeGreaterThan(10);
-    for (const r of rules) {
-      expect(r.helpUri).toMatch(/^(https|file):\/\//);
-      if (r.properties?.cis) expect(r.helpUri).toBe("https://www.cisecurity.org/benchmark/docker");
-      else {
-        // A file the package ships (package.json "files"), and an anchor that README.md has.
-        const file = fileURLToPath(r.helpUri!.replace(/#.*$/, ""));
-        const anchor = /#(.*)$/.exec(r.helpUri!)?.[1];
-        expect(["README.md", "docs/cis-coverage.md"]).toContain(path.relative(ROOT, file).split(path.sep).join("/"));
-        // Headings' anchors as GitHub makes them.
-        const anchors = [...readFileSync(file, "utf8").matchAll(/^#+ (.*)$/gm)].map((m) =>
-          m[1]!
-            .toLowerCase()
-            .replace(/[^a-z0-9 -]/g, "")
-            .replace(/ /g, "-"),
-        );
-        if (anchor) expect(anchors).toContain(anchor);
+  it(
+    "every rule has a helpUri (CIS items: the CIS Docker Benchmark page; project rules: the package's docs), " +
+      "the driver an informationUri; all absolute and valid",
+    async () => {
+      const run = await cli("check", INSECURE, "-f", "sarif");
+      const log = JSON.parse(run.out) as Sarif.Log;
+      expectValidSarif(log);
+      const driver = log.runs[0]!.tool.driver;
+      expect(driver.informationUri).toBe(pathToFileURL(path.join(ROOT, "README.md")).href);
+      const rules = driver.rules!;
+      expect(rules.length).toBeGreaterThan(10);
+      for (const r of rules) {
+        expect(r.helpUri).toMatch(/^(https|file):\/\//);
+        if (r.properties?.cis) expect(r.helpUri).toBe("https://www.cisecurity.org/benchmark/docker");
+        else {
+          // A file the package ships (package.json "files"), and an anchor that README.md has.
+          const file = fileURLToPath(r.helpUri!.replace(/#.*$/, ""));
+          const anchor = /#(.*)$/.exec(r.helpUri!)?.[1];
+          expect(["README.md", "docs/cis-coverage.md"]).toContain(path.relative(ROOT, file).split(path.sep).join("/"));
+          // Headings' anchors as GitHub makes them.
+          const anchors = [...readFileSync(file, "utf8").matchAll(/^#+ (.*)$/gm)].map((m) =>
+            m[1]!
+              .toLowerCase()
+              .replace(/[^a-z0-9 -]/g, "")
+              .replace(/ /g, "-"),
+          );
+          if (anchor) expect(anchors).toContain(anchor);
+        }
       }
-    }
-    expect(rules.filter((r) => !r.properties?.cis).map((r) => r.id)).toEqual(
-      expect.arrayContaining(["hd-containers-via-hardened-container", "hd-exemptions-valid"]),
-    );
-  }, 60_000);
+      expect(rules.filter((r) => !r.properties?.cis).map((r) => r.id)).toEqual(
+        expect.arrayContaining(["hd-containers-via-hardened-container", "hd-exemptions-valid"]),
+      );
+    },
+    60_000,
+  );
 });

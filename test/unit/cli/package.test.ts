@@ -29,29 +29,37 @@ const installed = (name: string): string =>
     .version;
 
 describe("package.json", () => {
-  it("the Pulumi SDKs are peer dependencies (one copy, the program's), installed here at versions inside their ranges", () => {
-    for (const sdk of ["@pulumi/pulumi", "@pulumi/docker", "@pulumi/command"]) {
-      expect(pkg.dependencies[sdk]).toBeUndefined();
-      expect(pkg.peerDependencies[sdk]).toBeDefined();
-      expect(pkg.devDependencies[sdk]).toBeDefined();
-      expect(semver.satisfies(installed(sdk), pkg.peerDependencies[sdk]!)).toBe(true);
-      expect(semver.satisfies(lock.packages[`node_modules/${sdk}`]!.version!, pkg.peerDependencies[sdk]!)).toBe(true);
-    }
-  });
+  it(
+    "the Pulumi SDKs are peer dependencies (one copy, the program's), " +
+      "installed here at versions inside their ranges",
+    () => {
+      for (const sdk of ["@pulumi/pulumi", "@pulumi/docker", "@pulumi/command"]) {
+        expect(pkg.dependencies[sdk]).toBeUndefined();
+        expect(pkg.peerDependencies[sdk]).toBeDefined();
+        expect(pkg.devDependencies[sdk]).toBeDefined();
+        expect(semver.satisfies(installed(sdk), pkg.peerDependencies[sdk]!)).toBe(true);
+        expect(semver.satisfies(lock.packages[`node_modules/${sdk}`]!.version!, pkg.peerDependencies[sdk]!)).toBe(true);
+      }
+    },
+  );
 
-  it("engines: every locked package accepts the oldest Node of each range the package claims (no EBADENGINE on npm ci)", () => {
-    expect(semver.satisfies(process.version, pkg.engines.node)).toBe(true); // the Node these tests run on
-    const oldest = pkg.engines.node.split("||").map((range) => semver.minVersion(range)!.version);
-    expect(oldest).toContain("20.17.0");
-    const refusing: string[] = [];
-    for (const [name, p] of Object.entries(lock.packages)) {
-      const node = p.engines && typeof p.engines === "object" ? (p.engines as { node?: unknown }).node : undefined;
-      if (name === "" || typeof node !== "string") continue;
-      for (const v of oldest)
-        if (!semver.satisfies(v, node)) refusing.push(`${name}@${p.version} (node ${node}) refuses ${v}`);
-    }
-    expect(refusing).toEqual([]);
-  });
+  it(
+    "engines: every locked package accepts the oldest Node of each " +
+      "range the package claims (no EBADENGINE on npm ci)",
+    () => {
+      expect(semver.satisfies(process.version, pkg.engines.node)).toBe(true); // the Node these tests run on
+      const oldest = pkg.engines.node.split("||").map((range) => semver.minVersion(range)!.version);
+      expect(oldest).toContain("20.17.0");
+      const refusing: string[] = [];
+      for (const [name, p] of Object.entries(lock.packages)) {
+        const node = p.engines && typeof p.engines === "object" ? (p.engines as { node?: unknown }).node : undefined;
+        if (name === "" || typeof node !== "string") continue;
+        for (const v of oldest)
+          if (!semver.satisfies(v, node)) refusing.push(`${name}@${p.version} (node ${node}) refuses ${v}`);
+      }
+      expect(refusing).toEqual([]);
+    },
+  );
 
   it("types the published declarations import are dependencies; ssh2, imported at run time, too", () => {
     expect(Object.keys(pkg.dependencies)).toEqual(
@@ -146,11 +154,14 @@ describe("npm pack of an unbuilt clone, installed into a strict TypeScript proje
       path.join(project, "index.ts"),
       [
         'import * as pulumi from "@pulumi/pulumi";',
-        'import { CATALOG, HardenedContainer, HardenedNetwork, runAudit, type HardenedContainerArgs } from "hardened-docker";',
+        "import { CATALOG, HardenedContainer, HardenedNetwork, runAudit, " +
+          'type HardenedContainerArgs } from "hardened-docker";',
         'import { renderAuditTable } from "hardened-docker/audit";',
         "",
         'const backend = new HardenedNetwork("backend", { subnet: "10.42.1.0/24" });',
-        'const args: HardenedContainerArgs = { image: `registry.example.com/app@sha256:${"0".repeat(64)}`, memory: "256Mi", networks: [backend], healthcheck: { test: ["CMD", "/app/health"], interval: "10s" } };',
+        'const args: HardenedContainerArgs = { image: `registry.example.com/app@sha256:${"0".repeat(64)}`, ' +
+          'memory: "256Mi", networks: [backend], healthcheck: { test: ' +
+          '["CMD", "/app/health"], interval: "10s" } };',
         'const app = new HardenedContainer("app", args);',
         "export const containerId: pulumi.Output<string> = app.containerId;",
         "export const rules: number = CATALOG.length;",
@@ -185,7 +196,9 @@ describe("npm pack of an unbuilt clone, installed into a strict TypeScript proje
     // own index.d.ts re-exports names its proxy.d.ts lacks (not this package's declarations).
     writeFileSync(
       path.join(project, "pack.ts"),
-      'import { createPolicies } from "hardened-docker/policy";\nimport { checkProgram } from "hardened-docker/check";\nexport const n: number = createPolicies().length;\nexport const c: typeof checkProgram = checkProgram;\n',
+      'import { createPolicies } from "hardened-docker/policy";\n' +
+        'import { checkProgram } from "hardened-docker/check";\n' +
+        "export const n: number = createPolicies().length;\nexport const c: typeof checkProgram = checkProgram;\n",
     );
     writeFileSync(
       path.join(project, "tsconfig.pack.json"),
@@ -203,7 +216,8 @@ describe("npm pack of an unbuilt clone, installed into a strict TypeScript proje
       process.execPath,
       [
         "-e",
-        'for (const e of ["hardened-docker", "hardened-docker/policy", "hardened-docker/check", "hardened-docker/audit"]) require(e); process.stdout.write("ok")',
+        'for (const e of ["hardened-docker", "hardened-docker/policy", "hardened-docker/check", ' +
+          '"hardened-docker/audit"]) require(e); process.stdout.write("ok")',
       ],
       { cwd: project, encoding: "utf8" },
     );
@@ -213,7 +227,9 @@ describe("npm pack of an unbuilt clone, installed into a strict TypeScript proje
       process.execPath,
       [
         "-e",
-        'require("hardened-docker/policy"); process.stdout.write(JSON.stringify(Object.keys(require.cache).filter((k) => /[\\/]policy[\\/](engine|check|program)\\.js$/.test(k))))',
+        'require("hardened-docker/policy"); ' +
+          "process.stdout.write(JSON.stringify(Object.keys(require.cache).filter((k) " +
+          "=> /[\\/]policy[\\/](engine|check|program)\\.js$/.test(k))))",
       ],
       { cwd: project, encoding: "utf8" },
     );

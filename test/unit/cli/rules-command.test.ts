@@ -25,7 +25,7 @@ describe("hardened-docker rules", () => {
     expect(rules.map((r) => r.id)).toContain("hd-selinux-enabled");
   });
 
-  it("--benchmark cis-1.8.0 lists that version's items by its ids (section 2: 2.1–2.19), each with its stable key", async () => {
+  it("--benchmark cis-1.8.0: its items by that version's ids (section 2: 2.1–2.19), with stable keys", async () => {
     const { code, out } = await cli("rules", "--benchmark", "cis-1.8.0", "--section", "2", "--format", "json");
     expect(code).toBe(0);
     const rules = (JSON.parse(out) as { id: string; key: string; benchmark: string; title: string }[]).filter(

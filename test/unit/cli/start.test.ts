@@ -16,8 +16,11 @@ const { cliArgs } = require(path.join(ROOT, "scripts/start.js")) as { cliArgs(ar
 
 /** A stand-in CLI: prints its arguments as JSON and exits with the code given in EXIT_CODE. */
 const STAND_IN =
-  'process.stdout.write(JSON.stringify(process.argv.slice(2)) + "\\n"); process.exitCode = Number(process.env.EXIT_CODE ?? 0);';
-const BUILD = `const fs = require("fs"); fs.mkdirSync("dist/cli", { recursive: true }); fs.writeFileSync("dist/cli/main.js", ${JSON.stringify(STAND_IN)}); fs.appendFileSync("builds.log", "build\\n");`;
+  'process.stdout.write(JSON.stringify(process.argv.slice(2)) + "\\n"); ' +
+  "process.exitCode = Number(process.env.EXIT_CODE ?? 0);";
+const BUILD =
+  `const fs = require("fs"); fs.mkdirSync("dist/cli", { recursive: true }); fs.writeFileSync("dist/cli/main.js", ` +
+  `${JSON.stringify(STAND_IN)}); fs.appendFileSync("builds.log", "build\\n");`;
 
 describe("npm start", () => {
   let root = "";
@@ -58,16 +61,21 @@ describe("npm start", () => {
       ? readFileSync(path.join(root, "builds.log"), "utf8").split("\n").filter(Boolean).length
       : 0;
 
-  it("on a fresh clone: installs, builds, then runs check examples/web-stack with the extra arguments; stdout is the report alone", () => {
-    expect(existsSync(path.join(root, "node_modules"))).toBe(false);
-    const r = start(["-f", "json"]);
-    expect(r.status).toBe(0);
-    expect(r.stdout).toBe('["check","examples/web-stack","-f","json"]\n');
-    expect(r.stderr).toContain("npm start: installing the locked packages (npm ci)");
-    expect(r.stderr).toContain("npm start: building dist (npm run build)");
-    expect(existsSync(path.join(root, "node_modules/dep/package.json"))).toBe(true);
-    expect(builds()).toBe(1);
-  }, 60_000);
+  it(
+    "on a fresh clone: installs, builds, then runs check examples/web-stack with the extra arguments; " +
+      "stdout is the report alone",
+    () => {
+      expect(existsSync(path.join(root, "node_modules"))).toBe(false);
+      const r = start(["-f", "json"]);
+      expect(r.status).toBe(0);
+      expect(r.stdout).toBe('["check","examples/web-stack","-f","json"]\n');
+      expect(r.stderr).toContain("npm start: installing the locked packages (npm ci)");
+      expect(r.stderr).toContain("npm start: building dist (npm run build)");
+      expect(existsSync(path.join(root, "node_modules/dep/package.json"))).toBe(true);
+      expect(builds()).toBe(1);
+    },
+    60_000,
+  );
 
   it("then neither installs nor builds again; the CLI's exit code is npm start's", () => {
     const r = start([], { EXIT_CODE: "1" });

@@ -16,8 +16,14 @@ const squash = (text: string): string => text.replace(/\s+/g, " ");
 
 function runCommand(command: string): { code: number; out: string; err: string } {
   const [program, ...args] = argv(command);
-  if (!existsSync(path.join(ROOT, "dist/cli/main.js"))) throw new Error("dist/ is missing: run `npm run build` (npm test does)");
-  const r = spawnSync(program === "node" ? process.execPath : program!, args, { cwd: ROOT, encoding: "utf8", timeout: 120_000, env: { ...process.env, NO_COLOR: "1" } });
+  if (!existsSync(path.join(ROOT, "dist/cli/main.js")))
+    throw new Error("dist/ is missing: run `npm run build` (npm test does)");
+  const r = spawnSync(program === "node" ? process.execPath : program!, args, {
+    cwd: ROOT,
+    encoding: "utf8",
+    timeout: 120_000,
+    env: { ...process.env, NO_COLOR: "1" },
+  });
   return { code: r.status ?? -1, out: r.stdout, err: r.stderr };
 }
 
@@ -30,8 +36,12 @@ describe("README commands", () => {
     expect(stale).toEqual([]);
     for (const command of commands) {
       const how = HOW_EACH_COMMAND_IS_EXERCISED[command]!;
-      if ("run" in how && how.run === "ci") expect(readFileSync(path.join(ROOT, how.file), "utf8")).toContain(command.replace(/^npm run /, "npm run --silent "));
-      if ("covered" in how) expect(squash(readFileSync(path.join(ROOT, how.covered), "utf8"))).toContain(squash(how.contains));
+      if ("run" in how && how.run === "ci")
+        expect(readFileSync(path.join(ROOT, how.file), "utf8")).toContain(
+          command.replace(/^npm run /, "npm run --silent "),
+        );
+      if ("covered" in how)
+        expect(squash(readFileSync(path.join(ROOT, how.covered), "utf8"))).toContain(squash(how.contains));
     }
   });
 
@@ -40,49 +50,70 @@ describe("README commands", () => {
     return how && "run" in how && how.run === "unit";
   });
 
-  it.each(offline)("%s", (command) => {
-    const how = HOW_EACH_COMMAND_IS_EXERCISED[command] as { exitCode: number; setup?: string };
-    const written: string[] = [];
-    try {
-      if (how.setup === "dev-stack-config") {
-        // What the README's `pulumi config set` lines leave in Pulumi.dev.yaml (the key encrypted).
-        const file = path.join(ROOT, "Pulumi.dev.yaml");
-        if (existsSync(file)) throw new Error(`${file} exists: this test will not overwrite it`);
-        writeFileSync(file, `encryptionsalt: v1:c2FsdA==:v1:bm9uY2U=:Y2lwaGVy\nconfig:\n  web-stack:host: 10.0.0.5\n  web-stack:privateAddress: 10.0.0.5\n  web-stack:dataDevice: /dev/vdb\n  web-stack:sshHostKey: ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBBCl9+q1eRAQnQVrXPrBqThBMTMSvberGfL3iNM9K8g\n  web-stack:sshPrivateKey:\n    secure: v1:AAAAAAAAAAAAAAAA:BBBBBBBBBBBBBBBBBBBBBBBB\n  web-stack:redisImage: redis@sha256:${"e".repeat(64)}\n  web-stack:appImage: registry.example.com/team/app@sha256:${"0123456789abcdef".repeat(4)}\n`);
-        written.push(file);
+  it.each(offline)(
+    "%s",
+    (command) => {
+      const how = HOW_EACH_COMMAND_IS_EXERCISED[command] as { exitCode: number; setup?: string };
+      const written: string[] = [];
+      try {
+        if (how.setup === "dev-stack-config") {
+          // What the README's `pulumi config set` lines leave in Pulumi.dev.yaml (the key encrypted).
+          const file = path.join(ROOT, "Pulumi.dev.yaml");
+          if (existsSync(file)) throw new Error(`${file} exists: this test will not overwrite it`);
+          writeFileSync(
+            file,
+            `encryptionsalt: v1:c2FsdA==:v1:bm9uY2U=:Y2lwaGVy\nconfig:\n  web-stack:host: 10.0.0.5\n` +
+              `  web-stack:privateAddress: 10.0.0.5\n  web-stack:dataDevice: /dev/vdb\n` +
+              `  web-stack:sshHostKey: ssh-ed25519 ` +
+              `AAAAC3NzaC1lZDI1NTE5AAAAIBBCl9+q1eRAQnQVrXPrBqThBMTMSvberGfL3iNM9K8g\n  web-stack:sshPrivateKey:\n` +
+              `    secure: v1:AAAAAAAAAAAAAAAA:BBBBBBBBBBBBBBBBBBBBBBBB\n` +
+              `  web-stack:redisImage: redis@sha256:${"e".repeat(64)}\n` +
+              `  web-stack:appImage: registry.example.com/team/app@sha256:${"0123456789abcdef".repeat(4)}\n`,
+          );
+          written.push(file);
+        }
+        const output = / -o (\S+)/.exec(command)?.[1];
+        if (output) written.push(path.join(ROOT, output));
+        const r = runCommand(command);
+        expect({ code: r.code, err: r.err }).toEqual({ code: how.exitCode, err: "" });
+        if (output) expect(JSON.parse(readFileSync(path.join(ROOT, output), "utf8")).version).toBe("2.1.0");
+        if (how.setup === "dev-stack-config") {
+          expect(r.out).toMatch(/\n0 mandatory violation\(s\)/);
+          expect(r.out).toContain(`redis@sha256:${"e".repeat(64)}`); // the stack's config reached the program
+        }
+        // The outputs the README shows after this command are what it prints.
+        for (const b of blocks.filter(
+          (x) => x.lang === "text" && x.previousSh?.body.split("\n").map((l) => l.trim())[0] === command,
+        )) {
+          const missing = b.body.split("\n").filter((line) => line.trim() !== "" && !r.out.includes(line));
+          expect(missing).toEqual([]);
+        }
+      } finally {
+        for (const f of written) rmSync(f, { force: true });
       }
-      const output = / -o (\S+)/.exec(command)?.[1];
-      if (output) written.push(path.join(ROOT, output));
-      const r = runCommand(command);
-      expect({ code: r.code, err: r.err }).toEqual({ code: how.exitCode, err: "" });
-      if (output) expect(JSON.parse(readFileSync(path.join(ROOT, output), "utf8")).version).toBe("2.1.0");
-      if (how.setup === "dev-stack-config") {
-        expect(r.out).toMatch(/\n0 mandatory violation\(s\)/);
-        expect(r.out).toContain(`redis@sha256:${"e".repeat(64)}`); // the stack's config reached the program
-      }
-      // The outputs the README shows after this command are what it prints.
-      for (const b of blocks.filter((x) => x.lang === "text" && x.previousSh?.body.split("\n").map((l) => l.trim())[0] === command)) {
-        const missing = b.body.split("\n").filter((line) => line.trim() !== "" && !r.out.includes(line));
-        expect(missing).toEqual([]);
-      }
-    } finally {
-      for (const f of written) rmSync(f, { force: true });
-    }
-  }, 120_000);
+    },
+    120_000,
+  );
 
   it("shows each output after the command that prints it", () => {
-    const shown = blocks.filter((b) => b.lang === "text" && b.previousSh && /^node dist\/cli\/main\.js check /.test(b.previousSh.body.trim()));
+    const shown = blocks.filter(
+      (b) => b.lang === "text" && b.previousSh && /^node dist\/cli\/main\.js check /.test(b.previousSh.body.trim()),
+    );
     expect(shown.length).toBe(2);
   });
 
   const smokes = commands.filter((c) => "smoke" in (HOW_EACH_COMMAND_IS_EXERCISED[c] ?? {}));
-  it.each(smokes)("%s (a smaller run: it completes and prints its ratio)", (command) => {
-    const [program, ...args] = (HOW_EACH_COMMAND_IS_EXERCISED[command] as { smoke: string[] }).smoke;
-    const r = spawnSync(program!, args, { cwd: ROOT, encoding: "utf8", timeout: 240_000 });
-    expect(r.stderr.replace(/^.*ExperimentalWarning.*$/gm, "").trim()).toBe("");
-    expect(r.status).toBe(0);
-    expect(r.stdout).toMatch(/ratio[^\n]*\d+\.\d+×/);
-  }, 240_000);
+  it.each(smokes)(
+    "%s (a smaller run: it completes and prints its ratio)",
+    (command) => {
+      const [program, ...args] = (HOW_EACH_COMMAND_IS_EXERCISED[command] as { smoke: string[] }).smoke;
+      const r = spawnSync(program!, args, { cwd: ROOT, encoding: "utf8", timeout: 240_000 });
+      expect(r.stderr.replace(/^.*ExperimentalWarning.*$/gm, "").trim()).toBe("");
+      expect(r.status).toBe(0);
+      expect(r.stdout).toMatch(/ratio[^\n]*\d+\.\d+×/);
+    },
+    240_000,
+  );
 });
 
 describe("README code", () => {
@@ -98,7 +129,13 @@ describe("README code", () => {
     const shown = blocks.find((b) => b.lang === "text" && b.body.includes("invalid arguments"))!.body.trim();
     let message = "";
     try {
-      planHardenedContainer("redis", { image: `redis:7.4-alpine@sha256:${"a".repeat(64)}`, memory: "256Mi", networks: ["backend"], healthcheck: { test: ["CMD", "redis-cli", "ping"] }, readOnlyRootfs: false });
+      planHardenedContainer("redis", {
+        image: `redis:7.4-alpine@sha256:${"a".repeat(64)}`,
+        memory: "256Mi",
+        networks: ["backend"],
+        healthcheck: { test: ["CMD", "redis-cli", "ping"] },
+        readOnlyRootfs: false,
+      });
     } catch (err) {
       message = (err as Error).message;
     }
@@ -109,8 +146,10 @@ describe("README code", () => {
 describe("README coverage table", () => {
   it("is what `npm run docs` generates from the catalog, the pack and the components' @cis tags", () => {
     /* eslint-disable @typescript-eslint/no-require-imports */
-    const { coverageTable, withCoverage } = require("../../../scripts/readme-coverage") as typeof import("../../../scripts/readme-coverage");
-    const { collectApi, DEFAULT_ENTRY } = require("../../../scripts/api-reference") as typeof import("../../../scripts/api-reference");
+    const { coverageTable, withCoverage } =
+      require("../../../scripts/readme-coverage") as typeof import("../../../scripts/readme-coverage");
+    const { collectApi, DEFAULT_ENTRY } =
+      require("../../../scripts/api-reference") as typeof import("../../../scripts/api-reference");
     /* eslint-enable @typescript-eslint/no-require-imports */
     const readme = readFileSync(path.join(ROOT, "README.md"), "utf8");
     const table = coverageTable(collectApi(DEFAULT_ENTRY));

@@ -19,7 +19,8 @@ describe("redactCommandLine", () => {
     ["sh -c 'DB_PASS=x psql'", "sh -c 'DB_PASS=*** psql'"],
     ["curl https://admin:hunter2@example.com/api", "curl https://admin:***@example.com/api"],
     ["git clone https://x-access-token:ghp_abc@github.com/o/r", "git clone https://x-access-token:***@github.com/o/r"],
-    ["redis-server --requirepass hunter2", "redis-server --requirepass hunter2"], // a name the pattern does not know: not caught (documented)
+    // a name the pattern does not know: not caught (documented)
+    ["redis-server --requirepass hunter2", "redis-server --requirepass hunter2"],
   ])("%s", (input, expected) => expect(redactCommandLine(input)).toBe(expected));
 
   test.each([

@@ -73,85 +73,89 @@ describe("engineCreateBody on a planned HardenedContainer", () => {
     });
   });
 
-  it("translates every argument the component can render (mounts, volumes, devices, ulimits, namespaces, extra networks)", () => {
-    const { containerArgs } = planHardenedContainer(
-      "full",
-      {
-        ...base,
-        networks: ["net-a", "net-b"],
-        cpus: 1.5,
-        capAdd: ["CHOWN", "NET_BIND_SERVICE"],
-        ports: [
-          { internal: 8080, external: 21080, hostIp: "127.0.0.1" },
-          { internal: 8080, external: 21081, hostIp: "10.0.0.5" },
-          { internal: 5353, external: 25353, hostIp: "::1", protocol: "udp" },
-        ],
-        binds: [{ hostPath: "/srv/data", containerPath: "/data" }],
-        volumes: [
-          { volumeName: "cache", containerPath: "/cache" },
-          { volumeName: "conf", containerPath: "/conf", readOnly: true },
-        ],
-        devices: [{ hostPath: "/dev/fuse" }],
-        ulimits: [{ name: "nofile", soft: 1024, hard: 2048 }],
-        restart: { policy: "on-failure", maxRetries: 2 },
-        healthcheck: {
-          test: ["CMD", "/bin/true"],
-          interval: "1m30s",
-          timeout: "500ms",
-          startPeriod: "1.5s",
-          retries: 4,
-        },
-        cgroupParent: "/hardened",
-        seccompProfile: "/etc/docker/seccomp.json",
-        apparmorProfile: "docker-default",
-        entrypoint: ["/bin/sh", "-c"],
-        workingDir: "/srv",
-        labels: { team: "api" },
-        exemptions: [
-          { rule: "5.18", reason: REASON },
-          { rule: "5.25", reason: REASON },
-        ],
-      },
-      { now: NOW },
-    );
-    const body = engineCreateBody(containerArgs);
-    expect(body).toMatchObject({
-      Entrypoint: ["/bin/sh", "-c"],
-      WorkingDir: "/srv",
-      Labels: { team: "api" },
-      Healthcheck: { Test: ["CMD", "/bin/true"], Interval: 90e9, Timeout: 500e6, StartPeriod: 1.5e9, Retries: 4 },
-      ExposedPorts: { "8080/tcp": {}, "5353/udp": {} },
-      NetworkingConfig: { EndpointsConfig: { "net-a": {} } },
-      HostConfig: {
-        CapAdd: ["CHOWN", "NET_BIND_SERVICE"],
-        SecurityOpt: ["no-new-privileges:true", "seccomp=/etc/docker/seccomp.json", "apparmor=docker-default"],
-        NanoCpus: 1_500_000_000,
-        RestartPolicy: { Name: "on-failure", MaximumRetryCount: 2 },
-        CgroupParent: "/hardened",
-        PortBindings: {
-          "8080/tcp": [
-            { HostIp: "127.0.0.1", HostPort: "21080" },
-            { HostIp: "10.0.0.5", HostPort: "21081" },
+  it(
+    "translates every argument the component can render (mounts, " +
+      "volumes, devices, ulimits, namespaces, extra networks)",
+    () => {
+      const { containerArgs } = planHardenedContainer(
+        "full",
+        {
+          ...base,
+          networks: ["net-a", "net-b"],
+          cpus: 1.5,
+          capAdd: ["CHOWN", "NET_BIND_SERVICE"],
+          ports: [
+            { internal: 8080, external: 21080, hostIp: "127.0.0.1" },
+            { internal: 8080, external: 21081, hostIp: "10.0.0.5" },
+            { internal: 5353, external: 25353, hostIp: "::1", protocol: "udp" },
           ],
-          "5353/udp": [{ HostIp: "::1", HostPort: "25353" }],
-        },
-        Mounts: [
-          {
-            Type: "bind",
-            Source: "/srv/data",
-            Target: "/data",
-            ReadOnly: true,
-            BindOptions: { Propagation: "rprivate" },
+          binds: [{ hostPath: "/srv/data", containerPath: "/data" }],
+          volumes: [
+            { volumeName: "cache", containerPath: "/cache" },
+            { volumeName: "conf", containerPath: "/conf", readOnly: true },
+          ],
+          devices: [{ hostPath: "/dev/fuse" }],
+          ulimits: [{ name: "nofile", soft: 1024, hard: 2048 }],
+          restart: { policy: "on-failure", maxRetries: 2 },
+          healthcheck: {
+            test: ["CMD", "/bin/true"],
+            interval: "1m30s",
+            timeout: "500ms",
+            startPeriod: "1.5s",
+            retries: 4,
           },
-        ],
-        Binds: ["cache:/cache", "conf:/conf:ro"],
-        Devices: [{ PathOnHost: "/dev/fuse", PathInContainer: "/dev/fuse", CgroupPermissions: "rwm" }],
-        Ulimits: [{ Name: "nofile", Soft: 1024, Hard: 2048 }],
-      },
-    });
-    // The second network is connected after create, as the provider does.
-    expect(engineNetworkConnects(containerArgs)).toEqual(["net-b"]);
-  });
+          cgroupParent: "/hardened",
+          seccompProfile: "/etc/docker/seccomp.json",
+          apparmorProfile: "docker-default",
+          entrypoint: ["/bin/sh", "-c"],
+          workingDir: "/srv",
+          labels: { team: "api" },
+          exemptions: [
+            { rule: "5.18", reason: REASON },
+            { rule: "5.25", reason: REASON },
+          ],
+        },
+        { now: NOW },
+      );
+      const body = engineCreateBody(containerArgs);
+      expect(body).toMatchObject({
+        Entrypoint: ["/bin/sh", "-c"],
+        WorkingDir: "/srv",
+        Labels: { team: "api" },
+        Healthcheck: { Test: ["CMD", "/bin/true"], Interval: 90e9, Timeout: 500e6, StartPeriod: 1.5e9, Retries: 4 },
+        ExposedPorts: { "8080/tcp": {}, "5353/udp": {} },
+        NetworkingConfig: { EndpointsConfig: { "net-a": {} } },
+        HostConfig: {
+          CapAdd: ["CHOWN", "NET_BIND_SERVICE"],
+          SecurityOpt: ["no-new-privileges:true", "seccomp=/etc/docker/seccomp.json", "apparmor=docker-default"],
+          NanoCpus: 1_500_000_000,
+          RestartPolicy: { Name: "on-failure", MaximumRetryCount: 2 },
+          CgroupParent: "/hardened",
+          PortBindings: {
+            "8080/tcp": [
+              { HostIp: "127.0.0.1", HostPort: "21080" },
+              { HostIp: "10.0.0.5", HostPort: "21081" },
+            ],
+            "5353/udp": [{ HostIp: "::1", HostPort: "25353" }],
+          },
+          Mounts: [
+            {
+              Type: "bind",
+              Source: "/srv/data",
+              Target: "/data",
+              ReadOnly: true,
+              BindOptions: { Propagation: "rprivate" },
+            },
+          ],
+          Binds: ["cache:/cache", "conf:/conf:ro"],
+          Devices: [{ PathOnHost: "/dev/fuse", PathInContainer: "/dev/fuse", CgroupPermissions: "rwm" }],
+          Ulimits: [{ Name: "nofile", Soft: 1024, Hard: 2048 }],
+        },
+      });
+      // The second network is connected after create, as the provider does.
+      expect(engineNetworkConnects(containerArgs)).toEqual(["net-b"]);
+    },
+  );
 
   it("carries host namespaces and privileged mode when they are (exempted) weakenings", () => {
     const { containerArgs } = planHardenedContainer(
@@ -238,21 +242,25 @@ describe("engineCreateBody refuses what it cannot translate", () => {
     expect((error as Error).message).toContain(path);
   });
 
-  it("lists shmSize and the other unhandled provider inputs as unhandled (the throw above is not an accident of the fixture)", () => {
-    for (const key of [
-      "shmSize",
-      "sysctls",
-      "memorySwap",
-      "start",
-      "uploads",
-      "gpus",
-      "runtime",
-      "groupAdds",
-      "hosts",
-      "dns",
-    ])
-      expect(HANDLED_CONTAINER_INPUTS as readonly string[]).not.toContain(key);
-  });
+  it(
+    "lists shmSize and the other unhandled provider inputs as unhandled " +
+      "(the throw above is not an accident of the fixture)",
+    () => {
+      for (const key of [
+        "shmSize",
+        "sysctls",
+        "memorySwap",
+        "start",
+        "uploads",
+        "gpus",
+        "runtime",
+        "groupAdds",
+        "hosts",
+        "dns",
+      ])
+        expect(HANDLED_CONTAINER_INPUTS as readonly string[]).not.toContain(key);
+    },
+  );
 
   it("throws on unresolved Outputs and promises instead of sending them", () => {
     // envs from the component are Outputs (they may carry secrets): a test must resolve them.

@@ -80,12 +80,18 @@ describe("analyzeResource / analyzeStack", () => {
     props: {},
   };
 
-  it("reports with the effective level, prefixes the description, skips disabled and other-typed policies", async () => {
+  it("reports at the effective level, prefixes the description, skips disabled and other-typed policies", async () => {
     const config = reconcileConfig(policies, "advisory", undefined, { b: { enforcementLevel: "mandatory" } });
     const result = await analyzeResource(policies, resource, config);
     expect(result.diagnostics).toEqual([
       { policyName: "a", description: "A", message: "A\nbad a", urn: resource.urn, enforcementLevel: "mandatory" },
-      { policyName: "b", description: "B", message: "B\nb sees {}", urn: resource.urn, enforcementLevel: "mandatory" },
+      {
+        policyName: "b",
+        description: "B",
+        message: "B\nb sees {}",
+        urn: resource.urn,
+        enforcementLevel: "mandatory",
+      },
     ]);
     expect(result.notApplicable).toEqual([
       { policyName: "t", urn: resource.urn, reason: "Policy only applies to resources of type 'other:index:Thing'" },

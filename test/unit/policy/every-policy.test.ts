@@ -84,7 +84,8 @@ const ROWS: Record<string, Row> = {
   "2.14": daemon({ "no-new-privileges": false }),
   "2.15": daemon({ "live-restore": false }),
   "2.16": daemon({ "userland-proxy": true }),
-  "2.17": daemon({ "seccomp-profile": "/etc/docker/seccomp-custom.json" }), // a custom profile: a question; unconfined fails outright
+  // a custom profile: a question; unconfined fails outright
+  "2.17": daemon({ "seccomp-profile": "/etc/docker/seccomp-custom.json" }),
   "2.18": daemon({ experimental: true }),
   "hd-selinux-enabled": daemon({ "selinux-enabled": false }),
   "hd-exemptions-daemon": daemon({ labels: ["hardened-docker.exemption.2.2={not json"] }),

@@ -126,75 +126,85 @@ it("after configure (defaults applied), analyzes a container like the engine ask
   expect(diags.find((d) => d.policy === "cis-5.4-restrict-capabilities")!.message).toContain("privileged = true");
 }, 20_000);
 
-it("configured with examples/policy-pack/config.example.json (what --policy-pack-config passes), applies its settings", async () => {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const user = require(path.join(ROOT, "examples/policy-pack/config.example.json")) as Record<string, unknown>;
-  await configure(user);
-  const image = `ghcr.io/acme/tool@sha256:${"c".repeat(64)}`;
-  const resp = await call<{ getDiagnosticsList(): Diag[] }>(
-    "analyze",
-    analyzeRequest({ image, capabilities: { drops: ["ALL"], adds: ["NET_BIND_SERVICE", "CHOWN"] } }),
-  );
-  const diags = resp.getDiagnosticsList().map((d) => ({ policy: d.getPolicyname(), message: d.getMessage() }));
-  // trustedRegistries from the file: ghcr.io is not on it.
-  expect(diags.find((d) => d.policy === "cis-4.2-trusted-registries")?.message).toContain("ghcr.io");
-  // capabilityAllowList from the file: NET_BIND_SERVICE only, so CHOWN (allowed by default) is a violation.
-  const caps = diags.filter((d) => d.policy === "cis-5.4-restrict-capabilities");
-  expect(caps).toHaveLength(1);
-  expect(caps[0]!.message).toContain("CHOWN");
-}, 20_000);
+it(
+  "configured with examples/policy-pack/config.example.json (what " +
+    "--policy-pack-config passes), applies its settings",
+  async () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const user = require(path.join(ROOT, "examples/policy-pack/config.example.json")) as Record<string, unknown>;
+    await configure(user);
+    const image = `ghcr.io/acme/tool@sha256:${"c".repeat(64)}`;
+    const resp = await call<{ getDiagnosticsList(): Diag[] }>(
+      "analyze",
+      analyzeRequest({ image, capabilities: { drops: ["ALL"], adds: ["NET_BIND_SERVICE", "CHOWN"] } }),
+    );
+    const diags = resp.getDiagnosticsList().map((d) => ({ policy: d.getPolicyname(), message: d.getMessage() }));
+    // trustedRegistries from the file: ghcr.io is not on it.
+    expect(diags.find((d) => d.policy === "cis-4.2-trusted-registries")?.message).toContain("ghcr.io");
+    // capabilityAllowList from the file: NET_BIND_SERVICE only, so CHOWN (allowed by default) is a violation.
+    const caps = diags.filter((d) => d.policy === "cis-5.4-restrict-capabilities");
+    expect(caps).toHaveLength(1);
+    expect(caps[0]!.message).toContain("CHOWN");
+  },
+  20_000,
+);
 
-it("analyzes a stack as the engine asks it to: a component's secret command digest, and its command changed by a transformation", async () => {
-  await configure();
-  const SECRET = { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270" };
-  const stack = "urn:pulumi:dev::app::pulumi:pulumi:Stack::app-dev";
-  const component = "urn:pulumi:dev::app::hardened-docker:index:SecureDaemon::d";
-  const built = {
-    connection: { host: "10.0.0.5", port: 22, user: "root", hostKey: "ssh-ed25519 AAAA" },
-    create: "#!/bin/sh\necho apply",
-  };
-  const resource = (type: string, name: string, urn: string, parent: string, props: Record<string, unknown>) => {
-    const r = new analyzerPb.AnalyzerResource();
-    r.setType(type);
-    r.setName(name);
-    r.setUrn(urn);
-    r.setParent(parent);
-    r.setProperties(Struct.fromJavaScript(props));
-    r.setOptions(new analyzerPb.AnalyzerResourceOptions());
-    return r;
-  };
-  const analyzeStack = async (command: Record<string, unknown>) => {
-    const req = new analyzerPb.AnalyzeStackRequest();
-    req.setResourcesList([
-      // The digest as the engine holds a secret output (a log option may make the apply script secret).
-      resource("hardened-docker:index:SecureDaemon", "d", component, stack, {
-        commandDigests: { "d-apply": { ...SECRET, value: commandDigest(built) } },
+it(
+  "analyzes a stack as the engine asks it to: a component's secret command digest, " +
+    "and its command changed by a transformation",
+  async () => {
+    await configure();
+    const SECRET = { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270" };
+    const stack = "urn:pulumi:dev::app::pulumi:pulumi:Stack::app-dev";
+    const component = "urn:pulumi:dev::app::hardened-docker:index:SecureDaemon::d";
+    const built = {
+      connection: { host: "10.0.0.5", port: 22, user: "root", hostKey: "ssh-ed25519 AAAA" },
+      create: "#!/bin/sh\necho apply",
+    };
+    const resource = (type: string, name: string, urn: string, parent: string, props: Record<string, unknown>) => {
+      const r = new analyzerPb.AnalyzerResource();
+      r.setType(type);
+      r.setName(name);
+      r.setUrn(urn);
+      r.setParent(parent);
+      r.setProperties(Struct.fromJavaScript(props));
+      r.setOptions(new analyzerPb.AnalyzerResourceOptions());
+      return r;
+    };
+    const analyzeStack = async (command: Record<string, unknown>) => {
+      const req = new analyzerPb.AnalyzeStackRequest();
+      req.setResourcesList([
+        // The digest as the engine holds a secret output (a log option may make the apply script secret).
+        resource("hardened-docker:index:SecureDaemon", "d", component, stack, {
+          commandDigests: { "d-apply": { ...SECRET, value: commandDigest(built) } },
+        }),
+        resource(
+          "command:remote:Command",
+          "d-apply",
+          "urn:pulumi:dev::app::hardened-docker:index:SecureDaemon$command:remote:Command::d-apply",
+          component,
+          command,
+        ),
+      ]);
+      const resp = await call<{ getDiagnosticsList(): Diag[] }>("analyzeStack", req);
+      return resp
+        .getDiagnosticsList()
+        .filter((d) => d.getPolicyname() === "hd-component-commands-intact")
+        .map((d) => d.getMessage());
+    };
+    // The provider's outputs echo its inputs, with its own defaults and results beside them.
+    expect(
+      await analyzeStack({
+        ...built,
+        connection: { ...built.connection, privateKey: { ...SECRET, value: "key" }, dialErrorLimit: 10 },
+        stdout: "done",
       }),
-      resource(
-        "command:remote:Command",
-        "d-apply",
-        "urn:pulumi:dev::app::hardened-docker:index:SecureDaemon$command:remote:Command::d-apply",
-        component,
-        command,
-      ),
-    ]);
-    const resp = await call<{ getDiagnosticsList(): Diag[] }>("analyzeStack", req);
-    return resp
-      .getDiagnosticsList()
-      .filter((d) => d.getPolicyname() === "hd-component-commands-intact")
-      .map((d) => d.getMessage());
-  };
-  // The provider's outputs echo its inputs, with its own defaults and results beside them.
-  expect(
-    await analyzeStack({
-      ...built,
-      connection: { ...built.connection, privateKey: { ...SECRET, value: "key" }, dialErrorLimit: 10 },
-      stdout: "done",
-    }),
-  ).toEqual([]);
-  const changed = await analyzeStack({ ...built, create: `echo '{"icc": true}' > /etc/docker/daemon.json` });
-  expect(changed).toHaveLength(1);
-  expect(changed[0]).toContain(
-    'SecureDaemon "d": its command "d-apply" does not run what the component built and checked',
-  );
-}, 20_000);
+    ).toEqual([]);
+    const changed = await analyzeStack({ ...built, create: `echo '{"icc": true}' > /etc/docker/daemon.json` });
+    expect(changed).toHaveLength(1);
+    expect(changed[0]).toContain(
+      'SecureDaemon "d": its command "d-apply" does not run what the component built and checked',
+    );
+  },
+  20_000,
+);

@@ -19,7 +19,7 @@ import {
 import { reconcileConfig } from "../../../src/check";
 import { packRules } from "../../../src/policy/policies";
 import { RULE_SETTINGS } from "../../../src/policy/metadata";
-import { CATALOG, catalogFor, ruleById } from "../../../src/rules/catalog";
+import { catalogFor, ruleById } from "../../../src/rules/catalog";
 import { CONTAINER, NETWORK, PROVIDER, SERVICE } from "../../harness/policy";
 
 const policies = createPolicies();
@@ -71,14 +71,18 @@ describe("policy pack generated from the catalog", () => {
     );
   });
 
-  it("maps container rules to docker.Container and docker.Service, network rules to docker.Network, daemon rules to SecureDaemon (2.7 also to the provider)", () => {
-    const types = Object.fromEntries(rulePolicies.map((p) => [policyMeta(p)!.ruleId, policyMeta(p)!.types]));
-    expect(types["5.4"]).toEqual([CONTAINER, SERVICE]);
-    expect(types["7.3"]).toEqual([NETWORK]);
-    expect(types["hd-exemptions-network"]).toEqual([NETWORK]);
-    expect(types["2.7"]).toEqual([PROVIDER, "hardened-docker:index:SecureDaemon"]);
-    expect(types["2.2"]).toEqual(["hardened-docker:index:SecureDaemon"]);
-  });
+  it(
+    "maps container rules to docker.Container and docker.Service, network rules to docker.Network, " +
+      "daemon rules to SecureDaemon (2.7 also to the provider)",
+    () => {
+      const types = Object.fromEntries(rulePolicies.map((p) => [policyMeta(p)!.ruleId, policyMeta(p)!.types]));
+      expect(types["5.4"]).toEqual([CONTAINER, SERVICE]);
+      expect(types["7.3"]).toEqual([NETWORK]);
+      expect(types["hd-exemptions-network"]).toEqual([NETWORK]);
+      expect(types["2.7"]).toEqual([PROVIDER, "hardened-docker:index:SecureDaemon"]);
+      expect(types["2.2"]).toEqual(["hardened-docker:index:SecureDaemon"]);
+    },
+  );
 
   it("names policies after the CIS id (cis-5.4-restrict-capabilities), uniquely and as the engine accepts", () => {
     const names = policies.map((p) => p.name);
@@ -139,7 +143,7 @@ describe("policy pack generated from the catalog", () => {
     expect(() => profileFromEnv({ HARDENED_DOCKER_PROFILE: "strict" })).toThrow(/not a profile/);
   });
 
-  it("exposes settings, unknown-value handling and manual reporting in each policy's config schema, with defaults", () => {
+  it("each policy's config schema: its settings, unknown-value handling, manual reporting, with defaults", () => {
     const schema = (name: string) => policies.find((p) => p.name === name)!.configSchema!.properties;
     expect(schema("cis-5.4-restrict-capabilities").capabilityAllowList).toMatchObject({
       type: "array",
@@ -176,7 +180,8 @@ describe("policy pack generated from the catalog", () => {
     expect(p54.getConfigschema().getProperties().toJavaScript().capabilityAllowList.default).toContain(
       "NET_BIND_SERVICE",
     );
-    expect(listed.filter((x: { getPolicyType(): number }) => x.getPolicyType() === 2)).toHaveLength(5); // stack policies
+    // stack policies
+    expect(listed.filter((x: { getPolicyType(): number }) => x.getPolicyType() === 2)).toHaveLength(5);
   });
 
   it("lists, for each rule, exactly the settings its check reads (read from the rule sources)", () => {

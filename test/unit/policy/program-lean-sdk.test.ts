@@ -5,10 +5,12 @@
  * locations, findings and program errors (with their file:line:column) as the SDK's default run.
  * Timings are in bench/check.ts, never asserted here.
  */
-import { mkdtempSync, rmSync, writeFileSync } from "fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "fs";
 import * as path from "path";
 import type { checkProgram, CheckResult } from "../../../src/policy/check";
 import type { ProgramRun } from "../../../src/policy/program";
+
+type ProgramModule = typeof import("../../../src/policy/program");
 
 const ROOT = path.join(__dirname, "../../..");
 const examples = (name: string) => path.join(ROOT, "examples", name);
@@ -72,7 +74,7 @@ describe("the lean SDK run judges what the SDK's default run judges", () => {
     afterAll(() => rmSync(dir, { recursive: true, force: true }));
     const project = (name: string, files: Record<string, string>): string => {
       const at = path.join(dir, name);
-      require("fs").mkdirSync(at, { recursive: true });
+      mkdirSync(at, { recursive: true });
       writeFileSync(path.join(at, "Pulumi.yaml"), `name: ${name}\nruntime: nodejs\n`);
       for (const [file, text] of Object.entries(files)) writeFileSync(path.join(at, file), text);
       return at;
@@ -135,9 +137,9 @@ describe("the lean SDK run judges what the SDK's default run judges", () => {
 
   it("puts the SDK back as it found it after the run", async () => {
     jest.resetModules();
+    // The modules as loaded afresh after resetModules (an import would be the first copy).
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { runProgramOffline } =
-      require("../../../src/policy/program") as typeof import("../../../src/policy/program");
+    const { runProgramOffline } = require("../../../src/policy/program") as ProgramModule;
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const debuggable = require("@pulumi/pulumi/runtime/debuggable") as { debuggablePromise: unknown };
     // eslint-disable-next-line @typescript-eslint/no-require-imports

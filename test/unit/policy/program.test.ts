@@ -1,5 +1,5 @@
 /** Running a Pulumi program offline under the mock runtime and collecting what the engine would see. */
-import { mkdtempSync, writeFileSync } from "fs";
+import { mkdtempSync, rmSync, writeFileSync } from "fs";
 import * as path from "path";
 import { engineResources, resolveProgram, runProgramOffline, type ProgramRun } from "../../../src/policy/program";
 import { commandDigest } from "../../../src/scripts/command-digest";
@@ -61,38 +61,42 @@ describe("runProgramOffline on examples/insecure", () => {
 });
 
 describe("runProgramOffline on examples/secure", () => {
-  it("collects the components' children with their parents, the PIDs-limit command with the container's id, and the components' registered outputs", async () => {
-    const run = await runProgramOffline(examples("secure"), { stack: "dev" });
-    expect(run.errors).toEqual([]);
-    const container = run.resources.find((r) => r.type === "docker:index/container:Container" && r.name === "api")!;
-    expect(container.urn).toBe(
-      "urn:pulumi:dev::secure-example::hardened-docker:index:HardenedContainer$docker:index/container:Container::api",
-    );
-    expect(container.parent).toBe("urn:pulumi:dev::secure-example::hardened-docker:index:HardenedContainer::api");
-    const command = run.resources.find((r) => r.type === "command:local:Command" && r.name === "api-pids-limit")!;
-    expect(command.inputs.create).toMatch(/^docker update --pids-limit=128 -- '[0-9a-f]{64}'/);
-    expect(command.dependencies).toContain(container.urn);
-    // Secrets (env values) are plain for the analyzer; networks resolved from the HardenedNetworks.
-    expect(container.inputs.envs).toEqual(["DATABASE_HOST=cache"]);
-    expect(container.inputs.networksAdvanced).toEqual([{ name: "front" }, { name: "data" }]);
-    // Children declared inside the component point at the user's line that created the component.
-    expect(container.location?.file).toBe(path.join(examples("secure"), "index.ts"));
-    // A component's outputs are what it registers with registerOutputs, as the engine's state holds them.
-    const component = run.resources.find(
-      (r) => r.type === "hardened-docker:index:HardenedContainer" && r.name === "api",
-    )!;
-    expect(component.outputs).toEqual({
-      containerId: expect.stringMatching(/^[0-9a-f]{64}$/),
-      containerName: "api",
-      commandDigests: { "api-pids-limit": commandDigest(command.inputs) },
-    });
-    expect(command.inputs.create).toContain(component.outputs.containerId as string);
-  });
+  it(
+    "collects the components' children with their parents, the PIDs-limit command with the container's id, " +
+      "and the components' registered outputs",
+    async () => {
+      const run = await runProgramOffline(examples("secure"), { stack: "dev" });
+      expect(run.errors).toEqual([]);
+      const container = run.resources.find((r) => r.type === "docker:index/container:Container" && r.name === "api")!;
+      expect(container.urn).toBe(
+        "urn:pulumi:dev::secure-example::hardened-docker:index:HardenedContainer$docker:index/container:Container::api",
+      );
+      expect(container.parent).toBe("urn:pulumi:dev::secure-example::hardened-docker:index:HardenedContainer::api");
+      const command = run.resources.find((r) => r.type === "command:local:Command" && r.name === "api-pids-limit")!;
+      expect(command.inputs.create).toMatch(/^docker update --pids-limit=128 -- '[0-9a-f]{64}'/);
+      expect(command.dependencies).toContain(container.urn);
+      // Secrets (env values) are plain for the analyzer; networks resolved from the HardenedNetworks.
+      expect(container.inputs.envs).toEqual(["DATABASE_HOST=cache"]);
+      expect(container.inputs.networksAdvanced).toEqual([{ name: "front" }, { name: "data" }]);
+      // Children declared inside the component point at the user's line that created the component.
+      expect(container.location?.file).toBe(path.join(examples("secure"), "index.ts"));
+      // A component's outputs are what it registers with registerOutputs, as the engine's state holds them.
+      const component = run.resources.find(
+        (r) => r.type === "hardened-docker:index:HardenedContainer" && r.name === "api",
+      )!;
+      expect(component.outputs).toEqual({
+        containerId: expect.stringMatching(/^[0-9a-f]{64}$/),
+        containerName: "api",
+        commandDigests: { "api-pids-limit": commandDigest(command.inputs) },
+      });
+      expect(command.inputs.create).toContain(component.outputs.containerId as string);
+    },
+  );
 });
 
 describe("program errors and resolution", () => {
   const dir = mkdtempSync(path.join(ROOT, "test", ".tmp-program-"));
-  afterAll(() => require("fs").rmSync(dir, { recursive: true, force: true }));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it("reports a program that throws instead of crashing", async () => {
     const file = path.join(dir, "throws.ts");

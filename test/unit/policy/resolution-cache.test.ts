@@ -32,7 +32,7 @@ async function violations(policies: Policies, r: EngineResource, config?: PackCo
 describe("judged outcomes follow each policy's own config", () => {
   const adds = resource("adds", { capabilities: { drops: ["ALL"], adds: ["NET_BIND_SERVICE"] } });
 
-  it("the same props object judged under two configs, and back: the verdict follows the config every time", async () => {
+  it("one props object judged under two configs and back: the verdict follows the config every time", async () => {
     const policies = pack();
     expect(await violations(policies, adds)).not.toContain(CAPS); // NET_BIND_SERVICE is allowed by default
     expect(await violations(policies, adds, { [CAPS]: { capabilityAllowList: [] } })).toContain(CAPS);
@@ -40,18 +40,22 @@ describe("judged outcomes follow each policy's own config", () => {
     expect(await violations(policies, adds, { [CAPS]: { capabilityAllowList: ["CHOWN"] } })).toContain(CAPS);
   });
 
-  it("a config that differs from the defaults from the first resource on is honoured (no outcome judged with the defaults leaks)", async () => {
-    const policies = pack();
-    const config = { [CAPS]: { capabilityAllowList: [] } };
-    expect(await violations(policies, adds, config)).toContain(CAPS);
-    expect(
-      await violations(
-        policies,
-        resource("adds-too", { capabilities: { drops: ["ALL"], adds: ["NET_BIND_SERVICE"] } }),
-        config,
-      ),
-    ).toContain(CAPS);
-  });
+  it(
+    "a config that differs from the defaults from the first resource on " +
+      "is honoured (no outcome judged with the defaults leaks)",
+    async () => {
+      const policies = pack();
+      const config = { [CAPS]: { capabilityAllowList: [] } };
+      expect(await violations(policies, adds, config)).toContain(CAPS);
+      expect(
+        await violations(
+          policies,
+          resource("adds-too", { capabilities: { drops: ["ALL"], adds: ["NET_BIND_SERVICE"] } }),
+          config,
+        ),
+      ).toContain(CAPS);
+    },
+  );
 
   it("content trust (4.5) in one policy's config decides that policy only", async () => {
     const policies = pack();
@@ -91,7 +95,7 @@ describe("the resolution cache", () => {
     expect(await violations(policies, before)).not.toContain(READ_ONLY);
   });
 
-  it("takes equal props in a fresh copy (as the engine deserialises them per policy) for the same resource", async () => {
+  it("equal props in a fresh copy per policy (as the engine deserialises them) are the same resource", async () => {
     const policies = pack();
     const r = resource("copy", { readOnly: false });
     const first = await analyzeResource(policies, r, reconcileConfig(policies));
@@ -119,7 +123,7 @@ describe("the resolution cache", () => {
     expect(cache.get({ type: CONTAINER, name: "a", urn: "urn:a", props: { ...props, readOnly: false } })).not.toBe(a);
   });
 
-  it("reads each resource's clock once: a pack with another clock judges the same props object by its own", async () => {
+  it("reads each resource's clock once: a pack with another clock judges the same props by its own", async () => {
     const label = exemptionLabel("5.13", { reason: "writes its cache under /var/cache/app", expires: "2026-11-28" });
     const r = resource("clock", {
       readOnly: false,
@@ -157,16 +161,20 @@ describe("a rule that throws", () => {
     check: (c) => (c.privileged ? fail("privileged", true, "false") : pass()),
   });
 
-  it("fails its own policy's call, not the first policy's (every rule is judged when the first policy reads the resource)", async () => {
-    const policies = createPolicies({ now: () => NOW, rules: [quiet, boom] });
-    const config = reconcileConfig(policies);
-    await expect(analyzeResource(policies, resource("boom"), config)).rejects.toThrow(
-      /policy 'hd-test-boom-throws'[\s\S]*rule hd-test-boom failed on container "boom": kaboom/,
-    );
-    expect(
-      (await analyzeResource(policies, resource("fine", { privileged: true }), config)).diagnostics.map(
-        (d) => d.policyName,
-      ),
-    ).toEqual(["hd-test-quiet-quiet"]);
-  });
+  it(
+    "fails its own policy's call, not the first policy's (every rule " +
+      "is judged when the first policy reads the resource)",
+    async () => {
+      const policies = createPolicies({ now: () => NOW, rules: [quiet, boom] });
+      const config = reconcileConfig(policies);
+      await expect(analyzeResource(policies, resource("boom"), config)).rejects.toThrow(
+        /policy 'hd-test-boom-throws'[\s\S]*rule hd-test-boom failed on container "boom": kaboom/,
+      );
+      expect(
+        (await analyzeResource(policies, resource("fine", { privileged: true }), config)).diagnostics.map(
+          (d) => d.policyName,
+        ),
+      ).toEqual(["hd-test-quiet-quiet"]);
+    },
+  );
 });

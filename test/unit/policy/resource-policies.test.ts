@@ -109,18 +109,22 @@ describe("container policies: passing and failing", () => {
     expect(passing).toEqual({ violations: [] });
   });
 
-  it("judges what the provider defaults to: ports without ip publish on 0.0.0.0, no networkMode is the default bridge", async () => {
-    const bare = {
-      type: CONTAINER,
-      name: "bare",
-      props: { image: "redis:7", ports: [{ internal: 6379, external: 6379 }] },
-    };
-    expect((await invoke(policies, "cis-5.14-bind-ports-to-host-address", bare)).violations[0]).toContain("0.0.0.0");
-    const bridge = await invoke(policies, "cis-5.30-not-default-bridge", bare, {
-      "cis-5.30-not-default-bridge": { reportManual: true },
-    });
-    expect(bridge.violations[0]).toMatch(/\[manual review\].*default bridge/);
-  });
+  it(
+    "judges what the provider defaults to: ports without ip publish on 0.0.0.0, " +
+      "no networkMode is the default bridge",
+    async () => {
+      const bare = {
+        type: CONTAINER,
+        name: "bare",
+        props: { image: "redis:7", ports: [{ internal: 6379, external: 6379 }] },
+      };
+      expect((await invoke(policies, "cis-5.14-bind-ports-to-host-address", bare)).violations[0]).toContain("0.0.0.0");
+      const bridge = await invoke(policies, "cis-5.30-not-default-bridge", bare, {
+        "cis-5.30-not-default-bridge": { reportManual: true },
+      });
+      expect(bridge.violations[0]).toMatch(/\[manual review\].*default bridge/);
+    },
+  );
 
   it("reports manual items as review violations only when reportManual is true", async () => {
     expect(await invoke(policies, "cis-5.9-only-needed-ports", container())).toEqual({ violations: [] });
@@ -205,21 +209,28 @@ describe("exemptions", () => {
 });
 
 describe("values unknown at preview", () => {
-  it("a rule reading an unknown value throws the SDK's UnknownValueError (reported by the engine, advisory), never a silent pass", async () => {
-    const result = await invoke(policies, "cis-5.10-no-host-network", container({ networkMode: UNKNOWN }));
-    expect(result.violations).toEqual([]);
-    expect(result.unknown?.message).toBe("string value at .networkMode can't be known during preview");
-    const engine = await analyzeResource(
-      policies,
-      { ...container({ networkMode: UNKNOWN }), urn: "urn:x" },
-      reconcileConfig(policies),
-    );
-    const diag = engine.diagnostics.find((d) => d.policyName === "cis-5.10-no-host-network")!;
-    expect(diag.enforcementLevel).toBe("advisory");
-    expect(diag.message).toMatch(
-      /^can't run policy 'cis-5.10-no-host-network' from policy pack 'hardened-docker@v0.0.0' during preview: string value at .networkMode/,
-    );
-  });
+  it(
+    "a rule reading an unknown value throws the SDK's UnknownValueError (reported by the engine, " +
+      "advisory), never a silent pass",
+    async () => {
+      const result = await invoke(policies, "cis-5.10-no-host-network", container({ networkMode: UNKNOWN }));
+      expect(result.violations).toEqual([]);
+      expect(result.unknown?.message).toBe("string value at .networkMode can't be known during preview");
+      const engine = await analyzeResource(
+        policies,
+        { ...container({ networkMode: UNKNOWN }), urn: "urn:x" },
+        reconcileConfig(policies),
+      );
+      const diag = engine.diagnostics.find((d) => d.policyName === "cis-5.10-no-host-network")!;
+      expect(diag.enforcementLevel).toBe("advisory");
+      expect(diag.message).toMatch(
+        new RegExp(
+          /^can't run policy 'cis-5.10-no-host-network' from policy pack 'hardened-docker@v0.0.0' during preview: /
+            .source + /string value at .networkMode/.source,
+        ),
+      );
+    },
+  );
 
   it("the SDK's analyzer turns it into the same advisory diagnostic", async () => {
     const sdk = await sdkAnalyze(policies, container({ image: UNKNOWN }));
@@ -266,11 +277,13 @@ describe("values unknown at preview", () => {
     );
   });
 
-  it("unknown labels: a failure might be exempted, so it is undecided rather than a pass or a certain failure", async () => {
+  it("unknown labels: a failure might be exempted, so undecided rather than a pass or a certain failure", async () => {
     const result = await invoke(policies, "cis-5.13-read-only-rootfs", container({ readOnly: false, labels: UNKNOWN }));
     expect(result.unknown?.props).toEqual(["labels"]);
     // A passing rule stays a pass whatever the labels say.
-    expect(await invoke(policies, "cis-5.5-no-privileged", container({ labels: UNKNOWN }))).toEqual({ violations: [] });
+    expect(await invoke(policies, "cis-5.5-no-privileged", container({ labels: UNKNOWN }))).toEqual({
+      violations: [],
+    });
   });
 
   it("an unknown image (e.g. from a RemoteImage) does not break the other rules", async () => {
@@ -289,17 +302,21 @@ describe("values unknown at preview", () => {
 });
 
 describe("notApplicable and types", () => {
-  it("a policy called for another type throws notApplicable (and the engine skips single-type policies by their type)", async () => {
-    const net = { type: NETWORK, props: { name: "backend" } };
-    expect((await invoke(policies, "cis-5.5-no-privileged", net)).notApplicable).toMatch(
-      /only applies to docker.Container and docker.Service/,
-    );
-    expect((await invoke(policies, "cis-7.3-encrypted-overlay", container())).notApplicable).toBeDefined();
-    const result = await analyzeResource(policies, { ...container(), urn: "urn:x" }, reconcileConfig(policies));
-    expect(result.notApplicable.find((n) => n.policyName === "cis-7.3-encrypted-overlay")?.reason).toBe(
-      "Policy only applies to resources of type 'docker:index/network:Network'",
-    );
-  });
+  it(
+    "a policy called for another type throws notApplicable (and the " +
+      "engine skips single-type policies by their type)",
+    async () => {
+      const net = { type: NETWORK, props: { name: "backend" } };
+      expect((await invoke(policies, "cis-5.5-no-privileged", net)).notApplicable).toMatch(
+        /only applies to docker.Container and docker.Service/,
+      );
+      expect((await invoke(policies, "cis-7.3-encrypted-overlay", container())).notApplicable).toBeDefined();
+      const result = await analyzeResource(policies, { ...container(), urn: "urn:x" }, reconcileConfig(policies));
+      expect(result.notApplicable.find((n) => n.policyName === "cis-7.3-encrypted-overlay")?.reason).toBe(
+        "Policy only applies to resources of type 'docker:index/network:Network'",
+      );
+    },
+  );
 
   it("a rule that does not apply says why", async () => {
     const result = await invoke(policies, "cis-7.3-encrypted-overlay", {
@@ -432,7 +449,7 @@ describe("docker.Service", () => {
     expect(result.violations[0]).toContain("0.0.0.0");
   });
 
-  it("the swarm default restart policy (any) is unbounded; exemptions come from the container spec labels", async () => {
+  it("the swarm default restart policy (any) is unbounded; exemptions come from container spec labels", async () => {
     const s = service({
       labels: [exemptionLabel("5.15", { reason: "swarm reschedules crashed tasks by design", expires: FUTURE })],
     });
@@ -497,25 +514,29 @@ describe("the Docker provider (CIS 2.7)", () => {
     expect(result.violations[0]).toMatch(/tlsVerify = false.*tcp:\/\/10.0.0.12:2375/);
   });
 
-  it("a tcp:// host with CA, certificate and key (material or certPath) passes; key material never appears in messages", async () => {
-    const material = {
-      host: "tcp://10.0.0.12:2376",
-      caMaterial: "-----BEGIN CERTIFICATE-----CA",
-      certMaterial: "-----BEGIN CERTIFICATE-----C",
-      keyMaterial: "-----BEGIN PRIVATE KEY-----SECRET",
-    };
-    expect(await invoke(policies, "cis-2.7-tcp-requires-tls", provider(material))).toEqual({ violations: [] });
-    expect(
-      await invoke(
-        policies,
-        "cis-2.7-tcp-requires-tls",
-        provider({ host: "tcp://10.0.0.12:2376", certPath: "/etc/docker/client" }),
-      ),
-    ).toEqual({ violations: [] });
-    const noCa = await invoke(policies, "cis-2.7-tcp-requires-tls", provider({ ...material, caMaterial: undefined }));
-    expect(noCa.violations[0]).toContain("tlsCaCert");
-    expect(noCa.violations[0]).not.toContain("SECRET");
-  });
+  it(
+    "a tcp:// host with CA, certificate and key (material or certPath) passes; " +
+      "key material never appears in messages",
+    async () => {
+      const material = {
+        host: "tcp://10.0.0.12:2376",
+        caMaterial: "-----BEGIN CERTIFICATE-----CA",
+        certMaterial: "-----BEGIN CERTIFICATE-----C",
+        keyMaterial: "-----BEGIN PRIVATE KEY-----SECRET",
+      };
+      expect(await invoke(policies, "cis-2.7-tcp-requires-tls", provider(material))).toEqual({ violations: [] });
+      expect(
+        await invoke(
+          policies,
+          "cis-2.7-tcp-requires-tls",
+          provider({ host: "tcp://10.0.0.12:2376", certPath: "/etc/docker/client" }),
+        ),
+      ).toEqual({ violations: [] });
+      const noCa = await invoke(policies, "cis-2.7-tcp-requires-tls", provider({ ...material, caMaterial: undefined }));
+      expect(noCa.violations[0]).toContain("tlsCaCert");
+      expect(noCa.violations[0]).not.toContain("SECRET");
+    },
+  );
 
   it("unix and ssh hosts pass; a provider without host cannot be judged (it uses DOCKER_HOST)", async () => {
     expect(
@@ -540,7 +561,8 @@ describe("clock", () => {
         exemptionLabel("5.13", { reason: "writes its cache under /var/cache/app", expires: "2026-11-28" }),
       ],
     });
-    expect(await invoke(policies, "cis-5.13-read-only-rootfs", resource)).toEqual({ violations: [] }); // last day still valid
+    // last day still valid
+    expect(await invoke(policies, "cis-5.13-read-only-rootfs", resource)).toEqual({ violations: [] });
     const later = pack({ now: () => new Date(NOW.getTime() + 24 * 3600 * 1000) });
     expect((await invoke(later, "cis-5.13-read-only-rootfs", resource)).violations).toHaveLength(1);
   });

@@ -10,9 +10,10 @@ import { NOW } from "../../harness/fixtures";
 import { invoke, pack, UNKNOWN } from "../../harness/policy";
 
 installMocks();
+// Loaded after installMocks (an import would be hoisted above it).
+type SecureDaemonModule = typeof import("../../../src/components/secure-daemon");
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { planSecureDaemon, secureDaemonInputs } =
-  require("../../../src/components/secure-daemon") as typeof import("../../../src/components/secure-daemon");
+const { planSecureDaemon, secureDaemonInputs } = require("../../../src/components/secure-daemon") as SecureDaemonModule;
 
 const SECURE_DAEMON = "hardened-docker:index:SecureDaemon";
 const HOST_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHy0sNXTPuKG7GmrOqjAuYexzDk+VfYMmvMAcPcjJ5z2";
@@ -109,19 +110,23 @@ describe("SecureDaemon in the policy pack", () => {
     expect(unknown.unknown?.message).toContain("daemonJson");
   });
 
-  it("a component that refused its arguments (no inputs) is not judged; inputs stripped of daemonJson are unreadable, not skipped", async () => {
-    const refused = await invoke(policies, "cis-2.2-inter-container-traffic-default-bridge", {
-      type: SECURE_DAEMON,
-      name: "docker-1",
-      props: {},
-    });
-    expect(refused.violations).toEqual([]);
-    expect(refused.notApplicable).toContain("its arguments were refused");
-    const stripped = await invoke(policies, "cis-2.2-inter-container-traffic-default-bridge", {
-      type: SECURE_DAEMON,
-      name: "docker-1",
-      props: { configFile: "/etc/docker/daemon.json", dockerdFlags: [] },
-    });
-    expect(stripped.violations[0]).toMatch(/docker-1.*daemonJson/);
-  });
+  it(
+    "a component that refused its arguments (no inputs) is not judged; " +
+      "inputs stripped of daemonJson are unreadable, not skipped",
+    async () => {
+      const refused = await invoke(policies, "cis-2.2-inter-container-traffic-default-bridge", {
+        type: SECURE_DAEMON,
+        name: "docker-1",
+        props: {},
+      });
+      expect(refused.violations).toEqual([]);
+      expect(refused.notApplicable).toContain("its arguments were refused");
+      const stripped = await invoke(policies, "cis-2.2-inter-container-traffic-default-bridge", {
+        type: SECURE_DAEMON,
+        name: "docker-1",
+        props: { configFile: "/etc/docker/daemon.json", dockerdFlags: [] },
+      });
+      expect(stripped.violations[0]).toMatch(/docker-1.*daemonJson/);
+    },
+  );
 });

@@ -15,7 +15,8 @@ describe("loadProgramConfig", () => {
 
   it("applies declared defaults and plain values, namespacing bare keys with the project", () => {
     project(
-      "config:\n  host:\n    type: string\n    default: 10.0.0.5\n  replicas:\n    type: integer\n    default: 3\n  docker:host: unix:///run/docker.sock\n  tags: [a, b]\n  noDefault:\n    type: string\n",
+      "config:\n  host:\n    type: string\n    default: 10.0.0.5\n  replicas:\n    type: integer\n" +
+        "    default: 3\n  docker:host: unix:///run/docker.sock\n  tags: [a, b]\n  noDefault:\n    type: string\n",
     );
     const c = loadProgramConfig(dir, readProjectFile(dir), "app", "dev");
     expect(c.values).toEqual({
@@ -28,18 +29,21 @@ describe("loadProgramConfig", () => {
     expect(c.stackFile).toBeUndefined();
   });
 
-  it("lets the stack file override, and never decrypts: secure values and declared secrets become a placeholder", () => {
+  it("the stack file overrides; never decrypts: secure values and declared secrets become a placeholder", () => {
     project(
-      "config:\n  host:\n    default: 10.0.0.5\n  key:\n    type: string\n    secret: true\n  token:\n    type: string\n    secret: true\n",
+      "config:\n  host:\n    default: 10.0.0.5\n  key:\n    type: string\n    secret: true\n  token:\n" +
+        "    type: string\n    secret: true\n",
     );
     writeFileSync(
       path.join(dir, "Pulumi.prod.yaml"),
-      "encryptionsalt: v1:abc\nconfig:\n  app:host: 10.9.9.9\n  app:token:\n    secure: v1:Zm9v:YmFy\n  app:limits:\n    memory: 256\n",
+      "encryptionsalt: v1:abc\nconfig:\n  app:host: 10.9.9.9\n  app:token:\n    secure: v1:Zm9v:YmFy\n" +
+        "  app:limits:\n    memory: 256\n",
     );
     const c = loadProgramConfig(dir, readProjectFile(dir), "app", "prod");
     expect(c.values["app:host"]).toBe("10.9.9.9");
     expect(c.values["app:token"]).toBe(SECRET_PLACEHOLDER);
-    expect(c.values["app:key"]).toBe(SECRET_PLACEHOLDER); // declared secret, no value: what `config set --secret` would give
+    // declared secret, no value: what `config set --secret` would give
+    expect(c.values["app:key"]).toBe(SECRET_PLACEHOLDER);
     expect(c.values["app:limits"]).toBe('{"memory":256}');
     expect(c.secretKeys).toEqual(["app:key", "app:token"]);
     expect(c.stackFile).toBe(path.join(dir, "Pulumi.prod.yaml"));

@@ -73,7 +73,7 @@ describe("cis-5.29-pids-limit-applied", () => {
     expect(result.urns[0]).toBe(`urn:pulumi:test::proj::${CONTAINER}::forged`);
   });
 
-  it("fails when the command applies another limit, does not depend on the container, or is not beside it", async () => {
+  it("fails when the command applies another limit, does not depend on the container or is not beside it", async () => {
     const other = await invokeStack(
       policies,
       policy,
@@ -92,7 +92,9 @@ describe("cis-5.29-pids-limit-applied", () => {
 
   it("accepts the command run on the Docker host over SSH (hostConnection), and judges it the same way", async () => {
     const remote = hardened("api", 128, {
-      create: `env -u DOCKER_HOST -u DOCKER_CONTEXT -u DOCKER_TLS_VERIFY -u DOCKER_CERT_PATH docker --context default update --pids-limit=128 -- '${ID}' >/dev/null`,
+      create:
+        `env -u DOCKER_HOST -u DOCKER_CONTEXT -u DOCKER_TLS_VERIFY -u DOCKER_CERT_PATH docker --context default ` +
+        `update --pids-limit=128 -- '${ID}' >/dev/null`,
     });
     remote[2] = {
       ...remote[2]!,
@@ -107,7 +109,7 @@ describe("cis-5.29-pids-limit-applied", () => {
     expect((await invokeStack(policies, policy, remote)).violations[0]).toContain('no command "api-pids-limit"');
   });
 
-  it("at preview the script is unknown: the triggers carry the limit; with neither known it is reported undecided", async () => {
+  it("at preview the script is unknown: the triggers carry the limit; with neither known, undecided", async () => {
     expect(await invokeStack(policies, policy, hardened("api", 256, { create: UNKNOWN }))).toEqual({
       violations: [],
       urns: [],
@@ -143,15 +145,19 @@ describe("cis-5.29-pids-limit-applied", () => {
     expect((await invokeStack(policies, policy, [withLabel("2026-01-31")])).violations).toHaveLength(1);
   });
 
-  it("is not applicable to a stack without containers; a container without the label is left to the resource policy", async () => {
-    expect((await invokeStack(policies, policy, [{ type: NETWORK, name: "n", props: {} }])).notApplicable).toContain(
-      "no docker.Container",
-    );
-    expect(await invokeStack(policies, policy, [raw("plain", compliantContainer({ labels: [] }))])).toEqual({
-      violations: [],
-      urns: [],
-    });
-  });
+  it(
+    "is not applicable to a stack without containers; " +
+      "a container without the label is left to the resource policy",
+    async () => {
+      expect((await invokeStack(policies, policy, [{ type: NETWORK, name: "n", props: {} }])).notApplicable).toContain(
+        "no docker.Container",
+      );
+      expect(await invokeStack(policies, policy, [raw("plain", compliantContainer({ labels: [] }))])).toEqual({
+        violations: [],
+        urns: [],
+      });
+    },
+  );
 });
 
 describe("hd-containers-via-hardened-container (advisory)", () => {
@@ -173,14 +179,18 @@ describe("hd-containers-via-hardened-container (advisory)", () => {
     );
   });
 
-  it("flags a HardenedContainer that lost its container (e.g. to a transformation); its commands are hd-component-commands-intact's", async () => {
-    const [component, , command] = hardened();
-    expect((await invokeStack(policies, policy, [component!, command!])).violations).toEqual([
-      'HardenedContainer "api" has no docker.Container child (removed or replaced by a transformation?).',
-    ]);
-    const [c2, container] = hardened();
-    expect((await invokeStack(policies, policy, [c2!, container!])).violations).toEqual([]);
-  });
+  it(
+    "flags a HardenedContainer that lost its container (e.g. to a transformation); " +
+      "its commands are hd-component-commands-intact's",
+    async () => {
+      const [component, , command] = hardened();
+      expect((await invokeStack(policies, policy, [component!, command!])).violations).toEqual([
+        'HardenedContainer "api" has no docker.Container child (removed or replaced by a transformation?).',
+      ]);
+      const [c2, container] = hardened();
+      expect((await invokeStack(policies, policy, [c2!, container!])).violations).toEqual([]);
+    },
+  );
 
   it("reports through the engine at advisory level", async () => {
     const result = await analyzeStack(
@@ -253,17 +263,23 @@ describe("hd-component-commands-intact (advisory)", () => {
     return [component!, container!, { ...command!, props: { ...command!.props, ...edit } }];
   };
   const VIOLATION =
-    'HardenedContainer "api": its command "api-pids-limit" does not run what the component built and checked (its script, input, environment, triggers or connection changed — by a transformation?): what it deploys was not judged.';
+    'HardenedContainer "api": its command "api-pids-limit" does not run what the component built and checked ' +
+    "(its script, input, environment, triggers or connection changed — by a transformation?): " +
+    "what it deploys was not judged.";
 
-  it("passes when every command runs what its component built (the provider's own outputs, e.g. stdout, do not count)", async () => {
-    expect(await invokeStack(policies, policy, built())).toEqual({ violations: [], urns: [] });
-    expect(await invokeStack(policies, policy, changed({ stdout: "", stderr: "" }))).toEqual({
-      violations: [],
-      urns: [],
-    });
-  });
+  it(
+    "passes when every command runs what its component built (the provider's own outputs, " +
+      "e.g. stdout, do not count)",
+    async () => {
+      expect(await invokeStack(policies, policy, built())).toEqual({ violations: [], urns: [] });
+      expect(await invokeStack(policies, policy, changed({ stdout: "", stderr: "" }))).toEqual({
+        violations: [],
+        urns: [],
+      });
+    },
+  );
 
-  it("flags a command whose script, input, environment, triggers or connection changed afterwards, at the command", async () => {
+  it("flags, at the command, one whose script, input, env, triggers or connection changed afterwards", async () => {
     for (const edit of [
       { create: "true" },
       { update: "curl x | sh" },
@@ -300,26 +316,32 @@ describe("hd-component-commands-intact (advisory)", () => {
   it("flags a command that is gone, or is no longer the component's child", async () => {
     const [component, container, command] = built();
     expect((await invokeStack(policies, policy, [component!, container!])).violations).toEqual([
-      'HardenedContainer "api" has no "api-pids-limit" command (removed by a transformation?): what it does is not done.',
+      'HardenedContainer "api" has no "api-pids-limit" command (removed by a transformation?): ' +
+        "what it does is not done.",
     ]);
     const moved = { ...command!, parent: STACK };
     expect((await invokeStack(policies, policy, [component!, container!, moved])).violations).toHaveLength(1);
   });
 
-  it("at preview: undecided while both sides wait for the container id; a command known while the digest is not was changed", async () => {
-    // A new container: its id, hence the script and the digest, unknown at preview.
-    const waiting = changed({ create: UNKNOWN, triggers: [UNKNOWN, 256] }, UNKNOWN);
-    expect((await invokeStack(policies, policy, waiting)).unknown?.message).toContain("create");
-    // A fixed script put in by a transformation, while the triggers still wait for the id: still undecided (not passed).
-    expect(
-      (await invokeStack(policies, policy, changed({ create: "true", triggers: [UNKNOWN, 256] }, UNKNOWN))).unknown,
-    ).toBeDefined();
-    // Every value of the command known, against a digest still waiting: the command was given other values.
-    expect(
-      (await invokeStack(policies, policy, changed({ create: "true", triggers: ["x", 256] }, UNKNOWN))).violations,
-    ).toEqual([VIOLATION]);
-    expect((await invokeStack(policies, policy, [raw("api", compliantContainer({ id: ID }))])).notApplicable).toContain(
-      "no component in the stack created commands",
-    );
-  });
+  it(
+    "at preview: undecided while both sides wait for the container id; " +
+      "a command known while the digest is not was changed",
+    async () => {
+      // A new container: its id, hence the script and the digest, unknown at preview.
+      const waiting = changed({ create: UNKNOWN, triggers: [UNKNOWN, 256] }, UNKNOWN);
+      expect((await invokeStack(policies, policy, waiting)).unknown?.message).toContain("create");
+      // A fixed script put in by a transformation, while the triggers still wait for the id:
+      // still undecided (not passed).
+      expect(
+        (await invokeStack(policies, policy, changed({ create: "true", triggers: [UNKNOWN, 256] }, UNKNOWN))).unknown,
+      ).toBeDefined();
+      // Every value of the command known, against a digest still waiting: the command was given other values.
+      expect(
+        (await invokeStack(policies, policy, changed({ create: "true", triggers: ["x", 256] }, UNKNOWN))).violations,
+      ).toEqual([VIOLATION]);
+      expect(
+        (await invokeStack(policies, policy, [raw("api", compliantContainer({ id: ID }))])).notApplicable,
+      ).toContain("no component in the stack created commands");
+    },
+  );
 });
