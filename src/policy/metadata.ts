@@ -19,9 +19,11 @@ export const CIS_FRAMEWORK = BENCHMARK_NAMES[DEFAULT_BENCHMARK];
  * Enforcement profiles:
  * - `cis-level1` (default): automated CIS Level 1 items (and the project's Level 1 rules) mandatory, the rest advisory;
  * - `cis-level2`: every automated item mandatory, manual items advisory;
+ * - `remediate-safe`: as `cis-level1`, except that every rule with a safe fix is at `remediate`: the engine
+ *   deploys the fixed inputs (5.2, 5.4, 5.14, 5.15, 5.22, 5.26 on docker.Container);
  * - `advisory`: everything advisory (to roll the pack out on an existing estate).
  */
-export const PROFILES = ["cis-level1", "cis-level2", "advisory"] as const;
+export const PROFILES = ["cis-level1", "cis-level2", "remediate-safe", "advisory"] as const;
 export type Profile = (typeof PROFILES)[number];
 export const DEFAULT_PROFILE: Profile = "cis-level1";
 
@@ -29,8 +31,13 @@ export function isProfile(value: unknown): value is Profile {
   return typeof value === "string" && (PROFILES as readonly string[]).includes(value);
 }
 
-export function ruleEnforcement(rule: Pick<AnyRule, "automated" | "level">, profile: Profile): EnforcementLevel {
+export function ruleEnforcement(
+  rule: Pick<AnyRule, "automated" | "level" | "fix">,
+  profile: Profile,
+): EnforcementLevel {
   switch (profile) {
+    case "remediate-safe":
+      return rule.fix ? "remediate" : ruleEnforcement(rule, "cis-level1");
     case "cis-level1":
       return rule.automated && rule.level === 1 ? "mandatory" : "advisory";
     case "cis-level2":

@@ -12,6 +12,7 @@ import type {
   Policies,
   PolicyConfigSchema,
   ReportViolation,
+  ResourceRemediation,
   ResourceValidation,
   ResourceValidationArgs,
   ResourceValidationPolicy,
@@ -43,6 +44,7 @@ import {
   type ResourceKind,
   type RuleOutcome,
 } from "./resources";
+import { canFix, engineProps, fixResource } from "./remediation";
 import { stackPolicies } from "./stack";
 import { UnknownValueError } from "./unknowns";
 
@@ -86,7 +88,8 @@ function unknownSchema(dflt: UnknownMode) {
     enum: [...UNKNOWN_MODES],
     default: dflt,
     description:
-      'A value unknown at preview that this rule reads: "report" (the engine reports the policy could not run, advisory) or "fail" (a violation at this policy\'s enforcement level: fail closed).',
+      'A value unknown at preview that this rule reads: "report" (the engine reports the policy could not ' +
+      'run, advisory) or "fail" (a violation at this policy\'s enforcement level: fail closed).',
   };
 }
 
@@ -97,7 +100,8 @@ function ruleConfigSchema(rule: AnyRule, unknownDefault: UnknownMode): PolicyCon
       type: "boolean",
       default: false,
       description:
-        "Report the rule's manual-review guidance (and the data it found) as a violation at this policy's level. Off by default: a manual item is a question for a person, not a failure.",
+        "Report the rule's manual-review guidance (and the data it found) as a violation at this policy's " +
+        "level. Off by default: a manual item is a question for a person, not a failure.",
     };
   for (const key of RULE_SETTINGS[rule.id] ?? []) properties[key] = SETTING_SCHEMAS[key];
   if (rule.id === "4.5")
@@ -211,7 +215,10 @@ function notApplicableQuietly(args: ResourceValidationArgs, reason: string): nev
   }
 }
 
-/** Act on an outcome as the engine expects: a violation, `notApplicable` (throws), or the SDK's UnknownValueError (throws). */
+/**
+ * Act on an outcome as the engine expects: a violation, `notApplicable` (throws), or the SDK's
+ * UnknownValueError (throws).
+ */
 export function enact(
   outcome: RuleOutcome,
   message: string,
@@ -294,13 +301,15 @@ function rulePolicy(
   };
   // Like validateResourceOfType: lets the engine skip other types without calling the policy.
   if (types.length === 1) (validate as ResourceValidation & { __pulumiType?: string }).__pulumiType = types[0];
+  const remediate = remediation(slot, judgingOf, options.now ?? (() => new Date()));
   const cis = isCisRule(rule);
   return registerMeta(
     {
       name,
       displayName: cis ? `CIS ${rule.id}: ${rule.title}` : rule.title,
       description: cis
-        ? `${rule.title} (CIS Docker Benchmark ${BENCHMARK_NAMES[options.benchmark].version} ${benchmarkId(rule, options.benchmark)}, Level ${rule.level}, ${rule.automated ? "automated" : "manual"}).`
+        ? `${rule.title} (CIS Docker Benchmark ${BENCHMARK_NAMES[options.benchmark].version} ` +
+          `${benchmarkId(rule, options.benchmark)}, Level ${rule.level}, ${rule.automated ? "automated" : "manual"}).`
         : `${rule.title} (hardened-docker rule ${rule.id}).`,
       enforcementLevel: ruleEnforcement(rule, options.profile),
       severity: ruleSeverity(rule),
@@ -309,9 +318,41 @@ function rulePolicy(
       remediationSteps: rule.remediation,
       configSchema: ruleConfigSchema(rule, options.unknownValues),
       validateResource: validate,
+      ...(remediate ? { remediateResource: remediate } : {}),
     },
     { kind: "rule", ruleId: rule.id, rule, title: rule.title, remediation: rule.remediation, types },
   );
+}
+
+/**
+ * The policy's `remediateResource`, for a rule with a fix: at enforcement level `remediate` the
+ * engine calls it before validating, and deploys the inputs it returns (src/policy/remediation.ts
+ * decides when a fix applies). Undefined for rules without a fix: the engine then validates them
+ * as mandatory.
+ */
+function remediation(
+  slot: Slot,
+  judgingOf: ((config: RulePolicyConfig) => Judging) | undefined,
+  now: () => Date,
+): ResourceRemediation | undefined {
+  const { rule, kinds } = slot;
+  const type = kinds.map((k) => k.type).find((t) => canFix(rule, t));
+  if (!type) return undefined;
+  const remediate: ResourceRemediation = (args) => {
+    if (args.type !== type) return undefined;
+    const judging = judgingOf ? judgingOf(args.getConfig<RulePolicyConfig>()) : DEFAULT_JUDGING;
+    const ctx: RuleContext = {
+      settings: judging.settings,
+      now: now(),
+      ...(judging.contentTrust ? { contentTrust: true } : {}),
+    };
+    const { plain, toEngine } = engineProps(args.props);
+    const fixed = fixResource(rule, { type, name: args.name, inputs: plain }, ctx);
+    return fixed ? toEngine(fixed.inputs) : undefined;
+  };
+  // Like remediateResourceOfType: the engine calls it for this type only.
+  (remediate as ResourceRemediation & { __pulumiType?: string }).__pulumiType = type;
+  return remediate;
 }
 
 /** Reports each exemption label in use (what it excuses) and the ones nothing needs. Advisory. */
@@ -348,7 +389,8 @@ function exemptionsReport(
       name,
       displayName: "Exemptions in use",
       description:
-        "Lists the documented exemptions (hardened-docker.exemption.* labels) each resource relies on, and those it does not need.",
+        "Lists the documented exemptions (hardened-docker.exemption.* labels) each resource relies on, " +
+        "and those it does not need.",
       enforcementLevel: "advisory" as EnforcementLevel,
       severity: "low",
       tags: ["exemptions"],

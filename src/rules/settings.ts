@@ -59,6 +59,13 @@ export const SETTING_SCHEMAS: Readonly<Record<keyof RuleSettings, SettingSchema>
     description: "A non-default cgroup parent was deliberately chosen.",
   },
   localOnlyLogDrivers: stringList("Log drivers that keep logs on the host only.", d.localOnlyLogDrivers),
+  portBindAddress: {
+    type: "string",
+    default: d.portBindAddress,
+    description:
+      "Where 5.14's fix binds a port published on every interface (a specific host address, e.g. 127.0.0.1 " +
+      "or the host's private address).",
+  },
 };
 
 /** Every setting's name. */

@@ -59,6 +59,8 @@ export interface RuleSettings {
   cgroupParentConfirmed: boolean;
   /** 2.13: log drivers that keep logs on the host only (fail unless shipped elsewhere). */
   localOnlyLogDrivers: string[];
+  /** 5.14's fix: the host address a port published on every interface is bound to instead. */
+  portBindAddress: string;
 }
 
 export const DEFAULT_SETTINGS: RuleSettings = {
@@ -71,6 +73,7 @@ export const DEFAULT_SETTINGS: RuleSettings = {
   swarmFaultTolerance: 1,
   cgroupParentConfirmed: false,
   localOnlyLogDrivers: ["json-file", "local", "none"],
+  portBindAddress: "127.0.0.1",
 };
 
 /** Everything a rule may consult besides the subject's own facts. Rules do no I/O. */

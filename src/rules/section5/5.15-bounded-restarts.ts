@@ -1,4 +1,5 @@
 import { fail, pass } from "../kit/verdicts";
+import { setRestartPolicy } from "../kit/container-fixes";
 import { defineRule } from "../types";
 
 const MAX_RESTART_RETRIES = 5;
@@ -15,6 +16,12 @@ export const restartPolicyBounded = defineRule({
   reads: ["restartPolicy"],
   remediation:
     'Use `--restart on-failure:5` (Pulumi `restart: "on-failure"`, `maxRetryCount: 5`) or no restart policy.',
+  fix: {
+    summary:
+      `restarts on failure, at most ${MAX_RESTART_RETRIES} times ` +
+      `(restart: "on-failure", maxRetryCount: ${MAX_RESTART_RETRIES})`,
+    container: (inputs) => setRestartPolicy(inputs, "on-failure", MAX_RESTART_RETRIES),
+  },
   check(c) {
     const { name, maximumRetryCount } = c.restartPolicy;
     if (name === "no") return pass();

@@ -1,4 +1,5 @@
 import { fail, notApplicable, pass } from "../kit/verdicts";
+import { editSecurityOpts } from "../kit/container-fixes";
 import { defineRule } from "../types";
 
 export const appArmorProfile = defineRule({
@@ -15,6 +16,12 @@ export const appArmorProfile = defineRule({
     "Leave the engine's docker-default profile in place or name a custom one " +
     "(`--security-opt apparmor=PROFILE`, Pulumi `securityOpts`); never " +
     "`apparmor=unconfined`, never `--privileged`.",
+  fix: {
+    summary: "removes apparmor=unconfined from securityOpts (the engine's default profile applies again)",
+    // A privileged container is unconfined whatever its options say: dropping privileged needs a person.
+    container: (inputs) =>
+      inputs.privileged === true ? undefined : editSecurityOpts(inputs, (o) => o.apparmorProfile === "unconfined"),
+  },
   check(c, ctx) {
     // ⚠ A host without AppArmor cannot apply any profile: not a failure of every container.
     if (ctx.host?.apparmorEnabled === false) return notApplicable("the host does not support AppArmor");

@@ -1,5 +1,8 @@
 import { fail, pass } from "../kit/verdicts";
+import { editSecurityOpts } from "../kit/container-fixes";
 import { defineRule } from "../types";
+
+const isUnconfined = (profile: string | undefined): boolean => profile?.trim().toLowerCase() === "unconfined";
 
 export const seccompEnabled = defineRule({
   id: "5.22",
@@ -13,14 +16,19 @@ export const seccompEnabled = defineRule({
   reads: ["privileged", "securityOptions.seccompProfile"],
   remediation:
     "Remove `--security-opt seccomp=unconfined` and `--privileged`; keep the default profile or name a custom one.",
+  fix: {
+    summary: "removes seccomp=unconfined from securityOpts (the engine's default profile applies again)",
+    container: (inputs) =>
+      inputs.privileged === true ? undefined : editSecurityOpts(inputs, (o) => isUnconfined(o.seccompProfile)),
+  },
   check(c, ctx) {
     // ⚠ Privileged containers run without seccomp whatever the options say.
     if (c.privileged) return fail("privileged", true, "false: privileged containers run without seccomp");
     const profile = c.securityOptions.seccompProfile;
-    if (profile?.trim().toLowerCase() === "unconfined")
+    if (isUnconfined(profile))
       return fail("securityOptions.seccompProfile", profile, "the default or a custom profile, not unconfined");
     // No profile of its own: the daemon's default applies, which may itself be unconfined.
-    if (profile === undefined && ctx.daemon?.seccompProfile?.trim().toLowerCase() === "unconfined") {
+    if (profile === undefined && isUnconfined(ctx.daemon?.seccompProfile)) {
       return fail(
         "securityOptions.seccompProfile",
         null,

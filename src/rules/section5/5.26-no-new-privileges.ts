@@ -1,5 +1,9 @@
 import { fail, pass } from "../kit/verdicts";
+import { editSecurityOpts } from "../kit/container-fixes";
 import { defineRule } from "../types";
+
+/** `no-new-privileges`, alone or with a value after `=` or `:` (how dockerd splits security options). */
+const NO_NEW_PRIVILEGES_ENTRY = /^no-new-privileges(?:[=:]|$)/;
 
 export const noNewPrivileges = defineRule({
   id: "5.26",
@@ -15,6 +19,12 @@ export const noNewPrivileges = defineRule({
     "Add `--security-opt no-new-privileges` (Pulumi `securityOpts: " +
     '["no-new-privileges"]`) or set "no-new-privileges": true in daemon.json; never ' +
     "`no-new-privileges=false`.",
+  fix: {
+    summary: "sets no-new-privileges:true in securityOpts, in place of any no-new-privileges entry",
+    // Every no-new-privileges entry goes, whatever its value (an opt-out, or one dockerd would refuse).
+    container: (inputs) =>
+      editSecurityOpts(inputs, (_, entry) => NO_NEW_PRIVILEGES_ENTRY.test(entry.trim()), ["no-new-privileges:true"]),
+  },
   check(c, ctx) {
     const opts = c.securityOptions;
     if (opts.noNewPrivileges) return pass();

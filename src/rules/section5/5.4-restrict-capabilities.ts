@@ -1,5 +1,6 @@
 import { failOnOffenders, type Offence } from "../kit/offenders";
 import { fail, pass } from "../kit/verdicts";
+import { dropAllCapabilities } from "../kit/container-fixes";
 import { defineRule } from "../types";
 
 /** Capability names as the facts carry them: upper-case, no `CAP_` prefix. */
@@ -42,6 +43,15 @@ export const capabilitiesRestricted = defineRule({
     "Drop every capability and add back only allowed ones: `--cap-drop ALL --cap-add " +
     'NET_BIND_SERVICE` (Pulumi `capabilities: { drops: ["ALL"], adds: [...] }`); ' +
     "settings.capabilityAllowList lists what may be added.",
+  fix: {
+    summary: "drops ALL capabilities and keeps only the additions settings.capabilityAllowList allows",
+    // Privileged has every capability whatever the lists say: dropping privileged needs a person.
+    container: (inputs, ctx) => {
+      if (inputs.privileged === true) return undefined;
+      const allowed = capabilitySet(ctx.settings.capabilityAllowList);
+      return dropAllCapabilities(inputs, (name) => allowed.has(name));
+    },
+  },
   check(c, ctx) {
     // ⚠ Privileged grants every capability regardless of CapAdd/CapDrop.
     if (c.privileged) return fail("privileged", true, "false: privileged containers have every capability");
