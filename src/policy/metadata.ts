@@ -4,13 +4,12 @@
  * (exposed in that policy's config schema). Everything here is derived from the catalog plus
  * small tables; no rule logic.
  */
-import type { EnforcementLevel, PolicyComplianceFramework, PolicyConfigSchema, Severity } from "@pulumi/policy";
+import type { EnforcementLevel, PolicyConfigSchema } from "@pulumi/policy";
 import type { AnyRule, RuleSettings } from "../rules/types";
 import { CATALOG } from "../rules/catalog";
-import { isCisRule } from "../rules/naming";
 import { SETTING_SCHEMAS as RULE_SETTING_SCHEMAS } from "../rules/settings";
 import { DEFAULT_SETTINGS } from "../rules/types";
-import { BENCHMARK_NAMES, benchmarkId, DEFAULT_BENCHMARK, type Benchmark } from "../rules/benchmarks";
+import { BENCHMARK_NAMES, DEFAULT_BENCHMARK } from "../rules/benchmarks";
 
 /** The benchmark the pack and `check` follow unless told otherwise (./rules/benchmarks.ts). */
 export const CIS_FRAMEWORK = BENCHMARK_NAMES[DEFAULT_BENCHMARK];
@@ -48,26 +47,8 @@ export function ruleEnforcement(
 }
 
 export { isCisRule, policyName, ruleSeverity } from "../rules/naming";
-
-/** The rule's place in a benchmark version: its id there (`reference`) and title. */
-export function ruleFramework(
-  rule: Pick<AnyRule, "id" | "title" | "aliases">,
-  benchmark: Benchmark = DEFAULT_BENCHMARK,
-): PolicyComplianceFramework | undefined {
-  return isCisRule(rule)
-    ? { ...BENCHMARK_NAMES[benchmark], reference: benchmarkId(rule, benchmark), specification: rule.title }
-    : undefined;
-}
-
-export function ruleTags(rule: AnyRule): string[] {
-  return [
-    isCisRule(rule) ? `cis-${rule.id}` : rule.id,
-    `section-${rule.section}`,
-    `level-${rule.level}`,
-    rule.automated ? "automated" : "manual",
-    `subject-${rule.subject}`,
-  ];
-}
+// What the pack says of each rule besides its enforcement comes from the one description of rules in reports.
+export { ruleFramework, ruleTags } from "../report/rule-metadata";
 
 // ───────────────────────────── settings in config schemas ─────────────────────────────
 

@@ -10,9 +10,10 @@ import Table from "cli-table3";
 import pc from "picocolors";
 import type { AuditFinding, AuditReport, HostAudit } from "../audit/run";
 import type { DriftEntry } from "../audit/drift";
-import { policyName, ruleSeverity } from "../rules/naming";
+import { ruleSeverity } from "../rules/naming";
 import { BENCHMARK_NAMES, benchmarkId, DEFAULT_BENCHMARK, type Benchmark } from "../rules/benchmarks";
 import { ruleById } from "../rules/catalog";
+import { reportRuleOf, ruleTags } from "./rule-metadata";
 import { sectionTitle } from "./rules-listing";
 import {
   summarise,
@@ -36,7 +37,8 @@ const DRIFT_RULE: ReportRule = {
   title: "Live object matches its Pulumi declaration",
   severity: "high",
   remediation:
-    "Re-deploy the stack (pulumi up) to restore the declared values, or change the declaration and deploy it; do not change managed objects by hand (docker update).",
+    "Re-deploy the stack (pulumi up) to restore the declared values, or change the " +
+    "declaration and deploy it; do not change managed objects by hand (docker update).",
   tags: ["drift"],
 };
 const UNMANAGED_RULE: ReportRule = {
@@ -82,24 +84,25 @@ function subjectOf(f: AuditFinding, multi: boolean): ReportFinding["subject"] {
 
 function ruleOf(f: AuditFinding, benchmark: Benchmark): ReportRule {
   const rule = ruleById(f.ruleId);
+  if (rule) return reportRuleOf(rule, benchmark);
+  // Not in the catalog (a finding from another version of the tool): what the finding says of its rule.
   const cis = !f.ruleId.startsWith("hd-");
   return {
-    id: rule ? policyName(rule) : f.ruleId,
+    id: f.ruleId,
     title: f.title,
     catalogId: f.ruleId,
     ...(cis
       ? {
           cis: {
-            id: rule ? benchmarkId(rule, benchmark) : f.ruleId,
+            id: f.ruleId,
             version: BENCHMARK_NAMES[benchmark].version,
             level: f.level,
             automated: f.automated,
           },
         }
       : {}),
-    severity: ruleSeverity(rule ?? { automated: f.automated, level: f.level }),
-    ...(rule ? { remediation: rule.remediation } : {}),
-    tags: [`section-${f.section}`, `level-${f.level}`, f.automated ? "automated" : "manual", `subject-${f.subject}`],
+    severity: ruleSeverity({ automated: f.automated, level: f.level }),
+    tags: ruleTags({ id: f.ruleId, section: f.section, level: f.level, automated: f.automated, subject: f.subject }),
   };
 }
 
@@ -123,7 +126,8 @@ export function auditFindings(report: AuditReport, failOn: FailOn): ReportFindin
         rule,
         subject: subjectOf(f, multi),
         status: f.status,
-        // A manual item is for review: it never fails the run (the shared summary counts a mandatory one as a violation).
+        // A manual item is for review: it never fails the run (the shared summary counts a mandatory
+        // one as a violation).
         enforcement: f.status === "manual" ? "advisory" : enforcementFor(rule.severity, failOn),
         message: messageOf(f),
         ...(f.exemption
@@ -222,7 +226,12 @@ function hostHeader(h: HostAudit): string {
   if (h.error) return h.error.message;
   const e = h.engine!;
   const c = h.counts!;
-  return `${h.target} — engine ${e.serverVersion}${e.apiVersion ? ` (API ${e.apiVersion})` : ""}: ${c.containers} containers (${c.running} running), ${c.networks} networks, ${c.images} images — ${(h.durationMs / 1000).toFixed(2)} s`;
+  return (
+    `${h.target} — engine ` +
+    `${e.serverVersion}${e.apiVersion ? ` (API ${e.apiVersion})` : ""}: ${c.containers} ` +
+    `containers (${c.running} running), ${c.networks} networks, ${c.images} images — ` +
+    `${(h.durationMs / 1000).toFixed(2)} s`
+  );
 }
 
 export function renderAuditTable(report: AuditReport, failOn: FailOn, o: TableOptions = {}): string {
@@ -231,7 +240,8 @@ export function renderAuditTable(report: AuditReport, failOn: FailOn, o: TableOp
   const benchmark = BENCHMARK_NAMES[report.benchmark ?? DEFAULT_BENCHMARK];
   const out: string[] = [
     p.bold(
-      `${report.tool.name} audit — CIS Docker Benchmark v${benchmark.version} — ${report.hosts.length} host(s), ${(report.durationMs / 1000).toFixed(2)} s`,
+      `${report.tool.name} audit — CIS Docker Benchmark v${benchmark.version} — ` +
+        `${report.hosts.length} host(s), ${(report.durationMs / 1000).toFixed(2)} s`,
     ),
     "",
   ];
@@ -243,7 +253,9 @@ export function renderAuditTable(report: AuditReport, failOn: FailOn, o: TableOp
     }
     out.push(
       p.dim(
-        `host probe: ${h.hostProbe}${h.dockerd ? `; dockerd pid ${h.dockerd.pid}, config ${h.dockerd.configFile ?? "(none)"}` : ""}`,
+        "host probe: " +
+          h.hostProbe +
+          (h.dockerd ? `; dockerd pid ${h.dockerd.pid}, config ${h.dockerd.configFile ?? "(none)"}` : ""),
       ),
     );
     const sections = new Table({
@@ -328,7 +340,10 @@ export function renderAuditTable(report: AuditReport, failOn: FailOn, o: TableOp
     if (drift.unmanaged.length)
       out.push(
         p.yellow(
-          `Unmanaged containers (declared by no stack): ${drift.unmanaged.map((u) => `${u.name} (${u.state}${report.hosts.length > 1 ? ` on ${u.host}` : ""})`).join(", ")}`,
+          "Unmanaged containers (declared by no stack): " +
+            drift.unmanaged
+              .map((u) => `${u.name} (${u.state}${report.hosts.length > 1 ? ` on ${u.host}` : ""})`)
+              .join(", "),
         ),
       );
     for (const n of drift.notes) out.push(p.dim(`note: ${n}`));
@@ -337,7 +352,9 @@ export function renderAuditTable(report: AuditReport, failOn: FailOn, o: TableOp
 
   const s = summarise(auditFindings(report, failOn));
   out.push(
-    `${s.mandatoryFailures} failing at or above --fail-on ${failOn}, ${s.advisoryFailures} below it, ${s.exempted} exempted, ${s.manual} manual, ${s.unknown} not evaluated, ${s.passed} passed, ${s.notApplicable} not applicable`,
+    `${s.mandatoryFailures} failing at or above --fail-on ${failOn}, ` +
+      `${s.advisoryFailures} below it, ${s.exempted} exempted, ${s.manual} manual, ` +
+      `${s.unknown} not evaluated, ${s.passed} passed, ${s.notApplicable} not applicable`,
     "",
   );
   return out.join("\n");

@@ -4,6 +4,7 @@
  * decided pass/fail (exempted, manual review, unknown, not applicable) are <skipped> with why.
  */
 import { sortFindings, summarise, type ReportFinding, type ReportMeta } from "./findings";
+import { junitCaseOf } from "./rule-metadata";
 
 const xml = (text: string): string =>
   text
@@ -17,11 +18,15 @@ const xml = (text: string): string =>
     .replace(/'/g, "&apos;");
 
 function testCase(f: ReportFinding): string {
-  const open = `    <testcase classname="${xml(f.subject.id)}" name="${xml(f.rule.id)}">`;
+  const { classname, name } = junitCaseOf(f);
+  const open = `    <testcase classname="${xml(classname)}" name="${xml(name)}">`;
   switch (f.status) {
     case "fail":
     case "error":
-      return `${open}\n      <failure type="${f.enforcement}" message="${xml(f.message.split("\n")[0]!.slice(0, 300))}">${xml(f.message)}</failure>\n    </testcase>`;
+      return (
+        `${open}\n      <failure type="${f.enforcement}" ` +
+        `message="${xml(f.message.split("\n")[0]!.slice(0, 300))}">${xml(f.message)}</failure>\n    </testcase>`
+      );
     case "pass":
       return `${open}</testcase>`;
     default:
@@ -46,15 +51,22 @@ export function renderJunit(findings: readonly ReportFinding[], meta: ReportMeta
     const c = count(list);
     const first = list[0]!;
     return [
-      `  <testsuite name="${xml(`${first.subject.type} ${first.subject.name}`)}" id="${xml(id)}" tests="${c.tests}" failures="${c.failures}" errors="0" skipped="${c.skipped}">`,
+      `  <testsuite name="${xml(`${first.subject.type} ${first.subject.name}`)}" ` +
+        `id="${xml(id)}" tests="${c.tests}" failures="${c.failures}" errors="0" ` +
+        `skipped="${c.skipped}">`,
       ...list.map(testCase),
       "  </testsuite>",
     ].join("\n");
   });
+  const benchmark = meta.benchmark ? ` (CIS Docker Benchmark ${meta.benchmark.version})` : "";
+  const title = `${meta.tool.name} ${meta.target}${benchmark}`;
   const errors = (meta.errors ?? []).map((e) => `  <!-- error: ${xml(e).replace(/--/g, "- -")} -->`);
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="${xml(`${meta.tool.name} ${meta.target}${meta.benchmark ? ` (CIS Docker Benchmark ${meta.benchmark.version})` : ""}`)}" tests="${total.tests}" failures="${total.failures}" errors="${meta.errors?.length ?? 0}" skipped="${total.skipped}">`,
+    "<testsuites " +
+      `name="${xml(title)}" ` +
+      `tests="${total.tests}" failures="${total.failures}" ` +
+      `errors="${meta.errors?.length ?? 0}" skipped="${total.skipped}">`,
     ...errors,
     ...suites,
     "</testsuites>",
