@@ -3,13 +3,14 @@
  * (./pulumi-container): `docker.Network`, `docker.Service` (a swarm service: its task's
  * container) and the Docker provider (`pulumi:providers:docker`: the daemon it talks to).
  *
- * Each adapter also says which fact fields each top-level input feeds (`*_INPUT_FIELDS`), so the
- * policy pack knows exactly which rules an unknown input (at preview) leaves undecided.
+ * Which fact fields each input feeds (`*_INPUT_FIELDS`, so that the policy pack knows exactly which
+ * rules an unknown input at preview leaves undecided) is derived from the field maps (src/fields).
  */
 import { z } from "zod";
 import { normaliseCapabilities, parseGoBool } from "../facts/normalise";
 import { parseImageRef } from "../facts/image-ref";
 import type { ContainerFacts, DaemonFacts, NetworkFacts, PortBinding, SecurityOptions } from "../facts/types";
+import { ENABLE_ICC_OPTION } from "../fields";
 import { daemonFactsFromConfig } from "./daemon-config";
 import { AdapterError } from "./errors";
 import {
@@ -27,46 +28,14 @@ const str = z.string();
 const num = z.number();
 const opt = <T extends z.ZodType>(t: T) => t.nullish();
 
-// ───────────────────────────── docker.Container (input → facts map) ─────────────────────────────
-
-/**
- * Which ContainerFacts fields each `docker.Container` input feeds (see
- * containerFactsFromPulumiInputs), by input path (dotted, array indices dropped; a path covers
- * everything below it). Inputs not listed feed no fact any rule reads.
- */
-export const CONTAINER_INPUT_FIELDS: Readonly<Record<string, readonly string[]>> = {
-  image: ["image"],
-  name: ["name"],
-  user: ["user"],
-  privileged: ["privileged"],
-  capabilities: ["capAdd", "capDrop"],
-  securityOpts: ["securityOptions"],
-  mounts: ["mounts"],
-  volumes: ["mounts"],
-  tmpfs: ["mounts"],
-  ports: ["ports"],
-  publishAllPorts: ["publishAllPorts"],
-  networkMode: ["networkMode", "networks"],
-  networksAdvanced: ["networks"],
-  pidMode: ["pidMode"],
-  ipcMode: ["ipcMode"],
-  usernsMode: ["usernsMode"],
-  cgroupParent: ["cgroupParent"],
-  memory: ["memoryBytes"],
-  cpuShares: ["cpuShares"],
-  cpus: ["nanoCpus"],
-  cpuQuota: ["cpuQuota"],
-  cpuPeriod: ["cpuPeriod"],
-  readOnly: ["readOnlyRootfs"],
-  restart: ["restartPolicy"],
-  maxRetryCount: ["restartPolicy"],
-  devices: ["devices"],
-  ulimits: ["ulimits"],
-  healthcheck: ["healthcheck"],
-  // Labels carry exemptions and the PIDs limit HardenedContainer applies.
-  labels: ["labels", "pidsLimit"],
-  envs: ["envNames"],
-};
+export {
+  CONTAINER_INPUT_FIELDS,
+  NETWORK_INPUT_FIELDS,
+  PROVIDER_INPUT_FIELDS,
+  PROVIDER_KNOWN_FIELDS,
+  SECURE_DAEMON_INPUT_FIELDS,
+  SERVICE_INPUT_FIELDS,
+} from "../fields";
 
 // ───────────────────────────── docker.Network ─────────────────────────────
 
@@ -80,18 +49,6 @@ const networkInputs = z.looseObject({
   labels: labelListInput,
 });
 
-const ENABLE_ICC = "com.docker.network.bridge.enable_icc";
-
-export const NETWORK_INPUT_FIELDS: Readonly<Record<string, readonly string[]>> = {
-  name: ["name"],
-  driver: ["driver", "scope"],
-  internal: ["internal"],
-  attachable: ["attachable"],
-  ipv6: ["ipv6"],
-  options: ["options", "enableIcc", "encrypted"],
-  labels: ["labels"],
-};
-
 /** `docker.Network` inputs (or refreshed outputs) → NetworkFacts. The provider's default driver is bridge. */
 export function networkFactsFromPulumiInputs(props: unknown, logicalName: string): NetworkFacts {
   const source = `docker.Network "${logicalName}"`;
@@ -99,12 +56,13 @@ export function networkFactsFromPulumiInputs(props: unknown, logicalName: string
   const options = p.options ?? {};
   const driver = p.driver || "bridge";
   let enableIcc: boolean | undefined;
-  if (options[ENABLE_ICC] !== undefined) {
-    enableIcc = parseGoBool(options[ENABLE_ICC]);
+  if (options[ENABLE_ICC_OPTION] !== undefined) {
+    enableIcc = parseGoBool(options[ENABLE_ICC_OPTION]);
     if (enableIcc === undefined)
       throw new AdapterError(
         source,
-        `options["${ENABLE_ICC}"]: expected "true" or "false", got ${JSON.stringify(options[ENABLE_ICC])}`,
+        `options["${ENABLE_ICC_OPTION}"]: expected "true" or "false", ` +
+          `got ${JSON.stringify(options[ENABLE_ICC_OPTION])}`,
       );
   }
   return {
@@ -169,25 +127,6 @@ const serviceInputs = z.looseObject({
     }),
   ),
 });
-
-/** Input paths (dotted, array indices dropped) of a service → the fact fields they feed. */
-export const SERVICE_INPUT_FIELDS: Readonly<Record<string, readonly string[]>> = {
-  name: ["name"],
-  "taskSpec.containerSpec.image": ["image"],
-  "taskSpec.containerSpec.user": ["user"],
-  "taskSpec.containerSpec.readOnly": ["readOnlyRootfs"],
-  "taskSpec.containerSpec.capAdds": ["capAdd"],
-  "taskSpec.containerSpec.capDrops": ["capDrop"],
-  "taskSpec.containerSpec.privileges": ["securityOptions"],
-  "taskSpec.containerSpec.mounts": ["mounts"],
-  "taskSpec.containerSpec.healthcheck": ["healthcheck"],
-  "taskSpec.containerSpec.labels": ["labels", "pidsLimit"],
-  "taskSpec.containerSpec.env": ["envNames"],
-  "taskSpec.resources": ["memoryBytes", "nanoCpus"],
-  "taskSpec.restartPolicy": ["restartPolicy"],
-  "taskSpec.networksAdvanceds": ["networkMode", "networks"],
-  "endpointSpec.ports": ["ports"],
-};
 
 const SWARM_RESTART: Record<string, ContainerFacts["restartPolicy"]["name"]> = {
   none: "no",
@@ -289,17 +228,6 @@ const providerInputs = z.looseObject({
   certPath: opt(str),
 });
 
-/** The DaemonFacts fields a provider configuration tells (the rest of the daemon is not in it). */
-export const PROVIDER_KNOWN_FIELDS: readonly string[] = ["hosts", "tls", "tlsVerify", "tlsCaCert", "tlsCert", "tlsKey"];
-
-export const PROVIDER_INPUT_FIELDS: Readonly<Record<string, readonly string[]>> = {
-  host: ["hosts"],
-  caMaterial: ["tls", "tlsVerify", "tlsCaCert"],
-  certMaterial: ["tls", "tlsVerify", "tlsCert"],
-  keyMaterial: ["tls", "tlsVerify", "tlsKey"],
-  certPath: ["tls", "tlsVerify", "tlsCaCert", "tlsCert", "tlsKey"],
-};
-
 /**
  * The Docker provider's configuration → what it implies about the daemon it connects to: the
  * listener (`host`) and whether that listener is TLS-verified. A client that reaches a TCP
@@ -341,44 +269,6 @@ const secureDaemonInputs = z.looseObject({
   configFile: opt(str),
   dockerdFlags: opt(z.array(str)),
 });
-
-/** Every DaemonFacts field comes from daemon.json and the flags: an unknown one leaves them all undecided. */
-const ALL_DAEMON_FIELDS = [
-  "rootless",
-  "icc",
-  "logLevel",
-  "iptables",
-  "insecureRegistries",
-  "storageDriver",
-  "hosts",
-  "tls",
-  "tlsVerify",
-  "tlsCaCert",
-  "tlsCert",
-  "tlsKey",
-  "defaultUlimits",
-  "usernsRemap",
-  "cgroupParent",
-  "storageOpts",
-  "authorizationPlugins",
-  "logDriver",
-  "logOpts",
-  "noNewPrivileges",
-  "liveRestore",
-  "userlandProxy",
-  "seccompProfile",
-  "experimental",
-  "selinuxEnabled",
-  "dataRoot",
-  "labels",
-  "extra",
-] as const satisfies readonly Exclude<keyof DaemonFacts, "kind" | "origin" | "source">[];
-
-export const SECURE_DAEMON_INPUT_FIELDS: Readonly<Record<string, readonly string[]>> = {
-  daemonJson: ALL_DAEMON_FIELDS,
-  dockerdFlags: ALL_DAEMON_FIELDS,
-  configFile: ["source"],
-};
 
 /**
  * SecureDaemon's registered inputs (daemon.json as its self-check judged it, and the dockerd

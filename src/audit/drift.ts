@@ -22,11 +22,8 @@
 import { z } from "zod";
 import { daemonFactsFromConfig } from "../adapters/daemon-config";
 import { containerFactsFromPulumiInputs } from "../adapters/pulumi-container";
-import {
-  CONTAINER_INPUT_FIELDS,
-  NETWORK_INPUT_FIELDS,
-  networkFactsFromPulumiInputs,
-} from "../adapters/pulumi-resources";
+import { networkFactsFromPulumiInputs } from "../adapters/pulumi-resources";
+import { CONTAINER_INPUT_FIELDS, NETWORK_INPUT_FIELDS } from "../fields";
 import {
   DOCKER_CONTAINER,
   DOCKER_NETWORK,

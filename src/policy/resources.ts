@@ -5,17 +5,19 @@
  */
 import { containerFactsFromPulumiInputs } from "../adapters/pulumi-container";
 import {
-  CONTAINER_INPUT_FIELDS,
-  NETWORK_INPUT_FIELDS,
   networkFactsFromPulumiInputs,
-  PROVIDER_INPUT_FIELDS,
-  PROVIDER_KNOWN_FIELDS,
   providerDaemonFacts,
-  SECURE_DAEMON_INPUT_FIELDS,
   secureDaemonFacts,
-  SERVICE_INPUT_FIELDS,
   serviceFactsFromPulumiInputs,
 } from "../adapters/pulumi-resources";
+import {
+  CONTAINER_INPUT_FIELDS,
+  NETWORK_INPUT_FIELDS,
+  PROVIDER_INPUT_FIELDS,
+  PROVIDER_KNOWN_FIELDS,
+  SECURE_DAEMON_INPUT_FIELDS,
+  SERVICE_INPUT_FIELDS,
+} from "../fields";
 import {
   DOCKER_CONTAINER,
   DOCKER_NETWORK,

@@ -15,6 +15,8 @@ import { COMPONENT_LABEL } from "../../adapters/pulumi-tokens";
 import { exemptionsToLabels, type Exemption } from "../../exemptions";
 import { parseImageRef } from "../../facts/image-ref";
 import type { ContainerFacts } from "../../facts/types";
+import { CONTAINER_FIELDS } from "../../fields/container";
+import { argumentFor } from "../../fields/types";
 import { resolveRuleReference } from "../../rules/catalog";
 import { DEFAULT_SETTINGS, type RuleContext } from "../../rules/types";
 import { checkExemptions, formatArgsIssue, HardenedArgsError, howToExempt } from "../args";
@@ -51,52 +53,9 @@ export interface PlanOptions {
   contentTrust?: boolean;
 }
 
-/** Where each fact field comes from among the arguments (for error messages). */
-function argumentFor(field: string, mountOrigins: string[]): string {
-  const root = field.split(/[.[]/)[0];
-  const index = /^\w+\[(\d+)\]/.exec(field)?.[1];
-  switch (root) {
-    case "mounts":
-      return index !== undefined ? (mountOrigins[Number(index)] ?? "binds") : "binds";
-    case "ports":
-      return field.includes("hostPort") ? field.replace("hostPort", "external") : field;
-    case "memoryBytes":
-      return "memory";
-    case "nanoCpus":
-    case "cpuShares":
-    case "cpuQuota":
-      return "cpus";
-    case "readOnlyRootfs":
-      return "readOnlyRootfs";
-    case "restartPolicy":
-      return "restart";
-    case "networkMode":
-      return "hostNamespaces.network";
-    case "pidMode":
-      return "hostNamespaces.pid";
-    case "ipcMode":
-      return "hostNamespaces.ipc";
-    case "usernsMode":
-      return "hostNamespaces.userns";
-    case "capAdd":
-    case "capDrop":
-      return "capAdd";
-    case "securityOptions":
-      return field.includes("seccomp")
-        ? "seccompProfile"
-        : field.includes("apparmor")
-          ? "apparmorProfile"
-          : field.includes("noNewPrivileges")
-            ? "noNewPrivileges"
-            : "securityOptions";
-    case "user":
-    case "imageConfig":
-      return "user";
-    case "healthcheck":
-      return "healthcheck";
-    default:
-      return root;
-  }
+/** The argument that sets a fact field, as refusals name it (from the container's field map). */
+function argumentOf(field: string, mountOrigins: readonly string[]): string {
+  return argumentFor(CONTAINER_FIELDS, field, { mounts: mountOrigins });
 }
 
 /** The arguments' shape, checked without stopping at the first bad argument. */
@@ -372,7 +331,7 @@ export function planHardenedContainer(
   // Judged only where the exemptions are known, and never for an argument whose error is reported already.
   const refused = exemptionsUnknown
     ? []
-    : refusals(failures, { argumentFor: (field) => argumentFor(field, mountOrigins), refuse, doubtful });
+    : refusals(failures, { argumentFor: (field) => argumentOf(field, mountOrigins), refuse, doubtful });
   // Host namespaces and privileged mode are named by their argument even when several rules object.
   for (const [ns, rule] of Object.entries(HOST_NS_RULES)) {
     if (
@@ -436,7 +395,7 @@ export function checkResolvedImage(
     (f) => IMAGE_RULES.includes(f.ruleId) && !plan.exemptions.some((e) => e.rule === f.ruleId),
   );
   return late.length
-    ? `HardenedContainer "${name}": ${refusalMessage(argumentFor(late[0]!.field, []), late[0]!)}`
+    ? `HardenedContainer "${name}": ${refusalMessage(argumentOf(late[0]!.field, []), late[0]!)}`
     : undefined;
 }
 

@@ -6,6 +6,7 @@
 import { daemonFactsFromConfig, DaemonConfigError } from "../../adapters/daemon-config";
 import { exemptionsToLabels, type Exemption } from "../../exemptions";
 import type { DaemonFacts } from "../../facts/types";
+import { argumentFor, DAEMON_FIELDS } from "../../fields";
 import { DEFAULT_SETTINGS, type RuleContext } from "../../rules/types";
 import { configSha256, daemonApplyStateFile, renderDaemonApplyScript, TLS_FILES } from "../../scripts/daemon-apply";
 import { renderDaemonPermissionsScript } from "../../scripts/daemon-permissions";
@@ -122,30 +123,6 @@ export function secureDaemonInputs(plan: SecureDaemonPlan): SecureDaemonInputs {
 export interface SecureDaemonPlanOptions {
   /** Clock for exemption expiry. */
   now?: Date;
-}
-
-/** Where each fact field comes from among the arguments (for error messages). */
-function argumentFor(field: string, fromFlags: boolean): string {
-  if (fromFlags) return "dockerdFlags";
-  const root = field.split(/[.[]/)[0];
-  switch (root) {
-    case "defaultUlimits":
-      return "defaultUlimits";
-    case "hosts":
-    case "tlsVerify":
-    case "tlsCaCert":
-    case "tlsCert":
-    case "tlsKey":
-      return "tls";
-    case "cgroupParent":
-      return 'extraConfig["cgroup-parent"]';
-    case "storageOpts":
-      return 'extraConfig["storage-opts"]';
-    case "labels":
-      return "exemptions";
-    default:
-      return root;
-  }
 }
 
 /**
@@ -309,7 +286,10 @@ export function planSecureDaemon(
     const factKey = field.split(/[.[]/)[0] as keyof DaemonFacts;
     return JSON.stringify(facts[factKey]) !== JSON.stringify(fileOnly[factKey]);
   };
-  const refused = refusals(failures, { argumentFor: (field) => argumentFor(field, fromFlags(field)) });
+  // A fact the flags set is named by them; any other by the argument that sets it.
+  const refused = refusals(failures, {
+    argumentFor: (field) => (fromFlags(field) ? "dockerdFlags" : argumentFor(DAEMON_FIELDS, field)),
+  });
   if (refused.length) throw new HardenedArgsError(name, refused);
   warnUnneededExemptions(
     "SecureDaemon",
