@@ -10,7 +10,7 @@
 import { existsSync, readFileSync, writeFileSync } from "fs";
 import * as path from "path";
 import { Command, InvalidArgumentError, Option } from "commander";
-import { checkProgram } from "../policy/check";
+import { checkProgram, fixReports } from "../policy/check";
 import { deploymentTree } from "../policy/program";
 import { PolicyConfigError, type PackConfig } from "../policy/engine";
 import { DEFAULT_PROFILE, PROFILES, type Profile } from "../policy/metadata";
@@ -77,6 +77,7 @@ interface CheckCommandOptions {
   stack?: string;
   timeout?: number;
   verbose?: boolean;
+  fix?: boolean;
 }
 
 export function registerCheck(program: Command, io: CheckIo): Command {
@@ -113,6 +114,11 @@ export function registerCheck(program: Command, io: CheckIo): Command {
     .option("--timeout <seconds>", "give up on the program after this long (default 60)", (v: string) =>
       parseSeconds(v, "--timeout"),
     )
+    .option(
+      "--fix",
+      "apply every safe fix the pack has (as its policies at remediate would) before judging; " +
+        "report each fix as the inputs before and after, and the findings that remain",
+    )
     .option("-v, --verbose", "list passing checks too (text format)")
     .addOption(benchmarkOption())
     .action(async (target: string, opts: CheckCommandOptions) => {
@@ -126,6 +132,7 @@ export function registerCheck(program: Command, io: CheckIo): Command {
           ...(opts.now ? { now: opts.now } : {}),
           ...(opts.stack ? { stack: opts.stack } : {}),
           ...(opts.timeout ? { timeoutMs: opts.timeout * 1000 } : {}),
+          ...(opts.fix ? { fix: true } : {}),
         });
       } catch (err) {
         // The check could not run (no program, invalid configuration, …): not the same as "violations found".
@@ -152,6 +159,7 @@ export function registerCheck(program: Command, io: CheckIo): Command {
         benchmark: { id: result.benchmark, version: BENCHMARK_NAMES[result.benchmark].version },
         errors,
         exitCode,
+        ...(result.fixes.length ? { fixes: fixReports(result, root) } : {}),
         // A resource that raised an error (a refused component) will not be deployed.
         plan: deploymentTree({
           ...result.run,

@@ -6,19 +6,33 @@
  */
 import * as path from "path";
 import type { Policies } from "@pulumi/policy";
-import type { ReportFinding, ReportRule } from "../report/findings";
+import type { FixReport, ReportFinding, ReportRule } from "../report/findings";
 import {
   analyzeResource,
   analyzeStack,
+  configuredLevel,
   effectiveLevel,
   reconcileConfig,
   type Diagnostic,
+  type EngineResource,
   type PackConfig,
+  type ReconciledConfig,
 } from "./engine";
+import type { AnyRule } from "../rules/types";
 import { DEFAULT_BENCHMARK, type Benchmark } from "../rules/benchmarks";
-import { DEFAULT_PROFILE, isCisRule, ruleSeverity, ruleTags, type Profile, type UnknownMode } from "./metadata";
+import {
+  DEFAULT_PROFILE,
+  isCisRule,
+  policyName,
+  ruleSeverity,
+  ruleTags,
+  type Profile,
+  type UnknownMode,
+} from "./metadata";
+import { ruleById } from "../rules/catalog";
 import { policyMeta, type Observation } from "./outcomes";
-import { createPolicies } from "./policies";
+import { createPolicies, ruleSettings, type RulePolicyConfig } from "./policies";
+import { canFix, fixAll, type AppliedFix } from "./remediation";
 import { engineResources, runProgramOffline, type ProgramRun } from "./program";
 
 export interface CheckOptions {
@@ -36,6 +50,20 @@ export interface CheckOptions {
   sdkDefaults?: boolean;
   /** Root for relative file locations (default: the current directory). */
   root?: string;
+  /**
+   * Apply every enabled policy's safe fix to each resource first, as if each were at `remediate`,
+   * and judge the fixed resources: the findings are those that remain after the fixes. (Policies at
+   * `remediate` — profile remediate-safe, or the config — fix first either way, as the engine does.)
+   */
+  fix?: boolean;
+}
+
+/** The fixes one resource received (`check --fix`). */
+export interface ResourceFixes {
+  urn: string;
+  type: string;
+  name: string;
+  fixes: AppliedFix[];
 }
 
 export interface CheckResult {
@@ -43,6 +71,8 @@ export interface CheckResult {
   findings: ReportFinding[];
   diagnostics: Diagnostic[];
   mandatoryViolations: number;
+  /** The resources fixes changed, in program order (with `fix`, or policies at `remediate`). */
+  fixes: ResourceFixes[];
   profile: Profile;
   benchmark: Benchmark;
 }
@@ -79,6 +109,33 @@ function reportRule(policies: Policies, policyName: string): ReportRule {
   };
 }
 
+/** A program resource's place in its source, relative to `root` (as reports give it). */
+function locator(run: ProgramRun, root: string): (urn: string | undefined) => ReportFinding["location"] {
+  const byUrn = new Map(run.resources.map((r) => [r.urn, r] as const));
+  return (urn) => {
+    const loc = urn ? byUrn.get(urn)?.location : undefined;
+    return loc
+      ? { uri: path.relative(root, loc.file).split(path.sep).join("/"), line: loc.line, column: loc.column }
+      : undefined;
+  };
+}
+
+/** The fixes a check applied, as reports show them. */
+export function fixReports(result: Pick<CheckResult, "run" | "fixes">, root: string): FixReport[] {
+  const locate = locator(result.run, root);
+  return result.fixes.flatMap((r) => {
+    const location = locate(r.urn);
+    return r.fixes.map((f) => ({
+      subject: { id: r.urn, name: r.name, type: r.type },
+      ...(location ? { location } : {}),
+      policy: policyName(ruleById(f.ruleId)!),
+      ruleId: f.ruleId,
+      summary: f.summary,
+      changes: f.changes,
+    }));
+  });
+}
+
 /** The violation text without the policy description the engine puts first. */
 const diagnosticText = (d: Diagnostic): string =>
   d.message.startsWith(d.description + "\n") ? d.message.slice(d.description.length + 1) : d.message;
@@ -93,12 +150,7 @@ export function toFindings(
   root: string,
 ): ReportFinding[] {
   const byUrn = new Map(run.resources.map((r) => [r.urn, r] as const));
-  const locate = (urn: string | undefined) => {
-    const loc = urn ? byUrn.get(urn)?.location : undefined;
-    return loc
-      ? { uri: path.relative(root, loc.file).split(path.sep).join("/"), line: loc.line, column: loc.column }
-      : undefined;
-  };
+  const locate = locator(run, root);
   const subject = (urn: string | undefined, type?: string, name?: string) => {
     const r = urn ? byUrn.get(urn) : undefined;
     return {
@@ -167,8 +219,11 @@ export async function checkProgram(target: string, options: CheckOptions = {}): 
     ...(options.sdkDefaults ? { sdkDefaults: true } : {}),
   });
   const diagnostics: Diagnostic[] = [];
-  for (const resource of engineResources(run, "inputs"))
+  const fixes: ResourceFixes[] = [];
+  for (const declared of engineResources(run, "inputs")) {
+    const resource = fixed(declared, policies, config, { now: now ?? new Date(), every: options.fix === true }, fixes);
     diagnostics.push(...(await analyzeResource(policies, resource, config)).diagnostics);
+  }
   diagnostics.push(...(await analyzeStack(policies, engineResources(run, "outputs"), config)).diagnostics);
   const level = (name: string) => effectiveLevel(name, policies, config) as ReportFinding["enforcement"];
   // A resource that raised an error (a component that refused its arguments) is reported by that
@@ -184,7 +239,38 @@ export async function checkProgram(target: string, options: CheckOptions = {}): 
     diagnostics,
     mandatoryViolations: diagnostics.filter((d) => d.enforcementLevel === "mandatory" && !failed.has(d.urn ?? ""))
       .length,
+    fixes,
     profile,
     benchmark,
   };
+}
+
+/**
+ * The resource as the engine would deploy it: the safe fixes of the policies at `remediate` (with
+ * `every`, of every enabled policy) applied in the pack's order, each with its policy's settings.
+ * What changed is added to `fixes`.
+ */
+function fixed(
+  resource: EngineResource,
+  policies: Policies,
+  config: ReconciledConfig,
+  how: { now: Date; every: boolean },
+  fixes: ResourceFixes[],
+): EngineResource {
+  const rules = policies.flatMap((p) => {
+    const rule = policyMeta(p)?.rule;
+    if (!rule || !canFix(rule, resource.type)) return [];
+    const level = configuredLevel(p.name, p.enforcementLevel, config);
+    return level === "remediate" || (how.every && level !== "disabled") ? [rule] : [];
+  });
+  if (rules.length === 0) return resource;
+  const policyConfig = (rule: AnyRule) =>
+    (config[policies.find((p) => policyMeta(p)?.rule === rule)!.name]?.properties ?? {}) as RulePolicyConfig;
+  const result = fixAll(rules, { type: resource.type, name: resource.name, inputs: resource.props }, (rule) => ({
+    settings: ruleSettings(rule, policyConfig(rule)),
+    now: how.now,
+  }));
+  if (result.fixes.length === 0) return resource;
+  fixes.push({ urn: resource.urn, type: resource.type, name: resource.name, fixes: result.fixes });
+  return { ...resource, props: result.inputs };
 }

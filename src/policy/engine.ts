@@ -233,7 +233,7 @@ const getPulumiType = (fn: unknown): string | undefined => {
 };
 
 /**
- * The level a policy runs at: configured, else declared, else the pack's;
+ * The level a policy validates at: configured, else declared, else the pack's;
  * `remediate` reports as mandatory when validating.
  */
 function levelOf(
@@ -242,8 +242,18 @@ function levelOf(
   config: ReconciledConfig,
   packLevel: EnforcementLevel,
 ): EnforcementLevel {
-  const level = config[name]?.enforcementLevel || declared || packLevel;
+  const level = configuredLevel(name, declared, config, packLevel);
   return level === "remediate" ? "mandatory" : level;
+}
+
+/** The level a policy is set to: configured, else declared, else the pack's (`remediate` as it is). */
+export function configuredLevel(
+  name: string,
+  declared: EnforcementLevel | undefined,
+  config: ReconciledConfig,
+  packLevel: EnforcementLevel = "advisory",
+): EnforcementLevel {
+  return config[name]?.enforcementLevel || declared || packLevel;
 }
 
 /** A violation as the engine reports it: the policy's description, then the message. */

@@ -145,16 +145,19 @@ function judgingFactory(slot: Slot): ((config: RulePolicyConfig) => Judging) | u
   return (config) => {
     const contentTrust = config.contentTrust === true;
     if (!values || slot.judging.contentTrust !== contentTrust || !sameValues(keys, config, values)) {
-      const current = keys.map((k) => config[k]);
-      const settings = { ...PACK_DEFAULT_SETTINGS };
-      keys.forEach((k, i) => {
-        if (current[i] !== undefined) (settings as Record<string, unknown>)[k] = current[i];
-      });
-      values = current;
-      slot.judging = { settings, contentTrust };
+      values = keys.map((k) => config[k]);
+      slot.judging = { settings: ruleSettings(slot.rule, config), contentTrust };
     }
     return slot.judging;
   };
+}
+
+/** The settings a rule is judged with under its policy's config: the pack's defaults, overridden by the config. */
+export function ruleSettings(rule: AnyRule, config: RulePolicyConfig): RuleSettings {
+  const settings = { ...PACK_DEFAULT_SETTINGS };
+  for (const key of RULE_SETTINGS[rule.id] ?? [])
+    if (config[key] !== undefined) (settings as Record<string, unknown>)[key] = config[key];
+  return settings;
 }
 
 /** The config holds the same value objects as last time (compared without allocating: this runs per call). */

@@ -4,6 +4,7 @@ import {
   summarise,
   type FindingStatus,
   type ReportFinding,
+  type ReportLocation,
   type ReportMeta,
   type Summary,
 } from "./findings";
@@ -38,9 +39,11 @@ const MARK: Record<FindingStatus, string> = {
   "not-applicable": "-",
 };
 
-function where(f: ReportFinding): string {
-  if (!f.location) return "";
-  return ` (${printable(f.location.uri)}${f.location.line ? `:${f.location.line}${f.location.column ? `:${f.location.column}` : ""}` : ""})`;
+/** ` (file:line:column)`, as compilers print positions; empty without a location. */
+function where(location: ReportLocation | undefined): string {
+  if (!location) return "";
+  const column = location.column ? `:${location.column}` : "";
+  return ` (${printable(location.uri)}${location.line ? `:${location.line}${column}` : ""})`;
 }
 
 function heading(f: ReportFinding): string {
@@ -52,7 +55,19 @@ function heading(f: ReportFinding): string {
       : f.status === "manual"
         ? "review"
         : f.status;
-  return `${MARK[f.status]} ${status.padEnd(9)} ${printable(f.rule.id)}  ${printable(f.subject.name)} [${printable(f.subject.type)}]${where(f)}`;
+  return headline(MARK[f.status], status, f.rule.id, f.subject, f.location);
+}
+
+/** `✗ MANDATORY cis-5.5-no-privileged  web [docker:index/container:Container] (index.ts:12:3)` */
+function headline(
+  mark: string,
+  status: string,
+  policy: string,
+  subject: { name: string; type: string },
+  location: ReportLocation | undefined,
+): string {
+  const resource = `${printable(subject.name)} [${printable(subject.type)}]`;
+  return `${mark} ${status.padEnd(9)} ${printable(policy)}  ${resource}${where(location)}`;
 }
 
 /**
@@ -77,6 +92,23 @@ const planHead = (n: number, failed: boolean) =>
   failed
     ? `Declared before the program failed (nothing deploys while it fails): ${n} resource(s)`
     : `Would deploy ${n} resource(s) (all declared: components, their children, providers)`;
+
+const shown = (value: unknown): string => (value === undefined ? "(unset)" : JSON.stringify(value));
+
+/** The fixes applied before judging: per fix, the inputs it changed, before (-) and after (+). */
+function fixLines(fixes: NonNullable<ReportMeta["fixes"]>): string[] {
+  const resources = new Set(fixes.map((f) => f.subject.id)).size;
+  const lines = [`Fixed before judging: ${fixes.length} fix(es) on ${resources} resource(s)`];
+  for (const f of fixes) {
+    lines.push(headline("~", "fixed", f.policy, f.subject, f.location));
+    lines.push(`    ${printable(f.summary)}`);
+    for (const c of f.changes) {
+      lines.push(`    - ${printable(c.input)}: ${printable(shown(c.before))}`);
+      lines.push(`    + ${printable(c.input)}: ${printable(shown(c.after))}`);
+    }
+  }
+  return lines;
+}
 
 /** What would be deployed: the component tree, or counts by type for a large program. */
 function planLines(plan: NonNullable<ReportMeta["plan"]>, failed: boolean): string[] {
@@ -119,6 +151,7 @@ export function renderText(
   for (const e of meta.errors ?? []) lines.push(`ERROR ${indented(e, "  ")}`);
   if (meta.errors?.length) lines.push("");
   if (meta.plan?.length) lines.push(...planLines(meta.plan, (meta.errors?.length ?? 0) > 0), "");
+  if (meta.fixes?.length) lines.push(...fixLines(meta.fixes), "");
   let shown = 0;
   for (const f of sortFindings(findings)) {
     if (!options.verbose && (f.status === "pass" || f.status === "not-applicable")) continue;

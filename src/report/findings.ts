@@ -64,6 +64,21 @@ export interface ReportMeta {
   exitCode?: number;
   /** What would be deployed (`check`): resources in declaration order, children indented under their component. */
   plan?: { type: string; name: string; depth: number }[];
+  /** Fixes applied before judging (`check --fix`, or policies at `remediate`), in program order. */
+  fixes?: FixReport[];
+}
+
+/** One rule's fix on one resource: the inputs it changed, before and after. */
+export interface FixReport {
+  subject: { id: string; name: string; type: string };
+  location?: ReportLocation;
+  /** The policy whose fix it is (what pack configs name). */
+  policy: string;
+  ruleId: string;
+  /** What the fix does, in words. */
+  summary: string;
+  /** The top-level inputs it changed. */
+  changes: { input: string; before: unknown; after: unknown }[];
 }
 
 export interface Summary {
