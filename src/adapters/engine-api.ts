@@ -34,6 +34,7 @@ import type {
   PortBinding,
   SwarmFacts,
 } from "../facts/types";
+import { CONTAINER_FIELDS, copier, ENABLE_ICC_OPTION as ENABLE_ICC, NETWORK_FIELDS } from "../fields";
 import { AdapterError, describeZodIssue, issuePath, typeName } from "./errors";
 
 export { AdapterError } from "./errors";
@@ -87,7 +88,9 @@ function validate<S extends z.ZodType>(schema: S, value: unknown, source: string
 function describeIssue(issue: z.core.$ZodIssue, input: unknown): string {
   if (issue.code === "invalid_value") {
     const observed = valueAt(input, issue.path);
-    return `${issuePath(issue.path)}: expected one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}, got ${JSON.stringify(observed) ?? typeName(observed)}`;
+    const expected = issue.values.map((v) => JSON.stringify(v)).join(", ");
+    const got = JSON.stringify(observed) ?? typeName(observed);
+    return `${issuePath(issue.path)}: expected one of ${expected}, got ${got}`;
   }
   return describeZodIssue(issue, input);
 }
@@ -224,6 +227,9 @@ export interface ContainerInspectOptions {
 }
 
 /** `GET /containers/{id}/json` → ContainerFacts. */
+/** The container facts the inspect holds as they are (the field map says where). */
+const fromInspect = copier<ContainerFacts>()(CONTAINER_FIELDS, "engine");
+
 export function containerFactsFromInspect(json: unknown, opts: ContainerInspectOptions = {}): ContainerFacts {
   let source = "container inspect";
   const value = unwrap(json, source);
@@ -245,7 +251,7 @@ export function containerFactsFromInspect(json: unknown, opts: ContainerInspectO
     ...(opts.imageConfig ? { imageConfig: pickImageConfig(opts.imageConfig) } : {}),
     // The engine copies the image's USER into Config.User at create, so this is the effective user.
     ...(c.Config.User ? { user: c.Config.User } : {}),
-    privileged: hc.Privileged ?? false,
+    privileged: fromInspect(c, "privileged"),
     capAdd: normaliseCapabilities(hc.CapAdd),
     capDrop: normaliseCapabilities(hc.CapDrop),
     securityOptions: parseSecurityOptions(hc.SecurityOpt),
@@ -254,21 +260,21 @@ export function containerFactsFromInspect(json: unknown, opts: ContainerInspectO
     mounts: mountsOf(c),
     ports: portsOf(c, source),
     ...(hc.PublishAllPorts ? { publishAllPorts: true } : {}),
-    networkMode: hc.NetworkMode ?? "",
+    networkMode: fromInspect(c, "networkMode"),
     networks: Object.keys(c.NetworkSettings?.Networks ?? {}),
-    pidMode: hc.PidMode ?? "",
-    ipcMode: hc.IpcMode ?? "",
-    utsMode: hc.UTSMode ?? "",
-    usernsMode: hc.UsernsMode ?? "",
-    cgroupParent: hc.CgroupParent ?? "",
-    memoryBytes: hc.Memory ?? 0,
-    cpuShares: hc.CpuShares ?? 0,
-    nanoCpus: hc.NanoCpus ?? 0,
-    cpuQuota: hc.CpuQuota ?? 0,
-    cpuPeriod: hc.CpuPeriod ?? 0,
+    pidMode: fromInspect(c, "pidMode"),
+    ipcMode: fromInspect(c, "ipcMode"),
+    utsMode: fromInspect(c, "utsMode"),
+    usernsMode: fromInspect(c, "usernsMode"),
+    cgroupParent: fromInspect(c, "cgroupParent"),
+    memoryBytes: fromInspect(c, "memoryBytes"),
+    cpuShares: fromInspect(c, "cpuShares"),
+    nanoCpus: fromInspect(c, "nanoCpus"),
+    cpuQuota: fromInspect(c, "cpuQuota"),
+    cpuPeriod: fromInspect(c, "cpuPeriod"),
     // null, 0 and -1 all mean "unlimited" to the engine.
     ...(hc.PidsLimit && hc.PidsLimit > 0 ? { pidsLimit: hc.PidsLimit } : {}),
-    readOnlyRootfs: hc.ReadonlyRootfs ?? false,
+    readOnlyRootfs: fromInspect(c, "readOnlyRootfs"),
     restartPolicy: { name: restart, maximumRetryCount: hc.RestartPolicy?.MaximumRetryCount ?? 0 },
     devices: (hc.Devices ?? []).map((d) => ({
       pathOnHost: d.PathOnHost,
@@ -438,7 +444,10 @@ export interface ExecContext {
   shell?: readonly string[] | null;
 }
 
-/** The argv the engine runs for a healthcheck test (moby daemon/health.go): CMD as given, CMD-SHELL through the shell. */
+/**
+ * The argv the engine runs for a healthcheck test (moby daemon/health.go): CMD as given, CMD-SHELL
+ * through the shell.
+ */
 function probeArgv(ctx: ExecContext): readonly string[] | undefined {
   const [kind, ...rest] = ctx.healthcheckTest ?? [];
   if (kind === "CMD") return rest;
@@ -487,10 +496,12 @@ const networkInspectSchema = z.looseObject({
   Containers: opt(z.record(str, z.unknown())),
 });
 
-const ENABLE_ICC = "com.docker.network.bridge.enable_icc";
 const DEFAULT_BRIDGE = "com.docker.network.bridge.default_bridge";
 
 /** `GET /networks/{id}` → NetworkFacts. */
+/** The network facts the inspect holds as they are (the field map says where). */
+const fromNetworkInspect = copier<NetworkFacts>()(NETWORK_FIELDS, "engine");
+
 export function networkFactsFromInspect(json: unknown): NetworkFacts {
   let source = "network inspect";
   const value = unwrap(json, source);
@@ -518,10 +529,10 @@ export function networkFactsFromInspect(json: unknown): NetworkFacts {
     id: n.Id,
     name: n.Name,
     driver,
-    scope: n.Scope ?? "local",
-    internal: n.Internal ?? false,
-    attachable: n.Attachable ?? false,
-    ipv6: n.EnableIPv6 ?? false,
+    scope: fromNetworkInspect(n, "scope"),
+    internal: fromNetworkInspect(n, "internal"),
+    attachable: fromNetworkInspect(n, "attachable"),
+    ipv6: fromNetworkInspect(n, "ipv6"),
     // The engine marks docker0 with default_bridge=true; older engines only by name.
     isDefaultBridge:
       parseGoBool(options[DEFAULT_BRIDGE] ?? "") === true || (n.Name === "bridge" && driver === "bridge"),

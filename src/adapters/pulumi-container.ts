@@ -18,6 +18,7 @@ import {
 } from "../facts/normalise";
 import { parseImageRef } from "../facts/image-ref";
 import type { ContainerFacts, HealthcheckFacts, MountFacts, PortBinding } from "../facts/types";
+import { CONTAINER_FIELDS, copier } from "../fields";
 import { AdapterError, describeZodIssue, issuePath } from "./errors";
 
 /** Label by which HardenedContainer declares the PIDs limit its companion command applies. */
@@ -154,11 +155,17 @@ const containerInputs = z.object({
 
 export type ContainerInputs = z.infer<typeof containerInputs>;
 
-/** Compiled ahead of time (valid inputs take generated code; invalid ones fall back to zod's parser, so errors read the same). */
+/**
+ * Compiled ahead of time (valid inputs take generated code; invalid ones fall back to zod's parser,
+ * so errors read the same).
+ */
 const compiledContainerInputs = z.compile(containerInputs);
 
 const RESTART_POLICIES = ["no", "always", "unless-stopped", "on-failure"] as const;
 type RestartName = (typeof RESTART_POLICIES)[number];
+
+/** The container facts its inputs hold as they are (the field map says which input). */
+const fromInputs = copier<ContainerFacts>()(CONTAINER_FIELDS, "inputs");
 
 /**
  * @param props the container's inputs (plain values)
@@ -210,7 +217,7 @@ export function containerFactsFromPulumiInputs(props: unknown, logicalName: stri
     image: parseImageRef(p.image),
   } as ContainerFacts;
   if (p.user) facts.user = p.user;
-  facts.privileged = p.privileged ?? false;
+  facts.privileged = fromInputs(p, "privileged");
   facts.capAdd = normaliseCapabilities(p.capabilities?.adds);
   facts.capDrop = normaliseCapabilities(p.capabilities?.drops);
   facts.securityOptions = parseSecurityOptions(p.securityOpts);
@@ -219,18 +226,18 @@ export function containerFactsFromPulumiInputs(props: unknown, logicalName: stri
   if (p.publishAllPorts) facts.publishAllPorts = true;
   facts.networkMode = networkMode;
   facts.networks = networks;
-  facts.pidMode = p.pidMode ?? "";
-  facts.ipcMode = p.ipcMode ?? "";
+  facts.pidMode = fromInputs(p, "pidMode");
+  facts.ipcMode = fromInputs(p, "ipcMode");
   facts.utsMode = ""; // the provider cannot set UTS mode
-  facts.usernsMode = p.usernsMode ?? "";
-  facts.cgroupParent = p.cgroupParent ?? "";
+  facts.usernsMode = fromInputs(p, "usernsMode");
+  facts.cgroupParent = fromInputs(p, "cgroupParent");
   facts.memoryBytes = (p.memory ?? 0) * MIB;
-  facts.cpuShares = p.cpuShares ?? 0;
+  facts.cpuShares = fromInputs(p, "cpuShares");
   facts.nanoCpus = cpusToNano(p.cpus) ?? 0;
-  facts.cpuQuota = p.cpuQuota ?? 0;
-  facts.cpuPeriod = p.cpuPeriod ?? 0;
+  facts.cpuQuota = fromInputs(p, "cpuQuota");
+  facts.cpuPeriod = fromInputs(p, "cpuPeriod");
   if (pidsLimit !== undefined) facts.pidsLimit = pidsLimit;
-  facts.readOnlyRootfs = p.readOnly ?? false;
+  facts.readOnlyRootfs = fromInputs(p, "readOnlyRootfs");
   facts.restartPolicy = { name: restartName, maximumRetryCount: p.maxRetryCount ?? 0 };
   facts.devices = (p.devices ?? []).map((d) => ({
     pathOnHost: d.hostPath,

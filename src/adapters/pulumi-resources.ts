@@ -10,7 +10,7 @@ import { z } from "zod";
 import { normaliseCapabilities, parseGoBool } from "../facts/normalise";
 import { parseImageRef } from "../facts/image-ref";
 import type { ContainerFacts, DaemonFacts, NetworkFacts, PortBinding, SecurityOptions } from "../facts/types";
-import { ENABLE_ICC_OPTION } from "../fields";
+import { copier, ENABLE_ICC_OPTION, NETWORK_FIELDS } from "../fields";
 import { daemonFactsFromConfig } from "./daemon-config";
 import { AdapterError } from "./errors";
 import {
@@ -49,6 +49,9 @@ const networkInputs = z.looseObject({
   labels: labelListInput,
 });
 
+/** The network facts its inputs hold as they are (the field map says which input). */
+const fromNetworkInputs = copier<NetworkFacts>()(NETWORK_FIELDS, "inputs");
+
 /** `docker.Network` inputs (or refreshed outputs) → NetworkFacts. The provider's default driver is bridge. */
 export function networkFactsFromPulumiInputs(props: unknown, logicalName: string): NetworkFacts {
   const source = `docker.Network "${logicalName}"`;
@@ -72,9 +75,9 @@ export function networkFactsFromPulumiInputs(props: unknown, logicalName: string
     name: p.name ?? logicalName,
     driver,
     scope: driver === "overlay" ? "swarm" : "local",
-    internal: p.internal ?? false,
-    attachable: p.attachable ?? false,
-    ipv6: p.ipv6 ?? false,
+    internal: fromNetworkInputs(p, "internal"),
+    attachable: fromNetworkInputs(p, "attachable"),
+    ipv6: fromNetworkInputs(p, "ipv6"),
     // A declared network is never docker0: the engine creates that one itself.
     isDefaultBridge: false,
     ...(enableIcc !== undefined ? { enableIcc } : {}),

@@ -16,10 +16,19 @@ export const NETWORK_FIELDS = {
   name: { arguments: ["name"], inputs: ["name"], engine: ["Name"] },
   driver: { inputs: ["driver"], engine: ["Driver"] },
   // The provider has no scope input: overlay networks are swarm-scoped.
-  scope: { inputs: ["driver"], engine: ["Scope"] },
-  internal: { arguments: ["egress"], inputs: ["internal"], engine: ["Internal"] },
-  attachable: { inputs: ["attachable"], engine: ["Attachable"] },
-  ipv6: { inputs: ["ipv6"], engine: ["EnableIPv6"] },
+  scope: { inputs: ["driver"], engine: ["Scope"], copied: { from: ["engine"], default: "local" } },
+  internal: {
+    arguments: ["egress"],
+    inputs: ["internal"],
+    engine: ["Internal"],
+    copied: { from: ["inputs", "engine"], default: false },
+  },
+  attachable: {
+    inputs: ["attachable"],
+    engine: ["Attachable"],
+    copied: { from: ["inputs", "engine"], default: false },
+  },
+  ipv6: { inputs: ["ipv6"], engine: ["EnableIPv6"], copied: { from: ["inputs", "engine"], default: false } },
   isDefaultBridge: { engine: ['Options["com.docker.network.bridge.default_bridge"]', "Name", "Driver"] },
   options: { inputs: ["options"], engine: ["Options"] },
   enableIcc: { inputs: ["options"], engine: [`Options["${ENABLE_ICC_OPTION}"]`] },

@@ -21,7 +21,15 @@ export interface FieldSources {
   engine?: readonly string[];
   /** daemon.json keys that set it (the daemon's facts). */
   daemonJson?: readonly string[];
+  /**
+   * The fact is the value at the first path of these sources as it is (`default` when unset): the
+   * adapters read it through `copier`. Conversions (units, parsing) stay in the adapters.
+   */
+  copied?: { from: readonly CopySource[]; default: string | number | boolean };
 }
+
+/** The sources whose values a field can be copied from: the Pulumi inputs, the Engine API's inspect. */
+export type CopySource = "inputs" | "engine";
 
 /** What the plan knows about its arguments beyond their names: which argument made each mount. */
 export interface ArgumentOrigins {
@@ -77,4 +85,33 @@ export function inputFieldsOf(map: FieldMap): Readonly<Record<string, readonly s
     }
   }
   return out;
+}
+
+/** The fields of map M copied as they are from source S. */
+export type CopiedFrom<M, S extends CopySource> = {
+  [K in keyof M]: M[K] extends { copied: { from: readonly (infer X)[] } } ? (S extends X ? K : never) : never;
+}[keyof M] &
+  string;
+
+/**
+ * A reader of the fields `map` copies from `from`, for facts F: `copier<F>()(map, from)(source, field)`
+ * is the value at the field's first path in `source` (an input object, an inspect object), or its
+ * default. Only the fields the map copies from that source can be asked for.
+ */
+export function copier<F>() {
+  return <M extends FieldTable<F>, S extends CopySource>(map: M, from: S) => {
+    const copies = new Map<string, { path: readonly string[]; fallback: unknown }>();
+    for (const [field, s] of Object.entries(map as Record<string, FieldSources>)) {
+      const path = s[from]?.[0];
+      if (s.copied?.from.includes(from) && path)
+        copies.set(field, { path: path.split("."), fallback: s.copied.default });
+    }
+    return <K extends CopiedFrom<M, S> & keyof F>(source: unknown, field: K): F[K] => {
+      const copy = copies.get(field)!;
+      let value = source;
+      for (const key of copy.path)
+        value = value === null || value === undefined ? undefined : (value as Record<string, unknown>)[key];
+      return (value ?? copy.fallback) as F[K];
+    };
+  };
 }

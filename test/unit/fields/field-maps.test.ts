@@ -11,6 +11,7 @@ import { argsSchema as daemonArgsSchema } from "../../../src/components/secure-d
 import { planSecureDaemon, type SecureDaemonArgs } from "../../../src/components/secure-daemon";
 import {
   argumentFor,
+  copier,
   CONTAINER_FIELDS,
   CONTAINER_INPUT_FIELDS,
   DAEMON_FIELDS,
@@ -24,6 +25,7 @@ import {
   SERVICE_INPUT_FIELDS,
   type FieldMap,
 } from "../../../src/fields";
+import type { ContainerFacts } from "../../../src/facts/types";
 import { CATALOG } from "../../../src/rules/catalog";
 import { refusalOf } from "../../harness/pulumi-mocks";
 
@@ -79,6 +81,17 @@ describe("field maps", () => {
     );
     expect(argumentFor(CONTAINER_FIELDS, "restartPolicy.name")).toBe("restart");
     expect(argumentFor(DAEMON_FIELDS, "storageOpts[0]")).toBe('extraConfig["storage-opts"]');
+  });
+
+  it("lets the adapters copy the fields the map marks: the value at the first path, or the default", () => {
+    const fromInspect = copier<ContainerFacts>()(CONTAINER_FIELDS, "engine");
+    expect(fromInspect({ HostConfig: { PidMode: "host" } }, "pidMode")).toBe("host");
+    expect(fromInspect({ HostConfig: { PidMode: null } }, "pidMode")).toBe("");
+    expect(fromInspect({}, "memoryBytes")).toBe(0);
+    const fromInputs = copier<ContainerFacts>()(CONTAINER_FIELDS, "inputs");
+    expect(fromInputs({ readOnly: true }, "readOnlyRootfs")).toBe(true);
+    // @ts-expect-error the provider's memory is in MiB: converted by the adapter, not copied
+    expect(() => fromInputs({ memory: 256 }, "memoryBytes")).toThrow();
   });
 
   it("derives the input → fact maps the policy pack and the drift check use", () => {
