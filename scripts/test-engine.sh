@@ -152,7 +152,8 @@ build_image() {
     cp "$init_bin" "$rootfs/usr/sbin/sshd"
   else
     log "docker-init not found: /usr/sbin/sshd in $IMAGE is a shell script"
-    printf '#!/bin/sh\n# placeholder process named sshd for tests\nwhile :; do sleep 3600; done\n' >"$rootfs/usr/sbin/sshd"
+    printf '%s\n' '#!/bin/sh' '# placeholder process named sshd for tests' 'while :; do sleep 3600; done' \
+      >"$rootfs/usr/sbin/sshd"
   fi
   chmod 755 "$rootfs/usr/sbin/sshd"
   cat >"$rootfs/etc/passwd" <<'EOF'
@@ -196,11 +197,22 @@ start() {
       const fs = require("fs");
       const [src, dst, key] = process.argv.slice(1);
       let cfg;
-      try { cfg = JSON.parse(fs.readFileSync(src, "utf8")); } catch (e) { console.error(`${src}: ${e.message}`); process.exit(1); }
-      if (cfg === null || typeof cfg !== "object" || Array.isArray(cfg)) { console.error(`${src}: not a JSON object`); process.exit(1); }
+      try {
+        cfg = JSON.parse(fs.readFileSync(src, "utf8"));
+      } catch (e) {
+        console.error(`${src}: ${e.message}`);
+        process.exit(1);
+      }
+      if (cfg === null || typeof cfg !== "object" || Array.isArray(cfg)) {
+        console.error(`${src}: not a JSON object`);
+        process.exit(1);
+      }
       if (!("deprecated-key-path" in cfg)) cfg["deprecated-key-path"] = key;
       fs.writeFileSync(dst, JSON.stringify(cfg, null, 2) + "\n");
-    ' "$config" "$dir/daemon.json" "$dir/key.json" || { (stop "$dir") >/dev/null 2>&1; die "invalid daemon config $config"; }
+    ' "$config" "$dir/daemon.json" "$dir/key.json" || {
+      (stop "$dir") >/dev/null 2>&1
+      die "invalid daemon config $config"
+    }
   else
     printf '{\n  "deprecated-key-path": "%s"\n}\n' "$dir/key.json" >"$dir/daemon.json"
   fi

@@ -43,7 +43,7 @@ it("a swarm initialised with the defaults listens on every interface: 7.2 fails 
   docker("swarm", "leave", "--force");
 });
 
-it("one initialised with --listen-addr passes, and without host probes it is not evaluated (never a guess)", async () => {
+it("one initialised with --listen-addr passes; without host probes it is not evaluated (no guess)", async () => {
   docker("swarm", "init", "--listen-addr", "127.0.0.1:2377", "--advertise-addr", "127.0.0.1");
   const f = await finding72();
   expect(f).toEqual({ status: "pass", text: expect.stringContaining("listens on 127.0.0.1:2377") });

@@ -545,60 +545,64 @@ describe("section 3 on a fake host tree with too-open modes", () => {
   });
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-  test("the collector reads it (dockerd from /proc, its --config-file=, TLS paths from that file) and section 3 fails where it should", async () => {
-    const probe = await collectHost({ access: new LocalHostAccess(root) });
-    expect(probe.dockerd).toEqual({
-      pid: 4242,
-      argv: expect.arrayContaining(["--config-file=/etc/docker/custom.json"]),
-    });
-    expect(probe.daemon?.source.configFile).toBe("/etc/docker/custom.json");
-    expect(probe.host.locations).toMatchObject({
-      daemonConfig: "/etc/docker/custom.json",
-      dockerSocket: "/var/run/docker.sock",
-      tlsKey: "/etc/docker/tls/key.pem",
-      registryCertFiles: ["/etc/docker/certs.d/registry.example.com/ca.crt"],
-      dockerdBinary: "/usr/bin/dockerd",
-    });
-    expect(probe.host.dockerGroupMembers).toEqual(["alice"]);
-    expect(probe.host.auditWatches).toEqual(["/usr/bin/dockerd", "/etc/docker"]);
-    const ctx = {
-      settings: DEFAULT_SETTINGS,
-      now: NOW,
-      host: probe.host,
-      ...(probe.daemon ? { daemon: probe.daemon } : {}),
-    };
-    const statuses = Object.fromEntries(evaluate([probe.host], ctx, SECTION_3).map((f) => [f.ruleId, f.status]));
-    expect(statuses).toEqual({
-      "3.1": "pass",
-      "3.2": "fail",
-      "3.3": "pass",
-      "3.4": "pass",
-      "3.5": "pass",
-      "3.6": "fail",
-      "3.7": "pass",
-      "3.8": "fail",
-      "3.9": "pass",
-      "3.10": "pass",
-      "3.11": "pass",
-      "3.12": "fail",
-      "3.13": "pass",
-      "3.14": "fail",
-      "3.15": "fail",
-      "3.16": "fail",
-      "3.17": "pass",
-      "3.18": "fail",
-      "3.19": "pass",
-      "3.20": "fail",
-      "3.21": "not-applicable",
-      "3.22": "not-applicable",
-      "3.23": "pass",
-      "3.24": "pass",
-    });
-    const s316 = evaluate([probe.host], ctx, SECTION_3).find((f) => f.ruleId === "3.16")!;
-    expect(s316.verdict).toMatchObject({ field: 'files["/var/run/docker.sock"].mode', observed: "0666" });
-    const s315 = evaluate([probe.host], ctx, SECTION_3).find((f) => f.ruleId === "3.15")!;
-    expect(s315.verdict).toMatchObject({ observed: "alice:docker" });
-  });
+  test(
+    "the collector reads it (dockerd from /proc, its --config-file=, TLS paths from that file) " +
+      "and section 3 fails where it should",
+    async () => {
+      const probe = await collectHost({ access: new LocalHostAccess(root) });
+      expect(probe.dockerd).toEqual({
+        pid: 4242,
+        argv: expect.arrayContaining(["--config-file=/etc/docker/custom.json"]),
+      });
+      expect(probe.daemon?.source.configFile).toBe("/etc/docker/custom.json");
+      expect(probe.host.locations).toMatchObject({
+        daemonConfig: "/etc/docker/custom.json",
+        dockerSocket: "/var/run/docker.sock",
+        tlsKey: "/etc/docker/tls/key.pem",
+        registryCertFiles: ["/etc/docker/certs.d/registry.example.com/ca.crt"],
+        dockerdBinary: "/usr/bin/dockerd",
+      });
+      expect(probe.host.dockerGroupMembers).toEqual(["alice"]);
+      expect(probe.host.auditWatches).toEqual(["/usr/bin/dockerd", "/etc/docker"]);
+      const ctx = {
+        settings: DEFAULT_SETTINGS,
+        now: NOW,
+        host: probe.host,
+        ...(probe.daemon ? { daemon: probe.daemon } : {}),
+      };
+      const statuses = Object.fromEntries(evaluate([probe.host], ctx, SECTION_3).map((f) => [f.ruleId, f.status]));
+      expect(statuses).toEqual({
+        "3.1": "pass",
+        "3.2": "fail",
+        "3.3": "pass",
+        "3.4": "pass",
+        "3.5": "pass",
+        "3.6": "fail",
+        "3.7": "pass",
+        "3.8": "fail",
+        "3.9": "pass",
+        "3.10": "pass",
+        "3.11": "pass",
+        "3.12": "fail",
+        "3.13": "pass",
+        "3.14": "fail",
+        "3.15": "fail",
+        "3.16": "fail",
+        "3.17": "pass",
+        "3.18": "fail",
+        "3.19": "pass",
+        "3.20": "fail",
+        "3.21": "not-applicable",
+        "3.22": "not-applicable",
+        "3.23": "pass",
+        "3.24": "pass",
+      });
+      const s316 = evaluate([probe.host], ctx, SECTION_3).find((f) => f.ruleId === "3.16")!;
+      expect(s316.verdict).toMatchObject({ field: 'files["/var/run/docker.sock"].mode', observed: "0666" });
+      const s315 = evaluate([probe.host], ctx, SECTION_3).find((f) => f.ruleId === "3.15")!;
+      expect(s315.verdict).toMatchObject({ observed: "alice:docker" });
+    },
+  );
 });
 
 describe.each(CASES)("container $hint ($state)", (c) => {
@@ -737,7 +741,8 @@ describe("drift against a pulumi stack export", () => {
   }
 
   beforeAll(async () => {
-    // A HardenedNetwork as planned, created as the provider would (with egress: an internal network publishes no ports).
+    // A HardenedNetwork as planned, created as the provider would (with egress:
+    // an internal network publishes no ports).
     netName = uniqueName("shop-net");
     const netArgs = planHardenedNetwork("shop-net", { name: netName, egress: true }) as Record<string, unknown> & {
       labels: { label: string; value: string }[];
@@ -845,7 +850,7 @@ describe("drift against a pulumi stack export", () => {
     expect(entryOf(before, "network", netName)).toMatchObject({ status: "in-sync", drifted: [] });
   });
 
-  test("a docker update after the deploy shows up as drift: memoryBytes (and the restart policy, which breaks 5.15)", () => {
+  test("a docker update after the deploy is drift: memoryBytes, and the restart policy (breaking 5.15)", () => {
     const e = entryOf(after, "container", containerName)!;
     expect(e.status).toBe("drifted");
     expect(e.liveId).toBe(liveId);

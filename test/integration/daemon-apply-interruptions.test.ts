@@ -66,7 +66,10 @@ const JOURNAL = join(STATE, "daemon-apply.state");
 let started = false;
 const ENV = () => ({ PATH: `${BIN}:${process.env.PATH}` });
 
-/** A daemon.json for this engine, labelled `hd-apply=<name>`; the unit passes no -H, so `hosts` says where the API listens. */
+/**
+ * A daemon.json for this engine, labelled `hd-apply=<name>`;
+ * the unit passes no -H, so `hosts` says where the API listens.
+ */
 function configText(name: string, extra: Record<string, unknown> = {}): string {
   return (
     JSON.stringify(
@@ -176,7 +179,10 @@ const leftovers = () => readdirSync(ETC).filter((f) => f !== "daemon.json");
 /** One line of the report's table: the journal, daemon.json, the engine. */
 function hostState(): string {
   const labels = engineLabels();
-  return `journal ${journalPhase()}; file ${fileLabel()}; engine ${labels ? labels.join(",") : "not answering"}${leftovers().length ? `; also ${leftovers().join(" ")}` : ""}`;
+  return (
+    `journal ${journalPhase()}; file ${fileLabel()}; engine ` +
+    `${labels ? labels.join(",") : "not answering"}${leftovers().length ? `; also ${leftovers().join(" ")}` : ""}`
+  );
 }
 const table: string[] = [
   "| step killed | host after the kill | after the re-run | after a third run |",
@@ -288,7 +294,8 @@ describe("the daemon apply, killed at every step boundary, converges when run ag
     expect(dockerdPid()).toBe(pid);
     expectConverged(name);
     table.push(
-      `| ${step} | ${afterKill} | exit 0, ${again.stdout.match(/(applied|unchanged)/)![1]}: ${afterRerun} | exit 0, unchanged, no systemctl call |`,
+      `| ${step} | ${afterKill} | exit 0, ${again.stdout.match(/(applied|unchanged)/)![1]}: ` +
+        `${afterRerun} | exit 0, unchanged, no systemctl call |`,
     );
   });
 });
@@ -315,7 +322,8 @@ describe("a rollback, killed at every step boundary, is finished by the next run
     expect(third.status).toBe(1);
     expectRolledBack(good);
     table.push(
-      `| ${step} (rollback of a refused config) | ${afterKill} | exit 1, rolled back: ${afterRerun} | exit 1 again (still refused), rolled back: ${hostState()} |`,
+      `| ${step} (rollback of a refused config) | ${afterKill} | exit 1, rolled back: ` +
+        `${afterRerun} | exit 1 again (still refused), rolled back: ${hostState()} |`,
     );
   });
 });
@@ -323,7 +331,7 @@ describe("a rollback, killed at every step boundary, is finished by the next run
 describe("bounded waits", () => {
   const good = () => /hd-apply=(.*)/.exec(fileLabel())![1]!;
 
-  it("a dockerd that never answers: the apply ends within its bound, rolled back, the engine up on the old labels", async () => {
+  it("a dockerd that never answers: the apply ends in its bound, rolled back, engine on the old labels", async () => {
     const old = good();
     const r = await run(applyScript("never-ready", { extra: NEVER_READY }));
     console.log(`never-ready apply: ${r.ms} ms (restartTimeoutSeconds ${TIMEOUT_S})`);
@@ -354,13 +362,14 @@ describe("bounded waits", () => {
     expect(again.ms).toBeLessThan(TIMEOUT_S * 3 * 1000);
     expectRolledBack(old);
     table.push(
-      `| mid-wait (systemctl restart blocked, never-ready config) | ${afterKill} | exit 1, rolled back: ${hostState()} | — |`,
+      `| mid-wait (systemctl restart blocked, never-ready config) ` +
+        `| ${afterKill} | exit 1, rolled back: ${hostState()} | — |`,
     );
   });
 });
 
 describe("one apply at a time", () => {
-  it("two applies at once: both outcomes are true, and the file and the engine hold the one that ran last", async () => {
+  it("two applies at once: both outcomes true; the file and the engine hold the one that ran last", async () => {
     const a = start(applyScript("concurrent-a"));
     const b = start(applyScript("concurrent-b"));
     const ended: string[] = [];
@@ -401,7 +410,7 @@ describe("one apply at a time", () => {
 });
 
 describe("another writer", () => {
-  it("daemon.json replaced during the restart is not reported as applied: exit 1 names the file that runs", async () => {
+  it("daemon.json replaced during the restart is not reported applied: exit 1 names the file that runs", async () => {
     const intruder = configText("intruder", { "live-restore": true });
     writeFileSync(join(HOOKS, "replace-on-start"), intruder);
     const r = await run(applyScript("victim"));

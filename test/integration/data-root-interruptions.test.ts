@@ -18,7 +18,6 @@
  * renamed old root the migration kept (it is never deleted).
  * HD_PRINT_TABLE=1 prints a table of the host's state after each kill and each run.
  */
-import { spawnSync } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import {
   chmodSync,
@@ -204,19 +203,25 @@ describe("killed (SIGKILL of the process group) at a step boundary, then run aga
       const again = H.run(script);
       if (again.status !== 0) throw new Error(explain(again));
       expectMigrated(dev, again, step === "done" ? "unchanged" : "migrated");
-      if (step !== "done")
-        expect(again.stderr).toContain(
-          `an earlier run stopped at step "${step === "renamed" || step === "fstab-written" || step === "mounted" ? "switching" : step === "staged" ? "formatted" : step}"`,
-        );
+      if (step !== "done") {
+        const stoppedAt =
+          step === "renamed" || step === "fstab-written" || step === "mounted"
+            ? "switching"
+            : step === "staged"
+              ? "formatted"
+              : step;
+        expect(again.stderr).toContain(`an earlier run stopped at step "${stoppedAt}"`);
+      }
       const afterRerun = describe_(dev);
       expectThirdRunChangesNothing(script);
       rows.push(
-        `| killed at ${step} | ${afterKill} | ${afterRerun}: ${step === "done" ? "unchanged" : "migrated"} | unchanged |`,
+        `| killed at ${step} | ${afterKill} | ${afterRerun}: ` +
+          `${step === "done" ? "unchanged" : "migrated"} | unchanged |`,
       );
     },
   );
 
-  it("while its rollback runs (a failure after the switch, killed as the undo begins): the re-run converges", async () => {
+  it("killed as its rollback begins (after a failure past the switch): the re-run converges", async () => {
     const dev = newDevice();
     await H.runUntilKilled(render(dev, { failureInjection: true }), {
       env: { HD_FAIL_AT: "after-switch", HD_STOP_AT: "rolling-back", HD_STOP_SIGNAL: SIGNAL() },
@@ -230,24 +235,28 @@ describe("killed (SIGKILL of the process group) at a step boundary, then run aga
     rows.push(`| killed as its rollback began | ${afterKill} | ${describe_(dev)}: migrated | unchanged |`);
   });
 
-  it("mid-copy (rsync killed with a partial copy on the new filesystem): the re-run starts the copy over and converges", async () => {
-    const slowRsync = wrappers("slow-rsync", {
-      rsync: `${which("rsync")} --bwlimit=256 "$@" &\nsleep 1\n: >"$HD_COPY_SIGNAL"\nwait $!`,
-    });
-    const dev = newDevice();
-    await H.runUntilKilled(render(dev, { copyTool: "rsync" }), {
-      env: { HD_COPY_SIGNAL: SIGNAL() },
-      signalFile: SIGNAL(),
-      extraPath: [slowRsync],
-    });
-    const afterKill = describe_(dev);
-    expect(H.answers()).toBe(false); // docker was stopped for the copy
-    const again = H.run(render(dev));
-    expectMigrated(dev, again);
-    expect(again.stderr).toContain('an earlier run stopped at step "stopped"');
-    expectThirdRunChangesNothing(render(dev));
-    rows.push(`| killed mid-copy | ${afterKill} | ${describe_(dev)}: migrated | unchanged |`);
-  });
+  it(
+    "mid-copy (rsync killed with a partial copy on the new filesystem): " +
+      "the re-run starts the copy over and converges",
+    async () => {
+      const slowRsync = wrappers("slow-rsync", {
+        rsync: `${which("rsync")} --bwlimit=256 "$@" &\nsleep 1\n: >"$HD_COPY_SIGNAL"\nwait $!`,
+      });
+      const dev = newDevice();
+      await H.runUntilKilled(render(dev, { copyTool: "rsync" }), {
+        env: { HD_COPY_SIGNAL: SIGNAL() },
+        signalFile: SIGNAL(),
+        extraPath: [slowRsync],
+      });
+      const afterKill = describe_(dev);
+      expect(H.answers()).toBe(false); // docker was stopped for the copy
+      const again = H.run(render(dev));
+      expectMigrated(dev, again);
+      expect(again.stderr).toContain('an earlier run stopped at step "stopped"');
+      expectThirdRunChangesNothing(render(dev));
+      rows.push(`| killed mid-copy | ${afterKill} | ${describe_(dev)}: migrated | unchanged |`);
+    },
+  );
 
   it("while the fstab mount hangs: the re-run finishes the switch", async () => {
     const hangingMount = wrappers("hanging-mount", {
@@ -273,7 +282,7 @@ describe("killed (SIGKILL of the process group) at a step boundary, then run aga
 describe("failures within a run are rolled back, within their bounds", () => {
   afterEach(reset);
 
-  it("a mount that hangs on every try: the re-run gives up after its timeout and rolls back; a later run migrates", async () => {
+  it("a mount hanging on every try: the re-run times out and rolls back; a later run migrates", async () => {
     const hangingMount = wrappers("hanging-mount", {
       mount: `case " $* " in *" -T "*) : >"$HD_MOUNT_SIGNAL"; exec sleep 3600 ;; esac\nexec ${which("mount")} "$@"`,
     });
@@ -294,13 +303,16 @@ describe("failures within a run are rolled back, within their bounds", () => {
     const afterRerun = describe_(dev);
     expectMigrated(dev, H.run(script));
     rows.push(
-      `| killed while the mount hung; it hangs again | ${afterKill} | ${afterRerun}: rolled back in ${elapsed.toFixed(1)} s | migrated (mount fixed) |`,
+      `| killed while the mount hung; it hangs again | ${afterKill} | ${afterRerun}: ` +
+        `rolled back in ${elapsed.toFixed(1)} s | migrated (mount fixed) |`,
     );
   });
 
   it("dockerd never comes back on the new data root: rolled back after its timeout, docker on the old root", () => {
     const neverStarts = wrappers("never-starts", {
-      systemctl: `if [ "$1 $2" = "start docker" ] && ${which("mountpoint")} -q ${H.data}; then exit 0; fi\nexec ${join(H.bin, "systemctl")} "$@"`,
+      systemctl:
+        `if [ "$1 $2" = "start docker" ] && ${which("mountpoint")} -q ${H.data}; then exit 0; fi\n` +
+        `exec ${join(H.bin, "systemctl")} "$@"`,
     });
     const dev = newDevice();
     const t0 = Date.now();
@@ -352,7 +364,9 @@ describe("failures within a run are rolled back, within their bounds", () => {
 
   it("the engine on the new root lists other objects (a volume gone): rolled back, the old root has it", () => {
     const losesVolume = wrappers("loses-volume", {
-      systemctl: `if [ "$1 $2" = "start docker" ] && ${which("mountpoint")} -q ${H.data}; then rm -rf ${join(H.data, "volumes", VOLUME)}; fi\nexec ${join(H.bin, "systemctl")} "$@"`,
+      systemctl:
+        `if [ "$1 $2" = "start docker" ] && ${which("mountpoint")} -q ${H.data}; ` +
+        `then rm -rf ${join(H.data, "volumes", VOLUME)}; fi\nexec ${join(H.bin, "systemctl")} "$@"`,
     });
     const dev = newDevice();
     const r = H.run(render(dev), { extraPath: [losesVolume] });
@@ -361,41 +375,48 @@ describe("failures within a run are rolled back, within their bounds", () => {
     rows.push(`| the new root lacks a volume | — | rolled back | — |`);
   });
 
-  it("a rollback that cannot finish (someone wrote into the empty data root meanwhile) exits 2 naming the state and the recovery; once fixed, the next run converges", async () => {
-    const dev = newDevice();
-    await H.runUntilKilled(render(dev, { failureInjection: true }), {
-      env: { HD_STOP_AT: "renamed", HD_STOP_SIGNAL: SIGNAL() },
-      signalFile: SIGNAL(),
-    });
-    // Killed between the rename and making the mount point: someone makes it, and writes into it.
-    mkdirSync(H.data, { recursive: true });
-    writeFileSync(join(H.data, "written-meanwhile"), "not ours\n");
-    const failingMount = wrappers("failing-mount", {
-      mount: `case " $* " in *" -T "*) echo "mount: simulated failure" >&2; exit 32 ;; esac\nexec ${which("mount")} "$@"`,
-    });
-    const r = H.run(render(dev), { extraPath: [failingMount] });
-    expect(r.status).toBe(2);
-    const old = readdirSync(H.dir).find((f) => f.startsWith("data.hd-old-"))!;
-    expect(r.stderr).toMatch(/simulated failure/);
-    expect(r.stderr).toContain(`HOST NEEDS ATTENTION: ${H.data} is a directory`);
-    expect(r.stderr).toContain(`the old data root, intact, is at ${join(H.dir, old)}`);
-    expect(r.stderr).toContain(
-      `umount ${H.data}; rmdir ${H.data} && mv ${join(H.dir, old)} ${H.data} && systemctl start docker`,
-    );
-    expect(journalPhase()).toBe("rolling-back");
-    const afterFailure = describe_(dev);
-    // The person removes what was written there; the next run resumes from the journal.
-    rmSync(join(H.data, "written-meanwhile"));
-    const again = H.run(render(dev));
-    expect(again.stderr).toContain('an earlier run stopped at step "rolling-back"');
-    expectMigrated(dev, again);
-    expectThirdRunChangesNothing(render(dev));
-    rows.push(
-      `| killed after the rename; a file written into the empty data root; the mount fails | ${afterFailure} (exit 2) | migrated (after the file was removed) | unchanged |`,
-    );
-  });
+  it(
+    "a rollback that cannot finish (someone wrote into the empty data root meanwhile) " +
+      "exits 2 naming the state and the recovery; once fixed, the next run converges",
+    async () => {
+      const dev = newDevice();
+      await H.runUntilKilled(render(dev, { failureInjection: true }), {
+        env: { HD_STOP_AT: "renamed", HD_STOP_SIGNAL: SIGNAL() },
+        signalFile: SIGNAL(),
+      });
+      // Killed between the rename and making the mount point: someone makes it, and writes into it.
+      mkdirSync(H.data, { recursive: true });
+      writeFileSync(join(H.data, "written-meanwhile"), "not ours\n");
+      const failingMount = wrappers("failing-mount", {
+        mount:
+          `case " $* " in *" -T "*) echo "mount: simulated failure" >&2; exit 32 ;; esac\n` +
+          `exec ${which("mount")} "$@"`,
+      });
+      const r = H.run(render(dev), { extraPath: [failingMount] });
+      expect(r.status).toBe(2);
+      const old = readdirSync(H.dir).find((f) => f.startsWith("data.hd-old-"))!;
+      expect(r.stderr).toMatch(/simulated failure/);
+      expect(r.stderr).toContain(`HOST NEEDS ATTENTION: ${H.data} is a directory`);
+      expect(r.stderr).toContain(`the old data root, intact, is at ${join(H.dir, old)}`);
+      expect(r.stderr).toContain(
+        `umount ${H.data}; rmdir ${H.data} && mv ${join(H.dir, old)} ${H.data} && systemctl start docker`,
+      );
+      expect(journalPhase()).toBe("rolling-back");
+      const afterFailure = describe_(dev);
+      // The person removes what was written there; the next run resumes from the journal.
+      rmSync(join(H.data, "written-meanwhile"));
+      const again = H.run(render(dev));
+      expect(again.stderr).toContain('an earlier run stopped at step "rolling-back"');
+      expectMigrated(dev, again);
+      expectThirdRunChangesNothing(render(dev));
+      rows.push(
+        `| killed after the rename; a file written into the empty data root; ` +
+          `the mount fails | ${afterFailure} (exit 2) | migrated (after the file was removed) | unchanged |`,
+      );
+    },
+  );
 
-  it("a second run while the first holds the host lock fails clearly within its wait, and changes nothing", async () => {
+  it("a second run while the first holds the host lock fails clearly in its wait and changes nothing", async () => {
     const dev = newDevice();
     const first = H.startUntil(render(dev, { failureInjection: true }), {
       env: { HD_STOP_AT: "stopped", HD_STOP_SIGNAL: SIGNAL() },
@@ -414,7 +435,8 @@ describe("failures within a run are rolled back, within their bounds", () => {
     await first.kill();
     expectMigrated(dev, H.run(render(dev)));
     rows.push(
-      `| a second run during the first | lock held | second: refused after 2 s, nothing changed | first re-run: migrated |`,
+      `| a second run during the first | lock held | second: refused after 2 s, ` +
+        `nothing changed | first re-run: migrated |`,
     );
   });
 });

@@ -74,7 +74,8 @@ async function startAuditd(): Promise<void> {
   const pid = /^pid (\d+)/m.exec(status)?.[1];
   if (pid !== "0")
     throw new Error(
-      `another audit daemon (pid ${pid}) is registered with the kernel: this test needs to be the one (stop it, or run the suite on a machine without)`,
+      `another audit daemon (pid ${pid}) is registered with the kernel: ` +
+        `this test needs to be the one (stop it, or run the suite on a machine without)`,
     );
   wasEnabled = /^enabled (\d)/m.exec(status)?.[1] ?? "0";
   writeFileSync(
@@ -139,10 +140,13 @@ beforeAll(async () => {
   await startAuditd();
   try {
     expect(dockerCli("exec", "-u", "root", target, "id").status).toBe(0);
-    dockerCli("exec", "--privileged", target, "true"); // refused here (the kernel denies its capabilities), recorded all the same
-    dockerCliIn(projectDir, "compose", "exec", "--privileged", "--index", "2", "web", "sh"); // the project: this directory's name
+    // refused here (the kernel denies its capabilities), recorded all the same
+    dockerCli("exec", "--privileged", target, "true");
+    // the project: this directory's name
+    dockerCliIn(projectDir, "compose", "exec", "--privileged", "--index", "2", "web", "sh");
     dockerCli("compose", "-p", PROJECT, "exec", "-T", "-u", "root", "web", "id");
-    dockerCli("exec", "--privileged", "-u", "root", removed, "true"); // then the container is removed: the run must not vanish
+    // then the container is removed: the run must not vanish
+    dockerCli("exec", "--privileged", "-u", "root", removed, "true");
     expect(dockerCli("exec", "-u", "root", secretive, "env", `DB_PASSWORD=${EXEC_CANARY}`, "true").status).toBe(0);
   } finally {
     await stopAuditd();
@@ -183,7 +187,7 @@ test("the audit reads the runs from the log auditd wrote", () => {
   );
 });
 
-test("5.23 fails on the container a `docker exec --privileged` ran into, though the engine holds no session of it", () => {
+test("5.23 fails on the container a `docker exec --privileged` ran into, with no session in the engine", () => {
   expect(finding("5.23", target).verdict).toMatchObject({
     status: "fail",
     field: expect.stringMatching(/^execAuditEvents\[\d+\]\.privileged$/),
@@ -211,17 +215,22 @@ test("a container no exec ran into passes 5.23, saying what the log covered", ()
   });
 });
 
-test("Compose: a privileged `docker compose exec --index 2 web` from the project's directory fails 5.23 on web's container 2 only", () => {
-  expect(finding("5.23", composeWeb2).verdict).toMatchObject({
-    status: "fail",
-    detail: expect.stringMatching(
-      new RegExp(
-        `^privileged \`sh\` as 10001:10001 at .* by compose exec web --index 2 \\(project "${PROJECT}", named after .*/${PROJECT}\\)$`,
+test(
+  "Compose: a privileged `docker compose exec --index 2 web` from the " +
+    "project's directory fails 5.23 on web's container 2 only",
+  () => {
+    expect(finding("5.23", composeWeb2).verdict).toMatchObject({
+      status: "fail",
+      detail: expect.stringMatching(
+        new RegExp(
+          `^privileged \`sh\` as 10001:10001 at .* by compose exec web --index 2 \\(project "${PROJECT}", ` +
+            `named after .*/${PROJECT}\\)$`,
+        ),
       ),
-    ),
-  });
-  expect(finding("5.23", composeWeb1).verdict.status).toBe("pass");
-});
+    });
+    expect(finding("5.23", composeWeb1).verdict.status).toBe("pass");
+  },
+);
 
 test("Compose: `docker compose -p P exec -u root web` is listed under 5.24 on web's first container", () => {
   expect(finding("5.24", composeWeb1).verdict).toEqual({
@@ -239,23 +248,31 @@ test("Compose: `docker compose -p P exec -u root web` is listed under 5.24 on we
   expect(finding("5.24", composeWeb2).verdict).toMatchObject({ status: "manual", report: [] });
 });
 
-test("a privileged run into a container removed since is not lost: a note names it (5.23 judges only the containers there are)", () => {
-  const note = notes.find((n) =>
-    n.startsWith("docker exec runs (5.23, 5.24) into containers the engine no longer has"),
-  );
-  expect(note).toMatch(
-    new RegExp(`1 privileged or as root — ${removedId}: --privileged --user root \`true\` at \\d{4}-\\S+ by uid 0$`),
-  );
-  expect(findings.some((f) => f.subjectId === removedId)).toBe(false);
-});
+test(
+  "a privileged run into a container removed since is not lost: " +
+    "a note names it (5.23 judges only the containers there are)",
+  () => {
+    const note = notes.find((n) =>
+      n.startsWith("docker exec runs (5.23, 5.24) into containers the engine no longer has"),
+    );
+    expect(note).toMatch(
+      new RegExp(`1 privileged or as root — ${removedId}: --privileged --user root \`true\` at \\d{4}-\\S+ by uid 0$`),
+    );
+    expect(findings.some((f) => f.subjectId === removedId)).toBe(false);
+  },
+);
 
-test("a secret on a command line never reaches the report: the exec's (from the log) and a process's (from the engine) are hidden", () => {
-  expect(finding("5.24", secretive).verdict).toMatchObject({
-    status: "manual",
-    report: [expect.objectContaining({ user: "root", command: "env DB_PASSWORD=*** true" })],
-  });
-  expect(processes).toContain("sh -c sleep 3600; true --token=***");
-  expect(reportText).not.toContain(EXEC_CANARY);
-  expect(reportText).not.toContain(PROCESS_CANARY);
-  expect(reportText).toContain("DB_PASSWORD=***"); // the report does carry the commands: hidden, not dropped
-});
+test(
+  "a secret on a command line never reaches the report: the exec's (from the log) " +
+    "and a process's (from the engine) are hidden",
+  () => {
+    expect(finding("5.24", secretive).verdict).toMatchObject({
+      status: "manual",
+      report: [expect.objectContaining({ user: "root", command: "env DB_PASSWORD=*** true" })],
+    });
+    expect(processes).toContain("sh -c sleep 3600; true --token=***");
+    expect(reportText).not.toContain(EXEC_CANARY);
+    expect(reportText).not.toContain(PROCESS_CANARY);
+    expect(reportText).toContain("DB_PASSWORD=***"); // the report does carry the commands: hidden, not dropped
+  },
+);

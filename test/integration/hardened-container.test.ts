@@ -55,7 +55,10 @@ const NETNS = process.env.HD_TEST_NETNS;
 const NETNS_PATH = `/var/run/netns/${NETNS}`;
 /** A second local address of the engine's namespace (not loopback). */
 const OTHER_IP = "10.123.0.1";
-/** Host ports: high (CIS 5.8), spread by pid so a parallel run in another engine cannot matter, and unused by other files (they let the engine pick). */
+/**
+ * Host ports: high (CIS 5.8), spread by pid so a parallel run in another engine cannot matter, and unused by other
+ * files (they let the engine pick).
+ */
 const PORT_BASE = 20000 + (process.pid % 3000) * 3;
 const PORT_LOOPBACK = PORT_BASE; // p1: 127.0.0.1 only
 const PORT_CONTROL = PORT_BASE + 1; // p1: OTHER_IP only (the control)
@@ -121,7 +124,10 @@ async function exec(id: string, cmd: string[], user?: string): Promise<RunResult
   return { code: ExitCode ?? -1, out: outText, err: errText };
 }
 
-/** An HTTP request from inside a container to ip:8080 with busybox nc (1 s timeout: plenty on one bridge, and dropped packets never answer anyway). */
+/**
+ * An HTTP request from inside a container to ip:8080 with busybox nc (1 s timeout:
+ * plenty on one bridge, and dropped packets never answer anyway).
+ */
 const probeFromContainer = (id: string, ip: string) =>
   exec(id, ["sh", "-c", `printf '${HTTP_GET.replace(/\r\n/g, "\\r\\n")}' | nc -w 1 "$0" 8080`, ip]);
 
@@ -143,12 +149,16 @@ interface CgroupLimits {
   pids: string;
 }
 
-/** The container's memory and PIDs limits as its own cgroup files show them (v2: memory.max/pids.max; v1: per-controller files). */
+/**
+ * The container's memory and PIDs limits as its own cgroup files show them (v2: memory.max/pids.max;
+ * v1: per-controller files).
+ */
 async function cgroupLimits(id: string): Promise<CgroupLimits> {
   const r = await exec(id, [
     "sh",
     "-c",
-    "if [ -e /sys/fs/cgroup/cgroup.controllers ]; then echo v2; cat /sys/fs/cgroup/memory.max /sys/fs/cgroup/pids.max; " +
+    "if [ -e /sys/fs/cgroup/cgroup.controllers ]; then echo v2; " +
+      "cat /sys/fs/cgroup/memory.max /sys/fs/cgroup/pids.max; " +
       "else echo v1; cat /sys/fs/cgroup/memory/memory.limit_in_bytes /sys/fs/cgroup/pids/pids.max; fi",
   ]);
   expect(r).toMatchObject({ code: 0, err: "" });
@@ -330,7 +340,8 @@ describe("HardenedContainer on a real engine: the planned configuration", () => 
     expect(info.Config.Image).toBe(imageId);
     expect(info.Config.User).toBe("10001:10001");
     expect(info.Config.Cmd).toEqual(httpd);
-    expect(info.Config.Healthcheck).toEqual({ Test: httpHealth.test, Interval: 1e9, Timeout: 2e9, Retries: 3 }); // StartPeriod 0s: omitted by the engine
+    // StartPeriod 0s: omitted by the engine
+    expect(info.Config.Healthcheck).toEqual({ Test: httpHealth.test, Interval: 1e9, Timeout: 2e9, Retries: 3 });
     expect(info.Config.Labels).toMatchObject({
       "hardened-docker.component": "HardenedContainer",
       "hardened-docker.pids-limit": "64",
@@ -390,26 +401,30 @@ describe("HardenedContainer on a real engine: the planned configuration", () => 
     expect(root.out.trim()).toBe("0");
   });
 
-  it("cannot write to / (read-only root filesystem) but can write to the /tmp tmpfs, which is noexec,nosuid,nodev and sized as planned", async () => {
-    const rootWrite = await exec(a1.id, ["touch", "/x"]);
-    expect(rootWrite.code).not.toBe(0);
-    expect(rootWrite.err).toContain("Read-only file system");
-    // Even root cannot write there.
-    const rootAsRoot = await exec(a1.id, ["touch", "/x"], "0");
-    expect(rootAsRoot.err).toContain("Read-only file system");
+  it(
+    "cannot write to / (read-only root filesystem) but can write to the /tmp tmpfs, " +
+      "which is noexec,nosuid,nodev and sized as planned",
+    async () => {
+      const rootWrite = await exec(a1.id, ["touch", "/x"]);
+      expect(rootWrite.code).not.toBe(0);
+      expect(rootWrite.err).toContain("Read-only file system");
+      // Even root cannot write there.
+      const rootAsRoot = await exec(a1.id, ["touch", "/x"], "0");
+      expect(rootAsRoot.err).toContain("Read-only file system");
 
-    const tmpWrite = await exec(a1.id, ["sh", "-c", "echo hello > /tmp/x && cat /tmp/x"]);
-    expect(tmpWrite).toMatchObject({ code: 0, out: "hello\n" });
+      const tmpWrite = await exec(a1.id, ["sh", "-c", "echo hello > /tmp/x && cat /tmp/x"]);
+      expect(tmpWrite).toMatchObject({ code: 0, out: "hello\n" });
 
-    const mounts = (await exec(a1.id, ["cat", "/proc/mounts"])).out.split("\n");
-    const tmp = mounts.find((l) => l.split(" ")[1] === "/tmp");
-    expect(tmp?.split(" ")[2]).toBe("tmpfs");
-    expect(tmp?.split(" ")[3].split(",")).toEqual(
-      expect.arrayContaining(["rw", "nosuid", "nodev", "noexec", "size=16384k"]),
-    );
-    const root = mounts.find((l) => l.split(" ")[1] === "/");
-    expect(root?.split(" ")[3].split(",")[0]).toBe("ro");
-  });
+      const mounts = (await exec(a1.id, ["cat", "/proc/mounts"])).out.split("\n");
+      const tmp = mounts.find((l) => l.split(" ")[1] === "/tmp");
+      expect(tmp?.split(" ")[2]).toBe("tmpfs");
+      expect(tmp?.split(" ")[3].split(",")).toEqual(
+        expect.arrayContaining(["rw", "nosuid", "nodev", "noexec", "size=16384k"]),
+      );
+      const root = mounts.find((l) => l.split(" ")[1] === "/");
+      expect(root?.split(" ")[3].split(",")[0]).toBe("ro");
+    },
+  );
 
   it("shows the planned memory limit in its cgroup", async () => {
     const cg = await cgroupLimits(a1.id);
@@ -418,19 +433,23 @@ describe("HardenedContainer on a real engine: the planned configuration", () => 
     expect(cg.memory).toBe(String(a1.body.HostConfig?.Memory ?? 0));
   });
 
-  it("gets its PIDs limit from the component's update command: pids.max is 'max' before it and the planned limit after", () => {
-    expect(a1.plan.pidsLimit).toBe(64);
-    expect(pidsCommandResults).toHaveLength(4);
-    for (const r of pidsCommandResults) expect(r).toEqual({ code: 0, out: "", err: "" });
+  it(
+    "gets its PIDs limit from the component's update command: " +
+      "pids.max is 'max' before it and the planned limit after",
+    () => {
+      expect(a1.plan.pidsLimit).toBe(64);
+      expect(pidsCommandResults).toHaveLength(4);
+      for (const r of pidsCommandResults) expect(r).toEqual({ code: 0, out: "", err: "" });
 
-    expect(a1Before.cgroup?.pids).toBe("max");
-    expect(a1Before.pidsLimit ?? 0).toBe(0); // the provider's create request has no PidsLimit
-    expect(a1Before.audit529).toBe("fail"); // so the live audit rightly fails 5.29 until the command ran
+      expect(a1Before.cgroup?.pids).toBe("max");
+      expect(a1Before.pidsLimit ?? 0).toBe(0); // the provider's create request has no PidsLimit
+      expect(a1Before.audit529).toBe("fail"); // so the live audit rightly fails 5.29 until the command ran
 
-    expect(a1After.cgroup?.pids).toBe("64");
-    expect(a1After.pidsLimit).toBe(64);
-    expect(a1After.audit529).toBe("pass");
-  });
+      expect(a1After.cgroup?.pids).toBe("64");
+      expect(a1After.pidsLimit).toBe(64);
+      expect(a1After.audit529).toBe("pass");
+    },
+  );
 
   it("passes every automated rule of the live audit once created and limited", async () => {
     for (const c of [a1, a2, b1, p1]) {
@@ -476,15 +495,19 @@ describe("HardenedContainer on a real engine: published ports", () => {
     expect(info.NetworkSettings.Ports["8080/tcp"]).toHaveLength(2);
   });
 
-  it("is not published at all when the container's only network is internal (the engine publishes through a network with a gateway)", async () => {
-    // An engine fact worth knowing: a HardenedNetwork without `egress: true` is internal, and
-    // the engine silently publishes nothing for a container that is only on internal networks —
-    // the binding is declared (HostConfig.PortBindings above) but nothing listens.
-    const info = await docker().getContainer(a1.id).inspect();
-    expect(info.NetworkSettings.Ports?.["8080/tcp"] ?? null).toBeNull();
-    const probe = await probeFromEngineNetns("127.0.0.1", PORT_INTERNAL);
-    expect(probe.err).toContain("Connection refused");
-  });
+  it(
+    "is not published at all when the container's only network is internal " +
+      "(the engine publishes through a network with a gateway)",
+    async () => {
+      // An engine fact worth knowing: a HardenedNetwork without `egress: true` is internal, and
+      // the engine silently publishes nothing for a container that is only on internal networks —
+      // the binding is declared (HostConfig.PortBindings above) but nothing listens.
+      const info = await docker().getContainer(a1.id).inspect();
+      expect(info.NetworkSettings.Ports?.["8080/tcp"] ?? null).toBeNull();
+      const probe = await probeFromEngineNetns("127.0.0.1", PORT_INTERNAL);
+      expect(probe.err).toContain("Connection refused");
+    },
+  );
 });
 
 describe("HardenedNetwork on a real engine", () => {
@@ -528,7 +551,7 @@ describe("HardenedNetwork on a real engine", () => {
   });
 });
 
-describe("HardenedContainer on a real engine: the PIDs limit bites (last: it leaves a1 at its limit for a moment)", () => {
+describe("HardenedContainer on a real engine: the PIDs limit bites (last: a1 stays at its limit a moment)", () => {
   it("refuses to fork past pids.max", async () => {
     // Start up to 150 sleeps in a subshell; busybox sh gives up at the first failed fork. Only
     // builtins run after that (read, kill), since no process can be started at the limit. The
@@ -537,7 +560,8 @@ describe("HardenedContainer on a real engine: the PIDs limit bites (last: it lea
       "( i=0; while [ $i -lt 150 ]; do sleep 5 & i=$((i+1)); done ) >/dev/null 2>/tmp/fork.err",
       "read current < /sys/fs/cgroup/pids/pids.current || read current < /sys/fs/cgroup/pids.current",
       'echo "current=$current"',
-      'for p in /proc/[0-9]*; do read c < $p/comm 2>/dev/null && [ "$c" = sleep ] && kill ${p#/proc/} 2>/dev/null; done',
+      'for p in /proc/[0-9]*; do read c < $p/comm 2>/dev/null && [ "$c" = sleep ] && kill ${p#/proc/} ' +
+        "2>/dev/null; done",
       'read e < /tmp/fork.err; echo "error=$e"',
     ].join("\n");
     const r = await exec(a1.id, ["sh", "-c", script]);

@@ -42,7 +42,6 @@ import {
   DataRootHost,
   deviceHash,
   deviceMountedAt,
-  explain,
   IMAGE,
   majMin,
   mountinfo,
@@ -174,7 +173,8 @@ beforeAll(() => {
     IMAGE,
     "sh",
     "-c",
-    `printf '${PAYLOAD.replace(/\n/g, "\\n")}' >/data/file.txt && ln /data/file.txt /data/hard-link.txt && chown 10001:10001 /data/file.txt && chmod 0640 /data/file.txt && ln -s file.txt /data/sym-link`,
+    `printf '${PAYLOAD.replace(/\n/g, "\\n")}' >/data/file.txt && ln /data/file.txt /data/hard-link.txt && ` +
+      `chown 10001:10001 /data/file.txt && chmod 0640 /data/file.txt && ln -s file.txt /data/sym-link`,
   );
   docker("create", "--name", `${TAG}-created`, IMAGE, "true");
   writerId = docker("inspect", "--format", "{{.Id}}", `${TAG}-writer`);
@@ -263,29 +263,34 @@ describe("devices that are not empty are refused, untouched", () => {
     expectRefused(migrate({ kind: "device", device: dev }), pid, hash, /no probe recognises/);
   });
 
-  it("a device whose ext4 filesystem starts 1 MiB in (a wiped partition table): no signature at offset 0, but not empty", () => {
-    writeDevice(dev, 0, Buffer.alloc(8 << 20));
-    const file = loops.find((l) => l.dev === dev)!.file;
-    const inner = sh("losetup", ["-f", "--show", "-o", String(1 << 20), file]).trim();
-    try {
-      sh("mkfs.ext4", ["-q", "-F", "-L", "behind-table", inner]);
-      const mnt = join(WORK, "foreign-mnt");
-      mkdirSync(mnt, { recursive: true });
-      sh("mount", [inner, mnt]);
-      writeFileSync(join(mnt, "precious.txt"), "data behind a wiped partition table\n");
-      sh("umount", [mnt]);
-    } finally {
-      spawnSync("losetup", ["-d", inner]);
-    }
-    expect(spawnSync("blkid", ["-p", "-o", "export", dev], { encoding: "utf8" }).stdout.trim()).toBe(""); // what a naive probe sees
-    const [pid, hash] = [dockerdPid(), deviceHash(dev)];
-    expectRefused(
-      migrate({ kind: "device", device: dev }),
-      pid,
-      hash,
-      /no probe recognises \(the first 64 MiB is not all zeros/,
-    );
-  });
+  it(
+    "a device whose ext4 filesystem starts 1 MiB in (a wiped partition table): " +
+      "no signature at offset 0, but not empty",
+    () => {
+      writeDevice(dev, 0, Buffer.alloc(8 << 20));
+      const file = loops.find((l) => l.dev === dev)!.file;
+      const inner = sh("losetup", ["-f", "--show", "-o", String(1 << 20), file]).trim();
+      try {
+        sh("mkfs.ext4", ["-q", "-F", "-L", "behind-table", inner]);
+        const mnt = join(WORK, "foreign-mnt");
+        mkdirSync(mnt, { recursive: true });
+        sh("mount", [inner, mnt]);
+        writeFileSync(join(mnt, "precious.txt"), "data behind a wiped partition table\n");
+        sh("umount", [mnt]);
+      } finally {
+        spawnSync("losetup", ["-d", inner]);
+      }
+      // what a naive probe sees
+      expect(spawnSync("blkid", ["-p", "-o", "export", dev], { encoding: "utf8" }).stdout.trim()).toBe("");
+      const [pid, hash] = [dockerdPid(), deviceHash(dev)];
+      expectRefused(
+        migrate({ kind: "device", device: dev }),
+        pid,
+        hash,
+        /no probe recognises \(the first 64 MiB is not all zeros/,
+      );
+    },
+  );
 
   it("a device whose only trace is a GPT backup header in its last sector", () => {
     writeDevice(dev, 0, Buffer.alloc(8 << 20));
@@ -296,26 +301,30 @@ describe("devices that are not empty are refused, untouched", () => {
     expectRefused(migrate({ kind: "device", device: dev }), pid, hash, /GPT backup header|PTTYPE=gpt|not all zeros/);
   });
 
-  it("an fstab entry for the data root written with a trailing slash is someone else's: refused before anything changes", () => {
-    writeDevice(dev, 0, Buffer.alloc(80 << 20));
-    const foreign = `UUID=0b5c8a52-0000-4000-8000-000000000001 ${DATA}/ ext4 defaults 0 2\n`;
-    writeFileSync(FSTAB, foreign);
-    try {
-      const pid = dockerdPid();
-      const r = migrate({ kind: "device", device: dev });
-      expect(r.status).toBe(1);
-      expect(r.stderr).toContain(
-        `already has an entry for ${DATA} (UUID=0b5c8a52-0000-4000-8000-000000000001 ${DATA}/ ext4`,
-      );
-      expect(r.stderr).toMatch(/Nothing was changed/);
-      expect(readFileSync(FSTAB, "utf8")).toBe(foreign);
-      expect(dockerdPid()).toBe(pid);
-      expect(spawnSync("blkid", ["-p", "-o", "export", dev], { encoding: "utf8" }).stdout.trim()).toBe("");
-    } finally {
-      writeFileSync(FSTAB, "");
-    }
-    expectOldRootIntact();
-  });
+  it(
+    "an fstab entry for the data root written with a trailing slash is someone else's: " +
+      "refused before anything changes",
+    () => {
+      writeDevice(dev, 0, Buffer.alloc(80 << 20));
+      const foreign = `UUID=0b5c8a52-0000-4000-8000-000000000001 ${DATA}/ ext4 defaults 0 2\n`;
+      writeFileSync(FSTAB, foreign);
+      try {
+        const pid = dockerdPid();
+        const r = migrate({ kind: "device", device: dev });
+        expect(r.status).toBe(1);
+        expect(r.stderr).toContain(
+          `already has an entry for ${DATA} (UUID=0b5c8a52-0000-4000-8000-000000000001 ${DATA}/ ext4`,
+        );
+        expect(r.stderr).toMatch(/Nothing was changed/);
+        expect(readFileSync(FSTAB, "utf8")).toBe(foreign);
+        expect(dockerdPid()).toBe(pid);
+        expect(spawnSync("blkid", ["-p", "-o", "export", dev], { encoding: "utf8" }).stdout.trim()).toBe("");
+      } finally {
+        writeFileSync(FSTAB, "");
+      }
+      expectOldRootIntact();
+    },
+  );
 
   it("a device that is mounted", () => {
     writeDevice(dev, 0, Buffer.alloc(4 << 20));
@@ -485,8 +494,11 @@ describe("audit rules", () => {
     join(root, "bin/runc-real"),
   ];
 
+  const auditctlHere = AUDITCTL
+    ? "auditctl usable here"
+    : "SKIPPED: auditctl is not installed here, or the kernel refuses audit control";
   (AUDITCTL ? it : it.skip)(
-    `are loaded into the kernel: auditctl -l lists a watch for every existing path (${AUDITCTL ? "auditctl usable here" : "SKIPPED: auditctl is not installed here, or the kernel refuses audit control"})`,
+    `are loaded into the kernel: auditctl -l lists a watch for every existing path (${auditctlHere})`,
     () => {
       const r = runScript(script(true), { env: { PATH: `${join(root, "bin")}:${process.env.PATH}` } });
       expect(r.status).toBe(0);
@@ -497,12 +509,16 @@ describe("audit rules", () => {
     },
   );
 
-  it(`are written as a rules file with a watch for every existing path${AUDITCTL ? "" : " (auditctl not usable here: checked as the rules file only)"}`, () => {
-    const r = runScript(script(false), { env: { PATH: `${join(root, "bin")}:${process.env.PATH}` } });
-    expect(r.status).toBe(0);
-    const text = readFileSync(join(root, "rules.d/hardened-docker.rules"), "utf8");
-    const watches = text.split("\n").filter((l) => l.startsWith("-w "));
-    expect(watches).toEqual(expected().map((p) => `-w ${p} -p rwxa -k ${AUDIT_KEY}`));
-    expect(parseHostReport(r.stdout).facts.loaded).toEqual(["no"]);
-  });
+  it(
+    `are written as a rules file with a watch for every existing ` +
+      `path${AUDITCTL ? "" : " (auditctl not usable here: checked as the rules file only)"}`,
+    () => {
+      const r = runScript(script(false), { env: { PATH: `${join(root, "bin")}:${process.env.PATH}` } });
+      expect(r.status).toBe(0);
+      const text = readFileSync(join(root, "rules.d/hardened-docker.rules"), "utf8");
+      const watches = text.split("\n").filter((l) => l.startsWith("-w "));
+      expect(watches).toEqual(expected().map((p) => `-w ${p} -p rwxa -k ${AUDIT_KEY}`));
+      expect(parseHostReport(r.stdout).facts.loaded).toEqual(["no"]);
+    },
+  );
 });

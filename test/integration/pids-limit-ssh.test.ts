@@ -92,7 +92,7 @@ maybe("HardenedContainer hostConnection: the PIDs limit applied on the Docker ho
     await cleanupEngineObjects();
   });
 
-  it("the SSH session points docker elsewhere: the bare command fails there and changes nothing (control)", async () => {
+  it("the SSH session points docker elsewhere: the bare command fails and changes nothing (control)", async () => {
     const bare = overSsh(renderPidsLimitCommand(id, 64));
     expect(bare.status).not.toBe(0);
     expect(bare.stderr).toMatch(/hd-elsewhere|127\.0\.0\.1:9/);
@@ -145,7 +145,10 @@ maybe("HardenedContainer through a SecureDaemon's provider: the PIDs limit lands
 
   const limitOn = async (engine: Docker, id: string) =>
     (await engine.getContainer(id).inspect()).HostConfig.PidsLimit ?? null;
-  /** The command as command.local.Command runs it: /bin/sh -c, the deploying environment's DOCKER_HOST (the first engine). */
+  /**
+   * The command as command.local.Command runs it: /bin/sh -c, the deploying environment's
+   * DOCKER_HOST (the first engine).
+   */
   const runLocally = (text: string) =>
     spawnSync("/bin/sh", ["-c", text], { encoding: "utf8", timeout: 60_000, env: { ...process.env } });
   const sshOpts = (key = server.hostKey) => providerSshOpts(key, { identityFile: server.clientKeyFile });
@@ -182,13 +185,17 @@ maybe("HardenedContainer through a SecureDaemon's provider: the PIDs limit lands
     await cleanupEngineObjects();
   }, 180_000);
 
-  it("the deploying environment's engine is the first one: the old command targets it and misses the container (control)", async () => {
-    expect(process.env.DOCKER_HOST).toBe(`unix://${engineSocketPath()}`);
-    const old = runLocally(renderPidsLimitCommand(onSecond, 64));
-    expect(old.status).not.toBe(0);
-    expect(old.stderr).toMatch(/No such container/i);
-    expect([null, 0, -1]).toContain(await limitOn(second, onSecond));
-  });
+  it(
+    "the deploying environment's engine is the first one: " +
+      "the old command targets it and misses the container (control)",
+    async () => {
+      expect(process.env.DOCKER_HOST).toBe(`unix://${engineSocketPath()}`);
+      const old = runLocally(renderPidsLimitCommand(onSecond, 64));
+      expect(old.status).not.toBe(0);
+      expect(old.stderr).toMatch(/No such container/i);
+      expect([null, 0, -1]).toContain(await limitOn(second, onSecond));
+    },
+  );
 
   it("nothing runs when the engine's host key is not the pinned one", async () => {
     const refused = runLocally(

@@ -16,7 +16,8 @@ import { HAVE_OPENSSH, SSHD, startOpenSshServer, type OpenSshServer } from "../h
 const PORT = 20000 + (process.pid % 10000);
 if (!HAVE_OPENSSH)
   console.warn(
-    `secure-daemon-ssh: no sshd at ${SSHD} (install openssh-server or set HD_SSHD): provider host-key pinning not tested`,
+    `secure-daemon-ssh: no sshd at ${SSHD} (install openssh-server or set HD_SSHD): ` +
+      `provider host-key pinning not tested`,
   );
 const maybe = HAVE_OPENSSH ? describe : describe.skip;
 

@@ -140,7 +140,9 @@ function runContainer(name: string, cmd: string[], extra: string[] = []): string
 const state = (id: string) =>
   JSON.parse(dockerCli(["inspect", "--format", "{{json .State}}", id]).out) as { Running: boolean; Pid: number };
 
-/** Can a container on `network` open a TCP connection to another one there? (busybox nc; its static wget crashes here.) */
+/**
+ * Can a container on `network` open a TCP connection to another one there? (busybox nc; its static wget crashes here.)
+ */
 function reachable(network: string, tag: string): boolean {
   const server = runContainer(
     `srv-${tag}`,
@@ -255,55 +257,61 @@ describe("SecureDaemon on a real dockerd", () => {
     expect(failed).toEqual([]);
   });
 
-  it("enforces the settings after a restart with no container running: icc off on the default bridge, userns-remap, no-new-privileges, default ulimits, no userland proxy", () => {
-    const restart = () =>
-      expect(
-        spawnSync(join(BIN, "systemctl"), ["restart", "docker"], {
-          encoding: "utf8",
-          env: { ...process.env, ...ENV() },
-        }).status,
-      ).toBe(0);
-    // With any container running across the restart, dockerd keeps docker0 as it was (icc on).
-    dockerCli(["rm", "-f", bridged]);
-    restart();
-    expect(state(keeper)).toMatchObject({ Running: true, Pid: keeperPid });
-    expect(apply().stderr).toContain(
-      "WARNING: icc is off in daemon.json, but the default bridge still lets containers talk to each other",
-    );
-    // The step the warning asks for: restart docker when no container runs.
-    dockerCli(["stop", "-t", "1", keeper]);
-    restart();
-    dockerCli(["start", keeper]);
-    keeperPid = state(keeper).Pid;
-    const again = apply();
-    expect(again.stdout).toContain("unchanged");
-    expect(again.stderr).toBe(""); // no more warning
+  it(
+    "enforces the settings after a restart with no container running: icc off on the default bridge, " +
+      "userns-remap, no-new-privileges, default ulimits, no userland proxy",
+    () => {
+      const restart = () =>
+        expect(
+          spawnSync(join(BIN, "systemctl"), ["restart", "docker"], {
+            encoding: "utf8",
+            env: { ...process.env, ...ENV() },
+          }).status,
+        ).toBe(0);
+      // With any container running across the restart, dockerd keeps docker0 as it was (icc on).
+      dockerCli(["rm", "-f", bridged]);
+      restart();
+      expect(state(keeper)).toMatchObject({ Running: true, Pid: keeperPid });
+      expect(apply().stderr).toContain(
+        "WARNING: icc is off in daemon.json, but the default bridge still lets containers talk to each other",
+      );
+      // The step the warning asks for: restart docker when no container runs.
+      dockerCli(["stop", "-t", "1", keeper]);
+      restart();
+      dockerCli(["start", keeper]);
+      keeperPid = state(keeper).Pid;
+      const again = apply();
+      expect(again.stdout).toContain("unchanged");
+      expect(again.stderr).toBe(""); // no more warning
 
-    expect(reachable("bridge", "after")).toBe(false);
-    // Control: a user-defined network with inter-container traffic still connects.
-    dockerCli(["network", "create", "-o", "com.docker.network.bridge.enable_icc=true", "hd-icc-on"]);
-    expect(reachable("hd-icc-on", "net")).toBe(true);
-    dockerCli(["network", "rm", "hd-icc-on"]);
+      expect(reachable("bridge", "after")).toBe(false);
+      // Control: a user-defined network with inter-container traffic still connects.
+      dockerCli(["network", "create", "-o", "com.docker.network.bridge.enable_icc=true", "hd-icc-on"]);
+      expect(reachable("hd-icc-on", "net")).toBe(true);
+      dockerCli(["network", "rm", "hd-icc-on"]);
 
-    const inContainer = (script: string) => dockerCli(["run", "--rm", IMAGE, "sh", "-c", script]).out;
-    expect(inContainer("cat /proc/self/uid_map").trim().split(/\s+/).slice(0, 2)).not.toEqual(["0", "0"]); // root is remapped
-    expect(inContainer("grep NoNewPrivs /proc/self/status")).toMatch(/NoNewPrivs:\s+1/);
-    expect(inContainer("echo $(ulimit -Sn) $(ulimit -Hn)")).toBe("1024 4096");
+      const inContainer = (script: string) => dockerCli(["run", "--rm", IMAGE, "sh", "-c", script]).out;
+      // root is remapped
+      expect(inContainer("cat /proc/self/uid_map").trim().split(/\s+/).slice(0, 2)).not.toEqual(["0", "0"]);
+      expect(inContainer("grep NoNewPrivs /proc/self/status")).toMatch(/NoNewPrivs:\s+1/);
+      expect(inContainer("echo $(ulimit -Sn) $(ulimit -Hn)")).toBe("1024 4096");
 
-    const web = runContainer(
-      "published",
-      ["sh", "-c", "while true; do echo hi | nc -l -p 8080; done"],
-      ["-p", "127.0.0.1:18080:8080"],
-    );
-    const proxies = spawnSync("pgrep", ["-af", "docker-proxy"], { encoding: "utf8" })
-      .stdout.split("\n")
-      .filter((l) => l.includes("18080"));
-    expect(proxies).toEqual([]);
-    dockerCli(["rm", "-f", web]);
-  });
+      const web = runContainer(
+        "published",
+        ["sh", "-c", "while true; do echo hi | nc -l -p 8080; done"],
+        ["-p", "127.0.0.1:18080:8080"],
+      );
+      const proxies = spawnSync("pgrep", ["-af", "docker-proxy"], { encoding: "utf8" })
+        .stdout.split("\n")
+        .filter((l) => l.includes("18080"));
+      expect(proxies).toEqual([]);
+      dockerCli(["rm", "-f", web]);
+    },
+  );
 
   it("sets the owners and modes of CIS section 3", () => {
-    layOutBadTree(TREE, { keepConfig: true }); // units, /etc/default/docker, certs.d and /etc/docker itself with bad owners and modes
+    // units, /etc/default/docker, certs.d and /etc/docker itself with bad owners and modes
+    layOutBadTree(TREE, { keepConfig: true });
     chmodSync(TREE.configFile, 0o666);
     const r = runScript(plan().permissionsScript, { env: ENV() });
     expect(r.stderr).toBe("");
@@ -327,23 +335,27 @@ describe("SecureDaemon on a real dockerd", () => {
     expect(statSync(TREE.configFile).mtimeMs).toBe(mtime);
   });
 
-  it("restores the previous configuration when dockerd refuses to start, fails with the engine's error, and the engine answers", () => {
-    const good = readFileSync(TREE.configFile, "utf8");
-    const before = calls().length;
-    // The unit passes --storage-driver: dockerd refuses the same directive in daemon.json as well.
-    const r = apply({ storageDriver: "vfs" });
-    expect(r.status).toBe(1);
-    expect(r.stderr).toContain("restoring the previous one");
-    expect(r.stderr).toContain(
-      "the following directives are specified both as a flag and in the configuration file: storage-driver",
-    );
-    expect(r.stderr).toContain("the engine answers again");
-    expect(readFileSync(TREE.configFile, "utf8")).toBe(good);
-    expect(existsSync(`${TREE.configFile}.hd-previous`)).toBe(false);
-    expect(info().liveRestoreEnabled).toBe(true);
-    expect(state(keeper)).toMatchObject({ Running: true, Pid: keeperPid });
-    expect(calls().slice(before)).toEqual(["restart", "stop", "start"]); // the rollback: stop, restore, start
-  });
+  it(
+    "restores the previous configuration when dockerd refuses to start, " +
+      "fails with the engine's error, and the engine answers",
+    () => {
+      const good = readFileSync(TREE.configFile, "utf8");
+      const before = calls().length;
+      // The unit passes --storage-driver: dockerd refuses the same directive in daemon.json as well.
+      const r = apply({ storageDriver: "vfs" });
+      expect(r.status).toBe(1);
+      expect(r.stderr).toContain("restoring the previous one");
+      expect(r.stderr).toContain(
+        "the following directives are specified both as a flag and in the configuration file: storage-driver",
+      );
+      expect(r.stderr).toContain("the engine answers again");
+      expect(readFileSync(TREE.configFile, "utf8")).toBe(good);
+      expect(existsSync(`${TREE.configFile}.hd-previous`)).toBe(false);
+      expect(info().liveRestoreEnabled).toBe(true);
+      expect(state(keeper)).toMatchObject({ Running: true, Pid: keeperPid });
+      expect(calls().slice(before)).toEqual(["restart", "stop", "start"]); // the rollback: stop, restore, start
+    },
+  );
 
   it("keeps hostile strings inert: refused by validation, or carried verbatim and never run", () => {
     const hostile = [

@@ -117,7 +117,10 @@ function liveCtx(): RuleContext {
   };
 }
 
-/** docker.Container inputs the test engine can run: the compliant baseline, on the default network, with the local image. */
+/**
+ * docker.Container inputs the test engine can run: the compliant baseline, on the default
+ * network, with the local image.
+ */
 function inputsFor(c: Case): Record<string, unknown> {
   return compliantContainer({
     name: uniqueName("agree"),
@@ -148,20 +151,24 @@ describe.each(CASES)("$what", (c) => {
     expect(r.violations.length > 0 ? "fail" : "pass").toBe(c.verdict);
   });
 
-  it(`the live audit of the container the engine made from the same inputs: ${c.verdict}${c.effect ? `, and the engine shows it (${c.effect.output.replace("\t", " ")})` : ""}`, async () => {
-    const id = await createContainer(engineCreateBody(inputs) as never);
-    created.push(id);
-    const container = docker().getContainer(id);
-    if (c.effect) {
-      await container.start();
-      await waitForExit(id);
-      const logs = (await container.logs({ stdout: true, stderr: true })).toString("latin1");
-      expect(logs).toContain(c.effect.output);
-    }
-    const facts = containerFactsFromInspect(await container.inspect());
-    const finding = evaluate([facts], liveCtx()).find((f) => f.ruleId === c.rule)!;
-    expect(finding.status).toBe(c.verdict);
-  });
+  it(
+    `the live audit of the container the engine made from the same inputs: ` +
+      `${c.verdict}${c.effect ? `, and the engine shows it (${c.effect.output.replace("\t", " ")})` : ""}`,
+    async () => {
+      const id = await createContainer(engineCreateBody(inputs) as never);
+      created.push(id);
+      const container = docker().getContainer(id);
+      if (c.effect) {
+        await container.start();
+        await waitForExit(id);
+        const logs = (await container.logs({ stdout: true, stderr: true })).toString("latin1");
+        expect(logs).toContain(c.effect.output);
+      }
+      const facts = containerFactsFromInspect(await container.inspect());
+      const finding = evaluate([facts], liveCtx()).find((f) => f.ruleId === c.rule)!;
+      expect(finding.status).toBe(c.verdict);
+    },
+  );
 
   if (c.component) {
     it(`HardenedContainer's self-check: ${c.verdict === "pass" ? "accepts it" : "refuses it, naming the rule"}`, () => {

@@ -62,7 +62,6 @@ function sample(max = 40): CorpusEntry[] {
   const covered = new Set<string>();
   const all = new Set(generated.flatMap(fieldsOf).flatMap((f) => [`${f}#1`, `${f}#2`]));
   const chosen: CorpusEntry[] = [...engineCases];
-  // eslint-disable-next-line no-constant-condition
   while ([...all].some((c) => !covered.has(c)) && chosen.length < max) {
     const gain = (e: CorpusEntry) => classOf(e).filter((c) => !covered.has(c)).length;
     const best = rest.filter((e) => !chosen.includes(e)).sort((a, b) => gain(b) - gain(a))[0]!;
@@ -145,7 +144,8 @@ describe.each(SAMPLE.map((e) => ({ ...e, label: `${e.key}: ${e.what}` })))("$lab
     } catch (err) {
       if ("refused" in rendered) return; // predicted, and so it was
       throw new Error(
-        `the engine refused ${entry.key}, which renderInspect predicts it accepts: ${(err as Error).message}\n${JSON.stringify(inputs)}`,
+        `the engine refused ${entry.key}, which renderInspect predicts it accepts: ${(err as Error).message}\n` +
+          `${JSON.stringify(inputs)}`,
       );
     }
     if ("refused" in rendered)
