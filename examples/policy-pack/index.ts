@@ -5,7 +5,8 @@
  * constructs the PolicyPack (which starts the analyzer's gRPC server).
  *
  * - Profile: HARDENED_DOCKER_PROFILE = cis-level1 (default: automated Level 1 items mandatory,
- *   the rest advisory) | cis-level2 | advisory.
+ *   the rest advisory) | cis-level2 | remediate-safe (cis-level1, with every rule that has a safe
+ *   fix at `remediate`: the engine deploys the fixed inputs) | advisory.
  * - Benchmark version: HARDENED_DOCKER_BENCHMARK = cis-1.6.0 (default) | cis-1.8.0. Policy names
  *   and exemptions keep the rules' stable keys (v1.6.0 ids); descriptions give the version's ids.
  * - Values unknown at preview: reported as advisory by default; HARDENED_DOCKER_FAIL_CLOSED=1

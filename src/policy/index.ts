@@ -6,7 +6,7 @@
  */
 import type { EnforcementLevel, PolicyPackConfig } from "@pulumi/policy";
 import { createPolicies } from "./policies";
-import { isProfile, DEFAULT_PROFILE, type Profile } from "./metadata";
+import { isProfile, DEFAULT_PROFILE, PROFILES, type Profile } from "./metadata";
 import { BENCHMARKS, DEFAULT_BENCHMARK, isBenchmark, type Benchmark } from "../rules/benchmarks";
 export { BENCHMARK_NAMES, BENCHMARKS, DEFAULT_BENCHMARK, isBenchmark, type Benchmark } from "../rules/benchmarks";
 export { createPolicies, packRules, type PackOptions, type RulePolicyConfig } from "./policies";
@@ -60,6 +60,6 @@ export function profileFromEnv(env: NodeJS.ProcessEnv = process.env): Profile {
   const name = env.HARDENED_DOCKER_PROFILE;
   if (name === undefined || name === "") return DEFAULT_PROFILE;
   if (!isProfile(name))
-    throw new Error(`HARDENED_DOCKER_PROFILE="${name}" is not a profile (cis-level1, cis-level2, advisory)`);
+    throw new Error(`HARDENED_DOCKER_PROFILE="${name}" is not a profile (${PROFILES.join(", ")})`);
   return name;
 }

@@ -103,6 +103,7 @@ export const HOW_EACH_COMMAND_IS_EXERCISED: Record<string, Exercise> = {
     run: "unit",
     exitCode: 1,
   },
+  "node dist/cli/main.js check examples/insecure --fix": { run: "unit", exitCode: 1 },
   "node dist/cli/main.js audit": { run: "integration", exitCode: 1 },
   "node dist/cli/main.js audit -f sarif -o audit.sarif": { run: "integration", exitCode: 1 },
   "node dist/cli/main.js audit -H ssh://deploy@docker-1 -H ssh://deploy@docker-2": {

@@ -99,7 +99,7 @@ describe("README commands", () => {
     const shown = blocks.filter(
       (b) => b.lang === "text" && b.previousSh && /^node dist\/cli\/main\.js check /.test(b.previousSh.body.trim()),
     );
-    expect(shown.length).toBe(2);
+    expect(shown.length).toBe(3); // check examples/web-stack, examples/insecure, --fix
   });
 
   const smokes = commands.filter((c) => "smoke" in (HOW_EACH_COMMAND_IS_EXERCISED[c] ?? {}));
