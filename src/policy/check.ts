@@ -4,9 +4,11 @@
  * turn the result into report findings. The verdict (which violations are mandatory) is the
  * engine's; the observer adds what the engine does not report (passes, exemptions).
  */
+import { existsSync, readFileSync } from "fs";
 import * as path from "path";
 import type { Policies } from "@pulumi/policy";
 import type { FixReport, ReportFinding, ReportRule } from "../report/findings";
+import { inputEdits, regionOf } from "../report/source-edits";
 import {
   analyzeResource,
   analyzeStack,
@@ -120,19 +122,35 @@ function locator(run: ProgramRun, root: string): (urn: string | undefined) => Re
   };
 }
 
-/** The fixes a check applied, as reports show them. */
+/**
+ * The fixes a check applied, as reports show them: with the edit that makes each in the program's
+ * source, where the resource is constructed there as `new X(name, { … })`.
+ */
 export function fixReports(result: Pick<CheckResult, "run" | "fixes">, root: string): FixReport[] {
   const locate = locator(result.run, root);
+  const sources = new Map<string, string | undefined>();
+  const sourceOf = (file: string) => {
+    if (!sources.has(file)) sources.set(file, existsSync(file) ? readFileSync(file, "utf8") : undefined);
+    return sources.get(file);
+  };
+  const byUrn = new Map(result.run.resources.map((r) => [r.urn, r] as const));
   return result.fixes.flatMap((r) => {
     const location = locate(r.urn);
-    return r.fixes.map((f) => ({
-      subject: { id: r.urn, name: r.name, type: r.type },
-      ...(location ? { location } : {}),
-      policy: policyName(ruleById(f.ruleId)!),
-      ruleId: f.ruleId,
-      summary: f.summary,
-      changes: f.changes,
-    }));
+    const at = byUrn.get(r.urn)?.location;
+    const source = at ? sourceOf(at.file) : undefined;
+    return r.fixes.map((f) => {
+      const values = Object.fromEntries(f.changes.map((c) => [c.input, c.after]));
+      const edits = source && at ? inputEdits(source, at, values) : undefined;
+      return {
+        subject: { id: r.urn, name: r.name, type: r.type },
+        ...(location ? { location } : {}),
+        policy: policyName(ruleById(f.ruleId)!),
+        ruleId: f.ruleId,
+        summary: f.summary,
+        changes: f.changes,
+        ...(edits && source ? { edits: edits.map((e) => ({ region: regionOf(source, e), text: e.text })) } : {}),
+      };
+    });
   });
 }
 

@@ -79,6 +79,22 @@ export interface FixReport {
   summary: string;
   /** The top-level inputs it changed. */
   changes: { input: string; before: unknown; after: unknown }[];
+  /**
+   * The same change made to the program's source at `location` (its inputs set to their values
+   * after this fix), where the call is written `new X(name, { … })`: regions 1-based, end column
+   * exclusive, with character offsets.
+   */
+  edits?: { region: SourceRegion; text: string }[];
+}
+
+/** A stretch of a source file (SARIF's region: 1-based lines and columns, end column exclusive). */
+export interface SourceRegion {
+  startLine: number;
+  startColumn: number;
+  endLine: number;
+  endColumn: number;
+  charOffset: number;
+  charLength: number;
 }
 
 export interface Summary {

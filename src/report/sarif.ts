@@ -42,6 +42,64 @@ function resultKind(f: ReportFinding): Sarif.Result.kind {
 
 const toUri = (p: string) => p.split(path.sep).join("/");
 
+/**
+ * The fixes applied before judging (`check --fix`, policies at `remediate`), each a result of its
+ * rule at level `note` carrying the SARIF `fixes` that make the same change in the program's
+ * source, where the edit is known. Rules not yet in `rules` (their findings now pass) are added.
+ */
+function fixResults(
+  meta: ReportMeta,
+  findings: readonly ReportFinding[],
+  rules: ReportRule[],
+  index: Map<string, number>,
+): Sarif.Result[] {
+  const artifact = (uri: string) => ({ uri, ...(meta.root ? { uriBaseId: "%SRCROOT%" } : {}) });
+  return (meta.fixes ?? []).flatMap((fix) => {
+    const rule = findings.find((f) => f.rule.id === fix.policy)?.rule;
+    if (!rule) return [];
+    if (!index.has(rule.id)) index.set(rule.id, rules.push(rule) - 1);
+    const changed = fix.changes.map((c) => c.input).join(", ");
+    const edits = fix.location && fix.edits?.length ? fix.edits : undefined;
+    return [
+      {
+        ruleId: rule.id,
+        ruleIndex: index.get(rule.id)!,
+        kind: "informational" as const,
+        level: "note" as const,
+        message: { text: `${fix.subject.name}: fixed before judging (${changed}): ${fix.summary}.` },
+        locations: [
+          {
+            physicalLocation: {
+              artifactLocation: artifact(fix.location?.uri ?? meta.target),
+              ...(fix.location?.line
+                ? { region: { startLine: fix.location.line, startColumn: fix.location.column ?? 1 } }
+                : {}),
+            },
+            logicalLocations: [{ name: fix.subject.name, fullyQualifiedName: fix.subject.id, kind: "resource" }],
+          },
+        ],
+        ...(edits && fix.location
+          ? {
+              fixes: [
+                {
+                  description: { text: fix.summary },
+                  artifactChanges: [
+                    {
+                      artifactLocation: artifact(fix.location.uri),
+                      replacements: edits.map((e) => ({ deletedRegion: e.region, insertedContent: { text: e.text } })),
+                    },
+                  ],
+                },
+              ],
+            }
+          : {}),
+        partialFingerprints: { [FINGERPRINT_KEY]: fingerprint(fix.subject.id, `${rule.id}#fixed`) },
+        properties: { status: "fixed", changes: fix.changes, subjectType: fix.subject.type },
+      },
+    ];
+  });
+}
+
 /** Render findings as a SARIF log. Passing and not-applicable findings are left out unless `includePasses`. */
 export function renderSarif(
   findings: readonly ReportFinding[],
@@ -102,6 +160,7 @@ export function renderSarif(
       },
     };
   });
+  results.push(...fixResults(meta, findings, rules, index));
   return {
     $schema: SARIF_SCHEMA,
     version: "2.1.0",

@@ -4,7 +4,11 @@
  * Profile remediate-safe fixes the same way without the flag, as the engine does for policies at
  * `remediate`.
  */
+import "@microsoft/jest-sarif";
+import { readFileSync, rmSync, writeFileSync } from "fs";
 import * as path from "path";
+import type * as Sarif from "sarif";
+import { applyEdits } from "../../../src/report/source-edits";
 
 const ROOT = path.join(__dirname, "../../..");
 const INSECURE = path.relative(process.cwd(), path.join(ROOT, "examples/insecure"));
@@ -114,6 +118,43 @@ describe("check --fix", () => {
     expect(r.fixes!.map((f) => `${f.subject.name} ${f.policy}`)).toEqual(
       fixed.fixes!.map((f) => `${f.subject.name} ${f.policy}`),
     );
+  }, 120_000);
+
+  it("SARIF: each fix a note of its rule, with the SARIF fix that makes the change in the source", async () => {
+    const r = await cli("check", INSECURE, "-f", "sarif", "--fix", ...NOW);
+    const log = JSON.parse(r.out) as Sarif.Log;
+    (expect(log) as unknown as { toBeValidSarifLog(): void }).toBeValidSarifLog();
+    const fixed = log.runs[0]!.results!.filter((x) => x.fixes);
+    expect(fixed).toHaveLength(8);
+    expect(fixed.every((x) => x.level === "note" && x.kind === "informational")).toBe(true);
+    // Applied to the program, the SARIF fixes give a program whose check no longer fails the fixed rules.
+    const file = path.join(ROOT, "examples/insecure/index.ts");
+    const source = readFileSync(file, "utf8");
+    const edits = fixed.flatMap((x) =>
+      x.fixes![0]!.artifactChanges[0]!.replacements.map((rep) => ({
+        offset: rep.deletedRegion.charOffset!,
+        length: rep.deletedRegion.charLength!,
+        text: rep.insertedContent!.text!,
+      })),
+    );
+    const copy = path.join(ROOT, `examples/insecure/sarif-fixed-${process.pid}.ts`);
+    writeFileSync(copy, applyEdits(source, edits));
+    try {
+      const after = JSON.parse((await cli("check", copy, "-f", "json", ...NOW)).out) as JsonReport;
+      for (const [resource, ids] of [
+        ["web", ["5.4", "5.14", "5.15", "5.26"]],
+        ["redis", ["5.14", "5.26"]],
+        ["metrics-agent", ["5.4", "5.26"]],
+      ] as const)
+        for (const id of ids)
+          expect([resource, failing(after, resource).find((p) => p.startsWith(`cis-${id}-`))]).toEqual([
+            resource,
+            undefined,
+          ]);
+      expect(failing(after, "web")).toContain("cis-5.32-no-docker-socket");
+    } finally {
+      rmSync(copy, { force: true });
+    }
   }, 120_000);
 
   it("a policy the config disables does not fix", async () => {
