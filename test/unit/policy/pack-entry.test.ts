@@ -208,3 +208,42 @@ it(
   },
   20_000,
 );
+
+it(
+  "remediates as the engine asks it to, for the policies the config sets to remediate " +
+    "(what --policy-pack-config passes), with the setting the config gives",
+  async () => {
+    await configure({
+      "cis-5.15-bounded-restarts": "remediate",
+      "cis-5.14-bind-ports-to-host-address": { enforcementLevel: "remediate", portBindAddress: "10.0.0.5" },
+    });
+    const resp = await call<{
+      getRemediationsList(): {
+        getPolicyname(): string;
+        getProperties(): { toJavaScript(): Record<string, unknown> };
+      }[];
+    }>(
+      "remediate",
+      analyzeRequest({
+        image: "redis:7",
+        restart: "always",
+        ports: [{ internal: 6379, external: 6379 }],
+        capabilities: { adds: ["SYS_ADMIN"] },
+      }),
+    );
+    const rs = resp.getRemediationsList();
+    // 5.4 has a fix too, but its policy is not at remediate: it only validates.
+    expect(rs.map((r) => r.getPolicyname())).toEqual([
+      "cis-5.14-bind-ports-to-host-address",
+      "cis-5.15-bounded-restarts",
+    ]);
+    expect(rs.at(-1)!.getProperties().toJavaScript()).toEqual({
+      image: "redis:7",
+      restart: "on-failure",
+      maxRetryCount: 5,
+      ports: [{ internal: 6379, external: 6379, ip: "10.0.0.5" }],
+      capabilities: { adds: ["SYS_ADMIN"] },
+    });
+  },
+  20_000,
+);
