@@ -40,7 +40,10 @@ export class DaemonConfigError extends AdapterError {
 export interface DaemonConfigInput {
   /** daemon.json contents; undefined = no file (only flags and defaults). */
   configText?: string;
-  /** The file's path, for messages and `source.configFile`; default: from argv (`--config-file`), else /etc/docker/daemon.json. */
+  /**
+   * The file's path, for messages and `source.configFile`; default: from argv (`--config-file`),
+   * else /etc/docker/daemon.json.
+   */
   configFile?: string;
   /** dockerd's argv, with or without the program name first. */
   argv?: string[];
@@ -275,6 +278,9 @@ const FILE_KEYS: Record<string, KeySpec> = {
   }),
 };
 
+/** The daemon.json keys read into facts (the daemon field map names each, src/fields/daemon.ts). @internal */
+export const DAEMON_JSON_KEYS: readonly string[] = Object.keys(FILE_KEYS);
+
 // ───────────────────────────── dockerd flags ─────────────────────────────
 
 type FlagKind = "bool" | "string" | "list" | "map" | "ulimit";
@@ -413,7 +419,8 @@ function scanArgv(argv: readonly string[], strict: boolean): FlagValue[] {
     } else if (previousBool) {
       oops(
         previousBool,
-        `unexpected argument ${show(token)} after --${previousBool}: boolean flags take a value only as --${previousBool}=${token}`,
+        `unexpected argument ${show(token)} after --${previousBool}: ` +
+          `boolean flags take a value only as --${previousBool}=${token}`,
       );
     } else {
       oops("", `unexpected argument ${show(token)}: dockerd accepts no positional arguments`);

@@ -24,7 +24,9 @@ import {
   SERVICE_FIELDS,
   SERVICE_INPUT_FIELDS,
   type FieldMap,
+  type FieldSources,
 } from "../../../src/fields";
+import { DAEMON_JSON_KEYS } from "../../../src/adapters/daemon-config";
 import type { ContainerFacts } from "../../../src/facts/types";
 import { CATALOG } from "../../../src/rules/catalog";
 import { refusalOf } from "../../harness/pulumi-mocks";
@@ -41,6 +43,11 @@ describe("field maps", () => {
     const reads = CATALOG.filter((r) => r.subject === kind).flatMap((r) => r.reads ?? []);
     expect(reads.length).toBeGreaterThan(0);
     expect(reads.filter((field) => entryOf(MAPS[kind]!, field) === undefined)).toEqual([]);
+  });
+
+  it("names every daemon.json key the daemon adapter reads, and only those", () => {
+    const named = Object.values(DAEMON_FIELDS).flatMap((s: FieldSources) => s.daemonJson ?? []);
+    expect([...new Set(named)].sort()).toEqual([...DAEMON_JSON_KEYS].sort());
   });
 
   it("gives a service's task container every field the container map has", () => {
