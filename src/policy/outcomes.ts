@@ -68,7 +68,8 @@ export class ResolutionCache {
       )
         break;
     }
-    if (i === 0 && recent.length) return recent[0]!.res ?? undefined; // the resource the last policy read: the common case
+    // the resource the last policy read: the common case
+    if (i === 0 && recent.length) return recent[0]!.res ?? undefined;
     let entry: CacheEntry;
     if (i < recent.length) entry = recent[i]!;
     else {
@@ -132,11 +133,15 @@ export const subjectLabel = (kind: ResourceKind, name: string): string => `${kin
 export function exemptionHint(rule: AnyRule, kind: ResourceKind): string {
   // An exemption cannot excuse a broken exemption, and the provider carries no labels.
   if (!kind.labels || rule.id.startsWith("hd-exemptions")) return "";
-  return ` To accept the risk: label ${EXEMPTION_LABEL_PREFIX}${rule.id}={"reason":"…","expires":"YYYY-MM-DD"} (HardenedContainer: exemptions).`;
+  return (
+    ` To accept the risk: label ${EXEMPTION_LABEL_PREFIX}${rule.id}={"reason":"…","expires":"YYYY-MM-DD"}` +
+    " (HardenedContainer: exemptions)."
+  );
 }
 
 export function failMessage(verdict: Extract<Verdict, { status: "fail" }>, subject: string): string {
-  return `${subject}: ${verdict.field} = ${show(verdict.observed)}; expected ${verdict.expected}.${verdict.detail ? ` ${verdict.detail}.` : ""}`;
+  const detail = verdict.detail ? ` ${verdict.detail}.` : "";
+  return `${subject}: ${verdict.field} = ${show(verdict.observed)}; expected ${verdict.expected}.${detail}`;
 }
 
 /** The message of an outcome (also what a violation says). */
@@ -145,8 +150,10 @@ export function outcomeMessage(outcome: RuleOutcome, rule: AnyRule, res: Resolve
   switch (outcome.status) {
     case "fail":
       return `${failMessage(outcome.verdict, subject)} Fix: ${rule.remediation}${exemptionHint(rule, res.kind)}`;
-    case "exempted":
-      return `${failMessage(outcome.verdict, subject)} Exempted: ${outcome.exemption.reason}${outcome.exemption.expires ? ` (until ${outcome.exemption.expires})` : ""}.`;
+    case "exempted": {
+      const until = outcome.exemption.expires ? ` (until ${outcome.exemption.expires})` : "";
+      return `${failMessage(outcome.verdict, subject)} Exempted: ${outcome.exemption.reason}${until}.`;
+    }
     case "manual": {
       const report = outcome.verdict.report === undefined ? "" : ` Data: ${show(outcome.verdict.report)}`;
       return `[manual review] ${subject}: ${outcome.verdict.guidance}${report}`;
@@ -157,8 +164,10 @@ export function outcomeMessage(outcome: RuleOutcome, rule: AnyRule, res: Resolve
       return `${subject}: inputs cannot be read, so the rule cannot be checked: ${outcome.message}`;
     case "not-applicable":
       return `${subject}: not applicable: ${outcome.why}`;
-    case "pass":
-      return `${subject}: compliant${outcome.verdict.status === "pass" && outcome.verdict.detail ? ` (${outcome.verdict.detail})` : ""}.`;
+    case "pass": {
+      const detail = outcome.verdict.status === "pass" && outcome.verdict.detail ? ` (${outcome.verdict.detail})` : "";
+      return `${subject}: compliant${detail}.`;
+    }
   }
 }
 

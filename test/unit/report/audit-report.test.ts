@@ -106,47 +106,54 @@ describe("--fail-on and enforcement", () => {
 });
 
 describe("auditFindings", () => {
-  test("catalog findings: policy-style ids, CIS metadata, the field and value in the message, exemptions carried", () => {
-    const findings = auditFindings(report(), "high");
-    const privileged = findings.find((f) => f.rule.catalogId === "5.5")!;
-    expect(privileged).toMatchObject({
-      rule: {
-        id: "cis-5.5-no-privileged",
-        severity: "critical",
-        cis: { id: "5.5", version: "1.6.0", level: 1, automated: true },
-      },
-      subject: { id: `${TARGET}/container/web`, name: "web", type: "container" },
-      status: "fail",
-      enforcement: "mandatory",
-      source: "live",
-    });
-    expect(privileged.message).toMatch(/^privileged = true; expected false/);
-    const exempted = findings.find((f) => f.rule.catalogId === "5.13" && f.subject.name === "legacy")!;
-    expect(exempted).toMatchObject({
-      status: "exempted",
-      exemption: { reason: "legacy app writes to its root", expires: "2099-01-01" },
-    });
-    expect(findings.find((f) => f.status === "unknown")?.message).toMatch(
-      /^not evaluated: host facts are not readable/,
-    );
-  });
+  test(
+    "catalog findings: policy-style ids, CIS metadata, the field and value in the message, " + "exemptions carried",
+    () => {
+      const findings = auditFindings(report(), "high");
+      const privileged = findings.find((f) => f.rule.catalogId === "5.5")!;
+      expect(privileged).toMatchObject({
+        rule: {
+          id: "cis-5.5-no-privileged",
+          severity: "critical",
+          cis: { id: "5.5", version: "1.6.0", level: 1, automated: true },
+        },
+        subject: { id: `${TARGET}/container/web`, name: "web", type: "container" },
+        status: "fail",
+        enforcement: "mandatory",
+        source: "live",
+      });
+      expect(privileged.message).toMatch(/^privileged = true; expected false/);
+      const exempted = findings.find((f) => f.rule.catalogId === "5.13" && f.subject.name === "legacy")!;
+      expect(exempted).toMatchObject({
+        status: "exempted",
+        exemption: { reason: "legacy app writes to its root", expires: "2099-01-01" },
+      });
+      expect(findings.find((f) => f.status === "unknown")?.message).toMatch(
+        /^not evaluated: host facts are not readable/,
+      );
+    },
+  );
 
-  test("drift: hd-drift for drifted (and missing) objects, hd-unmanaged for undeclared containers; in-sync ones are not findings", () => {
-    const findings = auditFindings(report({ drift: DRIFT }), "high");
-    const drift = findings.filter((f) => f.rule.id === "hd-drift");
-    expect(drift).toHaveLength(1);
-    expect(drift[0]).toMatchObject({
-      status: "fail",
-      enforcement: "mandatory",
-      subject: { name: "web", type: "container" },
-    });
-    expect(drift[0]!.message).toBe("memoryBytes: declared 268435456, live 536870912");
-    expect(findings.find((f) => f.rule.id === "hd-unmanaged")).toMatchObject({
-      status: "fail",
-      enforcement: "advisory",
-      subject: { name: "stray" },
-    });
-  });
+  test(
+    "drift: hd-drift for drifted (and missing) objects, hd-unmanaged for undeclared containers; " +
+      "in-sync ones are not findings",
+    () => {
+      const findings = auditFindings(report({ drift: DRIFT }), "high");
+      const drift = findings.filter((f) => f.rule.id === "hd-drift");
+      expect(drift).toHaveLength(1);
+      expect(drift[0]).toMatchObject({
+        status: "fail",
+        enforcement: "mandatory",
+        subject: { name: "web", type: "container" },
+      });
+      expect(drift[0]!.message).toBe("memoryBytes: declared 268435456, live 536870912");
+      expect(findings.find((f) => f.rule.id === "hd-unmanaged")).toMatchObject({
+        status: "fail",
+        enforcement: "advisory",
+        subject: { name: "stray" },
+      });
+    },
+  );
 
   test("several hosts: subjects are told apart by their host", () => {
     const other = hostAudit({

@@ -182,7 +182,8 @@ describe("text and JSON", () => {
     expect(text).toContain("~ exempted");
     expect(text).not.toContain("✓ pass");
     expect(text).toContain(
-      "2 mandatory violation(s), 1 advisory, 1 exempted, 1 for manual review, 1 undecided, 1 passed, 1 not applicable — 2 resource(s) judged",
+      "2 mandatory violation(s), 1 advisory, 1 exempted, 1 for manual review, 1 undecided, 1 passed, " +
+        "1 not applicable — 2 resource(s) judged",
     );
     expect(renderText(all, meta, { verbose: true })).toContain("✓ pass");
   });
@@ -196,7 +197,9 @@ describe("text and JSON", () => {
       ],
     });
     expect(tree).toContain(
-      "Would deploy 2 resource(s) (all declared: components, their children, providers):\n  hardened-docker:index:HardenedContainer  web\n    docker:index/container:Container       web\n",
+      "Would deploy 2 resource(s) (all declared: components, their children, providers):\n" +
+        "  hardened-docker:index:HardenedContainer  web\n" +
+        "    docker:index/container:Container       web\n",
     );
     const many = Array.from({ length: PLAN_TREE_LIMIT + 1 }, (_, i) => ({
       type: i % 3 ? "docker:index/container:Container" : "docker:index/network:Network",
@@ -206,7 +209,10 @@ describe("text and JSON", () => {
     const summary = renderText(all, { ...meta, plan: many });
     expect(tree).toContain("— 2 resource(s) judged of 2 declared\n");
     expect(summary).toContain(
-      `Would deploy ${PLAN_TREE_LIMIT + 1} resource(s) (all declared: components, their children, providers), by type:\n  docker:index/container:Container  67\n  docker:index/network:Network      34\n`,
+      `Would deploy ${PLAN_TREE_LIMIT + 1} resource(s) ` +
+        "(all declared: components, their children, providers), by type:\n" +
+        "  docker:index/container:Container  67\n" +
+        "  docker:index/network:Network      34\n",
     );
     expect(summary).not.toContain("r100");
   });

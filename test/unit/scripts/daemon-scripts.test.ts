@@ -37,9 +37,11 @@ const CA = "-----BEGIN CERTIFICATE-----\nQ0E=\n-----END CERTIFICATE-----\n";
 const CERT = "-----BEGIN CERTIFICATE-----\nU0VSVkVS\n-----END CERTIFICATE-----\n";
 const KEY = "-----BEGIN PRIVATE KEY-----\nVE9QLVNFQ1JFVC1LRVk=\n-----END PRIVATE KEY-----\n";
 
+// What the docker CLI says when no engine answers ($DOCKER_HOST expanded by the fake's shell).
+const NO_ENGINE = "Cannot connect to the Docker daemon at $DOCKER_HOST. Is the docker daemon running?";
 const FAKE_DOCKER = `#!/bin/sh
 # fake docker: the engine answers while $FAKE/up exists
-[ -f "$FAKE/up" ] || { echo "Cannot connect to the Docker daemon at $DOCKER_HOST. Is the docker daemon running?" >&2; exit 1; }
+[ -f "$FAKE/up" ] || { echo "${NO_ENGINE}" >&2; exit 1; }
 echo "$DOCKER_HOST" >>"$FAKE/docker-hosts"
 case "$*" in
   *LiveRestoreEnabled*) cat "$FAKE/live-restore" 2>/dev/null || echo false ;;
@@ -226,7 +228,10 @@ describe.each(["bash", "dash"] as const)("apply script under %s", (shell) => {
     expect(r.status).toBe(2);
     expect(r.stderr).toContain("did not bring dockerd back either");
     expect(r.stderr).toMatch(
-      /HOST NEEDS ATTENTION: .* has sha256=[0-9a-f]{64} \(not the new configuration\); dockerd is stopped; the journal .*daemon-apply.state says: rolling-back\./,
+      new RegExp(
+        /HOST NEEDS ATTENTION: .* has sha256=[0-9a-f]{64} \(not the new configuration\); dockerd is stopped; /.source +
+          /the journal .*daemon-apply.state says: rolling-back\./.source,
+      ),
     );
     expect(r.stderr).toContain("then recover with: systemctl restart docker");
   });
@@ -307,44 +312,52 @@ describe.each(["bash", "dash"] as const)("apply script under %s", (shell) => {
     expect(phase()).toBe("done");
   });
 
-  it("completes an interrupted apply of the same configuration (from restarting on): one restart, applied, backups dropped", () => {
-    expect(apply().status).toBe(0);
-    const good = readFileSync(fake.tree.configFile, "utf8");
-    const p = plan({ labels: { v: "2" } });
-    // Killed after the rename into place, before the restart.
-    writeFileSync(fake.tree.configFile, p.rendered.configText);
-    writeFileSync(`${fake.tree.configFile}.hd-previous`, good);
-    writeJournal({ phase: "restarting", sha256: p.rendered.configHash });
-    resetCalls();
-    const r = runScript(p.rendered.applyScript, { env: fake.env, shell });
-    expect(r.status).toBe(0);
-    expect(r.stderr).toContain('an earlier run of this apply stopped at step "restarting"');
-    expect(r.stdout).toContain(
-      `applied: ${fake.tree.configFile} sha256=${p.rendered.configHash}; dockerd restarted (completing the apply an earlier run began)`,
-    );
-    expect(fake.calls()).toEqual(["restart docker"]);
-    expect(phase()).toBe("done");
-    expect(leftovers()).toEqual([]);
-  });
+  it(
+    "completes an interrupted apply of the same configuration (from restarting on): " +
+      "one restart, applied, backups dropped",
+    () => {
+      expect(apply().status).toBe(0);
+      const good = readFileSync(fake.tree.configFile, "utf8");
+      const p = plan({ labels: { v: "2" } });
+      // Killed after the rename into place, before the restart.
+      writeFileSync(fake.tree.configFile, p.rendered.configText);
+      writeFileSync(`${fake.tree.configFile}.hd-previous`, good);
+      writeJournal({ phase: "restarting", sha256: p.rendered.configHash });
+      resetCalls();
+      const r = runScript(p.rendered.applyScript, { env: fake.env, shell });
+      expect(r.status).toBe(0);
+      expect(r.stderr).toContain('an earlier run of this apply stopped at step "restarting"');
+      expect(r.stdout).toContain(
+        `applied: ${fake.tree.configFile} sha256=${p.rendered.configHash}; ` +
+          "dockerd restarted (completing the apply an earlier run began)",
+      );
+      expect(fake.calls()).toEqual(["restart docker"]);
+      expect(phase()).toBe("done");
+      expect(leftovers()).toEqual([]);
+    },
+  );
 
-  it("rolls back an interrupted apply of another configuration first (stop, restore, start), then applies its own", () => {
-    expect(apply().status).toBe(0);
-    const good = readFileSync(fake.tree.configFile, "utf8");
-    const other = plan({ labels: { v: "other" } });
-    writeFileSync(fake.tree.configFile, other.rendered.configText);
-    writeFileSync(`${fake.tree.configFile}.hd-previous`, good);
-    writeJournal({ phase: "restarting", sha256: other.rendered.configHash });
-    resetCalls();
-    const p = plan({ labels: { v: "3" } });
-    const r = runScript(p.rendered.applyScript, { env: fake.env, shell });
-    expect(r.status).toBe(0);
-    expect(r.stderr).toContain(`an earlier apply (sha256=${other.rendered.configHash}) stopped at step "restarting"`);
-    expect(r.stderr).toContain("rolled back the interrupted apply");
-    expect(fake.calls()).toEqual(["stop docker", "start docker", "restart docker"]);
-    expect(readFileSync(fake.tree.configFile, "utf8")).toBe(p.rendered.configText);
-    expect(phase()).toBe("done");
-    expect(leftovers()).toEqual([]);
-  });
+  it(
+    "rolls back an interrupted apply of another configuration first (stop, restore, start), " + "then applies its own",
+    () => {
+      expect(apply().status).toBe(0);
+      const good = readFileSync(fake.tree.configFile, "utf8");
+      const other = plan({ labels: { v: "other" } });
+      writeFileSync(fake.tree.configFile, other.rendered.configText);
+      writeFileSync(`${fake.tree.configFile}.hd-previous`, good);
+      writeJournal({ phase: "restarting", sha256: other.rendered.configHash });
+      resetCalls();
+      const p = plan({ labels: { v: "3" } });
+      const r = runScript(p.rendered.applyScript, { env: fake.env, shell });
+      expect(r.status).toBe(0);
+      expect(r.stderr).toContain(`an earlier apply (sha256=${other.rendered.configHash}) stopped at step "restarting"`);
+      expect(r.stderr).toContain("rolled back the interrupted apply");
+      expect(fake.calls()).toEqual(["stop docker", "start docker", "restart docker"]);
+      expect(readFileSync(fake.tree.configFile, "utf8")).toBe(p.rendered.configText);
+      expect(phase()).toBe("done");
+      expect(leftovers()).toEqual([]);
+    },
+  );
 
   it("rolls back an interrupted apply that had not put its file in place without touching the engine", () => {
     expect(apply().status).toBe(0);
@@ -475,42 +488,48 @@ describe("the host lock", () => {
     lockWaitSeconds: 1,
   });
 
-  it("is taken by the apply, permissions and TLS steps: busy, each fails clearly after its wait and changes nothing", async () => {
-    const release = await holdLock();
-    try {
-      const t = fake.tree;
-      const scripts = [
-        runScript(renderDaemonApplyScript(options()), { env: fake.env }),
-        runScript(
-          renderDaemonPermissionsScript({
-            etcDocker: t.etcDocker,
-            configFile: t.configFile,
-            dockerSocket: t.dockerSocket,
-            containerdSocket: t.containerdSocket,
-            unitFiles: [],
-            environmentFiles: [],
-            lockFile: lockFile(),
-            lockWaitSeconds: 1,
+  it(
+    "is taken by the apply, permissions and TLS steps: " +
+      "busy, each fails clearly after its wait and changes nothing",
+    async () => {
+      const release = await holdLock();
+      try {
+        const t = fake.tree;
+        const scripts = [
+          runScript(renderDaemonApplyScript(options()), { env: fake.env }),
+          runScript(
+            renderDaemonPermissionsScript({
+              etcDocker: t.etcDocker,
+              configFile: t.configFile,
+              dockerSocket: t.dockerSocket,
+              containerdSocket: t.containerdSocket,
+              unitFiles: [],
+              environmentFiles: [],
+              lockFile: lockFile(),
+              lockWaitSeconds: 1,
+            }),
+          ),
+          runScript(renderTlsStageScript(t.tlsDir, { lockFile: lockFile(), lockWaitSeconds: 1 }), {
+            stdin: encodeTlsStdin({ caCert: CA, cert: CERT, key: KEY }),
           }),
-        ),
-        runScript(renderTlsStageScript(t.tlsDir, { lockFile: lockFile(), lockWaitSeconds: 1 }), {
-          stdin: encodeTlsStdin({ caCert: CA, cert: CERT, key: KEY }),
-        }),
-      ];
-      for (const r of scripts) {
-        expect(r.status).toBe(1);
-        expect(r.stderr).toContain(`another hardened-docker command still holds the host lock ${lockFile()} after 1s`);
-        expect(r.stderr).toContain("Nothing was changed");
+        ];
+        for (const r of scripts) {
+          expect(r.status).toBe(1);
+          expect(r.stderr).toContain(
+            `another hardened-docker command still holds the host lock ${lockFile()} after 1s`,
+          );
+          expect(r.stderr).toContain("Nothing was changed");
+        }
+        expect(existsSync(t.configFile)).toBe(false);
+        expect(existsSync(t.tlsDir)).toBe(false);
+        expect(fake.calls()).toEqual([]);
+      } finally {
+        release();
       }
-      expect(existsSync(t.configFile)).toBe(false);
-      expect(existsSync(t.tlsDir)).toBe(false);
-      expect(fake.calls()).toEqual([]);
-    } finally {
-      release();
-    }
-    // Released (as a killed holder releases it): the apply goes ahead.
-    expect(runScript(renderDaemonApplyScript(options()), { env: fake.env }).status).toBe(0);
-  });
+      // Released (as a killed holder releases it): the apply goes ahead.
+      expect(runScript(renderDaemonApplyScript(options()), { env: fake.env }).status).toBe(0);
+    },
+  );
 
   it("is not inherited by what systemctl starts: a dockerd left running never holds it", () => {
     // The fake systemctl's restart starts a long-lived child, as systemd's stand-in starts dockerd.
@@ -645,30 +664,34 @@ describe("permissions script (CIS section 3)", () => {
 });
 
 describe("shellcheck (POSIX sh, warnings and errors)", () => {
-  it("passes on the apply script as SecureDaemon renders it, with the test hooks, and on the TLS and permissions scripts", () => {
-    const p = plan({ tls: { listen: "127.0.0.1:2376", caCert: CA, cert: CERT, key: KEY } });
-    const hooked = renderDaemonApplyScript({
-      configText: p.rendered.configText,
-      configFile: fake.tree.configFile,
-      dockerSocket: "/run/docker.sock",
-      pidFile: "/run/docker.pid",
-      timeoutSeconds: 5,
-      liveRestore: true,
-      iccOff: true,
-      ulimits: [{ name: "nofile", hard: 4096 }],
-      tlsDir: fake.tree.tlsDir,
-      failureInjection: true,
-    });
-    for (const [what, text] of [
-      ["apply", p.rendered.applyScript],
-      ["apply with test hooks", hooked],
-      ["permissions", p.permissionsScript],
-      ["tls", p.tlsScript!],
-    ] as const) {
-      const r = shellcheck(text);
-      if (r.status !== 0) throw new Error(`${what}: shellcheck found:\n${r.stdout}${r.stderr}`);
-    }
-  });
+  it(
+    "passes on the apply script as SecureDaemon renders it, with the test hooks, " +
+      "and on the TLS and permissions scripts",
+    () => {
+      const p = plan({ tls: { listen: "127.0.0.1:2376", caCert: CA, cert: CERT, key: KEY } });
+      const hooked = renderDaemonApplyScript({
+        configText: p.rendered.configText,
+        configFile: fake.tree.configFile,
+        dockerSocket: "/run/docker.sock",
+        pidFile: "/run/docker.pid",
+        timeoutSeconds: 5,
+        liveRestore: true,
+        iccOff: true,
+        ulimits: [{ name: "nofile", hard: 4096 }],
+        tlsDir: fake.tree.tlsDir,
+        failureInjection: true,
+      });
+      for (const [what, text] of [
+        ["apply", p.rendered.applyScript],
+        ["apply with test hooks", hooked],
+        ["permissions", p.permissionsScript],
+        ["tls", p.tlsScript!],
+      ] as const) {
+        const r = shellcheck(text);
+        if (r.status !== 0) throw new Error(`${what}: shellcheck found:\n${r.stdout}${r.stderr}`);
+      }
+    },
+  );
 });
 
 describe("renderers refuse values that would not be inert", () => {
