@@ -59,7 +59,7 @@ export function benchmarkFromEnv(env: NodeJS.ProcessEnv = process.env): Benchmar
 export function profileFromEnv(env: NodeJS.ProcessEnv = process.env): Profile {
   const name = env.HARDENED_DOCKER_PROFILE;
   if (name === undefined || name === "") return DEFAULT_PROFILE;
-  if (!isProfile(name))
-    throw new Error(`HARDENED_DOCKER_PROFILE="${name}" is not a profile (${PROFILES.join(", ")})`);
+  const profiles = PROFILES.join(", ");
+  if (!isProfile(name)) throw new Error(`HARDENED_DOCKER_PROFILE="${name}" is not a profile (${profiles})`);
   return name;
 }

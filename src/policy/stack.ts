@@ -20,6 +20,7 @@ import type {
   StackValidationPolicy,
 } from "@pulumi/policy";
 import { PIDS_LIMIT_LABEL } from "../adapters/pulumi-container";
+import { parseGoInt } from "../facts/normalise";
 import {
   COMMAND_DIGESTS_OUTPUT,
   COMPONENT_EXEMPTIONS_OUTPUT,
@@ -223,19 +224,21 @@ function checkCompanion(c: PolicyResource, claim: string, resources: PolicyResou
     };
   const props = rawTarget(command.props);
   const create: unknown = props.create;
+  // Limits compared as the docker CLI reads them (pflag's ParseInt, base 0): "0x100" is 256.
+  const limit = parseGoInt(claim);
   if (typeof create === "string" && !isUnknownSentinel(create)) {
-    const applied = /--pids-limit[= ](\d+)\b/.exec(create)?.[1];
+    const applied = /--pids-limit(?:=|\s+)['"]?([^\s'"]+)/.exec(create)?.[1];
     if (applied === undefined)
       return {
         problem: `the command "${commandName}" does not run docker update --pids-limit (create: ${show(create)})`,
       };
-    return applied === claim
+    return limit !== undefined && parseGoInt(applied) === limit
       ? { ok: true }
       : { problem: `the command "${commandName}" applies ${applied}, not ${claim}` };
   }
   // At preview the script embeds the container id (unknown); the triggers carry the limit.
   const triggers: unknown[] = Array.isArray(props.triggers) ? props.triggers : [];
-  if (triggers.some((t) => String(t) === claim)) return { ok: true };
+  if (limit !== undefined && triggers.some((t) => parseGoInt(String(t)) === limit)) return { ok: true };
   if (isUnknownSentinel(create)) return { unknown: { path: ["create"], sentinel: create as string } };
   return { problem: `the command "${commandName}" has no create script` };
 }

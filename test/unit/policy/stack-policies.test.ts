@@ -90,6 +90,28 @@ describe("cis-5.29-pids-limit-applied", () => {
     expect((await invokeStack(policies, policy, elsewhere)).violations[0]).toContain('no command "api-pids-limit"');
   });
 
+  it("compares the limits as the docker CLI reads them (ParseInt, base 0), not as text", async () => {
+    /** The component's resources with the label's text as given and the command's script. */
+    const labelled = (claim: string, create: string) => {
+      const resources = hardened("api", 256, { create });
+      const props = resources[1]!.props as { labels: { label: string; value: string }[] };
+      props.labels = props.labels.map((l) => (l.label === "hardened-docker.pids-limit" ? { ...l, value: claim } : l));
+      return resources;
+    };
+    // 0x100 and 0400 are 256 to the CLI: the same limit however written, on either side.
+    for (const [claim, create] of [
+      ["0x100", `docker update --pids-limit=256 -- '${ID}'`],
+      ["256", `docker update --pids-limit 0400 -- '${ID}'`],
+      ["256", `docker update --pids-limit='0x100' -- '${ID}'`],
+    ]) {
+      const { violations } = await invokeStack(policies, policy, labelled(claim!, create!));
+      expect([claim, create, violations]).toEqual([claim, create, []]);
+    }
+    // A leading 0 is octal: 0256 is 174, not 256.
+    const octal = await invokeStack(policies, policy, labelled("0256", `docker update --pids-limit=256 -- '${ID}'`));
+    expect(octal.violations[0]).toContain("applies 256, not 0256");
+  });
+
   it("accepts the command run on the Docker host over SSH (hostConnection), and judges it the same way", async () => {
     const remote = hardened("api", 128, {
       create:
