@@ -634,6 +634,8 @@ function parseInfoSecurityOptions(entries: readonly string[]): EngineFacts["secu
 export interface InfoOptions {
   /** API version (from `GET /version`), which `docker info` does not report. */
   apiVersion?: string;
+  /** The oldest API version the engine accepts (`MinAPIVersion` of `GET /version`). */
+  minApiVersion?: string;
 }
 
 /**
@@ -653,6 +655,7 @@ export function engineFactsFromInfo(json: unknown, opts: InfoOptions = {}): Engi
     kind: "engine",
     serverVersion: info.ServerVersion,
     ...(opts.apiVersion ? { apiVersion: opts.apiVersion } : {}),
+    ...(opts.minApiVersion ? { minApiVersion: opts.minApiVersion } : {}),
     ...(info.OperatingSystem ? { operatingSystem: info.OperatingSystem } : {}),
     ...(info.KernelVersion ? { kernelVersion: info.KernelVersion } : {}),
     dataRoot: info.DockerRootDir,

@@ -77,7 +77,11 @@ export async function collectEngine(docker: Docker, opts: EngineCollectOptions =
     docker.listNetworks(),
     docker.listImages({ all: false }),
   ]);
-  const engine = engineFactsFromInfo(info, { apiVersion: (version as { ApiVersion?: string }).ApiVersion });
+  const { ApiVersion: apiVersion, MinAPIVersion: minApiVersion } = version as {
+    ApiVersion?: string;
+    MinAPIVersion?: string;
+  };
+  const engine = engineFactsFromInfo(info, { apiVersion, minApiVersion });
 
   // One inspect per distinct image, shared by every container using it (started lazily, cached as a promise).
   const imageConfigs = new Map<string, Promise<ImageConfig | undefined>>();

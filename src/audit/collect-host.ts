@@ -28,7 +28,12 @@ import type { HostAccess, ProcessInfo, RawStat } from "./host-access";
 export interface HostProbeInput {
   access: HostAccess;
   /** What the engine reported (docker info), to pick the dockerd that serves it. */
-  engine?: { dataRoot?: string; serverVersion?: string; imageStore?: "containerd" | "graphdriver" };
+  engine?: {
+    dataRoot?: string;
+    serverVersion?: string;
+    minApiVersion?: string;
+    imageStore?: "containerd" | "graphdriver";
+  };
   /** The unix socket the audit connected to, when it did over one. */
   socketPath?: string;
 }
@@ -529,6 +534,7 @@ export async function collectHost(input: HostProbeInput): Promise<HostProbeResul
     files,
     dockerGroupMembers: group !== undefined ? parseGroupMembers(group, passwd ?? "", "docker") : [],
     ...(input.engine?.serverVersion ? { engineVersion: input.engine.serverVersion } : {}),
+    ...(input.engine?.minApiVersion ? { engineMinApiVersion: input.engine.minApiVersion } : {}),
     ...(limits !== undefined ? { ulimitHardLimits: parseProcLimits(limits) } : {}),
     apparmorEnabled: apparmor?.trim().toUpperCase().startsWith("Y") ?? false,
     selinuxEnabled: selinuxEnforce !== undefined,

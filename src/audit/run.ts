@@ -223,6 +223,7 @@ async function auditHost(address: string, o: AuditOptions, rules: readonly AnyRu
           engine: {
             dataRoot: snap.engine.dataRoot,
             serverVersion: snap.engine.serverVersion,
+            ...(snap.engine.minApiVersion ? { minApiVersion: snap.engine.minApiVersion } : {}),
             imageStore: snap.engine.imageStore,
           },
           ...(target.kind === "unix" ? { socketPath: target.socketPath } : {}),
@@ -318,6 +319,7 @@ async function auditHost(address: string, o: AuditOptions, rules: readonly AnyRu
         engine: {
           serverVersion: snap.engine.serverVersion,
           ...(snap.engine.apiVersion ? { apiVersion: snap.engine.apiVersion } : {}),
+          ...(snap.engine.minApiVersion ? { minApiVersion: snap.engine.minApiVersion } : {}),
           ...(snap.engine.operatingSystem ? { operatingSystem: snap.engine.operatingSystem } : {}),
           ...(snap.engine.kernelVersion ? { kernelVersion: snap.engine.kernelVersion } : {}),
         },

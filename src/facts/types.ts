@@ -248,6 +248,8 @@ export interface EngineFacts {
   kind: "engine";
   serverVersion: string;
   apiVersion?: string;
+  /** The oldest API version the engine accepts (`MinAPIVersion` of `GET /version`). */
+  minApiVersion?: string;
   operatingSystem?: string;
   kernelVersion?: string;
   dataRoot: string;
@@ -418,6 +420,11 @@ export interface HostFacts {
   /** Members of the `docker` group (explicit and primary-group members). */
   dockerGroupMembers: string[];
   engineVersion?: string;
+  /**
+   * The oldest Engine API version the engine accepts from clients (`MinAPIVersion` of
+   * `GET /version`): its line's default unless DOCKER_MIN_API_VERSION lowered it.
+   */
+  engineMinApiVersion?: string;
   /**
    * Hard resource limits that bound containers' ulimits (those of the dockerd process, from
    * /proc/<dockerd pid>/limits), keyed by Docker ulimit name (`nofile`, `nproc`, …). A name that

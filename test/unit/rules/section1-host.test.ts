@@ -289,6 +289,25 @@ describe("1.2.2 engine version", () => {
     expect(check("1.2.2", host({ engineVersion: "29.0.1" })).status).toBe("manual");
   });
 
+  it("fails an engine whose minimum API version was lowered below its line's default (DOCKER_MIN_API_VERSION)", () => {
+    // Engine 29 refuses clients older than API 1.44, Engines 25–28 older than 1.24, unless told otherwise.
+    expect(check("1.2.2", host({ engineVersion: "29.0.4", engineMinApiVersion: "1.24" }))).toMatchObject({
+      status: "fail",
+      field: "engineMinApiVersion",
+      observed: "1.24",
+      expected: "1.44 or newer, Engine 29's default",
+    });
+    expect(check("1.2.2", host({ engineVersion: "29.0.4", engineMinApiVersion: "1.44" })).status).toBe("manual");
+    expect(check("1.2.2", host({ engineVersion: "28.3.3", engineMinApiVersion: "1.24" })).status).toBe("manual");
+    expect(check("1.2.2", host({ engineVersion: "28.3.3", engineMinApiVersion: "1.12" })).status).toBe("fail");
+    // Numeric, not textual: 1.9 is older than 1.24.
+    expect(check("1.2.2", host({ engineVersion: "28.3.3", engineMinApiVersion: "1.9" })).status).toBe("fail");
+    // An engine older than the table (its default is not known here), or no minimum read: the version decides.
+    const old = check("1.2.2", host({ engineVersion: "20.10.24", engineMinApiVersion: "1.12" }), withMin("20.10"));
+    expect(old.status).toBe("manual");
+    expect(check("1.2.2", host({ engineVersion: "29.0.4" })).status).toBe("manual");
+  });
+
   it("fails below the configured minimum", () => {
     expect(check("1.2.2", host({ engineVersion: "20.10.24+dfsg1" }), withMin("24.0.0"))).toEqual({
       status: "fail",
