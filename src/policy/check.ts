@@ -8,6 +8,7 @@ import { existsSync, readFileSync } from "fs";
 import * as path from "path";
 import type { Policies } from "@pulumi/policy";
 import type { FixReport, ReportFinding, ReportRule } from "../report/findings";
+import { reportRuleOf } from "../report/rule-metadata";
 import { inputEdits, regionOf } from "../report/source-edits";
 import {
   analyzeResource,
@@ -86,10 +87,12 @@ export interface CheckResult {
  */
 const CHECK_INITIAL_CONFIG: PackConfig = { "hd-drift-refreshed-state": "disabled", "hd-exemptions-in-use": "disabled" };
 
-function reportRule(policies: Policies, policyName: string): ReportRule {
+/** What reports say of a policy: a rule policy's from its rule record, a stack policy's from its own metadata. */
+function reportRule(policies: Policies, policyName: string, benchmark: Benchmark): ReportRule {
   const policy = policies.find((p) => p.name === policyName);
   const meta = policy ? policyMeta(policy) : undefined;
   const rule = meta?.rule;
+  if (meta?.kind === "rule" && rule) return reportRuleOf(rule, benchmark);
   return {
     id: policyName,
     title: meta?.title ?? policy?.description ?? policyName,
@@ -166,6 +169,7 @@ export function toFindings(
   diagnostics: readonly Diagnostic[],
   level: (policyName: string) => ReportFinding["enforcement"],
   root: string,
+  benchmark: Benchmark = DEFAULT_BENCHMARK,
 ): ReportFinding[] {
   const byUrn = new Map(run.resources.map((r) => [r.urn, r] as const));
   const locate = locator(run, root);
@@ -178,7 +182,7 @@ export function toFindings(
     };
   };
   const rules = new Map<string, ReportRule>();
-  const ruleOf = (name: string) => rules.get(name) ?? rules.set(name, reportRule(policies, name)).get(name)!;
+  const ruleOf = (name: string) => rules.get(name) ?? rules.set(name, reportRule(policies, name, benchmark)).get(name)!;
   const findings: ReportFinding[] = [];
   const seen = new Set<string>();
   for (const o of observations) {
@@ -248,7 +252,8 @@ export async function checkProgram(target: string, options: CheckOptions = {}): 
   // error alone: what it left half-registered (a component without its children) will never be
   // deployed, and judging it would only add misleading findings.
   const failed = new Set(run.failures.flatMap((f) => (f.resource?.urn ? [f.resource.urn] : [])));
-  const findings = toFindings(run, policies, observations, diagnostics, level, options.root ?? process.cwd()).filter(
+  const root = options.root ?? process.cwd();
+  const findings = toFindings(run, policies, observations, diagnostics, level, root, benchmark).filter(
     (f) => !failed.has(f.subject.id),
   );
   return {

@@ -167,17 +167,6 @@ describe("one verdict per configuration (corpus)", () => {
    */
   const checked = corpus.filter((e, i) => e.key.startsWith("q") || i % 8 === 0);
 
-  /**
-   * Known, not yet fixed: the stack policy cis-5.29-pids-limit-applied (src/policy/stack.ts) finds the
-   * companion's value with /--pids-limit[= ](\d+)\b/ and compares it with the label as text, so a label
-   * the docker CLI reads as a number but that is not plain digits (0x40, 1_000, +64: the engine gets
-   * 64, 1000, 64) fails `check` while the pack's 5.29 policy and the live audit pass it. Conservative
-   * (a fail, never a false pass). Listed so the test says when it is fixed.
-   */
-  const KNOWN_CHECK_GAPS = ["0x40", "1_000", "+64"].map(
-    (v) => `PIDs-limit label ${JSON.stringify(v)} (docker CLI: strconv.ParseInt base 0)`,
-  );
-
   describe(`check: one program declaring ${checked.length} configurations of the corpus`, () => {
     const ROOT = path.join(__dirname, "../..");
     const dir = mkdtempSync(path.join(ROOT, "test", ".tmp-verdict-corpus-"));
@@ -226,14 +215,7 @@ describe("one verdict per configuration (corpus)", () => {
         // `check` reports a rule the policy found not applicable as such; a missing finding is one the engine skipped.
         const expected = Object.fromEntries(RULES.map((r) => [r.id, pack[entry.key]![r.id]!]));
         const actual = Object.fromEntries(RULES.map((r) => [r.id, got[r.id] ?? "missing"]));
-        const found = disagreement(entry, "pack", expected, "check", actual);
-        if (KNOWN_CHECK_GAPS.includes(entry.what)) {
-          if (!(found.length === 1 && expected["5.29"] === "pass" && actual["5.29"] === "fail"))
-            problems.push(
-              `${entry.key} (${entry.what}): the known 5.29 gap changed: ` +
-                `${found.join("; ") || "now agrees: remove it from KNOWN_CHECK_GAPS"}`,
-            );
-        } else problems.push(...found);
+        problems.push(...disagreement(entry, "pack", expected, "check", actual));
       }
       expect(problems).toEqual([]);
     });
