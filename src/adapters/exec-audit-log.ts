@@ -6,7 +6,8 @@
  *
  * The log is read as auditd writes it (RAW format; ENRICHED adds fields this parser ignores):
  *   type=SYSCALL msg=audit(1795908315.691:11): … uid=0 … auid=1000 … exe="/usr/bin/docker" …
- *   type=EXECVE msg=audit(1795908315.691:11): argc=9 a0="/usr/bin/docker" a1="exec" a2="--privileged" … a8=6563686F202261206222
+ *   type=EXECVE msg=audit(1795908315.691:11): argc=9 a0="/usr/bin/docker" a1="exec" a2="--privileged" …
+ *     a8=6563686F202261206222
  * An argument is quoted when it is plain, hex-encoded when it holds a space, a quote or a control
  * character, and split into `aN_len=… aN[0]=… aN[1]=…` pieces (over several EXECVE records of
  * the same event) when it is long. The event's CWD record gives the working directory, which
@@ -75,7 +76,10 @@ interface PendingEvent {
 }
 
 const RECORD = /^type=(\w+) msg=audit\((\d+)\.(\d+):(\d+)\):\s?(.*)$/;
-/** key=value where value is "quoted", (null), or a bare token. Fields after the ENRICHED separator (\x1d) are ignored. */
+/**
+ * key=value where value is "quoted", (null), or a bare token.
+ * Fields after the ENRICHED separator (\x1d) are ignored.
+ */
 const FIELD = /([\w[\]]+)=("[^"]*"|\S+)/g;
 
 /** `"text"` as is; a hex string decoded as UTF-8; `(null)` → empty. */
@@ -239,7 +243,8 @@ export function dockerExecFromArgv(argv: readonly string[], cwd?: string): Parse
     return script >= 0 ? dockerExecFromArgv(argv.slice(script + 1), cwd) : undefined;
   }
   if (program === "docker-compose") {
-    // The plugin as the docker CLI runs it (`docker-compose compose …`): that run is the docker CLI's, recorded as such.
+    // The plugin as the docker CLI runs it (`docker-compose compose …`):
+    // that run is the docker CLI's, recorded as such.
     if (argv[1] === "compose") return undefined;
     return composeExec(argv, 1, [], cwd);
   }
@@ -291,7 +296,10 @@ function globalOptions(
   return i;
 }
 
-/** `docker compose [globals] exec [options] SERVICE COMMAND…`, from `i` (just after `compose`, or after the program for docker-compose). */
+/**
+ * `docker compose [globals] exec [options] SERVICE COMMAND…`, from `i`
+ * (just after `compose`, or after the program for docker-compose).
+ */
 function composeExec(
   argv: readonly string[],
   i: number,
@@ -313,7 +321,8 @@ function composeExec(
   const target: ComposeExecTarget = { service, ...(options.index !== undefined ? { index: options.index } : {}) };
   if (project) target.project = project;
   else {
-    // The project directory: given, else the first file's (a file from stdin, `-`, leaves the working directory), else the working directory.
+    // The project directory: given, else the first file's
+    // (a file from stdin, `-`, leaves the working directory), else the working directory.
     const dir = projectDirectory ?? (firstFile !== undefined && firstFile !== "-" ? posix.dirname(firstFile) : ".");
     const absolute = dir.startsWith("/") || cwd?.startsWith("/") ? posix.resolve(cwd ?? "/", dir) : undefined;
     if (absolute !== undefined) target.projectDirectory = absolute;
@@ -421,7 +430,11 @@ function resolveComposeService(
     candidates = ofService.filter((c) => c.labels[COMPOSE_PROJECT] === dirProject);
     how = `project "${dirProject}", named after ${t.projectDirectory}`;
   } else {
-    how = `project not told by the log: ${t.projectDirectory !== undefined ? `no project named after ${t.projectDirectory} has this service` : "no project directory recorded"}`;
+    const why =
+      t.projectDirectory !== undefined
+        ? `no project named after ${t.projectDirectory} has this service`
+        : "no project directory recorded";
+    how = `project not told by the log: ${why}`;
   }
   const number = (c: ContainerFacts) => Number(c.labels[COMPOSE_NUMBER] ?? NaN);
   const chosen: ContainerFacts[] = [];
@@ -443,7 +456,10 @@ function resolveComposeService(
   };
 }
 
-/** The containers a logged run went into (none: removed since, or on another engine), and how a Compose run's were found. */
+/**
+ * The containers a logged run went into (none: removed since, or on another engine),
+ * and how a Compose run's were found.
+ */
 function execTargets(
   x: LoggedDockerExec,
   containers: readonly ContainerFacts[],

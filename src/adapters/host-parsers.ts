@@ -247,7 +247,8 @@ export function parseListeningSockets(text: string): string[] {
     const m = /^([0-9A-Fa-f]{8}|[0-9A-Fa-f]{32}):([0-9A-Fa-f]{4})$/.exec(f[1]!);
     if (!m) continue;
     const port = parseInt(m[2]!, 16);
-    const words = m[1]!.match(/.{8}/g)!.map((w) => w.match(/../g)!.reverse().join("")); // each word little-endian → network order
+    // each word little-endian → network order
+    const words = m[1]!.match(/.{8}/g)!.map((w) => w.match(/../g)!.reverse().join(""));
     if (words.length === 1) {
       out.push(
         `${words[0]!

@@ -204,9 +204,8 @@ export function parseStackExport(json: unknown, source: string): DeclaredState {
         const outputs = unwrapSecrets(r.outputs ?? {}) as Record<string, unknown>;
         const config = outputs.config;
         if (config === undefined || containsUnknown(config) || config === null || typeof config !== "object") {
-          out.notes.push(
-            `SecureDaemon "${logical}": its config output is ${config === undefined ? "absent" : "an encrypted secret (export with --show-secrets)"}; not compared`,
-          );
+          const what = config === undefined ? "absent" : "an encrypted secret (export with --show-secrets)";
+          out.notes.push(`SecureDaemon "${logical}": its config output is ${what}; not compared`);
           continue;
         }
         const facts = daemonFactsFromConfig({
@@ -277,7 +276,8 @@ function portKeys(ports: readonly PortBinding[], ephemeral: ReadonlySet<string>)
 const isAnonymousVolume = (m: MountFacts): boolean => m.type === "volume" && /^[0-9a-f]{64}$/.test(m.source);
 
 const mountKey = (m: MountFacts): string =>
-  `${m.type}:${m.source}:${m.target}:${m.readOnly ? "ro" : "rw"}${m.type === "bind" ? `:${m.propagation ?? "rprivate"}` : ""}`;
+  `${m.type}:${m.source}:${m.target}:${m.readOnly ? "ro" : "rw"}` +
+  (m.type === "bind" ? `:${m.propagation ?? "rprivate"}` : "");
 
 const secondsOrUndefined = (n: number | undefined) => (n ? n : undefined);
 
@@ -572,7 +572,8 @@ export function computeDrift(
       if (!h.daemon) {
         entries.push(entry("daemon", d, source, "unknown", { host: h.label }));
         notes.push(
-          `daemon "${d.name}" on ${h.label}: the live daemon configuration was not read (audit on the host itself or over ssh://)`,
+          `daemon "${d.name}" on ${h.label}: the live daemon configuration was not read ` +
+            "(audit on the host itself or over ssh://)",
         );
         continue;
       }

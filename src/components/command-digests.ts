@@ -33,7 +33,10 @@ function fillSlots(template: unknown, values: readonly unknown[]): unknown {
   return template;
 }
 
-/** Builds the commands' `commandDigests` output: `digests.add(name, args)` returns `args` for the command's constructor. */
+/**
+ * Builds the commands' `commandDigests` output:
+ * `digests.add(name, args)` returns `args` for the command's constructor.
+ */
 export class CommandDigests {
   private readonly digests: Record<string, pulumi.Output<string>> = {};
 

@@ -11,7 +11,10 @@ import { shellQuote } from "../scripts/quote";
 import { howToExempt, inputString } from "./args";
 import { SSH_HOST_KEY_EXEMPTION } from "../exemptions";
 
-/** Exemption id for connecting without a pinned SSH host key (not a catalog rule: it concerns the deployment, not the host). */
+/**
+ * Exemption id for connecting without a pinned SSH host key
+ * (not a catalog rule: it concerns the deployment, not the host).
+ */
 export { SSH_HOST_KEY_EXEMPTION };
 
 /** How SecureDaemon and HardenedHost reach a Docker host over SSH: private key always secret, host key pinned. */
@@ -136,12 +139,14 @@ export function checkConnection(
   }
   if (c.hostKey === undefined && !(hostKeyExemptable && exempt.has(SSH_HOST_KEY_EXEMPTION)))
     problems.push(
-      `connection.hostKey: missing; without it any host could answer as this one and ${risk}. Give the host's public key ("ssh-ed25519 AAAA…", from /etc/ssh/ssh_host_ed25519_key.pub).` +
+      `connection.hostKey: missing; without it any host could answer as this one and ${risk}. ` +
+        `Give the host's public key ("ssh-ed25519 AAAA…", from /etc/ssh/ssh_host_ed25519_key.pub).` +
         (hostKeyExemptable ? ` ${howToExempt(SSH_HOST_KEY_EXEMPTION)}` : ""),
     );
   if (resolved.user !== "root" && !resolved.sudo)
     problems.push(
-      `connection.user = ${JSON.stringify(resolved.user)}: the host scripts run as root; connect as root or set connection.sudo: true`,
+      `connection.user = ${JSON.stringify(resolved.user)}: the host scripts run as root; ` +
+        "connect as root or set connection.sudo: true",
     );
   return { problems, resolved };
 }

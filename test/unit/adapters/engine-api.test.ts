@@ -3,7 +3,8 @@
  * by scripts/test-engine.sh (vfs, own network namespace, no AppArmor on that host):
  *   engine-container-hardened            running: cap-drop ALL, cap-add net_bind_service, no-new-privileges:true,
  *                                        read-only, user 10001:10001, 64m, 0.5 cpu, pids 50, on-failure:3,
- *                                        healthcheck (healthy), 127.0.0.1:18080, user-defined network, --tmpfs, env with a secret
+ *                                        healthcheck (healthy), 127.0.0.1:18080, user-defined network, --tmpfs,
+ *                                        env with a secret
  *   engine-container-privileged-created  created, never started: --privileged, restart always, -p 80:8080,
  *                                        rw bind of /etc, ro bind of a docker.sock, rshared bind, a named volume
  *   engine-container-hostns              running: host net/pid/ipc/uts/userns, cap-add SYS_ADMIN + cap_net_admin,
@@ -13,8 +14,10 @@
  *   engine-container-secopts-exited      exited: seccomp/apparmor unconfined, label=disable, no-new-privileges=false,
  *                                        --no-healthcheck, --user root
  *   engine-container-sshd + engine-top-sshd   running `/usr/sbin/sshd` (a stand-in binary) and its `top`
- *   engine-info / engine-info-swarm      `docker info` plain, and with swarm (autolock), insecure registries, experimental
- *   engine-network-*                     default bridge, a bridge with enable_icc=false, host, overlays with/without `encrypted`
+ *   engine-info / engine-info-swarm      `docker info` plain, and with swarm (autolock), insecure registries,
+ *                                        experimental
+ *   engine-network-*                     default bridge, a bridge with enable_icc=false, host, overlays
+ *                                        with/without `encrypted`
  *   engine-image-busybox                 the test image
  * Variants below (`with(...)`) change one field of a capture to reach paths the captures do not.
  */
@@ -32,10 +35,16 @@ import {
 
 const FIXTURES = join(__dirname, "fixtures");
 const text = (name: string): string => readFileSync(join(FIXTURES, `${name}.json`), "utf8");
-const load = (name: string): Record<string, any> => JSON.parse(text(name));
+/**
+ * A capture's JSON as the variants edit it: they reach any member at any depth and give it any value (a wrong type
+ * included, to reach the adapters' errors), which no type short of `any` allows.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- free edits of arbitrary JSON, see above
+type Capture = Record<string, any>;
+const load = (name: string): Capture => JSON.parse(text(name));
 
 /** A deep copy of a capture with `edit` applied. */
-function with_(name: string, edit: (j: Record<string, any>) => void): Record<string, any> {
+function with_(name: string, edit: (j: Capture) => void): Capture {
   const j = load(name);
   edit(j);
   return j;
@@ -349,10 +358,10 @@ describe("containerFactsFromInspect — bad input gives a clear AdapterError", (
   });
 
   test.each([
-    ["Id", (j: Record<string, any>) => delete j.Id],
-    ["HostConfig", (j: Record<string, any>) => delete j.HostConfig],
-    ["State", (j: Record<string, any>) => delete j.State],
-    ["Config", (j: Record<string, any>) => delete j.Config],
+    ["Id", (j: Capture) => delete j.Id],
+    ["HostConfig", (j: Capture) => delete j.HostConfig],
+    ["State", (j: Capture) => delete j.State],
+    ["Config", (j: Capture) => delete j.Config],
   ])("missing required field %s", (field, edit) => {
     const err = adapterError(() => containerFactsFromInspect(with_("engine-container-hardened", edit)));
     expect(err.field).toBe(field);
@@ -591,7 +600,8 @@ describe("networkFactsFromInspect", () => {
     expect(icc("True")).toBe(true);
     const err = adapterError(() => icc("maybe"));
     expect(err.message).toBe(
-      'network inspect "appnet": Options["com.docker.network.bridge.enable_icc"]: expected "true" or "false", got "maybe"',
+      'network inspect "appnet": Options["com.docker.network.bridge.enable_icc"]: ' +
+        'expected "true" or "false", got "maybe"',
     );
   });
 

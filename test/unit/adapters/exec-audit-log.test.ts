@@ -149,7 +149,8 @@ describe("withLoggedExecs puts each run on the container the engine would resolv
       ),
     );
     expect(out.map((c) => c.execAuditEvents!.map((e) => e.command))).toEqual([["a"], ["b"], ["c"]]);
-    expect(unplaced.map((x) => x.event.command)).toEqual(["ambiguous", "d"]); // runs into no container: for the audit's note
+    // runs into no container: for the audit's note
+    expect(unplaced.map((x) => x.event.command)).toEqual(["ambiguous", "d"]);
   });
 
   test("a run without --user is listed as the user it ran as: the container's, else the image's, else root", () => {
@@ -215,7 +216,8 @@ describe("withLoggedExecs puts each run on the container the engine would resolv
  *
  *   (cwd /tmp/hd-fixture/shop)    docker compose exec --privileged web sh
  *   (cwd /tmp/hd-fixture/shop)    docker compose -p Billing_2 exec -T --user root worker id
- *   (cwd /tmp/hd-fixture/shop)    docker --context default compose -f /srv/apps/blog/compose.yaml exec -u 0 --index 2 app true
+ *   (cwd /tmp/hd-fixture/shop)    docker --context default compose -f /srv/apps/blog/compose.yaml \
+ *                                   exec -u 0 --index 2 app true
  *   (cwd /tmp/hd-fixture/shop)    docker compose --project-directory ../ops exec -Tu root cron ls
  *   (cwd "/tmp/hd-fixture/My Shop") /tmp/hd-fixture/bin/docker-compose exec --privileged db psql -c "select 1"
  *   (cwd /tmp/hd-fixture/shop)    docker compose ps;  docker compose run --rm web sh      (not exec runs)
@@ -223,17 +225,25 @@ describe("withLoggedExecs puts each run on the container the engine would resolv
 describe("Compose's exec in a real auditd log", () => {
   const log = parseExecAuditLog(readFileSync(join(__dirname, "fixtures/auditd-compose-exec.log"), "utf8"));
 
-  test("each run names its service and what the command line tells of the project: -p (normalised as Compose does), else the directory", () => {
-    expect(log.execs.map((x) => [x.compose, x.event.privileged, x.event.user, x.event.command])).toEqual([
-      [{ service: "web", projectDirectory: "/tmp/hd-fixture/shop" }, true, undefined, "sh"], // the working directory, from the CWD record
-      [{ service: "worker", project: "billing_2" }, false, "root", "id"],
-      [{ service: "app", index: 2, projectDirectory: "/srv/apps/blog" }, false, "0", "true"], // the first -f file's directory
-      [{ service: "cron", projectDirectory: "/tmp/hd-fixture/ops" }, false, "root", "ls"], // --project-directory, relative to the working directory
-      [{ service: "db", projectDirectory: "/tmp/hd-fixture/My Shop" }, true, undefined, "psql -c select 1"], // a script's run (interpreter argv); a hex-encoded CWD
-    ]);
-    expect(log.execs.every((x) => x.container === undefined)).toBe(true);
-    expect(log.execs[2]!.engineOptions).toEqual(["--context default"]);
-  });
+  test(
+    "each run names its service and what the command line tells of the project: " +
+      "-p (normalised as Compose does), else the directory",
+    () => {
+      expect(log.execs.map((x) => [x.compose, x.event.privileged, x.event.user, x.event.command])).toEqual([
+        // the working directory, from the CWD record
+        [{ service: "web", projectDirectory: "/tmp/hd-fixture/shop" }, true, undefined, "sh"],
+        [{ service: "worker", project: "billing_2" }, false, "root", "id"],
+        // the first -f file's directory
+        [{ service: "app", index: 2, projectDirectory: "/srv/apps/blog" }, false, "0", "true"],
+        // --project-directory, relative to the working directory
+        [{ service: "cron", projectDirectory: "/tmp/hd-fixture/ops" }, false, "root", "ls"],
+        // a script's run (interpreter argv); a hex-encoded CWD
+        [{ service: "db", projectDirectory: "/tmp/hd-fixture/My Shop" }, true, undefined, "psql -c select 1"],
+      ]);
+      expect(log.execs.every((x) => x.container === undefined)).toBe(true);
+      expect(log.execs[2]!.engineOptions).toEqual(["--context default"]);
+    },
+  );
 });
 
 describe("dockerExecFromArgv reads Compose's exec as Compose does", () => {
@@ -248,7 +258,8 @@ describe("dockerExecFromArgv reads Compose's exec as Compose does", () => {
       { service: "web", projectDirectory: "/home/ops/shop/deploy" },
       {},
     ],
-    [["-f", "-", "exec", "web"], { service: "web", projectDirectory: "/home/ops/shop" }, {}], // the file from stdin: the working directory
+    // the file from stdin: the working directory
+    [["-f", "-", "exec", "web"], { service: "web", projectDirectory: "/home/ops/shop" }, {}],
     [
       ["--project-directory", "/srv/x/", "-f", "a/b.yml", "exec", "web"],
       { service: "web", projectDirectory: "/srv/x" },
@@ -415,14 +426,18 @@ describe("withLoggedExecs finds a Compose service's container as Compose does", 
       .containers.map((c) => [c.id, c.execAuditEvents!.map((e) => e.via)] as const)
       .filter(([, v]) => v.length);
 
-  test("-p names the project; --index the container, else the lowest-numbered; never a one-off (`compose run`) container", () => {
-    expect(hits(run({ service: "web", project: "shop" }))).toEqual([["aa01", ['compose exec web (project "shop")']]]);
-    expect(hits(run({ service: "web", project: "shop", index: 2 }))).toEqual([
-      ["aa02", ['compose exec web --index 2 (project "shop")']],
-    ]);
-    expect(hits(run({ service: "web", project: "shop", index: 7 }))).toEqual([]);
-    expect(hits(run({ service: "web", project: "other" }))).toEqual([]);
-  });
+  test(
+    "-p names the project; --index the container, else the lowest-numbered; " +
+      "never a one-off (`compose run`) container",
+    () => {
+      expect(hits(run({ service: "web", project: "shop" }))).toEqual([["aa01", ['compose exec web (project "shop")']]]);
+      expect(hits(run({ service: "web", project: "shop", index: 2 }))).toEqual([
+        ["aa02", ['compose exec web --index 2 (project "shop")']],
+      ]);
+      expect(hits(run({ service: "web", project: "shop", index: 7 }))).toEqual([]);
+      expect(hits(run({ service: "web", project: "other" }))).toEqual([]);
+    },
+  );
 
   test("without -p, the project named after the directory", () => {
     expect(hits(run({ service: "web", projectDirectory: "/srv/Blog" }))).toEqual([
@@ -433,7 +448,8 @@ describe("withLoggedExecs finds a Compose service's container as Compose does", 
   test("a project the log does not tell: the run went into one of the service's containers, so each lists it", () => {
     const out = hits(run({ service: "web", projectDirectory: "/home/ops/elsewhere" }, { privileged: true }));
     const via =
-      "compose exec web (project not told by the log: no project named after /home/ops/elsewhere has this service; ran in one of 2 containers: shop-web-1, blog-web-1)";
+      "compose exec web (project not told by the log: no project named after /home/ops/elsewhere has this service; " +
+      "ran in one of 2 containers: shop-web-1, blog-web-1)";
     expect(out).toEqual([
       ["aa01", [via]],
       ["bb01", [via]],
@@ -443,16 +459,23 @@ describe("withLoggedExecs finds a Compose service's container as Compose does", 
     );
   });
 
-  test("a run without --user is the container's user, as for docker exec; 5.23 fails saying how the container was found", () => {
-    const [, , blog] = withLoggedExecs(all, run({ service: "web", project: "blog" }, { privileged: true })).containers;
-    expect(blog!.execAuditEvents).toEqual([expect.objectContaining({ user: "www-data", privileged: true })]);
-    const verdict = noPrivilegedExec.check(blog!, {
-      settings: DEFAULT_SETTINGS,
-      now: new Date("2026-11-28T12:00:00Z"),
-    });
-    expect(verdict).toMatchObject({
-      status: "fail",
-      detail: 'privileged `sh` as www-data at 2026-11-28T10:00:00.000Z by compose exec web (project "blog")',
-    });
-  });
+  test(
+    "a run without --user is the container's user, as for docker exec; " +
+      "5.23 fails saying how the container was found",
+    () => {
+      const [, , blog] = withLoggedExecs(
+        all,
+        run({ service: "web", project: "blog" }, { privileged: true }),
+      ).containers;
+      expect(blog!.execAuditEvents).toEqual([expect.objectContaining({ user: "www-data", privileged: true })]);
+      const verdict = noPrivilegedExec.check(blog!, {
+        settings: DEFAULT_SETTINGS,
+        now: new Date("2026-11-28T12:00:00Z"),
+      });
+      expect(verdict).toMatchObject({
+        status: "fail",
+        detail: 'privileged `sh` as www-data at 2026-11-28T10:00:00.000Z by compose exec web (project "blog")',
+      });
+    },
+  );
 });

@@ -62,13 +62,18 @@ describe("containerFactsFromPulumiInputs", () => {
     expect(f.image.digest).toBe(DIGEST);
   });
 
-  it("reads the PIDs-limit label as its companion `docker update --pids-limit=<label>` applies it (the docker CLI's ParseInt, base 0)", () => {
-    const limit = (value: string) =>
-      containerFactsFromPulumiInputs({ image: "redis:7", labels: [{ label: PIDS_LIMIT_LABEL, value }] }, "c").pidsLimit;
-    expect(["256", "010", "0x40", "+64", "1_000", "0", "-1"].map(limit)).toEqual([256, 8, 64, 64, 1000, 0, -1]);
-    // The CLI refuses these, so no limit is applied.
-    expect(["08", "abc", " 64", "1e3", ""].map(limit)).toEqual(Array(5).fill(undefined));
-  });
+  it(
+    "reads the PIDs-limit label as its companion `docker update --pids-limit=<label>` applies it " +
+      "(the docker CLI's ParseInt, base 0)",
+    () => {
+      const limit = (value: string) =>
+        containerFactsFromPulumiInputs({ image: "redis:7", labels: [{ label: PIDS_LIMIT_LABEL, value }] }, "c")
+          .pidsLimit;
+      expect(["256", "010", "0x40", "+64", "1_000", "0", "-1"].map(limit)).toEqual([256, 8, 64, 64, 1000, 0, -1]);
+      // The CLI refuses these, so no limit is applied.
+      expect(["08", "abc", " 64", "1e3", ""].map(limit)).toEqual(Array(5).fill(undefined));
+    },
+  );
 
   it("names the resource and field on wrong input", () => {
     expect(() => containerFactsFromPulumiInputs({ image: "x", memory: "256m" }, "web")).toThrow(

@@ -4,15 +4,15 @@ import { installMocks, valueOf } from "../../harness/pulumi-mocks";
 import { commandDigest } from "../../../src/scripts/command-digest";
 
 installMocks();
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { CommandDigests } =
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- must load after installMocks()
   require("../../../src/components/command-digests") as typeof import("../../../src/components/command-digests");
 
 const isSecret = (o: pulumi.Output<unknown>): Promise<boolean> =>
   (o as unknown as { isSecret: Promise<boolean> }).isSecret;
 
 describe("CommandDigests", () => {
-  it("digests the args as resolved, Outputs nested in arrays and objects included, and returns the args unchanged", async () => {
+  it("digests the args as resolved (Outputs nested in arrays and objects too) and returns them unchanged", async () => {
     const digests = new CommandDigests();
     const id = pulumi.output("c".repeat(64));
     const args = {
@@ -55,18 +55,22 @@ describe("CommandDigests", () => {
 describe("commandDigest", () => {
   const base = { create: "echo", triggers: ["a", 1], connection: { host: "h", port: 22, user: "root", hostKey: "k" } };
 
-  it("is the same for the same content: key order, absent vs null, the provider's own outputs and the private key do not count", () => {
-    const d = commandDigest(base);
-    expect(
-      commandDigest({
-        connection: { hostKey: "k", user: "root", port: 22, host: "h", privateKey: "x", dialErrorLimit: 10 },
-        triggers: ["a", 1],
-        create: "echo",
-        update: null,
-      } as never),
-    ).toBe(d);
-    expect(commandDigest({ ...base, stdout: "done", addPreviousOutputInEnv: false } as never)).toBe(d);
-  });
+  it(
+    "is the same for the same content: key order, absent vs null, " +
+      "the provider's own outputs and the private key do not count",
+    () => {
+      const d = commandDigest(base);
+      expect(
+        commandDigest({
+          connection: { hostKey: "k", user: "root", port: 22, host: "h", privateKey: "x", dialErrorLimit: 10 },
+          triggers: ["a", 1],
+          create: "echo",
+          update: null,
+        } as never),
+      ).toBe(d);
+      expect(commandDigest({ ...base, stdout: "done", addPreviousOutputInEnv: false } as never)).toBe(d);
+    },
+  );
 
   it("changes with anything that decides what runs", () => {
     const d = commandDigest(base);

@@ -11,24 +11,22 @@ import {
   SIG_KEY,
   valueOf,
 } from "../../harness/pulumi-mocks";
+import { renderEnginePidsLimitCommand, renderHostPidsLimitCommand } from "../../../src/scripts/pids-limit";
 
 installMocks();
 // Code under test is imported after setMocks (see design.md).
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { HardenedContainer, planHardenedContainer, checkResolvedImage } =
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- must load after installMocks()
   require("../../../src/components/hardened-container") as typeof import("../../../src/components/hardened-container");
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { HardenedNetwork } =
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- must load after installMocks()
   require("../../../src/components/hardened-network") as typeof import("../../../src/components/hardened-network");
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { exemptionsFromLabels } = require("../../../src/exemptions") as typeof import("../../../src/exemptions");
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { RULE_IDS } = require("../../../src/rules/catalog") as typeof import("../../../src/rules/catalog");
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { renderHostPidsLimitCommand } =
-  require("../../../src/scripts/pids-limit") as typeof import("../../../src/scripts/pids-limit");
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { hostCommand } =
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- must load after installMocks()
   require("../../../src/components/ssh-connection") as typeof import("../../../src/components/ssh-connection");
 
 type Args = import("../../../src/components/hardened-container").HardenedContainerArgs;
@@ -102,42 +100,48 @@ describe("HardenedContainer defaults", () => {
     expect(JSON.stringify(hc.facts)).not.toContain("hunter2");
   });
 
-  it("refuses a docker provider it cannot read unless told where the PIDs limit goes (dockerHost or hostConnection)", async () => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const docker = require("@pulumi/docker") as typeof import("@pulumi/docker");
-    const provider = new docker.Provider("remote", { host: "ssh://deploy@10.0.0.5" });
-    // Its ssh options (the pinned key) cannot be read from the resource: the limit would land on the deploying machine's engine.
-    for (const [opts, given] of [
-      [{ providers: { docker: provider } }, "opts.providers"],
-      [{ provider }, "opts.provider"],
-    ] as const) {
-      let message = "";
-      try {
-        new HardenedContainer("api", base, opts);
-      } catch (err) {
-        message = (err as Error).message;
+  it(
+    "refuses a docker provider it cannot read unless told where the PIDs limit goes " +
+      "(dockerHost or hostConnection)",
+    async () => {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const docker = require("@pulumi/docker") as typeof import("@pulumi/docker");
+      const provider = new docker.Provider("remote", { host: "ssh://deploy@10.0.0.5" });
+      // Its ssh options (the pinned key) cannot be read from the resource:
+      // the limit would land on the deploying machine's engine.
+      for (const [opts, given] of [
+        [{ providers: { docker: provider } }, "opts.providers"],
+        [{ provider }, "opts.provider"],
+      ] as const) {
+        let message = "";
+        try {
+          new HardenedContainer("api", base, opts);
+        } catch (err) {
+          message = (err as Error).message;
+        }
+        expect(message).toContain(
+          `api: invalid arguments:\n  - ${given}: ` +
+            'the docker provider "remote" does not tell HardenedContainer which engine it reaches',
+        );
+        expect(message).toMatch(/Give hostConnection .* or dockerHost /);
       }
-      expect(message).toContain(
-        `api: invalid arguments:\n  - ${given}: the docker provider "remote" does not tell HardenedContainer which engine it reaches`,
-      );
-      expect(message).toMatch(/Give hostConnection .* or dockerHost /);
-    }
-    expect(byType("command:local:Command")).toEqual([]);
+      expect(byType("command:local:Command")).toEqual([]);
 
-    const hc = new HardenedContainer(
-      "api",
-      { ...base, dockerHost: "ssh://deploy@10.0.0.5" },
-      { providers: { docker: provider } },
-    );
-    await valueOf(hc.containerId);
-    await valueOf(hc.pidsLimitCommand.create as pulumi.Output<string>);
-    await settle();
-    const [container] = byType("docker:index/container:Container");
-    expect(container.provider).toMatch(/pulumi:providers:docker::remote::/);
-    const [cmd] = byType("command:local:Command");
-    expect(cmd.inputs.environment).toEqual({ DOCKER_HOST: "ssh://deploy@10.0.0.5" });
-    expect(cmd.inputs.create).toBe(`docker update --pids-limit=256 -- '${container.id}' >/dev/null`);
-  });
+      const hc = new HardenedContainer(
+        "api",
+        { ...base, dockerHost: "ssh://deploy@10.0.0.5" },
+        { providers: { docker: provider } },
+      );
+      await valueOf(hc.containerId);
+      await valueOf(hc.pidsLimitCommand.create as pulumi.Output<string>);
+      await settle();
+      const [container] = byType("docker:index/container:Container");
+      expect(container.provider).toMatch(/pulumi:providers:docker::remote::/);
+      const [cmd] = byType("command:local:Command");
+      expect(cmd.inputs.environment).toEqual({ DOCKER_HOST: "ssh://deploy@10.0.0.5" });
+      expect(cmd.inputs.create).toBe(`docker update --pids-limit=256 -- '${container.id}' >/dev/null`);
+    },
+  );
 
   it("refuses published ports when every network is internal (the engine would publish nothing)", async () => {
     const internal = new HardenedNetwork("internal-only");
@@ -353,10 +357,13 @@ describe("HardenedContainer PIDs limit applied on the Docker host (hostConnectio
     expect(cmd.name).toBe("api-pids-limit");
     // The host's own engine, whatever DOCKER_HOST the SSH session has.
     // (Waiting for the host lock first where the host has one: HardenedHost or SecureDaemon changing it.)
-    const update = `env -u DOCKER_HOST -u DOCKER_CONTEXT -u DOCKER_TLS_VERIFY -u DOCKER_CERT_PATH docker --context default update --pids-limit=64 -- '${container.id}' >/dev/null`;
+    const update =
+      "env -u DOCKER_HOST -u DOCKER_CONTEXT -u DOCKER_TLS_VERIFY -u DOCKER_CERT_PATH " +
+      `docker --context default update --pids-limit=64 -- '${container.id}' >/dev/null`;
     const lock = "'/var/lib/hardened-docker/host.lock'";
     expect(cmd.inputs.create).toBe(
-      `if [ -r ${lock} ] && command -v flock >/dev/null 2>&1; then flock -s -w 600 ${lock} ${update}; else ${update}; fi`,
+      `if [ -r ${lock} ] && command -v flock >/dev/null 2>&1; ` +
+        `then flock -s -w 600 ${lock} ${update}; else ${update}; fi`,
     );
     // The text test/integration/pids-limit-ssh.test.ts runs over a real SSH connection.
     expect(cmd.inputs.create).toBe(hostCommand(renderHostPidsLimitCommand(container.id, 64), false));
@@ -379,34 +386,35 @@ describe("HardenedContainer PIDs limit applied on the Docker host (hostConnectio
     await valueOf(hc.pidsLimitCommand.create as pulumi.Output<string>);
     await settle();
     const [cmd] = byType("command:remote:Command");
-    expect(cmd.inputs.create).toMatch(
-      /^sudo -n -- sh -c 'if \[ -r .* then flock -s -w 600 .* env -u DOCKER_HOST .* docker --context default update --pids-limit=256 -- /,
-    );
+    const underLock = /^sudo -n -- sh -c 'if \[ -r .* then flock -s -w 600 .* /;
+    const update = /env -u DOCKER_HOST .* docker --context default update --pids-limit=256 -- /;
+    expect(cmd.inputs.create).toMatch(new RegExp(underLock.source + update.source));
   });
 
-  it("refuses a connection without a pinned host key (no exemption can excuse it on a container), a bad host, and dockerHost beside it", () => {
-    const noKey = refusal({ hostConnection: { host: "10.0.0.5", privateKey: PRIVATE_KEY } });
-    expect(noKey).toContain("hostConnection.hostKey: missing");
-    expect(noKey).not.toContain("hd-ssh-host-key");
-    expect(refusal({ hostConnection: { ...hostConnection, host: "10.0.0.5; rm -rf /" } })).toContain(
-      'hostConnection.host = "10.0.0.5; rm -rf /": must be a host name or an IP address',
-    );
-    expect(refusal({ hostConnection, dockerHost: "ssh://root@10.0.0.5" })).toContain(
-      "dockerHost: not with hostConnection",
-    );
-    expect(refusal({ hostConnection: { ...hostConnection, user: "deploy" } })).toContain(
-      'hostConnection.user = "deploy"',
-    );
-  });
+  it(
+    "refuses a connection without a pinned host key (no exemption can excuse it on a container), " +
+      "a bad host, and dockerHost beside it",
+    () => {
+      const noKey = refusal({ hostConnection: { host: "10.0.0.5", privateKey: PRIVATE_KEY } });
+      expect(noKey).toContain("hostConnection.hostKey: missing");
+      expect(noKey).not.toContain("hd-ssh-host-key");
+      expect(refusal({ hostConnection: { ...hostConnection, host: "10.0.0.5; rm -rf /" } })).toContain(
+        'hostConnection.host = "10.0.0.5; rm -rf /": must be a host name or an IP address',
+      );
+      expect(refusal({ hostConnection, dockerHost: "ssh://root@10.0.0.5" })).toContain(
+        "dockerHost: not with hostConnection",
+      );
+      expect(refusal({ hostConnection: { ...hostConnection, user: "deploy" } })).toContain(
+        'hostConnection.user = "deploy"',
+      );
+    },
+  );
 });
 
 describe("HardenedContainer through a SecureDaemon's provider: the PIDs limit goes to that provider's engine", () => {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { SecureDaemon, providerSshOpts } =
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- must load after installMocks()
     require("../../../src/components/secure-daemon") as typeof import("../../../src/components/secure-daemon");
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { renderEnginePidsLimitCommand } =
-    require("../../../src/scripts/pids-limit") as typeof import("../../../src/scripts/pids-limit");
   const KEY_B64 = "AAAAC3NzaC1lZDI1NTE5AAAAIHy0sNXTPuKG7GmrOqjAuYexzDk+VfYMmvMAcPcjJ5z2";
   const PRIVATE_KEY =
     "-----BEGIN OPENSSH PRIVATE KEY-----\nUFJJVkFURS1TU0gtS0VZLVRFWFQ=\n-----END OPENSSH PRIVATE KEY-----\n";
@@ -428,27 +436,31 @@ describe("HardenedContainer through a SecureDaemon's provider: the PIDs limit go
     return { container, cmd };
   }
 
-  it("ssh: the docker CLI's ssh transport to the provider's host, with the provider's ssh options (host key pinned)", async () => {
-    const daemon = new SecureDaemon("docker-1", daemonArgs());
-    for (const opts of [
-      { provider: daemon.provider },
-      { providers: { docker: daemon.provider } },
-      { providers: [daemon.provider] },
-    ]) {
-      resetRecorded();
-      const { container, cmd } = await pidsCommand(new HardenedContainer("api", { ...base, pidsLimit: 64 }, opts));
-      expect(container.provider).toMatch(/pulumi:providers:docker::docker-1-provider::/);
-      const sshOpts = providerSshOpts({ type: "ssh-ed25519", base64: KEY_B64 });
-      expect(cmd.inputs.create).toBe(
-        renderEnginePidsLimitCommand(container.id, 64, { dockerHost: "ssh://root@10.0.0.5:22", sshOpts }),
-      );
-      expect(cmd.inputs.create).toContain("DOCKER_HOST='ssh://root@10.0.0.5:22'");
-      expect(cmd.inputs.create).toContain(`'KnownHostsCommand=/bin/echo '\\''%H'\\'' ssh-ed25519 ${KEY_B64}'`);
-      expect(cmd.inputs.create).toContain("StrictHostKeyChecking=yes");
-      expect(cmd.inputs.environment).toBeUndefined();
-      expect(cmd.inputs.triggers).toEqual([container.id, 64]);
-    }
-  });
+  it(
+    "ssh: the docker CLI's ssh transport to the provider's host, " +
+      "with the provider's ssh options (host key pinned)",
+    async () => {
+      const daemon = new SecureDaemon("docker-1", daemonArgs());
+      for (const opts of [
+        { provider: daemon.provider },
+        { providers: { docker: daemon.provider } },
+        { providers: [daemon.provider] },
+      ]) {
+        resetRecorded();
+        const { container, cmd } = await pidsCommand(new HardenedContainer("api", { ...base, pidsLimit: 64 }, opts));
+        expect(container.provider).toMatch(/pulumi:providers:docker::docker-1-provider::/);
+        const sshOpts = providerSshOpts({ type: "ssh-ed25519", base64: KEY_B64 });
+        expect(cmd.inputs.create).toBe(
+          renderEnginePidsLimitCommand(container.id, 64, { dockerHost: "ssh://root@10.0.0.5:22", sshOpts }),
+        );
+        expect(cmd.inputs.create).toContain("DOCKER_HOST='ssh://root@10.0.0.5:22'");
+        expect(cmd.inputs.create).toContain(`'KnownHostsCommand=/bin/echo '\\''%H'\\'' ssh-ed25519 ${KEY_B64}'`);
+        expect(cmd.inputs.create).toContain("StrictHostKeyChecking=yes");
+        expect(cmd.inputs.environment).toBeUndefined();
+        expect(cmd.inputs.triggers).toEqual([container.id, 64]);
+      }
+    },
+  );
 
   it("ssh: a provider inherited from the parent, and a host known only at apply (an Output)", async () => {
     const daemon = new SecureDaemon("docker-1", daemonArgs(pulumi.output("docker-1.internal")));
@@ -458,7 +470,7 @@ describe("HardenedContainer through a SecureDaemon's provider: the PIDs limit go
     expect(cmd.inputs.create).toContain("DOCKER_HOST='ssh://root@docker-1.internal:22'");
   });
 
-  it("tcp: tcp://host:port with the provider's TLS material on stdin as a secret, never in the command text", async () => {
+  it("tcp: tcp://host:port, the provider's TLS material on stdin as a secret, never in the command text", async () => {
     const daemon = new SecureDaemon("docker-1", {
       ...daemonArgs(),
       tls: { listen: "10.0.0.5:2376", caCert: CA, cert: CERT, key: TLS_KEY, client: { cert: CERT, key: CLIENT_KEY } },
@@ -495,9 +507,6 @@ describe("HardenedContainer through a SecureDaemon's provider: the PIDs limit go
 });
 
 describe("renderEnginePidsLimitCommand", () => {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { renderEnginePidsLimitCommand } =
-    require("../../../src/scripts/pids-limit") as typeof import("../../../src/scripts/pids-limit");
   const ID = "a".repeat(64);
   it("refuses an engine address that is neither ssh://user@host nor tcp://host:port, and mixed settings", () => {
     for (const bad of [

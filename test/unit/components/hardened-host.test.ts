@@ -16,8 +16,8 @@ installMocks();
 // Code under test is imported after setMocks (see design.md).
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const hh = require("../../../src/components/hardened-host") as typeof import("../../../src/components/hardened-host");
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { hostCommand } =
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- must load after installMocks()
   require("../../../src/components/ssh-connection") as typeof import("../../../src/components/ssh-connection");
 
 type Args = import("../../../src/components/hardened-host").HardenedHostArgs;
@@ -306,7 +306,8 @@ describe("HardenedHost outputs", () => {
   const dataRootOut = [
     "hd-data-root: engine running: yes; 1 images, 2 containers, 1 volumes",
     "hd-done: made an ext4 filesystem on /dev/sdb (LABEL=hd-docker-data UUID=5a64ce4e-4412-4c4c-858f-d37fa2f88464)",
-    "hd-done: moved the data root /var/lib/docker onto /dev/sdb (ext4, UUID=5a64ce4e-4412-4c4c-858f-d37fa2f88464), mounted through /etc/fstab",
+    "hd-done: moved the data root /var/lib/docker onto /dev/sdb (ext4, UUID=5a64ce4e-4412-4c4c-858f-d37fa2f88464), " +
+      "mounted through /etc/fstab",
     "hd-fact: old-data-root=/var/lib/docker.hd-old-20261128T194658",
     "hd-fact: uuid=5a64ce4e-4412-4c4c-858f-d37fa2f88464",
     "hd-fact: data-root=/var/lib/docker",
@@ -352,7 +353,8 @@ describe("HardenedHost outputs", () => {
     });
     expect(actions).toEqual([
       "made an ext4 filesystem on /dev/sdb (LABEL=hd-docker-data UUID=5a64ce4e-4412-4c4c-858f-d37fa2f88464)",
-      "moved the data root /var/lib/docker onto /dev/sdb (ext4, UUID=5a64ce4e-4412-4c4c-858f-d37fa2f88464), mounted through /etc/fstab",
+      "moved the data root /var/lib/docker onto /dev/sdb (ext4, UUID=5a64ce4e-4412-4c4c-858f-d37fa2f88464), " +
+        "mounted through /etc/fstab",
       "wrote /etc/audit/rules.d/hardened-docker.rules (2 watches)",
       "removed bob from the docker group",
     ]);

@@ -1,8 +1,8 @@
 import { byType, installMocks, resetRecorded, settle, valueOf } from "../../harness/pulumi-mocks";
 
 installMocks();
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { HardenedNetwork, planHardenedNetwork } =
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- must load after installMocks()
   require("../../../src/components/hardened-network") as typeof import("../../../src/components/hardened-network");
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const pulumi = require("@pulumi/pulumi") as typeof import("@pulumi/pulumi");

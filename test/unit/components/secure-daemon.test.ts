@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { COMPLIANT_DAEMON_JSON } from "../../harness/fixtures";
+import { daemonFactsFromConfig } from "../../../src/adapters/daemon-config";
 import {
   byType,
   installMocks,
@@ -21,9 +22,6 @@ const sd = require("../../../src/components/secure-daemon") as typeof import("..
 const { evaluate } = require("../../../src/rules/evaluate") as typeof import("../../../src/rules/evaluate");
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { DEFAULT_SETTINGS } = require("../../../src/rules/types") as typeof import("../../../src/rules/types");
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { daemonFactsFromConfig } =
-  require("../../../src/adapters/daemon-config") as typeof import("../../../src/adapters/daemon-config");
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const resourceRuntime = require("@pulumi/pulumi/runtime/resource") as { registerResource: (...a: unknown[]) => void };
@@ -40,8 +38,8 @@ function optionsOf(type: string, name: string): pulumi.CustomResourceOptions {
 const dependsOnNames = (o: pulumi.CustomResourceOptions) =>
   ((o.dependsOn ?? []) as pulumi.Resource[]).map((r) => (r as unknown as { __name: string }).__name);
 const { SecureDaemon, planSecureDaemon, providerSshOpts, knownHostsLine } = sd;
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { parseHostKey, hostCommand } =
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- must load after installMocks()
   require("../../../src/components/ssh-connection") as typeof import("../../../src/components/ssh-connection");
 
 const NOW = new Date("2026-11-28T12:00:00Z");
@@ -88,63 +86,68 @@ describe("SecureDaemon defaults", () => {
     });
   });
 
-  it("registers the apply and permissions commands with exactly the rendered scripts, and an ssh provider pinned to the host key", async () => {
-    const d = new SecureDaemon("docker-1", base);
-    const p = plan();
-    expect(await valueOf(d.configHash)).toBe(p.rendered.configHash);
-    expect(await valueOf(d.config)).toEqual(p.rendered.config);
-    await valueOf(d.applyCommand.create as pulumi.Output<string>);
-    await valueOf(d.provider.urn);
-    await settle();
-    const cmds = byType("command:remote:Command");
-    expect(cmds.map((c) => c.name).sort()).toEqual(["docker-1-apply", "docker-1-permissions"]);
-    const apply = cmds.find((c) => c.name === "docker-1-apply")!;
-    const perms = cmds.find((c) => c.name === "docker-1-permissions")!;
-    expect(apply.inputs.create).toBe(p.rendered.applyScript);
-    expect(apply.inputs.addPreviousOutputInEnv).toBe(false);
-    expect(apply.inputs.stdin).toBeUndefined();
-    expect(optionsOf("command:remote:Command", "docker-1-apply").additionalSecretOutputs).toEqual(["connection"]); // the SDK's own; the engine's error stays readable
-    // Order on the host: apply, then permissions; the provider only once both are done.
-    expect(dependsOnNames(optionsOf("command:remote:Command", "docker-1-permissions"))).toEqual(["docker-1-apply"]);
-    expect(dependsOnNames(optionsOf("pulumi:providers:docker", "docker-1-provider"))).toEqual([
-      "docker-1-apply",
-      "docker-1-permissions",
-    ]);
-    expect(apply.inputs.triggers).toBeUndefined();
-    expect(perms.inputs.create).toBe(p.permissionsScript);
-    // Permissions run again whenever the configuration changes.
-    expect(perms.inputs.triggers).toEqual([p.rendered.configHash]);
-    // The connection (with the private key) is a secret; the host key is pinned (type and key, no comment).
-    expect(apply.inputs.connection[SIG_KEY]).toBe(SECRET_SIG);
-    expect(apply.inputs.connection.value).toMatchObject({
-      host: "10.0.0.5",
-      port: 22,
-      user: "root",
-      hostKey: `ssh-ed25519 ${KEY_B64}`,
-      privateKey: PRIVATE_KEY,
-    });
+  it(
+    "registers the apply and permissions commands with exactly the rendered scripts, " +
+      "and an ssh provider pinned to the host key",
+    async () => {
+      const d = new SecureDaemon("docker-1", base);
+      const p = plan();
+      expect(await valueOf(d.configHash)).toBe(p.rendered.configHash);
+      expect(await valueOf(d.config)).toEqual(p.rendered.config);
+      await valueOf(d.applyCommand.create as pulumi.Output<string>);
+      await valueOf(d.provider.urn);
+      await settle();
+      const cmds = byType("command:remote:Command");
+      expect(cmds.map((c) => c.name).sort()).toEqual(["docker-1-apply", "docker-1-permissions"]);
+      const apply = cmds.find((c) => c.name === "docker-1-apply")!;
+      const perms = cmds.find((c) => c.name === "docker-1-permissions")!;
+      expect(apply.inputs.create).toBe(p.rendered.applyScript);
+      expect(apply.inputs.addPreviousOutputInEnv).toBe(false);
+      expect(apply.inputs.stdin).toBeUndefined();
+      // the SDK's own; the engine's error stays readable
+      expect(optionsOf("command:remote:Command", "docker-1-apply").additionalSecretOutputs).toEqual(["connection"]);
+      // Order on the host: apply, then permissions; the provider only once both are done.
+      expect(dependsOnNames(optionsOf("command:remote:Command", "docker-1-permissions"))).toEqual(["docker-1-apply"]);
+      expect(dependsOnNames(optionsOf("pulumi:providers:docker", "docker-1-provider"))).toEqual([
+        "docker-1-apply",
+        "docker-1-permissions",
+      ]);
+      expect(apply.inputs.triggers).toBeUndefined();
+      expect(perms.inputs.create).toBe(p.permissionsScript);
+      // Permissions run again whenever the configuration changes.
+      expect(perms.inputs.triggers).toEqual([p.rendered.configHash]);
+      // The connection (with the private key) is a secret; the host key is pinned (type and key, no comment).
+      expect(apply.inputs.connection[SIG_KEY]).toBe(SECRET_SIG);
+      expect(apply.inputs.connection.value).toMatchObject({
+        host: "10.0.0.5",
+        port: 22,
+        user: "root",
+        hostKey: `ssh-ed25519 ${KEY_B64}`,
+        privateKey: PRIVATE_KEY,
+      });
 
-    const [provider] = byType("pulumi:providers:docker");
-    expect(provider.name).toBe("docker-1-provider");
-    expect(provider.inputs.host).toBe("ssh://root@10.0.0.5:22");
-    const sshOpts = JSON.parse(provider.inputs.sshOpts);
-    expect(sshOpts).toEqual(providerSshOpts({ type: "ssh-ed25519", base64: KEY_B64 }));
-    expect(sshOpts).toEqual(
-      expect.arrayContaining([
-        "StrictHostKeyChecking=yes",
-        "UserKnownHostsFile=/dev/null",
-        "GlobalKnownHostsFile=/dev/null",
-        `KnownHostsCommand=/bin/echo '%H' ssh-ed25519 ${KEY_B64}`,
-      ]),
-    );
-    expect(await valueOf(d.knownHostsLine!)).toBe(`10.0.0.5 ssh-ed25519 ${KEY_B64}`);
-    expect(recorded.find((r) => r.type === "hardened-docker:index:SecureDaemon")).toBeDefined();
-  });
+      const [provider] = byType("pulumi:providers:docker");
+      expect(provider.name).toBe("docker-1-provider");
+      expect(provider.inputs.host).toBe("ssh://root@10.0.0.5:22");
+      const sshOpts = JSON.parse(provider.inputs.sshOpts);
+      expect(sshOpts).toEqual(providerSshOpts({ type: "ssh-ed25519", base64: KEY_B64 }));
+      expect(sshOpts).toEqual(
+        expect.arrayContaining([
+          "StrictHostKeyChecking=yes",
+          "UserKnownHostsFile=/dev/null",
+          "GlobalKnownHostsFile=/dev/null",
+          `KnownHostsCommand=/bin/echo '%H' ssh-ed25519 ${KEY_B64}`,
+        ]),
+      );
+      expect(await valueOf(d.knownHostsLine!)).toBe(`10.0.0.5 ssh-ed25519 ${KEY_B64}`);
+      expect(recorded.find((r) => r.type === "hardened-docker:index:SecureDaemon")).toBeDefined();
+    },
+  );
 
   it("hands out a provider that HardenedContainers deploy through", async () => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { HardenedContainer } =
-      require("../../../src/components/hardened-container") as typeof import("../../../src/components/hardened-container");
+    type HardenedContainerModule = typeof import("../../../src/components/hardened-container");
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- must load after installMocks()
+    const { HardenedContainer } = require("../../../src/components/hardened-container") as HardenedContainerModule;
     const d = new SecureDaemon("docker-1", base);
     const c = new HardenedContainer(
       "api",
@@ -507,20 +510,24 @@ describe("SecureDaemon host details", () => {
     expect(p.permissionsScript).toContain("fix '/run/docker.sock' root \"$socket_group\" 0660 max");
   });
 
-  it("keeps the apply's journal and the host lock in paths.stateDir (default /var/lib/hardened-docker), for every host script", () => {
-    const d = plan({ tls });
-    expect(d.rendered.applyScript).toContain("state_file='/var/lib/hardened-docker/daemon-apply.state'");
-    for (const s of [d.rendered.applyScript, d.permissionsScript, d.tlsScript!])
-      expect(s).toContain("hd_lock_file='/var/lib/hardened-docker/host.lock'");
-    const moved = plan({ tls, paths: { stateDir: "/srv/hd-state" } });
-    expect(moved.rendered.applyScript).toContain("state_file='/srv/hd-state/daemon-apply.state'");
-    for (const s of [moved.rendered.applyScript, moved.permissionsScript, moved.tlsScript!])
-      expect(s).toContain("hd_lock_file='/srv/hd-state/host.lock'");
-    expect(refusal({ paths: { stateDir: "state" } })).toMatch(/paths\.stateDir = "state": must be an absolute path/);
-    // The test hooks are never rendered for a host.
-    expect(d.rendered.applyScript).toContain("\nstep() { :; }\n");
-    expect(d.rendered.applyScript).not.toContain("${HD_STOP_AT");
-  });
+  it(
+    "keeps the apply's journal and the host lock in paths.stateDir (default /var/lib/hardened-docker), " +
+      "for every host script",
+    () => {
+      const d = plan({ tls });
+      expect(d.rendered.applyScript).toContain("state_file='/var/lib/hardened-docker/daemon-apply.state'");
+      for (const s of [d.rendered.applyScript, d.permissionsScript, d.tlsScript!])
+        expect(s).toContain("hd_lock_file='/var/lib/hardened-docker/host.lock'");
+      const moved = plan({ tls, paths: { stateDir: "/srv/hd-state" } });
+      expect(moved.rendered.applyScript).toContain("state_file='/srv/hd-state/daemon-apply.state'");
+      for (const s of [moved.rendered.applyScript, moved.permissionsScript, moved.tlsScript!])
+        expect(s).toContain("hd_lock_file='/srv/hd-state/host.lock'");
+      expect(refusal({ paths: { stateDir: "state" } })).toMatch(/paths\.stateDir = "state": must be an absolute path/);
+      // The test hooks are never rendered for a host.
+      expect(d.rendered.applyScript).toContain("\nstep() { :; }\n");
+      expect(d.rendered.applyScript).not.toContain("${HD_STOP_AT");
+    },
+  );
 
   it("writes the same daemon.json whatever the order of the arguments", () => {
     const a = plan({
