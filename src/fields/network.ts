@@ -14,7 +14,7 @@ export const NETWORK_FIELDS = {
   origin: {},
   id: { engine: ["Id"] },
   name: { arguments: ["name"], inputs: ["name"], engine: ["Name"] },
-  driver: { inputs: ["driver"], engine: ["Driver"] },
+  driver: { arguments: ["driver"], inputs: ["driver"], engine: ["Driver"] },
   // The provider has no scope input: overlay networks are swarm-scoped.
   scope: { inputs: ["driver"], engine: ["Scope"], copied: { from: ["engine"], default: "local" } },
   internal: {
@@ -24,6 +24,7 @@ export const NETWORK_FIELDS = {
     copied: { from: ["inputs", "engine"], default: false },
   },
   attachable: {
+    arguments: ["attachable"],
     inputs: ["attachable"],
     engine: ["Attachable"],
     copied: { from: ["inputs", "engine"], default: false },
@@ -32,7 +33,7 @@ export const NETWORK_FIELDS = {
   isDefaultBridge: { engine: ['Options["com.docker.network.bridge.default_bridge"]', "Name", "Driver"] },
   options: { inputs: ["options"], engine: ["Options"] },
   enableIcc: { inputs: ["options"], engine: [`Options["${ENABLE_ICC_OPTION}"]`] },
-  encrypted: { inputs: ["options"], engine: ['Options["encrypted"]'] },
-  labels: { arguments: ["labels"], inputs: ["labels"], engine: ["Labels"] },
+  encrypted: { arguments: ["encrypted"], inputs: ["options"], engine: ['Options["encrypted"]'] },
+  labels: { arguments: ["labels", "exemptions"], inputs: ["labels"], engine: ["Labels"] },
   containers: { engine: ["Containers"] },
 } as const satisfies FieldTable<NetworkFacts>;
