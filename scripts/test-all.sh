@@ -48,6 +48,7 @@ fi
 
 npm run --silent build
 npm run --silent typecheck
+npm run --silent lint
 
 results="$(mktemp)"
 status=0

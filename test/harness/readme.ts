@@ -66,6 +66,7 @@ export const HOW_EACH_COMMAND_IS_EXERCISED: Record<string, Exercise> = {
   "npm ci": { run: "ci", file: ".ci/run" },
   "npm run build": { run: "ci", file: "scripts/test-all.sh" },
   "npm test": { run: "ci", file: ".ci/run" },
+  "npm run lint": { run: "ci", file: "scripts/test-all.sh" },
   "node dist/cli/main.js check examples/web-stack": { run: "unit", exitCode: 0 },
   "node dist/cli/main.js check examples/insecure": { run: "unit", exitCode: 1 },
   "node dist/cli/main.js check examples/insecure -f sarif -o results.sarif": { run: "unit", exitCode: 1 },
