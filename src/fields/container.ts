@@ -44,7 +44,8 @@ export const CONTAINER_FIELDS = {
     arguments: ["binds", "volumes", "tmpfs"],
     argumentOf: mountArgument,
     inputs: ["mounts", "volumes", "tmpfs"],
-    engine: ["Mounts", "HostConfig.Mounts", "HostConfig.Binds", "HostConfig.Tmpfs"],
+    // The engine lists binds, volumes and --mount tmpfs in Mounts (resolved); --tmpfs only in HostConfig.
+    engine: ["Mounts", "HostConfig.Tmpfs"],
   },
   ports: {
     arguments: ["ports"],
