@@ -21,7 +21,7 @@
 import { z } from "zod";
 import { normaliseCapabilities, parseGoBool, parseSecurityOptions } from "../facts/normalise";
 import { parseImageRef } from "../facts/image-ref";
-import { redactCommandLine } from "../facts/redact";
+import { isSecretName, REDACTED, redactCommandLine } from "../facts/redact";
 import type {
   ContainerFacts,
   ContainerState,
@@ -29,6 +29,7 @@ import type {
   ExecAuditEvent,
   HealthcheckFacts,
   ImageFacts,
+  ImageHistoryEntry,
   MountFacts,
   NetworkFacts,
   PortBinding,
@@ -701,8 +702,26 @@ const imageInspectSchema = z.looseObject({
   Id: str.min(1),
   RepoTags: opt(z.array(str)),
   RepoDigests: opt(z.array(str)),
-  Config: opt(z.looseObject({ User: opt(str), Healthcheck: opt(healthcheckSchema) })),
+  Config: opt(
+    z.looseObject({
+      User: opt(str),
+      Healthcheck: opt(healthcheckSchema),
+      Env: opt(z.array(str)),
+      ExposedPorts: opt(z.record(str, z.unknown())),
+    }),
+  ),
 });
+
+/**
+ * `NAME=value` with the value of a credential-named variable replaced by `***` (4.10 needs to know
+ * that it is set, a report must never show it); an empty value stays empty.
+ */
+const redactEnvEntry = (entry: string): string => {
+  const eq = entry.indexOf("=");
+  if (eq < 0) return entry;
+  const name = entry.slice(0, eq);
+  return isSecretName(name) && eq < entry.length - 1 ? `${name}=${REDACTED}` : entry;
+};
 
 /** `GET /images/{name}/json` → ImageFacts (`containersUsing` is not in inspect: left undefined). */
 export function imageFactsFromInspect(json: unknown): ImageFacts {
@@ -727,5 +746,40 @@ export function imageFactsFromInspect(json: unknown): ImageFacts {
     repoDigests: img.RepoDigests ?? [],
     ...(img.Config?.User ? { user: img.Config.User } : {}),
     ...(healthcheck ? { healthcheck } : {}),
+    // Absent from the image list's entries (and null in an image without ENV/EXPOSE): then left out.
+    ...(img.Config?.Env ? { env: img.Config.Env.map(redactEnvEntry) } : {}),
+    ...(img.Config?.ExposedPorts ? { exposedPorts: Object.keys(img.Config.ExposedPorts) } : {}),
   };
+}
+
+const historySchema = z.array(
+  z.looseObject({
+    // Empty for an imported (`docker import`) or committed layer without a command.
+    CreatedBy: str,
+    Comment: opt(str),
+  }),
+);
+
+/**
+ * `GET /images/{id}/history` (dockerode `getImage(id).history()`) → the image's history lines,
+ * newest first as the engine lists them. Secret values on the lines (`|1 DB_PASSWORD=x`,
+ * `ENV API_TOKEN=x`, `--password x`) are replaced by `***` here, so no report can carry them;
+ * the instruction and the variable's name stay readable. `image` names it in errors.
+ */
+export function imageHistoryFromEngine(json: unknown, image = "image"): ImageHistoryEntry[] {
+  const source = `history of ${image}`;
+  let value = json;
+  if (typeof value === "string") {
+    try {
+      value = JSON.parse(value);
+    } catch (err) {
+      throw new AdapterError(source, `not valid JSON: ${(err as Error).message}`);
+    }
+  }
+  // An image has at least one layer, so at least one line: an empty list is not a history.
+  if (Array.isArray(value) && value.length === 0) throw new AdapterError(source, "expected history lines, got none");
+  return validate(historySchema, value, source).map((h) => ({
+    createdBy: redactCommandLine(h.CreatedBy),
+    ...(h.Comment ? { comment: h.Comment } : {}),
+  }));
 }

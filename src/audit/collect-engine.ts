@@ -9,9 +9,11 @@
  * one exec inspect per exec instance the container has (its `ExecIDs`: `--privileged` and
  * `--user` of the `docker exec` sessions open now, CIS 5.23/5.24; the engine's health probes are
  * exec instances too, and are left out).
- * At most `concurrency` containers are read at once. Networks and images come from their list
- * endpoints, which carry every field the rules read (a network list entry has no attached
- * container ids: `containers` stays empty).
+ * At most `concurrency` containers are read at once. Networks come from their list endpoint,
+ * which carries every field the rules read (a network list entry has no attached container ids:
+ * `containers` stays empty). Images come from theirs, plus per image id — read once however many
+ * containers use it, the inspect shared with the containers' — the inspect (ENV, exposed ports:
+ * the list has no config) and the history (4.7, 4.9, 4.10).
  *
  * A container removed between the list and its inspect is skipped with a note; a container
  * that stopped before its `top` gets no process list (5.7 is then not applicable to it); an exec
@@ -24,6 +26,7 @@ import {
   execEventFromInspect,
   type ExecContext,
   imageFactsFromInspect,
+  imageHistoryFromEngine,
   networkFactsFromInspect,
   processesFromTop,
 } from "../adapters/engine-api";
@@ -32,6 +35,7 @@ import type {
   EngineFacts,
   ExecAuditEvent,
   ImageFacts,
+  ImageHistoryEntry,
   InventoryFacts,
   NetworkFacts,
   SwarmFacts,
@@ -83,27 +87,48 @@ export async function collectEngine(docker: Docker, opts: EngineCollectOptions =
   };
   const engine = engineFactsFromInfo(info, { apiVersion, minApiVersion });
 
-  // One inspect per distinct image, shared by every container using it (started lazily, cached as a promise).
-  const imageConfigs = new Map<string, Promise<ImageConfig | undefined>>();
-  const imageConfigOf = (id: string): Promise<ImageConfig | undefined> => {
-    let p = imageConfigs.get(id);
+  // One inspect and one history per distinct image, shared by every container using it and by the
+  // image's own facts (started lazily, cached as promises; undefined = the image is gone).
+  const imageInspects = new Map<string, Promise<ImageFacts | undefined>>();
+  const imageInspectOf = (id: string): Promise<ImageFacts | undefined> => {
+    let p = imageInspects.get(id);
     if (!p) {
       p = docker
         .getImage(id)
         .inspect()
-        .then((json) => {
-          const img = imageFactsFromInspect(json);
-          return {
-            ...(img.user !== undefined ? { user: img.user } : {}),
-            ...(img.healthcheck ? { healthcheck: img.healthcheck } : {}),
-          };
-        })
+        .then((json) => imageFactsFromInspect(json))
         .catch((err) => {
           if (statusOf(err) !== 404) throw err;
-          notes.push(`image ${id.slice(0, 19)} is gone: its USER and HEALTHCHECK are unknown`);
+          notes.push(`image ${id.slice(0, 19)} is gone: its USER, HEALTHCHECK and ENV are unknown`);
           return undefined;
         });
-      imageConfigs.set(id, p);
+      imageInspects.set(id, p);
+    }
+    return p;
+  };
+  const imageConfigOf = async (id: string): Promise<ImageConfig | undefined> => {
+    const img = await imageInspectOf(id);
+    return img
+      ? {
+          ...(img.user !== undefined ? { user: img.user } : {}),
+          ...(img.healthcheck ? { healthcheck: img.healthcheck } : {}),
+        }
+      : undefined;
+  };
+  const histories = new Map<string, Promise<ImageHistoryEntry[] | undefined>>();
+  const imageHistoryOf = (id: string, name: string): Promise<ImageHistoryEntry[] | undefined> => {
+    let p = histories.get(id);
+    if (!p) {
+      p = docker
+        .getImage(id)
+        .history()
+        .then((json: unknown) => imageHistoryFromEngine(json, name))
+        .catch((err) => {
+          if (statusOf(err) !== 404) throw err;
+          notes.push(`image ${name} is gone: its history is unknown`);
+          return undefined;
+        });
+      histories.set(id, p);
     }
     return p;
   };
@@ -143,7 +168,18 @@ export async function collectEngine(docker: Docker, opts: EngineCollectOptions =
 
   const usedBy = new Map<string, number>();
   for (const c of list) usedBy.set(c.ImageID, (usedBy.get(c.ImageID) ?? 0) + 1);
-  const images = imageList.map((i) => ({ ...imageFactsFromInspect(i), containersUsing: usedBy.get(i.Id) ?? 0 }));
+  const images = await mapLimit(imageList, concurrency, async (i): Promise<ImageFacts> => {
+    const listed = imageFactsFromInspect(i);
+    const name = listed.repoTags[0] ?? i.Id.slice(0, 19);
+    const [inspected, history] = await Promise.all([imageInspectOf(i.Id), imageHistoryOf(i.Id, name)]);
+    return {
+      ...listed,
+      containersUsing: usedBy.get(i.Id) ?? 0,
+      ...(inspected?.env ? { env: inspected.env } : {}),
+      ...(inspected?.exposedPorts ? { exposedPorts: inspected.exposedPorts } : {}),
+      ...(history ? { history } : {}),
+    };
+  });
 
   const inventory: InventoryFacts = {
     kind: "inventory",

@@ -30,7 +30,8 @@ const OPTION = /(^|\s)(--?[A-Za-z0-9][A-Za-z0-9_.-]*)(?:=(\S*)|(\s+)(?!-)(\S+))?
 /** `NAME=value` (an environment assignment, a key=value argument). */
 const ASSIGNMENT = /(^|[\s'"])([A-Za-z_][A-Za-z0-9_.-]*)=([^\s'"]*)/g;
 
-const isSecretName = (name: string): boolean => SECRET_NAME.test(name.replace(/^-+/, ""));
+/** Does this option or variable name (`--db-password`, `API_TOKEN`) name a credential? */
+export const isSecretName = (name: string): boolean => SECRET_NAME.test(name.replace(/^-+/, ""));
 
 /** The command line with the values of secret-named options and assignments, and URL passwords, replaced by `***`. */
 export function redactCommandLine(text: string): string {

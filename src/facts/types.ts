@@ -335,6 +335,32 @@ export interface ImageFacts {
   healthcheck?: HealthcheckFacts;
   /** Number of containers (any state) that use this image; undefined = unknown. */
   containersUsing?: number;
+  /**
+   * `Config.Env` as `NAME=value`, the values of credential-named variables replaced by `***`
+   * (an empty one stays empty: facts/redact.ts names the credential words). Undefined = not read
+   * (the image list carries no config; the pack has no image).
+   */
+  env?: string[];
+  /** `Config.ExposedPorts` keys (`8080/tcp`); undefined = not read. */
+  exposedPorts?: string[];
+  /**
+   * The image's history (`GET /images/{id}/history`, what `docker history` prints), newest layer
+   * first as the engine lists it; undefined = not read (the pack before deploy, an image gone
+   * during the audit).
+   */
+  history?: ImageHistoryEntry[];
+}
+
+/** One line of an image's history. */
+export interface ImageHistoryEntry {
+  /**
+   * The instruction as the builder recorded it (`/bin/sh -c #(nop) ADD file:… in /x `,
+   * `|1 A=b /bin/sh -c …`, BuildKit's `RUN /bin/sh -c … # buildkit`), secret values replaced by
+   * `***` (facts/redact.ts); "" for an imported or committed layer.
+   */
+  createdBy: string;
+  /** The engine's comment (`Imported from -`), when there is one. */
+  comment?: string;
 }
 
 /** Counts for section 6 (sprawl). */

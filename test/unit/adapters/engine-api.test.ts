@@ -19,6 +19,11 @@
  *   engine-network-*                     default bridge, a bridge with enable_icc=false, host, overlays
  *                                        with/without `encrypted`
  *   engine-image-busybox                 the test image
+ *   engine-image-probe + engine-image-history-probe   an image built on it by the classic builder (FROM the test
+ *                                        image, --build-arg DB_PASSWORD=s3cret): ARG DB_PASSWORD, ADD and COPY
+ *                                        of a file, RUNs (a fake apt-get, `apt-get update` alone, update with
+ *                                        install), ENV DB_PASSWORD=hunter2 PLAIN=x, EXPOSE 8080, CMD; its
+ *                                        inspect and `GET /images/{id}/history`
  * Variants below (`with(...)`) change one field of a capture to reach paths the captures do not.
  */
 import { readFileSync } from "node:fs";
@@ -28,6 +33,7 @@ import {
   containerFactsFromInspect,
   engineFactsFromInfo,
   imageFactsFromInspect,
+  imageHistoryFromEngine,
   networkFactsFromInspect,
   processesFromTop,
   execEventFromInspect,
@@ -755,5 +761,57 @@ describe("imageFactsFromInspect", () => {
     expect(adapterError(() => imageFactsFromInspect({ RepoTags: [] })).message).toContain(
       "Id: required field is missing",
     );
+  });
+});
+
+describe("imageFactsFromInspect: ENV and exposed ports", () => {
+  test("credential-named values hidden, others kept; ports by key", () => {
+    const img = imageFactsFromInspect(load("engine-image-probe"));
+    expect(img.env).toEqual([
+      "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+      "DB_PASSWORD=***",
+      "PLAIN=x",
+    ]);
+    expect(img.exposedPorts).toEqual(["8080/tcp"]);
+    expect(JSON.stringify(img)).not.toContain("hunter2");
+  });
+
+  test("an empty credential stays empty (nothing set); Env null leaves env out", () => {
+    const img = imageFactsFromInspect(with_("engine-image-probe", (j) => (j.Config.Env = ["API_TOKEN=", "X"])));
+    expect(img.env).toEqual(["API_TOKEN=", "X"]);
+    expect(imageFactsFromInspect(load("engine-image-busybox")).env).toBeUndefined();
+  });
+});
+
+describe("imageHistoryFromEngine", () => {
+  test("the classic builder's lines, newest first, secret values hidden", () => {
+    const h = imageHistoryFromEngine(text("engine-image-history-probe"), "hd-probe:1");
+    expect(h.map((l) => l.createdBy)).toEqual([
+      '/bin/sh -c #(nop)  CMD ["sh"]',
+      "/bin/sh -c #(nop)  EXPOSE 8080",
+      "/bin/sh -c #(nop)  ENV DB_PASSWORD=*** PLAIN=x",
+      "|1 DB_PASSWORD=*** /bin/sh -c apt-get update && apt-get install -y curl",
+      "|1 DB_PASSWORD=*** /bin/sh -c apt-get update",
+      expect.stringMatching(/^\|1 DB_PASSWORD=\*\*\* \/bin\/sh -c printf /),
+      expect.stringMatching(/^\/bin\/sh -c #\(nop\) COPY file:[0-9a-f]{64} in \/app\/copy.txt $/),
+      expect.stringMatching(/^\/bin\/sh -c #\(nop\) ADD file:[0-9a-f]{64} in \/app\/app.txt $/),
+      "/bin/sh -c #(nop)  ARG DB_PASSWORD",
+      "",
+    ]);
+    expect(h.at(-1)).toEqual({ createdBy: "", comment: "Imported from -" });
+    const json = JSON.stringify(h);
+    expect(json).not.toContain("hunter2");
+    expect(json).not.toContain("s3cret");
+  });
+
+  test("bad input is refused, naming the image", () => {
+    expect(adapterError(() => imageHistoryFromEngine([], "x:1")).message).toBe(
+      "history of x:1: expected history lines, got none",
+    );
+    expect(adapterError(() => imageHistoryFromEngine([{ CreatedBy: 3 }], "x:1")).message).toContain(
+      "history of x:1: [0].CreatedBy: expected string, got number",
+    );
+    expect(adapterError(() => imageHistoryFromEngine({ CreatedBy: "" }, "x:1")).message).toContain("history of x:1");
+    expect(adapterError(() => imageHistoryFromEngine("[{", "x:1")).message).toContain("not valid JSON");
   });
 });

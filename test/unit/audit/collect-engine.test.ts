@@ -17,6 +17,11 @@ const fixture = (name: string): Record<string, unknown> => {
 const HARDENED = fixture("engine-container-hardened");
 const CREATED = fixture("engine-container-privileged-created");
 const IMAGE = fixture("engine-image-busybox");
+const HISTORY = JSON.parse(
+  readFileSync(join(__dirname, "..", "adapters", "fixtures", "engine-image-history-probe.json"), "utf8"),
+) as unknown[];
+const UNUSED = "sha256:" + "9".repeat(64);
+const IMAGE_ID = IMAGE.Id as string;
 const notFound = () => Object.assign(new Error("(HTTP code 404) no such container"), { statusCode: 404 });
 
 interface Fake {
@@ -54,7 +59,7 @@ function fakeDocker(n: number, opts: { gone?: string[]; topFails?: string[] } = 
     listImages: () =>
       slow("images", () => [
         { Id: IMAGE.Id, RepoTags: ["hd-busybox:latest"], RepoDigests: [] },
-        { Id: "sha256:" + "9".repeat(64), RepoTags: ["unused:1"], RepoDigests: [] },
+        { Id: UNUSED, RepoTags: ["unused:1"], RepoDigests: [] },
       ]),
     getContainer: (longId: string) => {
       const id = ids.find((k) => containers.get(k)!.Id === longId)!;
@@ -72,7 +77,18 @@ function fakeDocker(n: number, opts: { gone?: string[]; topFails?: string[] } = 
           }),
       };
     },
-    getImage: (id: string) => ({ inspect: () => slow(`image ${id.slice(7, 12)}`, () => IMAGE) }),
+    getImage: (id: string) => ({
+      inspect: () =>
+        slow(`image ${id.slice(7, 12)}`, () => {
+          if (opts.gone?.includes(id)) throw notFound();
+          return id === IMAGE.Id ? IMAGE : { ...IMAGE, Id: id, RepoTags: ["unused:1"] };
+        }),
+      history: () =>
+        slow(`history ${id.slice(7, 12)}`, () => {
+          if (opts.gone?.includes(id)) throw notFound();
+          return HISTORY;
+        }),
+    }),
   } as unknown as Docker;
   return { docker, calls, maxInFlight: () => max };
 }
@@ -89,8 +105,8 @@ describe("collectEngine", () => {
     expect(snap.containers[0]!.processes).toEqual(["sleep 3600"]);
     expect(snap.containers[5]!.processes).toBeUndefined();
     expect(fake.calls.filter((c) => c.startsWith("top")).length).toBe(5);
-    // One image, inspected once, its config attached to every container.
-    expect(fake.calls.filter((c) => c.startsWith("image "))).toHaveLength(1);
+    // The containers' image, inspected once, its config attached to every container (the unused one too, for its ENV).
+    expect(fake.calls.filter((c) => c.startsWith("image "))).toEqual([`image ${IMAGE_ID.slice(7, 12)}`, "image 99999"]);
     expect(snap.containers.every((c) => c.imageConfig !== undefined)).toBe(true);
     expect(progress.at(-1)).toEqual([6, 6]);
     expect(snap.engine.apiVersion).toBe("1.41");
@@ -103,6 +119,34 @@ describe("collectEngine", () => {
       runningContainers: 5,
     });
     expect(snap.images.find((i) => i.repoTags[0] === "hd-busybox:latest")?.containersUsing).toBe(6);
+  });
+
+  test("each image's inspect and history are read once, however many containers use it", async () => {
+    const fake = fakeDocker(100);
+    const snap = await collectEngine(fake.docker);
+    const perImage = (what: string) => fake.calls.filter((c) => c.startsWith(what)).sort();
+    // Two images (one used by 101 containers, one by none): one inspect and one history each.
+    expect(perImage("image ")).toEqual([`image ${IMAGE_ID.slice(7, 12)}`, "image 99999"].sort());
+    expect(perImage("history ")).toEqual([`history ${IMAGE_ID.slice(7, 12)}`, "history 99999"].sort());
+    const used = snap.images.find((i) => i.id === IMAGE.Id)!;
+    expect(used.containersUsing).toBe(101);
+    expect(used.history).toHaveLength(10);
+    expect(used.history![4]!.createdBy).toBe("|1 DB_PASSWORD=*** /bin/sh -c apt-get update");
+    expect(JSON.stringify(snap)).not.toContain("s3cret");
+  });
+
+  test("an image removed during the audit: no history (its items stay manual), a note", async () => {
+    const fake = fakeDocker(1, { gone: [UNUSED] });
+    const snap = await collectEngine(fake.docker);
+    const gone = snap.images.find((i) => i.id === UNUSED)!;
+    expect(gone.history).toBeUndefined();
+    expect(gone.env).toBeUndefined();
+    expect(snap.notes).toEqual(
+      expect.arrayContaining([
+        `image ${UNUSED.slice(0, 19)} is gone: its USER, HEALTHCHECK and ENV are unknown`,
+        "image unused:1 is gone: its history is unknown",
+      ]),
+    );
   });
 
   test("at most `concurrency` requests per container batch are in flight", async () => {
