@@ -195,6 +195,15 @@ export async function removeContainers(ids: Iterable<string>): Promise<void> {
   );
 }
 
+/** Remove these volumes, ignoring those already gone. */
+export async function removeVolumes(names: Iterable<string>): Promise<void> {
+  for (const v of names)
+    await docker()
+      .getVolume(v)
+      .remove()
+      .catch(() => undefined);
+}
+
 /** Remove every container and network this worker created (afterAll). */
 export async function cleanupEngineObjects(): Promise<void> {
   await removeContainers([...createdContainers]);

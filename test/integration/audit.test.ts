@@ -28,7 +28,6 @@ import Docker from "dockerode";
 import { collectHost } from "../../src/audit/collect-host";
 import { LocalHostAccess } from "../../src/audit/host-access";
 import { runAudit, type AuditFinding, type AuditReport, type HostAudit } from "../../src/audit/run";
-import { runCli } from "../../src/cli/main";
 import { planHardenedContainer } from "../../src/components/hardened-container";
 import { planHardenedNetwork } from "../../src/components/hardened-network";
 import { parseDurationSeconds } from "../../src/facts/normalise";
@@ -57,17 +56,11 @@ import {
   type ContainerSpec,
 } from "../harness/engine";
 import { startSshServer } from "../harness/ssh-server";
+import { cli } from "../harness/cli";
 
 jest.setTimeout(180_000);
 
 const NOW = new Date();
-
-async function cli(...argv: string[]) {
-  let out = "";
-  let err = "";
-  const code = await runCli(argv, { out: (t) => (out += t), err: (t) => (err += t) });
-  return { code, out, err };
-}
 
 // ───────────────────────────── a second engine: --config-file=F ─────────────────────────────
 

@@ -24,6 +24,7 @@ import {
   createNetwork,
   docker,
   engineSocketPath,
+  removeVolumes,
   HOST_APPARMOR,
   TEST_IMAGE,
   uniqueName,
@@ -81,11 +82,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await cleanupEngineObjects();
-  for (const v of volumes)
-    await docker()
-      .getVolume(v)
-      .remove()
-      .catch(() => undefined);
+  await removeVolumes(volumes);
 });
 
 describe("examples/insecure, fixed as check --fix fixes it", () => {

@@ -29,6 +29,7 @@ import {
   createNetwork,
   docker,
   engineSocketPath,
+  removeVolumes,
   TEST_IMAGE,
   uniqueName,
 } from "../harness/engine";
@@ -120,11 +121,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await cleanupEngineObjects();
-  for (const v of volumes)
-    await docker()
-      .getVolume(v)
-      .remove()
-      .catch(() => undefined);
+  await removeVolumes(volumes);
   rmSync(srv, { recursive: true, force: true });
 });
 

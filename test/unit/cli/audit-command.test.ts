@@ -7,15 +7,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { AuditReport, HostAudit } from "../../../src/audit/run";
 import { EXIT, exitCodeOf } from "../../../src/cli/audit";
-import { runCli } from "../../../src/cli/main";
 import { ProgressBar } from "../../../src/cli/progress";
-
-async function cli(...argv: string[]) {
-  let out = "";
-  let err = "";
-  const code = await runCli(argv, { out: (t) => (out += t), err: (t) => (err += t) });
-  return { code, out, err };
-}
+import { cli } from "../../harness/cli";
 
 let dir = "";
 beforeAll(() => (dir = mkdtempSync(join(tmpdir(), "hd-audit-cli-"))));

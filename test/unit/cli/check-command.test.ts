@@ -9,27 +9,11 @@ import * as path from "path";
 import type * as Sarif from "sarif";
 import { fileURLToPath, pathToFileURL } from "url";
 import { parseDate } from "../../../src/cli/options";
+import { freshCli as cli, type CliRun } from "../../harness/cli";
 
 const ROOT = path.join(__dirname, "../../..");
 const INSECURE = path.relative(process.cwd(), path.join(ROOT, "examples/insecure"));
 const SECURE = path.relative(process.cwd(), path.join(ROOT, "examples/secure"));
-
-interface Run {
-  code: number;
-  out: string;
-  err: string;
-}
-
-/** The CLI with fresh modules, so each run executes the program again (Node caches a program once loaded). */
-async function cli(...args: string[]): Promise<Run> {
-  jest.resetModules();
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { runCli } = require("../../../src/cli/main") as typeof import("../../../src/cli/main");
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(args, { out: (t) => out.push(t), err: (t) => err.push(t) });
-  return { code, out: out.join(""), err: err.join("") };
-}
 
 const expectValidSarif = (log: unknown) =>
   (expect(log) as unknown as { toBeValidSarifLog(): void }).toBeValidSarifLog();
@@ -72,7 +56,7 @@ describe("check --benchmark", () => {
 });
 
 describe("check examples/insecure", () => {
-  let text: Run;
+  let text: CliRun;
   beforeAll(async () => {
     text = await cli("check", INSECURE);
   }, 60_000);

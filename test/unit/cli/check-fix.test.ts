@@ -9,26 +9,10 @@ import { readFileSync, rmSync, writeFileSync } from "fs";
 import * as path from "path";
 import type * as Sarif from "sarif";
 import { applyEdits } from "../../../src/report/source-edits";
+import { freshCli as cli } from "../../harness/cli";
 
 const ROOT = path.join(__dirname, "../../..");
 const INSECURE = path.relative(process.cwd(), path.join(ROOT, "examples/insecure"));
-
-interface Run {
-  code: number;
-  out: string;
-  err: string;
-}
-
-/** The CLI with fresh modules, so each run executes the program again. */
-async function cli(...args: string[]): Promise<Run> {
-  jest.resetModules();
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { runCli } = require("../../../src/cli/main") as typeof import("../../../src/cli/main");
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(args, { out: (t) => out.push(t), err: (t) => err.push(t) });
-  return { code, out: out.join(""), err: err.join("") };
-}
 
 interface JsonReport {
   exitCode: number;

@@ -1,15 +1,8 @@
 import { readFileSync } from "fs";
 import { join } from "path";
-import { runCli } from "../../../src/cli/main";
 import { catalogFor } from "../../../src/rules/catalog";
 import { renderRules } from "../../../src/report/rules-listing";
-
-async function cli(...argv: string[]) {
-  let out = "";
-  let err = "";
-  const code = await runCli(argv, { out: (t) => (out += t), err: (t) => (err += t) });
-  return { code, out, err };
-}
+import { cli } from "../../harness/cli";
 
 describe("hardened-docker rules", () => {
   it("--format json lists every rule with a check or manual guidance", async () => {
