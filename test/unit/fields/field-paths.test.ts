@@ -1,5 +1,5 @@
 /**
- * The container map's paths are the ones the adapters read (src/fields/container.ts): for every
+ * The container and network maps' paths are the ones the adapters read (src/fields/container.ts): for every
  * fact field, each Engine API inspect path it names, when changed in a real inspect, changes that
  * field (or makes the inspect unreadable); each docker.Container input it names, when changed,
  * changes that field. So a map that names a path the adapter ignores — or an adapter that reads a
@@ -7,9 +7,11 @@
  */
 import { readFileSync } from "fs";
 import * as path from "path";
-import { containerFactsFromInspect } from "../../../src/adapters/engine-api";
+import { containerFactsFromInspect, networkFactsFromInspect } from "../../../src/adapters/engine-api";
 import { containerFactsFromPulumiInputs } from "../../../src/adapters/pulumi-container";
-import { CONTAINER_FIELDS } from "../../../src/fields";
+import { networkFactsFromPulumiInputs } from "../../../src/adapters/pulumi-resources";
+import { planHardenedNetwork } from "../../../src/components/hardened-network/plan";
+import { CONTAINER_FIELDS, NETWORK_FIELDS } from "../../../src/fields";
 import { compliantContainer } from "../../harness/container-inputs";
 
 type Json = Record<string, unknown>;
@@ -105,6 +107,64 @@ describe("the container map's docker.Container inputs are what the pack's adapte
     } catch {
       return; // unreadable once changed: the adapter reads it
     }
+    expect([field, input, JSON.stringify(after) !== JSON.stringify(before)]).toEqual([field, input, true]);
+  });
+});
+
+describe("the network map's paths are what the adapters read", () => {
+  const simpleCases = Object.entries(NETWORK_FIELDS).flatMap(([field, s]) => {
+    const paths = (s as { engine?: readonly string[] }).engine ?? [];
+    // With the options read before it removed (isDefaultBridge: the engine's marker, then name and driver).
+    return paths.flatMap((p, i) =>
+      simple(p) ? [[field, p, paths.slice(0, i).filter((q) => !simple(q))] as const] : [],
+    );
+  });
+  /** The inspect without what these paths hold (`Options["key"]`: that option). */
+  const without = (json: Json, paths: readonly string[]): Json =>
+    paths.reduce((j, p) => {
+      const option = /^Options\["(.+)"\]$/.exec(p)?.[1];
+      if (option === undefined) return simple(p) ? withPath(j, p, () => undefined) : j;
+      const copy = structuredClone(j);
+      delete (copy.Options as Json | undefined)?.[option];
+      return copy;
+    }, json);
+  const fixtures = [
+    "engine-network-appnet.json",
+    "engine-network-bridge.json",
+    "engine-network-overlay-encrypted.json",
+    "engine-network-overlay-plain.json",
+  ];
+  it.each(simpleCases)("%s ← %s", (field, enginePath, earlier) => {
+    const moved = fixtures.some((name) => {
+      const base = without(inspect(name), earlier);
+      const before = factOf(networkFactsFromInspect(base), field);
+      try {
+        const after = factOf(networkFactsFromInspect(withPath(base, enginePath, another)), field);
+        return JSON.stringify(after) !== JSON.stringify(before);
+      } catch {
+        return true;
+      }
+    });
+    expect([field, enginePath, moved]).toEqual([field, enginePath, true]);
+  });
+
+  /** Another value for each docker.Network input (the bridge network HardenedNetwork makes as the base). */
+  const OTHER: Record<string, unknown> = {
+    name: "other",
+    driver: "overlay",
+    internal: false,
+    attachable: true,
+    ipv6: true,
+    options: { encrypted: "", "com.docker.network.bridge.enable_icc": "false" },
+    labels: [{ label: "x", value: "y" }],
+  };
+  const inputCases = Object.entries(NETWORK_FIELDS).flatMap(([field, s]) =>
+    ((s as { inputs?: readonly string[] }).inputs ?? []).map((p) => [field, p] as const),
+  );
+  it.each(inputCases)("%s ← input %s", (field, input) => {
+    const base = planHardenedNetwork("backend", {}) as Json;
+    const before = factOf(networkFactsFromPulumiInputs(base, "n"), field);
+    const after = factOf(networkFactsFromPulumiInputs({ ...base, [input]: OTHER[input] }, "n"), field);
     expect([field, input, JSON.stringify(after) !== JSON.stringify(before)]).toEqual([field, input, true]);
   });
 });
