@@ -7,7 +7,7 @@
 import { existsSync, readFileSync } from "fs";
 import * as path from "path";
 import type { Policies } from "@pulumi/policy";
-import type { FixReport, ReportFinding, ReportRule } from "../report/findings";
+import { isMandatoryViolation, type FixReport, type ReportFinding, type ReportRule } from "../report/findings";
 import { reportRuleOf } from "../report/rule-metadata";
 import { inputEdits, regionOf } from "../report/source-edits";
 import {
@@ -27,16 +27,18 @@ import {
   DEFAULT_PROFILE,
   isCisRule,
   policyName,
+  ruleEnforcement,
   ruleSeverity,
   ruleTags,
   type Profile,
   type UnknownMode,
 } from "./metadata";
-import { ruleById } from "../rules/catalog";
+import { catalogFor, ruleById } from "../rules/catalog";
 import { policyMeta, type Observation } from "./outcomes";
 import { createPolicies, ruleSettings, type RulePolicyConfig } from "./policies";
 import { canFix, fixAll, type AppliedFix } from "./remediation";
-import { engineResources, runProgramOffline, type ProgramRun } from "./program";
+import { dockerfileFindings } from "./dockerfiles";
+import { engineResources, resolveProgram, runProgramOffline, type ProgramRun } from "./program";
 
 export interface CheckOptions {
   profile?: Profile;
@@ -256,12 +258,33 @@ export async function checkProgram(target: string, options: CheckOptions = {}): 
   const findings = toFindings(run, policies, observations, diagnostics, level, root, benchmark).filter(
     (f) => !failed.has(f.subject.id),
   );
+  // The Dockerfiles the program's docker.Images build, judged by the same rules (no image: none).
+  const locate = locator(run, root);
+  const built = dockerfileFindings(run, {
+    projectDir: resolveProgram(target).projectDir,
+    root,
+    benchmark,
+    enforcement: (rule) => {
+      if (!catalogFor(benchmark).includes(rule)) return undefined;
+      const name = policyName(rule);
+      // The image rules (4.7, 4.9, 4.10) have no policy in the pack, which sees no image before
+      // deploy: their level is the one the profile gives them.
+      const l: string = policies.some((p) => p.name === name)
+        ? effectiveLevel(name, policies, config)
+        : ruleEnforcement(rule, profile);
+      // A policy at `remediate` has no fix for a Dockerfile: its failures count as mandatory ones.
+      return (l === "remediate" ? "mandatory" : l) as ReportFinding["enforcement"];
+    },
+    locate: (urn) => locate(urn),
+  }).filter((f) => !failed.has(f.subject.id));
+  findings.push(...built);
   return {
     run,
     findings,
     diagnostics,
-    mandatoryViolations: diagnostics.filter((d) => d.enforcementLevel === "mandatory" && !failed.has(d.urn ?? ""))
-      .length,
+    mandatoryViolations:
+      diagnostics.filter((d) => d.enforcementLevel === "mandatory" && !failed.has(d.urn ?? "")).length +
+      built.filter(isMandatoryViolation).length,
     fixes,
     profile,
     benchmark,
