@@ -9,6 +9,7 @@
  * reported as `unknown` with the reason, never silently dropped or passed.
  */
 import type { DaemonFacts, Facts, HostFacts, SubjectKind, SwarmFacts } from "../facts/types";
+import type { VulnReport } from "../facts/vulns";
 import { DEFAULT_BENCHMARK, type Benchmark } from "../rules/benchmarks";
 import { catalogFor } from "../rules/catalog";
 import { withLoggedExecs, type LoggedDockerExec } from "../adapters/exec-audit-log";
@@ -90,6 +91,11 @@ export interface AuditOptions {
   /** Stack exports for drift: their text or parsed JSON, with a name for reports. */
   expect?: { source: string; json: unknown }[];
   now?: Date;
+  /**
+   * Vulnerability scanners' reports (parseVulnReport in src/adapters/vuln-report.ts): CIS 4.4 judges
+   * each image one covers (matched by image id or repo digest) by its critical/high findings.
+   */
+  vulnReports?: readonly VulnReport[];
   /** The CIS Docker Benchmark version judged and reported (default cis-1.6.0). */
   benchmark?: Benchmark;
   /** Rules to judge (default: the benchmark's). */
@@ -267,6 +273,7 @@ async function auditHost(address: string, o: AuditOptions, rules: readonly AnyRu
       // Without host probes, the engine says which LSMs it uses.
       host: host ?? { apparmorEnabled: snap.engine.security.apparmor, selinuxEnabled: snap.engine.security.selinux },
       swarm,
+      ...(o.vulnReports?.length ? { vulnReports: o.vulnReports } : {}),
       now: o.now ?? new Date(),
     };
     const subjects: Facts[] = [

@@ -5,7 +5,7 @@
  *
  *   0  nothing fails at or above --fail-on
  *   1  violations (or drift / unmanaged containers, with --expect) at or above --fail-on
- *   2  usage error (bad option, address, settings or stack export file, unwritable --output:
+ *   2  usage error (bad option, address, settings, stack export or vulnerability report file, unwritable --output:
  *      all checked before any engine is contacted), or the audit could not run
  *   3  an engine could not be audited: unreachable, permission denied, TLS or SSH failure
  *      (one line each on stderr; the report still covers the hosts that answered)
@@ -14,6 +14,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import type { AuditReport } from "../audit/run";
 import type { FailOn } from "../report/audit";
+import type { VulnReport } from "../facts/vulns";
 import type { Benchmark } from "../rules/benchmarks";
 import { SETTING_KEYS } from "../rules/settings";
 import type { RuleSettings } from "../rules/types";
@@ -33,6 +34,7 @@ interface AuditCliOptions {
   failOn: FailOn;
   expect: string[];
   settings?: string;
+  vulnReport: string[];
   concurrency: number;
   timeout: number;
   tlsverify?: boolean;
@@ -89,6 +91,19 @@ function readSettings(path: string): Partial<RuleSettings> {
   return value as Partial<RuleSettings>;
 }
 
+/** `--vuln-report FILE`: a Trivy or Grype JSON report (anything else is a usage error naming the file). */
+async function readVulnReport(path: string): Promise<VulnReport> {
+  const { parseVulnReport } = await import("../adapters/vuln-report");
+  const { AdapterError } = await import("../adapters/errors");
+  const text = readText(path, "vulnerability report");
+  try {
+    return parseVulnReport(text, path);
+  } catch (err) {
+    if (err instanceof AdapterError) throw new UsageError(`vulnerability report ${err.message}`);
+    throw err;
+  }
+}
+
 /** Exit code for a finished audit: connection problems first (the audit is incomplete), then violations. */
 export function exitCodeOf(report: AuditReport, mandatoryViolations: number): number {
   if (report.hosts.some((h) => h.error)) return EXIT.connection;
@@ -108,6 +123,8 @@ async function runAuditCommand(o: AuditCliOptions, io: CliIo, stderr: ProgressSt
   try {
     const settings = o.settings ? readSettings(o.settings) : undefined;
     const expect = o.expect.map((file) => ({ source: file, json: readText(file, "stack export") }));
+    const vulnReports: VulnReport[] = [];
+    for (const file of o.vulnReport) vulnReports.push(await readVulnReport(file));
     result = await runAudit({
       hosts: o.host,
       benchmark: o.benchmark,
@@ -125,6 +142,7 @@ async function runAuditCommand(o: AuditCliOptions, io: CliIo, stderr: ProgressSt
       ...(settings ? { settings } : {}),
       hostProbe: !o.hostProbe ? "none" : o.hostRoot ? { root: o.hostRoot } : "auto",
       ...(expect.length ? { expect } : {}),
+      ...(vulnReports.length ? { vulnReports } : {}),
       // The bar appears only when there is enough to wait for.
       ...(bar
         ? {
@@ -226,6 +244,13 @@ export function registerAudit(program: Command, io: CliIo, stderr: ProgressStrea
     .option(
       "--settings <file>",
       "rule settings as JSON (trustedDockerUsers, trustedRegistries, minimumEngineVersion, …)",
+    )
+    .option(
+      "--vuln-report <file>",
+      "a Trivy (`trivy image -f json`) or Grype (`grype -o json`) report: CIS 4.4 judges the image it " +
+        "scanned, matched by digest (repeatable)",
+      collect,
+      [],
     )
     .option("--concurrency <n>", "Engine API requests in flight per host", positiveInt("--concurrency", 256), 16)
     .option("--timeout <seconds>", "connect and request timeout", positiveInt("--timeout", 3600), 10)

@@ -1,4 +1,5 @@
 import type { DaemonFacts, FactsOf, HostFacts, SubjectKind, SwarmFacts } from "../facts/types";
+import type { VulnReport } from "../facts/vulns";
 import type { Benchmark } from "./benchmarks";
 import { SAFE_CAPABILITIES } from "./capabilities";
 
@@ -87,6 +88,11 @@ export interface RuleContext {
   swarm?: SwarmFacts;
   /** 4.5: `DOCKER_CONTENT_TRUST=1` in the deploying environment. */
   contentTrust?: boolean;
+  /**
+   * 4.4: vulnerability scanners' reports (Trivy, Grype; src/adapters/vuln-report.ts), matched to
+   * images by digest. An image none covers stays manual.
+   */
+  vulnReports?: readonly VulnReport[];
   /** Clock for exemption expiry (injected so rules stay pure). */
   now: Date;
   /**

@@ -23,7 +23,7 @@ export function matchAllowList(ref: ImageRef, allowList: readonly string[]): str
 }
 
 /** What a person reviewing an image needs to identify it. */
-const imageReport = (img: ImageFacts) => ({
+export const imageReport = (img: ImageFacts) => ({
   id: img.id,
   repoTags: img.repoTags,
   repoDigests: img.repoDigests,

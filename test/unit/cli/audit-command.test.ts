@@ -55,6 +55,30 @@ describe("usage errors exit 2 (never 1, which means violations)", () => {
   });
 });
 
+describe("--vuln-report", () => {
+  test("a report that is not JSON, is neither Trivy's nor Grype's, or is missing: exit 2 naming the file", async () => {
+    writeFileSync(join(dir, "scan.txt"), "Total: 3 (CRITICAL: 1)\n");
+    writeFileSync(join(dir, "sbom.json"), JSON.stringify({ bomFormat: "CycloneDX", components: [] }));
+    // Checked before any engine is contacted (this one does not exist: that would be exit 3).
+    const engine = ["-H", "unix:///nonexistent/docker.sock"];
+    const a = await cli("audit", ...engine, "--vuln-report", join(dir, "scan.txt"));
+    expect([a.code, a.out]).toEqual([EXIT.usage, ""]);
+    expect(a.err).toMatch(
+      new RegExp(`^hardened-docker audit: vulnerability report ${join(dir, "scan.txt")}: not JSON`),
+    );
+    const b = await cli("audit", ...engine, "--vuln-report", join(dir, "sbom.json"));
+    expect([b.code, b.err]).toEqual([
+      EXIT.usage,
+      expect.stringMatching(/vulnerability report .*sbom\.json: neither a Trivy report .* nor a Grype report/),
+    ]);
+    const c = await cli("audit", ...engine, "--vuln-report", "/nonexistent/trivy.json");
+    expect([c.code, c.err]).toEqual([
+      EXIT.usage,
+      expect.stringMatching(/vulnerability report \/nonexistent\/trivy\.json: ENOENT/),
+    ]);
+  });
+});
+
 describe("an engine that cannot be reached", () => {
   test("one line on stderr, nothing on stdout for a table, exit 3; with several hosts, one line each", async () => {
     const sock = join(dir, "no.sock");
