@@ -7,6 +7,7 @@
  * DockerfileError naming the file and line, so a caller never judges half a file.
  */
 import { readFileSync } from "fs";
+import { DOCKERFILE_INSTRUCTIONS } from "../facts/dockerfile-instructions";
 
 /** A Dockerfile the builder would refuse, or one that cannot be read. */
 export class DockerfileError extends Error {
@@ -58,28 +59,6 @@ export interface Dockerfile {
   stages: DockerfileStage[];
   instructions: DockerfileInstruction[];
 }
-
-/** The instruction words the builder knows. */
-export const DOCKERFILE_INSTRUCTIONS: ReadonlySet<string> = new Set([
-  "ADD",
-  "ARG",
-  "CMD",
-  "COPY",
-  "ENTRYPOINT",
-  "ENV",
-  "EXPOSE",
-  "FROM",
-  "HEALTHCHECK",
-  "LABEL",
-  "MAINTAINER",
-  "ONBUILD",
-  "RUN",
-  "SHELL",
-  "STOPSIGNAL",
-  "USER",
-  "VOLUME",
-  "WORKDIR",
-]);
 
 /** Instructions that take `--name=value` options before their arguments. */
 const WITH_FLAGS = new Set(["ADD", "COPY", "FROM", "HEALTHCHECK", "RUN"]);

@@ -1,4 +1,5 @@
 /** What several section 4 (images and build files) rules share. */
+import { DOCKERFILE_INSTRUCTIONS } from "../../facts/dockerfile-instructions";
 import { isSecretName } from "../../facts/redact";
 import type { ImageFacts, ImageRef } from "../../facts/types";
 import { defineRule, type CisLevel, type Rule, type Verdict } from "../types";
@@ -70,27 +71,6 @@ export interface HistoryInstruction {
   shown: string;
 }
 
-/** The instruction words of a Dockerfile (BuildKit writes them first on the line). */
-const INSTRUCTIONS = new Set([
-  "ADD",
-  "ARG",
-  "CMD",
-  "COPY",
-  "ENTRYPOINT",
-  "ENV",
-  "EXPOSE",
-  "HEALTHCHECK",
-  "LABEL",
-  "MAINTAINER",
-  "ONBUILD",
-  "RUN",
-  "SHELL",
-  "STOPSIGNAL",
-  "USER",
-  "VOLUME",
-  "WORKDIR",
-]);
-
 /** The classic builder's metadata steps: `/bin/sh -c #(nop)  ENV A=b` (the shell is the SHELL in force). */
 const NOP = /^[^#]*#\(nop\)\s+([A-Za-z]+)\b\s*([\s\S]*)$/;
 /** Build args the builder records before a RUN's command: `|2 A=b C=d /bin/sh -c …` (values never hold spaces). */
@@ -124,7 +104,8 @@ export function parseHistoryLine(createdBy: string, index: number): HistoryInstr
     return { index, instruction, text: rest.trim(), shown: `${instruction} ${rest.trim()}` };
   }
   const first = /^([A-Z]+)\s+([\s\S]*)$/.exec(line);
-  if (first && INSTRUCTIONS.has(first[1]!)) {
+  // BuildKit writes the instruction word first on the line.
+  if (first && DOCKERFILE_INSTRUCTIONS.has(first[1]!)) {
     const [, instruction, rest] = first as unknown as [string, string, string];
     const text = instruction === "RUN" ? runCommand(rest) : rest;
     return { index, instruction, text, shown: `${instruction} ${rest}` };
