@@ -28,10 +28,7 @@ import { shellQuote } from "./quote";
 import { shFile } from "./sh-file";
 import {
   APT_INSTALL_FUNCTION,
-  DEFAULT_LOCK_WAIT_SECONDS,
-  DEFAULT_STATE_DIR,
-  hostLock,
-  hostLockFile,
+  hostLockFor,
   messageFunctions,
   REPLACE_FILE_FUNCTION,
   REQUIRE_ROOT,
@@ -115,7 +112,7 @@ export function renderAuditRulesScript(o: AuditRulesOptions): string {
     return `watch_path ${c.rule} ${shellQuote(assertHostPath(`candidates[${i}].path`, c.path))}`;
   });
   const inRulesD = rulesFile.startsWith("/etc/audit/rules.d/");
-  const lockFile = assertHostPath("lockFile", o.lockFile ?? hostLockFile(DEFAULT_STATE_DIR));
+  const lock = hostLockFor(o);
   const q = shellQuote;
 
   return `#!/bin/sh
@@ -143,7 +140,7 @@ ${REPORT_FUNCTIONS}
 ${REPLACE_FILE_FUNCTION}
 ${APT_INSTALL_FUNCTION}
 ${REQUIRE_ROOT}
-${hostLock(lockFile, o.lockWaitSeconds ?? DEFAULT_LOCK_WAIT_SECONDS)}
+${lock}
 
 ${shFile("audit-rules.sh")}`;
 }

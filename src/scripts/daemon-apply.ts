@@ -53,11 +53,10 @@ import { assertHostPath, parentDir } from "./host-paths";
 import { shellQuote } from "./quote";
 import { shFile } from "./sh-file";
 import {
-  DEFAULT_LOCK_WAIT_SECONDS,
   DEFAULT_STATE_DIR,
   DURABLE_FILE_FUNCTIONS,
-  hostLock,
   hostLockFile,
+  hostLockFor,
   messageFunctions,
   REQUIRE_ROOT,
   stepBoundaries,
@@ -182,7 +181,7 @@ export function renderDaemonApplyScript(o: DaemonApplyOptions): string {
   const engineLog = o.engineLog === undefined ? "" : assertHostPath("engineLog", o.engineLog);
   const tlsDir = o.tlsDir === undefined ? "" : assertHostPath("tlsDir", o.tlsDir);
   const stateFile = assertHostPath("stateFile", o.stateFile ?? daemonApplyStateFile());
-  const lockFile = assertHostPath("lockFile", o.lockFile ?? hostLockFile(parentDir(stateFile)));
+  const lock = hostLockFor(o, hostLockFile(parentDir(stateFile)));
   if (!Number.isSafeInteger(o.timeoutSeconds) || o.timeoutSeconds < 1 || o.timeoutSeconds > 3600)
     throw new Error(`timeoutSeconds = ${JSON.stringify(o.timeoutSeconds)}: must be an integer from 1 to 3600`);
   if (o.configText.includes("\0")) throw new Error("configText: must not contain NUL bytes");
@@ -236,7 +235,7 @@ ${stepBoundaries(o.failureInjection)}
 ${engineShellFunctions({ callTimeoutSeconds: 15, pollSeconds: 1 })}
 ${DOCKER_SERVICE_FUNCTIONS}
 ${REQUIRE_ROOT}
-${hostLock(lockFile, o.lockWaitSeconds ?? DEFAULT_LOCK_WAIT_SECONDS)}
+${lock}
 
 ${shFile("daemon-apply.sh")}`;
 }

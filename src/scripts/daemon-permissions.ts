@@ -17,14 +17,7 @@ import { TLS_FILES } from "./daemon-apply";
 import { assertHostPath } from "./host-paths";
 import { shellQuote } from "./quote";
 import { shFile } from "./sh-file";
-import {
-  DEFAULT_LOCK_WAIT_SECONDS,
-  DEFAULT_STATE_DIR,
-  hostLock,
-  hostLockFile,
-  messageFunctions,
-  REQUIRE_ROOT,
-} from "./shell-prelude";
+import { hostLockFor, messageFunctions, REQUIRE_ROOT } from "./shell-prelude";
 
 export interface DaemonPermissionsOptions {
   /** /etc/docker (3.5, 3.6); registry certificates are looked for in its certs.d (3.7, 3.8). */
@@ -54,7 +47,7 @@ function fixLine(path: string, what: string, owner: string, group: string, mode:
 
 export function renderDaemonPermissionsScript(o: DaemonPermissionsOptions): string {
   const etcDocker = assertHostPath("etcDocker", o.etcDocker);
-  const lockFile = assertHostPath("lockFile", o.lockFile ?? hostLockFile(DEFAULT_STATE_DIR));
+  const lock = hostLockFor(o);
   const lines = [
     fixLine(etcDocker, "etcDocker", "root", "root", "0755", "max"),
     fixLine(o.configFile, "configFile", "root", "root", "0644", "max"),
@@ -90,7 +83,7 @@ ${lines.map((l) => `  ${l}`).join("\n")}
 
 ${messageFunctions("hd-perms")}
 ${REQUIRE_ROOT}
-${hostLock(lockFile, o.lockWaitSeconds ?? DEFAULT_LOCK_WAIT_SECONDS)}
+${lock}
 
 ${shFile("daemon-permissions.sh")}`;
 }

@@ -15,14 +15,7 @@ import { STAGED_SUFFIX, TLS_FILES } from "./daemon-apply";
 import { assertHostPath } from "./host-paths";
 import { shellQuote } from "./quote";
 import { shFile } from "./sh-file";
-import {
-  DEFAULT_LOCK_WAIT_SECONDS,
-  DEFAULT_STATE_DIR,
-  hostLock,
-  hostLockFile,
-  messageFunctions,
-  REQUIRE_ROOT,
-} from "./shell-prelude";
+import { hostLockFor, messageFunctions, REQUIRE_ROOT } from "./shell-prelude";
 
 export interface TlsMaterial {
   /** CA certificate (PEM) that client certificates must chain to. */
@@ -70,7 +63,7 @@ export interface TlsStageOptions {
 /** Render the TLS staging script for `tlsDir`. */
 export function renderTlsStageScript(tlsDir: string, o: TlsStageOptions = {}): string {
   const dir = assertHostPath("tlsDir", tlsDir);
-  const lockFile = assertHostPath("lockFile", o.lockFile ?? hostLockFile(DEFAULT_STATE_DIR));
+  const lock = hostLockFor(o);
   const q = shellQuote;
   const stages = TLS_FILES.map((f) => `  stage ${q(f.file)} ${f.mode}`).join("\n");
   return `#!/bin/sh
@@ -91,7 +84,7 @@ ${stages}
 
 ${messageFunctions("hd-tls")}
 ${REQUIRE_ROOT}
-${hostLock(lockFile, o.lockWaitSeconds ?? DEFAULT_LOCK_WAIT_SECONDS)}
+${lock}
 
 ${shFile("daemon-tls.sh")}`;
 }

@@ -55,10 +55,9 @@ import { REPORT_FUNCTIONS } from "./host-report";
 import { shellQuote } from "./quote";
 import { shFile } from "./sh-file";
 import {
-  DEFAULT_LOCK_WAIT_SECONDS,
   DURABLE_FILE_FUNCTIONS,
-  hostLock,
   hostLockFile,
+  hostLockFor,
   messageFunctions,
   REQUIRE_ROOT,
   stepBoundaries,
@@ -266,7 +265,7 @@ export function renderDataRootScript(o: DataRootOptions): string {
   check("label", labelProblem(o.label), o.label);
   const fstab = assertHostPath("fstab", o.fstab);
   const stateFile = assertHostPath("stateFile", o.stateFile);
-  const lockFile = assertHostPath("lockFile", o.lockFile ?? hostLockFile(parentDir(stateFile)));
+  const lock = hostLockFor(o, hostLockFile(parentDir(stateFile)));
   const dropInDir = o.unitDropInDir === undefined ? "" : assertHostPath("unitDropInDir", o.unitDropInDir);
   const socket = assertHostPath("dockerSocket", o.dockerSocket);
   const pidFile = assertHostPath("pidFile", o.pidFile);
@@ -315,7 +314,7 @@ ${stepBoundaries(o.failureInjection)}
 ${engineShellFunctions({ callTimeoutSeconds: 30, pollSeconds: 0.5 })}
 ${DOCKER_SERVICE_FUNCTIONS}
 ${REQUIRE_ROOT}
-${hostLock(lockFile, o.lockWaitSeconds ?? DEFAULT_LOCK_WAIT_SECONDS)}
+${lock}
 
 ${shFile("data-root.sh")}`;
 }

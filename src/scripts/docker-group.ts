@@ -19,14 +19,7 @@ import { assertHostPath } from "./host-paths";
 import { REPORT_FUNCTIONS } from "./host-report";
 import { shellQuote } from "./quote";
 import { shFile } from "./sh-file";
-import {
-  DEFAULT_LOCK_WAIT_SECONDS,
-  DEFAULT_STATE_DIR,
-  hostLock,
-  hostLockFile,
-  messageFunctions,
-  REQUIRE_ROOT,
-} from "./shell-prelude";
+import { DEFAULT_STATE_DIR, hostLockFile, hostLockFor, messageFunctions, REQUIRE_ROOT } from "./shell-prelude";
 
 /**
  * User and group names accepted in arguments: lower-case, digits, _ . -, not starting with - or a
@@ -65,7 +58,7 @@ export function renderDockerGroupScript(o: DockerGroupOptions): string {
   const prefix = root === "/" ? "" : root;
 
   const q = shellQuote;
-  const lockFile = assertHostPath("lockFile", o.lockFile ?? `${prefix}${hostLockFile(DEFAULT_STATE_DIR)}`);
+  const lock = hostLockFor(o, `${prefix}${hostLockFile(DEFAULT_STATE_DIR)}`);
 
   return `#!/bin/sh
 # hardened-docker HardenedHost: only trusted users in the docker group (CIS 1.1.2).
@@ -85,7 +78,7 @@ passwd_file=${q(`${prefix}/etc/passwd`)}
 ${messageFunctions("hd-docker-group")}
 ${REPORT_FUNCTIONS}
 ${REQUIRE_ROOT}
-${hostLock(lockFile, o.lockWaitSeconds ?? DEFAULT_LOCK_WAIT_SECONDS)}
+${lock}
 
 ${shFile("docker-group.sh")}`;
 }

@@ -4,6 +4,7 @@
  * One text for all scripts, so they fail and speak alike. The shell is in ./sh/lib/*.sh; what
  * varies (the tag, the lock file, the wait) is rendered ahead of it as quoted variables.
  */
+import { assertHostPath } from "./host-paths";
 import { shellQuote } from "./quote";
 import { shLibrary } from "./sh-file";
 
@@ -53,6 +54,21 @@ export function hostLock(lockFile: string, waitSeconds: number): string {
   return `hd_lock_file=${shellQuote(lockFile)}
 hd_lock_wait=${waitSeconds}
 ${shLibrary("host-lock")}`;
+}
+
+/** Where a host script takes the host lock, and how long it waits for it (every renderer's options). */
+export interface HostLockOptions {
+  lockFile?: string;
+  lockWaitSeconds?: number;
+}
+
+/**
+ * hostLock for a renderer's options: `lockFile` (validated as a host path) or `defaultLockFile`,
+ * and `lockWaitSeconds` or DEFAULT_LOCK_WAIT_SECONDS.
+ */
+export function hostLockFor(o: HostLockOptions, defaultLockFile = hostLockFile(DEFAULT_STATE_DIR)): string {
+  const lockFile = assertHostPath("lockFile", o.lockFile ?? defaultLockFile);
+  return hostLock(lockFile, o.lockWaitSeconds ?? DEFAULT_LOCK_WAIT_SECONDS);
 }
 
 /**

@@ -22,10 +22,7 @@ import { shellQuote } from "./quote";
 import { shFile } from "./sh-file";
 import {
   APT_INSTALL_FUNCTION,
-  DEFAULT_LOCK_WAIT_SECONDS,
-  DEFAULT_STATE_DIR,
-  hostLock,
-  hostLockFile,
+  hostLockFor,
   messageFunctions,
   REPLACE_FILE_FUNCTION,
   REQUIRE_ROOT,
@@ -69,7 +66,7 @@ export function renderUnattendedUpgradesScript(o: UnattendedUpgradesOptions): st
   const confFile = assertHostPath("confFile", o.confFile);
   const text = unattendedUpgradesConfig(o.includeEngine);
   const q = shellQuote;
-  const lockFile = assertHostPath("lockFile", o.lockFile ?? hostLockFile(DEFAULT_STATE_DIR));
+  const lock = hostLockFor(o);
   return `#!/bin/sh
 # hardened-docker HardenedHost: unattended security updates. Rendered by
 # src/scripts/unattended-upgrades.ts: these inputs, then the shared functions, then the body
@@ -91,7 +88,7 @@ ${REPORT_FUNCTIONS}
 ${REPLACE_FILE_FUNCTION}
 ${APT_INSTALL_FUNCTION}
 ${REQUIRE_ROOT}
-${hostLock(lockFile, o.lockWaitSeconds ?? DEFAULT_LOCK_WAIT_SECONDS)}
+${lock}
 
 ${shFile("unattended-upgrades.sh")}`;
 }
