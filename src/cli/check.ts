@@ -14,7 +14,7 @@ import { checkProgram, fixReports } from "../policy/check";
 import { deploymentTree } from "../policy/program";
 import { PolicyConfigError, type PackConfig } from "../policy/engine";
 import { DEFAULT_PROFILE, PROFILES, type Profile } from "../policy/metadata";
-import { summarise, type ReportMeta } from "../report/findings";
+import { reportUri, summarise, type ReportMeta } from "../report/findings";
 import { printable, renderJson, renderText, summaryLine } from "../report/findings-text";
 import { renderJunit } from "../report/junit";
 import { renderSarif } from "../report/sarif";
@@ -148,12 +148,12 @@ export function registerCheck(program: Command, io: CheckIo): Command {
       // Each error of the program with the program's file:line:column (TypeScript positions), as compilers print them.
       const errors = result.run.failures.map((f) => {
         if (!f.location) return f.message;
-        const file = path.relative(root, f.location.file).split(path.sep).join("/");
+        const file = reportUri(root, f.location.file);
         return `${file}:${f.location.line}:${f.location.column}: ${f.message}`;
       });
       const meta: ReportMeta = {
         tool: { name: "hardened-docker", version: toolVersion() },
-        target: path.relative(root, result.run.program).split(path.sep).join("/") || result.run.program,
+        target: reportUri(root, result.run.program) || result.run.program,
         root,
         profile: result.profile,
         benchmark: { id: result.benchmark, version: BENCHMARK_NAMES[result.benchmark].version },

@@ -5,9 +5,14 @@
  * engine's; the observer adds what the engine does not report (passes, exemptions).
  */
 import { existsSync, readFileSync } from "fs";
-import * as path from "path";
 import type { Policies } from "@pulumi/policy";
-import { isMandatoryViolation, type FixReport, type ReportFinding, type ReportRule } from "../report/findings";
+import {
+  isMandatoryViolation,
+  reportUri,
+  type FixReport,
+  type ReportFinding,
+  type ReportRule,
+} from "../report/findings";
 import { reportRuleOf } from "../report/rule-metadata";
 import { inputEdits, regionOf } from "../report/source-edits";
 import {
@@ -21,7 +26,7 @@ import {
   type PackConfig,
   type ReconciledConfig,
 } from "./engine";
-import type { AnyRule } from "../rules/types";
+import type { AnyRule, RuleSettings } from "../rules/types";
 import { DEFAULT_BENCHMARK, type Benchmark } from "../rules/benchmarks";
 import {
   DEFAULT_PROFILE,
@@ -121,9 +126,7 @@ function locator(run: ProgramRun, root: string): (urn: string | undefined) => Re
   const byUrn = new Map(run.resources.map((r) => [r.urn, r] as const));
   return (urn) => {
     const loc = urn ? byUrn.get(urn)?.location : undefined;
-    return loc
-      ? { uri: path.relative(root, loc.file).split(path.sep).join("/"), line: loc.line, column: loc.column }
-      : undefined;
+    return loc ? { uri: reportUri(root, loc.file), line: loc.line, column: loc.column } : undefined;
   };
 }
 
@@ -244,8 +247,10 @@ export async function checkProgram(target: string, options: CheckOptions = {}): 
   });
   const diagnostics: Diagnostic[] = [];
   const fixes: ResourceFixes[] = [];
+  const withFixes = fixers(policies, config, options.fix === true);
+  const fixedAt = now ?? new Date();
   for (const declared of engineResources(run, "inputs")) {
-    const resource = fixed(declared, policies, config, { now: now ?? new Date(), every: options.fix === true }, fixes);
+    const resource = fixed(declared, withFixes, fixedAt, fixes);
     diagnostics.push(...(await analyzeResource(policies, resource, config)).diagnostics);
   }
   diagnostics.push(...(await analyzeStack(policies, engineResources(run, "outputs"), config)).diagnostics);
@@ -292,30 +297,38 @@ export async function checkProgram(target: string, options: CheckOptions = {}): 
 }
 
 /**
- * The resource as the engine would deploy it: the safe fixes of the policies at `remediate` (with
- * `every`, of every enabled policy) applied in the pack's order, each with its policy's settings.
- * What changed is added to `fixes`.
+ * The fixes check applies, each with its policy's settings: those of the policies at `remediate`
+ * (with `every`, of every enabled policy), in the pack's order. Read once per check.
  */
-function fixed(
-  resource: EngineResource,
+function fixers(
   policies: Policies,
   config: ReconciledConfig,
-  how: { now: Date; every: boolean },
+  every: boolean,
+): { rule: AnyRule; settings: RuleSettings }[] {
+  return policies.flatMap((p) => {
+    const rule = policyMeta(p)?.rule;
+    if (!rule?.fix) return [];
+    const level = configuredLevel(p.name, p.enforcementLevel, config);
+    if (level !== "remediate" && !(every && level !== "disabled")) return [];
+    return [{ rule, settings: ruleSettings(rule, (config[p.name]?.properties ?? {}) as RulePolicyConfig) }];
+  });
+}
+
+/** The resource as the engine would deploy it: the fixes for its type applied in turn, noted in `fixes`. */
+function fixed(
+  resource: EngineResource,
+  withFixes: readonly { rule: AnyRule; settings: RuleSettings }[],
+  now: Date,
   fixes: ResourceFixes[],
 ): EngineResource {
-  const rules = policies.flatMap((p) => {
-    const rule = policyMeta(p)?.rule;
-    if (!rule || !canFix(rule, resource.type)) return [];
-    const level = configuredLevel(p.name, p.enforcementLevel, config);
-    return level === "remediate" || (how.every && level !== "disabled") ? [rule] : [];
-  });
-  if (rules.length === 0) return resource;
-  const policyConfig = (rule: AnyRule) =>
-    (config[policies.find((p) => policyMeta(p)?.rule === rule)!.name]?.properties ?? {}) as RulePolicyConfig;
-  const result = fixAll(rules, { type: resource.type, name: resource.name, inputs: resource.props }, (rule) => ({
-    settings: ruleSettings(rule, policyConfig(rule)),
-    now: how.now,
-  }));
+  const applicable = withFixes.filter((f) => canFix(f.rule, resource.type));
+  if (applicable.length === 0) return resource;
+  const settings = new Map(applicable.map((f) => [f.rule, f.settings] as const));
+  const result = fixAll(
+    applicable.map((f) => f.rule),
+    { type: resource.type, name: resource.name, inputs: resource.props },
+    (rule) => ({ settings: settings.get(rule)!, now }),
+  );
   if (result.fixes.length === 0) return resource;
   fixes.push({ urn: resource.urn, type: resource.type, name: resource.name, fixes: result.fixes });
   return { ...resource, props: result.inputs };

@@ -15,7 +15,13 @@ import {
   type DockerfileStage,
 } from "../adapters/dockerfile";
 import { redactCommandLine } from "../facts/redact";
-import type { Enforcement, FindingStatus, ReportFinding, ReportLocation } from "../report/findings";
+import {
+  reportUri,
+  type Enforcement,
+  type FindingStatus,
+  type ReportFinding,
+  type ReportLocation,
+} from "../report/findings";
 import { reportRuleOf } from "../report/rule-metadata";
 import type { Benchmark } from "../rules/benchmarks";
 import { ruleById } from "../rules/catalog";
@@ -273,7 +279,7 @@ export function dockerfileFindings(run: ProgramRun, options: DockerfileCheckOpti
     return enforcement && enforcement !== "disabled" ? [{ id, rule, enforcement }] : [];
   });
   if (rules.length === 0) return [];
-  const rel = (file: string) => path.relative(options.root, file).split(path.sep).join("/");
+  const rel = (file: string) => reportUri(options.root, file);
   return run.resources
     .filter((r) => r.type === DOCKER_IMAGE_TYPE)
     .flatMap((r: CollectedResource) => {

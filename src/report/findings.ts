@@ -3,6 +3,7 @@
  * which rule, with what outcome, where it is declared. `check` (Pulumi programs) produces it
  * today; a live `audit` can produce the same shape (subject = a container, daemon or host).
  */
+import * as path from "path";
 
 export type FindingStatus = "fail" | "pass" | "exempted" | "manual" | "not-applicable" | "unknown" | "error";
 export type Enforcement = "mandatory" | "advisory" | "disabled";
@@ -27,6 +28,11 @@ export interface ReportSubject {
   name: string;
   /** What kind of thing: a Pulumi type token, or `container` / `daemon` / `host` for a live audit. */
   type: string;
+}
+
+/** A file as reports name it: relative to the report's root, with forward slashes. */
+export function reportUri(root: string, file: string): string {
+  return path.relative(root, file).split(path.sep).join("/");
 }
 
 export interface ReportLocation {
